@@ -1,0 +1,249 @@
+"""Indicator values, per-school verdicts, gaps and enrolment-weighted CVs for many counties at once.
+
+Everything is computed column-wise over all counties (numpy/pandas); the per-county JSON view is
+built by :mod:`dudao.engine.result`. The CV of one indicator in one county and level is
+
+    X̄ = Σ Pᵢ·Xᵢ / Σ Pᵢ,   S = √( Σ (Pᵢ/P)·(Xᵢ − X̄)² ),   CV = S / X̄
+
+with Pᵢ the school's enrolment (docs/adr/0001-weighted-cv.md). An unweighted CV is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dudao.engine.prepare import EVALUATED_LEVELS, Prepared, prepare
+from dudao.engine.problems import Problem
+from dudao.engine.rules import TOLERANCE, compare
+from dudao.standards import Standard
+
+
+@dataclass
+class Evaluation:
+    """The result over every county in the input. Tables, not objects, so a province is cheap."""
+
+    standard: Standard
+    schools: pd.DataFrame  # one row per evaluated level part, with <code>_value/_met/_ratio/_gap columns
+    indicators: pd.DataFrame  # one row per county × level × indicator
+    levels: pd.DataFrame  # one row per county × level
+    excluded: pd.DataFrame
+    warnings: list[Problem] = field(default_factory=list)
+    no_data: list[str] = field(default_factory=list)  # indicator codes whose input columns are absent
+
+    def counties(self) -> list[str]:
+        codes = set(self.levels["county_code"]) | set(self.excluded["county_code"])
+        return sorted(codes)
+
+
+def evaluate_table(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | None = None) -> Evaluation:
+    """Evaluate every county in ``frame`` (canonical columns; ``county_code`` optional)."""
+    return evaluate_prepared(prepare(frame, standard, present), standard)
+
+
+def evaluate_prepared(prepared: Prepared, standard: Standard) -> Evaluation:
+    parts = prepared.parts
+    warnings = list(prepared.warnings)
+    students = parts["students"].to_numpy(dtype=float)
+    level = parts["level"].to_numpy()
+    is_primary = level == "primary"
+    schools = parts.copy()
+    no_data: list[str] = []
+
+    met_cols, ratio_cols = [], []
+    for ind in standard.indicators:
+        terms = ind.terms()
+        missing = [name for _, name in terms if name not in prepared.present]
+        if missing:
+            no_data.append(ind.code)
+            warnings.append(
+                Problem(
+                    "no_data",
+                    f"缺少“{'、'.join(missing)}”列，指标 {ind.code} {ind.name_zh} 无数据",
+                    f"column(s) {', '.join(missing)} absent: indicator {ind.code} has no data",
+                    column=", ".join(missing),
+                )
+            )
+            value = np.full(len(parts), np.nan)
+            numerator = value
+        else:
+            numerator = sum(sign * parts[name].to_numpy(dtype=float) for sign, name in terms)
+            value = numerator / students * ind.per_students
+        schools[f"{ind.code}_value"] = value
+        if not ind.thresholds:
+            continue
+        bound = np.where(is_primary, _bound(ind, "primary"), _bound(ind, "junior"))
+        op = next(iter(ind.thresholds.values())).op
+        met = compare(value, op, bound)
+        known = ~np.isnan(value)
+        schools[f"{ind.code}_threshold"] = bound
+        schools[f"{ind.code}_met"] = np.where(known, met, np.nan)
+        schools[f"{ind.code}_ratio"] = value / bound
+        # Smallest whole number of planning units (persons, m², yuan, rooms) that meets the bound.
+        needed = bound * students / ind.per_students
+        shortfall = needed - numerator - TOLERANCE * np.maximum(np.abs(needed), 1.0)
+        gap = np.where(met, 0.0, np.ceil(np.maximum(shortfall, 0.0)))
+        schools[f"{ind.code}_gap"] = np.where(known, gap, np.nan)
+        met_cols.append(f"{ind.code}_met")
+        ratio_cols.append(f"{ind.code}_ratio")
+
+    if standard.school_rule is not None and met_cols:
+        _school_verdicts(schools, standard, met_cols, ratio_cols)
+
+    indicators, levels = _county_figures(schools, standard, no_data)
+    return Evaluation(standard, schools, indicators, levels, prepared.excluded, warnings, no_data)
+
+
+def _bound(ind, level: str) -> float:
+    t = ind.thresholds.get(level)
+    return float(t.value) if t is not None else np.nan
+
+
+def _school_verdicts(schools: pd.DataFrame, standard: Standard, met_cols: list[str], ratio_cols: list[str]) -> None:
+    rule = standard.school_rule
+    min_met = int(rule.min_met.value)
+    min_ratio = float(rule.min_ratio_unmet.value)
+    met = schools[met_cols].to_numpy(dtype=float)  # 1, 0 or NaN (no data)
+    ratio = schools[ratio_cols].to_numpy(dtype=float)
+    known_met = np.nansum(met == 1, axis=1)
+    unknown = np.isnan(met).sum(axis=1)
+    below_share = ((met == 0) & ~compare(ratio, ">=", min_ratio)).sum(axis=1)
+    fails = (below_share > 0) | (known_met + unknown < min_met)
+    passes = ~fails & (known_met >= min_met) & (unknown == 0)
+    schools["met_count"] = known_met
+    schools["no_data_count"] = unknown
+    schools["below_share_count"] = below_share
+    schools["passed"] = pd.array(np.where(fails, False, np.where(passes, True, pd.NA)), dtype="boolean")
+
+
+def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    keys = schools[["county_code", "level"]]
+    if schools.empty:
+        empty = pd.DataFrame(columns=["county_code", "level"])
+        return empty.assign(code=[], mean=[], cv=[]), empty
+    group_id, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
+    n_groups = len(uniques)
+    students = schools["students"].to_numpy(dtype=float)
+    total = np.bincount(group_id, weights=students, minlength=n_groups)
+    counts = np.bincount(group_id, minlength=n_groups)
+    group_county = np.array([u[0] for u in uniques], dtype=object)
+    group_level = np.array([u[1] for u in uniques], dtype=object)
+
+    cv_rule = standard.cv_rule
+    limits = {lvl: (float(t.value), t.op) for lvl, t in cv_rule.limits.items()}
+    limit = np.array([limits.get(lvl, (np.nan, "<="))[0] for lvl in group_level])
+    rows = []
+    cv_by_code = {}
+    for ind in standard.indicators:
+        x = schools[f"{ind.code}_value"].to_numpy(dtype=float)
+        if ind.code in no_data:
+            mean = np.full(n_groups, np.nan)
+            cv = np.full(n_groups, np.nan)
+            status = np.full(n_groups, "no_data", dtype=object)
+        else:
+            mean = np.bincount(group_id, weights=students * x, minlength=n_groups) / total
+            dev = x - mean[group_id]
+            var = np.bincount(group_id, weights=students * dev * dev, minlength=n_groups) / total
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cv = np.where(mean > 0, np.sqrt(var) / mean, np.nan)
+            status = np.where(mean > 0, "ok", "undefined").astype(object)
+        cv_by_code[ind.code] = cv
+        ops = np.array([limits.get(lvl, (np.nan, "<="))[1] for lvl in group_level])
+        passed = np.array([compare(c, o, lim) for c, o, lim in zip(cv, ops, limit, strict=True)])
+        cv_passed = pd.array(np.where(status == "ok", passed, pd.NA), dtype="boolean")
+        met_col = f"{ind.code}_met"
+        schools_met = (
+            np.bincount(group_id, weights=(schools[met_col].to_numpy(dtype=float) == 1), minlength=n_groups)
+            if met_col in schools
+            else np.full(n_groups, np.nan)
+        )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "county_code": group_county,
+                    "level": group_level,
+                    "code": ind.code,
+                    "mean": mean,
+                    "cv": cv,
+                    "cv_status": status,
+                    "cv_limit": limit,
+                    "cv_passed": cv_passed if cv_rule.mode == "each" else pd.array([pd.NA] * n_groups, dtype="boolean"),
+                    "schools": counts,
+                    "students": total,
+                    "schools_met": schools_met,
+                }
+            )
+        )
+    indicators = pd.concat(rows, ignore_index=True)
+
+    levels = pd.DataFrame(
+        {
+            "county_code": group_county,
+            "level": group_level,
+            "schools_total": counts,
+            "students": total,
+            "cv_limit": limit,
+        }
+    )
+    if "passed" in schools:
+        passed = schools["passed"]
+        levels["schools_passed"] = np.bincount(
+            group_id,
+            weights=(passed == True).fillna(False).to_numpy(),  # noqa: E712
+            minlength=n_groups,
+        ).astype(int)
+        levels["schools_failed"] = np.bincount(
+            group_id,
+            weights=(passed == False).fillna(False).to_numpy(),  # noqa: E712
+            minlength=n_groups,
+        ).astype(int)
+        levels["schools_undetermined"] = counts - levels["schools_passed"] - levels["schools_failed"]
+        school_verdict = np.array(
+            [
+                False if f > 0 else (None if u > 0 else True)
+                for f, u in zip(levels["schools_failed"], levels["schools_undetermined"], strict=True)
+            ],
+            dtype=object,
+        )
+    else:
+        school_verdict = np.full(n_groups, True, dtype=object)
+
+    if cv_rule.mode == "composite":
+        stacked = np.vstack([cv_by_code[i.code] for i in standard.indicators])
+        composite = stacked.mean(axis=0)  # NaN if any single CV is missing
+        levels["composite_cv"] = composite
+        ops = [limits.get(lvl, (np.nan, "<="))[1] for lvl in group_level]
+        cv_verdict = np.array(
+            [
+                None if np.isnan(c) else bool(compare(c, o, lim))
+                for c, o, lim in zip(composite, ops, limit, strict=True)
+            ],
+            dtype=object,
+        )
+    else:
+        per = indicators.pivot_table(
+            index=["county_code", "level"],
+            columns="code",
+            values="cv_passed",
+            aggfunc="first",
+            sort=False,
+            dropna=False,
+        )
+        cv_verdict = []
+        for county, lvl in zip(group_county, group_level, strict=True):
+            row = per.loc[(county, lvl)]
+            vals = [None if pd.isna(v) else bool(v) for v in row]
+            cv_verdict.append(False if False in vals else (None if None in vals else True))
+        cv_verdict = np.array(cv_verdict, dtype=object)
+    levels["cvs_passed"] = cv_verdict
+    levels["schools_rule_passed"] = school_verdict
+    levels["passed"] = [
+        False if (a is False or b is False) else (None if (a is None or b is None) else True)
+        for a, b in zip(cv_verdict, school_verdict, strict=True)
+    ]
+    return indicators, levels
+
+
+__all__ = ["EVALUATED_LEVELS", "Evaluation", "evaluate_prepared", "evaluate_table"]

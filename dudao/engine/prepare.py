@@ -1,0 +1,312 @@
+"""From input rows to the level parts that are evaluated.
+
+* A single-level school (小学, 初中, 教学点) is one part; its level may be left empty.
+* A one-through school (九年一贯制, 十二年一贯制, 完全中学) comes either as rows already split by
+  level (``level`` = primary/junior; taken as they are), or as one whole-school row (``level``
+  empty or ``all``) with per-level students (``students_primary`` ...) and per-level teacher
+  columns (``pe_art_teachers_primary`` ...). Such a row is split: teachers by the level they
+  teach, facility fields apportioned by enrolment weighted with the standard's split weights,
+  e.g. primary share = A / (A + 1.1·B) for a nine-year school with A primary and B junior pupils.
+* The standard's school scope then excludes types (special schools ...), small teaching points,
+  private schools where configured, and parts without pupils, each with a stated reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dudao.engine.fields import (
+    LEVEL_ZH,
+    ONE_THROUGH_PARTS,
+    ONE_THROUGH_TYPES,
+    SCHOOL_TYPE_ZH,
+    TEACHER_FIELDS,
+    TYPE_LEVEL,
+)
+from dudao.engine.problems import InputError, Problem
+from dudao.standards import Standard
+
+IDENTITY = ["county_code", "county_name", "school_code", "school_name", "school_type", "location", "ownership"]
+EVALUATED_LEVELS = ("primary", "junior")
+
+
+@dataclass
+class Prepared:
+    parts: pd.DataFrame  # one row per evaluated level part
+    excluded: pd.DataFrame  # school_code, school_name, level, reason, reason_zh, reason_en
+    present: frozenset[str]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _num(frame: pd.DataFrame, key: str) -> np.ndarray:
+    return frame[key].to_numpy(dtype=float) if key in frame else np.full(len(frame), np.nan)
+
+
+def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | None = None) -> Prepared:
+    """Validate the rows as a whole, split one-through schools, apply the school scope.
+
+    ``frame`` has canonical column names (see ``dudao.engine.fields``); ``source_row`` (the
+    spreadsheet row) is used in messages when present. Raises :class:`InputError` with every problem.
+    """
+    present = frozenset(present if present is not None else frame.columns)
+    df = frame.reset_index(drop=True).copy()
+    if "source_row" not in df:
+        df["source_row"] = np.arange(2, len(df) + 2)
+    for key in IDENTITY:
+        if key not in df:
+            df[key] = None
+    df["county_code"] = df["county_code"].fillna("").astype(str)
+    if "level" not in df:
+        df["level"] = None
+    df["level"] = df["level"].where(df["level"].notna() & (df["level"] != ""), None)
+
+    problems: list[Problem] = []
+    one_through = df["school_type"].isin(ONE_THROUGH_TYPES)
+    whole = one_through & (df["level"].isna() | (df["level"] == "all"))
+    type_level = df["school_type"].map(TYPE_LEVEL)
+    single_bad = type_level.notna() & df["level"].notna() & (df["level"] != type_level)
+    all_bad = ~one_through & (df["level"] == "all")
+    allowed = df["school_type"].map(lambda t: ONE_THROUGH_PARTS.get(t, ()))
+    part_bad = (
+        one_through
+        & df["level"].notna()
+        & (df["level"] != "all")
+        & pd.Series([lvl not in ok for lvl, ok in zip(df["level"], allowed, strict=True)], index=df.index)
+    )
+    for row in df[single_bad | all_bad | part_bad].itertuples():
+        where = {"row": int(row.source_row), "column": "level"}
+        type_zh = SCHOOL_TYPE_ZH.get(row.school_type, row.school_type)
+        level_zh = LEVEL_ZH.get(row.level, row.level)
+        if row.level == "all":
+            problems.append(
+                Problem(
+                    "level_type_mismatch",
+                    "只有一贯制学校和完全中学可以整校一行（学段“全校”）",
+                    "only one-through schools may be given as a whole-school row (level 'all')",
+                    value="全校",
+                    **where,
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "level_type_mismatch",
+                    f"“{type_zh}”没有“{level_zh}”学段",
+                    f"a {row.school_type} school has no {row.level!r} level",
+                    value=str(row.level),
+                    **where,
+                )
+            )
+
+    # Single-level schools may leave the level empty: take it from the type.
+    df["level"] = df["level"].where(df["level"].notna(), type_level)
+    problems += _duplicates(df, whole)
+    if problems:
+        raise InputError(problems)
+
+    warnings: list[Problem] = []
+    split_rows, split_problems = _split_whole_rows(df[whole], standard, present)
+    problems += split_problems
+    if problems:
+        raise InputError(problems)
+    parts = pd.concat([df[~whole], split_rows], ignore_index=True) if len(split_rows) else df[~whole].copy()
+    if "part_of_whole" not in parts:
+        parts["part_of_whole"] = False
+    parts["part_of_whole"] = parts["part_of_whole"].fillna(False).astype(bool)
+
+    parts, excluded, scope_warnings = _apply_scope(parts, standard)
+    warnings += scope_warnings
+    parts = parts.sort_values(["county_code", "level", "school_code"], kind="stable").reset_index(drop=True)
+    return Prepared(parts=parts, excluded=excluded, present=present, warnings=warnings)
+
+
+def _duplicates(df: pd.DataFrame, whole: pd.Series) -> list[Problem]:
+    problems: list[Problem] = []
+    key = df["county_code"] + "\x00" + df["school_code"].astype(str)
+    level_key = key + "\x00" + df["level"].fillna("all").astype(str)
+    first_row: dict[str, int] = {}
+    for lk, source_row in zip(
+        level_key[level_key.duplicated(keep=False)], df["source_row"][level_key.duplicated(keep=False)], strict=True
+    ):
+        if lk in first_row:
+            code = lk.split("\x00")[1]
+            problems.append(
+                Problem(
+                    "duplicate_school",
+                    f"学校标识码“{code}”同一学段重复（首次出现在第{first_row[lk]}行）",
+                    f"school code {code!r} appears twice for the same level (first at row {first_row[lk]})",
+                    row=int(source_row),
+                    column="school_code",
+                    value=code,
+                )
+            )
+        else:
+            first_row[lk] = int(source_row)
+    mixed = key.isin(set(key[whole])) & ~whole
+    for k, source_row in zip(key[mixed], df["source_row"][mixed], strict=True):
+        code = k.split("\x00")[1]
+        problems.append(
+            Problem(
+                "mixed_split",
+                f"学校“{code}”既有整校一行又有分学段行，只能选一种填法",
+                f"school {code!r} has both a whole-school row and per-level rows; use one form",
+                row=int(source_row),
+                column="level",
+                value=code,
+            )
+        )
+    return problems
+
+
+def _split_whole_rows(
+    rows: pd.DataFrame, standard: Standard, present: frozenset[str]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    if rows.empty:
+        return rows, []
+    if standard.split is None:
+        raise InputError(
+            [
+                Problem(
+                    "no_split_rule",
+                    "该标准未配置一贯制学校拆分规则",
+                    "this standard has no rule for splitting one-through schools",
+                )
+            ]
+        )
+    weights = {k: float(v) for k, v in standard.split.weights.value.items()}
+    cm_weights = {k: float(v) for k, v in standard.split.complete_middle_weights.value.items()}
+    teacher_present = [f for f in TEACHER_FIELDS if f in present]
+    facility = [f for f in standard.split.facility_fields if f in present]
+    problems: list[Problem] = []
+    out: list[dict] = []
+    for row in rows.to_dict("records"):
+        levels = ONE_THROUGH_PARTS[row["school_type"]]
+        r = int(row["source_row"])
+        students = {}
+        for lvl in levels:
+            value = row.get(f"students_{lvl}")
+            if value is None or pd.isna(value):
+                problems.append(
+                    Problem(
+                        "missing_level_students",
+                        f"一贯制学校整校一行须填写“{LEVEL_ZH[lvl]}部在校生数”",
+                        f"a whole-school one-through row needs students_{lvl}",
+                        row=r,
+                        column=f"students_{lvl}",
+                    )
+                )
+            else:
+                students[lvl] = float(value)
+        for f in teacher_present:
+            for lvl in levels:
+                col = f"{f}_{lvl}"
+                if lvl in EVALUATED_LEVELS and (row.get(col) is None or pd.isna(row.get(col))):
+                    problems.append(
+                        Problem(
+                            "missing_level_teachers",
+                            f"一贯制学校整校一行须分学段填写教师数（缺“{col}”）",
+                            f"a whole-school one-through row needs teachers per level (missing {col})",
+                            row=r,
+                            column=col,
+                        )
+                    )
+        if len(students) != len(levels):
+            continue
+        total = row.get("students")
+        if total is not None and not pd.isna(total) and abs(float(total) - sum(students.values())) > 1e-9:
+            problems.append(
+                Problem(
+                    "students_mismatch",
+                    f"在校生数{int(total)}不等于各学段之和{int(sum(students.values()))}",
+                    f"students {int(total)} is not the sum of the levels ({int(sum(students.values()))})",
+                    row=r,
+                    column="students",
+                    value=str(total),
+                )
+            )
+            continue
+        w = cm_weights if row["school_type"] == "complete_middle" else weights
+        weighted = {lvl: w[lvl] * students[lvl] for lvl in levels}
+        denominator = sum(weighted.values())
+        for lvl in levels:
+            if lvl not in EVALUATED_LEVELS:
+                continue
+            part = {k: row.get(k) for k in [*IDENTITY, "source_row"]}
+            part["level"] = lvl
+            part["students"] = students[lvl]
+            part["part_of_whole"] = True
+            share = weighted[lvl] / denominator if denominator > 0 else 0.0
+            part["facility_share"] = share
+            for f in teacher_present:
+                part[f] = float(row[f"{f}_{lvl}"])
+            for f in facility:
+                part[f] = float(row[f]) * share
+            out.append(part)
+    return pd.DataFrame(out), problems
+
+
+REASONS = {
+    "type_excluded": ("该类学校不参与资源配置评估", "school type not evaluated for resource allocation"),
+    "small_teaching_point": ("不足{n}人的教学点不参与评估", "teaching point with fewer than {n} pupils"),
+    "private_excluded": ("民办学校不参与评估", "private schools are not evaluated"),
+    "no_students": ("在校生数为0，不参与差异系数计算", "no pupils enrolled; left out of the CV"),
+    "senior_part": ("高中学段不在义务教育评估范围", "senior level is outside compulsory education"),
+}
+
+
+def _apply_scope(parts: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    reason = pd.Series(None, index=parts.index, dtype=object)
+    students = _num(parts, "students")
+    n_small = None
+    if standard.school_scope is not None:
+        scope = standard.school_scope
+        reason[parts["school_type"].isin(list(scope.exclude_types.value or []))] = "type_excluded"
+        n_small = scope.exclude_teaching_points_below.value
+        if n_small is not None:
+            small = (parts["school_type"] == "teaching_point") & (students < float(n_small))
+            reason[small & reason.isna()] = "small_teaching_point"
+        if not scope.include_private.value:
+            reason[(parts["ownership"] == "private") & reason.isna()] = "private_excluded"
+    reason[(parts["level"] == "senior") & reason.isna()] = "senior_part"
+    reason[~(students > 0) & reason.isna()] = "no_students"
+
+    warnings: list[Problem] = []
+    for row in parts[reason == "no_students"].itertuples():
+        warnings.append(
+            Problem(
+                "no_students",
+                f"学校“{row.school_name}”（{LEVEL_ZH.get(row.level, row.level)}）在校生数为0，已排除",
+                f"school {row.school_name!r} ({row.level}) has no pupils and is left out",
+                row=int(row.source_row),
+                column="students",
+                value="0",
+            )
+        )
+    mask = reason.notna()
+    excluded = parts.loc[
+        mask, ["county_code", "school_code", "school_name", "school_type", "level", "students", "source_row"]
+    ].copy()
+    excluded["reason"] = reason[mask]
+    fmt = {"n": n_small if n_small is not None else ""}
+    excluded["reason_zh"] = [REASONS[r][0].format(**fmt) for r in excluded["reason"]]
+    excluded["reason_en"] = [REASONS[r][1].format(**fmt) for r in excluded["reason"]]
+    kept = parts.loc[~mask].copy()
+    unknown_level = ~kept["level"].isin(EVALUATED_LEVELS)
+    if unknown_level.any():
+        raise InputError(
+            [
+                Problem(
+                    "level_required",
+                    "无法确定学段：请在“学段”列填写小学或初中",
+                    "cannot tell the level: fill in primary or junior",
+                    row=int(r.source_row),
+                    column="level",
+                    value=str(r.school_type),
+                )
+                for r in kept[unknown_level].itertuples()
+            ]
+        )
+    return kept, excluded.reset_index(drop=True), warnings

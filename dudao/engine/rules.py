@@ -1,0 +1,49 @@
+"""Comparison of a computed figure with a standard's bound.
+
+Values are computed in binary floating point at full precision; a figure that equals its bound
+in exact arithmetic (21 teachers for 500 pupils is exactly 4.2 per 100) may come out a few ulps
+off. ``TOLERANCE`` (relative, 1e-9) absorbs that and nothing more: real school figures that
+differ from a bound differ by far more (see docs/adr/0002-comparison-and-rounding.md).
+以上/不低于/不超过 include the bound (>=, <=); 低于/超过 exclude it (<, >).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+TOLERANCE = 1e-9
+
+
+def compare(value: np.ndarray | float, op: str, bound: np.ndarray | float) -> np.ndarray | bool:
+    """``value op bound`` with the tolerance; NaN compares False (callers mark it "no data")."""
+    slack = TOLERANCE * np.abs(bound)
+    if op == ">=":
+        return value >= bound - slack
+    if op == "<=":
+        return value <= bound + slack
+    if op == "<":
+        return value < bound - slack
+    if op == ">":
+        return value > bound + slack
+    if op == "==":
+        return abs(value - bound) <= slack
+    raise ValueError(f"unknown comparison {op!r}")
+
+
+def round_half_up(value: float | None, places: int = 3) -> float | None:
+    """Display rounding as counties do it by hand (0.4445 -> 0.445), from the shortest repr."""
+    if value is None or not np.isfinite(value):
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def all_of(verdicts: list[bool | None]) -> bool | None:
+    """Three-valued AND: any False -> False; else any None (undetermined) -> None; else True."""
+    if any(v is False for v in verdicts):
+        return False
+    if any(v is None for v in verdicts):
+        return None
+    return True

@@ -1,0 +1,148 @@
+"""Load, merge and validate standards catalogues.
+
+A provincial profile (``data/provinces/<name>.yaml``) and an optional override file change a
+national catalogue by deep merge: mappings merge key by key, lists of entries that carry a
+``code`` merge entry by entry (so ``indicators: [{code: L4, numerator: ...}]`` changes only L4),
+any other value is replaced. The merged result is validated as a whole.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from dudao.standards.schema import Sourced, Standard
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PROVINCE_DIR = DATA_DIR / "provinces"
+
+
+class StandardError(ValueError):
+    """A catalogue, profile or override that cannot be used, with a message naming the file."""
+
+
+def available_standards() -> list[str]:
+    return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
+
+
+def available_provinces() -> list[str]:
+    return sorted(p.stem for p in PROVINCE_DIR.glob("*.yaml"))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StandardError(f"{path}: cannot be read / 无法读取: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise StandardError(f"{path}: not valid YAML / YAML 格式错误: {exc}") from exc
+    if not isinstance(data, dict):
+        raise StandardError(f"{path}: expected a mapping at the top / 顶层应为映射")
+    return data
+
+
+def merge(base: Any, override: Any) -> Any:
+    """Deep merge ``override`` into a copy of ``base`` (see the module docstring)."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = merge(base[key], value) if key in base else copy.deepcopy(value)
+        return out
+    if (
+        isinstance(base, list)
+        and isinstance(override, list)
+        and all(isinstance(x, dict) and "code" in x for x in base + override)
+    ):
+        out_list = [dict(x) for x in base]
+        index = {x["code"]: i for i, x in enumerate(out_list)}
+        for entry in override:
+            if entry["code"] in index:
+                out_list[index[entry["code"]]] = merge(out_list[index[entry["code"]]], entry)
+            else:
+                out_list.append(copy.deepcopy(entry))
+        return out_list
+    return copy.deepcopy(override)
+
+
+def _validate(data: dict[str, Any], where: str) -> Standard:
+    try:
+        return Standard.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
+        raise StandardError(f"{where}: invalid standard / 标准配置无效: {problems}") from exc
+
+
+@cache
+def _national(standard_id: str) -> dict[str, Any]:
+    path = DATA_DIR / f"{standard_id}.yaml"
+    if not path.exists():
+        raise StandardError(
+            f"unknown standard {standard_id!r} / 未知标准; available / 可用: {', '.join(available_standards())}"
+        )
+    return _read_yaml(path)
+
+
+def load(standard_id: str, province: str | None = None, override: Path | None = None) -> Standard:
+    """The standard ``standard_id`` with the provincial profile and override file applied."""
+    data = copy.deepcopy(_national(standard_id))
+    where = f"{standard_id}.yaml"
+    if province:
+        path = PROVINCE_DIR / f"{province}.yaml"
+        if not path.exists():
+            raise StandardError(
+                f"unknown province profile {province!r} / 未知省级配置; "
+                f"available / 可用: {', '.join(available_provinces())}"
+            )
+        profile = _read_yaml(path)
+        changes = profile.get("standards", {}).get(standard_id)
+        if changes is None:
+            raise StandardError(
+                f"province profile {province!r} has no rules for {standard_id!r} / 该省级配置不含此标准"
+            )
+        data = merge(data, changes)
+        data["sources"] = {**data.get("sources", {}), **profile.get("sources", {})}
+        data["province"] = profile["province"]["name_zh"]
+        data["version"] = f"{data['version']}+{province}-{profile.get('version', '1')}"
+        where += f" + provinces/{province}.yaml"
+    if override is not None:
+        changes = _read_yaml(Path(override))
+        changes.pop("id", None)
+        data = merge(data, changes)
+        data["version"] = f"{data['version']}+override"
+        where += f" + {override}"
+    return _validate(data, where)
+
+
+def unconfirmed_values(standard: Standard) -> list[tuple[str, Any, str | None]]:
+    """Every value tagged ``memory`` (unconfirmed), as (path, value, note): the settings a result rests on."""
+    return list(_walk_unconfirmed(standard, standard.id))
+
+
+def _walk_unconfirmed(node: Any, path: str) -> Iterator[tuple[str, Any, str | None]]:
+    if isinstance(node, Sourced):
+        if node.confirmation == "memory":
+            yield path, node.value, node.note
+        return
+    if hasattr(node, "confirmation") and getattr(node, "confirmation", None) == "memory":
+        threshold = getattr(node, "threshold", None)
+        value = threshold.value if threshold is not None else True
+        yield path, value, getattr(node, "note", None)
+        return
+    if hasattr(node, "model_fields"):
+        for name in type(node).model_fields:
+            child = getattr(node, name)
+            label = getattr(child, "code", None) if hasattr(child, "code") else None
+            yield from _walk_unconfirmed(child, f"{path}.{label or name}")
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            yield from _walk_unconfirmed(child, f"{path}.{key}")
+    elif isinstance(node, list):
+        for child in node:
+            label = getattr(child, "code", None)
+            yield from _walk_unconfirmed(child, f"{path}.{label}" if label else path)

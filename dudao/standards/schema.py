@@ -1,0 +1,224 @@
+"""The shape of a standards catalogue, validated on load (pydantic).
+
+Every number a rule uses is a :class:`Sourced` value: the value itself, where it comes from, and
+how well it is confirmed (``primary`` / ``secondary`` / ``memory``; see the domain reference).
+Values tagged ``memory`` are unconfirmed defaults: they are listed as *settings* in every result
+and can be overridden by a provincial profile or an override file, never hard-coded.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Confirmation = Literal["primary", "secondary", "memory"]
+Level = Literal["primary", "junior"]
+Op = Literal[">=", "<=", "<", ">", "=="]
+Scope = Literal["county", "per_school"]
+GapUnit = Literal["person", "m2", "yuan", "room", "computer", "book"]
+
+LEVELS: tuple[Level, ...] = ("primary", "junior")
+
+_FIELD_TERM = re.compile(r"\s*([+-])?\s*([a-z][a-z0-9_]*)\s*")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    title: str
+    url: str | None = None
+
+
+class Sourced(Strict):
+    """A value with its provenance."""
+
+    value: Any
+    confirmation: Confirmation
+    source: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class Threshold(Sourced):
+    """``value`` compared with ``op``: ``>=`` for 以上/不低于, ``<`` for 低于 (民法典 第1259条)."""
+
+    value: Decimal
+    op: Op
+
+
+class Indicator(Strict):
+    code: str
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    # A sum/difference of raw field names, e.g. "teaching_aux_area_m2 - indoor_gym_area_m2".
+    numerator: str
+    per_students: int = Field(ge=1)
+    gap_unit: GapUnit
+    thresholds: dict[Level, Threshold] = Field(default_factory=dict)
+    definition: Sourced | None = None
+
+    @field_validator("numerator")
+    @classmethod
+    def _numerator_is_terms(cls, v: str) -> str:
+        parse_numerator(v)
+        return v
+
+    def terms(self) -> list[tuple[int, str]]:
+        return parse_numerator(self.numerator)
+
+
+def parse_numerator(expr: str) -> list[tuple[int, str]]:
+    """``"a - b + c"`` -> ``[(1, "a"), (-1, "b"), (1, "c")]``. Only field names, + and -."""
+    terms: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(expr):
+        match = _FIELD_TERM.match(expr, pos)
+        if not match or match.end() == pos:
+            raise ValueError(f"numerator {expr!r}: expected a field name at position {pos}")
+        sign, name = match.groups()
+        if terms and sign is None:
+            raise ValueError(f"numerator {expr!r}: missing + or - before {name!r}")
+        terms.append((-1 if sign == "-" else 1, name))
+        pos = match.end()
+    if not terms or terms[0][0] != 1:
+        raise ValueError(f"numerator {expr!r} must start with a field that is added")
+    return terms
+
+
+class SchoolRule(Strict):
+    """Per-school rule: at least ``min_met`` indicators met, the others ≥ ``min_ratio_unmet`` × threshold."""
+
+    name_zh: str
+    name_en: str
+    min_met: Sourced
+    min_ratio_unmet: Sourced
+
+
+class CvRule(Strict):
+    mode: Literal["each", "composite"]
+    name_zh: str
+    name_en: str
+    limits: dict[Level, Threshold]
+    formula: Sourced
+
+
+class SchoolScope(Strict):
+    """Which schools enter the resource evaluation."""
+
+    exclude_types: Sourced  # list of school types (canonical codes)
+    exclude_teaching_points_below: Sourced  # students; None = no exclusion
+    include_private: Sourced  # bool
+
+
+class Split(Strict):
+    """How the facility fields of a one-through school are apportioned among its level parts."""
+
+    weights: Sourced  # {primary, junior, senior}
+    complete_middle_weights: Sourced  # {junior, senior}
+    facility_fields: list[str]
+
+
+class CountyItem(Strict):
+    code: str
+    name_zh: str
+    name_en: str
+    kind: Literal["number", "bool", "qualitative", "level"]
+    # "per_school" items are entered as the least favourable school's figure (e.g. the largest
+    # school's enrolment for "every school ≤ 2000"), so one comparison decides for all schools.
+    scope: Scope = "county"
+    threshold: Threshold | None = None
+    unit_zh: str | None = None
+    unit_en: str | None = None
+    veto: bool = False
+    confirmation: Confirmation
+    source: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _number_has_threshold(self) -> CountyItem:
+        if self.kind in ("number", "level") and self.threshold is None:
+            raise ValueError(f"county item {self.code}: a {self.kind} item needs a threshold")
+        if self.kind in ("bool", "qualitative") and self.threshold is not None:
+            raise ValueError(f"county item {self.code}: a {self.kind} item has no threshold")
+        return self
+
+
+class Area(Strict):
+    code: str
+    name_zh: str
+    name_en: str
+    # "school_table": judged from the per-school table by the engine; "items": from county items.
+    basis: Literal["school_table", "items"]
+    items: list[CountyItem] = Field(default_factory=list)
+    all_must_pass: Sourced | None = None
+
+
+class Standard(Strict):
+    id: str
+    version: str
+    title_zh: str
+    title_en: str
+    doc_no: str
+    issuer: str
+    province: str | None = None  # set when a provincial profile was applied
+    sources: dict[str, Source]
+    levels: list[Level]
+    areas: list[Area]
+    indicators: list[Indicator] = Field(default_factory=list)
+    school_rule: SchoolRule | None = None
+    cv_rule: CvRule | None = None
+    school_scope: SchoolScope | None = None
+    split: Split | None = None
+    veto: list[CountyItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Standard:
+        codes = [i.code for i in self.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"{self.id}: duplicate indicator codes {codes}")
+        item_codes = [item.code for area in self.areas for item in area.items] + [v.code for v in self.veto]
+        if len(set(item_codes)) != len(item_codes):
+            raise ValueError(f"{self.id}: duplicate county item codes")
+        cited = {s for ind in self.indicators for t in ind.thresholds.values() for s in t.source}
+        cited |= {s for area in self.areas for item in area.items for s in item.source}
+        unknown = cited - set(self.sources)
+        if unknown:
+            raise ValueError(f"{self.id}: sources cited but not listed: {sorted(unknown)}")
+        if any(a.basis == "school_table" for a in self.areas):
+            if not self.indicators or self.cv_rule is None:
+                raise ValueError(f"{self.id}: a school-table area needs indicators and a cv_rule")
+            if self.school_rule is not None:
+                for ind in self.indicators:
+                    missing = set(self.levels) - set(ind.thresholds)
+                    if missing:
+                        raise ValueError(f"{self.id}: {ind.code} has no threshold for {sorted(missing)}")
+                    if any(t.op != ">=" for t in ind.thresholds.values()):
+                        raise ValueError(
+                            f"{self.id}: {ind.code}: the per-school rule (share of the threshold) needs '>='"
+                        )
+            if self.school_rule is not None and int(self.school_rule.min_met.value) > len(self.indicators):
+                raise ValueError(f"{self.id}: school rule asks for more indicators than exist")
+        return self
+
+    def indicator(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    def area(self, code: str) -> Area:
+        for area in self.areas:
+            if area.code == code:
+                return area
+        raise KeyError(code)
