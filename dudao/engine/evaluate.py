@@ -143,12 +143,18 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
             cv = np.full(n_groups, np.nan)
             status = np.full(n_groups, "no_data", dtype=object)
         else:
-            mean = np.bincount(group_id, weights=students * x, minlength=n_groups) / total
-            dev = x - mean[group_id]
+            # A county whose rows all lack this figure has no data for it (prepare() refuses a
+            # county where only some rows lack it).
+            known = ~np.isnan(x)
+            has_data = np.bincount(group_id, weights=known, minlength=n_groups) > 0
+            xk = np.where(known, x, 0.0)
+            mean = np.bincount(group_id, weights=students * xk, minlength=n_groups) / total
+            dev = xk - mean[group_id]
             var = np.bincount(group_id, weights=students * dev * dev, minlength=n_groups) / total
             with np.errstate(divide="ignore", invalid="ignore"):
-                cv = np.where(mean > 0, np.sqrt(var) / mean, np.nan)
-            status = np.where(mean > 0, "ok", "undefined").astype(object)
+                cv = np.where(has_data & (mean > 0), np.sqrt(var) / mean, np.nan)
+            mean = np.where(has_data, mean, np.nan)
+            status = np.where(has_data, np.where(mean > 0, "ok", "undefined"), "no_data").astype(object)
         cv_by_code[ind.code] = cv
         ops = np.array([limits.get(lvl, (np.nan, "<="))[1] for lvl in group_level])
         passed = np.array([compare(c, o, lim) for c, o, lim in zip(cv, ops, limit, strict=True)])

@@ -81,6 +81,10 @@ def _convert(item: CountyItem, value: Any) -> Any:
         raise ValueError("应为数值", "expected a number") from None
     if number < 0:
         raise ValueError("不能为负数", "must not be negative")
+    if item.share and number > 1:
+        raise ValueError(
+            "比例应在0到1之间（85%请填0.85或85%）", "a share lies between 0 and 1 (write 85% as 0.85 or 85%)"
+        )
     return number
 
 

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from dudao.engine.fields import (
+    FACILITY_FIELDS,
+    FIELD_BY_KEY,
     LEVEL_ZH,
     ONE_THROUGH_PARTS,
     ONE_THROUGH_TYPES,
@@ -65,10 +67,11 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
 
     problems: list[Problem] = []
     one_through = df["school_type"].isin(ONE_THROUGH_TYPES)
+    # "全校" (the whole school) of a single-level school is simply its one level.
+    df.loc[~one_through & (df["level"] == "all"), "level"] = None
     whole = one_through & (df["level"].isna() | (df["level"] == "all"))
     type_level = df["school_type"].map(TYPE_LEVEL)
     single_bad = type_level.notna() & df["level"].notna() & (df["level"] != type_level)
-    all_bad = ~one_through & (df["level"] == "all")
     allowed = df["school_type"].map(lambda t: ONE_THROUGH_PARTS.get(t, ()))
     part_bad = (
         one_through
@@ -76,36 +79,42 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
         & (df["level"] != "all")
         & pd.Series([lvl not in ok for lvl, ok in zip(df["level"], allowed, strict=True)], index=df.index)
     )
-    for row in df[single_bad | all_bad | part_bad].itertuples():
+    for row in df[single_bad | part_bad].itertuples():
         where = {"row": int(row.source_row), "column": "level"}
         type_zh = SCHOOL_TYPE_ZH.get(row.school_type, row.school_type)
         level_zh = LEVEL_ZH.get(row.level, row.level)
-        if row.level == "all":
-            problems.append(
-                Problem(
-                    "level_type_mismatch",
-                    "只有一贯制学校和完全中学可以整校一行（学段“全校”）",
-                    "only one-through schools may be given as a whole-school row (level 'all')",
-                    value="全校",
-                    **where,
-                )
+        problems.append(
+            Problem(
+                "level_type_mismatch",
+                f"“{type_zh}”没有“{level_zh}”学段",
+                f"a {row.school_type} school has no {row.level!r} level",
+                value=str(row.level),
+                **where,
             )
-        else:
-            problems.append(
-                Problem(
-                    "level_type_mismatch",
-                    f"“{type_zh}”没有“{level_zh}”学段",
-                    f"a {row.school_type} school has no {row.level!r} level",
-                    value=str(row.level),
-                    **where,
-                )
-            )
+        )
 
     # Single-level schools may leave the level empty: take it from the type.
     df["level"] = df["level"].where(df["level"].notna(), type_level)
     problems += _duplicates(df, whole)
     if problems:
         raise InputError(problems)
+
+    # Teacher figures given only in per-level columns (every school a whole-school row) still count.
+    level_only = {
+        f for f in TEACHER_FIELDS if f not in present and any(f"{f}_{lvl}" in present for lvl in EVALUATED_LEVELS)
+    }
+    if level_only and not whole.all():
+        problems += [
+            Problem(
+                "missing_column",
+                f"缺少“{FIELD_BY_KEY[f].zh}”列：单学段学校和分学段行须填写",
+                f"column {f} is missing: single-level schools and per-level rows need it",
+                column=f,
+            )
+            for f in sorted(level_only)
+        ]
+        raise InputError(problems)
+    present = present | level_only
 
     warnings: list[Problem] = []
     split_rows, split_problems = _split_whole_rows(df[whole], standard, present)
@@ -117,6 +126,7 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
         parts["part_of_whole"] = False
     parts["part_of_whole"] = parts["part_of_whole"].fillna(False).astype(bool)
 
+    _check_values(parts, present)
     parts, excluded, scope_warnings = _apply_scope(parts, standard)
     warnings += scope_warnings
     parts = parts.sort_values(["county_code", "level", "school_code"], kind="stable").reset_index(drop=True)
@@ -125,39 +135,40 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
 
 def _duplicates(df: pd.DataFrame, whole: pd.Series) -> list[Problem]:
     problems: list[Problem] = []
-    key = df["county_code"] + "\x00" + df["school_code"].astype(str)
-    level_key = key + "\x00" + df["level"].fillna("all").astype(str)
-    first_row: dict[str, int] = {}
-    for lk, source_row in zip(
-        level_key[level_key.duplicated(keep=False)], df["source_row"][level_key.duplicated(keep=False)], strict=True
+    keys = pd.DataFrame({"county": df["county_code"], "school": df["school_code"].astype(str),
+                         "level": df["level"].fillna("all").astype(str)})  # fmt: skip
+    first_row: dict[tuple[str, str, str], int] = {}
+    repeated = keys.duplicated(keep=False)
+    for county, code, level, source_row in zip(
+        keys["county"][repeated],
+        keys["school"][repeated],
+        keys["level"][repeated],
+        df["source_row"][repeated],
+        strict=True,
     ):
-        if lk in first_row:
-            code = lk.split("\x00")[1]
+        key = (county, code, level)
+        if key in first_row:
             problems.append(
                 Problem(
                     "duplicate_school",
-                    f"学校标识码“{code}”同一学段重复（首次出现在第{first_row[lk]}行）",
-                    f"school code {code!r} appears twice for the same level (first at row {first_row[lk]})",
-                    row=int(source_row),
-                    column="school_code",
-                    value=code,
+                    f"学校标识码“{code}”同一学段重复（首次出现在第{first_row[key]}行）",
+                    f"school code {code!r} appears twice for the same level (first at row {first_row[key]})",
+                    row=int(source_row), column="school_code", value=code,
                 )
-            )
+            )  # fmt: skip
         else:
-            first_row[lk] = int(source_row)
-    mixed = key.isin(set(key[whole])) & ~whole
-    for k, source_row in zip(key[mixed], df["source_row"][mixed], strict=True):
-        code = k.split("\x00")[1]
-        problems.append(
-            Problem(
-                "mixed_split",
-                f"学校“{code}”既有整校一行又有分学段行，只能选一种填法",
-                f"school {code!r} has both a whole-school row and per-level rows; use one form",
-                row=int(source_row),
-                column="level",
-                value=code,
-            )
-        )
+            first_row[key] = int(source_row)
+    whole_schools = set(zip(keys["county"][whole], keys["school"][whole], strict=True))
+    for county, code, is_whole, source_row in zip(keys["county"], keys["school"], whole, df["source_row"], strict=True):
+        if not is_whole and (county, code) in whole_schools:
+            problems.append(
+                Problem(
+                    "mixed_split",
+                    f"学校“{code}”既有整校一行又有分学段行，只能选一种填法",
+                    f"school {code!r} has both a whole-school row and per-level rows; use one form",
+                    row=int(source_row), column="level", value=code,
+                )
+            )  # fmt: skip
     return problems
 
 
@@ -200,10 +211,12 @@ def _split_whole_rows(
                 )
             else:
                 students[lvl] = float(value)
+        row_ok = len(students) == len(levels)
         for f in teacher_present:
             for lvl in levels:
                 col = f"{f}_{lvl}"
                 if lvl in EVALUATED_LEVELS and (row.get(col) is None or pd.isna(row.get(col))):
+                    row_ok = False
                     problems.append(
                         Problem(
                             "missing_level_teachers",
@@ -213,7 +226,7 @@ def _split_whole_rows(
                             column=col,
                         )
                     )
-        if len(students) != len(levels):
+        if not row_ok:
             continue
         total = row.get("students")
         if total is not None and not pd.isna(total) and abs(float(total) - sum(students.values())) > 1e-9:
@@ -246,6 +259,30 @@ def _split_whole_rows(
                 part[f] = float(row[f]) * share
             out.append(part)
     return pd.DataFrame(out), problems
+
+
+def _check_values(parts: pd.DataFrame, present: frozenset[str]) -> None:
+    """Figures must be numbers ≥ 0. A figure missing for *every* school of a county is "no data"
+    for that county; missing for only some of its schools is an error naming them."""
+    problems: list[Problem] = []
+    for key in ["students", *[f for f in TEACHER_FIELDS + FACILITY_FIELDS if f in present]]:
+        if key not in parts:
+            continue
+        values = pd.to_numeric(parts[key], errors="coerce")
+        missing = values.isna()
+        if key != "students" and missing.any():
+            missing &= ~missing.groupby(parts["county_code"]).transform("all")
+        for row in parts[missing].itertuples():
+            problems.append(Problem(
+                "empty_value", f"“{FIELD_BY_KEY[key].zh}”为空：请填写数值，没有请填0",
+                f"{key} is empty: enter a number, or 0 if there are none",
+                row=int(row.source_row), column=key))  # fmt: skip
+        for row, value in zip(parts[values < 0].itertuples(), values[values < 0], strict=True):
+            problems.append(Problem(
+                "negative", f"“{FIELD_BY_KEY[key].zh}”不能为负数", f"{key} must not be negative",
+                row=int(row.source_row), column=key, value=str(value)))  # fmt: skip
+    if problems:
+        raise InputError(problems)
 
 
 REASONS = {

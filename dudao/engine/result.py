@@ -181,12 +181,12 @@ def _level(evaluation: Evaluation, lv: pd.Series, ind_rows: pd.DataFrame, school
                 "composite_cv": composite,
                 "composite_cv_3dp": round_half_up(composite, 3),
                 "composite_cv_limit": _f(lv["cv_limit"]),
-                "composite_cv_passed": lv["cvs_passed"],
+                "composite_cv_passed": _b(lv["cvs_passed"]),
             }
         )
         if composite is None:
             reasons.append(message("composite_undefined", {"level": lvl}, level_zh=lzh, level_en=len_))
-        elif lv["cvs_passed"] is False:
+        elif _b(lv["cvs_passed"]) is False:
             reasons.append(
                 message(
                     "composite_exceeds",
@@ -227,7 +227,7 @@ def _level(evaluation: Evaluation, lv: pd.Series, ind_rows: pd.DataFrame, school
             )
     else:
         out.update({"schools_passed": None, "schools_failed": None, "schools_undetermined": None})
-    out["passed"] = lv["passed"]
+    out["passed"] = _b(lv["passed"])
     out["reasons"] = reasons
     return out
 

@@ -2,8 +2,9 @@
 
 Values are computed in binary floating point at full precision; a figure that equals its bound
 in exact arithmetic (21 teachers for 500 pupils is exactly 4.2 per 100) may come out a few ulps
-off. ``TOLERANCE`` (relative, 1e-9) absorbs that and nothing more: real school figures that
-differ from a bound differ by far more (see docs/adr/0002-comparison-and-rounding.md).
+off. ``TOLERANCE`` (relative, 1e-12) absorbs that and nothing more: float noise is ~1e-15 relative,
+while real school figures that differ from a bound differ by ≥ ~1e-9 relative (0.01 yuan short on
+a 10⁷-yuan school) (see docs/adr/0002-comparison-and-rounding.md).
 以上/不低于/不超过 include the bound (>=, <=); 低于/超过 exclude it (<, >).
 """
 
@@ -13,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-TOLERANCE = 1e-9
+TOLERANCE = 1e-12
 
 
 def compare(value: np.ndarray | float, op: str, bound: np.ndarray | float) -> np.ndarray | bool:
@@ -33,11 +34,15 @@ def compare(value: np.ndarray | float, op: str, bound: np.ndarray | float) -> np
 
 
 def round_half_up(value: float | None, places: int = 3) -> float | None:
-    """Display rounding as counties do it by hand (0.4445 -> 0.445), from the shortest repr."""
+    """Display rounding as counties do it by hand (0.4445 -> 0.445).
+
+    The value is first cleaned of float noise (12 significant digits), so a CV that is exactly
+    0.1235 by hand but 0.12349999999999994 in doubles still shows as 0.124.
+    """
     if value is None or not np.isfinite(value):
         return None
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    clean = Decimal(f"{float(value):.12g}")
+    return float(clean.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def all_of(verdicts: list[bool | None]) -> bool | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dudao.standards.schema import Sourced, Standard
 
@@ -134,7 +134,7 @@ def _walk_unconfirmed(node: Any, path: str) -> Iterator[tuple[str, Any, str | No
         value = threshold.value if threshold is not None else True
         yield path, value, getattr(node, "note", None)
         return
-    if hasattr(node, "model_fields"):
+    if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             child = getattr(node, name)
             label = getattr(child, "code", None) if hasattr(child, "code") else None

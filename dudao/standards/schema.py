@@ -138,6 +138,8 @@ class CountyItem(Strict):
     # school's enrolment for "every school ≤ 2000"), so one comparison decides for all schools.
     scope: Scope = "county"
     threshold: Threshold | None = None
+    # A share entered as a fraction from 0 to 1 (85 % is 0.85 or "85%"); 85 alone is refused.
+    share: bool = False
     unit_zh: str | None = None
     unit_en: str | None = None
     veto: bool = False
@@ -190,9 +192,7 @@ class Standard(Strict):
         item_codes = [item.code for area in self.areas for item in area.items] + [v.code for v in self.veto]
         if len(set(item_codes)) != len(item_codes):
             raise ValueError(f"{self.id}: duplicate county item codes")
-        cited = {s for ind in self.indicators for t in ind.thresholds.values() for s in t.source}
-        cited |= {s for area in self.areas for item in area.items for s in item.source}
-        unknown = cited - set(self.sources)
+        unknown = set(_cited_sources(self)) - set(self.sources)
         if unknown:
             raise ValueError(f"{self.id}: sources cited but not listed: {sorted(unknown)}")
         if any(a.basis == "school_table" for a in self.areas):
@@ -222,3 +222,17 @@ class Standard(Strict):
             if area.code == code:
                 return area
         raise KeyError(code)
+
+
+def _cited_sources(node: Any) -> list[str]:
+    """Every source key cited anywhere below ``node``."""
+    if isinstance(node, BaseModel):
+        own = list(getattr(node, "source", None) or []) if not isinstance(node, Standard) else []
+        return own + [
+            s for name in type(node).model_fields if name != "source" for s in _cited_sources(getattr(node, name))
+        ]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _cited_sources(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _cited_sources(v)]
+    return []

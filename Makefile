@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Each does all of its own set-up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= var/demo
+
+.PHONY: demo test install system-deps lint messages bench
+
+$(BIN)/dudao: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/dudao
+
+# LibreOffice is the real client our generated .xlsx files are opened with in the tests.
+system-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice Calc (Debian packages) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libreoffice-calc-nogui fonts-noto-cjk gettext >/dev/null; }
+
+demo: install
+	$(BIN)/dudao migrate --noinput -v 0
+	$(BIN)/dudao demo_county $(DEMO_DIR)/demo-county.xlsx
+	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml \
+	  --format xlsx --out $(DEMO_DIR)/demo-county-result.xlsx
+	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml
+
+test: install system-deps
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Refresh the English catalogue after changing user-facing strings, then compile it.
+messages: install
+	cd dudao && ../$(BIN)/dudao makemessages -l en --no-obsolete --no-location
+	$(BIN)/python dudao/locale/translate_en.py
+	cd dudao && ../$(BIN)/dudao compilemessages -l en
+
+bench: install
+	$(BIN)/python benchmarks/bench_engine.py

@@ -1,0 +1,87 @@
+"""The columns of the school data sheet: every field of ``fields.FIELDS`` plus the per-level teacher
+columns of a whole-school one-through row, with the headers the reader accepts for each."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from dudao.engine.fields import FIELD_BY_KEY, FIELDS, LEVEL_TEACHER_FIELDS, LEVEL_ZH, Kind
+
+# The Chinese prefix of a per-level column header, e.g. 小学部专任教师数.
+LEVEL_PART_ZH = {"primary": "小学部", "junior": "初中部", "senior": "高中部"}
+LEVEL_PART_EN = {"primary": "primary", "junior": "junior secondary", "senior": "senior secondary"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    kind: Kind
+    aliases: tuple[str, ...] = ()
+    note_zh: str = ""
+    note_en: str = ""
+    required: bool = False
+    # For per-level columns (students_primary, pe_art_teachers_junior, ...): the level part they
+    # describe. They apply only on a whole-school row of a one-through school holding that part.
+    level: str | None = None
+
+
+def _level_teacher_column(key: str) -> Column:
+    base, level = key.rsplit("_", 1)
+    field = FIELD_BY_KEY[base]
+    part_zh, short_zh = LEVEL_PART_ZH[level], LEVEL_ZH[level]
+    aliases = (short_zh + field.zh, *(p + a for p in (part_zh, short_zh) for a in field.aliases))
+    return Column(
+        key=key,
+        zh=part_zh + field.zh,
+        kind="int",
+        aliases=aliases,
+        note_zh=f"仅一贯制学校以整校一行（学段为“全校”或留空）填报时填写：{part_zh}的{field.zh}；"
+        "已分学段填报的行和其他学校留空",
+        note_en=f"only for a one-through school given as one whole-school row (level all or empty): "
+        f"the {LEVEL_PART_EN[level]} part's {base}; leave empty on other rows",
+        level=level,
+    )
+
+
+def _field_column(key: str) -> Column:
+    f = FIELD_BY_KEY[key]
+    level = key.removeprefix("students_") if key.startswith("students_") else None
+    return Column(f.key, f.zh, f.kind, f.aliases, f.note_zh, f.note_en, f.required, level)
+
+
+COLUMNS: tuple[Column, ...] = (
+    *(_field_column(f.key) for f in FIELDS),
+    *(_level_teacher_column(k) for k in LEVEL_TEACHER_FIELDS),
+)
+COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
+# Columns that apply only on whole-school rows of one-through schools.
+LEVEL_COLUMNS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.level)
+
+
+def normalize_header(text: object) -> str:
+    """Header (or enum value) as compared: NFKC (full-width letters, digits and brackets become
+    half-width), no whitespace anywhere, no required-marker asterisks around it, case-folded."""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = "".join(s.split()).strip("*")
+    return s.casefold()
+
+
+def _header_index() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    index: dict[str, str] = {}
+    collisions: list[tuple[str, str, str]] = []
+    for col in COLUMNS:
+        for name in (col.key, col.zh, *col.aliases):
+            norm = normalize_header(name)
+            if not norm:
+                continue
+            other = index.setdefault(norm, col.key)
+            if other != col.key:
+                collisions.append((name, other, col.key))
+    return index, collisions
+
+
+# Normalised header -> canonical key. HEADER_COLLISIONS should stay empty (checked by a test).
+HEADER_INDEX, HEADER_COLLISIONS = _header_index()
+KEY_NAMES = frozenset(normalize_header(c.key) for c in COLUMNS)

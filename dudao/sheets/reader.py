@@ -1,0 +1,800 @@
+"""Read a school data table (.xlsx or .csv) into the canonical fields of ``dudao.engine.fields``.
+
+Every problem in the file is collected and reported at once (``InputError``); each names the sheet,
+the row as the user sees it, the column header as written, the value and a stable rule code, in
+Chinese and English.
+
+Rule codes — errors: ``file_not_found``, ``unknown_format``, ``xls_not_supported``, ``not_xlsx``,
+``not_csv``, ``bad_encoding``, ``file_too_large``, ``no_such_sheet``, ``no_header``,
+``missing_column``, ``duplicate_column``, ``empty_value``, ``not_a_number``, ``negative``,
+``not_whole``, ``not_applicable``, ``unknown_value``, ``both_units``, ``formula_not_calculated``,
+``formula_error``; warnings: ``unknown_column``, ``note_row``, ``total_row``, ``empty_column``.
+
+A numeric column that is empty on every data row is taken as absent (``empty_column`` warning;
+silent for per-level columns and the unused one of the 元/万元 pair); ``students`` is never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from dudao.engine.fields import ENUMS, LEVEL_ZH, ONE_THROUGH_PARTS, ONE_THROUGH_TYPES
+from dudao.engine.problems import InputError, Problem
+from dudao.sheets.columns import (
+    COLUMN_BY_KEY,
+    COLUMNS,
+    HEADER_INDEX,
+    KEY_NAMES,
+    LEVEL_PART_ZH,
+    normalize_header,
+)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+HEADER_SCAN_ROWS = 10
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv",)
+NOTE_PREFIXES = ("注", "备注", "说明", "填表", "制表", "审核", "负责人", "单位负责人", "note")
+EXAMPLE_CODES = frozenset({"示例", "example"})
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
+_YUAN, _WAN = "equipment_value_yuan", "equipment_value_wan"
+
+_TOTAL = re.compile(r"(?:全县|全区|全市|全旗)?(?:合计|总计|小计)|total|subtotal|sum")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+# Normalised spelling -> canonical code, per enum field.
+_ENUM_INDEX: dict[str, dict[str, str]] = {
+    key: {normalize_header(name): code for code, names in table.items() for name in (code, *names)}
+    for key, table in ENUMS.items()
+}
+
+
+@dataclass
+class SchoolTable:
+    """The rows of a school data sheet in canonical form.
+
+    ``frame`` has one row per data row; its columns are the canonical keys of the fields present
+    (``equipment_value_wan`` is converted to ``equipment_value_yuan``) plus ``source_row``, the
+    1-based row number as the user sees it. Numbers are float64 and never NaN: a per-level column
+    (``students_primary``, ``teachers_junior``, ...) that does not apply to a row holds 0.0, and an
+    empty ``students`` on a whole-school one-through row holds the sum of its level parts. Enums are
+    canonical codes (an empty ``level`` is ``"all"``; an empty optional enum or text is ``""``).
+    A numeric column empty on every row counts as absent (not in ``frame`` nor ``present``).
+    """
+
+    frame: pd.DataFrame
+    present: frozenset[str]
+    sheet: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def read_school_table(path: Path | str, sheet: str | None = None) -> SchoolTable:
+    """Read ``path`` (.xlsx/.xlsm or .csv). ``sheet`` names the worksheet; by default the first
+    sheet with a recognisable header row is used (ignored for CSV, whose sheet is the file name).
+
+    Raises ``InputError`` with every problem found; warnings are returned on the table.
+    """
+    path = Path(path)
+    suffix = _check_file(path)
+    loaded = _load_csv(path) if suffix in CSV_SUFFIXES else _load_xlsx(path, sheet)
+    return _Parser(loaded).parse()
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[Sequence[Any]]
+    # xlsx only: given (row, 0-based column) positions of empty cells, returns those holding a
+    # formula, with its text.
+    formulas: Callable[[set[tuple[int, int]]], dict[tuple[int, int], str]] | None = None
+    header_index: int | None = None
+
+
+def _fail(rule: str, zh: str, en: str, **where: Any) -> NoReturn:
+    raise InputError([Problem(rule, zh, en, **where)])
+
+
+def _check_file(path: Path) -> str:
+    shown = str(path)
+    if not path.is_file():
+        if path.is_dir():
+            _fail(
+                "file_not_found",
+                f"“{path.name}”是文件夹，不是文件",
+                f"{path.name!r} is a folder, not a file",
+                value=shown,
+            )
+        _fail("file_not_found", f"找不到文件：{shown}", f"File not found: {shown}", value=shown)
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        _fail(
+            "xls_not_supported",
+            "不支持旧版 Excel 97-2003（.xls）格式：请在 Excel 或 WPS 中打开，“另存为”.xlsx 后再导入",
+            "The old Excel 97-2003 (.xls) format is not supported: open it in Excel or WPS and save as .xlsx",
+            value=path.name,
+        )
+    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
+        _fail(
+            "unknown_format",
+            f"不支持的文件类型“{suffix or '（无扩展名）'}”：请使用 .xlsx 或 .csv 文件",
+            f"Unsupported file type {suffix or '(no extension)'!r}: use an .xlsx or .csv file",
+            value=path.name,
+        )
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        mb = size / 1024 / 1024
+        _fail(
+            "file_too_large",
+            f"文件过大（{mb:.1f} MB），上限为 20 MB；请删除无关的工作表、图片后再导入",
+            f"The file is too large ({mb:.1f} MB; the limit is 20 MB): remove unrelated sheets and images",
+            value=path.name,
+        )
+    return suffix
+
+
+def _load_xlsx(path: Path, sheet: str | None) -> _Sheet:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(_OLE_MAGIC):
+        _fail(
+            "xls_not_supported",
+            "这是旧版 .xls 文件（或设置了打开密码的文件），只是扩展名为 .xlsx：请在 Excel 或 WPS 中打开，"
+            "取消密码，“另存为”.xlsx 后再导入",
+            "This is an old .xls file (or a password-protected one) named .xlsx: open it in Excel or WPS, "
+            "remove any password and save as .xlsx",
+            value=path.name,
+        )
+    not_xlsx = (
+        "not_xlsx",
+        "文件不是有效的 .xlsx 工作簿（可能已损坏，或是改了扩展名的其他文件）：请在 Excel 或 WPS 中打开并另存为 .xlsx",
+        "The file is not a valid .xlsx workbook (it may be damaged, or another kind of file renamed): "
+        "open it in Excel or WPS and save as .xlsx",
+    )
+    if not head.startswith(b"PK"):
+        _fail(*not_xlsx, value=path.name)
+    with warnings.catch_warnings():  # openpyxl warns about extensions it does not read; not the user's business
+        warnings.simplefilter("ignore")
+        return _read_xlsx(path, sheet, not_xlsx)
+
+
+def _read_xlsx(path: Path, sheet: str | None, not_xlsx: tuple[str, str, str]) -> _Sheet:
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        _fail(*not_xlsx, value=path.name)
+    try:
+        names = list(wb.sheetnames)
+        if sheet is not None:
+            if sheet not in names:
+                listed = "、".join(f"“{n}”" for n in names)
+                _fail(
+                    "no_such_sheet",
+                    f"工作簿中没有名为“{sheet}”的工作表；现有工作表：{listed}",
+                    f"No sheet named {sheet!r}; the sheets are: {', '.join(map(repr, names))}",
+                    sheet=sheet,
+                    value=sheet,
+                )
+            candidates = [sheet]
+        else:
+            candidates = names
+        for name in candidates:
+            ws = wb[name]
+            if not hasattr(ws, "iter_rows"):  # a chart sheet
+                continue
+            ws.reset_dimensions()  # some programs write a wrong <dimension>; read what is there
+            rows = [tuple(r) for r in ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+            found = _find_header(rows)
+            if found is None and sheet is None:
+                continue
+            if found is not None:
+                rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+            return _Sheet(name, rows, _formula_lookup(path, name, getattr(ws, "_worksheet_path", None)), found)
+    except InputError:
+        raise
+    except Exception:
+        _fail(*not_xlsx, value=path.name)
+    finally:
+        wb.close()
+    listed = "、".join(f"“{n}”" for n in names)
+    _fail(
+        "no_header",
+        f"所有工作表（{listed}）的前 {HEADER_SCAN_ROWS} 行中都找不到可识别的表头（如“学校标识码”"
+        "“学校名称”）；请使用数据模板的表头",
+        f"No sheet ({', '.join(map(repr, names))}) has a recognisable header row (such as 学校标识码 / "
+        f"school_code) in its first {HEADER_SCAN_ROWS} rows; use the template's headers",
+        value=path.name,
+    )
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _has_formulas(path: Path, xml_path: str) -> bool:
+    """Whether the worksheet's XML holds any formula (a quick byte scan, no parsing)."""
+    with zipfile.ZipFile(path) as archive, archive.open(xml_path) as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-32:]
+    return False
+
+
+def _formula_lookup(
+    path: Path, sheet: str, xml_path: str | None
+) -> Callable[[set[tuple[int, int]]], dict[tuple[int, int], str]]:
+    def lookup(positions: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        try:
+            if xml_path is not None and not _has_formulas(path, xml_path):
+                return {}
+        except (KeyError, OSError, zipfile.BadZipFile):
+            pass
+        wanted: dict[int, list[int]] = {}
+        for r, c in positions:
+            wanted.setdefault(r, []).append(c)
+        found: dict[tuple[int, int], str] = {}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = load_workbook(path, read_only=True, data_only=False)
+                try:
+                    ws = wb[sheet]
+                    ws.reset_dimensions()
+                    for r, row in enumerate(ws.iter_rows(max_row=max(wanted), values_only=True), start=1):
+                        for c in wanted.get(r, ()):
+                            v = row[c] if c < len(row) else None
+                            text = getattr(v, "text", v)  # ArrayFormula / DataTableFormula
+                            if isinstance(text, str) and text.startswith("="):
+                                found[(r, c)] = text
+                finally:
+                    wb.close()
+        except Exception:  # the workbook was read once already; at worst we miss a formula here
+            pass
+        return found
+
+    return lookup
+
+
+def _load_csv(path: Path) -> _Sheet:
+    data = path.read_bytes()
+    name = path.name
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if data.startswith((b"PK\x03\x04", _OLE_MAGIC)) or (not utf16 and b"\x00" in data[:4096]):
+        _fail(
+            "not_csv",
+            "文件不是文本格式的 CSV（可能是改了扩展名的 Excel 工作簿）：请另存为 .xlsx 或“CSV（逗号分隔）”",
+            "The file is not a text CSV (perhaps an Excel workbook renamed): save it as .xlsx or as CSV "
+            "(comma delimited)",
+            value=name,
+        )
+    encodings = ("utf-16",) if utf16 else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        _fail(
+            "bad_encoding",
+            "无法识别 CSV 文件的文字编码（支持 UTF-8 和 GBK/GB18030）：请另存为 .xlsx",
+            "Cannot decode the CSV file (UTF-8 and GBK/GB18030 are supported): save it as .xlsx",
+            value=name,
+        )
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", "\t", ";"), key=first.count)
+    if not first.count(delimiter):
+        delimiter = ","
+    try:
+        rows: list[Sequence[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        _fail("not_csv", f"CSV 文件格式有误：{exc}", f"Malformed CSV file: {exc}", value=name)
+    return _Sheet(name, rows, None, _find_header(rows[:HEADER_SCAN_ROWS]))
+
+
+# --------------------------------------------------------------------------------------------
+# Cells
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _text(v: Any) -> str:
+    """A cell as text: stripped; whole floats without ``.0`` (codes typed as numbers)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _is_excel_error(v: Any) -> bool:
+    return isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS
+
+
+def _find_header(rows: Sequence[Sequence[Any]]) -> int | None:
+    """Index of the first row whose cells are known headers (two or more, or all of them)."""
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        names = [normalize_header(v) for v in row if not _blank(v)]
+        matched = sum(n in HEADER_INDEX for n in names)
+        if matched >= 2 or (matched and matched == len(names)):
+            return i
+    return None
+
+
+def _is_note(cells: list[Any]) -> bool:
+    for v in cells:
+        if not isinstance(v, str):
+            return False
+        s = unicodedata.normalize("NFKC", v).strip().casefold()
+        if not s.startswith(NOTE_PREFIXES):
+            return False
+    return True
+
+
+def parse_number(value: Any) -> Decimal | None:
+    """A cell as a finite Decimal, or None if it is not a number. Text may use full-width digits
+    and thousands separators (``1,234``, ``1，234``); units and words are not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if not isinstance(value, str):
+        return None
+    s = unicodedata.normalize("NFKC", value).strip().replace("\u2212", "-")
+    if "," in s:
+        if not _GROUPED.fullmatch(s):
+            return None
+        s = s.replace(",", "")
+    if not _NUMBER.fullmatch(s):
+        return None
+    d = Decimal(s)
+    return d if math.isfinite(float(d)) else None
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+
+
+class _Parser:
+    def __init__(self, sheet: _Sheet) -> None:
+        self.sheet = sheet
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.columns: dict[str, tuple[int, str]] = {}  # key -> (0-based index, header as written)
+        self.formulas: dict[tuple[int, int], str] = {}
+
+    # -- problems
+
+    def _add(
+        self,
+        rule: str,
+        zh: str,
+        en: str,
+        row: int | None,
+        column: str | None,
+        value: Any = None,
+        *,
+        warning: bool = False,
+    ) -> None:
+        problem = Problem(rule, zh, en, sheet=self.sheet.name, row=row, column=column, value=_text(value) or None)
+        (self.warnings if warning else self.errors).append(problem)
+
+    def _cell_problem(self, rule: str, zh: str, en: str, row: int, key: str, value: Any = None) -> None:
+        self._add(rule, zh, en, row, self.columns[key][1], value)
+
+    # -- structure
+
+    def parse(self) -> SchoolTable:
+        rows = self.sheet.rows
+        hi = self.sheet.header_index
+        if hi is None:
+            self._add(
+                "no_header",
+                f"前 {HEADER_SCAN_ROWS} 行中找不到可识别的表头（如“学校标识码”“学校名称”）；请使用数据模板的表头",
+                f"No recognisable header row (such as 学校标识码 / school_code) in the first "
+                f"{HEADER_SCAN_ROWS} rows; use the template's headers",
+                None,
+                None,
+            )
+            raise InputError(self.errors)
+        self._map_header(rows, hi)
+        start = hi + 1
+        if start < len(rows) and self._is_key_row(rows[start]):
+            start += 1
+        data = self._data_rows(rows, start)
+        self._find_formulas(data)
+        self._drop_empty_columns(hi + 1, data)
+        return self._build(data)
+
+    def _map_header(self, rows: list[Sequence[Any]], hi: int) -> None:
+        header_row = hi + 1
+        unknown: list[str] = []
+        for ci, v in enumerate(rows[hi]):
+            if _blank(v):
+                if any(ci < len(r) and not _blank(r[ci]) for r in rows[hi + 1 :]):
+                    letter = get_column_letter(ci + 1)
+                    self._add(
+                        "unknown_column",
+                        f"第 {letter} 列没有表头，其中的数据已忽略",
+                        f"Column {letter} has no header; its data is ignored",
+                        header_row,
+                        letter,
+                        warning=True,
+                    )
+                continue
+            written = _text(v)
+            key = HEADER_INDEX.get(normalize_header(v))
+            if key is None:
+                unknown.append(written)
+                self._add(
+                    "unknown_column",
+                    "无法识别的列，已忽略（请核对表头是否与模板一致）",
+                    "Unrecognised column, ignored (check the header against the template)",
+                    header_row,
+                    written,
+                    written,
+                    warning=True,
+                )
+            elif key in self.columns:
+                first = self.columns[key]
+                letter = get_column_letter(first[0] + 1)
+                self._add(
+                    "duplicate_column",
+                    f"列重复：与第 {letter} 列“{first[1]}”是同一项（{key}），请删除其中一列",
+                    f"Duplicate column: the same field ({key}) as column {letter} {first[1]!r}; delete one of them",
+                    header_row,
+                    written,
+                    written,
+                )
+            else:
+                self.columns[key] = (ci, written)
+        hint_zh = f"；无法识别的列：{'、'.join(unknown)}" if unknown else ""
+        hint_en = f"; unrecognised columns: {', '.join(unknown)}" if unknown else ""
+        for col in COLUMNS:
+            if col.required and col.key not in self.columns:
+                self._add(
+                    "missing_column",
+                    f"缺少必填列“{col.zh}”（{col.key}）{hint_zh}",
+                    f"Missing required column {col.key} ({col.zh}){hint_en}",
+                    header_row,
+                    col.key,
+                )
+
+    def _is_key_row(self, row: Sequence[Any]) -> bool:
+        names = [normalize_header(v) for v in row if not _blank(v)]
+        return bool(names) and all(n in KEY_NAMES for n in names)
+
+    def _data_rows(self, rows: list[Sequence[Any]], start: int) -> list[tuple[int, Sequence[Any]]]:
+        data = []
+        code_ci = self.columns.get("school_code", (None,))[0]
+        for i in range(start, len(rows)):
+            row, row_no = rows[i], i + 1
+            filled = [v for v in row if not _blank(v)]
+            if not filled:
+                continue
+            if _is_note(filled):
+                self._add("note_row", "备注/说明行，已跳过", "Note row, skipped", row_no, None, filled[0], warning=True)
+                continue
+            code = normalize_header(_text(row[code_ci])) if code_ci is not None and code_ci < len(row) else ""
+            if code in EXAMPLE_CODES:
+                continue
+            total = next((v for v in filled[:3] if isinstance(v, str) and _TOTAL.fullmatch(normalize_header(v))), None)
+            if total is not None and (not code or _TOTAL.fullmatch(code)):
+                self._add(
+                    "total_row",
+                    "合计行，已跳过（合计由系统计算）",
+                    "Total row, skipped (totals are computed)",
+                    row_no,
+                    None,
+                    total,
+                    warning=True,
+                )
+                continue
+            data.append((row_no, row))
+        return data
+
+    def _find_formulas(self, data: list[tuple[int, Sequence[Any]]]) -> None:
+        if self.sheet.formulas is None:
+            return
+        empty = {
+            (row_no, ci) for row_no, row in data for ci, _ in self.columns.values() if ci >= len(row) or row[ci] is None
+        }
+        if empty:
+            self.formulas = self.sheet.formulas(empty)
+
+    def _drop_empty_columns(self, header_row: int, data: list[tuple[int, Sequence[Any]]]) -> None:
+        """A numeric column left empty on every row is taken as not given (absent), with a warning —
+        except ``students`` (its cells are checked row by row) and the columns that only apply to
+        some rows (per-level columns, the unused one of the yuan/万元 pair), which go silently."""
+        if not data:
+            return
+        empty = {
+            key
+            for key, (ci, _) in self.columns.items()
+            if COLUMN_BY_KEY[key].kind in ("int", "number")
+            and key != "students"
+            and all((ci >= len(row) or _blank(row[ci])) and (row_no, ci) not in self.formulas for row_no, row in data)
+        }
+        partner = {_YUAN: _WAN, _WAN: _YUAN}
+        for key in [k for k in self.columns if k in empty]:
+            other = partner.get(key)
+            silent = COLUMN_BY_KEY[key].level or (
+                other in self.columns and (other not in empty or key == _WAN)  # the pair warns once
+            )
+            if not silent:
+                self._add(
+                    "empty_column",
+                    "该列全部为空，视为未提供此项数据（如确实没有，请填 0）",
+                    "The column is empty on every row and is taken as not given (enter 0 where there are none)",
+                    header_row,
+                    self.columns[key][1],
+                    warning=True,
+                )
+        for key in empty:
+            del self.columns[key]
+
+    # -- rows
+
+    def _build(self, data: list[tuple[int, Sequence[Any]]]) -> SchoolTable:
+        # equipment_value_wan is read into equipment_value_yuan
+        keys = [
+            c.key
+            for c in COLUMNS
+            if c.key != _WAN and (c.key in self.columns or (c.key == _YUAN and _WAN in self.columns))
+        ]
+        out: dict[str, list[Any]] = {k: [] for k in keys}
+        source_rows: list[int] = []
+        for row_no, row in data:
+            values = self._row(row_no, row)
+            for k in keys:
+                out[k].append(values.get(k))
+            source_rows.append(row_no)
+        if self.errors:
+            raise InputError(self.errors)
+        frame = pd.DataFrame(
+            {
+                **{
+                    k: pd.Series(v, dtype="float64") if COLUMN_BY_KEY[k].kind in ("int", "number") else v
+                    for k, v in out.items()
+                },
+                "source_row": pd.Series(source_rows, dtype="int64"),
+            }
+        )
+        return SchoolTable(frame, frozenset(keys), self.sheet.name, self.warnings)
+
+    def _raw(self, row: Sequence[Any], key: str) -> Any:
+        ci = self.columns[key][0]
+        return row[ci] if ci < len(row) else None
+
+    def _state(self, row_no: int, row: Sequence[Any], key: str) -> tuple[str, Any]:
+        """("value", v), ("empty", None) or ("bad", None) once a problem has been reported."""
+        v = self._raw(row, key)
+        ci = self.columns[key][0]
+        if (row_no, ci) in self.formulas:
+            self._cell_problem(
+                "formula_not_calculated",
+                "公式没有计算结果（文件是由不计算公式的程序保存的）：请用 Excel 或 WPS 打开该文件并"
+                "保存一次，使公式得到计算后再导入",
+                "The formula has no calculated value (the file was saved by a program that does "
+                "not calculate formulas): open and save the file in Excel/WPS so formulas are "
+                "calculated, then import it again",
+                row_no,
+                key,
+                self.formulas[(row_no, ci)],
+            )
+            return "bad", None
+        if _is_excel_error(v):
+            self._cell_problem(
+                "formula_error",
+                "公式计算出错，请检查该单元格的公式",
+                "The cell's formula gives an error; check the formula",
+                row_no,
+                key,
+                v,
+            )
+            return "bad", None
+        if _blank(v):
+            return "empty", None
+        return "value", v
+
+    def _row(self, row_no: int, row: Sequence[Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key in self.columns:
+            col = COLUMN_BY_KEY[key]
+            if col.kind == "text":
+                values[key] = self._text_cell(row_no, row, key)
+            elif col.kind == "enum":
+                values[key] = self._enum_cell(row_no, row, key)
+        school_type = values.get("school_type")
+        level = values.get("level", "all")
+        known = bool(school_type) and level is not None
+        whole = known and school_type in ONE_THROUGH_TYPES and level == "all"
+        parts = ONE_THROUGH_PARTS.get(school_type, ()) if whole else ()
+
+        students_empty = False
+        for key in self.columns:
+            col = COLUMN_BY_KEY[key]
+            if col.kind not in ("int", "number") or key in (_YUAN, _WAN):
+                continue
+            state, v = self._state(row_no, row, key)
+            if state == "bad":
+                values[key] = math.nan
+                continue
+            if col.level:
+                applies = None if not known else col.level in parts
+                if state == "empty":
+                    if applies:
+                        self._empty_number(row_no, key)
+                    values[key] = math.nan if applies else 0.0
+                    continue
+                number = self._number(row_no, key, v)
+                if applies is False and number not in (None, 0.0):
+                    self._not_applicable(row_no, key, v, school_type, whole)
+                values[key] = math.nan if number is None else number
+                continue
+            if state == "empty":
+                if key == "students" and (whole or not known):
+                    students_empty = True
+                else:
+                    self._empty_number(row_no, key)
+                values[key] = math.nan
+                continue
+            number = self._number(row_no, key, v)
+            values[key] = math.nan if number is None else number
+
+        if students_empty and whole:
+            given = [f"students_{p}" for p in parts if f"students_{p}" in self.columns]
+            if given:
+                values["students"] = sum(values[k] for k in given)
+            else:
+                self._cell_problem(
+                    "empty_value",
+                    "在校生数为空：一贯制学校整校一行时，须填写在校生数或各学段在校生数（如“小学部在校生数”）",
+                    "Students is empty: a whole-school one-through row needs the total or the "
+                    "per-level students columns (students_primary, ...)",
+                    row_no,
+                    "students",
+                )
+        if _YUAN in self.columns or _WAN in self.columns:
+            values[_YUAN] = self._equipment(row_no, row)
+        return values
+
+    def _text_cell(self, row_no: int, row: Sequence[Any], key: str) -> str:
+        state, v = self._state(row_no, row, key)
+        text = _text(v) if state == "value" else ""
+        if state == "empty" and COLUMN_BY_KEY[key].required:
+            self._cell_problem("empty_value", "必填项为空", "Required value is empty", row_no, key)
+        return text
+
+    def _enum_cell(self, row_no: int, row: Sequence[Any], key: str) -> str | None:
+        """Canonical code, "" for an empty optional value, None if wrong (reported)."""
+        state, v = self._state(row_no, row, key)
+        if state == "bad":
+            return None
+        code = _ENUM_INDEX[key].get(normalize_header(_text(v)))
+        if code is not None:
+            return code
+        if state == "empty":
+            if COLUMN_BY_KEY[key].required:
+                self._cell_problem("empty_value", "必填项为空", "Required value is empty", row_no, key)
+                return None
+            return ""
+        table = ENUMS[key]
+        zh_names = [LEVEL_ZH[c] if key == "level" else names[0] for c, names in table.items()]
+        zh = "、".join(zh_names) + ("（或留空）" if key == "level" else "")
+        en = ", ".join(f"{c} ({n})" for c, n in zip(table, zh_names, strict=True)) + (
+            " or empty" if key == "level" else ""
+        )
+        self._cell_problem(
+            "unknown_value", f"无法识别的值；可填：{zh}", f"Unknown value; accepted: {en}", row_no, key, v
+        )
+        return None
+
+    def _empty_number(self, row_no: int, key: str) -> None:
+        self._cell_problem(
+            "empty_value",
+            "数值为空：请填写数字，没有的请填 0",
+            "The value is empty: enter a number, or 0 if there are none",
+            row_no,
+            key,
+        )
+
+    def _number(self, row_no: int, key: str, v: Any) -> float | None:
+        d = parse_number(v)
+        if d is None:
+            hint_zh = "（只填数字，不要带单位或文字；没有的请填 0）"
+            hint_en = " (digits only, no units or words; enter 0 if there are none)"
+            self._cell_problem("not_a_number", f"不是数字{hint_zh}", f"Not a number{hint_en}", row_no, key, v)
+            return None
+        if d < 0:
+            self._cell_problem("negative", "不能为负数", "Must not be negative", row_no, key, v)
+            return None
+        if COLUMN_BY_KEY[key].kind == "int" and d != d.to_integral_value():
+            # tolerate binary noise from Excel formulas (e.g. 12.000000000000002)
+            if isinstance(v, float) and abs(v - round(v)) <= 1e-9 * max(1.0, abs(v)):
+                d = Decimal(round(v))
+            else:
+                self._cell_problem("not_whole", "应为整数", "Must be a whole number", row_no, key, v)
+                return None
+        return float(d) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+    def _not_applicable(self, row_no: int, key: str, v: Any, school_type: str | None, whole: bool) -> None:
+        level = COLUMN_BY_KEY[key].level or ""
+        part = LEVEL_PART_ZH.get(level, level)
+        if whole:
+            zh = f"该校没有{part}，此列应留空"
+            en = f"This school has no {level} part; leave this column empty"
+        else:
+            zh = (
+                f"此列只在含{part}的一贯制学校以整校一行（学段为“全校”或留空）填报时填写；此行应留空"
+                "（已分学段的行请直接填在校生数、专任教师数等列）"
+            )
+            en = (
+                f"This column applies only to a one-through school with a {level} part given as one "
+                "whole-school row (level all or empty); leave it empty here (rows already split by level "
+                "use the plain columns)"
+            )
+        self._cell_problem("not_applicable", zh, en, row_no, key, v)
+
+    def _equipment(self, row_no: int, row: Sequence[Any]) -> float:
+        states = {k: self._state(row_no, row, k) for k in (_YUAN, _WAN) if k in self.columns}
+        if any(s == "bad" for s, _ in states.values()):
+            return math.nan
+        given = {k: v for k, (s, v) in states.items() if s == "value"}
+        if len(given) == 2:
+            self._cell_problem(
+                "both_units",
+                "同一行同时填写了“元”和“万元”两列教学仪器设备值：请只填其中一列",
+                "Both the yuan and the 万元 equipment value columns are filled on this row: fill only one",
+                row_no,
+                _WAN,
+                f"{_text(given[_YUAN])} / {_text(given[_WAN])}",
+            )
+            return math.nan
+        if not given:
+            key = _YUAN if _YUAN in self.columns else _WAN
+            self._cell_problem(
+                "empty_value",
+                "教学仪器设备值为空：请填写数字（“元”或“万元”列之一），没有的请填 0",
+                "The equipment value is empty: enter a number (in the yuan or the 万元 column), or 0 if there is none",
+                row_no,
+                key,
+            )
+            return math.nan
+        ((key, v),) = given.items()
+        number = self._number(row_no, key, v)
+        if number is None:
+            return math.nan
+        if key == _WAN:
+            d = parse_number(v)
+            assert d is not None
+            return float(d * 10000) + 0.0
+        return number
