@@ -90,6 +90,14 @@ def fmt_number(value: float | None, places: int = 2) -> str:
     return text or "0"
 
 
+def fmt_cv(value: float | None) -> str:
+    """A CV as published: rounded half-up to exactly 3 decimals (0.2 -> "0.200")."""
+    from dudao.engine.rules import round_half_up
+
+    rounded = round_half_up(value, 3)
+    return "—" if rounded is None else f"{rounded:.3f}"
+
+
 def fmt_ratio(value: float) -> str:
     return f"{value * 100:.1f}%"
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dudao.engine.evaluate import Evaluation
 from dudao.engine.items import judge_areas
-from dudao.engine.messages import GAP_VERB, LEVEL, UNITS, fmt_number, fmt_ratio, message
+from dudao.engine.messages import GAP_VERB, LEVEL, UNITS, fmt_cv, fmt_number, fmt_ratio, message
 from dudao.engine.rules import all_of, compare, round_half_up
 from dudao.standards import unconfirmed_values
 
@@ -109,7 +109,10 @@ def county_result(evaluation: Evaluation, county_code: str = "", items: dict[str
         "warnings": [
             w.as_dict() for w in evaluation.warnings if w.rule != "no_students" or w.row in set(excluded["source_row"])
         ],
-        "settings": [{"path": p, "value": _plain(v), "note": n} for p, v, n in unconfirmed_values(std)],
+        "settings": [
+            {"path": u.path, "name_zh": u.name_zh, "name_en": u.name_en, "value": _plain(u.value), "note": u.note}
+            for u in unconfirmed_values(std)
+        ],
     }
 
 
@@ -157,7 +160,7 @@ def _level(evaluation: Evaluation, lv: pd.Series, ind_rows: pd.DataFrame, school
             "code": ind.code,
             "name_zh": ind.name_zh,
             "name_en": ind.name_en,
-            "cv": fmt_number(round_half_up(cv, 3), 3),
+            "cv": fmt_cv(cv),
             "limit": fmt_number(_f(row["cv_limit"]), 3),
         }
         if std.cv_rule.mode == "each" and entry["cv_passed"] is not True:
@@ -193,7 +196,7 @@ def _level(evaluation: Evaluation, lv: pd.Series, ind_rows: pd.DataFrame, school
                     {"level": lvl, "cv": composite, "limit": _f(lv["cv_limit"])},
                     level_zh=lzh,
                     level_en=len_,
-                    cv=fmt_number(round_half_up(composite, 3), 3),
+                    cv=fmt_cv(composite),
                     limit=fmt_number(_f(lv["cv_limit"]), 3),
                 )
             )

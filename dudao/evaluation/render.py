@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from wcwidth import wcswidth
 
-from dudao.engine.messages import UNITS, fmt_number
+from dudao.engine.messages import UNITS, fmt_cv, fmt_number
 
 SCHOOL_TYPES = {
     "primary": gettext_lazy("小学"),
@@ -116,7 +116,7 @@ def _text_lines(result: dict[str, Any], lang: str) -> list[str]:
         header = [_("指标"), _("县均值"), _("标准"), _("达标校数"), _("差异系数"), _("限值"), _("结果")]
         rows = [header]
         for code, ind in lv["indicators"].items():
-            cv = fmt_number(ind["cv_3dp"], 3) if ind["cv"] is not None else _("无定义")
+            cv = fmt_cv(ind["cv"]) if ind["cv"] is not None else _("无定义")
             if ind["cv_status"] == "no_data":
                 cv = _("无数据")
             met = "—" if ind["schools_met"] is None else f"{ind['schools_met']}/{ind['schools']}"
@@ -136,7 +136,7 @@ def _text_lines(result: dict[str, Any], lang: str) -> list[str]:
             out.append(
                 _("  综合差异系数：%(cv)s（限值 ≤%(limit)s）%(verdict)s")
                 % {
-                    "cv": fmt_number(lv["composite_cv_3dp"], 3),
+                    "cv": fmt_cv(lv["composite_cv"]),
                     "limit": fmt_number(lv["composite_cv_limit"], 3),
                     "verdict": verdict_label(lv["composite_cv_passed"]),
                 }
@@ -201,8 +201,21 @@ def _text_lines(result: dict[str, Any], lang: str) -> list[str]:
     if result["settings"]:
         out.append(_("【本结果所依据的未经核实的默认设置（可由省级配置修改）】"))
         for s in result["settings"]:
-            out.append(f"  {s['path']} = {s['value']}")
+            name = (s["name_en"] if lang.startswith("en") else s["name_zh"]) or s["path"]
+            out.append(f"  {name} = {_setting_value(s['value'])}    [{s['path']}]")
     return out
+
+
+def _setting_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if value is None:
+        return _("不启用")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return fmt_number(value, 4)
+    return str(value)
 
 
 def _warning_text(w: dict[str, Any], lang: str) -> str:

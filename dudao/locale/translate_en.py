@@ -80,6 +80,9 @@ EN = {
     "说明": "Explanation",
     "总体结论": "Overall verdict",
     "简体中文": "Simplified Chinese",
+    "是": "yes",
+    "否": "no",
+    "不启用": "off",
     "English": "English",
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -119,30 +120,43 @@ def load(standard_id: str, province: str | None = None, override: Path | None = 
     return _validate(data, where)
 
 
-def unconfirmed_values(standard: Standard) -> list[tuple[str, Any, str | None]]:
-    """Every value tagged ``memory`` (unconfirmed), as (path, value, note): the settings a result rests on."""
-    return list(_walk_unconfirmed(standard, standard.id))
+@dataclass(frozen=True)
+class Unconfirmed:
+    """A value tagged ``memory`` (unconfirmed): a setting the result rests on."""
+
+    path: str
+    name_zh: str
+    name_en: str
+    value: Any
+    note: str | None
 
 
-def _walk_unconfirmed(node: Any, path: str) -> Iterator[tuple[str, Any, str | None]]:
+def unconfirmed_values(standard: Standard) -> list[Unconfirmed]:
+    """Every value tagged ``memory`` in ``standard``, with where it sits and what it is called."""
+    return list(_walk_unconfirmed(standard, standard.id, ("", "")))
+
+
+def _walk_unconfirmed(node: Any, path: str, names: tuple[str, str]) -> Iterator[Unconfirmed]:
+    if isinstance(node, BaseModel):
+        names = (getattr(node, "name_zh", None) or names[0], getattr(node, "name_en", None) or names[1])
     if isinstance(node, Sourced):
         if node.confirmation == "memory":
-            yield path, node.value, node.note
+            yield Unconfirmed(path, names[0], names[1], node.value, node.note)
         return
-    if hasattr(node, "confirmation") and getattr(node, "confirmation", None) == "memory":
+    if isinstance(node, BaseModel) and getattr(node, "confirmation", None) == "memory":
         threshold = getattr(node, "threshold", None)
         value = threshold.value if threshold is not None else True
-        yield path, value, getattr(node, "note", None)
+        yield Unconfirmed(path, names[0], names[1], value, getattr(node, "note", None))
         return
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             child = getattr(node, name)
-            label = getattr(child, "code", None) if hasattr(child, "code") else None
-            yield from _walk_unconfirmed(child, f"{path}.{label or name}")
+            label = getattr(child, "code", None)
+            yield from _walk_unconfirmed(child, f"{path}.{label or name}", names)
     elif isinstance(node, dict):
         for key, child in node.items():
-            yield from _walk_unconfirmed(child, f"{path}.{key}")
+            yield from _walk_unconfirmed(child, f"{path}.{key}", names)
     elif isinstance(node, list):
         for child in node:
             label = getattr(child, "code", None)
-            yield from _walk_unconfirmed(child, f"{path}.{label}" if label else path)
+            yield from _walk_unconfirmed(child, f"{path}.{label}" if label else path, names)

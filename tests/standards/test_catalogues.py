@@ -168,7 +168,7 @@ def test_national_2017_county_areas():
 
 def test_national_2017_unconfirmed_values_are_the_memory_tagged_ones():
     std = load("national-2017")
-    unconfirmed = {path: value for path, value, _note in unconfirmed_values(std)}
+    unconfirmed = {u.path: u.value for u in unconfirmed_values(std)}
     assert D(str(unconfirmed["national-2017.school_rule.min_ratio_unmet"])) == D("0.85")
     assert not any(p.startswith("national-2017.indicators.L1.thresholds") for p in unconfirmed)
     assert std.indicator("L1").thresholds["primary"].confirmation == "primary"
