@@ -7,6 +7,7 @@ Values come from the county (a figure, a yes/no judgement, a monitoring level). 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from dudao.engine.messages import fmt_number, message
@@ -42,8 +43,8 @@ def parse_item_values(standard: Standard, raw: dict[str, Any]) -> dict[str, Any]
                 )
             )
             continue
-        if value is None:
-            continue
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue  # a blank cell: not entered
         try:
             values[code] = _convert(item, value)
         except ValueError as exc:
@@ -65,6 +66,8 @@ def _convert(item: CountyItem, value: Any) -> Any:
     if item.kind in ("bool", "qualitative"):
         if isinstance(value, bool):
             return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
         text = str(value).strip().lower()
         if text in _TRUE:
             return True

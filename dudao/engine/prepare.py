@@ -60,7 +60,11 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     for key in IDENTITY:
         if key not in df:
             df[key] = None
-    df["county_code"] = df["county_code"].fillna("").astype(str)
+    df["county_code"] = df["county_code"].map(code_text)
+    df["school_code"] = df["school_code"].map(code_text)
+    if "equipment_value_wan" in df and "equipment_value_yuan" not in df:
+        df["equipment_value_yuan"] = pd.to_numeric(df["equipment_value_wan"], errors="coerce") * 10_000
+        present = present | {"equipment_value_yuan"}
     if "level" not in df:
         df["level"] = None
     df["level"] = df["level"].where(df["level"].notna() & (df["level"] != ""), None)
@@ -131,6 +135,15 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     warnings += scope_warnings
     parts = parts.sort_values(["county_code", "level", "school_code"], kind="stable").reset_index(drop=True)
     return Prepared(parts=parts, excluded=excluded, present=present, warnings=warnings)
+
+
+def code_text(value: object) -> str:
+    """A county or school code as text: 130102 and 130102.0 (numbers from a spreadsheet) are "130102"."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _duplicates(df: pd.DataFrame, whole: pd.Series) -> list[Problem]:

@@ -37,6 +37,8 @@ def _b(value: Any) -> bool | None:
 def county_result(evaluation: Evaluation, county_code: str = "", items: dict[str, Any] | None = None) -> dict[str, Any]:
     """The result for one county (``county_code`` "" when the input named none)."""
     std = evaluation.standard
+    if county_code not in evaluation.counties():
+        raise KeyError(f"no county {county_code!r} in this evaluation; it has {evaluation.counties()[:10]}")
     schools = evaluation.schools[evaluation.schools["county_code"] == county_code]
     ind_rows = evaluation.indicators[evaluation.indicators["county_code"] == county_code]
     level_rows = evaluation.levels[evaluation.levels["county_code"] == county_code]
@@ -76,7 +78,9 @@ def county_result(evaluation: Evaluation, county_code: str = "", items: dict[str
             }
         else:
             areas[area.code] = item_areas[area.code]
-    overall = False if vetoes else all_of([a["passed"] for a in areas.values()])
+    # Veto conditions nobody has answered keep the verdict open: never "passed" by omission.
+    vetoes_answered = all((items or {}).get(v.code) is not None for v in std.veto)
+    overall = False if vetoes else all_of([a["passed"] for a in areas.values()] + [vetoes_answered or None])
     county_name = next((n for n in schools.get("county_name", []) if isinstance(n, str) and n), None)
 
     return {

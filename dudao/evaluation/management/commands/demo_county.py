@@ -14,8 +14,8 @@ from dudao.sheets.template import write_rows
 # The demo county's own figures for the county-level items (政府保障、教育质量、社会认可度、一票否决):
 # most are met, a few are not, as in a county preparing for its inspection.
 DEMO_ITEMS: dict[str, Any] = {
-    "GG-01": True, "GG-02": True, "GG-03a": True, "GG-03b": 98, "GG-03c": 92, "GG-04a": 2310, "GG-04b": 1980,
-    "GG-05a": 48, "GG-05b": 50, "GG-06": True, "GG-07": 6500, "GG-08a": 1.02, "GG-08b": True, "GG-09": 0.97,
+    "GG-01": True, "GG-02": True, "GG-03a": True, "GG-03b": 98, "GG-03c": 92, "GG-05a": 48, "GG-05b": 50, "GG-06": True,
+    "GG-07": 6500, "GG-08a": 1.02, "GG-08b": True, "GG-09": 0.97,
     "GG-10": True, "GG-11a": 0.123, "GG-11b": 0.21, "GG-12": 1.0, "GG-13a": 1.0, "GG-13b": 0.962, "GG-14": 0.55,
     "GG-15a": True, "GG-15b": 0.91,
     "EQ-01": 0.973, "EQ-02": 0.961, "EQ-03": True, "EQ-04": 0.052, "EQ-05": True, "EQ-06": True, "EQ-07": True,
@@ -35,10 +35,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_rows(path, demo_county())
+        schools = demo_county()
+        write_rows(path, schools)
+        # School sizes come from the table itself, so the county items agree with it.
+        single = schools[schools["school_type"].isin(["primary", "junior"])]
+        whole = schools[schools["school_type"].isin(["nine_year", "twelve_year"])]
+        sizes = {"GG-04a": int(single["students"].max())}
+        if len(whole):
+            sizes["GG-04b"] = int((whole["students_primary"] + whole["students_junior"]).max())
         items = path.with_name(path.stem + "-items.yaml")
         items.write_text(
-            "# 示范县县级指标取值（dudao evaluate --items）\n" + yaml.safe_dump(DEMO_ITEMS, allow_unicode=True),
+            "# 示范县县级指标取值（dudao evaluate --items）\n"
+            + yaml.safe_dump({**DEMO_ITEMS, **sizes}, allow_unicode=True),
             encoding="utf-8",
         )
         self.stdout.write(f"{path}\n{items}")
