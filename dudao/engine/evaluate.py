@@ -118,24 +118,50 @@ def _school_verdicts(schools: pd.DataFrame, standard: Standard, met_cols: list[s
     schools["passed"] = pd.array(np.where(fails, False, np.where(passes, True, pd.NA)), dtype="boolean")
 
 
+def _and3(*verdicts: np.ndarray) -> np.ndarray:
+    """Three-valued AND over arrays coded 1.0 (true), 0.0 (false), NaN (undetermined)."""
+    stacked = np.vstack(verdicts)
+    return np.where((stacked == 0).any(axis=0), 0.0, np.where(np.isnan(stacked).any(axis=0), np.nan, 1.0))
+
+
+def _verdicts(coded: np.ndarray) -> np.ndarray:
+    out = np.full(len(coded), None, dtype=object)
+    out[coded == 1] = True
+    out[coded == 0] = False
+    return out
+
+
 def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    keys = schools[["county_code", "level"]]
     if schools.empty:
         empty = pd.DataFrame(columns=["county_code", "level"])
         return empty.assign(code=[], mean=[], cv=[]), empty
-    group_id, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
-    n_groups = len(uniques)
+    county_id, county_codes = pd.factorize(schools["county_code"])
+    levels_order = np.array(EVALUATED_LEVELS, dtype=object)
+    level_id = (schools["level"].to_numpy() == "junior").astype(np.int64)
+    used, group_id = np.unique(county_id * 2 + level_id, return_inverse=True)
+    n_groups = len(used)
+    group_county = np.asarray(county_codes, dtype=object)[used // 2]
+    group_level = levels_order[used % 2]
     students = schools["students"].to_numpy(dtype=float)
     total = np.bincount(group_id, weights=students, minlength=n_groups)
     counts = np.bincount(group_id, minlength=n_groups)
-    group_county = np.array([u[0] for u in uniques], dtype=object)
-    group_level = np.array([u[1] for u in uniques], dtype=object)
 
     cv_rule = standard.cv_rule
-    limits = {lvl: (float(t.value), t.op) for lvl, t in cv_rule.limits.items()}
-    limit = np.array([limits.get(lvl, (np.nan, "<="))[0] for lvl in group_level])
+    limit = np.full(n_groups, np.nan)
+    op_by_level = {}
+    for lvl, t in cv_rule.limits.items():
+        limit[group_level == lvl] = float(t.value)
+        op_by_level[lvl] = t.op
+
+    def within_limit(cv: np.ndarray) -> np.ndarray:
+        coded = np.full(n_groups, np.nan)
+        for lvl, op in op_by_level.items():
+            mask = (group_level == lvl) & ~np.isnan(cv)
+            coded[mask] = compare(cv[mask], op, limit[mask])
+        return coded
+
     rows = []
-    cv_by_code = {}
+    cv_by_code, cv_passed_by_code = {}, {}
     for ind in standard.indicators:
         x = schools[f"{ind.code}_value"].to_numpy(dtype=float)
         if ind.code in no_data:
@@ -156,9 +182,7 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
             mean = np.where(has_data, mean, np.nan)
             status = np.where(has_data, np.where(mean > 0, "ok", "undefined"), "no_data").astype(object)
         cv_by_code[ind.code] = cv
-        ops = np.array([limits.get(lvl, (np.nan, "<="))[1] for lvl in group_level])
-        passed = np.array([compare(c, o, lim) for c, o, lim in zip(cv, ops, limit, strict=True)])
-        cv_passed = pd.array(np.where(status == "ok", passed, pd.NA), dtype="boolean")
+        cv_passed_by_code[ind.code] = within_limit(cv) if cv_rule.mode == "each" else np.full(n_groups, np.nan)
         met_col = f"{ind.code}_met"
         schools_met = (
             np.bincount(group_id, weights=(schools[met_col].to_numpy(dtype=float) == 1), minlength=n_groups)
@@ -175,7 +199,7 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
                     "cv": cv,
                     "cv_status": status,
                     "cv_limit": limit,
-                    "cv_passed": cv_passed if cv_rule.mode == "each" else pd.array([pd.NA] * n_groups, dtype="boolean"),
+                    "cv_passed": pd.array(_verdicts(cv_passed_by_code[ind.code]), dtype="boolean"),
                     "schools": counts,
                     "students": total,
                     "schools_met": schools_met,
@@ -195,60 +219,26 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
     )
     if "passed" in schools:
         passed = schools["passed"]
-        levels["schools_passed"] = np.bincount(
-            group_id,
-            weights=(passed == True).fillna(False).to_numpy(),  # noqa: E712
-            minlength=n_groups,
-        ).astype(int)
-        levels["schools_failed"] = np.bincount(
-            group_id,
-            weights=(passed == False).fillna(False).to_numpy(),  # noqa: E712
-            minlength=n_groups,
-        ).astype(int)
+        ok = passed.eq(True).fillna(False).to_numpy(dtype=float)
+        failed = passed.eq(False).fillna(False).to_numpy(dtype=float)
+        levels["schools_passed"] = np.bincount(group_id, weights=ok, minlength=n_groups).astype(int)
+        levels["schools_failed"] = np.bincount(group_id, weights=failed, minlength=n_groups).astype(int)
         levels["schools_undetermined"] = counts - levels["schools_passed"] - levels["schools_failed"]
-        school_verdict = np.array(
-            [
-                False if f > 0 else (None if u > 0 else True)
-                for f, u in zip(levels["schools_failed"], levels["schools_undetermined"], strict=True)
-            ],
-            dtype=object,
+        school_coded = np.where(
+            levels["schools_failed"] > 0, 0.0, np.where(levels["schools_undetermined"] > 0, np.nan, 1.0)
         )
     else:
-        school_verdict = np.full(n_groups, True, dtype=object)
+        school_coded = np.ones(n_groups)
 
     if cv_rule.mode == "composite":
-        stacked = np.vstack([cv_by_code[i.code] for i in standard.indicators])
-        composite = stacked.mean(axis=0)  # NaN if any single CV is missing
+        composite = np.vstack([cv_by_code[i.code] for i in standard.indicators]).mean(axis=0)  # NaN if any is
         levels["composite_cv"] = composite
-        ops = [limits.get(lvl, (np.nan, "<="))[1] for lvl in group_level]
-        cv_verdict = np.array(
-            [
-                None if np.isnan(c) else bool(compare(c, o, lim))
-                for c, o, lim in zip(composite, ops, limit, strict=True)
-            ],
-            dtype=object,
-        )
+        cv_coded = within_limit(composite)
     else:
-        per = indicators.pivot_table(
-            index=["county_code", "level"],
-            columns="code",
-            values="cv_passed",
-            aggfunc="first",
-            sort=False,
-            dropna=False,
-        )
-        cv_verdict = []
-        for county, lvl in zip(group_county, group_level, strict=True):
-            row = per.loc[(county, lvl)]
-            vals = [None if pd.isna(v) else bool(v) for v in row]
-            cv_verdict.append(False if False in vals else (None if None in vals else True))
-        cv_verdict = np.array(cv_verdict, dtype=object)
-    levels["cvs_passed"] = cv_verdict
-    levels["schools_rule_passed"] = school_verdict
-    levels["passed"] = [
-        False if (a is False or b is False) else (None if (a is None or b is None) else True)
-        for a, b in zip(cv_verdict, school_verdict, strict=True)
-    ]
+        cv_coded = _and3(*cv_passed_by_code.values())
+    levels["cvs_passed"] = _verdicts(cv_coded)
+    levels["schools_rule_passed"] = _verdicts(school_coded)
+    levels["passed"] = _verdicts(_and3(cv_coded, school_coded))
     return indicators, levels
 
 

@@ -21,7 +21,9 @@ import pandas as pd
 from dudao.engine.fields import (
     FACILITY_FIELDS,
     FIELD_BY_KEY,
+    LEVEL_TEACHER_FIELDS,
     LEVEL_ZH,
+    NUMERIC_FIELDS,
     ONE_THROUGH_PARTS,
     ONE_THROUGH_TYPES,
     SCHOOL_TYPE_ZH,
@@ -54,19 +56,18 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     spreadsheet row) is used in messages when present. Raises :class:`InputError` with every problem.
     """
     present = frozenset(present if present is not None else frame.columns)
-    df = frame.reset_index(drop=True).copy()
-    if "source_row" not in df:
-        df["source_row"] = np.arange(2, len(df) + 2)
-    for key in IDENTITY:
-        if key not in df:
-            df[key] = None
-    df["county_code"] = df["county_code"].map(code_text)
-    df["school_code"] = df["school_code"].map(code_text)
+    # Only the columns the evaluation reads, figures as float64: every later step copies less.
+    df = pd.DataFrame({"source_row": frame["source_row"] if "source_row" in frame else np.arange(2, len(frame) + 2)})
+    for key in [*IDENTITY, "level"]:
+        df[key] = frame[key].to_numpy(dtype=object) if key in frame else None
+    for key in frame.columns:
+        if key in NUMERIC_FIELDS or key in LEVEL_TEACHER_FIELDS:
+            df[key] = pd.to_numeric(frame[key], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    df["county_code"] = codes_text(df["county_code"])
+    df["school_code"] = codes_text(df["school_code"])
     if "equipment_value_wan" in df and "equipment_value_yuan" not in df:
-        df["equipment_value_yuan"] = pd.to_numeric(df["equipment_value_wan"], errors="coerce") * 10_000
+        df["equipment_value_yuan"] = df["equipment_value_wan"] * 10_000
         present = present | {"equipment_value_yuan"}
-    if "level" not in df:
-        df["level"] = None
     df["level"] = df["level"].where(df["level"].notna() & (df["level"] != ""), None)
 
     problems: list[Problem] = []
@@ -76,13 +77,8 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     whole = one_through & (df["level"].isna() | (df["level"] == "all"))
     type_level = df["school_type"].map(TYPE_LEVEL)
     single_bad = type_level.notna() & df["level"].notna() & (df["level"] != type_level)
-    allowed = df["school_type"].map(lambda t: ONE_THROUGH_PARTS.get(t, ()))
-    part_bad = (
-        one_through
-        & df["level"].notna()
-        & (df["level"] != "all")
-        & pd.Series([lvl not in ok for lvl, ok in zip(df["level"], allowed, strict=True)], index=df.index)
-    )
+    allowed = [f"{t}|{lvl}" for t, levels in ONE_THROUGH_PARTS.items() for lvl in (*levels, "all")]
+    part_bad = one_through & df["level"].notna() & ~(df["school_type"] + "|" + df["level"].fillna("")).isin(allowed)
     for row in df[single_bad | part_bad].itertuples():
         where = {"row": int(row.source_row), "column": "level"}
         type_zh = SCHOOL_TYPE_ZH.get(row.school_type, row.school_type)
@@ -133,8 +129,15 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     _check_values(parts, present)
     parts, excluded, scope_warnings = _apply_scope(parts, standard)
     warnings += scope_warnings
-    parts = parts.sort_values(["county_code", "level", "school_code"], kind="stable").reset_index(drop=True)
+    parts = parts.reset_index(drop=True)
     return Prepared(parts=parts, excluded=excluded, present=present, warnings=warnings)
+
+
+def codes_text(codes: pd.Series) -> pd.Series:
+    """Codes as text, column-wise; see :func:`code_text`."""
+    if pd.api.types.infer_dtype(codes, skipna=True) in ("string", "empty"):
+        return codes.fillna("").astype(str)  # text codes are taken as given (the reader strips them)
+    return codes.map(code_text)
 
 
 def code_text(value: object) -> str:
@@ -148,130 +151,120 @@ def code_text(value: object) -> str:
 
 def _duplicates(df: pd.DataFrame, whole: pd.Series) -> list[Problem]:
     problems: list[Problem] = []
-    keys = pd.DataFrame({"county": df["county_code"], "school": df["school_code"].astype(str),
-                         "level": df["level"].fillna("all").astype(str)})  # fmt: skip
-    first_row: dict[tuple[str, str, str], int] = {}
-    repeated = keys.duplicated(keep=False)
-    for county, code, level, source_row in zip(
-        keys["county"][repeated],
-        keys["school"][repeated],
-        keys["level"][repeated],
-        df["source_row"][repeated],
-        strict=True,
-    ):
-        key = (county, code, level)
-        if key in first_row:
+    county_id = pd.factorize(df["county_code"])[0].astype(np.int64)
+    school_id = pd.factorize(df["school_code"])[0].astype(np.int64)
+    level_id = pd.factorize(df["level"].fillna("all"))[0].astype(np.int64)
+    school = pd.Series(county_id * (school_id.max() + 1) + school_id, index=df.index)
+    key = school * (level_id.max() + 1) + level_id
+    first_row: dict[int, int] = {}
+    repeated = key.duplicated(keep=False)
+    for k, code, source_row in zip(key[repeated], df["school_code"][repeated], df["source_row"][repeated], strict=True):
+        if k in first_row:
             problems.append(
                 Problem(
                     "duplicate_school",
-                    f"学校标识码“{code}”同一学段重复（首次出现在第{first_row[key]}行）",
-                    f"school code {code!r} appears twice for the same level (first at row {first_row[key]})",
+                    f"学校标识码“{code}”同一学段重复（首次出现在第{first_row[k]}行）",
+                    f"school code {code!r} appears twice for the same level (first at row {first_row[k]})",
                     row=int(source_row), column="school_code", value=code,
                 )
             )  # fmt: skip
         else:
-            first_row[key] = int(source_row)
-    whole_schools = set(zip(keys["county"][whole], keys["school"][whole], strict=True))
-    for county, code, is_whole, source_row in zip(keys["county"], keys["school"], whole, df["source_row"], strict=True):
-        if not is_whole and (county, code) in whole_schools:
-            problems.append(
-                Problem(
-                    "mixed_split",
-                    f"学校“{code}”既有整校一行又有分学段行，只能选一种填法",
-                    f"school {code!r} has both a whole-school row and per-level rows; use one form",
-                    row=int(source_row), column="level", value=code,
-                )
-            )  # fmt: skip
+            first_row[k] = int(source_row)
+    mixed = ~whole & school.isin(school[whole])
+    for code, source_row in zip(df["school_code"][mixed], df["source_row"][mixed], strict=True):
+        problems.append(
+            Problem(
+                "mixed_split",
+                f"学校“{code}”既有整校一行又有分学段行，只能选一种填法",
+                f"school {code!r} has both a whole-school row and per-level rows; use one form",
+                row=int(source_row), column="level", value=code,
+            )
+        )  # fmt: skip
     return problems
 
 
 def _split_whole_rows(
     rows: pd.DataFrame, standard: Standard, present: frozenset[str]
 ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Whole-school rows -> one row per evaluated level, column-wise (a province has thousands)."""
     if rows.empty:
         return rows, []
     if standard.split is None:
         raise InputError(
-            [
-                Problem(
-                    "no_split_rule",
-                    "该标准未配置一贯制学校拆分规则",
-                    "this standard has no rule for splitting one-through schools",
-                )
-            ]
-        )
-    weights = {k: float(v) for k, v in standard.split.weights.value.items()}
-    cm_weights = {k: float(v) for k, v in standard.split.complete_middle_weights.value.items()}
+            [Problem("no_split_rule", "该标准未配置一贯制学校拆分规则", "no rule for splitting one-through schools")]
+        )  # fmt: skip
     teacher_present = [f for f in TEACHER_FIELDS if f in present]
     facility = [f for f in standard.split.facility_fields if f in present]
+    weights_by_type = {
+        t: {k: float(v) for k, v in (
+            standard.split.complete_middle_weights.value if t == "complete_middle" else standard.split.weights.value
+        ).items()}
+        for t in ONE_THROUGH_PARTS
+    }  # fmt: skip
+    source_row = rows["source_row"].to_numpy()
+    school_type = rows["school_type"].to_numpy()
     problems: list[Problem] = []
-    out: list[dict] = []
-    for row in rows.to_dict("records"):
-        levels = ONE_THROUGH_PARTS[row["school_type"]]
-        r = int(row["source_row"])
-        students = {}
-        for lvl in levels:
-            value = row.get(f"students_{lvl}")
-            if value is None or pd.isna(value):
-                problems.append(
-                    Problem(
-                        "missing_level_students",
-                        f"一贯制学校整校一行须填写“{LEVEL_ZH[lvl]}部在校生数”",
-                        f"a whole-school one-through row needs students_{lvl}",
-                        row=r,
-                        column=f"students_{lvl}",
-                    )
-                )
-            else:
-                students[lvl] = float(value)
-        row_ok = len(students) == len(levels)
-        for f in teacher_present:
-            for lvl in levels:
-                col = f"{f}_{lvl}"
-                if lvl in EVALUATED_LEVELS and (row.get(col) is None or pd.isna(row.get(col))):
-                    row_ok = False
-                    problems.append(
-                        Problem(
-                            "missing_level_teachers",
-                            f"一贯制学校整校一行须分学段填写教师数（缺“{col}”）",
-                            f"a whole-school one-through row needs teachers per level (missing {col})",
-                            row=r,
-                            column=col,
-                        )
-                    )
-        if not row_ok:
-            continue
-        total = row.get("students")
-        if total is not None and not pd.isna(total) and abs(float(total) - sum(students.values())) > 1e-9:
-            problems.append(
-                Problem(
-                    "students_mismatch",
-                    f"在校生数{int(total)}不等于各学段之和{int(sum(students.values()))}",
-                    f"students {int(total)} is not the sum of the levels ({int(sum(students.values()))})",
-                    row=r,
-                    column="students",
-                    value=str(total),
-                )
+    bad = np.zeros(len(rows), dtype=bool)
+    students: dict[str, np.ndarray] = {}
+    for lvl in ("primary", "junior", "senior"):
+        needed = np.isin(school_type, [t for t, parts in ONE_THROUGH_PARTS.items() if lvl in parts])
+        col = _num(rows, f"students_{lvl}")
+        missing = needed & np.isnan(col)
+        problems += [
+            Problem(
+                "missing_level_students", f"一贯制学校整校一行须填写“{LEVEL_ZH[lvl]}部在校生数”",
+                f"a whole-school one-through row needs students_{lvl}", row=int(r), column=f"students_{lvl}",
             )
-            continue
-        w = cm_weights if row["school_type"] == "complete_middle" else weights
-        weighted = {lvl: w[lvl] * students[lvl] for lvl in levels}
-        denominator = sum(weighted.values())
-        for lvl in levels:
-            if lvl not in EVALUATED_LEVELS:
-                continue
-            part = {k: row.get(k) for k in [*IDENTITY, "source_row"]}
-            part["level"] = lvl
-            part["students"] = students[lvl]
-            part["part_of_whole"] = True
-            share = weighted[lvl] / denominator if denominator > 0 else 0.0
-            part["facility_share"] = share
+            for r in source_row[missing]
+        ]  # fmt: skip
+        bad |= missing
+        students[lvl] = np.where(needed, col, 0.0)
+        if lvl in EVALUATED_LEVELS:
             for f in teacher_present:
-                part[f] = float(row[f"{f}_{lvl}"])
-            for f in facility:
-                part[f] = float(row[f]) * share
-            out.append(part)
-    return pd.DataFrame(out), problems
+                gone = needed & np.isnan(_num(rows, f"{f}_{lvl}"))
+                problems += [
+                    Problem(
+                        "missing_level_teachers", f"一贯制学校整校一行须分学段填写教师数（缺“{f}_{lvl}”）",
+                        f"a whole-school one-through row needs teachers per level (missing {f}_{lvl})",
+                        row=int(r), column=f"{f}_{lvl}",
+                    )
+                    for r in source_row[gone]
+                ]  # fmt: skip
+                bad |= gone
+    level_sum = students["primary"] + students["junior"] + students["senior"]
+    total = _num(rows, "students")
+    mismatch = ~bad & ~np.isnan(total) & (np.abs(total - level_sum) > 1e-9)
+    problems += [
+        Problem(
+            "students_mismatch", f"在校生数{int(t)}不等于各学段之和{int(s)}",
+            f"students {int(t)} is not the sum of the levels ({int(s)})", row=int(r), column="students", value=str(t),
+        )
+        for r, t, s in zip(source_row[mismatch], total[mismatch], level_sum[mismatch], strict=True)
+    ]  # fmt: skip
+    if problems:
+        return pd.DataFrame(), problems
+
+    weighted = {
+        lvl: students[lvl] * np.array([weights_by_type[t].get(lvl, 0.0) for t in school_type])
+        for lvl in ("primary", "junior", "senior")
+    }
+    denominator = weighted["primary"] + weighted["junior"] + weighted["senior"]
+    pieces = []
+    for lvl in EVALUATED_LEVELS:
+        has = np.isin(school_type, [t for t, parts in ONE_THROUGH_PARTS.items() if lvl in parts])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(denominator > 0, weighted[lvl] / denominator, 0.0)[has]
+        part = rows.loc[has, [*IDENTITY, "source_row"]].copy()
+        part["level"] = lvl
+        part["students"] = students[lvl][has]
+        part["part_of_whole"] = True
+        part["facility_share"] = share
+        for f in teacher_present:
+            part[f] = _num(rows, f"{f}_{lvl}")[has]
+        for f in facility:
+            part[f] = _num(rows, f)[has] * share
+        pieces.append(part)
+    return pd.concat(pieces, ignore_index=True), []
 
 
 def _check_values(parts: pd.DataFrame, present: frozenset[str]) -> None:
@@ -285,15 +278,21 @@ def _check_values(parts: pd.DataFrame, present: frozenset[str]) -> None:
         missing = values.isna()
         if key != "students" and missing.any():
             missing &= ~missing.groupby(parts["county_code"]).transform("all")
-        for row in parts[missing].itertuples():
-            problems.append(Problem(
+        problems += [
+            Problem(
                 "empty_value", f"“{FIELD_BY_KEY[key].zh}”为空：请填写数值，没有请填0",
-                f"{key} is empty: enter a number, or 0 if there are none",
-                row=int(row.source_row), column=key))  # fmt: skip
-        for row, value in zip(parts[values < 0].itertuples(), values[values < 0], strict=True):
-            problems.append(Problem(
+                f"{key} is empty: enter a number, or 0 if there are none", row=int(r), column=key,
+            )
+            for r in parts["source_row"][missing]
+        ]  # fmt: skip
+        negative = values < 0
+        problems += [
+            Problem(
                 "negative", f"“{FIELD_BY_KEY[key].zh}”不能为负数", f"{key} must not be negative",
-                row=int(row.source_row), column=key, value=str(value)))  # fmt: skip
+                row=int(r), column=key, value=str(v),
+            )
+            for r, v in zip(parts["source_row"][negative], values[negative], strict=True)
+        ]  # fmt: skip
     if problems:
         raise InputError(problems)
 
@@ -323,18 +322,15 @@ def _apply_scope(parts: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame,
     reason[(parts["level"] == "senior") & reason.isna()] = "senior_part"
     reason[~(students > 0) & reason.isna()] = "no_students"
 
-    warnings: list[Problem] = []
-    for row in parts[reason == "no_students"].itertuples():
-        warnings.append(
-            Problem(
-                "no_students",
-                f"学校“{row.school_name}”（{LEVEL_ZH.get(row.level, row.level)}）在校生数为0，已排除",
-                f"school {row.school_name!r} ({row.level}) has no pupils and is left out",
-                row=int(row.source_row),
-                column="students",
-                value="0",
-            )
+    empty = reason == "no_students"
+    warnings = [
+        Problem(
+            "no_students", f"学校“{name}”（{LEVEL_ZH.get(level, level)}）在校生数为0，已排除",
+            f"school {name!r} ({level}) has no pupils and is left out", row=int(r), column="students", value="0",
         )
+        for name, level, r in zip(parts["school_name"][empty], parts["level"][empty], parts["source_row"][empty],
+                                  strict=True)
+    ]  # fmt: skip
     mask = reason.notna()
     excluded = parts.loc[
         mask, ["county_code", "school_code", "school_name", "school_type", "level", "students", "source_row"]
@@ -343,7 +339,7 @@ def _apply_scope(parts: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame,
     fmt = {"n": n_small if n_small is not None else ""}
     excluded["reason_zh"] = [REASONS[r][0].format(**fmt) for r in excluded["reason"]]
     excluded["reason_en"] = [REASONS[r][1].format(**fmt) for r in excluded["reason"]]
-    kept = parts.loc[~mask].copy()
+    kept = parts.loc[~mask] if mask.any() else parts
     unknown_level = ~kept["level"].isin(EVALUATED_LEVELS)
     if unknown_level.any():
         raise InputError(

@@ -40,6 +40,8 @@ def county_result(evaluation: Evaluation, county_code: str = "", items: dict[str
     if county_code not in evaluation.counties():
         raise KeyError(f"no county {county_code!r} in this evaluation; it has {evaluation.counties()[:10]}")
     schools = evaluation.schools[evaluation.schools["county_code"] == county_code]
+    schools = schools.assign(_order=schools["level"].map({lvl: i for i, lvl in enumerate(std.levels)}))
+    schools = schools.sort_values(["_order", "school_code"], kind="stable").drop(columns="_order")
     ind_rows = evaluation.indicators[evaluation.indicators["county_code"] == county_code]
     level_rows = evaluation.levels[evaluation.levels["county_code"] == county_code]
     excluded = evaluation.excluded[evaluation.excluded["county_code"] == county_code]
