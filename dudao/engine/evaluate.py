@@ -49,7 +49,7 @@ def evaluate_prepared(prepared: Prepared, standard: Standard) -> Evaluation:
     students = parts["students"].to_numpy(dtype=float)
     level = parts["level"].to_numpy()
     is_primary = level == "primary"
-    schools = parts.copy()
+    new: dict[str, np.ndarray] = {}  # the computed columns, joined to the parts once at the end
     no_data: list[str] = []
 
     met_cols, ratio_cols = [], []
@@ -71,26 +71,27 @@ def evaluate_prepared(prepared: Prepared, standard: Standard) -> Evaluation:
         else:
             numerator = sum(sign * parts[name].to_numpy(dtype=float) for sign, name in terms)
             value = numerator / students * ind.per_students
-        schools[f"{ind.code}_value"] = value
+        new[f"{ind.code}_value"] = value
         if not ind.thresholds:
             continue
         bound = np.where(is_primary, _bound(ind, "primary"), _bound(ind, "junior"))
         op = next(iter(ind.thresholds.values())).op
         met = compare(value, op, bound)
         known = ~np.isnan(value)
-        schools[f"{ind.code}_threshold"] = bound
-        schools[f"{ind.code}_met"] = np.where(known, met, np.nan)
-        schools[f"{ind.code}_ratio"] = value / bound
+        new[f"{ind.code}_threshold"] = bound
+        new[f"{ind.code}_met"] = np.where(known, met, np.nan)
+        new[f"{ind.code}_ratio"] = value / bound
         # Smallest whole number of planning units (persons, m², yuan, rooms) that meets the bound.
         needed = bound * students / ind.per_students
         shortfall = needed - numerator - TOLERANCE * np.maximum(np.abs(needed), 1.0)
         gap = np.where(met, 0.0, np.ceil(np.maximum(shortfall, 0.0)))
-        schools[f"{ind.code}_gap"] = np.where(known, gap, np.nan)
+        new[f"{ind.code}_gap"] = np.where(known, gap, np.nan)
         met_cols.append(f"{ind.code}_met")
         ratio_cols.append(f"{ind.code}_ratio")
 
     if standard.school_rule is not None and met_cols:
-        _school_verdicts(schools, standard, met_cols, ratio_cols)
+        new.update(_school_verdicts(new, standard, met_cols, ratio_cols))
+    schools = pd.concat([parts.reset_index(drop=True), pd.DataFrame(new)], axis=1)
 
     indicators, levels = _county_figures(schools, standard, no_data)
     return Evaluation(standard, schools, indicators, levels, prepared.excluded, warnings, no_data)
@@ -101,21 +102,22 @@ def _bound(ind, level: str) -> float:
     return float(t.value) if t is not None else np.nan
 
 
-def _school_verdicts(schools: pd.DataFrame, standard: Standard, met_cols: list[str], ratio_cols: list[str]) -> None:
+def _school_verdicts(
+    columns: dict[str, np.ndarray], standard: Standard, met_cols: list[str], ratio_cols: list[str]
+) -> dict[str, np.ndarray | pd.arrays.BooleanArray]:
     rule = standard.school_rule
     min_met = int(rule.min_met.value)
     min_ratio = float(rule.min_ratio_unmet.value)
-    met = schools[met_cols].to_numpy(dtype=float)  # 1, 0 or NaN (no data)
-    ratio = schools[ratio_cols].to_numpy(dtype=float)
-    known_met = np.nansum(met == 1, axis=1)
+    met = np.column_stack([columns[c] for c in met_cols])  # 1, 0 or NaN (no data)
+    ratio = np.column_stack([columns[c] for c in ratio_cols])
+    known_met = (met == 1).sum(axis=1)
     unknown = np.isnan(met).sum(axis=1)
     below_share = ((met == 0) & ~compare(ratio, ">=", min_ratio)).sum(axis=1)
     fails = (below_share > 0) | (known_met + unknown < min_met)
     passes = ~fails & (known_met >= min_met) & (unknown == 0)
-    schools["met_count"] = known_met
-    schools["no_data_count"] = unknown
-    schools["below_share_count"] = below_share
-    schools["passed"] = pd.array(np.where(fails, False, np.where(passes, True, pd.NA)), dtype="boolean")
+    passed = pd.array(np.where(fails, False, passes), dtype="boolean")
+    passed[~fails & ~passes] = pd.NA
+    return {"met_count": known_met, "no_data_count": unknown, "below_share_count": below_share, "passed": passed}
 
 
 def _and3(*verdicts: np.ndarray) -> np.ndarray:
@@ -138,7 +140,11 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
     county_id, county_codes = pd.factorize(schools["county_code"])
     levels_order = np.array(EVALUATED_LEVELS, dtype=object)
     level_id = (schools["level"].to_numpy() == "junior").astype(np.int64)
-    used, group_id = np.unique(county_id * 2 + level_id, return_inverse=True)
+    # Group = county × level; keep only the groups that have schools, in county order.
+    raw_group = county_id * 2 + level_id
+    has_schools = np.bincount(raw_group, minlength=2 * len(county_codes)) > 0
+    used = np.flatnonzero(has_schools)
+    group_id = (np.cumsum(has_schools) - 1)[raw_group]
     n_groups = len(used)
     group_county = np.asarray(county_codes, dtype=object)[used // 2]
     group_level = levels_order[used % 2]

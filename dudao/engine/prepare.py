@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,10 +24,13 @@ from dudao.engine.fields import (
     FIELD_BY_KEY,
     LEVEL_TEACHER_FIELDS,
     LEVEL_ZH,
+    LOCATIONS,
     NUMERIC_FIELDS,
     ONE_THROUGH_PARTS,
     ONE_THROUGH_TYPES,
+    OWNERSHIP,
     SCHOOL_TYPE_ZH,
+    SCHOOL_TYPES,
     TEACHER_FIELDS,
     TYPE_LEVEL,
 )
@@ -35,6 +39,12 @@ from dudao.standards import Standard
 
 IDENTITY = ["county_code", "county_name", "school_code", "school_name", "school_type", "location", "ownership"]
 EVALUATED_LEVELS = ("primary", "junior")
+CATEGORIES = {
+    "school_type": list(SCHOOL_TYPES),
+    "level": ["primary", "junior", "senior", "all"],
+    "location": list(LOCATIONS),
+    "ownership": list(OWNERSHIP),
+}
 
 
 @dataclass
@@ -57,44 +67,62 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     """
     present = frozenset(present if present is not None else frame.columns)
     # Only the columns the evaluation reads, figures as float64: every later step copies less.
-    df = pd.DataFrame({"source_row": frame["source_row"] if "source_row" in frame else np.arange(2, len(frame) + 2)})
+    n = len(frame)
+    columns: dict[str, np.ndarray] = {
+        "source_row": frame["source_row"].to_numpy() if "source_row" in frame else np.arange(2, n + 2)
+    }
     for key in [*IDENTITY, "level"]:
-        df[key] = frame[key].to_numpy(dtype=object) if key in frame else None
+        columns[key] = frame[key].to_numpy(dtype=object) if key in frame else np.full(n, None, dtype=object)
     for key in frame.columns:
         if key in NUMERIC_FIELDS or key in LEVEL_TEACHER_FIELDS:
-            df[key] = pd.to_numeric(frame[key], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            column = frame[key]
+            if column.dtype != np.float64:
+                column = pd.to_numeric(column, errors="coerce")
+            columns[key] = column.to_numpy(dtype=float, na_value=np.nan)
+    df = pd.DataFrame(columns)
     df["county_code"] = codes_text(df["county_code"])
     df["school_code"] = codes_text(df["school_code"])
     if "equipment_value_wan" in df and "equipment_value_yuan" not in df:
         df["equipment_value_yuan"] = df["equipment_value_wan"] * 10_000
         present = present | {"equipment_value_yuan"}
-    df["level"] = df["level"].where(df["level"].notna() & (df["level"] != ""), None)
-
-    problems: list[Problem] = []
-    one_through = df["school_type"].isin(ONE_THROUGH_TYPES)
+    level = lookup(df["level"], {lvl: lvl for lvl in (*EVALUATED_LEVELS, "senior", "all")}, None)
+    one_through = lookup(df["school_type"], dict.fromkeys(ONE_THROUGH_TYPES, True), False).astype(bool)
     # "全校" (the whole school) of a single-level school is simply its one level.
-    df.loc[~one_through & (df["level"] == "all"), "level"] = None
-    whole = one_through & (df["level"].isna() | (df["level"] == "all"))
-    type_level = df["school_type"].map(TYPE_LEVEL)
-    single_bad = type_level.notna() & df["level"].notna() & (df["level"] != type_level)
-    allowed = [f"{t}|{lvl}" for t, levels in ONE_THROUGH_PARTS.items() for lvl in (*levels, "all")]
-    part_bad = one_through & df["level"].notna() & ~(df["school_type"] + "|" + df["level"].fillna("")).isin(allowed)
-    for row in df[single_bad | part_bad].itertuples():
-        where = {"row": int(row.source_row), "column": "level"}
-        type_zh = SCHOOL_TYPE_ZH.get(row.school_type, row.school_type)
-        level_zh = LEVEL_ZH.get(row.level, row.level)
+    level[~one_through & (level == "all")] = None
+    whole = one_through & ((level == None) | (level == "all"))  # noqa: E711 - element-wise
+    type_level = lookup(df["school_type"], TYPE_LEVEL, None)
+    single_bad = (type_level != None) & (level != None) & (level != type_level)  # noqa: E711
+    part_bad = one_through & (level != None) & (level != "all")  # noqa: E711
+    part_bad[part_bad] = [
+        lvl not in ONE_THROUGH_PARTS[t] for t, lvl in zip(df["school_type"][part_bad], level[part_bad], strict=True)
+    ]
+    problems: list[Problem] = []
+    bad = single_bad | part_bad
+    for r, school_type, lvl in zip(df["source_row"][bad], df["school_type"][bad], level[bad], strict=True):
         problems.append(
             Problem(
                 "level_type_mismatch",
-                f"“{type_zh}”没有“{level_zh}”学段",
-                f"a {row.school_type} school has no {row.level!r} level",
-                value=str(row.level),
-                **where,
+                f"“{SCHOOL_TYPE_ZH.get(school_type, school_type)}”没有“{LEVEL_ZH.get(lvl, lvl)}”学段",
+                f"a {school_type} school has no {lvl!r} level",
+                value=str(lvl), row=int(r), column="level",
             )
-        )
+        )  # fmt: skip
 
     # Single-level schools may leave the level empty: take it from the type.
-    df["level"] = df["level"].where(df["level"].notna(), type_level)
+    df["level"] = np.where(level == None, type_level, level)  # noqa: E711
+    # Few distinct values: categorical columns make every later look-up and copy cheap.
+    for key, names in CATEGORIES.items():
+        column = pd.Categorical(df[key], categories=names)
+        unknown = pd.isna(column) & df[key].notna().to_numpy() if key != "school_type" else pd.isna(column)
+        problems += [
+            Problem(
+                "unknown_value", f"“{FIELD_BY_KEY[key].zh}”的值无法识别，可填：{'、'.join(names)}",
+                f"unknown {key}; accepted: {', '.join(names)}", row=int(r), column=key, value=str(v),
+            )
+            for r, v in zip(df["source_row"][unknown], df[key][unknown], strict=True)
+        ]  # fmt: skip
+        df[key] = column
+    whole = pd.Series(whole, index=df.index)
     problems += _duplicates(df, whole)
     if problems:
         raise InputError(problems)
@@ -131,6 +159,16 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     warnings += scope_warnings
     parts = parts.reset_index(drop=True)
     return Prepared(parts=parts, excluded=excluded, present=present, warnings=warnings)
+
+
+def lookup(values: pd.Series, mapping: dict[Any, Any], default: Any) -> np.ndarray:
+    """``values.map(mapping)`` for a column of few distinct values, through its distinct values only."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
+    table = np.array([mapping.get(u, default) for u in uniques] + [default], dtype=object)
+    return table[codes]  # code -1 (missing) takes the last entry, the default
 
 
 def codes_text(codes: pd.Series) -> pd.Series:
@@ -255,7 +293,7 @@ def _split_whole_rows(
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(denominator > 0, weighted[lvl] / denominator, 0.0)[has]
         part = rows.loc[has, [*IDENTITY, "source_row"]].copy()
-        part["level"] = lvl
+        part["level"] = pd.Categorical([lvl] * len(part), categories=CATEGORIES["level"])
         part["students"] = students[lvl][has]
         part["part_of_whole"] = True
         part["facility_share"] = share
@@ -307,20 +345,26 @@ REASONS = {
 
 
 def _apply_scope(parts: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    reason = pd.Series(None, index=parts.index, dtype=object)
     students = _num(parts, "students")
+    reason = np.full(len(parts), None, dtype=object)
+
+    def mark(mask: np.ndarray, why: str) -> None:
+        reason[mask & (reason == None)] = why  # noqa: E711 - element-wise; the first reason stands
+
     n_small = None
     if standard.school_scope is not None:
         scope = standard.school_scope
-        reason[parts["school_type"].isin(list(scope.exclude_types.value or []))] = "type_excluded"
+        school_type = parts["school_type"]
+        mark(lookup(school_type, dict.fromkeys(scope.exclude_types.value or [], True), False).astype(bool),
+             "type_excluded")  # fmt: skip
         n_small = scope.exclude_teaching_points_below.value
         if n_small is not None:
-            small = (parts["school_type"] == "teaching_point") & (students < float(n_small))
-            reason[small & reason.isna()] = "small_teaching_point"
+            is_point = lookup(school_type, {"teaching_point": True}, False).astype(bool)
+            mark(is_point & (students < float(n_small)), "small_teaching_point")
         if not scope.include_private.value:
-            reason[(parts["ownership"] == "private") & reason.isna()] = "private_excluded"
-    reason[(parts["level"] == "senior") & reason.isna()] = "senior_part"
-    reason[~(students > 0) & reason.isna()] = "no_students"
+            mark(lookup(parts["ownership"], {"private": True}, False).astype(bool), "private_excluded")
+    mark(lookup(parts["level"], {"senior": True}, False).astype(bool), "senior_part")
+    mark(~(students > 0), "no_students")
 
     empty = reason == "no_students"
     warnings = [
@@ -331,7 +375,7 @@ def _apply_scope(parts: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame,
         for name, level, r in zip(parts["school_name"][empty], parts["level"][empty], parts["source_row"][empty],
                                   strict=True)
     ]  # fmt: skip
-    mask = reason.notna()
+    mask = reason != None  # noqa: E711
     excluded = parts.loc[
         mask, ["county_code", "school_code", "school_name", "school_type", "level", "students", "source_row"]
     ].copy()
