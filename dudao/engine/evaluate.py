@@ -91,7 +91,7 @@ def evaluate_prepared(prepared: Prepared, standard: Standard) -> Evaluation:
 
     if standard.school_rule is not None and met_cols:
         new.update(_school_verdicts(new, standard, met_cols, ratio_cols))
-    schools = pd.concat([parts.reset_index(drop=True), pd.DataFrame(new)], axis=1)
+    schools = pd.concat([parts.reset_index(drop=True), pd.DataFrame(new, copy=False)], axis=1)
 
     indicators, levels = _county_figures(schools, standard, no_data)
     return Evaluation(standard, schools, indicators, levels, prepared.excluded, warnings, no_data)

@@ -85,6 +85,21 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     if "equipment_value_wan" in df and "equipment_value_yuan" not in df:
         df["equipment_value_yuan"] = df["equipment_value_wan"] * 10_000
         present = present | {"equipment_value_yuan"}
+    # Few distinct values: categorical columns make every later look-up and copy cheap.
+    problems: list[Problem] = []
+    for key, names in CATEGORIES.items():
+        raw = df[key]
+        column = pd.Categorical(raw, categories=names)
+        given = raw.notna().to_numpy() & (raw != "").to_numpy()
+        unknown = pd.isna(column) & (given if key != "school_type" else True)
+        problems += [
+            Problem(
+                "unknown_value", f"“{FIELD_BY_KEY[key].zh}”的值无法识别，可填：{'、'.join(names)}",
+                f"unknown {key}; accepted: {', '.join(names)}", row=int(r), column=key, value=str(v),
+            )
+            for r, v in zip(df["source_row"][unknown], raw[unknown], strict=True)
+        ]  # fmt: skip
+        df[key] = column
     level = lookup(df["level"], {lvl: lvl for lvl in (*EVALUATED_LEVELS, "senior", "all")}, None)
     one_through = lookup(df["school_type"], dict.fromkeys(ONE_THROUGH_TYPES, True), False).astype(bool)
     # "全校" (the whole school) of a single-level school is simply its one level.
@@ -96,7 +111,6 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     part_bad[part_bad] = [
         lvl not in ONE_THROUGH_PARTS[t] for t, lvl in zip(df["school_type"][part_bad], level[part_bad], strict=True)
     ]
-    problems: list[Problem] = []
     bad = single_bad | part_bad
     for r, school_type, lvl in zip(df["source_row"][bad], df["school_type"][bad], level[bad], strict=True):
         problems.append(
@@ -109,19 +123,7 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
         )  # fmt: skip
 
     # Single-level schools may leave the level empty: take it from the type.
-    df["level"] = np.where(level == None, type_level, level)  # noqa: E711
-    # Few distinct values: categorical columns make every later look-up and copy cheap.
-    for key, names in CATEGORIES.items():
-        column = pd.Categorical(df[key], categories=names)
-        unknown = pd.isna(column) & df[key].notna().to_numpy() if key != "school_type" else pd.isna(column)
-        problems += [
-            Problem(
-                "unknown_value", f"“{FIELD_BY_KEY[key].zh}”的值无法识别，可填：{'、'.join(names)}",
-                f"unknown {key}; accepted: {', '.join(names)}", row=int(r), column=key, value=str(v),
-            )
-            for r, v in zip(df["source_row"][unknown], df[key][unknown], strict=True)
-        ]  # fmt: skip
-        df[key] = column
+    df["level"] = pd.Categorical(np.where(level == None, type_level, level), categories=CATEGORIES["level"])  # noqa: E711
     whole = pd.Series(whole, index=df.index)
     problems += _duplicates(df, whole)
     if problems:
