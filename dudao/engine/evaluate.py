@@ -178,8 +178,11 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
             # A county whose rows all lack this figure has no data for it (prepare() refuses a
             # county where only some rows lack it).
             known = ~np.isnan(x)
-            has_data = np.bincount(group_id, weights=known, minlength=n_groups) > 0
-            xk = np.where(known, x, 0.0)
+            if known.all():
+                has_data, xk = np.ones(n_groups, dtype=bool), x
+            else:
+                has_data = np.bincount(group_id, weights=known, minlength=n_groups) > 0
+                xk = np.where(known, x, 0.0)
             mean = np.bincount(group_id, weights=students * xk, minlength=n_groups) / total
             dev = xk - mean[group_id]
             var = np.bincount(group_id, weights=students * dev * dev, minlength=n_groups) / total

@@ -22,10 +22,8 @@ import pandas as pd
 from dudao.engine.fields import (
     FACILITY_FIELDS,
     FIELD_BY_KEY,
-    LEVEL_TEACHER_FIELDS,
     LEVEL_ZH,
     LOCATIONS,
-    NUMERIC_FIELDS,
     ONE_THROUGH_PARTS,
     ONE_THROUGH_TYPES,
     OWNERSHIP,
@@ -73,14 +71,15 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     }
     for key in [*IDENTITY, "level"]:
         columns[key] = frame[key].to_numpy(dtype=object) if key in frame else np.full(n, None, dtype=object)
+    needed = needed_fields(standard)
     for key in frame.columns:
-        if key in NUMERIC_FIELDS or key in LEVEL_TEACHER_FIELDS:
+        if key in needed:
             column = frame[key]
             if column.dtype != np.float64:
                 column = pd.to_numeric(column, errors="coerce")
             columns[key] = column.to_numpy(dtype=float, na_value=np.nan)
-    df = pd.DataFrame(columns)
-    df["county_code"] = codes_text(df["county_code"])
+    df = pd.DataFrame(columns, copy=False)
+    df["county_code"] = pd.Categorical(codes_text(df["county_code"]))
     df["school_code"] = codes_text(df["school_code"])
     if "equipment_value_wan" in df and "equipment_value_yuan" not in df:
         df["equipment_value_yuan"] = df["equipment_value_wan"] * 10_000
@@ -89,9 +88,10 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     problems: list[Problem] = []
     for key, names in CATEGORIES.items():
         raw = df[key]
-        column = pd.Categorical(raw, categories=names)
-        given = raw.notna().to_numpy() & (raw != "").to_numpy()
-        unknown = pd.isna(column) & (given if key != "school_type" else True)
+        column = categorical(raw, names)
+        unknown = pd.isna(column)
+        if key != "school_type" and unknown.any():  # an empty cell is fine, an unknown value is not
+            unknown &= raw.notna().to_numpy() & (raw != "").to_numpy()
         problems += [
             Problem(
                 "unknown_value", f"“{FIELD_BY_KEY[key].zh}”的值无法识别，可填：{'、'.join(names)}",
@@ -151,16 +151,48 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     problems += split_problems
     if problems:
         raise InputError(problems)
-    parts = pd.concat([df[~whole], split_rows], ignore_index=True) if len(split_rows) else df[~whole].copy()
-    if "part_of_whole" not in parts:
-        parts["part_of_whole"] = False
-    parts["part_of_whole"] = parts["part_of_whole"].fillna(False).astype(bool)
-
-    _check_values(parts, present)
-    parts, excluded, scope_warnings = _apply_scope(parts, standard)
-    warnings += scope_warnings
-    parts = parts.reset_index(drop=True)
+    single = ~whole.to_numpy()
+    pieces = [(df, single), (split_rows, np.ones(len(split_rows), dtype=bool))]
+    _check_values(pieces, present)
+    # Scope first, then one selection: the rows kept are copied once.
+    scoped = [(frame, rows, _scope_reasons(frame, standard)) for frame, rows in pieces if len(frame)]
+    excluded, warnings = _excluded(
+        [frame[rows & (reason != None)].assign(reason=reason[rows & (reason != None)])  # noqa: E711
+         for frame, rows, reason in scoped],
+        standard,
+    )  # fmt: skip
+    kept = [frame[rows & (reason == None)] for frame, rows, reason in scoped]  # noqa: E711
+    parts = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0].reset_index(drop=True)
+    parts["part_of_whole"] = parts["part_of_whole"].fillna(False).astype(bool) if "part_of_whole" in parts else False
+    unknown_level = ~parts["level"].isin(EVALUATED_LEVELS)
+    if unknown_level.any():
+        raise InputError(
+            [
+                Problem(
+                    "level_required", "无法确定学段：请在“学段”列填写小学或初中",
+                    "cannot tell the level: fill in primary or junior", row=int(r), column="level", value=str(t),
+                )
+                for r, t in zip(parts["source_row"][unknown_level], parts["school_type"][unknown_level], strict=True)
+            ]
+        )  # fmt: skip
     return Prepared(parts=parts, excluded=excluded, present=present, warnings=warnings)
+
+
+def needed_fields(standard: Standard) -> set[str]:
+    """The numeric columns the standard's indicators read, with what splitting them needs."""
+    terms = {name for ind in standard.indicators for _, name in ind.terms()}
+    students = {"students", *(f"students_{lvl}" for lvl in ("primary", "junior", "senior"))}
+    per_level = {f"{f}_{lvl}" for f in terms & set(TEACHER_FIELDS) for lvl in EVALUATED_LEVELS}
+    wan = {"equipment_value_wan"} if "equipment_value_yuan" in terms else set()
+    return terms | students | per_level | wan
+
+
+def categorical(values: pd.Series, names: list[str]) -> pd.Categorical:
+    """``pd.Categorical(values, categories=names)`` through the distinct values (faster on text)."""
+    codes, uniques = pd.factorize(values)
+    index = {name: i for i, name in enumerate(names)}
+    table = np.array([index.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(table[codes], categories=names)
 
 
 def lookup(values: pd.Series, mapping: dict[Any, Any], default: Any) -> np.ndarray:
@@ -191,7 +223,7 @@ def code_text(value: object) -> str:
 
 def _duplicates(df: pd.DataFrame, whole: pd.Series) -> list[Problem]:
     problems: list[Problem] = []
-    county_id = pd.factorize(df["county_code"])[0].astype(np.int64)
+    county_id = df["county_code"].cat.codes.to_numpy().astype(np.int64)
     school_id = pd.factorize(df["school_code"])[0].astype(np.int64)
     level_id = pd.factorize(df["level"].fillna("all"))[0].astype(np.int64)
     school = pd.Series(county_id * (school_id.max() + 1) + school_id, index=df.index)
@@ -233,8 +265,10 @@ def _split_whole_rows(
         raise InputError(
             [Problem("no_split_rule", "该标准未配置一贯制学校拆分规则", "no rule for splitting one-through schools")]
         )  # fmt: skip
-    teacher_present = [f for f in TEACHER_FIELDS if f in present]
-    facility = [f for f in standard.split.facility_fields if f in present]
+    # Only the fields the standard reads were carried over (see needed_fields).
+    carried = set(rows.columns)
+    teacher_present = [f for f in TEACHER_FIELDS if f in present and ({f, f"{f}_primary", f"{f}_junior"} & carried)]
+    facility = [f for f in standard.split.facility_fields if f in present and f in carried]
     weights_by_type = {
         t: {k: float(v) for k, v in (
             standard.split.complete_middle_weights.value if t == "complete_middle" else standard.split.weights.value
@@ -307,32 +341,43 @@ def _split_whole_rows(
     return pd.concat(pieces, ignore_index=True), []
 
 
-def _check_values(parts: pd.DataFrame, present: frozenset[str]) -> None:
+def _check_values(pieces: list[tuple[pd.DataFrame, np.ndarray]], present: frozenset[str]) -> None:
     """Figures must be numbers ≥ 0. A figure missing for *every* school of a county is "no data"
-    for that county; missing for only some of its schools is an error naming them."""
+    for that county; missing for only some of its schools is an error naming them.
+
+    ``pieces`` are (frame, rows to check) pairs: the single-level rows and the split parts."""
     problems: list[Problem] = []
     for key in ["students", *[f for f in TEACHER_FIELDS + FACILITY_FIELDS if f in present]]:
-        if key not in parts:
-            continue
-        values = pd.to_numeric(parts[key], errors="coerce")
-        missing = values.isna()
-        if key != "students" and missing.any():
-            missing &= ~missing.groupby(parts["county_code"]).transform("all")
-        problems += [
-            Problem(
-                "empty_value", f"“{FIELD_BY_KEY[key].zh}”为空：请填写数值，没有请填0",
-                f"{key} is empty: enter a number, or 0 if there are none", row=int(r), column=key,
+        found = [(frame, rows, frame[key].to_numpy(dtype=float)) for frame, rows in pieces if key in frame]
+        missing = [rows & np.isnan(values) for _, rows, values in found]
+        if any(m.any() for m in missing):
+            source_row = np.concatenate(
+                [frame["source_row"].to_numpy()[m] for (frame, _, _), m in zip(found, missing, strict=True)]
             )
-            for r in parts["source_row"][missing]
-        ]  # fmt: skip
-        negative = values < 0
-        problems += [
-            Problem(
-                "negative", f"“{FIELD_BY_KEY[key].zh}”不能为负数", f"{key} must not be negative",
-                row=int(r), column=key, value=str(v),
-            )
-            for r, v in zip(parts["source_row"][negative], values[negative], strict=True)
-        ]  # fmt: skip
+            if key != "students":  # a county with no figure at all for this field is "no data", not an error
+                county = np.concatenate([frame["county_code"].to_numpy() for frame, _, _ in found])
+                checked = np.concatenate([rows for _, rows, _ in found])
+                blank = np.concatenate(missing)
+                all_blank = pd.Series(blank[checked]).groupby(county[checked]).transform("all").to_numpy()
+                partly = np.zeros(len(blank), dtype=bool)
+                partly[checked] = ~all_blank
+                source_row = np.concatenate([frame["source_row"].to_numpy() for frame, _, _ in found])[blank & partly]
+            problems += [
+                Problem(
+                    "empty_value", f"“{FIELD_BY_KEY[key].zh}”为空：请填写数值，没有请填0",
+                    f"{key} is empty: enter a number, or 0 if there are none", row=int(r), column=key,
+                )
+                for r in source_row
+            ]  # fmt: skip
+        for frame, rows, values in found:
+            negative = rows & (values < 0)
+            problems += [
+                Problem(
+                    "negative", f"“{FIELD_BY_KEY[key].zh}”不能为负数", f"{key} must not be negative",
+                    row=int(r), column=key, value=str(v),
+                )
+                for r, v in zip(frame["source_row"].to_numpy()[negative], values[negative], strict=True)
+            ]  # fmt: skip
     if problems:
         raise InputError(problems)
 
@@ -346,14 +391,14 @@ REASONS = {
 }
 
 
-def _apply_scope(parts: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+def _scope_reasons(parts: pd.DataFrame, standard: Standard) -> np.ndarray:
+    """Why each row is left out of the evaluation (None: it is evaluated). The first reason stands."""
     students = _num(parts, "students")
     reason = np.full(len(parts), None, dtype=object)
 
     def mark(mask: np.ndarray, why: str) -> None:
-        reason[mask & (reason == None)] = why  # noqa: E711 - element-wise; the first reason stands
+        reason[mask & (reason == None)] = why  # noqa: E711 - element-wise
 
-    n_small = None
     if standard.school_scope is not None:
         scope = standard.school_scope
         school_type = parts["school_type"]
@@ -367,38 +412,23 @@ def _apply_scope(parts: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame,
             mark(lookup(parts["ownership"], {"private": True}, False).astype(bool), "private_excluded")
     mark(lookup(parts["level"], {"senior": True}, False).astype(bool), "senior_part")
     mark(~(students > 0), "no_students")
+    return reason
 
-    empty = reason == "no_students"
+
+def _excluded(pieces: list[pd.DataFrame], standard: Standard) -> tuple[pd.DataFrame, list[Problem]]:
+    """The excluded rows with their reasons in both languages, and a warning for each without pupils."""
+    columns = ["county_code", "school_code", "school_name", "school_type", "level", "students", "source_row", "reason"]
+    excluded = pd.concat([p[columns] for p in pieces], ignore_index=True) if pieces else pd.DataFrame(columns=columns)
+    n_small = standard.school_scope.exclude_teaching_points_below.value if standard.school_scope else None
+    fmt = {"n": n_small if n_small is not None else ""}
+    excluded["reason_zh"] = [REASONS[r][0].format(**fmt) for r in excluded["reason"]]
+    excluded["reason_en"] = [REASONS[r][1].format(**fmt) for r in excluded["reason"]]
+    empty = excluded[excluded["reason"] == "no_students"]
     warnings = [
         Problem(
             "no_students", f"学校“{name}”（{LEVEL_ZH.get(level, level)}）在校生数为0，已排除",
             f"school {name!r} ({level}) has no pupils and is left out", row=int(r), column="students", value="0",
         )
-        for name, level, r in zip(parts["school_name"][empty], parts["level"][empty], parts["source_row"][empty],
-                                  strict=True)
+        for name, level, r in zip(empty["school_name"], empty["level"], empty["source_row"], strict=True)
     ]  # fmt: skip
-    mask = reason != None  # noqa: E711
-    excluded = parts.loc[
-        mask, ["county_code", "school_code", "school_name", "school_type", "level", "students", "source_row"]
-    ].copy()
-    excluded["reason"] = reason[mask]
-    fmt = {"n": n_small if n_small is not None else ""}
-    excluded["reason_zh"] = [REASONS[r][0].format(**fmt) for r in excluded["reason"]]
-    excluded["reason_en"] = [REASONS[r][1].format(**fmt) for r in excluded["reason"]]
-    kept = parts.loc[~mask] if mask.any() else parts
-    unknown_level = ~kept["level"].isin(EVALUATED_LEVELS)
-    if unknown_level.any():
-        raise InputError(
-            [
-                Problem(
-                    "level_required",
-                    "无法确定学段：请在“学段”列填写小学或初中",
-                    "cannot tell the level: fill in primary or junior",
-                    row=int(r.source_row),
-                    column="level",
-                    value=str(r.school_type),
-                )
-                for r in kept[unknown_level].itertuples()
-            ]
-        )
-    return kept, excluded.reset_index(drop=True), warnings
+    return excluded, warnings

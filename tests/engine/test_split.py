@@ -87,13 +87,13 @@ def test_nine_year_facilities_are_apportioned_a_over_a_plus_1_1b():
     assert jun["facility_share"] == pytest.approx(11 / 26, rel=1e-12)
     assert (pri["students"], jun["students"]) == (600, 400)
     # Teaching area 10 400 m² → 6000 and 4400 m²; sports 20 800 → 12 000 and 8800;
-    # equipment 2 600 000 yuan → 1 500 000 and 1 100 000; 52 rooms → 30 and 22; gym 520 → 300 and 220.
+    # equipment 2 600 000 yuan → 1 500 000 and 1 100 000; 52 rooms → 30 and 22. (The indoor gym is not
+    # read by the national L4, so it is not carried; see the gym-subtracting profile below.)
     expected = {
         "teaching_aux_area_m2": (6000, 4400),
         "sports_area_m2": (12_000, 8800),
         "equipment_value_yuan": (1_500_000, 1_100_000),
         "multimedia_classrooms": (30, 22),
-        "indoor_gym_area_m2": (300, 220),
     }
     for field, (a, b) in expected.items():
         assert pri[field] == pytest.approx(a, rel=1e-12), field
@@ -364,3 +364,18 @@ def test_empty_enrolment_is_an_input_error():
     with pytest.raises(InputError) as info:
         evaluate_table(pd.DataFrame([primary(), primary("P2", students=None)]), NATIONAL)
     assert [(p.rule, p.row, p.column) for p in info.value.problems] == [("empty_value", 3, "students")]
+
+
+def test_a_profile_that_subtracts_the_indoor_gym_splits_it_too(tmp_path):
+    # L4 = (teaching area − indoor gym) / pupils, a reading some provinces use (standards.md §1.3).
+    override = tmp_path / "gym.yaml"
+    override.write_text(
+        "indicators:\n  - code: L4\n    numerator: teaching_aux_area_m2 - indoor_gym_area_m2\n", encoding="utf-8"
+    )
+    from dudao.standards import load
+
+    p = parts(nine_year(), standard=load("national-2017", override=override))
+    pri, jun = p.loc[("N1", "primary")], p.loc[("N1", "junior")]
+    # Gym 520 m² → 300 and 220; L4 = (6000 − 300)/600 = 9.5 and (4400 − 220)/400 = 10.45.
+    assert (pri["indoor_gym_area_m2"], jun["indoor_gym_area_m2"]) == pytest.approx((300, 220), rel=1e-12)
+    assert (pri["L4_value"], jun["L4_value"]) == pytest.approx((9.5, 10.45), rel=1e-12)
