@@ -52,6 +52,7 @@ from dudao.engine.rules import TOLERANCE
 from dudao.standards import Standard, load
 
 CV_TOLERANCE = 1e-9
+CATEGORY_COLUMNS = ("county_code", "county_name", "school_type", "level", "location", "ownership")
 # Above this estimated time the baseline is not run on the national set (``--baseline auto``).
 BASELINE_BUDGET_S = 240.0
 
@@ -402,8 +403,11 @@ def main(argv: list[str] | None = None) -> int:
     ):
         start = time.perf_counter()
         frame = synthetic_schools(seed=args.seed, **kwargs)
-        # Counts as float64 with NaN for "not applicable", as dudao.sheets reads a spreadsheet.
-        sets[name] = frame.astype({c: "float64" for c in frame.columns if str(frame[c].dtype) == "Int64"})
+        # As dudao.sheets reads a spreadsheet: counts as float64 with NaN for "not applicable", codes with
+        # few distinct values (school type, level, location, ownership, county) as categoricals.
+        types = {c: "float64" for c in frame.columns if str(frame[c].dtype) == "Int64"}
+        types |= {c: "category" for c in CATEGORY_COLUMNS if c in frame}
+        sets[name] = frame.astype(types)
         gen_time[name] = time.perf_counter() - start
 
     rss_data = max_rss_mib()

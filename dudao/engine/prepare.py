@@ -70,7 +70,12 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
         "source_row": frame["source_row"].to_numpy() if "source_row" in frame else np.arange(2, n + 2)
     }
     for key in [*IDENTITY, "level"]:
-        columns[key] = frame[key].to_numpy(dtype=object) if key in frame else np.full(n, None, dtype=object)
+        if key not in frame:
+            columns[key] = np.full(n, None, dtype=object)
+        elif isinstance(frame[key].dtype, pd.CategoricalDtype):
+            columns[key] = frame[key].array  # kept as it is: look-ups go through its few categories
+        else:
+            columns[key] = frame[key].to_numpy(dtype=object)
     needed = needed_fields(standard)
     for key in frame.columns:
         if key in needed:
@@ -79,7 +84,7 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
                 column = pd.to_numeric(column, errors="coerce")
             columns[key] = column.to_numpy(dtype=float, na_value=np.nan)
     df = pd.DataFrame(columns, copy=False)
-    df["county_code"] = pd.Categorical(codes_text(df["county_code"]))
+    df["county_code"] = codes_text(df["county_code"])
     df["school_code"] = codes_text(df["school_code"])
     if "equipment_value_wan" in df and "equipment_value_yuan" not in df:
         df["equipment_value_yuan"] = df["equipment_value_wan"] * 10_000
@@ -189,7 +194,10 @@ def needed_fields(standard: Standard) -> set[str]:
 
 def categorical(values: pd.Series, names: list[str]) -> pd.Categorical:
     """``pd.Categorical(values, categories=names)`` through the distinct values (faster on text)."""
-    codes, uniques = pd.factorize(values)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
     index = {name: i for i, name in enumerate(names)}
     table = np.array([index.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
     return pd.Categorical.from_codes(table[codes], categories=names)
@@ -206,7 +214,13 @@ def lookup(values: pd.Series, mapping: dict[Any, Any], default: Any) -> np.ndarr
 
 
 def codes_text(codes: pd.Series) -> pd.Series:
-    """Codes as text, column-wise; see :func:`code_text`."""
+    """Codes as text, column-wise (see :func:`code_text`); a categorical column stays categorical."""
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        names = [code_text(c) for c in codes.cat.categories]
+        if len(set(names)) == len(names) and "" not in names:
+            text = codes.cat.rename_categories(names)
+            return text.cat.add_categories([""]).fillna("") if text.isna().any() else text
+        codes = codes.astype(object)
     if pd.api.types.infer_dtype(codes, skipna=True) in ("string", "empty"):
         return codes.fillna("").astype(str)  # text codes are taken as given (the reader strips them)
     return codes.map(code_text)
@@ -223,7 +237,7 @@ def code_text(value: object) -> str:
 
 def _duplicates(df: pd.DataFrame, whole: pd.Series) -> list[Problem]:
     problems: list[Problem] = []
-    county_id = df["county_code"].cat.codes.to_numpy().astype(np.int64)
+    county_id = pd.factorize(df["county_code"])[0].astype(np.int64)
     school_id = pd.factorize(df["school_code"])[0].astype(np.int64)
     level_id = pd.factorize(df["level"].fillna("all"))[0].astype(np.int64)
     school = pd.Series(county_id * (school_id.max() + 1) + school_id, index=df.index)

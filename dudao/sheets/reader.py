@@ -318,6 +318,16 @@ def _load_csv(path: Path) -> _Sheet:
 # Cells
 
 
+def _column(key: str, values: list[Any]) -> pd.Series | list[Any]:
+    """Figures as float64; codes with few distinct values (enums, county) as categoricals."""
+    kind = COLUMN_BY_KEY[key].kind
+    if kind in ("int", "number"):
+        return pd.Series(values, dtype="float64")
+    if kind == "enum" or key in ("county_code", "county_name"):
+        return pd.Series(values, dtype="category")
+    return values
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -581,10 +591,7 @@ class _Parser:
             raise InputError(self.errors)
         frame = pd.DataFrame(
             {
-                **{
-                    k: pd.Series(v, dtype="float64") if COLUMN_BY_KEY[k].kind in ("int", "number") else v
-                    for k, v in out.items()
-                },
+                **{k: _column(k, v) for k, v in out.items()},
                 "source_row": pd.Series(source_rows, dtype="int64"),
             }
         )
