@@ -13,32 +13,7 @@ import pandas as pd
 import pytest
 
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values
-from dudao.standards import load
-
-NATIONAL = load("national-2017")
-
-PRIMARY = {
-    "school_type": "primary",
-    "students": 500,
-    "teachers_above_qualification": 25,
-    "backbone_teachers": 6,
-    "pe_art_teachers": 5,
-    "teaching_aux_area_m2": 2500,
-    "sports_area_m2": 4000,
-    "equipment_value_yuan": 1_100_000,
-    "multimedia_classrooms": 12,
-}
-JUNIOR = {
-    "school_type": "junior",
-    "students": 500,
-    "teachers_above_qualification": 30,  # 6.0 per 100 (≥ 5.3)
-    "backbone_teachers": 6,
-    "pe_art_teachers": 5,
-    "teaching_aux_area_m2": 3000,  # 6.0 m² (≥ 5.8)
-    "sports_area_m2": 5500,  # 11.0 m² (≥ 10.2)
-    "equipment_value_yuan": 1_300_000,  # 2600 yuan (≥ 2500)
-    "multimedia_classrooms": 13,  # 2.6 per 100 (≥ 2.4)
-}
+from tests.engine.schools import JUNIOR, NATIONAL, PRIMARY
 
 
 @cache

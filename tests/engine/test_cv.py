@@ -21,22 +21,9 @@ from hypothesis import strategies as st
 
 from dudao.engine import InputError, county_result, evaluate_table, round_half_up, weighted_cv
 from dudao.standards import load
+from tests.engine.schools import NATIONAL, PRIMARY
 
-NATIONAL = load("national-2017")
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-# A primary school meeting all 7 indicators with room to spare (500 pupils).
-PRIMARY = {
-    "school_type": "primary",
-    "students": 500,
-    "teachers_above_qualification": 25,  # 5.0 per 100 (≥ 4.2)
-    "backbone_teachers": 6,  # 1.2 per 100 (≥ 1)
-    "pe_art_teachers": 5,  # 1.0 per 100 (≥ 0.9)
-    "teaching_aux_area_m2": 2500,  # 5.0 m² (≥ 4.5)
-    "sports_area_m2": 4000,  # 8.0 m² (≥ 7.5)
-    "equipment_value_yuan": 1_100_000,  # 2200 yuan (≥ 2000)
-    "multimedia_classrooms": 12,  # 2.4 per 100 (≥ 2.3)
-}
 
 
 def school(code: str, **overrides) -> dict:

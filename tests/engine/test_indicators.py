@@ -14,21 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dudao.engine import county_result, evaluate_table
-from dudao.standards import load
-
-NATIONAL = load("national-2017")
-
-PRIMARY = {
-    "school_type": "primary",
-    "students": 500,
-    "teachers_above_qualification": 25,
-    "backbone_teachers": 6,
-    "pe_art_teachers": 5,
-    "teaching_aux_area_m2": 2500,
-    "sports_area_m2": 4000,
-    "equipment_value_yuan": 1_100_000,
-    "multimedia_classrooms": 12,
-}
+from tests.engine.schools import NATIONAL, PRIMARY
 
 # indicator → (raw field, per how many students, smallest step of the raw figure)
 FIELD = {

@@ -9,32 +9,7 @@ import pandas as pd
 import pytest
 
 from dudao.engine import county_result, evaluate_table
-from dudao.standards import load
-
-NATIONAL = load("national-2017")
-
-PRIMARY = {
-    "school_type": "primary",
-    "students": 500,
-    "teachers_above_qualification": 25,
-    "backbone_teachers": 6,
-    "pe_art_teachers": 5,
-    "teaching_aux_area_m2": 2500,
-    "sports_area_m2": 4000,
-    "equipment_value_yuan": 1_100_000,
-    "multimedia_classrooms": 12,
-}
-JUNIOR = {
-    "school_type": "junior",
-    "students": 500,
-    "teachers_above_qualification": 30,
-    "backbone_teachers": 6,
-    "pe_art_teachers": 5,
-    "teaching_aux_area_m2": 3000,
-    "sports_area_m2": 5500,
-    "equipment_value_yuan": 1_300_000,
-    "multimedia_classrooms": 13,
-}
+from tests.engine.schools import JUNIOR, NATIONAL, PRIMARY
 
 
 def school(county: str, code: str, base: dict = PRIMARY, **overrides) -> dict:

@@ -10,22 +10,7 @@ import pandas as pd
 import pytest
 
 from dudao.engine import county_result, evaluate_table
-from dudao.standards import load
-
-NATIONAL = load("national-2017")
-
-# A primary school of 500 pupils meeting all 7 indicators.
-PRIMARY = {
-    "school_type": "primary",
-    "students": 500,
-    "teachers_above_qualification": 25,  # 5.0 per 100 (≥ 4.2)
-    "backbone_teachers": 6,  # 1.2 per 100 (≥ 1)
-    "pe_art_teachers": 5,  # 1.0 per 100 (≥ 0.9)
-    "teaching_aux_area_m2": 2500,  # 5.0 m² (≥ 4.5)
-    "sports_area_m2": 4000,  # 8.0 m² (≥ 7.5)
-    "equipment_value_yuan": 1_100_000,  # 2200 yuan (≥ 2000)
-    "multimedia_classrooms": 12,  # 2.4 per 100 (≥ 2.3)
-}
+from tests.engine.schools import NATIONAL, PRIMARY
 
 
 def school(code: str = "S1", **overrides) -> dict:

@@ -12,8 +12,8 @@ import pytest
 
 from dudao.engine import InputError, evaluate_table
 from dudao.standards import load
+from tests.engine.schools import NATIONAL
 
-NATIONAL = load("national-2017")
 HEBEI = load("national-2017", province="hebei")
 
 TEACHERS = ("teachers_above_qualification", "backbone_teachers", "pe_art_teachers")
