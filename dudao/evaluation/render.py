@@ -202,7 +202,10 @@ def _text_lines(result: dict[str, Any], lang: str) -> list[str]:
         out.append(_("【本结果所依据的未经核实的默认设置（可由省级配置修改）】"))
         for s in result["settings"]:
             name = (s["name_en"] if lang.startswith("en") else s["name_zh"]) or s["path"]
-            out.append(f"  {name} = {_setting_value(s['value'])}    [{s['path']}]")
+            if s["value"] is None and not s["path"].endswith("_below"):
+                out.append("  " + _("%(name)s（本条未经核实）") % {"name": name} + f"    [{s['path']}]")
+            else:
+                out.append(f"  {name} = {_setting_value(s['value'])}    [{s['path']}]")
     return out
 
 

@@ -127,7 +127,7 @@ class Unconfirmed:
     path: str
     name_zh: str
     name_en: str
-    value: Any
+    value: Any  # None for an item whose existence, not a figure, is unconfirmed
     note: str | None
 
 
@@ -141,11 +141,15 @@ def _walk_unconfirmed(node: Any, path: str, names: tuple[str, str]) -> Iterator[
         names = (getattr(node, "name_zh", None) or names[0], getattr(node, "name_en", None) or names[1])
     if isinstance(node, Sourced):
         if node.confirmation == "memory":
+            if path.endswith(".all_must_pass"):
+                names = (f"{names[0]}：所有条目均须达标", f"{names[1]}: every item must be met")
+            elif not names[0] and node.note:
+                names = (node.note, path.rsplit(".", 1)[-1].replace("_", " "))
             yield Unconfirmed(path, names[0], names[1], node.value, node.note)
         return
     if isinstance(node, BaseModel) and getattr(node, "confirmation", None) == "memory":
         threshold = getattr(node, "threshold", None)
-        value = threshold.value if threshold is not None else True
+        value = threshold.value if threshold is not None else None
         yield Unconfirmed(path, names[0], names[1], value, getattr(node, "note", None))
         return
     if isinstance(node, BaseModel):
