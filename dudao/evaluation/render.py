@@ -105,7 +105,7 @@ def _text_lines(result: dict[str, Any], lang: str) -> list[str]:
     out.append("")
 
     for level, lv in result["levels"].items():
-        out.append(f"【{level_label(level)}】")
+        out.append(_("【%(level)s】") % {"level": level_label(level)})
         if not lv.get("schools_total"):
             out += [f"  {_msg(r, lang)}" for r in lv["reasons"]]
             out.append("")

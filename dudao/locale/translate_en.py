@@ -83,6 +83,7 @@ EN = {
     "是": "yes",
     "否": "no",
     "不启用": "off",
+    "【%(level)s】": "[%(level)s]",
     "%(name)s（本条未经核实）": "%(name)s (the item itself is unconfirmed)",
     "English": "English",
 }
