@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "dudao.orgs",
+    "dudao.census",
     "dudao.evaluation",
 ]
 

@@ -1,0 +1,317 @@
+"""Every change to the census: save values, submit, approve, return, lock and unlock a year.
+
+Each action checks permission through ``dudao.orgs.access``, writes inside a transaction, and
+leaves an audit trail (:class:`CensusChange` per value, :class:`CensusEvent` per workflow step).
+Errors are :class:`CensusError` with a stable code and Chinese and English messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dudao.census.fields import CENSUS_FIELD_BY_KEY
+from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
+from dudao.engine.fields import ONE_THROUGH_PARTS, TYPE_LEVEL
+from dudao.orgs.access import school_permissions
+from dudao.orgs.models import Region, School, SchoolYear
+
+Status = CensusRecord.Status
+
+
+class CensusError(Exception):
+    """A refused change, with a stable code and messages in both languages."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, details: list[dict] | None = None) -> None:
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+        self.details = details or []
+        super().__init__(f"{code}: {message_en}")
+
+
+@dataclass
+class Warning:
+    rule: str
+    field: str
+    message_zh: str
+    message_en: str
+
+
+@dataclass
+class SaveResult:
+    record: CensusRecord
+    created: bool
+    changed: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+
+
+def _require(user: User | None, school: School, perm: str) -> None:
+    """Commands run as the system (user None); people need the permission."""
+    if user is not None and perm not in school_permissions(user, school):
+        raise PermissionDenied
+
+
+def census_year(county: Region, year: int) -> CensusYear:
+    return CensusYear.objects.get_or_create(county=county, year=year)[0]
+
+
+def _check_unlocked(school: School, year: int) -> None:
+    cy = CensusYear.objects.filter(county_id=school.county_id, year=year).first()
+    if cy is not None and cy.locked:
+        raise CensusError(
+            "year_locked",
+            f"{year}学年数据已锁定，修改前须由县级解锁并说明原因",
+            f"the {year} census is locked; the county must unlock it, giving a reason, before any change",
+        )
+
+
+def allowed_levels(school_type: str) -> tuple[str, ...]:
+    if school_type in ONE_THROUGH_PARTS:
+        return (*[lvl for lvl in ONE_THROUGH_PARTS[school_type] if lvl != "senior"], "all")
+    if school_type in TYPE_LEVEL:
+        return (TYPE_LEVEL[school_type],)
+    return ("primary", "junior")  # special schools: entered by the level they teach
+
+
+def clean_values(values: dict[str, Any]) -> dict[str, int | Decimal | None]:
+    """Convert entered values to stored ones; raises CensusError listing every bad value."""
+    out: dict[str, int | Decimal | None] = {}
+    problems = []
+    for key, raw in values.items():
+        spec = CENSUS_FIELD_BY_KEY.get(key)
+        if spec is None:
+            problems.append({"field": key, "rule": "unknown_field"})
+            continue
+        if raw is None or raw == "":
+            out[key] = None
+            continue
+        try:
+            number = Decimal(str(raw).strip().replace(",", ""))
+        except InvalidOperation:
+            problems.append({"field": key, "rule": "not_a_number", "value": str(raw)})
+            continue
+        if not number.is_finite() or number < 0:
+            problems.append({"field": key, "rule": "negative", "value": str(raw)})
+        elif spec.kind == "int" and number != number.to_integral_value():
+            problems.append({"field": key, "rule": "not_whole", "value": str(raw)})
+        else:
+            out[key] = int(number) if spec.kind == "int" else number.quantize(Decimal("0.0001"))
+    if problems:
+        labels = [CENSUS_FIELD_BY_KEY[p["field"]].label if p["field"] in CENSUS_FIELD_BY_KEY else p["field"]
+                  for p in problems]  # fmt: skip
+        raise CensusError(
+            "invalid_values",
+            "以下数值无效：" + "；".join(f"{label}（{p['rule']}）" for label, p in zip(labels, problems, strict=True)),
+            "invalid values: " + "; ".join(f"{p['field']} ({p['rule']})" for p in problems),
+            problems,
+        )
+    return out
+
+
+def plausibility(values: dict[str, Any], previous: dict[str, Any] | None) -> list[Warning]:
+    """Checks that warn but allow saving with an explanation note (情况说明)."""
+    warnings: list[Warning] = []
+    teachers = values.get("teachers")
+    for key, zh in (
+        ("pe_art_teachers", "体育艺术专任教师"),
+        ("teachers_above_qualification", "高于规定学历教师"),
+        ("backbone_teachers", "骨干教师"),
+        ("certified_teachers", "持证教师"),
+    ):
+        if teachers is not None and values.get(key) is not None and values[key] > teachers:
+            warnings.append(Warning("more_than_teachers", key, f"{zh}数多于专任教师数", f"{key} exceeds teachers"))
+    students = values.get("students")
+    before = (previous or {}).get("students")
+    if students is not None and before and students < Decimal(before) / 2:
+        warnings.append(
+            Warning(
+                "students_halved", "students", f"在校生数比上学年（{before}）减少一半以上",
+                f"students fell by more than half since last year ({before})",
+            )
+        )  # fmt: skip
+    if values.get("max_class_size") is not None and students is not None and values["max_class_size"] > students:
+        warnings.append(
+            Warning(
+                "class_larger_than_school", "max_class_size", "最大班额大于在校生数", "largest class exceeds students"
+            )
+        )
+    return warnings
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@transaction.atomic
+def save_record(
+    user: User | None,
+    school: School,
+    year: int,
+    level: str,
+    values: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    reason: str = "",
+    note: str | None = None,
+    batch: ImportBatch | None = None,
+) -> SaveResult:
+    """Create or change one record. ``expected_version`` is the version the editor started from
+    (None only when creating); a record changed meanwhile is refused, never overwritten."""
+    _require(user, school, "edit")
+    _check_unlocked(school, year)
+    school_year = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
+    if school_year is not None and level not in allowed_levels(school_year.school_type):
+        raise CensusError(
+            "bad_level",
+            f"“{school_year.get_school_type_display()}”不能填报该学段",
+            f"level {level!r} does not fit this school",
+        )
+    cleaned = clean_values(values)
+    record = CensusRecord.objects.select_for_update().filter(school=school, year=year, level=level).first()
+    created = record is None
+    if created:
+        if expected_version not in (None, 0):
+            raise CensusError("conflict", "该记录已不存在或尚未创建", "the record does not exist")
+        record = CensusRecord(school=school, year=year, level=level, updated_by=user)
+    elif expected_version is not None and expected_version != record.version:
+        raise CensusError(
+            "conflict",
+            "该记录已被他人修改，请刷新后重新填写（未保存）",
+            "someone else changed this record meanwhile; reload and enter again (nothing was saved)",
+            [{"current_version": record.version}],
+        )
+    current = {k: getattr(record, k) for k in cleaned} if not created else dict.fromkeys(cleaned)
+    changed = [k for k, v in cleaned.items() if current[k] != v]
+    previous_year = CensusRecord.objects.filter(school=school, year=year - 1, level=level).first()
+    merged = {**(record.values() if not created else {}), **cleaned}
+    warnings = plausibility(merged, previous_year.values() if previous_year else None)
+    note_text = note if note is not None else record.note
+    if warnings and changed and not (note_text or "").strip():
+        raise CensusError(
+            "note_required",
+            "数据异常，请填写情况说明后保存：" + "；".join(w.message_zh for w in warnings),
+            "unusual figures; save again with an explanation note: " + "; ".join(w.message_en for w in warnings),
+            [w.__dict__ for w in warnings],
+        )
+    if not changed and not created and note is None:
+        return SaveResult(record, False, [], warnings)
+    for key in changed:
+        setattr(record, key, cleaned[key])
+    if note is not None:
+        record.note = note
+    reviewer = user is None or "review" in school_permissions(user, school)
+    if changed and not reviewer and record.status in (Status.SUBMITTED, Status.APPROVED):
+        record.status = Status.DRAFT  # a changed record goes back through review
+    if not created:
+        record.version += 1
+    record.updated_by = user
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # created by someone else between our read and our write
+        raise CensusError(
+            "conflict",
+            "该记录刚被他人创建，请刷新后重新填写（未保存）",
+            "someone else just created this record; reload",
+        ) from None
+    CensusChange.objects.bulk_create(
+        [
+            CensusChange(record=record, field=k, old=_text(current[k]), new=_text(cleaned[k]), user=user,
+                         reason=reason, batch=batch)
+            for k in changed
+        ]
+    )  # fmt: skip
+    if created:
+        CensusEvent.objects.create(record=record, action=CensusEvent.Action.CREATE, user=user, reason=reason)
+    return SaveResult(record, created, changed, warnings)
+
+
+def _transition(user: User | None, record: CensusRecord, perm: str, sources: tuple[str, ...], target: str,
+                action: str, reason: str = "") -> CensusRecord:  # fmt: skip
+    _require(user, record.school, perm)
+    _check_unlocked(record.school, record.year)
+    with transaction.atomic():
+        locked = CensusRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.status not in sources:
+            raise CensusError(
+                "bad_state",
+                f"当前状态“{locked.get_status_display()}”下不能执行该操作",
+                f"cannot {action} a record that is {locked.status}",
+            )
+        locked.status = target
+        if action == CensusEvent.Action.RETURN:
+            locked.return_reason = reason
+        locked.updated_by = user
+        locked.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
+        CensusEvent.objects.create(record=locked, action=action, user=user, reason=reason)
+    return locked
+
+
+def submit(user: User | None, record: CensusRecord) -> CensusRecord:
+    return _transition(user, record, "submit", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED,
+                       CensusEvent.Action.SUBMIT)  # fmt: skip
+
+
+def approve(user: User | None, record: CensusRecord) -> CensusRecord:
+    return _transition(user, record, "review", (Status.SUBMITTED,), Status.APPROVED, CensusEvent.Action.APPROVE)
+
+
+def return_record(user: User | None, record: CensusRecord, reason: str) -> CensusRecord:
+    if not reason.strip():
+        raise CensusError("reason_required", "退回须说明原因", "a return needs a reason")
+    return _transition(user, record, "review", (Status.SUBMITTED, Status.APPROVED), Status.RETURNED,
+                       CensusEvent.Action.RETURN, reason)  # fmt: skip
+
+
+def _require_county(user: User | None, county: Region) -> None:
+    from dudao.orgs.access import region_permissions
+
+    if user is not None and "review" not in region_permissions(user, county):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def lock_year(user: User | None, county: Region, year: int) -> CensusYear:
+    _require_county(user, county)
+    cy = CensusYear.objects.select_for_update().get_or_create(county=county, year=year)[0]
+    if cy.locked:
+        raise CensusError("already_locked", f"{year}学年已锁定", f"{year} is already locked")
+    cy.locked, cy.locked_at, cy.locked_by = True, timezone.now(), user
+    cy.save()
+    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user)
+    return cy
+
+
+@transaction.atomic
+def unlock_year(user: User | None, county: Region, year: int, reason: str) -> CensusYear:
+    _require_county(user, county)
+    if not reason.strip():
+        raise CensusError("reason_required", "解锁须说明原因", "an unlock needs a reason")
+    cy = CensusYear.objects.select_for_update().filter(county=county, year=year).first()
+    if cy is None or not cy.locked:
+        raise CensusError("not_locked", f"{year}学年未锁定", f"{year} is not locked")
+    cy.locked, cy.locked_at, cy.locked_by = False, None, None
+    cy.save()
+    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.UNLOCK, user=user, reason=reason)
+    return cy
+
+
+def timeline(record: CensusRecord) -> list[dict[str, Any]]:
+    """Every change and workflow step of a record, oldest first, readable as it stands."""
+    entries = [
+        {"at": c.at, "user": c.user.get_username() if c.user else None, "kind": "change", "field": c.field,
+         "label": CENSUS_FIELD_BY_KEY[c.field].label if c.field in CENSUS_FIELD_BY_KEY else c.field,
+         "old": c.old, "new": c.new, "reason": c.reason, "batch": c.batch_id}
+        for c in record.changes.select_related("user")
+    ]  # fmt: skip
+    entries += [
+        {"at": e.at, "user": e.user.get_username() if e.user else None, "kind": e.action,
+         "label": e.get_action_display(), "reason": e.reason}
+        for e in record.events.select_related("user")
+    ]  # fmt: skip
+    return sorted(entries, key=lambda e: e["at"])
