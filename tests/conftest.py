@@ -1,0 +1,18 @@
+"""Shared fixtures: ``world`` (tests/personas.py) gives every role a named person on a real hierarchy."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.personas import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Real hashing makes every test user cost ~0.3 s; the tests do not test hashing strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
