@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "dudao.orgs",
     "dudao.census",
     "dudao.evaluation",
+    "dudao.api",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -1,0 +1,83 @@
+"""Read-only views of the census: which schools of a county have submitted, by the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dudao.census.models import CensusRecord, CensusYear
+from dudao.orgs.models import Region, SchoolYear
+
+ORDER = {"returned": 0, "draft": 1, "missing": 1, "submitted": 2, "approved": 3}
+
+
+@dataclass
+class SchoolRow:
+    code: str
+    name: str
+    school_type: str
+    school_type_label: str
+    location: str
+    statuses: dict[str, str]  # level -> status
+    state: str  # the least advanced: missing | draft | returned | submitted | approved
+    updated_at: dt.datetime | None
+    overdue: bool
+
+
+@dataclass
+class Completeness:
+    deadline: dt.date | None
+    locked: bool
+    rows: list[SchoolRow] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for r in self.rows if r.state == state)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "approved": self.count("approved"),
+            "submitted": self.count("submitted"),
+            "returned": self.count("returned"),
+            "not_submitted": self.count("missing") + self.count("draft"),
+        }
+
+    @property
+    def not_submitted(self) -> list[SchoolRow]:
+        return [r for r in self.rows if r.state in ("missing", "draft", "returned")]
+
+
+def expected_schools(county: Region, year: int) -> list[SchoolYear]:
+    """Open schools of the county in ``year``; a school last described in ``year - 1`` and not closed
+    is still expected (its attributes carry over until changed)."""
+    latest: dict[int, SchoolYear] = {}
+    for sy in SchoolYear.objects.filter(school__county=county, year__in=(year - 1, year)).select_related("school"):
+        if sy.school_id not in latest or sy.year > latest[sy.school_id].year:
+            latest[sy.school_id] = sy
+    return sorted((sy for sy in latest.values() if sy.status == SchoolYear.Status.OPEN), key=lambda s: s.school.code)
+
+
+def completeness(county: Region, year: int, today: dt.date) -> Completeness:
+    census_year = CensusYear.objects.filter(county=county, year=year).first()
+    deadline = census_year.deadline if census_year else None
+    records: dict[int, list[CensusRecord]] = {}
+    for r in CensusRecord.objects.filter(school__county=county, year=year).only(
+        "school_id", "level", "status", "updated_at"
+    ):
+        records.setdefault(r.school_id, []).append(r)
+    report = Completeness(deadline, bool(census_year and census_year.locked))
+    for sy in expected_schools(county, year):
+        own = records.get(sy.school_id, [])
+        statuses = {r.level: r.status for r in own}
+        state = min(statuses.values(), key=ORDER.__getitem__) if statuses else "missing"
+        report.rows.append(
+            SchoolRow(
+                code=sy.school.code, name=sy.name, school_type=sy.school_type,
+                school_type_label=sy.get_school_type_display(), location=sy.get_location_display(),
+                statuses=statuses, state=state,
+                updated_at=max((r.updated_at for r in own), default=None),
+                overdue=deadline is not None and today > deadline and state in ("missing", "draft", "returned"),
+            )
+        )  # fmt: skip
+    report.rows.sort(key=lambda r: (ORDER[r.state], r.code))
+    return report

@@ -1,0 +1,138 @@
+"""Census pages: a county's completeness, a school's records (entry, review, history), year lock.
+
+Views parse, call ``dudao.census.actions`` and render; objects are fetched through ``dudao.orgs.access``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from dudao.census import actions
+from dudao.census.actions import CensusError
+from dudao.census.forms import CensusRecordForm
+from dudao.census.models import CensusRecord, CensusYear
+from dudao.census.reports import completeness
+from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
+from dudao.orgs.models import SchoolYear
+
+
+def _message(error: CensusError) -> str:
+    return error.message_en if get_language().startswith("en") else error.message_zh
+
+
+@login_required
+def county_completeness(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    county = access_region(request.user, code)
+    if county.level != "county":
+        raise Http404
+    report = completeness(county, year, timezone.localdate())
+    return render(
+        request,
+        "census/completeness.html",
+        {"county": county, "year": year, "report": report, "perms": region_permissions(request.user, county)},
+    )
+
+
+@login_required
+def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    school = access_school(request.user, code)
+    attributes = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
+    if attributes is None:
+        raise Http404
+    perms = school_permissions(request.user, school)
+    records = {r.level: r for r in CensusRecord.objects.filter(school=school, year=year)}
+    locked = CensusYear.objects.filter(county_id=school.county_id, year=year, locked=True).exists()
+    sections = []
+    for level in actions.allowed_levels(attributes.school_type):
+        record = records.get(level)
+        if record is None and level == "all" and not any(lvl in records for lvl in ("primary", "junior")):
+            continue  # a one-through school is entered either whole or by level; offer the level form first
+        if record is None and level != "all" and "all" in records:
+            continue
+        initial = {**(record.values() if record else {}), "version": record.version if record else 0,
+                   "note": record.note if record else ""}  # fmt: skip
+        form = CensusRecordForm(initial=initial, level=level, prefix=level)
+        timeline = actions.timeline(record) if record else []
+        sections.append({"level": level, "record": record, "form": form, "timeline": timeline})
+    return render(
+        request,
+        "census/school.html",
+        {"school": school, "attributes": attributes, "year": year, "sections": sections, "perms": perms,
+         "locked": locked},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, code: str, year: int, level: str) -> HttpResponse:
+    school = access_school(request.user, code, "edit")
+    form = CensusRecordForm(request.POST, level=level, prefix=level)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else field}：{'；'.join(errors)}"
+            )
+        return redirect("census:school", code=code, year=year)
+    try:
+        result = actions.save_record(
+            request.user, school, year, level, form.figures(),
+            expected_version=form.cleaned_data["version"] or None,
+            reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
+        )  # fmt: skip
+    except CensusError as error:
+        messages.error(request, _message(error))
+        return redirect("census:school", code=code, year=year)
+    if result.changed or result.created:
+        messages.success(request, _saved_message(len(result.changed)))
+    return redirect("census:school", code=code, year=year)
+
+
+def _saved_message(n: int) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("已保存，%(n)d 项数值有变化。") % {"n": n}
+
+
+TRANSITIONS = {"submit": actions.submit, "approve": actions.approve}
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    record = CensusRecord.objects.select_related("school").filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    access_school(request.user, record.school.code)  # invisible → 404 before anything else
+    try:
+        if action == "return":
+            actions.return_record(request.user, record, request.POST.get("reason", ""))
+        elif action in TRANSITIONS:
+            TRANSITIONS[action](request.user, record)
+        else:
+            raise Http404
+    except CensusError as error:
+        messages.error(request, _message(error))
+    return redirect("census:school", code=record.school.code, year=record.year)
+
+
+@login_required
+@require_POST
+def lock(request: HttpRequest, code: str, year: int, unlock: bool = False) -> HttpResponse:
+    county = access_region(request.user, code, "review")
+    try:
+        if unlock:
+            actions.unlock_year(request.user, county, year, request.POST.get("reason", ""))
+        else:
+            actions.lock_year(request.user, county, year)
+    except CensusError as error:
+        messages.error(request, _message(error))
+    except PermissionDenied:
+        raise
+    return redirect("census:completeness", code=code, year=year)
