@@ -7,6 +7,7 @@ Errors are :class:`CensusError` with a stable code and Chinese and English messa
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -298,6 +299,15 @@ def unlock_year(user: User | None, county: Region, year: int, reason: str) -> Ce
     cy.locked, cy.locked_at, cy.locked_by = False, None, None
     cy.save()
     CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.UNLOCK, user=user, reason=reason)
+    return cy
+
+
+@transaction.atomic
+def set_deadline(user: User | None, county: Region, year: int, deadline: dt.date | None) -> CensusYear:
+    _require_county(user, county)
+    cy = CensusYear.objects.select_for_update().get_or_create(county=county, year=year)[0]
+    cy.deadline = deadline
+    cy.save(update_fields=["deadline"])
     return cy
 
 

@@ -5,6 +5,8 @@ Views parse, call ``dudao.census.actions`` and render; objects are fetched throu
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
@@ -95,8 +98,6 @@ def save(request: HttpRequest, code: str, year: int, level: str) -> HttpResponse
 
 
 def _saved_message(n: int) -> str:
-    from django.utils.translation import gettext as _
-
     return _("已保存，%(n)d 项数值有变化。") % {"n": n}
 
 
@@ -120,6 +121,20 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except CensusError as error:
         messages.error(request, _message(error))
     return redirect("census:school", code=record.school.code, year=record.year)
+
+
+@login_required
+@require_POST
+def deadline(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    county = access_region(request.user, code, "review")
+    raw = request.POST.get("deadline", "").strip()
+    try:
+        value = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        messages.error(request, _("日期格式应为 YYYY-MM-DD"))
+    else:
+        actions.set_deadline(request.user, county, year, value)
+    return redirect("census:completeness", code=code, year=year)
 
 
 @login_required

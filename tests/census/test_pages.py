@@ -118,3 +118,19 @@ def test_english_pages(world: World) -> None:
     clerk.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = clerk.get(school_url(world)).text
     assert "Save" in page and "尚未填报" not in page
+
+
+def test_past_the_deadline_missing_schools_are_overdue(world: World) -> None:
+    county = client_for(world.county_supervisor)
+    url = reverse("census:completeness", args=[world.county.code, YEAR])
+    county.post(reverse("census:deadline", args=[world.county.code, YEAR]), {"deadline": "2020-01-31"})
+    page = county.get(url).text
+    assert "2020-01-31" in page and page.count("（已逾期）") == 3
+    county.post(reverse("census:deadline", args=[world.county.code, YEAR]), {"deadline": "2099-12-31"})
+    assert "（已逾期）" not in county.get(url).text
+    assert (
+        client_for(world.school_clerk)
+        .post(reverse("census:deadline", args=[world.county.code, YEAR]), {"deadline": "2099-01-01"})
+        .status_code
+        == 404
+    )
