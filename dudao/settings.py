@@ -82,6 +82,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Uploaded evidence lives here and is served only through views that check access (no public MEDIA_URL).
+MEDIA_ROOT = Path(env_str("DUDAO_MEDIA_ROOT", str(DATA_DIR / "media")))
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 

@@ -18,14 +18,14 @@ def census_table(counties: Iterable[Region], year: int) -> tuple[pd.DataFrame, f
     attributes that year. A figure is *present* when at least one record of the table gives it."""
     county_ids = [c.pk for c in counties]
     records = list(
-        CensusRecord.objects.filter(school__county_id__in=county_ids, year=year).select_related(
-            "school", "school__county"
-        )
+        CensusRecord.objects.filter(school__county_id__in=county_ids, year=year)
+        .select_related("school", "school__county")
+        .order_by("school__code", "level")  # a fixed order: the same data sums to the same last digit
     )
-    attributes = {
-        sy.school_id: sy
-        for sy in SchoolYear.objects.filter(school__county_id__in=county_ids, year=year).select_related("town")
-    }
+    # A school's attributes are those of the latest school year up to this one (they carry over until changed).
+    attributes: dict[int, SchoolYear] = {}
+    for sy in SchoolYear.objects.filter(school__county_id__in=county_ids, year__lte=year).order_by("year"):
+        attributes[sy.school_id] = sy
     keys = [f.key for f in CENSUS_FIELDS]
     rows = []
     for r in records:

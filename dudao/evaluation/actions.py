@@ -1,0 +1,313 @@
+"""Every change in evaluation: evaluate a county's stored data, set a county item, attach evidence.
+
+Each action checks permission through ``dudao.orgs.access`` (``review`` on the county), writes
+inside a transaction and leaves its trail (the run itself, :class:`CountyItemChange`, the evidence
+row with uploader and time). Refusals are :class:`EvaluationError` with a stable code and Chinese
+and English messages; nothing is written when an action is refused.
+
+The evaluation is the engine's: ``census_table`` → ``evaluate_table`` → ``county_result``, the same
+functions ``dudao evaluate`` runs on a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Count
+
+from dudao.census.models import CensusRecord, CensusYear
+from dudao.census.tables import census_table
+from dudao.engine import InputError, county_result, evaluate_table, parse_item_values
+from dudao.evaluation.models import CountyItemChange, CountyItemValue, EvaluationRun, Evidence, data_version
+from dudao.orgs.access import region_permissions
+from dudao.orgs.models import Region
+from dudao.standards import Standard, StandardError, load
+
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # settings.DUDAO_EVIDENCE_MAX_BYTES overrides
+
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the old binary Office formats (.doc, .xls)
+# Accepted evidence: extension → (content type stored, signatures the file must start with).
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    "doc": ("application/msword", _OLE),
+    "xls": ("application/vnd.ms-excel", _OLE),
+    "zip": ("application/zip", _ZIP),
+}
+_ACCEPTED = "pdf、jpg、png、docx、xlsx、doc、xls、zip"
+
+
+class EvaluationError(Exception):
+    """A refused action, with a stable code and messages in both languages."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, details: list[dict] | None = None) -> None:
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+        self.details = details or []
+        super().__init__(f"{code}: {message_en}")
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
+
+
+def _require_review(user: User | AnonymousUser | None, county: Region) -> None:
+    """Commands run as the system (user None); people need ``review`` on the county."""
+    if user is not None and "review" not in region_permissions(user, county):
+        raise PermissionDenied
+
+
+def _check_county(county: Region) -> None:
+    if county.level != Region.Level.COUNTY:
+        raise EvaluationError(
+            "not_a_county",
+            f"“{county.name}”不是县级区域，只能评估县（市、区）",
+            f"{county.code} is not a county; only counties are evaluated",
+        )
+
+
+def _standard(standard_id: str, province: str | None = None) -> Standard:
+    try:
+        return load(standard_id, province=province or None)
+    except StandardError as exc:
+        raise EvaluationError(
+            "unknown_standard", f"无法加载评估标准：{exc}", f"cannot load the standard: {exc}"
+        ) from exc
+
+
+def current_items(county: Region, year: int, standard_id: str) -> dict[str, Any]:
+    """The county items as entered (cleared items left out), as the engine reads them."""
+    rows = CountyItemValue.objects.filter(county=county, year=year, standard_id=standard_id, value__isnull=False)
+    return {code: value for code, value in rows.values_list("code", "value") if value is not None}
+
+
+def latest_run(county: Region, year: int, standard_id: str) -> EvaluationRun | None:
+    """The most recent run for the county, year and standard (any provincial profile), or None."""
+    return (
+        EvaluationRun.objects.filter(county=county, year=year, standard_id=standard_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _inputs(frame: pd.DataFrame, present: frozenset[str], items: dict[str, Any]) -> dict[str, Any]:
+    """The engine's input as JSON: enough for :meth:`EvaluationRun.reproduce`."""
+    numeric = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    return {
+        "columns": list(frame.columns),
+        "numeric": numeric,
+        "schools": [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+        "present": sorted(present),
+        "items": items,
+    }
+
+
+def _problems(exc: InputError, frame: pd.DataFrame) -> EvaluationError:
+    """The engine's problems, naming the school and census record instead of a spreadsheet row."""
+    schools = dict(zip(frame["source_row"], frame["school_code"], strict=True))
+    details, zh, en = [], [], []
+    for p in exc.problems:
+        school = schools.get(p.row)
+        details.append({**p.as_dict(), "record": p.row, "school_code": school})
+        zh.append(f"学校 {school}：{p.message_zh}" if school else p.message_zh)
+        en.append(f"school {school}: {p.message_en}" if school else p.message_en)
+    return EvaluationError(
+        "invalid_data",
+        "统计数据无法评估：" + "；".join(zh[:10]),
+        "the stored census cannot be evaluated: " + "; ".join(en[:10]),
+        details,
+    )
+
+
+def evaluate_county(
+    user: User | AnonymousUser | None, county: Region, year: int, standard_id: str, province: str | None = None
+) -> EvaluationRun:
+    """Evaluate the county's stored census for ``year`` and its county items; store the snapshot."""
+    _require_review(user, county)
+    _check_county(county)
+    standard = _standard(standard_id, province)
+    if not any(area.basis == "school_table" for area in standard.areas):
+        raise EvaluationError(
+            "not_supported",
+            f"标准 {standard_id} 不按学校统计数据评估，暂不支持",
+            f"standard {standard_id} is not evaluated from school figures; not supported here",
+        )
+    with transaction.atomic():
+        # The version stored must describe exactly the data read: read between two equal versions.
+        for _attempt in range(3):
+            before = data_version(county.pk, year, standard_id)
+            frame, present = census_table([county], year)
+            stored_items = current_items(county, year, standard_id)
+            statuses = dict(
+                CensusRecord.objects.filter(school__county=county, year=year)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            if data_version(county.pk, year, standard_id) == before:
+                break
+        else:
+            raise EvaluationError(
+                "busy", "数据正在被修改，请稍后重新评估", "the data kept changing while being read; evaluate again"
+            )
+        if frame.empty:
+            raise EvaluationError(
+                "no_records",
+                f"{county.name}{year}学年没有学校统计数据，无法评估",
+                f"{county.code} has no census records for {year}; nothing to evaluate",
+            )
+        try:
+            items = parse_item_values(standard, stored_items)
+            evaluation = evaluate_table(frame, standard, present)
+        except InputError as exc:
+            raise _problems(exc, frame) from exc
+        result = json.loads(json.dumps(county_result(evaluation, county.code, items), allow_nan=False))
+        return EvaluationRun.objects.create(
+            county=county,
+            year=year,
+            standard_id=standard_id,
+            province=province or "",
+            standard_version=standard.version,
+            data_version=before,
+            result=result,
+            inputs=_inputs(frame, present, items),
+            passed=result["passed"],
+            records_by_status=statuses,
+            census_locked=CensusYear.objects.filter(county=county, year=year, locked=True).exists(),
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+
+
+def _blank(value: Any) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def set_county_item(
+    user: User | AnonymousUser | None,
+    county: Region,
+    year: int,
+    standard_id: str,
+    code: str,
+    value: Any,
+    note: str = "",
+    reason: str = "",
+) -> CountyItemValue:
+    """Enter or change one county item (a blank value clears it); every change is kept with who, when
+    and why. Unknown codes and values the item cannot take are refused."""
+    _require_review(user, county)
+    _check_county(county)
+    standard = _standard(standard_id)
+    try:
+        parsed = parse_item_values(standard, {code: None if _blank(value) else value})
+    except InputError as exc:
+        problem = exc.problems[0]
+        raise EvaluationError(problem.rule, problem.message_zh, problem.message_en, [problem.as_dict()]) from exc
+    new = parsed.get(code)
+    who = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        item = (
+            CountyItemValue.objects.select_for_update()
+            .filter(county=county, year=year, standard_id=standard_id, code=code)
+            .first()
+        )
+        created = item is None
+        if item is None:
+            item = CountyItemValue(county=county, year=year, standard_id=standard_id, code=code)
+        old = item.value
+        if not created and old == new and type(old) is type(new) and item.note == note:
+            return item  # nothing changed: nothing written
+        item.value, item.note, item.updated_by = new, note, who
+        item.save()
+        CountyItemChange.objects.create(item=item, old=old, new=new, note=note, user=who, reason=reason)
+    return item
+
+
+def _max_bytes() -> int:
+    return int(getattr(settings, "DUDAO_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:g} MB"
+
+
+def attach_evidence(user: User | AnonymousUser | None, item: CountyItemValue, uploaded_file: File) -> Evidence:
+    """Store a supporting document for ``item``. Refused (nothing stored) when too large, empty, of a
+    type not accepted, or when its content does not match its extension."""
+    county = Region.objects.get(pk=item.county_id)
+    _require_review(user, county)
+    name = Path(uploaded_file.name or "").name
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in EVIDENCE_TYPES:
+        raise EvaluationError(
+            "bad_file_type",
+            f"不支持的文件类型“{name}”，可上传：{_ACCEPTED}",
+            f"file type of {name!r} is not accepted; accepted: {_ACCEPTED.replace('、', ', ')}",
+        )
+    size = uploaded_file.size or 0
+    limit = _max_bytes()
+    if size > limit:
+        raise EvaluationError(
+            "file_too_large",
+            f"文件“{name}”大小为 {_mb(size)}，超过 {_mb(limit)} 的上限",
+            f"{name!r} is {_mb(size)}, over the {_mb(limit)} limit",
+        )
+    if size == 0:
+        raise EvaluationError("empty_file", f"文件“{name}”是空文件", f"{name!r} is empty")
+    content_type, signatures = EVIDENCE_TYPES[ext]
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    if not any(head.startswith(s) for s in signatures):
+        raise EvaluationError(
+            "content_mismatch",
+            f"文件“{name}”的内容与扩展名 .{ext} 不符",
+            f"the content of {name!r} is not a .{ext} file",
+        )
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():  # from the start
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    evidence = Evidence(
+        item=item,
+        original_name=name[-255:],
+        size=size,
+        content_type=content_type,
+        sha256=digest.hexdigest(),
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+    )
+    evidence.file.save(f"{uuid4().hex}.{ext}", uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except BaseException:
+        evidence.file.delete(save=False)
+        raise
+    return evidence

@@ -1,0 +1,196 @@
+"""Evaluation runs on stored data, and the county-level items (judgements and county figures) with
+their history and evidence.
+
+An :class:`EvaluationRun` is a snapshot: the result exactly as computed, the inputs it was computed
+from (so it can be recomputed), the standard's version and a *data version* — a hash of everything
+the evaluation read. When the census records of the county and year, the schools' attributes that
+year or the county items change, the current data version differs and the run is stale.
+
+All changes go through :mod:`dudao.evaluation.actions`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import models
+from django.db.models import FilteredRelation, Q
+from django.utils.translation import gettext_lazy as _
+
+from dudao.census.models import CensusRecord
+from dudao.engine import county_result, evaluate_table
+from dudao.orgs.models import Region
+from dudao.standards import load
+
+
+def data_version(county_id: int, year: int, standard_id: str) -> str:
+    """A hash of what an evaluation of ``county_id`` × ``year`` reads, in two queries.
+
+    Census records: id, version (bumped on every value change), status and ``updated_at`` (which
+    moves on any save), with the school's attributes that year (name, type, location, ownership).
+    County items of the standard: code, value and ``updated_at``. Any change, added or deleted row
+    gives a different hash.
+    """
+    records = (
+        CensusRecord.objects.filter(school__county_id=county_id, year=year)
+        .annotate(sy=FilteredRelation("school__years", condition=Q(school__years__year=year)))
+        .order_by("pk")
+        .values_list("pk", "version", "status", "updated_at", "sy__name", "sy__school_type", "sy__location",
+                     "sy__ownership")
+    )  # fmt: skip
+    items = (
+        CountyItemValue.objects.filter(county_id=county_id, year=year, standard_id=standard_id)
+        .order_by("code")
+        .values_list("code", "value", "updated_at")
+    )
+    payload = json.dumps(
+        {"records": [list(r) for r in records], "items": [list(i) for i in items]},
+        default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class OrderedJSONField(models.TextField):
+    """JSON stored as its text, so it reads back exactly as written.
+
+    PostgreSQL's ``jsonb`` (Django's JSONField) reorders object keys, and a result's order is part of
+    what it says (levels, areas and indicators in the standard's order): a stored run must render as
+    it did when computed. Not for querying into; denormalise what a list needs (``passed``)."""
+
+    def get_prep_value(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return self.get_prep_value(self.value_from_object(obj)) or ""
+
+
+class EvaluationRun(models.Model):
+    """One evaluation of a county's stored data for a school year against a standard: a snapshot."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="evaluation_runs")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    standard_id = models.CharField(_("评估标准"), max_length=32)
+    province = models.CharField(_("省级配置"), max_length=32, blank=True)
+    standard_version = models.CharField(_("标准版本"), max_length=32)
+    data_version = models.CharField(_("数据版本"), max_length=64)
+    result = OrderedJSONField(_("评估结果"))  # the county_result dict, key order kept
+    # What the result was computed from: the engine's school table and the county items, so the
+    # run can be recomputed (``reproduce``) after the stored data has changed.
+    inputs = models.JSONField(default=dict)
+    passed = models.BooleanField(_("总体结论"), null=True)
+    records_by_status = models.JSONField(default=dict)  # {"approved": 12, "draft": 1}
+    census_locked = models.BooleanField(_("数据已锁定"), default=False)
+    created_at = models.DateTimeField(_("评估时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("评估记录")
+        verbose_name_plural = _("评估记录")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["county", "year", "standard_id", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} {self.standard_id} #{self.pk}"
+
+    def current_data_version(self) -> str:
+        return data_version(self.county_id, self.year, self.standard_id)
+
+    def is_stale(self) -> bool:
+        """True when the census or the county items have changed since this run."""
+        return self.data_version != self.current_data_version()
+
+    def reproduce(self) -> dict[str, Any]:
+        """Recompute the result from the stored inputs with the standard as it is now.
+
+        Equal to ``result`` unless the standard's data changed (compare ``standard_version``)."""
+        standard = load(self.standard_id, province=self.province or None)
+        rows = self.inputs["schools"]
+        frame = pd.DataFrame(rows, columns=self.inputs["columns"])
+        for key in self.inputs["numeric"]:
+            frame[key] = pd.to_numeric(frame[key], errors="coerce").astype(float)
+        evaluation = evaluate_table(frame, standard, frozenset(self.inputs["present"]))
+        result = county_result(evaluation, self.county_code(), self.inputs["items"])
+        return json.loads(json.dumps(result, allow_nan=False))
+
+    def county_code(self) -> str:
+        return self.result["county"]["code"] or ""
+
+
+class CountyItemValue(models.Model):
+    """The current value of one county-level item of a standard (a judgement or a county figure)."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="county_items")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    standard_id = models.CharField(_("评估标准"), max_length=32)
+    code = models.CharField(_("指标代码"), max_length=16)
+    # As the engine reads it (true/false or a number); None when cleared.
+    value = models.JSONField(_("取值"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("县级指标取值")
+        verbose_name_plural = _("县级指标取值")
+        ordering = ["county", "year", "standard_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year", "standard_id", "code"], name="county_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} {self.standard_id} {self.code} = {self.value}"
+
+
+class CountyItemChange(models.Model):
+    """One change of a county item: old and new value, who, when and why. Never edited, never deleted."""
+
+    item = models.ForeignKey(CountyItemValue, on_delete=models.PROTECT, related_name="changes")
+    old = models.JSONField(null=True)
+    new = models.JSONField(null=True)
+    note = models.TextField(blank=True)  # the item's note as it stood after the change
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("县级指标修改记录")
+        verbose_name_plural = _("县级指标修改记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.old} -> {self.new}"
+
+
+class Evidence(models.Model):
+    """A supporting document for a county item (a plan, a budget, a photo ...)."""
+
+    item = models.ForeignKey(CountyItemValue, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/", max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
