@@ -21,8 +21,11 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    libreoffice-calc-nogui fonts-noto-cjk gettext >/dev/null; }
 
+# seed_demo writes the demo county, its city and users into the database (docs/demo.md); a second
+# run changes nothing. The spreadsheet steps evaluate the same county's 2025 schools from a file.
 demo: install
 	$(BIN)/dudao migrate --noinput -v 0
+	$(BIN)/dudao seed_demo
 	$(BIN)/dudao demo_county $(DEMO_DIR)/demo-county.xlsx
 	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml \
 	  --format xlsx --out $(DEMO_DIR)/demo-county-result.xlsx

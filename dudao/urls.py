@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dudao import views
+from dudao.api.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +10,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

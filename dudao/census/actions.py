@@ -245,8 +245,11 @@ def _transition(user: User | None, record: CensusRecord, perm: str, sources: tup
                 f"cannot {action} a record that is {locked.status}",
             )
         locked.status = target
+        # The current return reason is shown to the school until the record is approved; the events keep it.
         if action == CensusEvent.Action.RETURN:
             locked.return_reason = reason
+        elif action == CensusEvent.Action.APPROVE:
+            locked.return_reason = ""
         locked.updated_by = user
         locked.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
         CensusEvent.objects.create(record=locked, action=action, user=user, reason=reason)

@@ -83,17 +83,27 @@ for _field in CENSUS_FIELDS:
 
 
 class ImportBatch(models.Model):
-    """One import of a census file: who, when, which file, what changed."""
+    """One import of a census file: who, when, which file, what changed (see ``census.importing``).
 
-    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    Every import that passed validation is a batch, one that changed nothing too (0 created, 0
+    updated). A created record's figures are those of the batch named by its ``import`` event; later
+    changes are ``CensusChange`` rows naming their batch."""
+
+    # The county of the file; None when the file holds several counties (listed in ``counties``).
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, related_name="+")
+    counties = models.JSONField(default=list)  # county codes
     year = models.PositiveSmallIntegerField()
     filename = models.CharField(max_length=255)
+    sheet = models.CharField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)  # data rows read
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    schools_created = models.PositiveIntegerField(default=0)
+    not_submitted = models.JSONField(default=list)  # codes of the county's schools expected but absent
 
     class Meta:
         verbose_name = _("导入批次")
@@ -140,6 +150,7 @@ class CensusEvent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="events")
 
     class Meta:
         ordering = ["at", "pk"]

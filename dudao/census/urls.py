@@ -5,6 +5,7 @@ from dudao.census import views
 app_name = "census"
 urlpatterns = [
     path("county/<str:code>/<int:year>/", views.county_completeness, name="completeness"),
+    path("county/<str:code>/<int:year>/import/", views.upload, name="upload"),
     path("county/<str:code>/<int:year>/deadline/", views.deadline, name="deadline"),
     path("county/<str:code>/<int:year>/lock/", views.lock, name="lock"),
     path("county/<str:code>/<int:year>/unlock/", views.lock, {"unlock": True}, name="unlock"),

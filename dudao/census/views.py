@@ -6,6 +6,8 @@ Views parse, call ``dudao.census.actions`` and render; objects are fetched throu
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +22,10 @@ from django.views.decorators.http import require_POST
 from dudao.census import actions
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
+from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.reports import completeness
+from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
 
@@ -121,6 +125,38 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except CensusError as error:
         messages.error(request, _message(error))
     return redirect("census:school", code=record.school.code, year=record.year)
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@login_required
+def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A county's census file: every problem listed (nothing written), or what changed and who is missing."""
+    county = access_region(request.user, code, "review")
+    context: dict[str, object] = {"county": county, "year": year}
+    if request.method == "POST":
+        file = request.FILES.get("file")
+        if file is None:
+            messages.error(request, _("请选择要导入的文件"))
+        elif file.size > MAX_UPLOAD_BYTES:
+            messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
+        else:
+            suffix = Path(file.name).suffix.lower()
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"upload{suffix}"
+                with path.open("wb") as out:
+                    for chunk in file.chunks():
+                        out.write(chunk)
+                try:
+                    result = import_census(path, year, county=county, user=request.user,
+                                           dry_run=bool(request.POST.get("dry_run")))  # fmt: skip
+                except InputError as error:
+                    context["problems"] = error.problems
+                else:
+                    context["result"] = result
+            context["filename"] = file.name
+    return render(request, "census/upload.html", context)
 
 
 @login_required

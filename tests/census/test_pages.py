@@ -134,3 +134,47 @@ def test_past_the_deadline_missing_schools_are_overdue(world: World) -> None:
         .status_code
         == 404
     )
+
+
+def _upload(client: Client, world: World, rows: list[dict], dry_run: bool = False, tmp_path=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dudao.sheets.template import write_rows
+
+    path = tmp_path / "schools.xlsx"
+    write_rows(path, rows)
+    data = {"file": SimpleUploadedFile("示范县2025.xlsx", path.read_bytes())}
+    if dry_run:
+        data["dry_run"] = "1"
+    return client.post(reverse("census:upload", args=[world.county.code, YEAR]), data)
+
+
+def _row(code: str, name: str, **figures: object) -> dict:
+    return {"school_code": code, "school_name": name, "school_type": "primary", "level": "primary",
+            "location": "urban", "ownership": "public", "students": 500, "teachers": 30, **figures}  # fmt: skip
+
+
+def test_the_county_uploads_its_file_in_the_browser(world: World, tmp_path) -> None:
+    county = client_for(world.county_supervisor)
+    assert county.get(reverse("census:upload", args=[world.county.code, YEAR])).status_code == 200
+    preview = _upload(county, world, [_row(world.primary.code, "示范县第一小学")], dry_run=True, tmp_path=tmp_path)
+    assert "检查通过（未写入）" in preview.text and CensusRecord.objects.count() == 0
+    done = _upload(county, world, [_row(world.primary.code, "示范县第一小学")], tmp_path=tmp_path)
+    assert "导入完成" in done.text and "新增 1 条" in done.text
+    assert "示范县第一中学" in done.text  # listed as not submitted
+    assert CensusRecord.objects.get().students == 500
+
+
+def test_a_bad_file_lists_every_problem_and_writes_nothing(world: World, tmp_path) -> None:
+    county = client_for(world.county_supervisor)
+    rows = [_row(world.primary.code, "示范县第一小学", students=-5), _row(world.junior.code, "一中", teachers=-1)]
+    page = _upload(county, world, rows, tmp_path=tmp_path)
+    assert "发现 2 处错误，未导入任何数据" in page.text and page.text.count("negative") == 2
+    assert CensusRecord.objects.count() == 0
+
+
+def test_only_the_county_may_upload(world: World, tmp_path) -> None:
+    for person, status in (("school_clerk", 404), ("observer", 403), ("neighbour_supervisor", 404)):
+        client = client_for(getattr(world, person))
+        assert _upload(client, world, [_row(world.primary.code, "x")], tmp_path=tmp_path).status_code == status
+    assert CensusRecord.objects.count() == 0

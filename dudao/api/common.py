@@ -1,0 +1,69 @@
+"""Small helpers shared by the routers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja.pagination import PageNumberPagination
+from pydantic import AfterValidator
+
+from dudao.orgs.access import access_region
+from dudao.orgs.models import Region
+
+M = TypeVar("M", bound=Model)
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+class Pages(PageNumberPagination):
+    """``?page=1&page_size=50`` (at most 500); the answer is ``{"items": [...], "count": total}``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+def county_for(request: HttpRequest, code: str) -> Region:
+    """A county the user may see, through ``access_region`` (404 otherwise, and for a code that is
+    no county: a town or a city is not "a county with this code")."""
+    region = access_region(user_of(request), code)
+    if region.level != Region.Level.COUNTY:
+        raise Http404
+    return region
+
+
+def within_region(queryset: QuerySet[M], county_path: str, code: str | None) -> QuerySet[M]:
+    """Narrow a list to a region (county, city or province) and everything below it; ``county_path``
+    is the lookup to the rows' county path. The list already holds only what the user may see, so an
+    unknown or invisible code simply narrows it to nothing: it reveals nothing and never widens."""
+    if not code:
+        return queryset
+    region = Region.objects.filter(code=code).only("path").first()
+    if region is None:
+        return queryset.none()
+    return queryset.filter(**{f"{county_path}__startswith": region.path})
+
+
+def user_of(request: HttpRequest) -> User:
+    """The authenticated user (from the token or the session)."""
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def local_time(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+# Times are given in the site's zone (Asia/Shanghai), with their offset: "2025-09-01T08:00:00+08:00".
+LocalDateTime = Annotated[datetime, AfterValidator(local_time)]
+
+try:  # django-ninja >= 1.5
+    from ninja.responses import Status
+except ImportError:  # pragma: no cover - older ninja takes a (status, body) tuple
+
+    def Status(status_code: int, value: Any) -> Any:  # type: ignore[no-redef]
+        return (status_code, value)

@@ -1,0 +1,129 @@
+"""``dudao import_census FILE --year 2025 [--county CODE] [--dry-run] [--lang zh|en] [--user USERNAME]``:
+import a county's census file (or a file of several counties with a ``county_code`` column)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dudao.census.actions import CensusError
+from dudao.census.importing import ImportResult, import_census
+from dudao.engine.fields import LEVEL_ZH
+from dudao.engine.problems import InputError
+from dudao.orgs.models import Region
+
+
+class Command(BaseCommand):
+    help = "导入学校年度统计数据（.xlsx/.csv，模板格式）/ Import a census file (.xlsx/.csv in the template layout)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="统计数据文件 .xlsx 或 .csv（见 dudao template）")
+        parser.add_argument("--year", type=int, required=True, help="学年（开始的年份，如 2025 表示 2025–2026 学年）")
+        parser.add_argument("--county", help="县级行政区划代码；文件有“县级行政区划代码”列时可省略")
+        parser.add_argument("--sheet", help="工作表名称（默认：第一个可识别的工作表）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化，不写入")
+        parser.add_argument("--user", help="以该用户身份导入（按其权限）；默认以系统身份")
+        parser.add_argument("--lang", default="zh", choices=["zh", "en"])
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        lang = opts["lang"]
+        zh = lang == "zh"
+        county = None
+        if opts["county"]:
+            county = Region.objects.filter(code=opts["county"]).first()
+            if county is None:
+                code = opts["county"]
+                raise CommandError(f"没有县级行政区划代码 {code}" if zh else f"No county with code {code}")
+        user = None
+        if opts["user"]:
+            user = User.objects.filter(username=opts["user"], is_active=True).first()
+            if user is None:
+                name = opts["user"]
+                raise CommandError(f"没有（启用的）用户 {name}" if zh else f"No active user {name!r}")
+        try:
+            result = import_census(
+                opts["file"], opts["year"], county=county, user=user, dry_run=opts["dry_run"], sheet=opts["sheet"]
+            )
+        except InputError as exc:
+            for problem in exc.problems:
+                self.stderr.write(problem.text(lang))
+            n = len(exc.problems)
+            raise CommandError(
+                f"{n} 处错误，未导入任何数据" if zh else f"{n} problem(s); nothing was imported"
+            ) from exc
+        except CensusError as exc:
+            raise CommandError(exc.message_zh if zh else exc.message_en) from exc
+        except PermissionDenied as exc:
+            target = county.code if county else ""
+            raise CommandError(
+                f"用户 {opts['user']} 无权导入 {target} 的数据（需县级督导室的审核权限）"
+                if zh
+                else f"User {opts['user']!r} may not import data for {target} (it needs the county's review permission)"
+            ) from exc
+        self.stdout.write(summary(result, lang), ending="")
+
+
+def summary(result: ImportResult, lang: str = "zh") -> str:
+    """The import's outcome as plain text in ``lang`` (zh or en)."""
+    zh = lang == "zh"
+    counties = ", ".join(result.counties[:10]) + (" …" if len(result.counties) > 10 else "")
+    lines = []
+    if zh:
+        head = "试运行（未写入任何数据）" if result.dry_run else "已导入"
+        lines.append(
+            f"{head}：{result.filename}（工作表“{result.sheet}”），{result.year}学年，"
+            f"{len(result.counties)} 个县（{counties}），{result.rows} 行"
+        )
+        verb = "将" if result.dry_run else ""
+        lines.append(
+            f"记录：{verb}新建 {result.created} 条，{verb}更新 {result.updated} 条（{result.values_changed} 项数值），"
+            f"未变 {result.unchanged} 条"
+        )
+        lines.append(
+            f"学校：{verb}新建 {result.schools_created} 所；学年信息{verb}新建 {result.school_years_created} 条，"
+            f"{verb}更新 {result.school_years_updated} 条"
+        )
+    else:
+        lines.append(
+            f"{'Dry run (nothing written)' if result.dry_run else 'Imported'}: {result.filename} "
+            f"(sheet {result.sheet!r}), school year {result.year}, {len(result.counties)} county(ies) ({counties}), "
+            f"{result.rows} rows"
+        )
+        verb = "would be " if result.dry_run else ""
+        lines.append(
+            f"Records: {result.created} {verb}created, {result.updated} {verb}updated ({result.values_changed} "
+            f"values), {result.unchanged} unchanged"
+        )
+        lines.append(
+            f"Schools: {result.schools_created} {verb}created; school-year attributes {result.school_years_created} "
+            f"{verb}created, {result.school_years_updated} {verb}updated"
+        )
+    if result.dry_run and result.changes:
+        lines.append("将发生的变化：" if zh else "Changes:")
+        for c in result.changes:
+            level = LEVEL_ZH.get(c.level, c.level) if zh else c.level
+            if zh:
+                what = "新建" if c.action == "create" else "更新"
+                lines.append(
+                    f"  第{c.source_row}行 {c.school_name}（{c.school_code}，{level}）：{what}，{len(c.fields)} 项"
+                )
+            else:
+                lines.append(
+                    f"  row {c.source_row} {c.school_name} ({c.school_code}, {level}): {c.action}, {len(c.fields)} "
+                    "value(s)"
+                )
+    if result.not_submitted:
+        n = len(result.not_submitted)
+        lines.append(f"未报送（{n} 所）：" if zh else f"Not submitted ({n} school(s)):")
+        lines += [f"  {a.name}（{a.code}，{a.county_code}）" if zh else f"  {a.name} ({a.code}, {a.county_code})"
+                  for a in result.not_submitted]  # fmt: skip
+    if result.warnings:
+        lines.append(f"提示（{len(result.warnings)} 条）：" if zh else f"Warnings ({len(result.warnings)}):")
+        lines += [f"  {w.text(lang)}" for w in result.warnings]
+    if result.batch is not None:
+        lines.append(f"导入批次：#{result.batch.pk}" if zh else f"Import batch: #{result.batch.pk}")
+    return "\n".join(lines) + "\n"

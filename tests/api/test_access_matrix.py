@@ -1,0 +1,240 @@
+"""Every role × every endpoint × its own county and other counties: the exact status.
+
+The targets are 示范县 (``home``: the county, its 第一小学 and that school's record), 邻县
+(``neighbour``: same city, another county) and 其他县 (``far``: another province). Each person's
+own unit lies in one of them (邻县's supervisor and clerk are at home in ``neighbour``).
+
+One table, ``ENDPOINTS``: a row per endpoint, with a grid of the status each role gets on each
+target. List rows give ``status/count`` (a list never refuses; it holds only what may be seen). A test
+checks that every operation of the API has a row, so a new endpoint cannot go unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.test import Client
+
+from dudao.api.api import api
+from dudao.census.actions import lock_year, submit
+from dudao.census.models import CensusRecord, CensusYear
+from dudao.evaluation.models import EvaluationRun
+from tests.api.conftest import call, census_csv, upload
+from tests.personas import YEAR, World
+
+ROLES = (
+    "anonymous", "province_inspector", "city_inspector", "county_supervisor", "observer", "school_clerk",
+    "department_clerk", "neighbour_supervisor", "neighbour_clerk",
+)  # fmt: skip
+TARGETS = ("home", "neighbour", "far")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # the route as in the OpenAPI document
+    url: str  # with {county}, {school}, {record}, {year}
+    grid: str  # one line per role: the role, then the status for home, neighbour, far
+    state: str = "draft"  # the target record's state before the call: draft, submitted, locked (its year)
+    body: dict[str, Any] | None = None
+    upload: bool = False  # multipart: a census file of the target school, with ``body`` as the form
+
+    def expected(self) -> dict[str, tuple[str, ...]]:
+        rows = {}
+        for line in self.grid.strip().splitlines():
+            role, *cells = line.split()
+            rows[role] = tuple(cells)
+        assert tuple(rows) == ROLES, f"{self.method} {self.path}: the grid must list every role, in order"
+        assert all(len(cells) == len(TARGETS) for cells in rows.values())
+        return rows
+
+
+READ_SCHOOL = """
+    anonymous             401 401 401
+    province_inspector    200 200 404
+    city_inspector        200 200 404
+    county_supervisor     200 404 404
+    observer              200 404 404
+    school_clerk          200 404 404
+    department_clerk      404 404 404
+    neighbour_supervisor  404 200 404
+    neighbour_clerk       404 200 404
+"""
+EDIT = """
+    anonymous             401 401 401
+    province_inspector    403 403 404
+    city_inspector        403 403 404
+    county_supervisor     200 404 404
+    observer              403 404 404
+    school_clerk          200 404 404
+    department_clerk      404 404 404
+    neighbour_supervisor  404 200 404
+    neighbour_clerk       404 200 404
+"""
+REVIEW_RECORD = """
+    anonymous             401 401 401
+    province_inspector    403 403 404
+    city_inspector        403 403 404
+    county_supervisor     200 404 404
+    observer              403 404 404
+    school_clerk          403 404 404
+    department_clerk      404 404 404
+    neighbour_supervisor  404 200 404
+    neighbour_clerk       404 403 404
+"""
+REVIEW_COUNTY = """
+    anonymous             401 401 401
+    province_inspector    403 403 404
+    city_inspector        403 403 404
+    county_supervisor     200 404 404
+    observer              403 404 404
+    school_clerk          404 404 404
+    department_clerk      404 404 404
+    neighbour_supervisor  404 200 404
+    neighbour_clerk       404 404 404
+"""
+READ_COUNTY = """
+    anonymous             401 401 401
+    province_inspector    200 200 404
+    city_inspector        200 200 404
+    county_supervisor     200 404 404
+    observer              200 404 404
+    school_clerk          404 404 404
+    department_clerk      404 404 404
+    neighbour_supervisor  404 200 404
+    neighbour_clerk       404 404 404
+"""
+
+ENDPOINTS = {
+    "list schools": Endpoint("GET", "/schools", "/schools?year={year}&county={county}", """
+        anonymous             401   401   401
+        province_inspector    200/3 200/1 200/0
+        city_inspector        200/3 200/1 200/0
+        county_supervisor     200/3 200/0 200/0
+        observer              200/3 200/0 200/0
+        school_clerk          200/1 200/0 200/0
+        department_clerk      200/0 200/0 200/0
+        neighbour_supervisor  200/0 200/1 200/0
+        neighbour_clerk       200/0 200/1 200/0
+    """),
+    "get school": Endpoint("GET", "/schools/{code}", "/schools/{school}", READ_SCHOOL),
+    "list records": Endpoint("GET", "/census/records", "/census/records?county={county}", """
+        anonymous             401   401   401
+        province_inspector    200/1 200/1 200/0
+        city_inspector        200/1 200/1 200/0
+        county_supervisor     200/1 200/0 200/0
+        observer              200/1 200/0 200/0
+        school_clerk          200/1 200/0 200/0
+        department_clerk      200/0 200/0 200/0
+        neighbour_supervisor  200/0 200/1 200/0
+        neighbour_clerk       200/0 200/1 200/0
+    """),
+    "get record": Endpoint("GET", "/census/records/{record_id}", "/census/records/{record}", READ_SCHOOL),
+    "timeline": Endpoint("GET", "/census/records/{record_id}/timeline", "/census/records/{record}/timeline",
+                         READ_SCHOOL),
+    "put record": Endpoint("PUT", "/census/records/{school_code}/{year}/{level}",
+                           "/census/records/{school}/{year}/primary", EDIT,
+                           body={"values": {"books": 30001}, "expected_version": 1}),
+    "submit": Endpoint("POST", "/census/records/{record_id}/submit", "/census/records/{record}/submit", EDIT),
+    "approve": Endpoint("POST", "/census/records/{record_id}/approve", "/census/records/{record}/approve",
+                        REVIEW_RECORD, state="submitted"),
+    "return": Endpoint("POST", "/census/records/{record_id}/return", "/census/records/{record}/return",
+                       REVIEW_RECORD, state="submitted", body={"reason": "教师数有误"}),
+    "lock": Endpoint("POST", "/census/years/{county}/{year}/lock", "/census/years/{county}/{year}/lock",
+                     REVIEW_COUNTY),
+    "unlock": Endpoint("POST", "/census/years/{county}/{year}/unlock", "/census/years/{county}/{year}/unlock",
+                       REVIEW_COUNTY, state="locked", body={"reason": "补录一所学校"}),
+    "import": Endpoint("POST", "/census/imports", "/census/imports", REVIEW_COUNTY.replace(" 200", " 201"),
+                       body={"year": YEAR, "county": "{county}"}, upload=True),
+    "latest evaluation": Endpoint("GET", "/evaluations", "/evaluations?county={county}&year={year}", READ_COUNTY),
+    "evaluate": Endpoint("POST", "/evaluations", "/evaluations", REVIEW_COUNTY.replace(" 200", " 201"),
+                         body={"county": "{county}", "year": YEAR}),
+}  # fmt: skip
+
+
+def _prepare(world: World, records: dict[str, CensusRecord], endpoint: Endpoint) -> None:
+    """Each target's record (and year) in the state the endpoint acts on, plus a stored evaluation."""
+    counties = {"home": world.county, "neighbour": world.neighbour, "far": world.other_county}
+    for target, county in counties.items():
+        if endpoint.state == "submitted":
+            submit(None, records[target])
+        elif endpoint.state == "locked":
+            lock_year(None, county, YEAR)
+        EvaluationRun.objects.create(
+            county=county, year=YEAR, standard_id="national-2017", standard_version="test", data_version="-",
+            result={}, passed=None,
+        )  # fmt: skip
+
+
+def _fill(value: Any, params: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return value.format(**params)
+    if isinstance(value, dict):
+        return {k: _fill(v, params) for k, v in value.items()}
+    return value
+
+
+def _status(response: Any, cell: str) -> str:
+    """The response as a grid cell: ``200``, or ``200/n`` where the expected cell gives a count."""
+    if "/" in cell and response.status_code == 200:
+        return f"200/{response.json()['count']}"
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(ENDPOINTS))
+def test_access(
+    world: World,
+    records: dict[str, CensusRecord],
+    as_user: Callable[[User | None], Client],
+    name: str,
+    role: str,
+) -> None:
+    endpoint = ENDPOINTS[name]
+    expected = endpoint.expected()[role]
+    _prepare(world, records, endpoint)
+    client = as_user(None if role == "anonymous" else getattr(world, role))
+    schools = {"home": world.primary, "neighbour": world.neighbour_school, "far": world.other_school}
+    got = []
+    for target, cell in zip(TARGETS, expected, strict=True):
+        school = schools[target]
+        params = {"county": school.county.code, "school": school.code, "record": str(records[target].pk),
+                  "year": str(YEAR)}  # fmt: skip
+        # Each call on its own, rolled back: a refused call must change nothing, an allowed one
+        # must not change what the next target sees.
+        with transaction.atomic():
+            if endpoint.upload:
+                response = upload(client, census_csv(school), **_fill(endpoint.body, params))
+            else:
+                response = call(client, endpoint.method, _fill(endpoint.url, params), _fill(endpoint.body, params))
+            got.append(_status(response, cell))
+            if response.status_code >= 400:
+                assert set(response.json()) == {"code", "message_zh", "message_en", "details"}
+            transaction.set_rollback(True)
+    assert tuple(got) == expected, f"{role} on {name}: got {got}, expected {list(expected)} for {TARGETS}"
+
+
+def test_every_operation_has_a_row() -> None:
+    document = api.get_openapi_schema(path_prefix="")
+    operations = {(method.upper(), path) for path, methods in document["paths"].items() for method in methods}
+    assert operations == {(e.method, e.path) for e in ENDPOINTS.values()}
+
+
+def test_a_refused_change_changes_nothing(world: World, records: dict[str, CensusRecord], as_user: Any) -> None:
+    """Beyond the status: what a refused call would have changed is untouched."""
+    record = records["home"]
+    for user in (world.observer, world.neighbour_supervisor, world.city_inspector):
+        client = as_user(user)
+        call(client, "PUT", f"/census/records/{world.primary.code}/{YEAR}/primary",
+             {"values": {"books": 1}, "expected_version": 1})  # fmt: skip
+        call(client, "POST", f"/census/records/{record.pk}/submit")
+        call(client, "POST", f"/census/years/{world.county.code}/{YEAR}/lock")
+    record.refresh_from_db()
+    assert (record.books, record.version, record.status) == (30000, 1, "draft")
+    assert not CensusYear.objects.filter(county=world.county, locked=True).exists()
+    assert set(record.changes.values_list("user", flat=True)) == {None}  # only the system's entry
