@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= var/demo
+PORT ?= 8000
 
 .PHONY: demo test install system-deps lint messages bench
 
@@ -30,6 +31,9 @@ demo: install
 	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml \
 	  --format xlsx --out $(DEMO_DIR)/demo-county-result.xlsx
 	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml
+	@echo ""
+	@echo "dudao: http://127.0.0.1:$(PORT)/  — 登录 / log in: county / dudao-demo (README: 演示账号 / demo users). Ctrl-C 停止 / to stop."
+	DJANGO_DEBUG=true $(BIN)/dudao runserver 127.0.0.1:$(PORT) --noreload
 
 test: install system-deps
 	$(BIN)/pytest
