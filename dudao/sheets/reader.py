@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from dudao.engine.fields import ENUMS, LEVEL_ZH, ONE_THROUGH_PARTS, ONE_THROUGH_TYPES
 from dudao.engine.problems import InputError, Problem
@@ -110,6 +110,8 @@ class _Sheet:
     # formula, with its text.
     formulas: Callable[[set[tuple[int, int]]], dict[tuple[int, int], str]] | None = None
     header_index: int | None = None
+    # xlsx only: merged ranges as 0-based (first row, first column, last row, last column), inclusive.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _fail(rule: str, zh: str, en: str, **where: Any) -> NoReturn:
@@ -210,7 +212,9 @@ def _read_xlsx(path: Path, sheet: str | None, not_xlsx: tuple[str, str, str]) ->
                 continue
             if found is not None:
                 rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-            return _Sheet(name, rows, _formula_lookup(path, name, getattr(ws, "_worksheet_path", None)), found)
+            xml_path = getattr(ws, "_worksheet_path", None)
+            merged = _merged_ranges(path, xml_path) if xml_path else []
+            return _Sheet(name, rows, _formula_lookup(path, name, xml_path), found, merged)
     except InputError:
         raise
     except Exception:
@@ -226,6 +230,19 @@ def _read_xlsx(path: Path, sheet: str | None, not_xlsx: tuple[str, str, str]) ->
         f"school_code) in its first {HEADER_SCAN_ROWS} rows; use the template's headers",
         value=path.name,
     )
+
+
+_MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(path: Path, xml_path: str) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of a worksheet, read from its XML (read-only openpyxl does not give them)."""
+    with zipfile.ZipFile(path) as archive, archive.open(xml_path.lstrip("/")) as fh:
+        xml = fh.read()
+    return [
+        (int(r1) - 1, column_index_from_string(c1.decode()) - 1, int(r2) - 1, column_index_from_string(c2.decode()) - 1)
+        for c1, r1, c2, r2 in _MERGE_REF.findall(xml)
+    ]
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
@@ -439,10 +456,40 @@ class _Parser:
         start = hi + 1
         if start < len(rows) and self._is_key_row(rows[start]):
             start += 1
+        rows = self._unmerge(rows, start)
         data = self._data_rows(rows, start)
         self._find_formulas(data)
         self._drop_empty_columns(hi + 1, data)
         return self._build(data)
+
+    def _unmerge(self, rows: list[Sequence[Any]], start: int) -> list[Sequence[Any]]:
+        """Merged cells in the data: a text cell merged down (e.g. 城乡类型 for several schools) applies to
+        every row it covers; a merged figure cannot be split between schools and is named as a problem."""
+        ranges = [m for m in self.sheet.merged if m[2] >= start and m[2] > m[0]]
+        if not ranges:
+            return rows
+        rows = [list(r) for r in rows]
+        by_index = {ci: (key, written) for key, (ci, written) in self.columns.items()}
+        for r1, c1, r2, c2 in ranges:
+            for ci in range(c1, c2 + 1):
+                if ci not in by_index:
+                    continue
+                key, written = by_index[ci]
+                top = rows[r1][c1] if c1 < len(rows[r1]) else None
+                if COLUMN_BY_KEY[key].kind in ("int", "number"):
+                    self._add(
+                        "merged_cell",
+                        f"第{r1 + 1}–{r2 + 1}行的“{written}”是合并单元格：每所学校须单独填写数值，请取消合并",
+                        f"rows {r1 + 1}–{r2 + 1} of {written!r} are one merged cell: give each school its own "
+                        "figure (unmerge the cells)",
+                        r1 + 1, written, top,
+                    )  # fmt: skip
+                    continue
+                for ri in range(max(r1, start), r2 + 1):
+                    while len(rows[ri]) <= ci:
+                        rows[ri].append(None)
+                    rows[ri][ci] = top
+        return rows
 
     def _map_header(self, rows: list[Sequence[Any]], hi: int) -> None:
         header_row = hi + 1

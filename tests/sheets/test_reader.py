@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from dudao.engine.problems import InputError
 from dudao.sheets import read_school_table
 from dudao.sheets.columns import HEADER_COLLISIONS, normalize_header
 
@@ -546,3 +547,32 @@ def test_total_row_skipped_with_warning(tmp_path: Path) -> None:
     assert t.frame["source_row"].tolist() == [2, 4]
     w = only(t.warnings)
     assert (w.rule, w.row, w.value) == ("total_row", 3, "合 计")
+
+
+def test_merged_text_cells_apply_to_every_row_they_cover(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["学校标识码", "学校名称", "学校类型", "城乡类型", "在校生数"])
+    ws.append(["1", "甲小学", "小学", "乡村", 100])
+    ws.append(["2", "乙小学", "小学", None, 200])
+    ws.append(["3", "丙小学", "小学", None, 300])
+    ws.merge_cells("D2:D4")  # 城乡类型 written once for three village schools, as counties do
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    table = read_school_table(path)
+    assert list(table.frame["location"]) == ["rural", "rural", "rural"]
+
+
+def test_a_merged_figure_is_named_not_guessed(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["学校标识码", "学校名称", "学校类型", "在校生数", "体育运动场馆面积(平方米)"])
+    ws.append(["1", "甲小学", "小学", 100, 5000])
+    ws.append(["2", "乙小学", "小学", 200, None])
+    ws.merge_cells("E2:E3")  # one sports ground shared by two schools: which share is whose?
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        read_school_table(path)
+    merged = [p for p in info.value.problems if p.rule == "merged_cell"]
+    assert len(merged) == 1 and merged[0].row == 2 and "合并单元格" in merged[0].message_zh
