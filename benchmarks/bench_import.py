@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -166,7 +165,10 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
             "not_submitted": len(result.not_submitted),
         }
     out["records"] = CensusRecord.objects.count()
-    out["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The peak resident set of this process since it started (VmHWM: getrusage's ru_maxrss would
+    # count the parent's memory from before the exec).
+    status = Path("/proc/self/status").read_text().splitlines()
+    out["max_rss_mib"] = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_database_size(current_database())")

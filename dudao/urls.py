@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
+    path("evaluation/", include("dudao.evaluation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

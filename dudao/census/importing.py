@@ -16,9 +16,15 @@ A created record's figures are recorded by its ``import`` event and batch, not b
 ``CensusChange`` per value (a national import would otherwise write ~30 history rows per school);
 ``CensusChange`` holds every *change* to a stored value, with the old and the new value.
 
-The work is column-wise and set-wise: the county's schools, school years and records are loaded in
-a few queries, differences are computed in memory, and rows are written with ``bulk_create`` /
-``bulk_update`` in batches, so a 300-school county and a national file take the same path.
+The work is column-wise and set-wise, so a 300-school county and a national file take the same
+path: the county's schools, school years and records are loaded in a few queries, differences are
+computed in memory (stored and new figures compared as ``int``/``Decimal``, so a re-import is a
+no-op), and rows are written in batches — on PostgreSQL with ``COPY`` and ``UPDATE ... FROM
+unnest(...)``, elsewhere with ``bulk_create``/``bulk_update`` (see :func:`_insert`, :func:`_update`;
+Django's ``bulk_create`` of the 44-column record runs at about 7,600 rows/s on PostgreSQL, ``COPY``
+about 8× faster). Records to be changed are locked and their versions checked before they are
+written: a record someone changed during the import is never overwritten (``CensusError``
+``conflict``, nothing written).
 
 Rule codes (errors): the reader's (see ``dudao.sheets.reader``) and ``bad_year``, ``no_rows``,
 ``county_required``, ``unknown_county``, ``wrong_county``, ``not_permitted``, ``year_locked``,
@@ -39,6 +45,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import numpy as np
+import pandas as pd
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -225,7 +232,11 @@ class _Import:
         def column(key: str, default: str = "") -> list[str]:
             if key not in frame:
                 return [default] * self.n
-            return [_text(v) or default for v in frame[key].tolist()]
+            values = frame[key]
+            if isinstance(values.dtype, pd.CategoricalDtype):  # enums and county codes: few distinct values
+                names = [_text(c) or default for c in values.cat.categories] + [default]  # code -1: missing
+                return [names[c] for c in values.cat.codes.tolist()]
+            return [_text(v) or default for v in values.tolist()]
 
         self.codes = column("school_code")
         self.names = column("school_name")
@@ -655,6 +666,8 @@ class _Import:
             by_school.setdefault(code, []).append(i)
         fields = self.fields
         rows = self.row_values
+        # The figures a new record is given: all but the per-level ones that do not apply to it.
+        given_by: dict[tuple[str, str], tuple[str, ...]] = {}
         for code, indexes in by_school.items():
             i0 = indexes[0]
             region = self.row_county[i0]
@@ -672,7 +685,11 @@ class _Import:
                 new = rows[i]
                 stored = records.get((school_id, level)) if school_id else None
                 if stored is None:
-                    given = tuple(k for k, v in zip(fields, new, strict=True) if v is not None)
+                    given = given_by.get((level, self.types[i]))
+                    if given is None:
+                        given = given_by[(level, self.types[i])] = tuple(
+                            k for k, v in zip(fields, new, strict=True) if v is not None
+                        )
                     plan.new_records.append(i)
                     result.changes.append(
                         RecordPlan(region.code, code, self.names[i], level, self.source_row[i], "create", given)

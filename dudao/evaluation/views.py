@@ -1,0 +1,113 @@
+"""County items (政府保障、教育质量、社会认可度、一票否决) with evidence, and stored evaluation runs.
+
+Views parse, call ``dudao.evaluation.actions`` and render; objects come through ``dudao.orgs.access``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from dudao.evaluation import actions
+from dudao.evaluation.actions import EvaluationError
+from dudao.evaluation.models import CountyItemValue, EvaluationRun, Evidence
+from dudao.evaluation.render import to_text
+from dudao.orgs.access import access_region, region_permissions
+from dudao.standards import StandardError, load
+
+
+def _message(error: EvaluationError) -> str:
+    return error.message_en if get_language().startswith("en") else error.message_zh
+
+
+def _standard(standard_id: str):
+    try:
+        return load(standard_id)
+    except StandardError:
+        raise Http404 from None
+
+
+@login_required
+def items(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    county = access_region(request.user, code)
+    standard = _standard(standard_id)
+    stored = {
+        i.code: i
+        for i in CountyItemValue.objects.filter(county=county, year=year, standard_id=standard_id).prefetch_related(
+            "evidence"
+        )
+    }
+    areas = [(area, area.items) for area in standard.areas if area.basis == "items"]
+    if standard.veto:
+        areas.append((None, standard.veto))
+    rows = [(area, [(item, stored.get(item.code)) for item in area_items]) for area, area_items in areas]
+    return render(request, "evaluation/items.html", {
+        "county": county, "year": year, "standard": standard, "rows": rows,
+        "perms": region_permissions(request.user, county),
+        "run": actions.latest_run(county, year, standard_id),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def save_item(request: HttpRequest, code: str, year: int, standard_id: str, item_code: str) -> HttpResponse:
+    county = access_region(request.user, code, "review")
+    try:
+        actions.set_county_item(request.user, county, year, standard_id, item_code, request.POST.get("value", ""),
+                                note=request.POST.get("note", ""), reason=request.POST.get("reason", ""))  # fmt: skip
+    except EvaluationError as error:
+        messages.error(request, f"{item_code}：{_message(error)}")
+    return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
+
+
+@login_required
+@require_POST
+def upload_evidence(request: HttpRequest, code: str, year: int, standard_id: str, item_code: str) -> HttpResponse:
+    county = access_region(request.user, code, "review")
+    file = request.FILES.get("file")
+    try:
+        item = CountyItemValue.objects.filter(county=county, year=year, standard_id=standard_id, code=item_code).first()
+        if item is None:
+            item = actions.set_county_item(request.user, county, year, standard_id, item_code, "")
+        if file is not None:
+            actions.attach_evidence(request.user, item, file)
+    except EvaluationError as error:
+        messages.error(request, f"{item_code}：{_message(error)}")
+    return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    doc = Evidence.objects.select_related("item__county").filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    access_region(request.user, doc.item.county.code)  # only those who may see the county get the file
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name)
+
+
+@login_required
+@require_POST
+def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    county = access_region(request.user, code, "review")
+    try:
+        run = actions.evaluate_county(request.user, county, year, standard_id)
+    except EvaluationError as error:
+        messages.error(request, _message(error))
+        return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
+    return redirect("evaluation:run", pk=run.pk)
+
+
+@login_required
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    stored = EvaluationRun.objects.select_related("county", "created_by").filter(pk=pk).first()
+    if stored is None:
+        raise Http404
+    access_region(request.user, stored.county.code)
+    lang = "en" if get_language().startswith("en") else "zh"
+    return render(request, "evaluation/run.html", {
+        "run": stored, "result": stored.result, "report": to_text(stored.result, lang), "stale": stored.is_stale(),
+    })  # fmt: skip
