@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +88,9 @@ MEDIA_ROOT = Path(env_str("DUDAO_MEDIA_ROOT", str(DATA_DIR / "media")))
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves the static files from the application itself (collected or, in DEBUG, found on demand).
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Which standards profile is evaluated when none is named.
 DUDAO_DEFAULT_STANDARD = env_str("DUDAO_DEFAULT_STANDARD", "national-2017")

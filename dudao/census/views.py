@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
@@ -28,6 +29,13 @@ from dudao.census.reports import completeness
 from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
+
+
+def _plain(value: object) -> object:
+    """8789.2800 (stored with 4 decimals) is shown as 8789.28."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
 
 
 def _message(error: CensusError) -> str:
@@ -63,8 +71,8 @@ def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             continue  # a one-through school is entered either whole or by level; offer the level form first
         if record is None and level != "all" and "all" in records:
             continue
-        initial = {**(record.values() if record else {}), "version": record.version if record else 0,
-                   "note": record.note if record else ""}  # fmt: skip
+        figures = {k: _plain(v) for k, v in (record.values() if record else {}).items()}
+        initial = {**figures, "version": record.version if record else 0, "note": record.note if record else ""}
         form = CensusRecordForm(initial=initial, level=level, prefix=level)
         timeline = actions.timeline(record) if record else []
         sections.append({"level": level, "record": record, "form": form, "timeline": timeline})
