@@ -144,6 +144,8 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
 
     importing.read_school_table = timed("read", importing.read_school_table)  # type: ignore[assignment]
     importing._Import._write = timed("write", importing._Import._write)  # type: ignore[method-assign]
+    importing._Import._plan = timed("plan", importing._Import._plan)  # type: ignore[method-assign]
+    importing._Import.run = timed("run", importing._Import.run)  # type: ignore[method-assign]
 
     out: dict[str, Any] = {"case": case, "vendor": connection.vendor, "setup": setup, "imports": {}}
     for label, key in (("first", case), ("again", case), ("update", f"{case}-update")):
@@ -151,10 +153,16 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
         start = time.perf_counter()
         result = importing.import_census(files[key], YEAR, county=county, user=None)
         total = time.perf_counter() - start
+        run = stages["run"]
         out["imports"][label] = {
             "total_s": total,
-            "read_s": stages.get("read", 0.0),
+            "read_s": stages["read"],
+            # checks of the whole file and loading what is stored (everything in run() but these two)
+            "check_s": run - stages["plan"] - stages.get("write", 0.0),
+            "plan_s": stages["plan"],
             "write_s": stages.get("write", 0.0),
+            "commit_s": total - stages["read"] - run,  # and the rest of import_census (a few ms)
+            "peak_rss_mib": _peak_rss_mib(),
             "rows": result.rows,
             "created": result.created,
             "updated": result.updated,
@@ -165,15 +173,19 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
             "not_submitted": len(result.not_submitted),
         }
     out["records"] = CensusRecord.objects.count()
-    # The peak resident set of this process since it started (VmHWM: getrusage's ru_maxrss would
-    # count the parent's memory from before the exec).
-    status = Path("/proc/self/status").read_text().splitlines()
-    out["max_rss_mib"] = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+    out["max_rss_mib"] = _peak_rss_mib()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_database_size(current_database())")
             out["database_mib"] = cursor.fetchone()[0] / 2**20
     return out
+
+
+def _peak_rss_mib() -> float:
+    """The peak resident set of this process since it started (VmHWM; getrusage's ru_maxrss would
+    count the parent's memory from before the exec)."""
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
 
 
 def _regions(path: str) -> Any:
@@ -267,17 +279,18 @@ def _machine(pg_base: str) -> str:
 
 
 def _row(label: str, runs: list[dict[str, Any]], which: str) -> str:
-    totals = [r["imports"][which]["total_s"] for r in runs]
-    reads = [r["imports"][which]["read_s"] for r in runs]
-    writes = [r["imports"][which]["write_s"] for r in runs]
+    def median(key: str) -> float:
+        return statistics.median(r["imports"][which][key] for r in runs)
+
     first = runs[0]["imports"][which]
-    median = statistics.median(totals)
-    rest = statistics.median([t - r for t, r in zip(totals, reads, strict=True)])
-    counts = f"{first['created']}/{first['updated']}/{first['unchanged']}"
+    totals = [r["imports"][which]["total_s"] for r in runs]
+    total = statistics.median(totals)
+    rest = statistics.median(r["imports"][which]["total_s"] - r["imports"][which]["read_s"] for r in runs)
+    counts = f"{first['created']:,} / {first['updated']:,} / {first['unchanged']:,}"
+    stages = " | ".join(f"{median(k):.2f}" for k in ("read_s", "check_s", "plan_s", "write_s", "commit_s"))
     return (
-        f"| {label} | {which} | {first['rows']:,} | {counts} | {min(totals):.2f} s | {median:.2f} s | "
-        f"{statistics.median(reads):.2f} s | {statistics.median(writes):.2f} s | {first['rows'] / median:,.0f} | "
-        f"{first['rows'] / rest:,.0f} |"
+        f"| {label} | {which} | {first['rows']:,} | {counts} | {min(totals):.2f} s | **{total:.2f} s** | {stages} | "
+        f"{first['rows'] / total:,.0f} | {first['rows'] / rest:,.0f} |"
     )
 
 
@@ -315,14 +328,15 @@ def main(argv: list[str] | None = None) -> int:
                 results.setdefault(f"{case} {backend}", []).append(run)
                 first = run["imports"]["first"]
                 print(f"  {case} {backend} run {i + 1}: first {first['total_s']:.2f} s (read {first['read_s']:.2f} s, "
-                      f"write {first['write_s']:.2f} s), again {run['imports']['again']['total_s']:.2f} s, "
+                      f"check {first['check_s']:.2f} s, plan {first['plan_s']:.2f} s, write {first['write_s']:.2f} s, "
+                      f"commit {first['commit_s']:.2f} s), again {run['imports']['again']['total_s']:.2f} s, "
                       f"update {run['imports']['update']['total_s']:.2f} s; max RSS {run['max_rss_mib']:.0f} MiB",
                       flush=True)  # fmt: skip
 
     print()
-    print("| data, database | import | rows | created/updated/unchanged | best | median | read (median) | "
-          "write (median) | rows/s | rows/s without the read |")  # fmt: skip
-    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("| data, database | import | rows | created / updated / unchanged | best | median | read | check | plan | "
+          "write | commit | rows/s | rows/s without the read |")  # fmt: skip
+    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, runs in results.items():
         for which in ("first", "again", "update"):
             print(_row(label, runs, which))
@@ -339,8 +353,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"Target nation ≥ {NATION_TARGET_ROWS_S:,} rows/s ({label}): {'met' if met else 'MISSED'}, "
                 f"{rows / median:,.0f} rows/s"
             )
-            print(f"  max RSS {max(r['max_rss_mib'] for r in runs):.0f} MiB; database after the three imports "
+            peak = max(r["imports"]["first"]["peak_rss_mib"] for r in runs)
+            print(f"  peak RSS during the first import {peak:.0f} MiB, over the three imports "
+                  f"{max(r['max_rss_mib'] for r in runs):.0f} MiB; database after them "
                   f"{runs[0].get('database_mib', 0):.0f} MiB")  # fmt: skip
+    print(f"(stage columns: medians in seconds; load average at the end {os.getloadavg()[0]:.1f})")
     return 0
 
 

@@ -111,6 +111,8 @@ class AbsentSchool:
 
 @dataclass
 class ImportResult:
+    """What an import did (or, on a dry run, would do)."""
+
     filename: str
     sheet: str
     year: int
@@ -146,6 +148,8 @@ def import_census(
     permission on every county of the file (``PermissionDenied`` at once for ``county``, a
     ``not_permitted`` problem for a county named in the file). ``dry_run`` validates and reports what
     would change without writing. Raises ``InputError`` with every problem; then nothing is written.
+    ``CensusError`` ``conflict`` if a record to be changed was changed by someone else meanwhile
+    (nothing written either); a database error rolls the whole import back.
     """
     path = Path(path)
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -280,7 +284,7 @@ class _Import:
         county_ids = [c.pk for c in counties]
         school_years = self._load_school_years(county_ids)
         records = self.records = self._load_records(county_ids)
-        self._check_stored_levels(schools, school_years, records)
+        self._check_stored_levels(schools, records)
         if self.problems:
             # In the order of the file: problems of the whole file first, then row by row.
             raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))
@@ -512,28 +516,42 @@ class _Import:
         per-level column does not apply to the row."""
         frame = self.table.frame
         whole = np.array([lv == "all" for lv in self.levels], dtype=bool)
+        types = pd.Series(self.types, dtype="category")
+        # The rows a per-level column applies to: whole-school rows of the types holding that level.
+        applies = {
+            part: np.flatnonzero(
+                whole & types.isin([t for t, parts in ONE_THROUGH_PARTS.items() if part in parts]).to_numpy()
+            )
+            for part in ("primary", "junior", "senior")
+        }
         columns: list[list[Any]] = []
         for key in self.fields:
-            numbers = frame[key].to_numpy(dtype=float)
+            numbers = np.nan_to_num(frame[key].to_numpy(dtype=float))
             int_kind = _KIND[key] == "int"
-            over = np.flatnonzero(numbers > (INT_LIMIT if int_kind else NUMBER_LIMIT))
+            limit = INT_LIMIT if int_kind else NUMBER_LIMIT
+            over = np.flatnonzero(numbers > limit)
             for i in over.tolist():
-                limit = f"{INT_LIMIT:,}" if int_kind else "1,000,000,000,000"
-                self._problem("too_large", f"数值过大（不能超过 {limit}），请核对单位和数字",
-                              f"The number is too large (the limit is {limit}); check the unit and the digits",
+                shown = f"{INT_LIMIT:,}" if int_kind else "1,000,000,000,000"
+                self._problem("too_large", f"数值过大（不能超过 {shown}），请核对单位和数字",
+                              f"The number is too large (the limit is {shown}); check the unit and the digits",
                               i, key, f"{numbers[i]:.15g}")  # fmt: skip
             if len(over):
-                numbers = np.where(numbers > (INT_LIMIT if int_kind else NUMBER_LIMIT), 0.0, numbers)
-            values: list[Any]
-            if int_kind:
-                values = np.rint(np.nan_to_num(numbers)).astype(np.int64).tolist()
-            else:
-                values = [Decimal(repr(v)).quantize(_Q) for v in np.nan_to_num(numbers).tolist()]
+                numbers[over] = 0.0
             part = _PART[key]
-            if part is not None:
-                applies = whole & np.array([part in ONE_THROUGH_PARTS.get(t, ()) for t in self.types], dtype=bool)
-                values = [v if a else None for v, a in zip(values, applies.tolist(), strict=True)]
-            columns.append(values)
+            rows = applies[part] if part is not None else None
+            picked = numbers if rows is None else numbers[rows]
+            converted: list[Any] = (
+                np.rint(picked).astype(np.int64).tolist()
+                if int_kind
+                else [Decimal(repr(v)).quantize(_Q) for v in picked.tolist()]
+            )
+            if rows is None:
+                columns.append(converted)
+            else:  # None (does not apply) but on the rows it applies to
+                values: list[Any] = [None] * self.n
+                for i, v in zip(rows.tolist(), converted, strict=True):
+                    values[i] = v
+                columns.append(values)
         self.row_values = list(zip(*columns, strict=True)) if columns else [()] * self.n
 
     def _census_years(self, counties: list[Region], *, lock: bool) -> dict[int, CensusYear]:
@@ -615,41 +633,42 @@ class _Import:
         return out
 
     def _check_stored_levels(
-        self,
-        schools: dict[str, tuple[int, int]],
-        school_years: dict[int, dict[int, tuple[Any, ...]]],
-        records: dict[tuple[int, str], tuple[Any, ...]],
+        self, schools: dict[str, tuple[int, int]], records: dict[tuple[int, str], tuple[Any, ...]]
     ) -> None:
-        """A school stored in one form (whole-school or per level) this year cannot come in the other:
-        the stored records would stay beside the new ones (records are never deleted)."""
+        """A school stored in one form (whole-school or per level) this year cannot come in the other,
+        nor with levels its new type does not have: the stored records would stay beside the new ones
+        (records are never deleted)."""
         stored: dict[int, set[str]] = {}
         for school_id, level in records:
             stored.setdefault(school_id, set()).add(level)
         if not stored:
             return
-        file_levels: dict[str, tuple[int, set[str]]] = {}
+        allowed = {t: set(allowed_levels(t)) for t in set(self.types)}
+        reported: set[str] = set()
         for i, code in enumerate(self.codes):
-            if self.levels[i] not in (None, "senior"):
-                file_levels.setdefault(code, (i, set()))[1].add(self.levels[i])  # type: ignore[arg-type]
-        for code, (i, levels) in file_levels.items():
+            level = self.levels[i]
             known = schools.get(code)
-            if known is None or known[0] not in stored:
+            if level is None or level == "senior" or known is None or code in reported:
                 continue
-            have = stored[known[0]]
-            allowed = set(allowed_levels(self.types[i]))
-            whole_vs_split = ("all" in levels and have - {"all"}) or ("all" in have and levels - {"all"})
-            if whole_vs_split or not have <= allowed:
-                have_zh = "、".join(_level_zh(lv) for lv in sorted(have))
-                self._problem(
-                    "stored_levels_conflict",
-                    f"学校“{code}”{self.year}学年已有{have_zh}的记录，与本文件的填法（"
-                    f"{'、'.join(_level_zh(lv) for lv in sorted(levels))}，{SCHOOL_TYPE_ZH.get(self.types[i], '')}）"
-                    "不一致，已有记录不能删除：请按已有填法填报",
-                    f"School {code} already has {self.year} records for {', '.join(sorted(have))}, which do not fit "
-                    f"this file's form ({', '.join(sorted(levels))}, {self.types[i]}); stored records cannot be "
-                    "deleted: use the stored form",
-                    i, "level", self.given_levels[i],
-                )  # fmt: skip
+            have = stored.get(known[0])
+            if have is None:
+                continue
+            other_form = bool(have - {"all"}) if level == "all" else "all" in have
+            if not other_form and have <= allowed[self.types[i]]:
+                continue
+            reported.add(code)
+            levels = sorted({lv for j, c in enumerate(self.codes) if c == code and (lv := self.levels[j])})
+            have_zh = "、".join(_level_zh(lv) for lv in sorted(have))
+            self._problem(
+                "stored_levels_conflict",
+                f"学校“{code}”{self.year}学年已有{have_zh}的记录，与本文件的填法（"
+                f"{'、'.join(_level_zh(lv) for lv in levels)}，{SCHOOL_TYPE_ZH.get(self.types[i], '')}）"
+                "不一致，已有记录不能删除：请按已有填法填报",
+                f"School {code} already has {self.year} records for {', '.join(sorted(have))}, which do not fit "
+                f"this file's form ({', '.join(levels)}, {self.types[i]}); stored records cannot be deleted: use "
+                "the stored form",
+                i, "level", self.given_levels[i],
+            )  # fmt: skip
 
     # -- planning
 
