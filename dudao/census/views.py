@@ -29,6 +29,7 @@ from dudao.census.reports import completeness
 from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
+from dudao.sheets.reader import MAX_FILE_BYTES
 
 
 def _plain(value: object) -> object:
@@ -135,7 +136,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("census:school", code=record.school.code, year=record.year)
 
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 
 @login_required
@@ -161,6 +162,8 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
                                            dry_run=bool(request.POST.get("dry_run")))  # fmt: skip
                 except InputError as error:
                     context["problems"] = error.problems
+                except CensusError as error:  # e.g. a record changed by someone else during the import
+                    messages.error(request, _message(error))
                 else:
                     context["result"] = result
             context["filename"] = file.name

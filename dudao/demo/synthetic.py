@@ -442,7 +442,7 @@ def _generate(
     data["teachers"] = np.where(special, np.maximum(sp // 4, 3), data["teachers"])
 
     level = np.where(whole, "all", np.where(sj > 0, "junior", "primary")).astype(object)
-    level[special] = None
+    level[special] = "primary"  # special schools are entered by the level they mainly teach (as the census does)
     codes, school_names = _school_identity(counties, county_names, cid, stype, loc, private, rng, places)
     text = {
         "county_code": np.array([c[0] for c in counties], dtype=object)[cid],
