@@ -345,6 +345,9 @@ def _column(key: str, values: list[Any]) -> pd.Series | list[Any]:
     return values
 
 
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")  # ASCII digits, optional decimals: no sign, no separators, no spaces
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -417,6 +420,7 @@ class _Parser:
         self.warnings: list[Problem] = []
         self.columns: dict[str, tuple[int, str]] = {}  # key -> (0-based index, header as written)
         self.formulas: dict[tuple[int, int], str] = {}
+        self._enum_cache: dict[str, dict[str, str]] = {}  # raw cell text -> code, per enum column
 
     # -- problems
 
@@ -650,9 +654,11 @@ class _Parser:
 
     def _state(self, row_no: int, row: Sequence[Any], key: str) -> tuple[str, Any]:
         """("value", v), ("empty", None) or ("bad", None) once a problem has been reported."""
-        v = self._raw(row, key)
         ci = self.columns[key][0]
-        if (row_no, ci) in self.formulas:
+        v = row[ci] if ci < len(row) else None
+        if v is None and not self.formulas:
+            return "empty", None
+        if self.formulas and (row_no, ci) in self.formulas:
             self._cell_problem(
                 "formula_not_calculated",
                 "公式没有计算结果（文件是由不计算公式的程序保存的）：请用 Excel 或 WPS 打开该文件并"
@@ -665,7 +671,7 @@ class _Parser:
                 self.formulas[(row_no, ci)],
             )
             return "bad", None
-        if _is_excel_error(v):
+        if isinstance(v, str) and "#" in v and _is_excel_error(v):
             self._cell_problem(
                 "formula_error",
                 "公式计算出错，请检查该单元格的公式",
@@ -753,7 +759,12 @@ class _Parser:
         state, v = self._state(row_no, row, key)
         if state == "bad":
             return None
-        code = _ENUM_INDEX[key].get(normalize_header(_text(v)))
+        cache = self._enum_cache.setdefault(key, {})
+        code = cache.get(v) if isinstance(v, str) else None
+        if code is None:
+            code = _ENUM_INDEX[key].get(normalize_header(_text(v)))
+            if code is not None and isinstance(v, str):
+                cache[v] = code
         if code is not None:
             return code
         if state == "empty":
@@ -782,6 +793,13 @@ class _Parser:
         )
 
     def _number(self, row_no: int, key: str, v: Any) -> float | None:
+        # Fast path for what nearly every cell holds: a plain, non-negative number.
+        if isinstance(v, float | int) and not isinstance(v, bool) and v >= 0 and math.isfinite(v):
+            if COLUMN_BY_KEY[key].kind != "int" or float(v).is_integer():
+                return float(v)
+        elif isinstance(v, str) and _PLAIN.fullmatch(v):
+            if COLUMN_BY_KEY[key].kind != "int" or "." not in v or float(v).is_integer():
+                return float(v)
         d = parse_number(v)
         if d is None:
             hint_zh = "（只填数字，不要带单位或文字；没有的请填 0）"
