@@ -20,7 +20,7 @@ from django.utils import timezone
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.engine.fields import ONE_THROUGH_PARTS, TYPE_LEVEL
-from dudao.orgs.access import school_permissions
+from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
 
 Status = CensusRecord.Status
@@ -273,8 +273,6 @@ def return_record(user: User | None, record: CensusRecord, reason: str) -> Censu
 
 
 def _require_county(user: User | None, county: Region) -> None:
-    from dudao.orgs.access import region_permissions
-
     if user is not None and "review" not in region_permissions(user, county):
         raise PermissionDenied
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -136,9 +135,6 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("census:school", code=record.school.code, year=record.year)
 
 
-MAX_UPLOAD_BYTES = MAX_FILE_BYTES
-
-
 @login_required
 def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A county's census file: every problem listed (nothing written), or what changed and who is missing."""
@@ -148,7 +144,7 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         file = request.FILES.get("file")
         if file is None:
             messages.error(request, _("请选择要导入的文件"))
-        elif file.size > MAX_UPLOAD_BYTES:
+        elif file.size > MAX_FILE_BYTES:
             messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
         else:
             suffix = Path(file.name).suffix.lower()
@@ -195,6 +191,4 @@ def lock(request: HttpRequest, code: str, year: int, unlock: bool = False) -> Ht
             actions.lock_year(request.user, county, year)
     except CensusError as error:
         messages.error(request, _message(error))
-    except PermissionDenied:
-        raise
     return redirect("census:completeness", code=code, year=year)
