@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= var/demo
 PORT ?= 8000
 
-.PHONY: demo test install system-deps lint messages bench
+.PHONY: demo test install system-deps lint messages bench vendor
 
 $(BIN)/dudao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +15,13 @@ $(BIN)/dudao: pyproject.toml
 
 install: $(BIN)/dudao
 
-# LibreOffice is the real client our generated .xlsx files are opened with in the tests.
+# LibreOffice is the real client our generated .xlsx/.docx files are opened with in the tests;
+# Chromium is the browser the Playwright tests drive; the CJK fonts make Chinese render in both.
 system-deps:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "Installing LibreOffice Calc (Debian packages) ..."; \
+	@{ command -v soffice && command -v chromium && command -v xgettext && fc-list | grep -q "Noto Sans CJK"; } >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice, Chromium, CJK fonts and gettext (Debian packages) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    libreoffice-calc-nogui fonts-noto-cjk gettext >/dev/null; }
+	    libreoffice-calc-nogui libreoffice-writer-nogui chromium fonts-noto-cjk gettext >/dev/null; }
 
 # seed_demo writes the demo county, its city and users into the database (docs/demo.md); a second
 # run changes nothing. The spreadsheet steps evaluate the same county's 2025 schools from a file.
@@ -50,3 +51,8 @@ messages: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py
+
+# Refresh the committed browser libraries from npm (package.json pins the versions).
+vendor:
+	npm install --no-audit --no-fund --ignore-scripts
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE dudao/static/vendor/echarts/

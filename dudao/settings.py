@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "dudao.orgs",
     "dudao.census",
     "dudao.evaluation",
+    "dudao.overview",
     "dudao.api",
 ]
 
@@ -60,6 +61,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["dudao.tabletags"],
         },
     },
 ]

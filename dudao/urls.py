@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
     path("evaluation/", include("dudao.evaluation.urls")),
+    path("overview/", include("dudao.overview.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -10,7 +10,7 @@ from dudao.engine.evaluate import Evaluation, evaluate_prepared, evaluate_table
 from dudao.engine.items import judge_areas, parse_item_values
 from dudao.engine.prepare import Prepared, prepare
 from dudao.engine.problems import InputError, Problem
-from dudao.engine.result import county_result
+from dudao.engine.result import county_result, result_summary
 from dudao.engine.rules import TOLERANCE, compare, round_half_up
 from dudao.engine.weighted import weighted_cv
 
@@ -27,6 +27,7 @@ __all__ = [
     "judge_areas",
     "parse_item_values",
     "prepare",
+    "result_summary",
     "round_half_up",
     "weighted_cv",
 ]

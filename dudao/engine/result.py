@@ -366,3 +366,35 @@ def _school(evaluation: Evaluation, row: dict[str, Any]) -> dict[str, Any]:
         out.update({"met_count": None, "indicator_count": len(std.indicators), "passed": None})
     out["reasons"] = reasons
     return out
+
+
+def result_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """What a list of counties shows of one result (verdicts, CVs, counts), small enough to read
+    twenty at once. Every figure is copied from ``result``, never recomputed."""
+    levels = {}
+    for lvl, level in result["levels"].items():
+        indicators = {
+            code: {k: ind.get(k) for k in ("mean", "cv", "cv_3dp", "cv_status", "cv_limit", "cv_passed")}
+            for code, ind in level.get("indicators", {}).items()
+        }
+        levels[lvl] = {
+            "passed": level.get("passed"),
+            "schools_total": level.get("schools_total", 0),
+            "schools_passed": level.get("schools_passed"),
+            "schools_failed": level.get("schools_failed"),
+            "students": level.get("students", 0),
+            "composite_cv": level.get("composite_cv"),
+            "composite_cv_3dp": level.get("composite_cv_3dp"),
+            "composite_cv_passed": level.get("composite_cv_passed"),
+            "indicators": indicators,
+        }
+    failing = {s["school_code"] for s in result["schools"] if s.get("passed") is False}
+    return {
+        "passed": result["passed"],
+        "areas": {code: area["status"] for code, area in result["areas"].items()},
+        "vetoes": [v["code"] for v in result["vetoes"]],
+        "levels": levels,
+        "schools": len({s["school_code"] for s in result["schools"]}),
+        "schools_failing": len(failing),
+        "students": sum(level.get("students", 0) for level in result["levels"].values()),
+    }

@@ -25,12 +25,19 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.tables import census_table
-from dudao.engine import InputError, county_result, evaluate_table, parse_item_values
-from dudao.evaluation.models import CountyItemChange, CountyItemValue, EvaluationRun, Evidence, data_version
+from dudao.engine import InputError, county_result, evaluate_table, parse_item_values, result_summary
+from dudao.evaluation.models import (
+    CountyItemChange,
+    CountyItemValue,
+    EvaluationRun,
+    Evidence,
+    data_version,
+    data_versions,
+)
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
 from dudao.standards import Standard, StandardError, load
@@ -103,6 +110,37 @@ def latest_run(county: Region, year: int, standard_id: str) -> EvaluationRun | N
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def latest_runs(counties: list[Region], year: int, standard_id: str) -> dict[int, EvaluationRun]:
+    """The latest run of each county (by county pk), in one query; the full ``result`` and ``inputs``
+    are not read (lists use ``summary``)."""
+    latest = (
+        EvaluationRun.objects.filter(county=OuterRef("county"), year=year, standard_id=standard_id)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    runs = EvaluationRun.objects.filter(
+        county__in=counties, year=year, standard_id=standard_id, pk=Subquery(latest)
+    ).defer("result", "inputs")
+    return {run.county_id: run for run in runs}
+
+
+def stale_counties(runs: dict[int, EvaluationRun], year: int, standard_id: str) -> set[int]:
+    """The counties among ``runs`` whose data changed since their run (two queries in all)."""
+    versions = data_versions(runs, year, standard_id)
+    return {pk for pk, run in runs.items() if run.data_version != versions[pk]}
+
+
+def current_run(county: Region, year: int, standard_id: str) -> EvaluationRun:
+    """The county's result on its data as it is now: the latest run if nothing changed since,
+    else a new run computed and stored as the system (so every page shows a result that matches
+    the data it stands beside). Raises :class:`EvaluationError` when there is nothing to evaluate
+    or the stored data cannot be evaluated."""
+    run = latest_run(county, year, standard_id)
+    if run is not None and not run.is_stale():
+        return run
+    return evaluate_county(None, county, year, standard_id, province=run.province if run else None)
 
 
 def _plain(value: Any) -> Any:
@@ -195,6 +233,7 @@ def evaluate_county(
             standard_version=standard.version,
             data_version=before,
             result=result,
+            summary=result_summary(result),
             inputs=_inputs(frame, present, items),
             passed=result["passed"],
             records_by_status=statuses,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -28,32 +29,44 @@ from dudao.standards import load
 
 
 def data_version(county_id: int, year: int, standard_id: str) -> str:
-    """A hash of what an evaluation of ``county_id`` × ``year`` reads, in two queries.
+    """A hash of what an evaluation of ``county_id`` × ``year`` reads (see :func:`data_versions`)."""
+    return data_versions([county_id], year, standard_id)[county_id]
+
+
+def data_versions(county_ids: Iterable[int], year: int, standard_id: str) -> dict[int, str]:
+    """The data version of each county, in two queries whatever the number of counties.
 
     Census records: id, version (bumped on every value change), status and ``updated_at`` (which
     moves on any save), with the school's attributes that year (name, type, location, ownership).
     County items of the standard: code, value and ``updated_at``. Any change, added or deleted row
     gives a different hash.
     """
-    records = (
-        CensusRecord.objects.filter(school__county_id=county_id, year=year)
+    ids = list(county_ids)
+    records: dict[int, list[list[Any]]] = {pk: [] for pk in ids}
+    items: dict[int, list[list[Any]]] = {pk: [] for pk in ids}
+    rows = (
+        CensusRecord.objects.filter(school__county_id__in=ids, year=year)
         .annotate(sy=FilteredRelation("school__years", condition=Q(school__years__year=year)))
         .order_by("pk")
-        .values_list("pk", "version", "status", "updated_at", "sy__name", "sy__school_type", "sy__location",
-                     "sy__ownership")
+        .values_list("school__county_id", "pk", "version", "status", "updated_at", "sy__name",
+                     "sy__school_type", "sy__location", "sy__ownership")
     )  # fmt: skip
-    items = (
-        CountyItemValue.objects.filter(county_id=county_id, year=year, standard_id=standard_id)
+    for county_id, *row in rows:
+        records[county_id].append(row)
+    for county_id, *row in (
+        CountyItemValue.objects.filter(county_id__in=ids, year=year, standard_id=standard_id)
         .order_by("code")
-        .values_list("code", "value", "updated_at")
-    )
-    payload = json.dumps(
-        {"records": [list(r) for r in records], "items": [list(i) for i in items]},
-        default=str,
-        sort_keys=True,
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+        .values_list("county_id", "code", "value", "updated_at")
+    ):
+        items[county_id].append(row)
+    return {
+        pk: hashlib.sha256(
+            json.dumps(
+                {"records": records[pk], "items": items[pk]}, default=str, sort_keys=True, ensure_ascii=False
+            ).encode()
+        ).hexdigest()
+        for pk in ids
+    }
 
 
 class OrderedJSONField(models.TextField):
@@ -86,6 +99,8 @@ class EvaluationRun(models.Model):
     standard_version = models.CharField(_("标准版本"), max_length=32)
     data_version = models.CharField(_("数据版本"), max_length=64)
     result = OrderedJSONField(_("评估结果"))  # the county_result dict, key order kept
+    # engine.result_summary(result): what lists of counties read, without parsing whole results
+    summary = OrderedJSONField(_("结果摘要"), default=dict)
     # What the result was computed from: the engine's school table and the county items, so the
     # run can be recomputed (``reproduce``) after the stored data has changed.
     inputs = models.JSONField(default=dict)

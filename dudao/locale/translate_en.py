@@ -1,8 +1,13 @@
-"""Fill the English catalogue from this table (run by hand after `make messages`; kept in the repo
-so a reviewer sees every English string in one place). Chinese is the source language."""
+"""Fill the English catalogue from these tables (`make messages` runs it; kept in the repo so a
+reviewer sees every English string). Chinese is the source language.
+
+``EN`` below holds the strings of the first apps; each later feature keeps its own table in
+``dudao/locale/en_<feature>.py`` (a dict named ``EN``), merged here. A msgid given two different
+English texts is an error."""
 
 from __future__ import annotations
 
+import runpy
 import sys
 from pathlib import Path
 
@@ -264,12 +269,23 @@ EN = {
 }
 
 
+def table() -> dict[str, str]:
+    """``EN`` merged with every ``en_*.py`` beside this file."""
+    merged = dict(EN)
+    for path in sorted(Path(__file__).parent.glob("en_*.py")):
+        for msgid, text in runpy.run_path(str(path))["EN"].items():
+            if merged.setdefault(msgid, text) != text:
+                raise SystemExit(f"{path.name}: {msgid!r} is already translated as {merged[msgid]!r}")
+    return merged
+
+
 def main(po_path: str) -> int:
     po = polib.pofile(po_path)
+    en = table()
     missing = []
     for entry in po:
-        if entry.msgid in EN:
-            entry.msgstr = EN[entry.msgid]
+        if entry.msgid in en:
+            entry.msgstr = en[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         else:
