@@ -28,6 +28,7 @@ system-deps:
 demo: install
 	$(BIN)/dudao migrate --noinput -v 0
 	$(BIN)/dudao seed_demo
+	$(BIN)/dudao evaluate_county --all --province hebei
 	$(BIN)/dudao demo_county $(DEMO_DIR)/demo-county.xlsx
 	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml \
 	  --format xlsx --out $(DEMO_DIR)/demo-county-result.xlsx

@@ -16,8 +16,16 @@ from django.core.management import CommandError, call_command
 
 from dudao.census.actions import approve, save_record, submit
 from dudao.census.models import CensusRecord
-from dudao.engine import county_result, evaluate_table
-from dudao.evaluation.actions import EvaluationError, evaluate_county, latest_run, set_county_item
+from dudao.engine import county_result, evaluate_table, result_summary
+from dudao.evaluation.actions import (
+    EvaluationError,
+    current_run,
+    evaluate_county,
+    latest_run,
+    latest_runs,
+    set_county_item,
+    stale_counties,
+)
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import to_json, to_text
 from dudao.orgs.models import Region, School, SchoolYear
@@ -331,3 +339,50 @@ def test_data_the_engine_refuses_names_the_school(world: World, stored: dict) ->
     assert f"学校 {world.junior.code}" in exc.value.message_zh and world.junior.code in exc.value.message_en
     assert exc.value.details[0]["record"] == stored[world.junior.code].pk
     assert not EvaluationRun.objects.exists()
+
+
+def test_command_all_evaluates_each_county_with_data_once(world: World, stored: dict) -> None:
+    out, _ = run_command("--all")
+    run = latest_run(world.county, YEAR, STANDARD)
+    assert out == f"{world.county.code} 示范县 {YEAR}: #{run.pk} 未达标\n"
+    out, _ = run_command("--all", "--lang", "en")  # nothing changed: nothing evaluated again
+    assert out == f"{world.county.code} 示范县 {YEAR}: #{run.pk} unchanged\n"
+    assert EvaluationRun.objects.count() == 1
+    save_record(None, world.primary, YEAR, "primary", {"computers": 10})
+    run_command("--all", "--year", str(YEAR))
+    assert EvaluationRun.objects.count() == 2 and not latest_run(world.county, YEAR, STANDARD).is_stale()
+    with pytest.raises(CommandError, match="--year"):
+        run_command("--county", world.county.code)
+
+
+def test_lists_read_latest_runs_and_staleness_in_three_queries(
+    world: World, stored: dict, django_assert_num_queries: Any
+) -> None:
+    old = evaluate_county(None, world.county, YEAR, STANDARD)
+    new = evaluate_county(None, world.county, YEAR, STANDARD)
+    counties = [world.county, world.neighbour]
+    with django_assert_num_queries(3):
+        runs = latest_runs(counties, YEAR, STANDARD)
+        stale = stale_counties(runs, YEAR, STANDARD)
+    assert list(runs) == [world.county.pk] and runs[world.county.pk].pk == new.pk != old.pk
+    assert stale == set()
+    assert runs[world.county.pk].summary == result_summary(new.result)
+    # 河西小学 (primary) and the nine-year school's junior part fail the per-school rule.
+    levels = new.summary["levels"]
+    assert new.summary["schools_failing"] == 2 and new.summary["schools"] == 6
+    assert (levels["primary"]["schools_failed"], levels["junior"]["schools_failed"]) == (1, 1)
+    assert (
+        levels["primary"]["indicators"]["L5"]["cv_3dp"] == new.result["levels"]["primary"]["indicators"]["L5"]["cv_3dp"]
+    )
+    save_record(None, world.primary, YEAR, "primary", {"computers": 10})
+    assert stale_counties(latest_runs(counties, YEAR, STANDARD), YEAR, STANDARD) == {world.county.pk}
+
+
+def test_current_run_reuses_a_fresh_run_and_replaces_a_stale_one(world: World, stored: dict) -> None:
+    first = current_run(world.county, YEAR, STANDARD)
+    assert current_run(world.county, YEAR, STANDARD).pk == first.pk
+    save_record(None, world.primary, YEAR, "primary", {"computers": 10})
+    second = current_run(world.county, YEAR, STANDARD)
+    assert second.pk != first.pk and not second.is_stale() and second.created_by is None
+    with pytest.raises(EvaluationError):
+        current_run(world.county, 2000, STANDARD)
