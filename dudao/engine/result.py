@@ -9,16 +9,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from dudao.engine.balance import TOP, contributors
 from dudao.engine.evaluate import Evaluation
 from dudao.engine.items import judge_areas
 from dudao.engine.messages import GAP_VERB, LEVEL, UNITS, fmt_cv, fmt_number, fmt_ratio, message
 from dudao.engine.rules import all_of, compare, round_half_up
 from dudao.standards import unconfirmed_values
 
-TOP_CONTRIBUTORS = 5
+TOP_CONTRIBUTORS = TOP
 
 
 def _f(value: Any) -> float | None:
@@ -243,27 +243,14 @@ def _level(evaluation: Evaluation, lv: pd.Series, ind_rows: pd.DataFrame, school
 
 def _contributors(schools: pd.DataFrame, code: str, mean: float | None) -> list[dict]:
     """The schools whose distance from the county mean makes up most of the weighted variance."""
-    if mean is None or schools.empty:
-        return []
-    x = schools[f"{code}_value"].to_numpy(dtype=float)
-    p = schools["students"].to_numpy(dtype=float)
-    part = p * (x - mean) ** 2
-    total = part.sum()
-    if total <= 0:
-        return []
-    order = np.argsort(-part, kind="stable")[:TOP_CONTRIBUTORS]
-    return [
-        {
-            "school_code": schools["school_code"].iloc[i],
-            "school_name": schools["school_name"].iloc[i],
-            "value": float(x[i]),
-            "students": int(p[i]),
-            "share_of_variance": float(part[i] / total),
-            "direction": "above" if x[i] > mean else "below",
-        }
-        for i in order
-        if part[i] > 0
-    ]
+    return contributors(
+        schools["school_code"].tolist(),
+        schools["school_name"].tolist(),
+        schools[f"{code}_value"].to_numpy(dtype=float),
+        schools["students"].to_numpy(dtype=float),
+        mean,
+        TOP_CONTRIBUTORS,
+    )
 
 
 def _school(evaluation: Evaluation, row: dict[str, Any]) -> dict[str, Any]:
