@@ -11,16 +11,12 @@ functions ``dudao evaluate`` runs on a spreadsheet.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -38,27 +34,10 @@ from dudao.evaluation.models import (
     data_version,
     data_versions,
 )
+from dudao.evidence import UploadRefused, check_upload, save_with_file
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
 from dudao.standards import Standard, StandardError, load
-
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # settings.DUDAO_EVIDENCE_MAX_BYTES overrides
-
-_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the old binary Office formats (.doc, .xls)
-# Accepted evidence: extension → (content type stored, signatures the file must start with).
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    "doc": ("application/msword", _OLE),
-    "xls": ("application/vnd.ms-excel", _OLE),
-    "zip": ("application/zip", _ZIP),
-}
-_ACCEPTED = "pdf、jpg、png、docx、xlsx、doc、xls、zip"
 
 
 class EvaluationError(Exception):
@@ -290,63 +269,22 @@ def set_county_item(
     return item
 
 
-def _max_bytes() -> int:
-    return int(getattr(settings, "DUDAO_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MB"
-
-
 def attach_evidence(user: User | AnonymousUser | None, item: CountyItemValue, uploaded_file: File) -> Evidence:
     """Store a supporting document for ``item``. Refused (nothing stored) when too large, empty, of a
-    type not accepted, or when its content does not match its extension."""
+    type not accepted, or when its content does not match its extension (``dudao.evidence``)."""
     county = Region.objects.get(pk=item.county_id)
     _require_review(user, county)
-    name = Path(uploaded_file.name or "").name
-    ext = Path(name).suffix.lower().lstrip(".")
-    if ext not in EVIDENCE_TYPES:
-        raise EvaluationError(
-            "bad_file_type",
-            f"不支持的文件类型“{name}”，可上传：{_ACCEPTED}",
-            f"file type of {name!r} is not accepted; accepted: {_ACCEPTED.replace('、', ', ')}",
-        )
-    size = uploaded_file.size or 0
-    limit = _max_bytes()
-    if size > limit:
-        raise EvaluationError(
-            "file_too_large",
-            f"文件“{name}”大小为 {_mb(size)}，超过 {_mb(limit)} 的上限",
-            f"{name!r} is {_mb(size)}, over the {_mb(limit)} limit",
-        )
-    if size == 0:
-        raise EvaluationError("empty_file", f"文件“{name}”是空文件", f"{name!r} is empty")
-    content_type, signatures = EVIDENCE_TYPES[ext]
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    if not any(head.startswith(s) for s in signatures):
-        raise EvaluationError(
-            "content_mismatch",
-            f"文件“{name}”的内容与扩展名 .{ext} 不符",
-            f"the content of {name!r} is not a .{ext} file",
-        )
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():  # from the start
-        digest.update(chunk)
-    uploaded_file.seek(0)
+    try:
+        checked = check_upload(uploaded_file)
+    except UploadRefused as refused:
+        raise EvaluationError(refused.code, refused.message_zh, refused.message_en) from None
     evidence = Evidence(
         item=item,
-        original_name=name[-255:],
-        size=size,
-        content_type=content_type,
-        sha256=digest.hexdigest(),
+        original_name=checked.name,
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
         uploaded_by=user if user is not None and user.is_authenticated else None,
     )
-    evidence.file.save(f"{uuid4().hex}.{ext}", uploaded_file, save=False)
-    try:
-        with transaction.atomic():
-            evidence.save()
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
+    save_with_file(evidence, uploaded_file, checked)
     return evidence

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dudao.census.actions import save_record
 from dudao.evaluation.actions import (
-    EVIDENCE_MAX_BYTES,
     EvaluationError,
     attach_evidence,
     current_items,
@@ -19,6 +18,7 @@ from dudao.evaluation.actions import (
     set_county_item,
 )
 from dudao.evaluation.models import CountyItemChange, CountyItemValue, EvaluationRun, Evidence
+from dudao.evidence import EVIDENCE_MAX_BYTES
 from dudao.standards import load
 from tests.engine.schools import JUNIOR, PRIMARY
 from tests.personas import YEAR, World

@@ -1,0 +1,115 @@
+"""Checks every uploaded supporting document (佐证材料) passes before it is stored, wherever it is
+attached: a county item's evidence (``dudao.evaluation``) or a task's progress report
+(``dudao.rectification``).
+
+A file is refused when its extension is not accepted, it is empty or over the size limit
+(``settings.DUDAO_EVIDENCE_MAX_BYTES``, 20 MB by default), or its first bytes are not those of
+the type its extension names (a renamed .exe is not a .pdf). The refusal carries a stable code
+and Chinese and English messages; the caller turns it into its own app's error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Model
+
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # settings.DUDAO_EVIDENCE_MAX_BYTES overrides
+
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the old binary Office formats (.doc, .xls)
+# Accepted evidence: extension → (content type stored, signatures the file must start with).
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    "doc": ("application/msword", _OLE),
+    "xls": ("application/vnd.ms-excel", _OLE),
+    "zip": ("application/zip", _ZIP),
+}
+ACCEPTED = "pdf、jpg、png、docx、xlsx、doc、xls、zip"
+# For <input type="file" accept=...>: the browser offers only these (the server checks again).
+ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in EVIDENCE_TYPES)
+
+
+class UploadRefused(Exception):
+    """A file that may not be stored, with a stable code and messages in both languages."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+        super().__init__(f"{code}: {message_en}")
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str  # the file's own name, without any folder, at most 255 characters
+    ext: str
+    size: int
+    content_type: str
+    sha256: str
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "DUDAO_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:g} MB"
+
+
+def check_upload(uploaded_file: File) -> CheckedUpload:
+    """Check ``uploaded_file`` (type, size, content) and hash it; raises :class:`UploadRefused`.
+    The file is left at its start, ready to be saved."""
+    name = Path(uploaded_file.name or "").name
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in EVIDENCE_TYPES:
+        raise UploadRefused(
+            "bad_file_type",
+            f"不支持的文件类型“{name}”，可上传：{ACCEPTED}",
+            f"file type of {name!r} is not accepted; accepted: {ACCEPTED.replace('、', ', ')}",
+        )
+    size = uploaded_file.size or 0
+    limit = max_bytes()
+    if size > limit:
+        raise UploadRefused(
+            "file_too_large",
+            f"文件“{name}”大小为 {_mb(size)}，超过 {_mb(limit)} 的上限",
+            f"{name!r} is {_mb(size)}, over the {_mb(limit)} limit",
+        )
+    if size == 0:
+        raise UploadRefused("empty_file", f"文件“{name}”是空文件", f"{name!r} is empty")
+    content_type, signatures = EVIDENCE_TYPES[ext]
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    if not any(head.startswith(s) for s in signatures):
+        raise UploadRefused(
+            "content_mismatch",
+            f"文件“{name}”的内容与扩展名 .{ext} 不符",
+            f"the content of {name!r} is not a .{ext} file",
+        )
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():  # from the start
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return CheckedUpload(name[-255:], ext, size, content_type, digest.hexdigest())
+
+
+def save_with_file(row: Model, uploaded_file: File, checked: CheckedUpload) -> None:
+    """Store ``uploaded_file`` in ``row.file`` (the default storage, under a random name) and save
+    ``row``; if the row cannot be saved, the stored file is deleted again."""
+    row.file.save(f"{uuid4().hex}.{checked.ext}", uploaded_file, save=False)  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            row.save()
+    except BaseException:
+        row.file.delete(save=False)  # type: ignore[attr-defined]
+        raise
