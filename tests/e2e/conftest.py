@@ -118,12 +118,12 @@ def platform_fonts(page: Page, selector: str) -> list[dict]:
         cdp.detach()
 
 
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def chinese_left(text: str, allowed: set[str]) -> list[str]:
-    """Runs of Chinese characters (and full-width punctuation) in ``text`` that are not in ``allowed``
-    (names of places, schools and people are data, not interface)."""
+    """Runs of Chinese characters in ``text`` that are not in ``allowed`` (names of places, schools and
+    people are data, not interface)."""
     for name in sorted(allowed, key=len, reverse=True):
         text = text.replace(name, " ")
     return HAN.findall(text)
