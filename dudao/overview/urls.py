@@ -4,11 +4,18 @@ Names: overview:county (cockpit), overview:schools, overview:school, overview:re
 province), overview:balance, overview:whatif.
 """
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dudao.overview.views import county, school
 
 app_name = "overview"
 urlpatterns: list = [
     # county pages: county/<code>/<year>/<standard_id>/...
+    path("county/<str:code>/", county.latest, name="county_latest"),
+    path("county/<str:code>/switch/", county.switch, name="county_switch"),
+    path("county/<str:code>/<int:year>/<str:standard_id>/", county.cockpit, name="county"),
+    path("county/<str:code>/<int:year>/<str:standard_id>/schools/", county.schools, name="schools"),
     # school page: school/<code>/<year>/<standard_id>/
+    path("school/<str:code>/<int:year>/<str:standard_id>/", school.school, name="school"),
     # city and province: region/<code>/<year>/<standard_id>/
 ]

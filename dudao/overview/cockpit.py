@@ -1,0 +1,634 @@
+"""What the county cockpit, the school list and the school page show: plain functions from a stored
+evaluation run (and the census) to tables and small records.
+
+Every figure is read from the run's ``result`` / ``summary`` (the engine's output); nothing is
+recomputed here except a difference of two published figures (change since last year). Wording of
+gaps ("缺 2 名体育、艺术(美术、音乐)专任教师") is built from the engine's ``gap`` / ``gap_unit`` and the
+standard's indicator names carried in the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.db.models import Max, OuterRef, Subquery
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from dudao.census.models import CensusRecord
+from dudao.census.reports import Completeness, completeness
+from dudao.engine.items import item_catalogue
+from dudao.engine.messages import UNITS
+from dudao.evaluation.actions import EvaluationError, current_run, latest_runs, stale_counties
+from dudao.evaluation.models import EvaluationRun
+from dudao.evaluation.render import LOCATIONS, SCHOOL_TYPES, level_label, status_label, verdict_label
+from dudao.orgs.models import Region
+from dudao.standards import Standard, StandardError, available_standards, load
+from dudao.tables import Column, Table, columns
+
+DEFAULT_STANDARD = "national-2017"
+OWNERSHIPS = {"public": gettext_lazy("公办"), "private": gettext_lazy("民办")}
+VERDICTS = {"passed": True, "failed": False, "undetermined": None}
+
+# How an indicator's name reads as the thing a school lacks: "每百名学生拥有体育…专任教师数" → "体育…专任教师".
+_NOUN_PREFIXES_ZH = ("每百名学生拥有", "生均")
+_NOUN_SUFFIXES_ZH = ("台数", "册数", "面积", "数", "值")
+_NOUN_SUFFIXES_EN = (" (per 100 students)", " per 100 students", " per student")
+
+
+def english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def pick(entry: dict[str, Any], key: str) -> str:
+    """``entry[key + "_en"]`` in English, else ``entry[key + "_zh"]``."""
+    return str(entry.get(f"{key}_en" if english() else f"{key}_zh") or "")
+
+
+# --- standards and years ----------------------------------------------------------------------
+
+
+@cache
+def _evaluable() -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for standard_id in available_standards():
+        std = load(standard_id)
+        if any(area.basis == "school_table" for area in std.areas):
+            out.append((std.id, std.title_zh, std.title_en))
+    return tuple(out)
+
+
+def evaluable_standards() -> list[tuple[str, str]]:
+    """(id, title) of every standard judged from school figures (the ones these pages can show)."""
+    return [(sid, en if english() else zh) for sid, zh, en in _evaluable()]
+
+
+def evaluable_standard(standard_id: str) -> Standard | None:
+    """The standard (national, no provincial profile), or None when unknown or not school-based."""
+    if standard_id not in {sid for sid, _zh, _en in _evaluable()}:
+        return None
+    try:
+        return load(standard_id)
+    except StandardError:  # pragma: no cover - listed standards load
+        return None
+
+
+def years_with_data(county_id: int) -> list[int]:
+    """School years with census records in the county, latest first (one query)."""
+    return list(
+        CensusRecord.objects.filter(school__county_id=county_id)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def latest_years(county_ids: list[int]) -> dict[int, int]:
+    """Each county's latest school year with census records (one query); counties without any are left out."""
+    rows = (
+        CensusRecord.objects.filter(school__county_id__in=county_ids)
+        .values_list("school__county_id")
+        .annotate(latest=Max("year"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+# --- wording ----------------------------------------------------------------------------------
+
+
+def gap_noun(indicator: dict[str, Any]) -> str | None:
+    """The thing an indicator counts, from its name: "生均教学及辅助用房面积" → "教学及辅助用房"; None when
+    the name does not read that way (then the gap is worded with the indicator code)."""
+    if english():
+        name = str(indicator.get("name_en") or "")
+        for suffix in _NOUN_SUFFIXES_EN:
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return None
+    name = str(indicator.get("name_zh") or "")
+    stripped = next((name[len(p) :] for p in _NOUN_PREFIXES_ZH if name.startswith(p)), None)
+    if stripped is None:
+        return None
+    return next(
+        (stripped[: -len(s)] for s in _NOUN_SUFFIXES_ZH if stripped.endswith(s) and len(stripped) > len(s)), None
+    )
+
+
+def gap_text(code: str, indicator: dict[str, Any], entry: dict[str, Any]) -> str:
+    """What a school lacks on one indicator, in planning units: "缺 2 名体育、艺术(美术、音乐)专任教师";
+    "L3 无数据" when the value is missing; "" when met."""
+    if entry.get("value") is None and "threshold" in entry:
+        return _("%(code)s 无数据") % {"code": code}
+    if entry.get("met") is not False or entry.get("gap") is None:
+        return ""
+    gap = int(entry["gap"])
+    zh_unit, en_unit = UNITS[entry["gap_unit"]]
+    unit = en_unit.strip() if english() else zh_unit
+    if english() and gap == 1 and unit.endswith("s"):
+        unit = unit[:-1]
+    noun = gap_noun(indicator)
+    if noun is None:
+        return _("%(code)s 缺 %(gap)s %(unit)s") % {"code": code, "gap": f"{gap:,}", "unit": unit}
+    return _("缺 %(gap)s %(unit)s%(noun)s") % {"gap": f"{gap:,}", "unit": unit, "noun": noun}
+
+
+def indicator_meta(result: dict[str, Any], level: str) -> dict[str, dict[str, Any]]:
+    return result["levels"].get(level, {}).get("indicators", {})
+
+
+def school_gaps(result: dict[str, Any], school: dict[str, Any], limit: int | None = None) -> str:
+    """The school's gaps, worst first (lowest share of the standard), joined; ``limit`` keeps the first few."""
+    meta = indicator_meta(result, school["level"])
+    entries = [(code, e) for code, e in school["indicators"].items() if "threshold" in e]
+    entries.sort(key=lambda ce: (ce[1].get("value") is not None, ce[1].get("ratio") or 0.0))
+    texts = [t for code, e in entries if (t := gap_text(code, meta.get(code, {}), e))]
+    if limit is not None and len(texts) > limit:
+        rest = len(texts) - limit
+        texts = [*texts[:limit], _("等 %(n)d 项") % {"n": rest}]
+    return _("；").join(texts)
+
+
+def met_text(school: dict[str, Any]) -> str:
+    if school.get("met_count") is None:
+        return "—"
+    return f"{school['met_count']}/{school['indicator_count']}"
+
+
+def school_type_label(code: str | None) -> str:
+    return str(SCHOOL_TYPES.get(code or "", code or ""))
+
+
+def location_label(code: str | None) -> str:
+    return str(LOCATIONS.get(code or "", code or ""))
+
+
+def ownership_label(code: str | None) -> str:
+    return str(OWNERSHIPS.get(code or "", code or ""))
+
+
+def verdict_class(passed: bool | None) -> str:
+    return {True: "ok", False: "bad", None: "muted"}[passed]
+
+
+# --- the county cockpit ----------------------------------------------------------------------
+
+
+@dataclass
+class Area:
+    code: str
+    name: str
+    status: str
+    label: str
+    css: str
+    reasons: list[str]
+
+
+@dataclass
+class LevelCount:
+    level: str
+    label: str
+    total: int
+    passed: int | None
+    failed: int | None
+    undetermined: int | None
+    verdict: bool | None
+
+
+@dataclass
+class Change:
+    """Change since the previous school year: tables when that year has a result, else why not."""
+
+    year: int
+    run: EvaluationRun | None = None
+    message: str = ""
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Cockpit:
+    run: EvaluationRun
+    result: dict[str, Any]
+    areas: list[Area]
+    levels: list[LevelCount]
+    vetoes: list[str]
+    veto_pending: int
+    tables: dict[str, Table]
+    change: Change
+    settings: list[str]
+
+    def all_tables(self) -> list[Table]:
+        return [*self.tables.values(), *self.change.tables]
+
+
+def areas(result: dict[str, Any]) -> list[Area]:
+    return [
+        Area(
+            code=code,
+            name=pick(area, "name"),
+            status=area["status"],
+            label=status_label(area["status"]),
+            css={"passed": "ok", "failed": "bad"}.get(area["status"], "muted"),
+            reasons=[pick(r, "message") for r in area.get("reasons", [])],
+        )
+        for code, area in result["areas"].items()
+    ]
+
+
+def level_counts(result: dict[str, Any]) -> list[LevelCount]:
+    return [
+        LevelCount(
+            level=lvl,
+            label=level_label(lvl),
+            total=lv.get("schools_total", 0),
+            passed=lv.get("schools_passed"),
+            failed=lv.get("schools_failed"),
+            undetermined=lv.get("schools_undetermined"),
+            verdict=lv.get("passed"),
+        )
+        for lvl, lv in result["levels"].items()
+    ]
+
+
+def cv_levels(result: dict[str, Any]) -> list[str]:
+    """The levels with indicators (a level without schools has none)."""
+    return [lvl for lvl, lv in result["levels"].items() if lv.get("indicators")]
+
+
+def _by_indicator(
+    result: dict[str, Any], levels: list[str]
+) -> list[tuple[str, dict[str, Any], list[tuple[str, dict]]]]:
+    """One table row per indicator (in the standard's order), started with its name, and its entry in each level."""
+    out = []
+    for code in dict.fromkeys(c for lvl in levels for c in result["levels"][lvl]["indicators"]):
+        entries = [(lvl, ind) for lvl in levels if (ind := result["levels"][lvl]["indicators"].get(code)) is not None]
+        out.append((code, {"indicator": f"{code} {pick(entries[0][1], 'name')}", "_class": {}}, entries))
+    return out
+
+
+def cv_table(result: dict[str, Any]) -> Table:
+    """Indicators × levels: each CV (3 decimals, as published) against its limit, coloured and labelled."""
+    levels = cv_levels(result)
+    cols = [Column("indicator", _("指标"))]
+    for lvl in levels:
+        label = level_label(lvl)
+        cols += [
+            Column(f"{lvl}_cv", _("%(level)s差异系数") % {"level": label}, "number", 3),
+            Column(f"{lvl}_limit", _("%(level)s限值") % {"level": label}, "number", 2),
+            Column(f"{lvl}_verdict", _("%(level)s结果") % {"level": label}),
+        ]
+    rows: list[dict[str, Any]] = []
+    for _code, row, entries in _by_indicator(result, levels):
+        for lvl, ind in entries:
+            row[f"{lvl}_cv"] = ind.get("cv_3dp")
+            row[f"{lvl}_limit"] = ind.get("cv_limit")
+            row[f"{lvl}_verdict"] = _cv_verdict(ind)
+            if ind.get("cv_limit") is not None:
+                css = verdict_class(ind.get("cv_passed"))
+                row["_class"][f"{lvl}_cv"] = row["_class"][f"{lvl}_verdict"] = css
+        rows.append(row)
+    if any("composite_cv" in result["levels"][lvl] for lvl in levels):
+        row = {"indicator": _("综合差异系数"), "_class": {}}
+        for lvl in levels:
+            lv = result["levels"][lvl]
+            row[f"{lvl}_cv"], row[f"{lvl}_limit"] = lv.get("composite_cv_3dp"), lv.get("composite_cv_limit")
+            row[f"{lvl}_verdict"] = verdict_label(lv.get("composite_cv_passed"))
+            css = verdict_class(lv.get("composite_cv_passed"))
+            row["_class"][f"{lvl}_cv"] = row["_class"][f"{lvl}_verdict"] = css
+        rows.append(row)
+    return Table(
+        "cvs", _("校际差异系数"), cols, rows, note=_("差异系数按在校生数加权计算，保留三位小数；不高于限值为达标。")
+    )
+
+
+def _cv_verdict(ind: dict[str, Any]) -> str:
+    if ind.get("cv_limit") is None:
+        return "—"
+    if ind.get("cv_status") == "no_data":
+        return _("未达标（无数据）")
+    if ind.get("cv_status") == "undefined":
+        return _("未达标（无定义）")
+    return verdict_label(ind.get("cv_passed"))
+
+
+def _school_row(result: dict[str, Any], school: dict[str, Any], href: str, gaps_limit: int | None) -> dict[str, Any]:
+    return {
+        "name": school["school_name"],
+        "code": school["school_code"],
+        "level": level_label(school["level"]),
+        "type": school_type_label(school.get("school_type")),
+        "location": location_label(school.get("location")),
+        "ownership": ownership_label(school.get("ownership")),
+        "students": school.get("students"),
+        "met": met_text(school),
+        "verdict": school.get("passed"),
+        "gaps": school_gaps(result, school, gaps_limit),
+        "_href": {"name": href} if href else {},
+    }
+
+
+def school_columns(*keys: str) -> list[Column]:
+    every = {
+        "name": Column("name", _("学校")),
+        "code": Column("code", _("学校标识码")),
+        "level": Column("level", _("学段")),
+        "type": Column("type", _("学校类型")),
+        "location": Column("location", _("城乡")),
+        "ownership": Column("ownership", _("办学性质")),
+        "students": Column("students", _("在校生"), "int"),
+        "met": Column("met", _("达标项数")),
+        "verdict": Column("verdict", _("每校要求"), "verdict"),
+        "gaps": Column("gaps", _("差距")),
+    }
+    return [every[k] for k in keys]
+
+
+def failing_table(result: dict[str, Any], school_url: Any) -> Table:
+    """Schools not meeting (or not judged against) the per-school rule, with what they lack."""
+    rows = [
+        _school_row(result, s, school_url(s["school_code"]), None)
+        for s in result["schools"]
+        if s.get("passed") is False or (s.get("passed") is None and s.get("met_count") is not None)
+    ]
+    return Table(
+        "failing-schools",
+        _("未达到每校要求的学校及差距"),
+        school_columns("name", "level", "location", "students", "met", "verdict", "gaps"),
+        rows,
+        note=_("差距为达到标准所需补足的最少数量（人、平方米、元、间等）。"),
+    )
+
+
+def veto_table(run: EvaluationRun) -> tuple[Table, int]:
+    """Every veto condition of the standard (triggered, not triggered or not entered) and how many are not entered."""
+    result = run.result
+    try:
+        std = load(run.standard_id, province=run.province or None)
+    except StandardError:  # pragma: no cover - a stored run's standard loads
+        std = None
+    triggered = {v["code"] for v in result["vetoes"]}
+    entered = (run.inputs or {}).get("items", {})
+    rows, pending = [], 0
+    items = [i for i in item_catalogue(std).values() if i.veto] if std else []
+    for item in items:
+        if item.code in triggered:
+            state, css = _("一票否决"), "bad"
+        elif entered.get(item.code) is None:
+            state, css = _("未填报"), "muted"
+            pending += 1
+        else:
+            state, css = _("未触发"), "ok"
+        rows.append(
+            {
+                "code": item.code,
+                "name": item.name_en if english() else item.name_zh,
+                "state": state,
+                "_class": {"state": css},
+            }
+        )
+    cols = columns(("code", _("代码")), ("name", _("一票否决事项")), ("state", _("情况")))
+    return Table("vetoes", _("一票否决事项"), cols, rows), pending
+
+
+def previous_change(
+    county: Region, year: int, standard_id: str, summary: dict[str, Any], result: dict[str, Any], years: list[int]
+) -> Change:
+    """Each CV and the school counts against the previous school year's result (re-evaluated when its
+    data changed since), or why there is none. ``years``: the county's years with census data. A
+    constant number of queries."""
+    change = Change(year - 1)
+    if year - 1 not in years:
+        change.message = _("%(year)s学年没有统计数据，无法比较。") % {"year": year - 1}
+        return change
+    runs = latest_runs([county], year - 1, standard_id)
+    run = runs.get(county.pk)
+    try:
+        if run is None or stale_counties(runs, year - 1, standard_id):
+            run = current_run(county, year - 1, standard_id)
+    except EvaluationError as error:
+        if error.code == "no_records":
+            change.message = _("%(year)s学年没有统计数据，无法比较。") % {"year": year - 1}
+        else:
+            change.message = _("%(year)s学年的数据无法评估：%(error)s") % {
+                "year": year - 1,
+                "error": error.text(get_language() or "zh"),
+            }
+        return change
+    change.run = run
+    before = run.summary
+    levels = cv_levels(result)
+    cols = [Column("indicator", _("指标"))]
+    for lvl in levels:
+        label = level_label(lvl)
+        cols += [
+            Column(f"{lvl}_now", _("%(level)s %(year)s") % {"level": label, "year": year}, "number", 3),
+            Column(f"{lvl}_before", _("%(level)s %(year)s") % {"level": label, "year": year - 1}, "number", 3),
+            Column(f"{lvl}_delta", _("%(level)s变化") % {"level": label}, "number", 3),
+        ]
+    rows = []
+    for code, row, entries in _by_indicator(result, levels):
+        for lvl, _ind in entries:
+            now = summary["levels"].get(lvl, {}).get("indicators", {}).get(code, {}).get("cv_3dp")
+            then = before.get("levels", {}).get(lvl, {}).get("indicators", {}).get(code, {}).get("cv_3dp")
+            row[f"{lvl}_now"], row[f"{lvl}_before"] = now, then
+            if now is not None and then is not None:
+                delta = round(now - then, 3)
+                row[f"{lvl}_delta"] = delta
+                # a smaller CV is a more even county
+                row["_class"][f"{lvl}_delta"] = "ok" if delta < 0 else ("bad" if delta > 0 else "")
+        rows.append(row)
+    cv_change = Table("cv-change", _("差异系数与上一学年比较"), cols, rows, note=_("变化为负表示校际差距缩小。"))
+    count_cols = columns(
+        ("level", _("学段")),
+        ("passed_now", _("%(year)s达标学校") % {"year": year}, "int"),
+        ("passed_before", _("%(year)s达标学校") % {"year": year - 1}, "int"),
+        ("failed_now", _("%(year)s未达标学校") % {"year": year}, "int"),
+        ("failed_before", _("%(year)s未达标学校") % {"year": year - 1}, "int"),
+        ("total_now", _("%(year)s参评学校") % {"year": year}, "int"),
+        ("total_before", _("%(year)s参评学校") % {"year": year - 1}, "int"),
+    )
+    count_rows = []
+    for lvl in result["levels"]:
+        now, then = summary["levels"].get(lvl, {}), before.get("levels", {}).get(lvl, {})
+        count_rows.append(
+            {
+                "level": level_label(lvl),
+                "passed_now": now.get("schools_passed"),
+                "passed_before": then.get("schools_passed"),
+                "failed_now": now.get("schools_failed"),
+                "failed_before": then.get("schools_failed"),
+                "total_now": now.get("schools_total"),
+                "total_before": then.get("schools_total"),
+            }
+        )
+    change.tables = [cv_change, Table("schools-change", _("达标学校数与上一学年比较"), count_cols, count_rows)]
+    return change
+
+
+def cockpit(county: Region, year: int, standard_id: str, school_url: Any, years: list[int]) -> Cockpit:
+    """The county's current result (``current_run``: re-evaluated when the data changed) made ready to
+    show; ``school_url(code)`` links a school, ``years`` are the county's years with census data.
+    Raises :class:`EvaluationError` when there is nothing to evaluate or the data cannot be."""
+    run = current_run(county, year, standard_id)
+    result = run.result
+    vetoes, pending = veto_table(run)
+    tables = {"cvs": cv_table(result), "failing": failing_table(result, school_url), "vetoes": vetoes}
+    return Cockpit(
+        run=run,
+        result=result,
+        areas=areas(result),
+        levels=level_counts(result),
+        vetoes=[pick(v, "message") for v in result["vetoes"]],
+        veto_pending=pending,
+        tables=tables,
+        change=previous_change(county, year, standard_id, run.summary, result, years),
+        settings=[pick(s, "name") or s["path"] for s in result.get("settings", [])],
+    )
+
+
+def census_status(county: Region, year: int, today: dt.date) -> tuple[Completeness, int]:
+    """The census completeness report and how many schools are overdue."""
+    report = completeness(county, year, today)
+    return report, sum(1 for r in report.rows if r.overdue)
+
+
+# --- the school list ---------------------------------------------------------------------------
+
+
+def school_list(
+    result: dict[str, Any], school_url: Any, level: str = "", location: str = "", verdict: str = ""
+) -> Table:
+    """Every evaluated school (level part) of the run, filtered by level, location and verdict."""
+    rows = []
+    for s in result["schools"]:
+        if level and s["level"] != level:
+            continue
+        if location and s.get("location") != location:
+            continue
+        if verdict and s.get("passed") is not VERDICTS[verdict]:
+            continue
+        rows.append(_school_row(result, s, school_url(s["school_code"]), 3))
+    return Table(
+        "schools",
+        _("参评学校"),
+        school_columns("name", "code", "level", "type", "location", "ownership", "students", "met", "verdict", "gaps"),
+        rows,
+    )
+
+
+# --- the school page ---------------------------------------------------------------------------
+
+
+@dataclass
+class SchoolPart:
+    """One level part of a school in one run: its verdict, reasons and indicator table."""
+
+    level: str
+    label: str
+    entry: dict[str, Any]
+    table: Table
+    reasons: list[str]
+
+
+def school_parts(result: dict[str, Any], school_code: str) -> list[SchoolPart]:
+    parts = []
+    for s in result["schools"]:
+        if s["school_code"] != school_code:
+            continue
+        meta = indicator_meta(result, s["level"])
+        cols = columns(
+            ("indicator", _("指标")),
+            ("unit", _("单位")),
+            ("value", _("现值"), "number", 2),
+            ("threshold", _("标准"), "number", 2),
+            ("met", _("结论"), "verdict"),
+            ("ratio", _("达到标准的比例"), "percent", 1),
+            ("gap", _("差距")),
+        )
+        rows = []
+        for code, e in s["indicators"].items():
+            ind = meta.get(code, {})
+            rows.append(
+                {
+                    "indicator": f"{code} {pick(ind, 'name')}",
+                    "unit": pick(ind, "unit"),
+                    "value": e.get("value"),
+                    "threshold": e.get("threshold"),
+                    "met": e.get("met"),
+                    "ratio": e.get("ratio"),
+                    "gap": gap_text(code, ind, e) or ("—" if e.get("met") is None else _("无")),
+                    "_row_class": "" if e.get("met") is not False else "unmet",
+                }
+            )
+        table = Table(
+            f"indicators-{s['level']}", _("%(level)s各项指标") % {"level": level_label(s["level"])}, cols, rows
+        )
+        parts.append(
+            SchoolPart(s["level"], level_label(s["level"]), s, table, [pick(r, "message") for r in s["reasons"]])
+        )
+    return parts
+
+
+def excluded_reasons(result: dict[str, Any], school_code: str) -> list[str]:
+    return [
+        _("%(level)s：%(reason)s")
+        % {
+            "level": level_label(e["level"]) if e.get("level") in ("primary", "junior") else e.get("level") or "",
+            "reason": pick(e, "reason"),
+        }
+        for e in result.get("excluded", [])
+        if e["school_code"] == school_code
+    ]
+
+
+def runs_by_year(county: Region, standard_id: str) -> dict[int, EvaluationRun]:
+    """The latest run of each school year for the county and standard (one query)."""
+    latest = (
+        EvaluationRun.objects.filter(county=county, year=OuterRef("year"), standard_id=standard_id)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    runs = EvaluationRun.objects.filter(county=county, standard_id=standard_id, pk=Subquery(latest)).defer("inputs")
+    return {run.year: run for run in runs.order_by("year")}
+
+
+def school_history(runs: dict[int, EvaluationRun], school_code: str) -> tuple[Table, dict[str, Any]]:
+    """Each year with a run: the school's met count, verdict and values; and the chart data (share of
+    the standard per indicator, by level part)."""
+    codes: list[str] = []
+    rows = []
+    chart: dict[str, Any] = {}
+    for year, run in sorted(runs.items()):
+        for s in run.result["schools"]:
+            if s["school_code"] != school_code:
+                continue
+            for code in s["indicators"]:
+                if code not in codes:
+                    codes.append(code)
+            row: dict[str, Any] = {
+                "year": str(year),
+                "level": level_label(s["level"]),
+                "met": met_text(s),
+                "verdict": s.get("passed"),
+                "_class": {},
+            }
+            series = chart.setdefault(s["level"], {"label": level_label(s["level"]), "years": [], "series": {}})
+            series["years"].append(str(year))
+            for code, e in s["indicators"].items():
+                row[code] = e.get("value")
+                if e.get("met") is False:
+                    row["_class"][code] = "bad"
+                ratio = e.get("ratio")
+                series["series"].setdefault(code, []).append(None if ratio is None else round(ratio * 100, 1))
+            rows.append(row)
+    cols = columns(
+        ("year", _("学年")), ("level", _("学段")), ("met", _("达标项数")), ("verdict", _("每校要求"), "verdict")
+    )
+    cols += [Column(code, code, "number", 2) for code in codes]
+    table = Table(
+        "history", _("历年评估结果"), cols, rows, note=_("各学年取该学年最近一次评估；标红的数值未达到标准。")
+    )
+    return table, chart
