@@ -12,23 +12,34 @@ Rule codes — errors: ``file_not_found``, ``unknown_format``, ``xls_not_support
 
 A numeric column that is empty on every data row is taken as absent (``empty_column`` warning;
 silent for per-level columns and the unused one of the 元/万元 pair); ``students`` is never dropped.
+
+The data rows are read column by column: whole columns are parsed at once (plain numbers with numpy
+from the column's bytes, enum spellings once per distinct value) and the per-row rules (which
+per-level columns apply, students as the sum of its parts, 元 or 万元) are applied to whole arrays.
+A row holding anything the column-wise path does not settle (a bad or empty cell, a formula, a
+per-level figure where none applies, ...) goes through the per-cell parser (``_Parser._row``), which
+words its problems; so the values and the problems are those of the per-cell parser, only sooner.
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
+import operator
 import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
+import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -84,6 +95,9 @@ class SchoolTable:
     present: frozenset[str]
     sheet: str
     warnings: list[Problem] = field(default_factory=list)
+    # key -> the column's header as written in the file, for the keys in ``present``
+    # (``equipment_value_yuan`` read from a 万元 column: that column's header).
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def read_school_table(path: Path | str, sheet: str | None = None) -> SchoolTable:
@@ -92,10 +106,30 @@ def read_school_table(path: Path | str, sheet: str | None = None) -> SchoolTable
 
     Raises ``InputError`` with every problem found; warnings are returned on the table.
     """
-    path = Path(path)
+    return _read(Path(path), sheet, columnwise=True)
+
+
+def _read(path: Path, sheet: str | None, *, columnwise: bool) -> SchoolTable:
+    """``columnwise=False`` parses every data row cell by cell (the reference the column-wise path is
+    tested against)."""
     suffix = _check_file(path)
-    loaded = _load_csv(path) if suffix in CSV_SUFFIXES else _load_xlsx(path, sheet)
-    return _Parser(loaded).parse()
+    with _gc_paused():
+        loaded = _load_csv(path) if suffix in CSV_SUFFIXES else _load_xlsx(path, sheet)
+        return _Parser(loaded, columnwise=columnwise).parse()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a sheet is read: the reader makes a few hundred thousand
+    lists and tuples that all stay alive until it returns, and the collector's passes over them cost
+    a national CSV about a second for nothing. Re-enabled on the way out if it was enabled."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------------------------
@@ -112,6 +146,8 @@ class _Sheet:
     header_index: int | None = None
     # xlsx only: merged ranges as 0-based (first row, first column, last row, last column), inclusive.
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # CSV: every cell is a str (a missing cell at the end of a short row reads as "").
+    text_only: bool = False
 
 
 def _fail(rule: str, zh: str, en: str, **where: Any) -> NoReturn:
@@ -328,7 +364,7 @@ def _load_csv(path: Path) -> _Sheet:
         rows: list[Sequence[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         _fail("not_csv", f"CSV 文件格式有误：{exc}", f"Malformed CSV file: {exc}", value=name)
-    return _Sheet(name, rows, None, _find_header(rows[:HEADER_SCAN_ROWS]))
+    return _Sheet(name, rows, None, _find_header(rows[:HEADER_SCAN_ROWS]), text_only=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,13 +445,232 @@ def parse_number(value: Any) -> Decimal | None:
     return d if math.isfinite(float(d)) else None
 
 
+def _cell_number(kind: str, v: Any) -> float | str:
+    """A non-empty figure cell as float, or the rule it breaks (``not_a_number``, ``negative``,
+    ``not_whole``). ``kind`` is the column's (``"int"`` or ``"number"``)."""
+    # Fast path for what nearly every cell holds: a plain, non-negative number.
+    if isinstance(v, float | int) and not isinstance(v, bool) and v >= 0 and math.isfinite(v):
+        if kind != "int" or float(v).is_integer():
+            return float(v)
+    elif isinstance(v, str) and _PLAIN.fullmatch(v):
+        number = float(v)
+        if (kind != "int" or "." not in v or number.is_integer()) and number != math.inf:
+            return number
+    d = parse_number(v)
+    if d is None:
+        return "not_a_number"
+    if d < 0:
+        return "negative"
+    if kind == "int" and d != d.to_integral_value():
+        # tolerate binary noise from Excel formulas (e.g. 12.000000000000002)
+        if isinstance(v, float) and abs(v - round(v)) <= 1e-9 * max(1.0, abs(v)):
+            d = Decimal(round(v))
+        else:
+            return "not_whole"
+    return float(d) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _wan_to_yuan(v: Any) -> float:
+    """A valid 万元 cell in yuan, exactly (Decimal: 0.07 万元 is 700 yuan, not 700.0000000000001)."""
+    d = parse_number(v)
+    assert d is not None
+    return float(d * 10000) + 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Whole columns (the column-wise path of ``_Parser``)
+
+# Every word that can make a cell a note, total or example cell (``_is_note``, ``_TOTAL``,
+# ``EXAMPLE_CODES``); a column whose text holds none of them has no such cell.
+_WORDS = (*NOTE_PREFIXES, "合计", "总计", "小计", "total", "sum", *EXAMPLE_CODES)
+
+
+def _blank_mask(cells: Sequence[Any], text_only: bool) -> np.ndarray:
+    n = len(cells)
+    if text_only:
+        return (np.fromiter(map(len, cells), dtype=np.intp, count=n) == 0) | np.fromiter(
+            map(str.isspace, cells), dtype=bool, count=n
+        )
+    return np.fromiter(map(_blank, cells), dtype=bool, count=n)
+
+
+def _special_word(v: Any) -> bool:
+    """Whether a cell is a note, total or example word (its row is then judged by ``_is_data_row``)."""
+    if not isinstance(v, str):
+        return False
+    h = normalize_header(v)
+    return h in EXAMPLE_CODES or _TOTAL.fullmatch(h) is not None or _is_note([v])
+
+
+def _word_mask(cells: Sequence[Any], text_only: bool) -> np.ndarray:
+    """``_special_word`` of every cell; for text, only when the column's text holds one of ``_WORDS``
+    once normalised as ``normalize_header`` does (NFKC, no whitespace, case-folded)."""
+    if text_only:
+        text = "".join(unicodedata.normalize("NFKC", "\x00".join(cells)).casefold().split())
+        if not any(w in text for w in _WORDS):
+            return np.zeros(len(cells), dtype=bool)
+    return np.fromiter(map(_special_word, cells), dtype=bool, count=len(cells))
+
+
+def _isin(values: Sequence[Any], wanted: Sequence[str]) -> np.ndarray:
+    """values[i] in wanted, for a column of codes (None where a cell was wrong)."""
+    return np.fromiter(map(frozenset(wanted).__contains__, values), dtype=bool, count=len(values))
+
+
+def _text_column(cells: Sequence[Any], required: bool, text_only: bool) -> tuple[list[str], np.ndarray]:
+    """``_text_cell`` of every cell, and where it reports a problem."""
+    n = len(cells)
+    if text_only:
+        texts = list(map(str.strip, cells))
+        bad = np.fromiter(map(operator.not_, texts), dtype=bool, count=n) if required else np.zeros(n, dtype=bool)
+        if "#" in "".join(texts):
+            bad |= np.fromiter((t.upper() in EXCEL_ERRORS for t in texts), dtype=bool, count=n)
+        return texts, bad
+    texts, bad = [], np.zeros(n, dtype=bool)
+    for i, v in enumerate(cells):
+        if isinstance(v, str) and "#" in v and _is_excel_error(v):
+            bad[i] = True
+            texts.append("")
+        elif _blank(v):
+            bad[i] = required
+            texts.append("")
+        else:
+            texts.append(_text(v))
+    return texts, bad
+
+
+def _enum_code(key: str, v: Any) -> str | None:
+    """``_enum_cell`` of a cell: its code, "" for an empty optional cell, None where it reports a problem."""
+    if isinstance(v, str) and "#" in v and _is_excel_error(v):
+        return None
+    code = _ENUM_INDEX[key].get(normalize_header(_text(v)))
+    if code is not None:
+        return code
+    if _blank(v):
+        return None if COLUMN_BY_KEY[key].required else ""
+    return None
+
+
+def _enum_column(key: str, cells: Sequence[Any], text_only: bool) -> tuple[list[str | None], np.ndarray]:
+    """``_enum_cell`` of every cell (each distinct spelling looked up once), and where it reports a problem."""
+    if text_only:
+        codes = {v: _enum_code(key, v) for v in set(cells)}
+        out = list(map(codes.__getitem__, cells))
+        if None not in codes.values():
+            return out, np.zeros(len(out), dtype=bool)
+    else:
+        cache: dict[str, str | None] = {}
+        out = [
+            (cache[v] if v in cache else cache.setdefault(v, _enum_code(key, v)))
+            if isinstance(v, str)
+            else _enum_code(key, v)
+            for v in cells
+        ]
+    return out, np.fromiter((c is None for c in out), dtype=bool, count=len(out))
+
+
+def _number_column(kind: str, cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_state`` and ``_number`` of every cell of a figure column: (values, empty, bad), values NaN
+    where empty or bad. Plain numbers in text are parsed at once by ``_plain_numbers``; any other
+    cell by ``_cell_number``."""
+    n = len(cells)
+    values = np.full(n, np.nan)
+    empty = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    rest: Sequence[int] = range(n)
+    if n and all(isinstance(v, str) for v in (cells[0], cells[-1])):
+        parsed = _plain_numbers(cells)
+        if parsed is not None:
+            numbers, empty, plain = parsed
+            if kind == "int":
+                plain &= numbers == np.floor(numbers)  # "12.0" is whole, "12.5" is not
+            values[plain] = numbers[plain]
+            rest = np.flatnonzero(~plain & ~empty).tolist()
+    for i in rest:
+        v = cells[i]
+        if v is None:
+            empty[i] = True
+        elif isinstance(v, str) and "#" in v and _is_excel_error(v):
+            bad[i] = True
+        elif _blank(v):
+            empty[i] = True
+        else:
+            number = _cell_number(kind, v)
+            if isinstance(number, str):
+                bad[i] = True
+            else:
+                values[i] = number
+    return values, empty, bad
+
+
+_MAX_DIGITS = 15  # a mantissa of up to 15 digits is exact in float64 (< 2**53)
+_POW10 = 10.0 ** np.arange(_MAX_DIGITS)  # exact
+
+
+def _plain_numbers(cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The cells of a column of text that are plain numbers as ``_PLAIN`` reads them (ASCII digits,
+    optionally a dot and digits) of up to 15 digits, all at once from the column's UTF-8 bytes:
+    (values, empty, plain). None if a cell is not text or holds a line break.
+
+    A plain number's value is its mantissa M (its digits, an integer below 2**53, so exact in
+    float64) divided by 10**k (k digits after the dot, exact): one correctly rounded division, so the
+    nearest float to the decimal, which is what ``float(text)`` gives. Empty cells ("") are
+    ``empty``; any other cell (spaces, full-width digits, separators, signs, words) is left to the
+    per-cell parser."""
+    n = len(cells)
+    if not n:
+        return np.zeros(0), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    try:
+        text = "\n".join(cells)
+    except TypeError:
+        return None
+    b = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    newline = b == 10
+    ends = np.flatnonzero(newline)  # one after each cell's last byte
+    if len(ends) != n - 1:
+        return None
+    ends = np.append(ends, len(b))
+    starts = np.empty(n, dtype=np.intp)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    digit = (b >= 48) & (b <= 57)  # ASCII only: the bytes of other characters are all >= 0x80
+    dot = b == 46
+
+    def counts(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        before = np.zeros(len(b) + 1, dtype=np.intp)  # before[i]: how many in b[:i]
+        np.cumsum(mask, out=before[1:])
+        return before[ends] - before[starts], before
+
+    n_digits, digits_before = counts(digit)
+    n_dots, _ = counts(dot)
+    length = ends - starts
+    empty = length == 0
+    filled = np.flatnonzero(~empty)
+    edges = np.zeros(n, dtype=bool)  # first and last byte are digits
+    edges[filled] = digit[starts[filled]] & digit[ends[filled] - 1]
+    plain = edges & (n_digits + n_dots == length) & (n_dots <= 1) & (n_digits <= _MAX_DIGITS)
+
+    cell = np.cumsum(newline)  # the cell of each byte (a newline counts with the next cell; never used)
+    at = np.flatnonzero(digit)
+    at = at[plain[cell[at]]]
+    of = cell[at]
+    after = digits_before[ends[of]] - digits_before[at + 1]  # digits after this one in its cell
+    mantissa = np.bincount(of, weights=(b[at] - 48) * _POW10[after], minlength=n)  # exact sums below 2**53
+    scale = np.zeros(n, dtype=np.intp)
+    at = np.flatnonzero(dot)
+    at = at[plain[cell[at]]]
+    scale[cell[at]] = ends[cell[at]] - at - 1
+    return mantissa / _POW10[scale], empty, plain
+
+
 # --------------------------------------------------------------------------------------------
 # Parsing
 
 
 class _Parser:
-    def __init__(self, sheet: _Sheet) -> None:
+    def __init__(self, sheet: _Sheet, *, columnwise: bool = True) -> None:
         self.sheet = sheet
+        self.columnwise = columnwise
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.columns: dict[str, tuple[int, str]] = {}  # key -> (0-based index, header as written)
@@ -461,9 +716,14 @@ class _Parser:
         if start < len(rows) and self._is_key_row(rows[start]):
             start += 1
         rows = self._unmerge(rows, start)
-        data = self._data_rows(rows, start)
+        if self.columnwise and not self.errors:
+            data, columns = self._data_rows_columnwise(rows, start)
+        else:
+            data, columns = self._data_rows(rows, start), None
         self._find_formulas(data)
         self._drop_empty_columns(hi + 1, data)
+        if columns is not None and data and not self.errors:
+            return self._build_columnwise(data, columns)
         return self._build(data)
 
     def _unmerge(self, rows: list[Sequence[Any]], start: int) -> list[Sequence[Any]]:
@@ -554,33 +814,62 @@ class _Parser:
         return bool(names) and all(n in KEY_NAMES for n in names)
 
     def _data_rows(self, rows: list[Sequence[Any]], start: int) -> list[tuple[int, Sequence[Any]]]:
-        data = []
         code_ci = self.columns.get("school_code", (None,))[0]
-        for i in range(start, len(rows)):
-            row, row_no = rows[i], i + 1
-            filled = [v for v in row if not _blank(v)]
-            if not filled:
-                continue
-            if _is_note(filled):
-                self._add("note_row", "备注/说明行，已跳过", "Note row, skipped", row_no, None, filled[0], warning=True)
-                continue
-            code = normalize_header(_text(row[code_ci])) if code_ci is not None and code_ci < len(row) else ""
-            if code in EXAMPLE_CODES:
-                continue
-            total = next((v for v in filled[:3] if isinstance(v, str) and _TOTAL.fullmatch(normalize_header(v))), None)
-            if total is not None and (not code or _TOTAL.fullmatch(code)):
-                self._add(
-                    "total_row",
-                    "合计行，已跳过（合计由系统计算）",
-                    "Total row, skipped (totals are computed)",
-                    row_no,
-                    None,
-                    total,
-                    warning=True,
-                )
-                continue
-            data.append((row_no, row))
-        return data
+        return [(i + 1, rows[i]) for i in range(start, len(rows)) if self._is_data_row(i + 1, rows[i], code_ci)]
+
+    def _is_data_row(self, row_no: int, row: Sequence[Any], code_ci: int | None) -> bool:
+        """False for an empty, example, note or total row (the last two with a warning)."""
+        filled = [v for v in row if not _blank(v)]
+        if not filled:
+            return False
+        if _is_note(filled):
+            self._add("note_row", "备注/说明行，已跳过", "Note row, skipped", row_no, None, filled[0], warning=True)
+            return False
+        code = normalize_header(_text(row[code_ci])) if code_ci is not None and code_ci < len(row) else ""
+        if code in EXAMPLE_CODES:
+            return False
+        total = next((v for v in filled[:3] if isinstance(v, str) and _TOTAL.fullmatch(normalize_header(v))), None)
+        if total is not None and (not code or _TOTAL.fullmatch(code)):
+            self._add(
+                "total_row",
+                "合计行，已跳过（合计由系统计算）",
+                "Total row, skipped (totals are computed)",
+                row_no,
+                None,
+                total,
+                warning=True,
+            )
+            return False
+        return True
+
+    def _data_rows_columnwise(
+        self, rows: list[Sequence[Any]], start: int
+    ) -> tuple[list[tuple[int, Sequence[Any]]], dict[int, Sequence[Any]]]:
+        """``_data_rows`` by columns: a row whose first three cells are filled and none of them (nor
+        its school code) could be a note, total or example word is a data row; any other row is
+        judged by ``_is_data_row``, in the order of the file. Also returns the mapped columns' cells
+        of the data rows, by 0-based column index."""
+        region = rows[start:]
+        width = max(map(len, region), default=0)
+        if not width:
+            return [], {}
+        pad = "" if self.sheet.text_only else None
+        columns = list(zip(*(r if len(r) == width else (*r, *[pad] * (width - len(r))) for r in region), strict=True))
+        text_only = self.sheet.text_only
+        plain = np.ones(len(region), dtype=bool)
+        for cells in columns[:3]:
+            plain &= ~_blank_mask(cells, text_only)
+        code_ci = self.columns.get("school_code", (None,))[0]
+        for ci in sorted({0, 1, 2, *([code_ci] if code_ci is not None else [])}):
+            if ci < width:
+                plain &= ~_word_mask(columns[ci], text_only)
+        for i in np.flatnonzero(~plain).tolist():
+            plain[i] = self._is_data_row(start + i + 1, region[i], code_ci)
+        kept = np.flatnonzero(plain).tolist()
+        data = [(start + i + 1, region[i]) for i in kept]
+        every = len(kept) == len(region)
+        wanted = sorted(ci for ci, _ in self.columns.values() if ci < width)
+        return data, {ci: columns[ci] if every else [columns[ci][i] for i in kept] for ci in wanted}
 
     def _find_formulas(self, data: list[tuple[int, Sequence[Any]]]) -> None:
         if self.sheet.formulas is None:
@@ -646,7 +935,116 @@ class _Parser:
                 "source_row": pd.Series(source_rows, dtype="int64"),
             }
         )
-        return SchoolTable(frame, frozenset(keys), self.sheet.name, self.warnings)
+        return SchoolTable(frame, frozenset(keys), self.sheet.name, self.warnings, self._headers(keys))
+
+    def _build_columnwise(
+        self, data: list[tuple[int, Sequence[Any]]], columns: dict[int, Sequence[Any]]
+    ) -> SchoolTable:
+        """``_build`` by columns (see the module's docstring); rows it cannot settle go through ``_row``."""
+        n = len(data)
+        text_only = self.sheet.text_only
+        pad = "" if text_only else None
+
+        def cells(key: str) -> Sequence[Any]:
+            ci = self.columns[key][0]
+            return columns[ci] if ci in columns else [pad] * n
+
+        dirty = np.zeros(n, dtype=bool)  # rows for the per-cell parser
+        if self.formulas:
+            with_formula = {row_no for row_no, _ in self.formulas}
+            dirty |= np.fromiter((row_no in with_formula for row_no, _ in data), dtype=bool, count=n)
+        out: dict[str, Any] = {}
+        for key in self.columns:
+            col = COLUMN_BY_KEY[key]
+            if col.kind == "text":
+                out[key], bad = _text_column(cells(key), col.required, text_only)
+                dirty |= bad
+            elif col.kind == "enum":
+                out[key], bad = _enum_column(key, cells(key), text_only)
+                dirty |= bad
+        types = out["school_type"]
+        whole = _isin(types, ONE_THROUGH_TYPES)
+        if "level" in out:
+            whole &= _isin(out["level"], ("all",))
+        applies = {
+            part: whole & _isin(types, [t for t, parts in ONE_THROUGH_PARTS.items() if part in parts])
+            for part in LEVEL_PART_ZH
+        }
+        students_empty = None
+        for key in self.columns:
+            col = COLUMN_BY_KEY[key]
+            if col.kind not in ("int", "number") or key in (_YUAN, _WAN):
+                continue
+            values, empty, bad = _number_column(col.kind, cells(key))
+            dirty |= bad
+            if col.level:
+                # empty where it applies: a problem; a figure other than 0 where it does not: a problem
+                dirty |= np.where(applies[col.level], empty, ~empty & (values != 0.0))
+                values[empty] = 0.0
+            elif key == "students":
+                students_empty = empty
+                dirty |= empty & ~whole  # empty is allowed on a whole-school row: the sum of its parts
+            else:
+                dirty |= empty
+            out[key] = values
+        if students_empty is not None and students_empty.any():
+            for school_type, parts in ONE_THROUGH_PARTS.items():
+                rows = students_empty & whole & _isin(types, (school_type,))
+                given = [f"students_{p}" for p in parts if f"students_{p}" in self.columns]
+                if not given:
+                    dirty |= rows
+                    continue
+                total = np.zeros(int(rows.sum()))
+                for k in given:  # in the order of the parts, as ``_row`` adds them
+                    total = total + out[k][rows]
+                out["students"][rows] = total
+        if _YUAN in self.columns or _WAN in self.columns:
+            equipment = np.full(n, np.nan)
+            given = np.zeros(n, dtype=np.intp)
+            for key in (_YUAN, _WAN):
+                if key not in self.columns:
+                    continue
+                values, empty, bad = _number_column("number", cells(key))
+                dirty |= bad
+                given += ~empty
+                usable = ~empty & ~bad
+                if key == _YUAN:
+                    equipment[usable] = values[usable]
+                else:
+                    wan = cells(key)
+                    for i in np.flatnonzero(usable).tolist():
+                        equipment[i] = _wan_to_yuan(wan[i])
+            dirty |= given != 1  # both units, or neither
+            out[_YUAN] = equipment
+
+        keys = [
+            c.key
+            for c in COLUMNS
+            if c.key != _WAN and (c.key in self.columns or (c.key == _YUAN and _WAN in self.columns))
+        ]
+        for i in np.flatnonzero(dirty).tolist():
+            row_no, row = data[i]
+            values = self._row(row_no, row)
+            for k in keys:
+                out[k][i] = values.get(k)
+        if self.errors:
+            raise InputError(self.errors)
+        frame = pd.DataFrame(
+            {
+                **{
+                    k: pd.Series(out[k], dtype="float64") if isinstance(out[k], np.ndarray) else _column(k, out[k])
+                    for k in keys
+                },
+                "source_row": pd.Series([row_no for row_no, _ in data], dtype="int64"),
+            }
+        )
+        return SchoolTable(frame, frozenset(keys), self.sheet.name, self.warnings, self._headers(keys))
+
+    def _headers(self, keys: list[str]) -> dict[str, str]:
+        headers = {k: self.columns[k][1] for k in keys if k in self.columns}
+        if _YUAN in keys and _YUAN not in self.columns:
+            headers[_YUAN] = self.columns[_WAN][1]
+        return headers
 
     def _raw(self, row: Sequence[Any], key: str) -> Any:
         ci = self.columns[key][0]
@@ -793,30 +1191,18 @@ class _Parser:
         )
 
     def _number(self, row_no: int, key: str, v: Any) -> float | None:
-        # Fast path for what nearly every cell holds: a plain, non-negative number.
-        if isinstance(v, float | int) and not isinstance(v, bool) and v >= 0 and math.isfinite(v):
-            if COLUMN_BY_KEY[key].kind != "int" or float(v).is_integer():
-                return float(v)
-        elif isinstance(v, str) and _PLAIN.fullmatch(v):
-            if COLUMN_BY_KEY[key].kind != "int" or "." not in v or float(v).is_integer():
-                return float(v)
-        d = parse_number(v)
-        if d is None:
+        number = _cell_number(COLUMN_BY_KEY[key].kind, v)
+        if not isinstance(number, str):
+            return number
+        if number == "not_a_number":
             hint_zh = "（只填数字，不要带单位或文字；没有的请填 0）"
             hint_en = " (digits only, no units or words; enter 0 if there are none)"
             self._cell_problem("not_a_number", f"不是数字{hint_zh}", f"Not a number{hint_en}", row_no, key, v)
-            return None
-        if d < 0:
+        elif number == "negative":
             self._cell_problem("negative", "不能为负数", "Must not be negative", row_no, key, v)
-            return None
-        if COLUMN_BY_KEY[key].kind == "int" and d != d.to_integral_value():
-            # tolerate binary noise from Excel formulas (e.g. 12.000000000000002)
-            if isinstance(v, float) and abs(v - round(v)) <= 1e-9 * max(1.0, abs(v)):
-                d = Decimal(round(v))
-            else:
-                self._cell_problem("not_whole", "应为整数", "Must be a whole number", row_no, key, v)
-                return None
-        return float(d) + 0.0  # + 0.0 turns -0.0 into 0.0
+        else:
+            self._cell_problem("not_whole", "应为整数", "Must be a whole number", row_no, key, v)
+        return None
 
     def _not_applicable(self, row_no: int, key: str, v: Any, school_type: str | None, whole: bool) -> None:
         level = COLUMN_BY_KEY[key].level or ""
@@ -866,7 +1252,5 @@ class _Parser:
         if number is None:
             return math.nan
         if key == _WAN:
-            d = parse_number(v)
-            assert d is not None
-            return float(d * 10000) + 0.0
+            return _wan_to_yuan(v)
         return number
