@@ -108,10 +108,12 @@ EN = {
     "本校不参加资源配置评估：": "This school is not part of the resource evaluation: ",
     "本校本学年没有可评估的统计数据。": "This school has no census data to evaluate this year.",
     "历年情况": "Over the years",
-    "各项指标达到标准的比例逐年变化的折线图，数据同上表": (
-        "Line chart of each indicator's share of the standard by year; the figures are in the table above"
+    "%(level)s各项指标达到标准的比例逐年变化的折线图，数据同上表": (
+        "Line chart (%(level)s) of each indicator's share of the standard by year; the figures are in the table above"
     ),
-    "纵轴为达到标准的比例，100 即恰好达到标准": "Vertical axis: share of the standard; 100 is exactly the standard",
+    "%(level)s：纵轴为达到标准的比例，100 即恰好达到标准": (
+        "%(level)s: vertical axis is the share of the standard; 100 is exactly the standard"
+    ),
     "统计数据与审核": "Census data and review",
     "查看或修改本校统计数据": "View or change this school's census data",
     # landing

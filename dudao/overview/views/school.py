@@ -22,7 +22,7 @@ from dudao.evaluation.actions import EvaluationError, current_run
 from dudao.orgs.access import access_school, region_permissions
 from dudao.orgs.models import SchoolYear
 from dudao.overview import cockpit as data
-from dudao.overview.views.county import lang, valid_year
+from dudao.overview.views.county import lang, nav_context, valid_year
 from dudao.tables import Table, columns, download
 
 
@@ -84,8 +84,11 @@ def school(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         raise Http404
     county = found.county
     records = list(CensusRecord.objects.filter(school=found, year=year).select_related("updated_by").order_by("level"))
-    tables: list[Table] = census_tables(records)
+    records_tables = census_tables(records)
+    tables: list[Table] = list(records_tables)
+    county_visible = "view" in region_permissions(request.user, county)
     context: dict[str, Any] = {
+        **(nav_context(county, year, standard_id, "schools") if county_visible else {}),
         "school": found,
         "attributes": attributes,
         "labels": [
@@ -101,11 +104,10 @@ def school(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "year": year,
         "standard": standard,
         "standard_id": standard_id,
-        "county_visible": "view" in region_permissions(request.user, county),
+        "county_visible": county_visible,
         "records": records,
-        "census_tables": tables,
+        "census_tables": records_tables,
         "locked": CensusYear.objects.filter(county=county, year=year, locked=True).exists(),
-        "standards": data.evaluable_standards(),
     }
     try:
         run = current_run(county, year, standard_id)
