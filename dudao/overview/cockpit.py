@@ -52,10 +52,17 @@ def pick(entry: dict[str, Any], key: str) -> str:
 
 
 @cache
+def standard(standard_id: str, province: str | None = None) -> Standard:
+    """The standard as the engine loads it, read once per process (the catalogues are files of the
+    release; a loaded :class:`Standard` is immutable). Raises :class:`StandardError`."""
+    return load(standard_id, province=province or None)
+
+
+@cache
 def _evaluable() -> tuple[tuple[str, str, str], ...]:
     out = []
     for standard_id in available_standards():
-        std = load(standard_id)
+        std = standard(standard_id)
         if any(area.basis == "school_table" for area in std.areas):
             out.append((std.id, std.title_zh, std.title_en))
     return tuple(out)
@@ -71,7 +78,7 @@ def evaluable_standard(standard_id: str) -> Standard | None:
     if standard_id not in {sid for sid, _zh, _en in _evaluable()}:
         return None
     try:
-        return load(standard_id)
+        return standard(standard_id)
     except StandardError:  # pragma: no cover - listed standards load
         return None
 
@@ -366,7 +373,7 @@ def veto_table(run: EvaluationRun) -> tuple[Table, int]:
     """Every veto condition of the standard (triggered, not triggered or not entered) and how many are not entered."""
     result = run.result
     try:
-        std = load(run.standard_id, province=run.province or None)
+        std = standard(run.standard_id, run.province or None)
     except StandardError:  # pragma: no cover - a stored run's standard loads
         std = None
     triggered = {v["code"] for v in result["vetoes"]}

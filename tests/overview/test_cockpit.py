@@ -348,4 +348,5 @@ def test_people_land_on_their_own_unit(world: World, stored: dict) -> None:
         reverse("overview:county", args=[world.neighbour.code, YEAR, STANDARD]) in city.text
     )  # no data: the latest year
     assert world.other_county.name not in city.text
+    assert reverse("overview:region", args=[world.city.code, YEAR, STANDARD]) in city.text
     assert client_for(world.province_inspector).get(home + "?download=counties&format=csv").status_code == 200
