@@ -118,9 +118,7 @@ def indicator_balance(schools: Sequence[dict[str, Any]], code: str, entry: dict[
             "location": s.get("location"),
             "ownership": s.get("ownership"),
             "students": s["students"],
-            "value": s["indicators"][code]["value"],
-            "met": s["indicators"][code].get("met"),
-            "gap": s["indicators"][code].get("gap"),
+            **{k: s["indicators"][code].get(k) for k in ("value", "threshold", "met", "ratio", "gap", "gap_unit")},
             "share_of_variance": share.get(s["school_code"], 0.0 if mean is not None else None),
         }
         for s in schools
@@ -132,6 +130,8 @@ def indicator_balance(schools: Sequence[dict[str, Any]], code: str, entry: dict[
         **{k: entry.get(k) for k in ("mean", "cv", "cv_3dp", "cv_status", "cv_limit", "cv_passed")},
         "schools_met": entry.get("schools_met"),
         "schools": entry.get("schools"),
+        # The county as a group: the mean and CV the result was judged on, counted like the groups.
+        "county": {**group_figures(schools, code), "mean": entry.get("mean"), "cv": entry.get("cv")},
         "points": points,
         "contributors": ranked,
         "groups": {dim: groups(schools, code, dim) for dim in DIMENSIONS},

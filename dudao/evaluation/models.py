@@ -128,15 +128,24 @@ class EvaluationRun(models.Model):
         """True when the census or the county items have changed since this run."""
         return self.data_version != self.current_data_version()
 
-    def reproduce(self) -> dict[str, Any]:
+    def reproduce(self, changes: dict[int, dict[str, float | None]] | None = None) -> dict[str, Any]:
         """Recompute the result from the stored inputs with the standard as it is now.
 
-        Equal to ``result`` unless the standard's data changed (compare ``standard_version``)."""
+        Equal to ``result`` unless the standard's data changed (compare ``standard_version``).
+        ``changes`` ({source_row: {figure: value}}) replaces figures of the stored input rows first:
+        the what-if (模拟测算) of ``dudao.overview.whatif``; nothing is saved. Raises the engine's
+        ``InputError`` when the changed figures cannot be evaluated."""
         standard = load(self.standard_id, province=self.province or None)
         rows = self.inputs["schools"]
         frame = pd.DataFrame(rows, columns=self.inputs["columns"])
         for key in self.inputs["numeric"]:
             frame[key] = pd.to_numeric(frame[key], errors="coerce").astype(float)
+        for source_row, figures in (changes or {}).items():
+            at = frame["source_row"] == source_row
+            for key, value in figures.items():
+                if key not in self.inputs["numeric"]:
+                    raise KeyError(f"{key!r} is not a stored figure")
+                frame.loc[at, key] = float("nan") if value is None else float(value)
         evaluation = evaluate_table(frame, standard, frozenset(self.inputs["present"]))
         result = county_result(evaluation, self.county_code(), self.inputs["items"])
         return json.loads(json.dumps(result, allow_nan=False))

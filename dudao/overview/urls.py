@@ -6,7 +6,7 @@ province), overview:balance, overview:whatif.
 
 from django.urls import path
 
-from dudao.overview.views import county, school
+from dudao.overview.views import balance, county, school, whatif
 
 app_name = "overview"
 urlpatterns: list = [
@@ -15,6 +15,9 @@ urlpatterns: list = [
     path("county/<str:code>/switch/", county.switch, name="county_switch"),
     path("county/<str:code>/<int:year>/<str:standard_id>/", county.cockpit, name="county"),
     path("county/<str:code>/<int:year>/<str:standard_id>/schools/", county.schools, name="schools"),
+    path("county/<str:code>/<int:year>/<str:standard_id>/balance/", balance.balance, name="balance"),
+    path("county/<str:code>/<int:year>/<str:standard_id>/whatif/", whatif.whatif, name="whatif"),
+    path("county/<str:code>/<int:year>/<str:standard_id>/whatif/compute/", whatif.compute, name="whatif_compute"),
     # school page: school/<code>/<year>/<standard_id>/
     path("school/<str:code>/<int:year>/<str:standard_id>/", school.school, name="school"),
     # city and province: region/<code>/<year>/<standard_id>/

@@ -94,6 +94,14 @@ def test_public_private_by_hand(result: dict) -> None:
     assert (private["schools"], private["mean"], private["share_met"]) == (1, pytest.approx(4.0), 0.0)
 
 
+def test_the_county_row_carries_the_judged_mean_and_cv(result: dict) -> None:
+    county = l4(result)["county"]
+    stored = result["levels"]["primary"]["indicators"]["L4"]
+    assert (county["mean"], county["cv"]) == (stored["mean"], stored["cv"])
+    assert (county["schools"], county["students"], county["schools_met"], county["share_met"]) == (4, 1500, 2, 0.5)
+    assert county["schools_met"] == stored["schools_met"]
+
+
 def test_schools_without_the_attribute_form_their_own_group() -> None:
     school = {"students": 100, "indicators": {"L1": {"value": 2.0, "met": True}}}
     rows = groups([{**school, "location": "urban"}, {**school, "location": None}], "L1", "location")

@@ -1,0 +1,41 @@
+"""The balance view (均衡分析): each indicator's distribution across schools, urban / town / rural and
+public / private comparisons, and the schools that pull each CV up most — charts with the same
+figures as downloadable tables beside them. One level at a time (``?level=junior``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.overview.balance import balance_view, levels_of
+from dudao.overview.views.county import county_page, lang, nav_context
+from dudao.tables import download
+
+
+@login_required
+def balance(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    county, standard = county_page(request, code, year, standard_id)
+    context: dict[str, Any] = {**nav_context(county, year, standard_id, "balance"), "standard": standard}
+    try:
+        run = current_run(county, year, standard_id)
+    except EvaluationError as error:
+        download(request, [])  # a table asked for that is not shown: 404
+        context["error"] = error.text(lang())
+        return render(request, "overview/balance.html", context)
+    levels = levels_of(run.result)
+    if not levels:
+        context["error"] = _("本学年没有参评学校，无法做均衡分析")
+        return render(request, "overview/balance.html", context)
+    level = request.GET.get("level") or (levels[0] if levels else "")
+    if level not in levels:
+        raise Http404
+    view = balance_view(run.result, level)
+    if (response := download(request, view.tables)) is not None:
+        return response
+    context.update({"run": run, "b": view})
+    return render(request, "overview/balance.html", context)

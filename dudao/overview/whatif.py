@@ -1,0 +1,476 @@
+"""What-if (模拟测算): change one school's census figures on screen and see its verdict and the
+county's CVs recomputed. Nothing is saved.
+
+The recomputation is the engine's, on the run's stored inputs with the changes applied
+(:meth:`EvaluationRun.reproduce`): with no change it gives the stored result exactly. The figures a
+school can change are the engine's input fields its indicators read (students, teachers per level
+for a whole-school one-through record, floor areas, equipment, rooms).
+
+Bad input (a negative number, text, a fraction of a person, a field that is not one of the school's
+figures, a school that is not in the run) is a :class:`WhatIfError` with a stable code and Chinese
+and English messages; the views answer it with 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from dudao.engine import InputError
+from dudao.engine.fields import FIELD_BY_KEY, ONE_THROUGH_PARTS, ONE_THROUGH_TYPES, TEACHER_FIELDS
+from dudao.engine.prepare import EVALUATED_LEVELS
+from dudao.engine.rules import round_half_up
+from dudao.evaluation.models import EvaluationRun
+from dudao.evaluation.render import level_label
+from dudao.overview.cockpit import gap_text, pick
+from dudao.standards import Standard, load
+from dudao.tables import Column, Table
+
+LARGEST = Decimal(10) ** 12  # no school figure comes near; keeps the arithmetic finite
+# Form fields that are not figures (the school chosen, CSRF, a download asked for).
+NOT_FIGURES = frozenset({"school", "csrfmiddlewaretoken", "download", "format"})
+
+LABELS: dict[str, Promise] = {
+    "students": gettext_lazy("在校生数"),
+    "teachers": gettext_lazy("专任教师数"),
+    "teachers_above_qualification": gettext_lazy("高于规定学历专任教师数"),
+    "backbone_teachers": gettext_lazy("县级及以上骨干教师数"),
+    "pe_art_teachers": gettext_lazy("体育、艺术(美术、音乐)专任教师数"),
+    "senior_title_teachers": gettext_lazy("中级及以上专业技术职务教师数"),
+    "teaching_aux_area_m2": gettext_lazy("教学及辅助用房面积(平方米)"),
+    "indoor_gym_area_m2": gettext_lazy("其中：室内体育用房面积(平方米)"),
+    "sports_area_m2": gettext_lazy("体育运动场馆面积(平方米)"),
+    "equipment_value_yuan": gettext_lazy("教学仪器设备值(元)"),
+    "multimedia_classrooms": gettext_lazy("网络多媒体教室数(间)"),
+    "computers": gettext_lazy("计算机数(台)"),
+    "books": gettext_lazy("图书(册)"),
+}
+PART_NAMES = {"primary": gettext_lazy("小学部"), "junior": gettext_lazy("初中部"), "senior": gettext_lazy("高中部")}
+
+
+class WhatIfError(Exception):
+    """Input the what-if cannot take, with a stable code and messages in both languages."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, field: str | None = None) -> None:
+        self.code, self.message_zh, self.message_en, self.field = code, message_zh, message_en, field
+        super().__init__(f"{code}: {message_en}")
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
+
+
+def _both(text: Any) -> tuple[str, str]:
+    """A lazy text in Chinese and in English."""
+    with override("zh-hans"):
+        zh = str(text)
+    with override("en"):
+        en = str(text)
+    return zh, en
+
+
+def label(key: str) -> Promise | str:
+    """The figure's name: "体育、艺术(美术、音乐)专任教师数", "小学部在校生数"."""
+    if key in LABELS:
+        return LABELS[key]
+    base, _sep, part = key.rpartition("_")
+    if part in PART_NAMES and base in LABELS:
+        return gettext_lazy("%(part)s%(figure)s") % {"part": PART_NAMES[part], "figure": LABELS[base]}
+    return key
+
+
+def number_text(value: float | None) -> str:
+    """A stored figure as typed: 30, 1200.5, 2500000 (no exponent, no trailing zeros)."""
+    if value is None:
+        return ""
+    text = format(Decimal(repr(float(value))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- the school and its figures ---------------------------------------------------------------------
+
+
+def choices(result: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The school parts of the run for the picker, by level: (level label, [(selector, name)])."""
+    out = []
+    for lvl, lv in result["levels"].items():
+        parts = [s for s in result["schools"] if s["level"] == lvl]
+        if not lv.get("indicators") or not parts:
+            continue
+        failing = _("（未达标）")
+        out.append(
+            (level_label(lvl), [(f"{s['school_code']}:{lvl}", s["school_name"] + failing * (s.get("passed") is False))
+                                for s in parts])
+        )  # fmt: skip
+    return out
+
+
+def find_part(result: dict[str, Any], selector: str) -> dict[str, Any]:
+    """The school part named by ``"code:level"`` (or ``"code"``: its first part)."""
+    code, _sep, lvl = str(selector).strip().partition(":")
+    for s in result["schools"]:
+        if s["school_code"] == code and (not lvl or s["level"] == lvl):
+            return s
+    raise WhatIfError(
+        "unknown_school",
+        f"本次评估中没有学校“{selector}”，请从列表中选择参评学校",
+        f"no school {selector!r} in this evaluation; choose one of the schools listed",
+    )
+
+
+def input_row(run: EvaluationRun, source_row: int) -> dict[str, Any]:
+    """The stored input row (census record) a school part was evaluated from."""
+    columns = run.inputs["columns"]
+    at = columns.index("source_row")
+    for row in run.inputs["schools"]:
+        if row[at] == source_row:
+            return dict(zip(columns, row, strict=True))
+    raise WhatIfError("unknown_school", "该学校的统计数据不在本次评估中", "the school's figures are not in this run")
+
+
+def whole_school(row: dict[str, Any]) -> bool:
+    """A one-through school entered as one row (split into level parts by the engine)."""
+    return row.get("school_type") in ONE_THROUGH_TYPES and row.get("level") in (None, "", "all")
+
+
+def figure_keys(standard: Standard, run: EvaluationRun, row: dict[str, Any]) -> list[str]:
+    """The figures of ``row`` the standard's indicators read and the run holds: pupils first, then
+    teachers (per level on a whole-school row), then facilities, as in the census form."""
+    terms = list(dict.fromkeys(name for ind in standard.indicators for _s, name in ind.terms()))
+    if whole_school(row):
+        parts = ONE_THROUGH_PARTS[row["school_type"]]
+        keys = [f"students_{lvl}" for lvl in parts]
+        for term in terms:
+            if term in TEACHER_FIELDS:
+                keys += [f"{term}_{lvl}" for lvl in parts if lvl in EVALUATED_LEVELS]
+            else:
+                keys.append(term)
+    else:
+        keys = ["students", *terms]
+    present = set(run.inputs["present"]) & set(run.inputs["numeric"])
+    return [k for k in keys if k in present]
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    kind: str  # "int" or "number"
+    stored: float | None
+    typed: str  # what the form shows: the submitted text, else the stored figure
+    changed: bool = False
+
+    @property
+    def stored_text(self) -> str:
+        return number_text(self.stored) or "—"
+
+
+def _kind(key: str) -> str:
+    base = key.rpartition("_")[0] if key.endswith(("_primary", "_junior", "_senior")) else key
+    return "int" if FIELD_BY_KEY[base].kind == "int" else "number"
+
+
+def _bad(code: str, key: str, zh: str, en: str) -> WhatIfError:
+    name_zh, name_en = _both(label(key))
+    return WhatIfError(code, f"“{name_zh}”{zh}", f"{name_en}: {en}", key)
+
+
+def parse_value(key: str, raw: Any) -> float | None:
+    """One typed figure: None when blank; else a number ≥ 0 (whole for counts of persons and rooms)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise _bad("not_a_number", key, "应为数字", "must be a number")
+    try:
+        number = Decimal(raw.strip().replace(",", "") if isinstance(raw, str) else repr(raw))
+    except InvalidOperation:
+        raise _bad("not_a_number", key, f"应为数字，不能是“{raw}”", f"must be a number, not {raw!r}") from None
+    if not number.is_finite():
+        raise _bad("not_a_number", key, "应为数字", "must be a number")
+    if number < 0:
+        raise _bad("negative", key, "不能为负数", "cannot be negative")
+    if number > LARGEST:
+        raise _bad("too_large", key, "数值过大", "is too large")
+    if _kind(key) == "int" and number != number.to_integral_value():
+        raise _bad("not_whole", key, "应为整数", "must be a whole number")
+    return float(number)
+
+
+def parse_changes(values: Mapping[str, Any], keys: list[str], row: dict[str, Any]) -> dict[str, float | None]:
+    """The figures in ``values`` that differ from the stored ``row`` (others are left as stored).
+    A field that is not one of ``keys`` is refused, as is clearing a figure that has a value."""
+    unknown = sorted(k for k in values if k not in keys and k not in NOT_FIGURES)
+    if unknown:
+        names = "、".join(unknown)
+        raise WhatIfError(
+            "unknown_field",
+            f"不能修改“{names}”：可修改的是该校参与评估的统计数字",
+            f"cannot change {', '.join(unknown)}: only the school's figures the evaluation reads can be changed",
+        )
+    changes: dict[str, float | None] = {}
+    for key in keys:
+        if key not in values:
+            continue
+        value = parse_value(key, values[key])
+        stored = row.get(key)
+        if value is None and stored is not None:
+            raise _bad("missing", key, "不能为空", "cannot be empty")
+        if value != stored:
+            changes[key] = value
+    if changes and whole_school(row) and any(k.startswith("students_") for k in changes):
+        changes["students"] = None  # a whole-school row's total is then the sum of its levels
+    return changes
+
+
+# --- the recomputation --------------------------------------------------------------------------
+
+
+def baseline(run: EvaluationRun) -> dict[str, Any]:
+    """The result the what-if is compared with: the stored one, or the same inputs under the standard
+    as it is now when the standard's data changed since the run (so a what-if with no change is no
+    change)."""
+    standard = load(run.standard_id, province=run.province or None)
+    return run.result if standard.version == run.standard_version else run.reproduce()
+
+
+def recompute(run: EvaluationRun, source_row: int, changes: dict[str, float | None]) -> dict[str, Any]:
+    """The county result on the run's stored inputs with ``changes`` to one input row."""
+    if not changes:
+        return baseline(run)
+    try:
+        return run.reproduce({source_row: changes})
+    except InputError as exc:
+        raise WhatIfError(
+            "cannot_evaluate",
+            "修改后的数据无法评估：" + "；".join(p.message_zh for p in exc.problems[:5]),
+            "the changed figures cannot be evaluated: " + "; ".join(p.message_en for p in exc.problems[:5]),
+        ) from exc
+
+
+# --- current against what-if ----------------------------------------------------------------------
+
+
+def _pair(current: Any, new: Any) -> list[Any]:
+    return [current, new]
+
+
+def _difference(current: float | None, new: float | None, places: int) -> float | None:
+    """The difference of two figures as shown (each rounded half-up first)."""
+    if current is None or new is None:
+        return None
+    return round_half_up(round_half_up(new, places) - round_half_up(current, places), places)
+
+
+@dataclass
+class PartOutcome:
+    level: str
+    label: str
+    current: dict[str, Any] | None
+    new: dict[str, Any] | None
+    table: Table
+    reasons: list[str]  # of the what-if
+    excluded: list[str]  # why the part left the evaluation in the what-if
+
+
+@dataclass
+class LevelOutcome:
+    level: str
+    label: str
+    passed: list[bool | None]
+    schools_passed: list[int | None]
+    schools_total: list[int]
+    table: Table
+
+
+@dataclass
+class Outcome:
+    part: dict[str, Any]
+    figures: list[Figure]
+    changes: list[tuple[str, str, str]]  # (label, stored, what-if)
+    parts: list[PartOutcome]
+    levels: list[LevelOutcome]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [p.table for p in self.parts] + [lv.table for lv in self.levels]
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The what-if as GET parameters (for its download links)."""
+        return {"school": f"{self.part['school_code']}:{self.part['level']}",
+                **{f.key: number_text(self.data["changes"][f.key]) for f in self.figures if f.changed}}  # fmt: skip
+
+
+def part_table(level: str, meta: dict[str, Any], current: dict[str, Any] | None, new: dict[str, Any] | None) -> Table:
+    cols = [
+        Column("indicator", _("指标")),
+        Column("threshold", _("标准"), "number", 2),
+        Column("current", _("当前值"), "number", 2),
+        Column("new", _("测算值"), "number", 2),
+        Column("diff", _("变化"), "number", 2),
+        Column("met", _("当前结论"), "verdict"),
+        Column("new_met", _("测算结论"), "verdict"),
+        Column("gap", _("当前差距")),
+        Column("new_gap", _("测算差距")),
+    ]
+    rows = []
+    for code, ind in meta.items():
+        cur = (current or {}).get("indicators", {}).get(code, {})
+        nxt = (new or {}).get("indicators", {}).get(code, {})
+        moved = cur.get("value") != nxt.get("value") or cur.get("met") != nxt.get("met")
+        rows.append(
+            {
+                "indicator": f"{code} {pick(ind, 'name')}",
+                "threshold": cur.get("threshold", nxt.get("threshold")),
+                "current": cur.get("value"),
+                "new": nxt.get("value"),
+                "diff": _difference(cur.get("value"), nxt.get("value"), 2),
+                "met": cur.get("met"),
+                "new_met": nxt.get("met"),
+                "gap": gap_text(code, ind, cur) or "—",
+                "new_gap": gap_text(code, ind, nxt) or "—",
+                "_row_class": "changed" if moved else "",
+            }
+        )
+    return Table(
+        f"whatif-school-{level}", _("%(level)s各项指标：当前与测算") % {"level": level_label(level)}, cols, rows
+    )
+
+
+def level_table(level: str, current: dict[str, Any], new: dict[str, Any]) -> Table:
+    cols = [
+        Column("indicator", _("指标")),
+        Column("limit", _("限值"), "number", 2),
+        Column("cv", _("当前差异系数"), "number", 3),
+        Column("new_cv", _("测算差异系数"), "number", 3),
+        Column("diff", _("变化"), "number", 3),
+        Column("passed", _("当前结论"), "verdict"),
+        Column("new_passed", _("测算结论"), "verdict"),
+    ]
+    rows = []
+    for code, ind in current.get("indicators", {}).items():
+        nxt = new.get("indicators", {}).get(code, {})
+        rows.append(
+            {
+                "indicator": f"{code} {pick(ind, 'name')}",
+                "limit": ind.get("cv_limit"),
+                "cv": ind.get("cv_3dp"),
+                "new_cv": nxt.get("cv_3dp"),
+                "diff": _difference(ind.get("cv_3dp"), nxt.get("cv_3dp"), 3),
+                "passed": ind.get("cv_passed"),
+                "new_passed": nxt.get("cv_passed"),
+                "_row_class": "changed" if ind.get("cv") != nxt.get("cv") else "",
+            }
+        )
+    if "composite_cv" in current:
+        rows.append(
+            {
+                "indicator": _("综合差异系数"),
+                "limit": current.get("composite_cv_limit"),
+                "cv": current.get("composite_cv_3dp"),
+                "new_cv": new.get("composite_cv_3dp"),
+                "diff": _difference(current.get("composite_cv_3dp"), new.get("composite_cv_3dp"), 3),
+                "passed": current.get("composite_cv_passed"),
+                "new_passed": new.get("composite_cv_passed"),
+                "_row_class": "changed" if current.get("composite_cv") != new.get("composite_cv") else "",
+            }
+        )
+    return Table(
+        f"whatif-cv-{level}", _("%(level)s校际差异系数：当前与测算") % {"level": level_label(level)}, cols, rows
+    )
+
+
+def _part_data(p: PartOutcome) -> dict[str, Any]:
+    """A part's verdict and indicator figures as [current, what-if] pairs (None where absent)."""
+    cur, new = (p.current or {}).get("indicators", {}), (p.new or {}).get("indicators", {})
+    return {
+        "passed": _pair((p.current or {}).get("passed"), (p.new or {}).get("passed")),
+        "indicators": {
+            code: {k: _pair(cur.get(code, {}).get(k), new.get(code, {}).get(k)) for k in ("value", "met", "gap")}
+            for code in dict.fromkeys([*cur, *new])
+        },
+    }
+
+
+def outcome(run: EvaluationRun, selector: str, values: Mapping[str, Any]) -> Outcome:
+    """The what-if of one school part: ``values`` are the typed figures (those left out stay as
+    stored). Raises :class:`WhatIfError` for input it cannot take."""
+    current = baseline(run)
+    part = find_part(current, selector)
+    row = input_row(run, part["source_row"])
+    standard = load(run.standard_id, province=run.province or None)
+    keys = figure_keys(standard, run, row)
+    changes = parse_changes(values, keys, row)
+    new = recompute(run, part["source_row"], changes)
+
+    figures = [
+        Figure(k, str(label(k)), _kind(k), row.get(k), str(values.get(k, number_text(row.get(k)))), k in changes)
+        for k in keys
+    ]
+    shown = [(str(label(k)), number_text(row.get(k)) or "—", number_text(v) or "—") for k, v in changes.items()]
+
+    def parts_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {s["level"]: s for s in result["schools"] if s["source_row"] == part["source_row"]}
+
+    before, after = parts_of(current), parts_of(new)
+    parts = []
+    for lvl in sorted({*before, *after}, key=lambda lv: (lv != part["level"], list(current["levels"]).index(lv))):
+        cur, nxt = before.get(lvl), after.get(lvl)
+        meta = current["levels"][lvl].get("indicators") or new["levels"][lvl].get("indicators", {})
+        excluded = [
+            pick(e, "reason")
+            for e in new.get("excluded", [])
+            if e["school_code"] == part["school_code"] and e.get("level") == lvl and nxt is None
+        ]
+        parts.append(
+            PartOutcome(
+                lvl,
+                level_label(lvl),
+                cur,
+                nxt,
+                part_table(lvl, meta, cur, nxt),
+                [pick(r, "message") for r in (nxt or {}).get("reasons", [])],
+                excluded,
+            )
+        )
+    levels = []
+    for lvl, lv in current["levels"].items():
+        nlv = new["levels"].get(lvl, {})
+        if not lv.get("indicators") and not nlv.get("indicators"):
+            continue
+        levels.append(
+            LevelOutcome(
+                lvl,
+                level_label(lvl),
+                _pair(lv.get("passed"), nlv.get("passed")),
+                _pair(lv.get("schools_passed"), nlv.get("schools_passed")),
+                _pair(lv.get("schools_total", 0), nlv.get("schools_total", 0)),
+                level_table(lvl, lv, nlv),
+            )
+        )
+    data = {
+        "school": {"school_code": part["school_code"], "school_name": part["school_name"], "level": part["level"]},
+        "changes": changes,
+        "parts": {p.level: _part_data(p) for p in parts},
+        "levels": {
+            lv.level: {
+                "passed": lv.passed,
+                "schools_passed": lv.schools_passed,
+                "indicators": {
+                    code: {
+                        k: _pair(ind.get(k), new["levels"][lv.level]["indicators"].get(code, {}).get(k))
+                        for k in ("cv", "cv_3dp", "cv_passed")
+                    }
+                    for code, ind in current["levels"][lv.level].get("indicators", {}).items()
+                },
+            }
+            for lv in levels
+        },
+    }
+    return Outcome(part, figures, shown, parts, levels, data)
