@@ -6,7 +6,7 @@ province), overview:balance, overview:whatif.
 
 from django.urls import path
 
-from dudao.overview.views import balance, county, school, whatif
+from dudao.overview.views import balance, county, region, school, whatif
 
 app_name = "overview"
 urlpatterns: list = [
@@ -21,4 +21,6 @@ urlpatterns: list = [
     # school page: school/<code>/<year>/<standard_id>/
     path("school/<str:code>/<int:year>/<str:standard_id>/", school.school, name="school"),
     # city and province: region/<code>/<year>/<standard_id>/
+    path("region/<str:code>/<int:year>/<str:standard_id>/", region.region, name="region"),
+    path("region/evaluate/<str:code>/<int:year>/<str:standard_id>/", region.evaluate, name="evaluate_county"),
 ]

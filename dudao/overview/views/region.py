@@ -1,0 +1,303 @@
+"""City view (市级) and province view: every county side by side, sortable, ranked, with drill-down;
+and the small JSON endpoint that evaluates one county for the page's "evaluate all" progress.
+
+The page reads each county's latest stored run (``summary`` only) and never evaluates on GET.
+Rows, ranking and tables come from :mod:`dudao.overview.regions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dudao.evaluation import actions
+from dudao.evaluation.actions import EvaluationError
+from dudao.evaluation.render import level_label
+from dudao.orgs.access import access_region, region_permissions
+from dudao.orgs.models import Region
+from dudao.overview import regions
+from dudao.overview.cockpit import evaluable_standard, evaluable_standards
+from dudao.overview.regions import CountyRow, Links
+from dudao.overview.views.county import valid_year
+from dudao.standards import Standard
+from dudao.tables import Table, download
+
+# The tables' element ids (stable: the browser tests and progress.js use them).
+IDS = {"counties": "county-table", "cvs": "cv-table", "ranking": "ranking-table", "cities": "city-table"}
+
+
+@dataclass
+class Header:
+    label: str
+    css: str
+    key: str
+    aria_sort: str  # "ascending" | "descending" | ""
+    href: str  # the page sorted by this column (the other direction when already sorted by it)
+
+
+@dataclass
+class ShownCell:
+    text: str
+    css: str
+    href: str
+    sort: str
+    flag: str
+    row_header: bool
+
+
+@dataclass
+class ShownRow:
+    county: str
+    css: str
+    cells: list[ShownCell]
+
+
+@dataclass
+class Shown:
+    """A :class:`dudao.tables.Table` as the page draws it: sort links in the headers, a sort value
+    per cell for sort.js, a row header per row."""
+
+    table: Table
+    html_id: str
+    headers: list[Header]
+    rows: list[ShownRow]
+    sortable: bool
+
+
+def _sort_value(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def shown(
+    table: Table, html_id: str, request: HttpRequest | None = None, sort: tuple[str, bool] | None = None
+) -> Shown:
+    """``request`` given: the headers are sort links keeping the other query parameters."""
+    headers = []
+    for col, css in table.header_css():
+        aria, href = "", ""
+        if request is not None:
+            query = request.GET.copy()
+            for name in ("download", "format"):
+                query.pop(name, None)
+            descending = False
+            if sort is not None and sort[0] == col.key:
+                aria = "descending" if sort[1] else "ascending"
+                descending = not sort[1]
+            query["sort"] = f"-{col.key}" if descending else col.key
+            href = f"?{query.urlencode()}"
+        headers.append(Header(str(col.label), css, col.key, aria, href))
+    row_header = next((c.key for c in table.columns if c.key in ("county", "city")), None)
+    rows = []
+    for (css, cells), raw in zip(table.body(), table.rows, strict=True):
+        sorts, flags = raw.get("_sort", {}), raw.get("_flag", {})
+        rows.append(
+            ShownRow(
+                county=raw.get("_id", ""),
+                css=css,
+                cells=[
+                    ShownCell(cell.text, cell.css, cell.href, _sort_value(sorts.get(col.key)), flags.get(col.key, ""),
+                              col.key == row_header)
+                    for cell, col in zip(cells, table.columns, strict=True)
+                ],
+            )
+        )  # fmt: skip
+    return Shown(table, html_id, headers, rows, request is not None)
+
+
+def _links(year: int, standard_id: str) -> Links:
+    def county(region: Region) -> str:
+        try:
+            return reverse("overview:county", args=[region.code, year, standard_id])
+        except NoReverseMatch:  # the cockpit is not registered
+            return ""
+
+    def city(region: Region) -> str:
+        return reverse("overview:region", args=[region.code, year, standard_id])
+
+    return Links(county, city)
+
+
+def _address(request: HttpRequest, code: str, year: int, standard_id: str) -> tuple[Region, Standard]:
+    place = access_region(request.user, code)
+    standard = evaluable_standard(standard_id)
+    if not valid_year(year) or standard is None:
+        raise Http404
+    return place, standard
+
+
+def _names(place: Region, year: int) -> dict[str, str]:
+    stem = f"{place.code}-{year}"
+    return {key: f"{key}-{stem}" for key in IDS}
+
+
+def _chosen(request: HttpRequest, options: list[regions.Criterion]) -> list[regions.Criterion]:
+    by_key = {c.key: c for c in options}
+    keys = request.GET.getlist("rank")
+    unknown = [k for k in keys if k not in by_key]
+    if unknown:
+        raise ValueError(unknown[0])
+    return [by_key[k] for k in dict.fromkeys(keys)] or [c for c in options if c.default]
+
+
+@login_required
+def region(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    place, standard = _address(request, code, year, standard_id)
+    if place.level == Region.Level.COUNTY:
+        try:
+            return redirect("overview:county", code=code, year=year, standard_id=standard_id)
+        except NoReverseMatch:
+            raise Http404 from None
+    if place.level not in (Region.Level.CITY, Region.Level.PROVINCE):
+        raise Http404
+    province = place.level == Region.Level.PROVINCE
+    rows = regions.county_rows(regions.counties_of(place), year, standard_id)
+    links, names = _links(year, standard_id), _names(place, year)
+    counties = regions.county_table(rows, standard, links, names["counties"], province)
+    cvs = regions.cv_table(rows, standard, links, names["cvs"], province)
+    options = regions.criteria(standard)
+    try:
+        sort = regions.parse_sort(request.GET.get("sort", ""), [counties, cvs])
+        chosen = _chosen(request, options)
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
+    if sort is not None:
+        first, second = (counties, cvs) if any(c.key == sort[0] for c in counties.columns) else (cvs, counties)
+        first.rows = regions.sort_rows(first.rows, *sort)
+        regions.reorder(second, [r["_id"] for r in first.rows])
+    rule = regions.tier_rule()
+    ranked = regions.rank_counties(rows, chosen, rule)
+    ranking = regions.ranking_table(ranked, chosen, links, names["ranking"], province)
+    cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
+    if (response := download(request, [counties, cvs, ranking, cities])) is not None:
+        return response
+    to_evaluate = [
+        (r, regions.status_text(r.status))
+        for r in rows
+        if r.needs_evaluation() and "review" in region_permissions(request.user, r.county)
+    ]
+    return render(request, "overview/region.html", {
+        "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
+        "counts": regions.summary_counts(rows),
+        "county_table": shown(counties, IDS["counties"], request, sort),
+        "cv_table": shown(cvs, IDS["cvs"], request, sort),
+        "ranking_table": shown(ranking, IDS["ranking"]),
+        "city_table": shown(cities, IDS["cities"]) if cities else None,
+        "option_groups": _option_groups(options, chosen), "sort": request.GET.get("sort", ""),
+        "tier": rule.describe(sum(1 for e in ranked if e.rank is not None)),
+        "to_evaluate": to_evaluate, "js_text": _js_text() if to_evaluate else None,
+        "standards": evaluable_standards(), "years": regions.years_of(place, year),
+        "parents": _parents(request, place, year, standard_id),
+    })  # fmt: skip
+
+
+def _option_groups(
+    options: list[regions.Criterion], chosen: list[regions.Criterion]
+) -> list[tuple[str, list[tuple[regions.Criterion, bool]]]]:
+    groups: dict[str, list[tuple[regions.Criterion, bool]]] = {}
+    for c in options:
+        group = level_label(c.level) if c.level else _("学校")
+        groups.setdefault(group, []).append((c, c in chosen))
+    return list(groups.items())
+
+
+def _js_text() -> dict[str, str]:
+    """progress.js's words, in the page's language."""
+    return {
+        "running": _("正在评估：%(name)s"),
+        "passed": _("已评估：达标"),
+        "failed": _("已评估：未达标"),
+        "undetermined": _("已评估：未判定"),
+        "error": _("评估失败："),
+        "network": _("网络或服务器错误，请稍后重试"),
+        "done": _("评估完成：成功 %(ok)s 个，失败 %(failed)s 个。汇总和排名在刷新页面后更新。"),
+        "reload": _("刷新页面"),
+    }
+
+
+def _parents(request: HttpRequest, place: Region, year: int, standard_id: str) -> list[tuple[Region, str]]:
+    """The place's ancestors, top first, linked when the user may view them (``access_region`` has
+    loaded the parent; a province has none)."""
+    out = []
+    node = place.parent
+    while node is not None:
+        url = ""
+        if "view" in region_permissions(request.user, node):
+            url = reverse("overview:region", args=[node.code, year, standard_id])
+        out.insert(0, (node, url))
+        node = node.parent if node.parent_id else None
+    return out
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request: HttpRequest, county: Region, year: int, standard_id: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    if county.parent is not None:
+        return redirect("overview:region", code=county.parent.code, year=year, standard_id=standard_id)
+    return redirect("home")  # pragma: no cover - a county always has a city
+
+
+def _row_html(request: HttpRequest, row: CountyRow, standard: Standard, year: int, with_city: bool) -> dict[str, str]:
+    """The county's rows of the page's two county tables, drawn as on the page."""
+    links, names = _links(year, standard.id), _names(row.county, year)
+    tables = {
+        IDS["counties"]: regions.county_table([row], standard, links, names["counties"], with_city),
+        IDS["cvs"]: regions.cv_table([row], standard, links, names["cvs"], with_city),
+    }
+    return {
+        html_id: render_to_string("overview/region_rows.html", {"t": shown(table, html_id)}, request).strip()
+        for html_id, table in tables.items()
+    }
+
+
+@login_required
+@require_POST
+def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """Evaluate one county as the user (``review`` on the county). JSON for progress.js (the new
+    summary and the county's table rows, or the error in both languages); a redirect back with a
+    message for a plain form post."""
+    county = access_region(request.user, code, "review")
+    standard = evaluable_standard(standard_id)
+    if county.level != Region.Level.COUNTY or not valid_year(year) or standard is None:
+        raise Http404
+    previous = actions.latest_run(county, year, standard_id)
+    try:
+        run = actions.evaluate_county(
+            request.user, county, year, standard_id, province=previous.province if previous else None
+        )
+    except EvaluationError as error:
+        english = (get_language() or "").startswith("en")
+        if _wants_json(request):
+            return JsonResponse(
+                {"ok": False, "county": county.code, "name": county.name, "code": error.code,
+                 "error": error.text("en" if english else "zh"), "message_zh": error.message_zh,
+                 "message_en": error.message_en},
+                status=400,
+            )  # fmt: skip
+        messages.error(request, f"{county.name}：{error.text('en' if english else 'zh')}")
+        return _back(request, county, year, standard_id)
+    if _wants_json(request):
+        (row,) = regions.county_rows([county], year, standard_id)
+        with_city = request.POST.get("layout") == "province"
+        return JsonResponse({
+            "ok": True, "county": county.code, "name": county.name, "run": run.pk, "passed": run.passed,
+            "status": row.status, "summary": run.summary,
+            "rows": _row_html(request, row, standard, year, with_city),
+        })  # fmt: skip
+    messages.success(request, _("%(county)s 已重新评估") % {"county": county.name})
+    return _back(request, county, year, standard_id)
