@@ -307,83 +307,62 @@ class Outcome:
                 **{f.key: number_text(self.data["changes"][f.key]) for f in self.figures if f.changed}}  # fmt: skip
 
 
-def part_table(level: str, meta: dict[str, Any], current: dict[str, Any] | None, new: dict[str, Any] | None) -> Table:
-    cols = [
+def _columns(bound: Column, now: str, then: str, places: int) -> list[Column]:
+    """Indicator, its bound, the figure now and in the what-if with the change, and both verdicts."""
+    return [
         Column("indicator", _("指标")),
-        Column("threshold", _("标准"), "number", 2),
-        Column("current", _("当前值"), "number", 2),
-        Column("new", _("测算值"), "number", 2),
-        Column("diff", _("变化"), "number", 2),
+        bound,
+        Column("current", now, "number", places),
+        Column("new", then, "number", places),
+        Column("diff", _("变化"), "number", places),
         Column("met", _("当前结论"), "verdict"),
         Column("new_met", _("测算结论"), "verdict"),
-        Column("gap", _("当前差距")),
-        Column("new_gap", _("测算差距")),
     ]
+
+
+def _row(indicator: str, bound: float | None, figures: list[Any], verdicts: list[Any], places: int) -> dict[str, Any]:
+    """``figures`` and ``verdicts`` as [now, what-if]; the row is marked when either moved."""
+    return {
+        "indicator": indicator,
+        "bound": bound,
+        "current": figures[0],
+        "new": figures[1],
+        "diff": _difference(figures[0], figures[1], places),
+        "met": verdicts[0],
+        "new_met": verdicts[1],
+        "_row_class": "changed" if figures[0] != figures[1] or verdicts[0] != verdicts[1] else "",
+    }
+
+
+def part_table(level: str, meta: dict[str, Any], current: dict[str, Any] | None, new: dict[str, Any] | None) -> Table:
+    """The school part's indicators: value, verdict and gap now and in the what-if."""
+    cols = _columns(Column("bound", _("标准"), "number", 2), _("当前值"), _("测算值"), 2)
+    cols += [Column("gap", _("当前差距")), Column("new_gap", _("测算差距"))]
     rows = []
     for code, ind in meta.items():
         cur = (current or {}).get("indicators", {}).get(code, {})
         nxt = (new or {}).get("indicators", {}).get(code, {})
-        moved = cur.get("value") != nxt.get("value") or cur.get("met") != nxt.get("met")
-        rows.append(
-            {
-                "indicator": f"{code} {pick(ind, 'name')}",
-                "threshold": cur.get("threshold", nxt.get("threshold")),
-                "current": cur.get("value"),
-                "new": nxt.get("value"),
-                "diff": _difference(cur.get("value"), nxt.get("value"), 2),
-                "met": cur.get("met"),
-                "new_met": nxt.get("met"),
-                "gap": gap_text(code, ind, cur) or "—",
-                "new_gap": gap_text(code, ind, nxt) or "—",
-                "_row_class": "changed" if moved else "",
-            }
-        )
-    return Table(
-        f"whatif-school-{level}", _("%(level)s各项指标：当前与测算") % {"level": level_label(level)}, cols, rows
-    )
+        row = _row(f"{code} {pick(ind, 'name')}", cur.get("threshold", nxt.get("threshold")),
+                   _pair(cur.get("value"), nxt.get("value")), _pair(cur.get("met"), nxt.get("met")), 2)  # fmt: skip
+        rows.append({**row, "gap": gap_text(code, ind, cur) or "—", "new_gap": gap_text(code, ind, nxt) or "—"})
+    title = _("%(level)s各项指标：当前与测算") % {"level": level_label(level)}
+    return Table(f"whatif-school-{level}", title, cols, rows)
 
 
 def level_table(level: str, current: dict[str, Any], new: dict[str, Any]) -> Table:
-    cols = [
-        Column("indicator", _("指标")),
-        Column("limit", _("限值"), "number", 2),
-        Column("cv", _("当前差异系数"), "number", 3),
-        Column("new_cv", _("测算差异系数"), "number", 3),
-        Column("diff", _("变化"), "number", 3),
-        Column("passed", _("当前结论"), "verdict"),
-        Column("new_passed", _("测算结论"), "verdict"),
-    ]
+    """The level's CVs (3 decimals, as published) now and in the what-if, against their limits."""
+    cols = _columns(Column("bound", _("限值"), "number", 2), _("当前差异系数"), _("测算差异系数"), 3)
     rows = []
     for code, ind in current.get("indicators", {}).items():
         nxt = new.get("indicators", {}).get(code, {})
-        rows.append(
-            {
-                "indicator": f"{code} {pick(ind, 'name')}",
-                "limit": ind.get("cv_limit"),
-                "cv": ind.get("cv_3dp"),
-                "new_cv": nxt.get("cv_3dp"),
-                "diff": _difference(ind.get("cv_3dp"), nxt.get("cv_3dp"), 3),
-                "passed": ind.get("cv_passed"),
-                "new_passed": nxt.get("cv_passed"),
-                "_row_class": "changed" if ind.get("cv") != nxt.get("cv") else "",
-            }
-        )
+        cvs, verdicts = _pair(ind.get("cv_3dp"), nxt.get("cv_3dp")), _pair(ind.get("cv_passed"), nxt.get("cv_passed"))
+        rows.append(_row(f"{code} {pick(ind, 'name')}", ind.get("cv_limit"), cvs, verdicts, 3))
     if "composite_cv" in current:
-        rows.append(
-            {
-                "indicator": _("综合差异系数"),
-                "limit": current.get("composite_cv_limit"),
-                "cv": current.get("composite_cv_3dp"),
-                "new_cv": new.get("composite_cv_3dp"),
-                "diff": _difference(current.get("composite_cv_3dp"), new.get("composite_cv_3dp"), 3),
-                "passed": current.get("composite_cv_passed"),
-                "new_passed": new.get("composite_cv_passed"),
-                "_row_class": "changed" if current.get("composite_cv") != new.get("composite_cv") else "",
-            }
-        )
-    return Table(
-        f"whatif-cv-{level}", _("%(level)s校际差异系数：当前与测算") % {"level": level_label(level)}, cols, rows
-    )
+        rows.append(_row(_("综合差异系数"), current.get("composite_cv_limit"),
+                         _pair(current.get("composite_cv_3dp"), new.get("composite_cv_3dp")),
+                         _pair(current.get("composite_cv_passed"), new.get("composite_cv_passed")), 3))  # fmt: skip
+    title = _("%(level)s校际差异系数：当前与测算") % {"level": level_label(level)}
+    return Table(f"whatif-cv-{level}", title, cols, rows)
 
 
 def _part_data(p: PartOutcome) -> dict[str, Any]:

@@ -12,26 +12,36 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.evaluation.models import EvaluationRun
 from dudao.overview.balance import balance_view, levels_of
 from dudao.overview.views.county import county_page, lang, nav_context
 from dudao.tables import download
 
 
+def county_run(
+    request: HttpRequest, code: str, year: int, standard_id: str, page: str
+) -> tuple[dict[str, Any], EvaluationRun | None]:
+    """A county page's context (subnav, standard) and the county's current run; None, with the reason
+    in ``context["error"]``, when there is nothing to evaluate (a table asked for is then a 404)."""
+    county, standard = county_page(request, code, year, standard_id)
+    context: dict[str, Any] = {**nav_context(county, year, standard_id, page), "standard": standard}
+    try:
+        return context, current_run(county, year, standard_id)
+    except EvaluationError as error:
+        download(request, [])
+        context["error"] = error.text(lang())
+        return context, None
+
+
 @login_required
 def balance(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    county, standard = county_page(request, code, year, standard_id)
-    context: dict[str, Any] = {**nav_context(county, year, standard_id, "balance"), "standard": standard}
-    try:
-        run = current_run(county, year, standard_id)
-    except EvaluationError as error:
-        download(request, [])  # a table asked for that is not shown: 404
-        context["error"] = error.text(lang())
-        return render(request, "overview/balance.html", context)
-    levels = levels_of(run.result)
-    if not levels:
+    context, run = county_run(request, code, year, standard_id, "balance")
+    levels = levels_of(run.result) if run is not None else []
+    if run is not None and not levels:
         context["error"] = _("本学年没有参评学校，无法做均衡分析")
+    if "error" in context:
         return render(request, "overview/balance.html", context)
-    level = request.GET.get("level") or (levels[0] if levels else "")
+    level = request.GET.get("level") or levels[0]
     if level not in levels:
         raise Http404
     view = balance_view(run.result, level)

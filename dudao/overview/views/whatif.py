@@ -21,12 +21,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dudao.evaluation.actions import EvaluationError, current_run
-from dudao.overview.views.county import county_page, lang, nav_context
+from dudao.overview.views.balance import county_run
+from dudao.overview.views.county import county_page, lang
 from dudao.overview.whatif import Outcome, WhatIfError, choices, outcome
 from dudao.tables import download
 
 
-def _page_context(request: HttpRequest, result: Outcome, page: str) -> dict[str, Any]:
+def _page_context(result: Outcome, page: str) -> dict[str, Any]:
     """What the result fragment reads; its download links carry the what-if as GET parameters."""
     query = QueryDict(mutable=True)
     query.update(result.query)
@@ -36,14 +37,8 @@ def _page_context(request: HttpRequest, result: Outcome, page: str) -> dict[str,
 @login_required
 @require_http_methods(["GET", "POST"])
 def whatif(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    county, standard = county_page(request, code, year, standard_id)
-    page = reverse("overview:whatif", args=[county.code, year, standard_id])
-    context: dict[str, Any] = {**nav_context(county, year, standard_id, "whatif"), "standard": standard}
-    try:
-        run = current_run(county, year, standard_id)
-    except EvaluationError as error:
-        download(request, [])  # a table asked for that is not shown: 404
-        context["error"] = error.text(lang())
+    context, run = county_run(request, code, year, standard_id, "whatif")
+    if run is None:
         return render(request, "overview/whatif.html", context)
     values = request.POST if request.method == "POST" else request.GET
     context.update({"run": run, "choices": choices(run.result), "selected": values.get("school", "")})
@@ -58,7 +53,7 @@ def whatif(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     if (response := download(request, result.tables)) is not None:
         return response
     context["selected"] = f"{result.part['school_code']}:{result.part['level']}"
-    context.update(_page_context(request, result, page))
+    context.update(_page_context(result, request.path))
     return render(request, "overview/whatif.html", context)
 
 
@@ -87,5 +82,5 @@ def compute(request: HttpRequest, code: str, year: int, standard_id: str) -> Jso
     except (WhatIfError, EvaluationError) as error:
         return _error(error)
     page = reverse("overview:whatif", args=[county.code, year, standard_id])
-    html = render_to_string("overview/_whatif_result.html", _page_context(request, result, page), request=request)
+    html = render_to_string("overview/_whatif_result.html", _page_context(result, page), request=request)
     return JsonResponse({"ok": True, "html": html, "result": result.data})
