@@ -17,8 +17,9 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # settings.DUDAO_EVIDENCE_MAX_BYTES overrides
 
@@ -56,6 +57,33 @@ class CheckedUpload:
     size: int
     content_type: str
     sha256: str
+
+
+class StoredFile(models.Model):
+    """What is kept of every stored document beside the file itself (each model adds its ``file``
+    field, with its own folder, and what the file belongs to)."""
+
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def describe(self, checked: CheckedUpload, user: object) -> None:
+        """Fill the fields from a checked upload and the person (None for the system)."""
+        self.original_name, self.size = checked.name, checked.size
+        self.content_type, self.sha256 = checked.content_type, checked.sha256
+        self.uploaded_by = user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def max_bytes() -> int:

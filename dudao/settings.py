@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "dudao.census",
     "dudao.evaluation",
     "dudao.overview",
+    "dudao.rectification",
     "dudao.api",
 ]
 
@@ -96,3 +97,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Which standards profile is evaluated when none is named.
 DUDAO_DEFAULT_STANDARD = env_str("DUDAO_DEFAULT_STANDARD", "national-2017")
+
+# Rectification: the rules file (departments per indicator, deadlines, targets; default: the one in
+# dudao/rectification/) and the e-mail that carries notifications (console unless configured).
+DUDAO_RECTIFICATION_RULES = env_str("DUDAO_RECTIFICATION_RULES", "")
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "dudao@localhost")
+# Links in e-mails need the site's address, e.g. https://dudao.example.gov.cn
+DUDAO_SITE_URL = env_str("DUDAO_SITE_URL", "http://127.0.0.1:8000")

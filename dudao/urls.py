@@ -11,6 +11,7 @@ urlpatterns = [
     path("census/", include("dudao.census.urls")),
     path("evaluation/", include("dudao.evaluation.urls")),
     path("overview/", include("dudao.overview.urls")),
+    path("rectification/", include("dudao.rectification.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

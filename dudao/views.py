@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.orgs.access import home_unit, visible_regions
+from dudao.orgs.access import clerk_departments, home_unit, visible_regions
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.overview.cockpit import DEFAULT_STANDARD, latest_years, years_with_data
 from dudao.tables import Table, columns, download
@@ -67,6 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("overview:school", code=unit.code, year=data_year(unit.county_id), standard_id=DEFAULT_STANDARD)
     if isinstance(unit, Region) and unit.level == Region.Level.COUNTY:
         return redirect("overview:county", code=unit.code, year=data_year(unit.pk), standard_id=DEFAULT_STANDARD)
+    if unit is None and clerk_departments(request.user):  # a department's clerk: their tasks
+        return redirect("rectification:mine")
     year = current_year()
     counties = list(visible_regions(request.user).filter(level="county").select_related("parent").order_by("path"))
     table = counties_table(counties, year) if counties else None

@@ -278,13 +278,7 @@ def attach_evidence(user: User | AnonymousUser | None, item: CountyItemValue, up
         checked = check_upload(uploaded_file)
     except UploadRefused as refused:
         raise EvaluationError(refused.code, refused.message_zh, refused.message_en) from None
-    evidence = Evidence(
-        item=item,
-        original_name=checked.name,
-        size=checked.size,
-        content_type=checked.content_type,
-        sha256=checked.sha256,
-        uploaded_by=user if user is not None and user.is_authenticated else None,
-    )
+    evidence = Evidence(item=item)
+    evidence.describe(checked, user)
     save_with_file(evidence, uploaded_file, checked)
     return evidence

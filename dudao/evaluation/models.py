@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.census.models import CensusRecord
 from dudao.engine import county_result, evaluate_table
+from dudao.evidence import StoredFile
 from dudao.orgs.models import Region
 from dudao.standards import load
 
@@ -199,22 +200,11 @@ class CountyItemChange(models.Model):
         return f"{self.item_id}: {self.old} -> {self.new}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A supporting document for a county item (a plan, a budget, a photo ...)."""
 
     item = models.ForeignKey(CountyItemValue, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="evidence/%Y/", max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    class Meta(StoredFile.Meta):
+        pass

@@ -20,6 +20,13 @@ school_clerk        a school                     view, edit, submit
 department_clerk    a department                 none here (tasks: own department)
 ==================  ===========================  ===============================
 
+Rectification (tasks, items, plans, meetings, bulletins) has its own permissions on a county:
+``view``; ``inspect`` (record an inspector's finding: province, city and county); ``review`` (the
+county supervision office: create and assign tasks, accept or return them, generate items, issue
+bulletins); and, on a task, ``report`` (the clerk of the responsible department or of its parent,
+e.g. the education bureau for its sections). A department clerk sees the tasks of their department
+(and its sections) and those it cooperates on, and nothing else: every other task is a 404.
+
 A unit the user may not *view* does not exist for them: the ``access_*`` functions raise ``Http404``
 (so guessing a URL tells nothing); a unit they may view but not act on raises ``PermissionDenied``.
 """
@@ -33,14 +40,22 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from dudao.orgs.models import Membership, Region, Role, School
+from dudao.orgs.models import Department, Membership, Region, Role, School
+from dudao.rectification.models import Task
 
 Permission = Literal["view", "edit", "submit", "review"]
+TaskPermission = Literal["view", "report", "inspect", "review"]
 
 REGION_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_INSPECTOR: frozenset({"view"}),
     Role.CITY_INSPECTOR: frozenset({"view"}),
     Role.COUNTY_SUPERVISOR: frozenset({"view", "edit", "submit", "review"}),
+    Role.OBSERVER: frozenset({"view"}),
+}
+RECTIFICATION_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PROVINCE_INSPECTOR: frozenset({"view", "inspect"}),
+    Role.CITY_INSPECTOR: frozenset({"view", "inspect"}),
+    Role.COUNTY_SUPERVISOR: frozenset({"view", "inspect", "review"}),
     Role.OBSERVER: frozenset({"view"}),
 }
 SCHOOL_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -129,3 +144,71 @@ def home_unit(user: User | AnonymousUser) -> Region | School | None:
         return regions[0]
     schools = [m.school for m in roles if m.school_id is not None]
     return schools[0] if schools else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rectification: counties, departments and tasks
+
+
+def rectification_permissions(user: User | AnonymousUser, county: Region) -> frozenset[str]:
+    """What ``user`` may do in the rectification of ``county`` through their region roles."""
+    perms: set[str] = set()
+    for m in memberships(user):
+        if m.region_id is not None and county.path.startswith(m.region.path):
+            perms |= RECTIFICATION_ROLE_PERMISSIONS.get(m.role, frozenset())
+    return frozenset(perms)
+
+
+def clerk_departments(user: User | AnonymousUser) -> frozenset[int]:
+    """The departments whose tasks the user answers for as a clerk: their own and their sections."""
+    own = [m.department_id for m in memberships(user) if m.department_id is not None]
+    if not own:
+        return frozenset()
+    cached = getattr(user, "_dudao_departments", None)
+    if cached is None:
+        sections = Department.objects.filter(parent_id__in=own).values_list("pk", flat=True)
+        cached = frozenset([*own, *sections])
+        user._dudao_departments = cached  # type: ignore[union-attr]
+    return cached
+
+
+def task_permissions(user: User | AnonymousUser, task: Task) -> frozenset[str]:
+    """What ``user`` may do on ``task`` (its county's roles, or a clerk of a unit on it)."""
+    perms = set(rectification_permissions(user, task.county))
+    own = clerk_departments(user)
+    if task.department_id in own:
+        perms |= {"view", "report"}
+    elif own and task.cooperating.filter(pk__in=own).exists():
+        perms.add("view")
+    return frozenset(perms)
+
+
+def access_county(user: User | AnonymousUser, code: str, perm: TaskPermission = "view") -> Region:
+    """A county's rectification pages: 404 for a code that is no county or a county not visible."""
+    county = Region.objects.select_related("parent").filter(code=code, level=Region.Level.COUNTY).first()
+    if county is None:
+        raise Http404
+    _check(rectification_permissions(user, county), perm)  # type: ignore[arg-type]
+    return county
+
+
+def access_task(user: User | AnonymousUser, pk: int, perm: TaskPermission = "view") -> Task:
+    task = Task.objects.select_related("county", "department", "plan", "town").filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    _check(task_permissions(user, task), perm)  # type: ignore[arg-type]
+    return task
+
+
+def visible_tasks(user: User | AnonymousUser) -> QuerySet[Task]:
+    """Every task the user may see: all tasks of the counties they view, and a clerk's own."""
+    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    own = clerk_departments(user)
+    if not prefixes and not own:
+        return Task.objects.none()
+    query = Q(department_id__in=own) | Q(
+        pk__in=Task.cooperating.through.objects.filter(department_id__in=own).values("task_id")
+    )
+    for prefix in prefixes:
+        query |= Q(county__path__startswith=prefix)
+    return Task.objects.filter(query)

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from dudao.rectification.views import county, liaison, meetings, notices, plans, tasks
+
+app_name = "rectification"
+urlpatterns = [
+    path("", tasks.mine, name="mine"),
+    path("county/<str:code>/", county.dashboard, name="dashboard"),
+    path("county/<str:code>/items/", county.items, name="items"),
+    path("county/<str:code>/items/generate/", county.generate, name="generate"),
+    path("county/<str:code>/items/add/", county.add_item, name="add_item"),
+    path("county/<str:code>/bulletins/", county.bulletins, name="bulletins"),
+    path("bulletin/<int:pk>/", county.bulletin, name="bulletin"),
+    path("county/<str:code>/plans/", plans.plans, name="plans"),
+    path("plan/<int:pk>/", plans.plan, name="plan"),
+    path("plan/<int:pk>/tasks/", plans.add_task, name="add_task"),
+    path("plan/<int:pk>/import/", plans.import_tasks, name="import_tasks"),
+    path("plan/<int:pk>/export/", plans.export_tasks, name="export_tasks"),
+    path("task/<int:pk>/", tasks.task, name="task"),
+    path("task/<int:pk>/report/", tasks.report, name="report"),
+    path("task/<int:pk>/accept/", tasks.accept, name="accept"),
+    path("task/<int:pk>/return/", tasks.send_back, name="return"),
+    path("task/<int:pk>/edit/", tasks.edit, name="edit"),
+    path("task/<int:pk>/milestones/", tasks.add_milestone, name="add_milestone"),
+    path("milestone/<int:pk>/done/", tasks.milestone_done, name="milestone_done"),
+    path("task/<int:pk>/close-item/", tasks.close_item, name="close_item"),
+    path("evidence/<int:pk>/", tasks.evidence, name="evidence"),
+    path("county/<str:code>/liaison/", liaison.liaison, name="liaison"),
+    path("county/<str:code>/liaison/<str:what>/", liaison.change, name="liaison_change"),
+    path("county/<str:code>/meetings/", meetings.meetings, name="meetings"),
+    path("meeting/<int:pk>/", meetings.meeting, name="meeting"),
+    path("meeting/<int:pk>/decisions/", meetings.add_decision, name="add_decision"),
+    path("decision/<int:pk>/task/", meetings.decision_task, name="decision_task"),
+    path("notifications/", notices.notifications, name="notifications"),
+    path("notifications/unread.json", notices.unread, name="unread"),
+    path("notifications/read/", notices.read, name="read"),
+]

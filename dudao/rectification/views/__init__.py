@@ -1,0 +1,1 @@
+"""Rectification pages: one module per screen."""

@@ -1,0 +1,66 @@
+"""Helpers the rectification pages share: reading form values, showing refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+from dudao.evaluation.actions import EvaluationError
+from dudao.orgs.models import Department, Region, SchoolYear
+from dudao.rectification.actions import RectificationError
+from dudao.standards import load
+
+
+def lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def refuse(request: HttpRequest, error: RectificationError | EvaluationError) -> None:
+    messages.error(request, error.message_en if lang() == "en" else error.message_zh)
+
+
+def parse_date(raw: str | None, label_zh: str = "日期", label_en: str = "date") -> dt.date | None:
+    """``YYYY-MM-DD`` or empty (None); anything else is refused with a clear message."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RectificationError(
+            "bad_date", f"{label_zh}“{text}”的格式应为 YYYY-MM-DD", f"{label_en} {text!r} is not a YYYY-MM-DD date"
+        ) from None
+
+
+def parse_int(raw: str | None, label_zh: str, label_en: str, low: int = 1990, high: int = 2100) -> int:
+    text = (raw or "").strip()
+    try:
+        value = int(text)
+    except ValueError:
+        raise RectificationError(
+            "bad_number", f"{label_zh}“{text}”不是整数", f"{label_en} {text!r} is not a whole number"
+        ) from None
+    if not low <= value <= high:
+        raise RectificationError(
+            "bad_number", f"{label_zh} {value} 超出范围（{low}–{high}）", f"{label_en} {value} is outside {low}–{high}"
+        )
+    return value
+
+
+def departments(county: Region) -> list[Department]:
+    return list(Department.objects.filter(county=county).order_by("kind", "name"))
+
+
+def schools(county: Region, year: int) -> list[tuple[str, str]]:
+    """(code, name) of the county's open schools in ``year``."""
+    rows = SchoolYear.objects.filter(school__county=county, year=year, status=SchoolYear.Status.OPEN)
+    return sorted((sy.school.code, sy.name) for sy in rows.select_related("school"))
+
+
+def indicators() -> list[tuple[str, str]]:
+    standard = load(str(settings.DUDAO_DEFAULT_STANDARD))
+    return [(i.code, i.name_en if lang() == "en" else i.name_zh) for i in standard.indicators]

@@ -1,0 +1,98 @@
+"""Leaders' liaison schools (挂钩联系学校): visits and things done for schools (办实事), with the
+yearly target (rules.yaml)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dudao.orgs.access import access_county, rectification_permissions
+from dudao.orgs.models import Region, SchoolYear
+from dudao.rectification import actions
+from dudao.rectification.actions import RectificationError
+from dudao.rectification.models import Leader, PracticalMatter, Visit
+from dudao.rectification.rules import rules_for
+from dudao.rectification.tables import leaders_table, matters_table, visits_table
+from dudao.rectification.views.common import parse_date, parse_int, refuse, schools
+from dudao.tables import download
+from dudao.views import current_year
+
+
+def _names(county: Region) -> dict[int, str]:
+    """School names by school pk (the latest year's name)."""
+    names: dict[int, str] = {}
+    for school_id, name in (
+        SchoolYear.objects.filter(school__county=county).order_by("year").values_list("school_id", "name")
+    ):
+        names[school_id] = name
+    return names
+
+
+def _page(request: HttpRequest, county: Region, status: int = 200) -> HttpResponse:
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else current_year()
+    leaders = list(Leader.objects.filter(county=county).prefetch_related("links", "visits", "matters"))
+    names = _names(county)
+    visits = Visit.objects.filter(leader__county=county).select_related("leader")
+    matters = list(PracticalMatter.objects.filter(leader__county=county, year=year).select_related("leader"))
+    tables = [
+        leaders_table(leaders, year, rules_for(county.code).practical_matters, names),
+        visits_table(visits, names),
+        matters_table(matters, names),
+    ]
+    if (response := download(request, tables)) is not None:
+        return response
+    return render(request, "rectification/liaison.html", {
+        "county": county, "year": year, "tables": tables, "leaders": leaders,
+        "open_matters": [m for m in matters if m.status == PracticalMatter.Status.PLANNED],
+        "names": names, "schools": schools(county, current_year()), "today": actions.today(),
+        "perms": rectification_permissions(request.user, county), "target": rules_for(county.code).practical_matters,
+        "post": request.POST if request.method == "POST" else {},
+    }, status=status)  # fmt: skip
+
+
+@login_required
+def liaison(request: HttpRequest, code: str) -> HttpResponse:
+    return _page(request, access_county(request.user, code))
+
+
+def _leader(county: Region, raw: str | None) -> Leader:
+    leader = Leader.objects.filter(county=county, pk=int(raw)).first() if (raw or "").isdigit() else None
+    if leader is None:
+        raise RectificationError("unknown_leader", "请选择县领导", "choose a leader of this county")
+    return leader
+
+
+@login_required
+@require_POST
+def change(request: HttpRequest, code: str, what: str) -> HttpResponse:
+    county = access_county(request.user, code, "review")
+    post = request.POST
+    try:
+        if what == "leader":
+            actions.add_leader(request.user, county, post.get("name", ""), post.get("post", ""))
+        elif what == "link":
+            actions.link_school(request.user, _leader(county, post.get("leader")), post.get("school", ""))
+        elif what == "visit":
+            visited = parse_date(post.get("on"), "走访日期", "visit date")
+            leader = _leader(county, post.get("leader"))
+            actions.record_visit(request.user, leader, post.get("school", ""), visited, post.get("note", ""))
+        elif what == "matter":
+            actions.add_matter(request.user, _leader(county, post.get("leader")), post.get("school", ""),
+                               parse_int(post.get("year"), "年度", "year"), post.get("title", ""))  # fmt: skip
+        elif what == "matter-done":
+            matter = PracticalMatter.objects.filter(leader__county=county, pk=post.get("matter") or 0).first()
+            if matter is None:
+                raise Http404
+            actions.complete_matter(request.user, matter, parse_date(post.get("on"), "办结日期", "completion date"))
+        else:
+            raise Http404
+    except RectificationError as error:
+        refuse(request, error)
+        return _page(request, county, 400)
+    messages.success(request, _("已保存。"))
+    return redirect("rectification:liaison", code=code)
