@@ -230,11 +230,11 @@ def parse_changes(values: Mapping[str, Any], keys: list[str], row: dict[str, Any
 # --- the recomputation --------------------------------------------------------------------------
 
 
-def baseline(run: EvaluationRun) -> dict[str, Any]:
+def baseline(run: EvaluationRun, standard: Standard | None = None) -> dict[str, Any]:
     """The result the what-if is compared with: the stored one, or the same inputs under the standard
     as it is now when the standard's data changed since the run (so a what-if with no change is no
     change)."""
-    standard = load(run.standard_id, province=run.province or None)
+    standard = standard or load(run.standard_id, province=run.province or None)
     return run.result if standard.version == run.standard_version else run.reproduce()
 
 
@@ -380,13 +380,13 @@ def _part_data(p: PartOutcome) -> dict[str, Any]:
 def outcome(run: EvaluationRun, selector: str, values: Mapping[str, Any]) -> Outcome:
     """The what-if of one school part: ``values`` are the typed figures (those left out stay as
     stored). Raises :class:`WhatIfError` for input it cannot take."""
-    current = baseline(run)
+    standard = load(run.standard_id, province=run.province or None)
+    current = baseline(run, standard)
     part = find_part(current, selector)
     row = input_row(run, part["source_row"])
-    standard = load(run.standard_id, province=run.province or None)
     keys = figure_keys(standard, run, row)
     changes = parse_changes(values, keys, row)
-    new = recompute(run, part["source_row"], changes)
+    new = recompute(run, part["source_row"], changes) if changes else current
 
     figures = [
         Figure(k, str(label(k)), _kind(k), row.get(k), str(values.get(k, number_text(row.get(k)))), k in changes)

@@ -110,6 +110,21 @@ def test_adding_pe_and_art_teachers_by_hand(world: World, run: EvaluationRun) ->
     assert data["levels"]["junior"]["indicators"]["L3"]["cv"] == [junior, junior]
 
 
+def test_a_school_without_pupils_leaves_the_evaluation_with_its_reason(world: World, run: EvaluationRun) -> None:
+    body = {"school": f"{DONGGUAN}:primary", "values": {"students": "0"}}
+    response = post_json(client_for(world.county_supervisor), world, body)
+    assert response.status_code == 200
+    data = response.json()["result"]
+    assert data["parts"]["primary"]["passed"] == [False, None]
+    assert data["levels"]["primary"]["schools_passed"][1] is not None
+    assert "不参评" in response.json()["html"] and "在校生数为0" in response.json()["html"]
+
+
+def test_the_baseline_is_recomputed_when_the_standard_changed_since_the_run(world: World, run: EvaluationRun) -> None:
+    run.standard_version = "an older version"
+    assert whatif.baseline(run) == run.reproduce() == run.result  # the same data under today's standard
+
+
 def test_a_whole_school_record_changes_both_of_its_parts(world: World, run: EvaluationRun) -> None:
     body = {"school": f"{world.nine_year.code}:junior", "values": {"students_junior": "400"}}
     response = post_json(client_for(world.county_supervisor), world, body)
