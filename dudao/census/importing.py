@@ -215,7 +215,7 @@ class _Plan:
     """What the import writes; rows of the file by their index."""
 
     new_schools: list[tuple[str, int]] = field(default_factory=list)  # (code, county id)
-    new_years: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (school code, attributes)
+    new_years: list[tuple[str, int, int | None]] = field(default_factory=list)  # (school code, row index, town id)
     changed_years: list[SchoolYear] = field(default_factory=list)
     changed_year_fields: set[str] = field(default_factory=set)
     new_records: list[int] = field(default_factory=list)  # row index
@@ -275,7 +275,7 @@ class _Import:
         self._resolve_counties()
         self._check_rows()
         self._convert_values()
-        counties = sorted({c.pk: c for c in self.row_county if c is not None}.values(), key=lambda c: c.code)
+        counties = sorted({c.pk: c for c in self._regions()}.values(), key=lambda c: c.code)
         self._check_permissions(counties)
         census_years = self._census_years(counties, lock=write)
         self._check_locked(counties, census_years)
@@ -353,6 +353,10 @@ class _Import:
                 continue
             for i in rows:
                 self.row_county[i] = region
+
+    def _regions(self) -> list[Region]:
+        """The distinct Region objects of ``row_county`` (one object per county, shared by its rows)."""
+        return list({id(c): c for c in self.row_county if c is not None}.values())
 
     def _check_permissions(self, counties: list[Region]) -> None:
         if self.user is None or self.county is not None:
@@ -585,10 +589,11 @@ class _Import:
         return _schools_by_code(list(dict.fromkeys(self.codes)))
 
     def _check_other_county(self, schools: dict[str, tuple[int, int]]) -> None:
+        pk = {id(c): c.pk for c in self._regions()}
         elsewhere = {
             i: schools[code][1]
             for i, code in enumerate(self.codes)
-            if code in schools and self.row_county[i] is not None and schools[code][1] != self.row_county[i].pk
+            if code in schools and self.row_county[i] is not None and schools[code][1] != pk[id(self.row_county[i])]
         }
         if not elsewhere:
             return
@@ -687,14 +692,16 @@ class _Import:
         rows = self.row_values
         # The figures a new record is given: all but the per-level ones that do not apply to it.
         given_by: dict[tuple[str, str], tuple[str, ...]] = {}
+        region_keys = {id(c): (c.pk, c.code) for c in self._regions()}  # not a model attribute per school
         for code, indexes in by_school.items():
             i0 = indexes[0]
             region = self.row_county[i0]
             assert region is not None
+            region_pk, region_code = region_keys[id(region)]
             known = schools.get(code)
             school_id = known[0] if known else None
             if known is None:
-                plan.new_schools.append((code, region.pk))
+                plan.new_schools.append((code, region_pk))
             self._plan_school_year(plan, code, i0, school_years.get(school_id, {}) if school_id else {})
             for i in indexes:
                 level = self.levels[i]
@@ -711,7 +718,7 @@ class _Import:
                         )
                     plan.new_records.append(i)
                     result.changes.append(
-                        RecordPlan(region.code, code, self.names[i], level, self.source_row[i], "create", given)
+                        RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "create", given)
                     )
                     continue
                 old = stored[3:]
@@ -721,7 +728,7 @@ class _Import:
                 changed = {k: (o, v) for k, o, v in zip(fields, old, new, strict=True) if o != v}
                 plan.changed_records.append((stored[0], stored[2], i, changed))
                 result.changes.append(
-                    RecordPlan(region.code, code, self.names[i], level, self.source_row[i], "update", tuple(changed))
+                    RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "update", tuple(changed))
                 )
                 result.values_changed += len(changed)
         result.created = len(plan.new_records)
@@ -732,16 +739,16 @@ class _Import:
         return plan
 
     def _plan_school_year(self, plan: _Plan, code: str, i: int, years: dict[int, tuple[Any, ...]]) -> None:
+        current = years.get(self.year)
+        if current is None:
+            before = years.get(self.year - 1)
+            plan.new_years.append((code, i, before[7] if before else None))
+            return
         attrs: dict[str, Any] = {"name": self.names[i], "school_type": self.types[i]}
         if self.locations[i]:
             attrs["location"] = self.locations[i]
         if self.ownerships[i]:
             attrs["ownership"] = self.ownerships[i]
-        current = years.get(self.year)
-        if current is None:
-            before = years.get(self.year - 1)
-            plan.new_years.append((code, {**attrs, "town_id": before[7] if before else None}))
-            return
         pk, _code, _county, name, school_type, location, ownership, _town, status = current
         stored = {"name": name, "school_type": school_type, "location": location, "ownership": ownership}
         changed = {k: v for k, v in attrs.items() if stored[k] != v}
@@ -794,35 +801,49 @@ class _Import:
             not_submitted=[a.code for a in result.not_submitted],
         )
         school_ids = {code: pk for code, (pk, _) in self.schools.items()}
-        if plan.new_schools:
+        if plan.new_schools and _on_postgres():
+            ids = _new_ids(School, len(plan.new_schools))  # no reading back what was inserted
+            _insert(
+                School,
+                ["id", "code", "county_id"],
+                ((pk, code, county) for pk, (code, county) in zip(ids, plan.new_schools, strict=True)),
+            )
+            school_ids.update(zip((code for code, _ in plan.new_schools), ids, strict=True))
+        elif plan.new_schools:
             _insert(School, ["code", "county_id"], plan.new_schools)
             school_ids.update(
                 (code, pk) for code, (pk, _) in _schools_by_code([c for c, _ in plan.new_schools]).items()
             )
-        attributes = ["school_id", "year", "name", "school_type", "location", "ownership", "town_id"]
+        # An empty location or ownership takes the model's default.
+        ownership = _DEFAULT_OWNERSHIP
         _insert(
             SchoolYear,
-            attributes,
+            ["school_id", "year", "name", "school_type", "location", "ownership", "town_id"],
             (
-                (school_ids[code], self.year, *(attrs[k] if k in attrs else _DEFAULTS[k] for k in attributes[2:]))
-                for code, attrs in plan.new_years
+                (school_ids[code], self.year, self.names[i], self.types[i], self.locations[i],
+                 self.ownerships[i] or ownership, town)
+                for code, i, town in plan.new_years
             ),
-        )
+        )  # fmt: skip
         if plan.changed_years:
             names = sorted(plan.changed_year_fields)
             _update(SchoolYear, names, [(sy.pk, *(getattr(sy, k) for k in names)) for sy in plan.changed_years])
 
         submitted = CensusRecord.Status.SUBMITTED
         self._check_versions(plan)
+        created_ids: list[int] = []
         if plan.new_records:
-            _insert(
-                CensusRecord,
-                ["school_id", "year", "level", "status", "updated_by_id", "updated_at", *self.fields],
-                (
-                    (school_ids[self.codes[i]], self.year, self.levels[i], submitted, user_id, now, *self.row_values[i])
-                    for i in plan.new_records
-                ),
+            names = ["school_id", "year", "level", "status", "updated_by_id", "updated_at", *self.fields]
+            rows = (
+                (school_ids[self.codes[i]], self.year, self.levels[i], submitted, user_id, now, *self.row_values[i])
+                for i in plan.new_records
             )
+            if _on_postgres():
+                created_ids = _new_ids(CensusRecord, len(plan.new_records))
+                _insert(CensusRecord, ["id", *names], ((pk, *row) for pk, row in zip(created_ids, rows, strict=True)))
+            else:
+                _insert(CensusRecord, names, rows)
+                created_ids = self._created_record_ids(county_ids, school_ids, plan)
         for chunk in _chunks(plan.changed_records, BATCH_SIZE):
             names = sorted({k for *_, changed in chunk for k in changed})
             index = [self.fields.index(k) for k in names]
@@ -844,12 +865,12 @@ class _Import:
             ),
         )
         # Every created or changed record: its import event, naming the batch.
-        created_ids = self._created_record_ids(county_ids, school_ids, plan) if plan.new_records else []
+        reason = self.path.name
         _insert(
             CensusEvent,
             ["record_id", "action", "user_id", "at", "reason", "batch_id"],
             (
-                (pk, CensusEvent.Action.IMPORT, user_id, now, self.path.name, batch.pk)
+                (pk, CensusEvent.Action.IMPORT, user_id, now, reason, batch.pk)
                 for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
             ),
         )
@@ -883,8 +904,8 @@ class _Import:
         return [ids[(school_ids[self.codes[i]], self.levels[i])] for i in plan.new_records]
 
 
-_DEFAULTS: dict[str, Any] = {"location": "", "ownership": SchoolYear._meta.get_field("ownership").get_default(),
-                             "town_id": None}  # fmt: skip
+_DEFAULT_OWNERSHIP = SchoolYear._meta.get_field("ownership").get_default()
+assert SchoolYear._meta.get_field("location").get_default() == ""
 
 
 def _schools_by_code(codes: list[str]) -> dict[str, tuple[int, int]]:
@@ -905,15 +926,34 @@ def _schools_by_code(codes: list[str]) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _new_ids(model: type[Model], n: int) -> list[int]:
+    """``n`` new primary keys of ``model`` from its sequence (PostgreSQL), for rows about to be
+    inserted with them: their ids are known without reading the rows back."""
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(model._meta.db_table), pk.column]
+        )
+        (sequence,) = cursor.fetchone()  # looked up once (in the query below it would be once per id)
+        cursor.execute("SELECT string_agg(nextval(%s::regclass)::text, ',') FROM generate_series(1, %s)", [sequence, n])
+        (ids,) = cursor.fetchone()
+    return list(map(int, ids.split(",")))  # one value, not n rows: about 5× faster to fetch
+
+
 def _insert(model: type[Model], names: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """Insert ``rows`` (values for the fields ``names``, by attname; every other column takes its
-    model default). PostgreSQL: ``COPY FROM STDIN`` (about 8× faster than Django's ``INSERT`` of a
-    44-column census record); elsewhere ``bulk_create`` in batches."""
+    model default; the primary key only if named). PostgreSQL: ``COPY FROM STDIN`` (about 8× faster
+    than Django's ``INSERT`` of a 44-column census record); elsewhere ``bulk_create`` in batches."""
     if connection.vendor != "postgresql":
         for chunk in _batches(rows, BATCH_SIZE):
             model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in chunk])
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in names]
     given = set(names)
     rest = [f for f in fields if f.attname not in given]
     assert not given - {f.attname for f in fields}, given
