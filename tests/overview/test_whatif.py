@@ -244,6 +244,7 @@ def test_csrf_is_checked(world: World, run: EvaluationRun) -> None:
 def test_the_picker_lists_every_school_part(world: World, run: EvaluationRun) -> None:
     page = client_for(world.observer).get(page_url(world))
     assert page.status_code == 200 and 'id="whatif-form"' not in page.text
+    assert "/static/dudao/whatif.js" in page.text  # it submits the picker on change
     options = re.findall(r'<option value="([^"]+)"', page.text)
     assert len([o for o in options if ":" in o]) == 7  # six records, the nine-year school in two parts
     assert f'value="{world.nine_year.code}:primary"' in page.text and "示范县河西小学（未达标）" in page.text
