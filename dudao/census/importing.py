@@ -4,7 +4,8 @@ named in a ``county_code`` column.
 :func:`import_census` reads the file with :func:`dudao.sheets.reader.read_school_table` and checks
 the *whole* file against what is stored (counties, schools, locks, permissions, levels) before it
 writes anything. Any problem raises :class:`~dudao.engine.problems.InputError` with every problem
-found (sheet, row, column, value, rule, in Chinese and English) and nothing is written. Otherwise
+found (sheet, row, column — named by its header as written in the file, as the reader names it —
+value, rule, in Chinese and English) and nothing is written. Otherwise
 one transaction upserts by (school code, year, level): unknown schools of the county are created
 (``School`` + ``SchoolYear``), the school's attributes for the year are created or updated, changed
 figures are written with one :class:`CensusChange` per changed value, and every created or changed
@@ -260,11 +261,22 @@ class _Import:
 
     def _problem(self, rule: str, zh: str, en: str, i: int | None = None, column: str | None = None,
                  value: object = None, *, warning: bool = False) -> None:  # fmt: skip
+        """``column`` is a key (``students``); the problem names the column as the file does."""
         problem = Problem(
-            rule, zh, en, sheet=self.sheet, row=None if i is None else self.source_row[i], column=column,
+            rule, zh, en, sheet=self.sheet, row=None if i is None else self.source_row[i],
+            column=None if column is None else self._column_name(column),
             value=None if value is None or value == "" else str(value),
         )  # fmt: skip
         (self.warnings if warning else self.problems).append(problem)
+
+    def _column_name(self, key: str) -> str:
+        """The column's header as written in the file, as the reader's problems name it; for a column
+        the file does not have, the template's header with the key (``初中部在校生数 (students_junior)``)."""
+        written = self.table.headers.get(key)
+        if written:
+            return written
+        column = COLUMN_BY_KEY.get(key)
+        return f"{column.zh} ({key})" if column is not None else key
 
     # -- the whole run
 

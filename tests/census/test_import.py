@@ -327,7 +327,12 @@ def test_an_unknown_county_code(world: World, tmp_path: Path) -> None:
         row["county_code"] = "139901"
     rows[3]["county_code"] = "139999"
     (problem,) = problems_of(workbook(tmp_path, rows), county=None)
-    assert (problem.rule, problem.row, problem.column, problem.value) == ("unknown_county", 6, "county_code", "139999")
+    assert (problem.rule, problem.row, problem.column, problem.value) == (
+        "unknown_county",
+        6,
+        "县级行政区划代码",
+        "139999",
+    )
 
 
 def test_a_city_code_is_not_a_county(world: World, tmp_path: Path) -> None:
@@ -351,7 +356,7 @@ def test_a_school_of_another_county(world: World, tmp_path: Path) -> None:
     rows = county_rows()
     rows[3]["school_code"] = "1499010001"  # 其他县第一小学, in another province
     (problem,) = problems_of(workbook(tmp_path, rows), user=world.county_supervisor)
-    assert (problem.rule, problem.row, problem.column) == ("other_county", 6, "school_code")
+    assert (problem.rule, problem.row, problem.column) == ("other_county", 6, "学校标识码")
     assert problem.value == "1499010001"
     assert "其他县" not in problem.message_zh  # the supervisor may not see that county
     (shown,) = problems_of(workbook(tmp_path, rows), user=None)
@@ -414,10 +419,43 @@ def test_a_whole_school_row_needs_its_per_level_columns(world: World, tmp_path: 
     rows = [{k: v for k, v in r.items() if k not in ("students_junior", "pe_art_teachers_primary")}
             for r in county_rows()]  # fmt: skip
     problems = problems_of(workbook(tmp_path, rows))
-    assert [(p.rule, p.row, p.column) for p in problems] == [
-        ("missing_level_students", 5, "students_junior"),
-        ("missing_level_teachers", 5, "pe_art_teachers_primary"),
+    assert [(p.rule, p.row, p.column) for p in problems] == [  # columns the file lacks: template header and key
+        ("missing_level_students", 5, "初中部在校生数 (students_junior)"),
+        ("missing_level_teachers", 5, "小学部体育、艺术(美术、音乐)专任教师数 (pe_art_teachers_primary)"),
     ]
+
+
+def test_problems_name_columns_as_the_file_does(world: World, tmp_path: Path) -> None:
+    """The import's problems name a column by its header as written, as the reader's problems do."""
+    header = ["学校代码", "校名", "办学类型", "学部", "学生数", "小学部在校生数", "初中部在校生数", "专任教师",
+              "小学部专任教师数", "初中部专任教师数", "图书册数"]  # fmt: skip
+    rows = [
+        ["1399010001", "示范县第一小学", "小学", "初中", "1200", "", "", "70", "", "", "36000"],
+        ["1399010003", "九年一贯制", "九年一贯制", "全校", "950", "600", "300", "66", "40", "26", "3000000000"],
+        ["1399010001", "示范县第一小学", "小学", "小学", "1200", "", "", "70", "", "", "36000"],
+    ]
+    path = tmp_path / "aliases.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    problems = problems_of(path)
+    assert [(p.rule, p.row, p.column) for p in problems] == [
+        ("bad_level", 2, "学部"),
+        ("students_mismatch", 3, "学生数"),
+        ("too_large", 3, "图书册数"),
+    ]
+    assert "列“学部”" in problems[0].text("zh") and "column '学生数'" in problems[1].text("en")
+    rows[0][3] = "小学"
+    rows[1][4], rows[1][-1] = "900", "3000"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    (duplicate,) = problems_of(path)
+    assert (duplicate.rule, duplicate.row, duplicate.column) == ("duplicate_school", 4, "学校代码")
+    # A file with the English keys as headers: the keys are the headers as written.
+    english = tmp_path / "keys.csv"
+    english.write_text("school_code,school_name,school_type,students\n1399010001,x,primary,-1\n", encoding="utf-8")
+    assert [(p.rule, p.column) for p in problems_of(english)] == [("negative", "students")]
+    english.write_text("school_code,school_name,school_type,students\n1399010001,x,special,1\n", encoding="utf-8")
+    assert [(p.rule, p.column) for p in problems_of(english)] == [("level_required", "学段 (level)")]
 
 
 def test_a_file_without_data_rows(world: World, tmp_path: Path) -> None:
