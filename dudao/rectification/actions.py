@@ -132,6 +132,8 @@ def check_deadline(deadline: dt.date | None, on: dt.date | None = None, label: s
 
 def check_department(county: Region, department: Department | int | str | None) -> Department:
     """A department of ``county``, given as a unit, its id or its name."""
+    if department is None or (isinstance(department, str) and not department.strip()):
+        raise RectificationError("required", "请填写责任单位", "a responsible unit is required")
     found: Department | None = None
     if isinstance(department, Department):
         found = department if department.county_id == county.pk else None

@@ -219,16 +219,7 @@ def read_task_list(name: str, data: bytes | BinaryIO, plan: WorkPlan, on: dt.dat
         if not unit and not _text(cell.get("deadline")) and (_SECTION.match(first) or _SECTION.match(title)):
             continue  # a section heading: 一、师资配备
         seen_rows += 1
-        deadline_raw = cell.get("deadline")
-        deadline = parse_deadline(deadline_raw)
-        if deadline is None and _text(deadline_raw):  # a missing one is reported by check_deadline
-            problems.append(_problem(
-                "bad_date", "完成时限无法识别，请写成 2025-12-31、2025年12月31日 或 2025年12月底",
-                "the deadline is not a date; write it as 2025-12-31, 2025年12月31日 or 2025年12月底",
-                sheet, offset, written["deadline"], deadline_raw,
-            ))  # fmt: skip
-            continue
-        checked = _check_row(county, cell, written, deadline, on or today(), sheet, offset, problems)
+        checked = _check_row(county, cell, written, on or today(), sheet, offset, problems)
         if checked is None:
             continue
         if (checked.title, checked.department.pk) in existing:
@@ -246,7 +237,6 @@ def _check_row(
     county: Region,
     cell: dict[str, Any],
     written: dict[str, str],
-    deadline: dt.date | None,
     on: dt.date,
     sheet: str,
     row: int,
@@ -257,10 +247,20 @@ def _check_row(
     out: dict[str, Any] = {}
     units = [u for u in _SPLIT.split(_text(cell.get("cooperating"))) if u.strip()]
     codes = [c for c in re.split(r"[、，,\s]+", _text(cell.get("indicators"))) if c]
+    deadline = parse_deadline(cell.get("deadline"))
+
+    def check_date() -> dt.date:
+        if deadline is None and _text(cell.get("deadline")):  # a missing one is check_deadline's
+            raise RectificationError(
+                "bad_date", "完成时限无法识别，请写成 2025-12-31、2025年12月31日 或 2025年12月底",
+                "the deadline is not a date; write it as 2025-12-31, 2025年12月31日 or 2025年12月底",
+            )  # fmt: skip
+        return check_deadline(deadline, on)
+
     checks = (
         ("title", lambda: check_text(_text(cell.get("title")), "任务内容", "the task")),
         ("department", lambda: check_department(county, _text(cell.get("department")) or None)),
-        ("deadline", lambda: check_deadline(deadline, on)),
+        ("deadline", check_date),
         ("indicators", lambda: check_indicators(codes)),
     )
     for key, check in checks:
