@@ -28,6 +28,13 @@ def _f(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
+def _label(value: Any) -> str | None:
+    """An optional category (location, ownership): a blank one is None, never NaN."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
 def _b(value: Any) -> bool | None:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -314,8 +321,8 @@ def _school(evaluation: Evaluation, row: dict[str, Any]) -> dict[str, Any]:
         "school_name": row["school_name"],
         "school_type": row["school_type"],
         "level": row["level"],
-        "location": row.get("location"),
-        "ownership": row.get("ownership"),
+        "location": _label(row.get("location")),
+        "ownership": _label(row.get("ownership")),
         "students": int(row["students"]),
         "part_of_whole": bool(row.get("part_of_whole", False)),
         "source_row": int(row["source_row"]),

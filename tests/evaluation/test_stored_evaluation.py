@@ -386,3 +386,10 @@ def test_current_run_reuses_a_fresh_run_and_replaces_a_stale_one(world: World, s
     assert second.pk != first.pk and not second.is_stale() and second.created_by is None
     with pytest.raises(EvaluationError):
         current_run(world.county, 2000, STANDARD)
+
+
+def test_a_school_without_location_or_ownership_is_evaluated(world: World, stored: dict) -> None:
+    SchoolYear.objects.filter(school=world.primary, year=YEAR).update(location="", ownership="")
+    run = evaluate_county(None, world.county, YEAR, STANDARD)
+    school = next(s for s in run.result["schools"] if s["school_code"] == world.primary.code)
+    assert (school["location"], school["ownership"]) == (None, None)
