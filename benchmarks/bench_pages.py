@@ -74,6 +74,8 @@ STAGES = [
     ("dudao.evaluation.actions", "census_table", "→ → of which census_table (read the records)"),
     ("dudao.evaluation.actions", "evaluate_table", "→ → of which engine evaluate_table"),
     ("dudao.evaluation.actions", "county_result", "→ → of which engine county_result"),
+    ("dudao.evaluation.actions", "_inputs", "→ → of which the engine's inputs as JSON for the run (_inputs)"),
+    ("dudao.evaluation.actions", "result_summary", "→ → of which result_summary"),
     ("dudao.evaluation.models", "data_versions", "data version hashes (staleness checks)"),
     ("dudao.evaluation.actions", "load", "standards load"),
     ("dudao.overview.cockpit", "load", "standards load"),
