@@ -34,8 +34,8 @@ EN = {
     "排名": "Rank",
     # evaluate all
     "更新评估结果": "Bring results up to date",
-    "下列 %(n)s 个县（市、区）的评估结果已过期或尚未评估，您有权按当前填报数据重新评估：": (
-        "Counties whose result is out of date or missing, which you may evaluate on their current census (%(n)s):"
+    "下列 %(n)s 个县（市、区）的评估结果已过期或尚未评估，可按当前填报数据更新：": (
+        "Counties whose result is out of date or missing (%(n)s); they can be evaluated on their current census:"
     ),
     "全部评估（%(n)s 个）": "Evaluate all (%(n)s)",
     "评估": "Evaluate",

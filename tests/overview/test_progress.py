@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from dudao.census import actions as census
 from dudao.census.models import CensusRecord
+from dudao.evaluation import actions
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.models import Membership, Role
 from dudao.sheets.template import write_rows
@@ -95,7 +96,10 @@ def test_without_javascript_the_form_posts_and_comes_back(world: World, two_hats
     # somewhere else is not followed: back to the county's city
     response = county.post(evaluate_url(world.county.code), {"next": "https://example.com/"})
     assert response.status_code == 302 and response.url == back
-    assert county.post(evaluate_url(world.neighbour.code), {"next": back}).status_code == 403  # seen, not theirs
+    # 邻县 is seen (through the city), not reviewed: it is brought up to date as the system
+    fill(world.neighbour_school)
+    assert county.post(evaluate_url(world.neighbour.code), {"next": back}).url == back
+    assert actions.latest_run(world.neighbour, YEAR, STANDARD).created_by is None
 
 
 def test_bad_addresses_and_methods(world: World) -> None:
@@ -114,21 +118,23 @@ def test_bad_addresses_and_methods(world: World) -> None:
     assert strict.post(evaluate_url(world.county.code)).status_code == 403
 
 
-def test_evaluate_all_is_offered_only_for_counties_the_person_may_evaluate(world: World, two_hats: User) -> None:
+def test_evaluate_all_offers_the_counties_whose_result_is_out_of_date(world: World, two_hats: User) -> None:
     fill(world.primary)
     fill(world.neighbour_school)
     html = client_for(two_hats).get(region_url(world.city.code)).text
     section = html.split('id="evaluate"', 1)[1].split("</section>", 1)[0]
-    assert re.findall(r'<li data-county="(\d+)"', section) == [world.county.code]  # not 邻县
+    assert re.findall(r'<li data-county="(\d+)"', section) == [world.county.code, world.neighbour.code]
     assert f'data-url="{evaluate_url(world.county.code)}"' in section
-    assert '<progress id="evaluate-progress" max="1" value="0"' in section
+    assert '<progress id="evaluate-progress" max="2" value="0"' in section
     assert 'id="evaluate-status" role="status" aria-live="polite"' in section
     assert 'id="evaluate-text"' in section and "dudao/progress.js" in html
-    # the city inspector alone may not evaluate: nothing offered
-    city = client_for(world.city_inspector).get(region_url(world.city.code)).text
-    assert 'id="evaluate"' not in city and "progress.js" not in city
+    # the city inspector refreshes a result as the system: the run is not theirs
+    city = client_for(world.city_inspector, **JSON)
+    assert city.post(evaluate_url(world.neighbour.code)).json()["ok"] is True
+    assert actions.latest_run(world.neighbour, YEAR, STANDARD).created_by is None
     # once evaluated, nothing left to offer; when the data changes, it is offered again as stale
     client_for(two_hats, **JSON).post(evaluate_url(world.county.code))
+    assert actions.latest_run(world.county, YEAR, STANDARD).created_by == two_hats
     assert 'id="evaluate"' not in client_for(two_hats).get(region_url(world.city.code)).text
     record = CensusRecord.objects.get(school=world.primary)
     census.save_record(None, world.primary, YEAR, "primary", {"students": 490}, expected_version=record.version)

@@ -181,11 +181,9 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
-    to_evaluate = [
-        (r, regions.status_text(r.status))
-        for r in rows
-        if r.needs_evaluation() and "review" in region_permissions(request.user, r.county)
-    ]
+    # Bringing a result up to date changes no data: whoever sees the county may ask for it (as the
+    # cockpit does on every view); reviewers' runs are recorded under their name.
+    to_evaluate = [(r, regions.status_text(r.status)) for r in rows if r.needs_evaluation()]
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
         "counts": regions.summary_counts(rows),
@@ -268,18 +266,22 @@ def _row_html(request: HttpRequest, row: CountyRow, standard: Standard, year: in
 @login_required
 @require_POST
 def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    """Evaluate one county as the user (``review`` on the county). JSON for progress.js (the new
-    summary and the county's table rows, or the error in both languages); a redirect back with a
-    message for a plain form post."""
-    county = access_region(request.user, code, "review")
+    """Bring one county's result up to date: evaluated as the user when they review the county, else
+    (inspectors, observers) as the system, like the cockpit's ``current_run``. JSON for progress.js
+    (the new summary and the county's table rows, or the error in both languages); a redirect back
+    with a message for a plain form post."""
+    county = access_region(request.user, code)
     standard = evaluable_standard(standard_id)
     if county.level != Region.Level.COUNTY or not valid_year(year) or standard is None:
         raise Http404
     previous = actions.latest_run(county, year, standard_id)
     try:
-        run = actions.evaluate_county(
-            request.user, county, year, standard_id, province=previous.province if previous else None
-        )
+        if "review" in region_permissions(request.user, county):
+            run = actions.evaluate_county(
+                request.user, county, year, standard_id, province=previous.province if previous else None
+            )
+        else:
+            run = actions.current_run(county, year, standard_id)
     except EvaluationError as error:
         english = (get_language() or "").startswith("en")
         if _wants_json(request):
