@@ -29,7 +29,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from dudao.api import census, docs, errors, evaluation, schools
+from dudao.api import census, docs, errors, evaluation, rectification, schools
 from dudao.api.models import ApiToken
 
 
@@ -120,3 +120,5 @@ errors.install(api)
 api.add_router("/schools", schools.router, tags=["schools 学校"])
 api.add_router("/census", census.router, tags=["census 年度统计"])
 api.add_router("/evaluations", evaluation.router, tags=["evaluation 评估"])
+api.add_router("/rectification", rectification.router, tags=["rectification 整改任务"])
+rectification.install(api)

@@ -487,7 +487,7 @@ def accept_task(user: Who, task: Task, note: str = "") -> Task:
     """The supervision office accepts a task reported done."""
     _require_task(user, task, "review")
     with transaction.atomic():
-        locked = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
+        locked = Task.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
         if locked.status != Status.SUBMITTED:
             raise RectificationError(
                 "bad_state",
@@ -511,7 +511,7 @@ def return_task(user: Who, task: Task, reason: str) -> Task:
     _require_task(user, task, "review")
     reason = check_text(reason, "退回原因", "a reason", 2000)
     with transaction.atomic():
-        locked = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
+        locked = Task.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
         if locked.status not in (Status.SUBMITTED, Status.ACCEPTED):
             raise RectificationError(
                 "bad_state",
@@ -651,7 +651,7 @@ def generate_items(user: Who, county: Region, year: int, standard_id: str) -> Ge
     with transaction.atomic():
         open_items = {
             i.key: i
-            for i in Item.objects.select_for_update()
+            for i in Item.objects.select_for_update(of=("self",))
             .filter(county=county, standard_id=standard_id, status=Item.Status.OPEN)
             .exclude(key="")
             .select_related("task", "checked_run")

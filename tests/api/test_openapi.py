@@ -24,6 +24,13 @@ EXPECTED_PATHS = {
     f"{API}/census/years/{{county}}/{{year}}/unlock": {"post"},
     f"{API}/census/imports": {"post"},
     f"{API}/evaluations": {"get", "post"},
+    f"{API}/rectification/tasks": {"get"},
+    f"{API}/rectification/tasks/{{task_id}}": {"get"},
+    f"{API}/rectification/tasks/{{task_id}}/reports": {"get"},
+    f"{API}/rectification/tasks/{{task_id}}/timeline": {"get"},
+    f"{API}/rectification/tasks/{{task_id}}/progress": {"post"},
+    f"{API}/rectification/tasks/{{task_id}}/accept": {"post"},
+    f"{API}/rectification/tasks/{{task_id}}/return": {"post"},
 }
 
 

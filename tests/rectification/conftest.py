@@ -112,7 +112,7 @@ def plan_of(world: World, title: str = "示范县推进义务教育优质均衡�
 
 
 def task_for(
-    plan: WorkPlan, department: Department, days: int = 30, title: str = "完成城区学校扩容", **kw: Any
+    plan: WorkPlan, department: Department, days: int = 90, title: str = "完成城区学校扩容", **kw: Any
 ) -> Task:
     """A task made as the system; ``days`` may be negative (the deadline is then written directly,
     as the past cannot be chosen through the action)."""
