@@ -1,0 +1,63 @@
+"""In the browser: a department's clerk sees the new task in the header, reports it done with an
+evidence file, and the county supervision office accepts it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from dudao.rectification.models import Task, TaskEvidence
+from tests.e2e.conftest import log_in, screenshot
+from tests.personas import PASSWORD
+from tests.rectification.conftest import PDF, Rect, plan_of, rect, task_for  # noqa: F401 - rect is a fixture
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_clerk_reports_a_task_done_with_a_file_and_the_office_accepts_it(
+    page: Page,
+    rect: Rect,
+    settings,
+    tmp_path,  # noqa: F811
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    task = task_for(plan_of(rect.world), rect.finance, title="落实教育经费“两个只增不减”")
+
+    # The clerk lands on their tasks; the header counts the new-task notification.
+    log_in(page, rect.finance_clerk.username, PASSWORD)
+    assert page.url.endswith("/rectification/")
+    page.locator("#notices .notice-count").wait_for(state="visible")
+    assert page.locator("#notices .notice-count").inner_text() == "1"
+    page.locator("#notices summary").click()
+    assert "落实教育经费" in page.locator("#notices .notice-list").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="落实教育经费“两个只增不减”").first.click()
+
+    # Report it done, with the budget approval as evidence.
+    page.get_by_label("进展情况").fill("全年教育经费预算已足额安排，一般公共预算教育支出同比增长 6.2%。")
+    page.get_by_label("完成进度（%）").fill("100")
+    page.locator("#r-files").set_input_files([{"name": "预算批复.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.get_by_label("任务已完成，提请督导室验收（须附佐证材料）").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="报送").click()
+    assert "已报告完成，等待督导室验收" in page.locator(".messages").inner_text()
+    assert page.locator("[data-status]").inner_text() == "待验收"
+    assert "预算批复.pdf" in page.locator("#table-evidence").inner_text()
+    screenshot(page, "rectification-reported")
+    with page.expect_navigation():
+        page.get_by_role("button", name="退出").click()
+
+    # The supervision office accepts it.
+    log_in(page, rect.world.county_supervisor.username, PASSWORD)
+    page.goto(f"/rectification/task/{task.pk}/")
+    assert "预算批复.pdf" in page.locator("#table-evidence").inner_text()
+    page.get_by_label("验收意见（可不填）").fill("材料齐全，同意验收")
+    with page.expect_navigation():
+        page.get_by_role("button", name="验收通过").click()
+    assert page.locator("[data-status]").inner_text() == "已完成"
+    assert "验收通过" in page.locator("#table-timeline").inner_text()
+    screenshot(page, "rectification-accepted")
+
+    task.refresh_from_db()
+    assert task.status == "accepted" and TaskEvidence.objects.get().original_name == "预算批复.pdf"
+    assert Task.objects.get(pk=task.pk).percent == 100
