@@ -86,7 +86,7 @@ def task_row(task: Task, state: State | None, on: dt.date) -> dict[str, object]:
         "status": task.get_status_display(),
         "state": label,
         "_href": {"title": reverse("rectification:task", args=[task.pk])},
-        "_class": {"state": STATE_CSS.get(state or "", "")},
+        "_class": {"state": STATE_CSS.get(state or "", ""), "deadline": "nowrap"},
     }
 
 
