@@ -1,7 +1,7 @@
 """Benchmark of the census import (``dudao.census.importing.import_census``).
 
     .venv/bin/python benchmarks/bench_import.py [--runs 5] [--nation-runs 3] [--no-nation]
-        [--pg postgres://postgres@127.0.0.1:5432]
+        [--pg postgres://postgres@127.0.0.1:5432] [--db dudao_bench]
 
 Two synthetic data sets (``dudao.demo.synthetic_schools``, seed 2026; generation and file writing
 timed apart and not counted):
@@ -12,12 +12,12 @@ timed apart and not counted):
   whose headers are the template's English keys, imported into a fresh PostgreSQL database.
 
 Each run works on a database of its own (a new SQLite file, or the PostgreSQL database
-``dudao_bench`` created and dropped with psycopg around the run), migrated and given the regions
-(province > city > county) the synthetic county codes need before the clock starts; the run is a
-child process of this script, so each starts cold. Timed, each a call of ``import_census`` with
-``user=None``: the **first** import (every school, school year and record created), the same file
-**again** (nothing changes), and an **update** (the same file with ``books`` + 1 on a random 10 %
-of the rows). Times include reading the file, validation, planning, writing and the commit; the
+``dudao_bench`` — or the one named by ``--db`` — created and dropped with psycopg around the run),
+migrated and given the regions (province > city > county) the synthetic county codes need before the
+clock starts; the run is a child process of this script, so each starts cold. Timed, each a call of
+``import_census`` with ``user=None``: the **first** import (every school, school year and record
+created), the same file **again** (nothing changes), and an **update** (the same file with ``books``
++ 1 on a random 10 % of the rows). Times include reading the file, validation, planning, writing and the commit; the
 reader's share (``read_school_table``) and the write phase are measured inside the same calls.
 
 Two adjustments to the synthetic data, both stated in the output: special schools get the level
@@ -229,16 +229,18 @@ def _pg(base: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def run_one(case: str, backend: str, files: dict[str, Path], folder: Path, pg_base: str) -> dict[str, Any]:
+def run_one(
+    case: str, backend: str, files: dict[str, Path], folder: Path, pg_base: str, db: str = BENCH_DB
+) -> dict[str, Any]:
     env = dict(os.environ)
     if backend == "sqlite":
         db = folder / f"bench-{case}.sqlite3"
         db.unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{db}"
     else:
-        _pg(pg_base, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        _pg(pg_base, f"CREATE DATABASE {BENCH_DB}")
-        env["DATABASE_URL"] = f"{pg_base}/{BENCH_DB}"
+        _pg(pg_base, f"DROP DATABASE IF EXISTS {db}")
+        _pg(pg_base, f"CREATE DATABASE {db}")
+        env["DATABASE_URL"] = f"{pg_base}/{db}"
     env["DUDAO_DATA_DIR"] = str(folder)
     try:
         proc = subprocess.run(
@@ -253,7 +255,7 @@ def run_one(case: str, backend: str, files: dict[str, Path], folder: Path, pg_ba
         if backend == "sqlite":
             (folder / f"bench-{case}.sqlite3").unlink(missing_ok=True)
         else:
-            _pg(pg_base, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            _pg(pg_base, f"DROP DATABASE IF EXISTS {db}")
 
 
 def _machine(pg_base: str) -> str:
@@ -300,8 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nation-runs", type=int, default=3)
     parser.add_argument("--no-nation", action="store_true")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
+    parser.add_argument("--db", default=BENCH_DB, help="PostgreSQL database to create, use and drop for each run")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if not args.db.isidentifier():
+        parser.error(f"--db: not a plain database name: {args.db!r}")
     if args.child:
         print(json.dumps(child(args.child[0], json.loads(args.child[1]))))
         return 0
@@ -324,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             plan.append(("nation", "postgresql", args.nation_runs))
         for case, backend, n in plan:
             for i in range(n):
-                run = run_one(case, backend, files, folder, args.pg)
+                run = run_one(case, backend, files, folder, args.pg, args.db)
                 results.setdefault(f"{case} {backend}", []).append(run)
                 first = run["imports"]["first"]
                 print(f"  {case} {backend} run {i + 1}: first {first['total_s']:.2f} s (read {first['read_s']:.2f} s, "
