@@ -236,4 +236,11 @@ EN = {
         "Items from the %(year)d evaluation (run #%(run)d): %(created)d new, %(updated)d gaps changed, "
         "%(met)d met and closed, %(void)d withdrawn, %(unchanged)d unchanged."
     ),
+    "评估短板（%(year)s学年，评估记录 #%(run)s）": "Evaluation shortfall (%(year)s, run #%(run)s)",
+    "导入任务清单 %(file)s": "Imported from the task list %(file)s",
+    "%(meeting)s（%(date)s）议定事项第%(number)s项": "%(meeting)s (%(date)s), decision %(number)s",
+    "%(year)s学年评估（记录 #%(run)s）显示已达标": "the %(year)s evaluation (run #%(run)s) shows it met",
+    "学校未参加%(year)s学年评估（记录 #%(run)s），如已撤并请核实": (
+        "the school is not in the %(year)s evaluation (run #%(run)s); check whether it closed or merged"
+    ),
 }

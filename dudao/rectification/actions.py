@@ -288,8 +288,9 @@ def _next_number(plan: WorkPlan) -> int:
     return (Task.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def _insert_task(user: Who, plan: WorkPlan, checked: CheckedTask, town: Region | None = None, note: str = "") -> Task:
-    """Write one checked task with its milestones and its ``create`` event (inside a transaction)."""
+def _insert_task(user: Who, plan: WorkPlan, checked: CheckedTask, town: Region | None = None, **why: Any) -> Task:
+    """Write one checked task with its milestones and its ``create`` event (inside a transaction);
+    ``why`` says where it came from (``why="evaluation", year=, run=``; see ``tables.event_note``)."""
     task = Task.objects.create(
         county_id=plan.county_id, plan=plan, number=_next_number(plan), title=checked.title,
         department=checked.department, town=town or town_of(checked.department), deadline=checked.deadline,
@@ -297,7 +298,7 @@ def _insert_task(user: Who, plan: WorkPlan, checked: CheckedTask, town: Region |
     )  # fmt: skip
     task.cooperating.set(checked.cooperating)
     Milestone.objects.bulk_create(Milestone(task=task, title=t, due=d) for t, d in checked.milestones)
-    _event(task, TaskEvent.Action.CREATE, user, note, department=checked.department.name,
+    _event(task, TaskEvent.Action.CREATE, user, "", **why, department=checked.department.name,
            deadline=checked.deadline.isoformat())  # fmt: skip
     _notify_new(task, checked.department, checked.cooperating)
     return task
@@ -323,13 +324,13 @@ def create_task(user: Who, plan: WorkPlan, spec: TaskSpec) -> Task:
         return _insert_task(user, plan, checked)
 
 
-def create_tasks(user: Who, plan: WorkPlan, checked: Sequence[CheckedTask], note: str = "") -> list[Task]:
-    """Add already checked tasks (an import) in one transaction."""
+def create_tasks(user: Who, plan: WorkPlan, checked: Sequence[CheckedTask], filename: str = "") -> list[Task]:
+    """Add already checked tasks (an import of ``filename``) in one transaction."""
     county = Region.objects.get(pk=plan.county_id)
     _require(user, county, "review")
     with transaction.atomic():
         WorkPlan.objects.select_for_update().get(pk=plan.pk)
-        return [_insert_task(user, plan, c, note=note) for c in checked]
+        return [_insert_task(user, plan, c, why="import", file=filename) for c in checked]
 
 
 def update_task(
@@ -548,6 +549,7 @@ class Shortfall:
     gap: float | None
     gap_unit: str
     finding: str
+    finding_en: str
     target_zh: str
     target_en: str
     new: bool  # a failing school's unmet indicator, or a CV over its limit: a new item if none is open
@@ -596,6 +598,7 @@ def shortfalls(run: EvaluationRun, county_code: str) -> list[Shortfall]:
                 school_name=school["school_name"], level=school["level"], indicator=code, indicator_name=name,
                 value=ind.get("value"), threshold=ind.get("threshold"), gap=ind.get("gap"),
                 gap_unit=ind.get("gap_unit", ""), finding=reasons.get(code, {}).get("message_zh", ""),
+                finding_en=reasons.get(code, {}).get("message_en", ""),
                 target_zh=rule.target_zh.format(school=_school_label(school, "zh"), **args),
                 target_en=rule.target_en.format(school=_school_label(school, "en"), **args),
                 new=school.get("passed") is False,
@@ -611,6 +614,7 @@ def shortfalls(run: EvaluationRun, county_code: str) -> list[Shortfall]:
                 key=f"cv:{level}:{code}", school_code=None, school_name="", level=level, indicator=code,
                 indicator_name=ind.get("name_zh", code), value=cv, threshold=limit, gap=None, gap_unit="cv",
                 finding=f"{LEVEL_ZH[level]}“{ind.get('name_zh', code)}”校际差异系数 {cv}，超过 {limit}",
+                finding_en=f"{LEVEL[level][1]} CV of “{ind.get('name_en', code)}” is {cv}, over {limit}",
                 target_zh=rules.cv["target_zh"].format(**zh_args), target_en=rules.cv["target_en"].format(**en_args),
                 new=True,
             ))  # fmt: skip
@@ -682,12 +686,13 @@ def generate_items(user: Who, county: Region, year: int, standard_id: str) -> Ge
                 short.target_zh, lead, today() + dt.timedelta(days=rules.indicator(short.indicator).deadline_days),
                 partners, [short.indicator], [],
             )  # fmt: skip
-            task = _insert_task(user, plan, checked, town=towns.get(short.school_code or ""),
-                                note=f"评估短板（{year}学年，评估记录 #{run.pk}）")  # fmt: skip
+            town = towns.get(short.school_code or "")
+            task = _insert_task(user, plan, checked, town=town, why="evaluation", year=year, run=run.pk)
             out.created.append(Item.objects.create(
                 county=county, task=task, source=Item.Source.EVALUATION, key=key, standard_id=standard_id,
                 year=year, school=School.objects.filter(code=short.school_code).first() if short.school_code else None,
                 school_name=short.school_name, level=short.level, indicator=short.indicator, finding=short.finding,
+                finding_en=short.finding_en,
                 target=short.target_zh,
                 target_en=short.target_en, gap=short.gap, gap_unit=short.gap_unit, value=short.value,
                 threshold=short.threshold, opened_run=run, checked_run=run, created_by=_person(user),
@@ -749,7 +754,8 @@ def _refresh_item(
     item.target, item.target_en = short.target_zh, short.target_en
     item.save()
     new = _figures(item)
-    _event(item.task, TaskEvent.Action.ITEM_UPDATED, user, short.target_zh, old=old, new=new)
+    _event(item.task, TaskEvent.Action.ITEM_UPDATED, user, "", old=old, new=new,
+           target_zh=short.target_zh, target_en=short.target_en)  # fmt: skip
     out.updated.append(item)
 
 
@@ -759,7 +765,7 @@ def _close_met(user: Who, item: RectificationItem, run: EvaluationRun, out: Gene
     item.close_reason = f"{run.year}学年评估（记录 #{run.pk}）显示已达标"
     item.close_data = {"indicator": item.indicator, "old": old, "new": new}
     item.save()
-    _event(item.task, TaskEvent.Action.ITEM_MET, user, item.close_reason, old=old, new=new)
+    _event(item.task, TaskEvent.Action.ITEM_MET, user, "", why="met", year=run.year, run=run.pk, old=old, new=new)
     out.met.append(item)
 
 
@@ -768,7 +774,7 @@ def _void_item(user: Who, item: RectificationItem, run: EvaluationRun, out: Gene
     item.close_reason = f"学校未参加{run.year}学年评估（记录 #{run.pk}），如已撤并请核实"
     item.close_data = {"indicator": item.indicator, "old": _figures(item), "new": {"run": run.pk, "year": run.year}}
     item.save()
-    _event(item.task, TaskEvent.Action.ITEM_VOID, user, item.close_reason)
+    _event(item.task, TaskEvent.Action.ITEM_VOID, user, "", why="void", year=run.year, run=run.pk)
     out.void.append(item)
 
 
@@ -807,8 +813,7 @@ def add_item(
         plan = system_plan(county, year, WorkPlan.Kind.RECTIFICATION)
         WorkPlan.objects.select_for_update().get(pk=plan.pk)
         town = _school_towns(county, year).get(unit.code) if unit else None
-        label = Item.Source(source).label
-        task = _insert_task(user, plan, checked, town=town, note=str(label))
+        task = _insert_task(user, plan, checked, town=town, why=source)
         return Item.objects.create(
             county=county, task=task, source=source, year=year, school=unit, school_name=_school_name(unit, year),
             finding=(finding or "").strip(),
@@ -911,8 +916,8 @@ def _decision_task(user: Who, decision: Decision, checked: CheckedTask) -> Task:
     meeting = decision.meeting
     plan = system_plan(meeting.county, meeting.held_on.year, WorkPlan.Kind.MEETING)
     WorkPlan.objects.select_for_update().get(pk=plan.pk)
-    note = f"{meeting.title}（{meeting.held_on:%Y-%m-%d}）议定事项第{decision.number}项"
-    task = _insert_task(user, plan, checked, note=note)
+    held = f"{meeting.held_on:%Y-%m-%d}"
+    task = _insert_task(user, plan, checked, why="decision", meeting=meeting.title, date=held, number=decision.number)
     decision.task = task
     decision.save(update_fields=["task"])
     return task

@@ -175,6 +175,7 @@ class RectificationItem(models.Model):
     level = models.CharField(_("学段"), max_length=8, blank=True)
     indicator = models.CharField(_("指标"), max_length=16, blank=True)
     finding = models.TextField(_("问题"), blank=True)
+    finding_en = models.TextField(blank=True)  # the engine's English wording, for evaluation items
     target = models.TextField(_("整改目标"))
     target_en = models.TextField(blank=True)
     gap = models.FloatField(_("差距"), null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -150,31 +151,56 @@ def plans_table(plans: Iterable[WorkPlan], counts: dict[int, int]) -> Table:
     return Table("plans", _("工作方案与任务清单"), columns, rows)
 
 
-def timeline_table(events: Iterable[TaskEvent]) -> Table:
+def why_text(data: dict[str, Any]) -> str:
+    """Where a task came from or why an item closed, in the reader's language (kept as data)."""
+    why = data.get("why")
+    if why == "evaluation":
+        return _("评估短板（%(year)s学年，评估记录 #%(run)s）") % data
+    if why == "import":
+        return _("导入任务清单 %(file)s") % data
+    if why == "decision":
+        return _("%(meeting)s（%(date)s）议定事项第%(number)s项") % data
+    if why in ("manual", "inspection"):
+        return str(RectificationItem.Source(why).label)
+    if why == "met":
+        return _("%(year)s学年评估（记录 #%(run)s）显示已达标") % data
+    if why == "void":
+        return _("学校未参加%(year)s学年评估（记录 #%(run)s），如已撤并请核实") % data
+    return ""
+
+
+def event_note(e: TaskEvent, lang: str) -> str:
+    note = e.note or why_text(e.data)
+    if e.action == "item_updated":
+        note = e.data.get("target_en" if lang == "en" else "target_zh", note)
+    changes = e.data.get("changes")
+    if changes:
+        note = "；".join(f"{key}：{old} → {new}" for key, (old, new) in changes.items()) + (
+            f"（{note}）" if note else ""
+        )
+    if e.action in ("item_met", "item_updated") and e.data.get("old"):
+        old, new = e.data["old"], e.data.get("new", {})
+        note = _("%(note)s（现值 %(old)s → %(new)s，差距 %(gap_old)s → %(gap_new)s）") % {
+            "note": note, "old": old.get("value"), "new": new.get("value"),
+            "gap_old": old.get("gap"), "gap_new": new.get("gap"),
+        }  # fmt: skip
+    if e.data.get("files"):
+        note = f"{note}（{_('佐证材料')}：{'、'.join(e.data['files'])}）"
+    return note
+
+
+def timeline_table(events: Iterable[TaskEvent], lang: str = "zh") -> Table:
     columns = [
         Column("at", _("时间")),
         Column("user", _("人员")),
         Column("action", _("事项")),
         Column("note", _("内容")),
     ]
-    rows = []
-    for e in events:
-        note = e.note
-        changes = e.data.get("changes")
-        if changes:
-            note = "；".join(f"{key}：{old} → {new}" for key, (old, new) in changes.items()) + (
-                f"（{note}）" if note else ""
-            )
-        if e.action in ("item_met", "item_updated") and e.data.get("old"):
-            old, new = e.data["old"], e.data.get("new", {})
-            note = _("%(note)s（现值 %(old)s → %(new)s，差距 %(gap_old)s → %(gap_new)s）") % {
-                "note": note, "old": old.get("value"), "new": new.get("value"),
-                "gap_old": old.get("gap"), "gap_new": new.get("gap"),
-            }  # fmt: skip
-        if e.data.get("files"):
-            note = f"{note}（{_('佐证材料')}：{'、'.join(e.data['files'])}）"
-        rows.append({"at": _local(e.at), "user": e.user.get_username() if e.user else _("系统"),
-                     "action": e.get_action_display(), "note": note})  # fmt: skip
+    rows = [
+        {"at": _local(e.at), "user": e.user.get_username() if e.user else _("系统"),
+         "action": e.get_action_display(), "note": event_note(e, lang)}
+        for e in events
+    ]  # fmt: skip
     return Table("timeline", _("任务轨迹"), columns, rows)
 
 

@@ -132,7 +132,7 @@ def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     except InputError as error:
         messages.error(request, _("任务清单有 %(n)d 处问题，未导入任何任务：") % {"n": len(error.problems)})
         return _plan_page(request, found, 400, error.problems)
-    created = actions.create_tasks(request.user, found, checked.tasks, note=f"导入任务清单 {file.name}")
+    created = actions.create_tasks(request.user, found, checked.tasks, filename=file.name or "")
     messages.success(request, _("已导入 %(n)d 项任务（%(same)d 项与清单中已有任务相同，未重复导入）。") % {
         "n": len(created), "same": checked.unchanged})  # fmt: skip
     return redirect("rectification:plan", pk=found.pk)

@@ -30,8 +30,8 @@ from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import Milestone, RectificationItem, Task, TaskEvidence
 from dudao.rectification.rules import rules_for
 from dudao.rectification.status import STATE_LABELS, task_state
-from dudao.rectification.tables import evidence_table, milestones_table, tasks_table, timeline_table
-from dudao.rectification.views.common import departments, indicators, parse_date, refuse
+from dudao.rectification.tables import evidence_table, milestones_table, tasks_table, timeline_table, why_text
+from dudao.rectification.views.common import departments, indicators, lang, parse_date, refuse
 from dudao.tables import Column, Table, download
 
 
@@ -78,13 +78,14 @@ def _task_page(request: HttpRequest, task: Task, status: int = 200) -> HttpRespo
     tables = [
         milestones_table(task, on),
         evidence_table(files),
-        timeline_table(task.events.select_related("user")),
+        timeline_table(task.events.select_related("user"), lang()),
     ]
     if (response := download(request, tables)) is not None:
         return response
     state = task_state(task, on, rules_for(task.county.code))
     return render(request, "rectification/task.html", {
         "task": task, "item": item, "perms": perms, "tables": tables, "state": state,
+        "closed_why": why_text({"why": item.status, **item.close_data.get("new", {})}) if item else "",
         "county_nav": "view" in rectification_permissions(request.user, task.county),
         "state_label": STATE_LABELS[state], "cooperating": list(task.cooperating.all()),
         "can_report": "report" in perms and task.status not in (Task.Status.SUBMITTED, Task.Status.ACCEPTED),
