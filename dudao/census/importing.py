@@ -387,6 +387,7 @@ class _Import:
         first_of_school: dict[str, int] = {}
         first_of_key: dict[tuple[str, str], int] = {}
         forms: dict[str, dict[str, int]] = {}  # school -> {"whole"|"split": first row index}
+        fine: dict[tuple[str, str], str] = {}  # (type, level given) -> stored level, for pairs without a problem
         for i in range(self.n):
             code, school_type, given = self.codes[i], self.types[i], self.given_levels[i]
             if len(code) > _CODE_MAX:
@@ -399,7 +400,12 @@ class _Import:
                     "too_long", f"学校名称过长（最多 {_NAME_MAX} 个字）",
                     f"School name too long (at most {_NAME_MAX} characters)", i, "school_name", self.names[i],
                 )  # fmt: skip
-            level = self._stored_level(i, school_type, given)
+            level = fine.get((school_type, given))
+            if level is None:
+                reported = len(self.problems) + len(self.warnings)
+                level = self._stored_level(i, school_type, given)
+                if level is not None and len(self.problems) + len(self.warnings) == reported:
+                    fine[(school_type, given)] = level
             self.levels[i] = level
             first = first_of_school.setdefault(code, i)
             if first != i:
@@ -662,6 +668,7 @@ class _Import:
             return
         allowed = {t: set(allowed_levels(t)) for t in set(self.types)}
         reported: set[str] = set()
+        levels_of: dict[str, set[str]] = {}  # the levels of each school in the file, once one is reported
         for i, code in enumerate(self.codes):
             level = self.levels[i]
             known = schools.get(code)
@@ -674,7 +681,11 @@ class _Import:
             if not other_form and have <= allowed[self.types[i]]:
                 continue
             reported.add(code)
-            levels = sorted({lv for j, c in enumerate(self.codes) if c == code and (lv := self.levels[j])})
+            if not levels_of:
+                for j, c in enumerate(self.codes):
+                    if lv := self.levels[j]:
+                        levels_of.setdefault(c, set()).add(lv)
+            levels = sorted(levels_of[code])
             have_zh = "、".join(_level_zh(lv) for lv in sorted(have))
             self._problem(
                 "stored_levels_conflict",

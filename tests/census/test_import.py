@@ -472,6 +472,7 @@ def test_a_stored_whole_school_record_cannot_come_back_split(world: World, tmp_p
         rows.append({k: v for k, v in whole.items() if not k.endswith(("_primary", "_junior"))} | {"level": level})
     problems = problems_of(workbook(tmp_path, rows, "split.xlsx"))
     assert rules(problems) == ["stored_levels_conflict"] and problems[0].row == 6
+    assert "已有全校的记录" in problems[0].message_zh and "（初中、小学，九年一贯制）" in problems[0].message_zh
 
 
 def test_numbers_too_large_to_store(world: World, tmp_path: Path) -> None:
