@@ -97,6 +97,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Which standards profile is evaluated when none is named.
 DUDAO_DEFAULT_STANDARD = env_str("DUDAO_DEFAULT_STANDARD", "national-2017")
+# The first tier (第一方阵) of a city's or province's ranking: a share ("1/3", "30%") or a count ("5").
+DUDAO_FIRST_TIER = env_str("DUDAO_FIRST_TIER", "1/3")
 
 # Rectification: the rules file (departments per indicator, deadlines, targets; default: the one in
 # dudao/rectification/) and the e-mail that carries notifications (console unless configured).

@@ -354,3 +354,12 @@ def test_the_province_view_query_count(world: World, django_assert_num_queries) 
     with django_assert_num_queries(CITY_QUERIES):
         page = client.get(region_url(world.province))
     assert page.status_code == 200 and len(rows_of(page.text, "county-table")) == 7
+
+
+def test_a_wrong_first_tier_setting_stops_the_system_check(settings: object) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.DUDAO_FIRST_TIER = "half"  # type: ignore[attr-defined]
+    with pytest.raises(SystemCheckError, match="DUDAO_FIRST_TIER='half'"):
+        call_command("check")
