@@ -4,21 +4,31 @@ evidence file, and the county supervision office accepts it."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from playwright.sync_api import Page
 
+from dudao.rectification import actions
 from dudao.rectification.models import Task, TaskEvidence
+from tests.e2e import test_phone
 from tests.e2e.conftest import log_in, screenshot
-from tests.personas import PASSWORD
-from tests.rectification.conftest import PDF, Rect, plan_of, rect, task_for  # noqa: F401 - rect is a fixture
+from tests.personas import PASSWORD, World
+from tests.rectification.conftest import PDF, Rect, make_rect, plan_of, task_for
 
 pytestmark = pytest.mark.e2e
+phone = test_phone.phone  # the 360 px phone of the phone checks
+
+
+@pytest.fixture
+def rect(world: World) -> Rect:
+    return make_rect(world)
 
 
 def test_a_clerk_reports_a_task_done_with_a_file_and_the_office_accepts_it(
     page: Page,
     rect: Rect,
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     task = task_for(plan_of(rect.world), rect.finance, title="落实教育经费“两个只增不减”")
@@ -61,3 +71,33 @@ def test_a_clerk_reports_a_task_done_with_a_file_and_the_office_accepts_it(
     task.refresh_from_db()
     assert task.status == "accepted" and TaskEvidence.objects.get().original_name == "预算批复.pdf"
     assert Task.objects.get(pk=task.pk).percent == 100
+
+
+def test_the_rectification_pages_fit_a_phone(phone: Page, rect: Rect, settings, tmp_path) -> None:
+    """On a 360 px phone every rectification page stays the screen's width (tables scroll in their box)."""
+    settings.MEDIA_ROOT = tmp_path
+    task = task_for(
+        plan_of(rect.world), rect.finance, title="落实教育经费“两个只增不减”，一般公共预算教育支出逐年只增不减"
+    )
+    actions.report_progress(None, task, "已拨付", 40, files=[SimpleUploadedFile("拨付凭证.pdf", PDF)])
+    meeting = actions.record_meeting(None, rect.world.county, "第三季度会商会", actions.today(), "王刚 副县长", "师资")
+    code = rect.world.county.code
+    log_in(phone, rect.world.county_supervisor.username, PASSWORD)
+    pages = {
+        "rect-dashboard": reverse("rectification:dashboard", args=[code]),
+        "rect-items": reverse("rectification:items", args=[code]),
+        "rect-plans": reverse("rectification:plans", args=[code]),
+        "rect-plan": reverse("rectification:plan", args=[task.plan_id]),
+        "rect-task": reverse("rectification:task", args=[task.pk]),
+        "rect-meetings": reverse("rectification:meetings", args=[code]),
+        "rect-meeting": reverse("rectification:meeting", args=[meeting.pk]),
+        "rect-liaison": reverse("rectification:liaison", args=[code]),
+        "rect-bulletins": reverse("rectification:bulletins", args=[code]),
+        "rect-notifications": reverse("rectification:notifications"),
+    }
+    for name, address in pages.items():
+        phone.goto(address)
+        test_phone.fits(phone, name)
+    phone.locator("#notices summary").click()  # the header's list opens within the screen
+    box = phone.locator("#notices .notice-panel").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360

@@ -62,6 +62,11 @@ def _clerk(username: str, department: Department, email: str = "") -> User:
 
 @pytest.fixture
 def rect(world: World) -> Rect:
+    return make_rect(world)
+
+
+def make_rect(world: World) -> Rect:
+    """The departments and clerks above, on ``world``."""
     county = world.county
     dept = {
         kind: Department.objects.create(county=county, name=name, kind=kind)

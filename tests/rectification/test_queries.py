@@ -1,0 +1,56 @@
+"""The list pages read a fixed number of queries, however many rows they show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dudao.rectification import actions
+from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
+
+
+def grow(rect: Rect, n: int) -> None:
+    """``n`` more of everything the lists show."""
+    plan = plan_of(rect.world, f"方案{n}")
+    county = rect.world.county
+    for i in range(n):
+        task = task_for(plan, rect.finance, title=f"任务{n}-{i}", cooperating=[rect.hr])
+        actions.report_progress(None, task, "进展", 20, files=[SimpleUploadedFile("a.pdf", PDF)])
+        leader = actions.add_leader(None, county, f"领导{n}-{i}", "副县长")
+        actions.link_school(None, leader, rect.world.primary)
+        actions.record_visit(None, leader, rect.world.primary, actions.today(), "走访")
+        matter = actions.add_matter(None, leader, rect.world.primary, actions.today().year, "办实事")
+        actions.complete_matter(None, matter)
+        meeting = actions.record_meeting(None, county, f"会商{n}-{i}", actions.today(), "王刚", "议题")
+        actions.add_decision(None, meeting, "议定", rect.finance, actions.today())
+    actions.issue_bulletin(None, county, actions.today(), actions.today())
+
+
+PAGES: dict[str, tuple[str, Callable[[Rect], str], int]] = {
+    "my tasks": ("finance_clerk", lambda r: reverse("rectification:mine"), 7),
+    "notifications": ("finance_clerk", lambda r: reverse("rectification:notifications"), 4),
+    "plans": ("county_supervisor", lambda r: reverse("rectification:plans", args=[r.world.county.code]), 7),
+    "meetings": ("county_supervisor", lambda r: reverse("rectification:meetings", args=[r.world.county.code]), 6),
+    "liaison": ("county_supervisor", lambda r: reverse("rectification:liaison", args=[r.world.county.code]), 14),
+    "bulletins": ("county_supervisor", lambda r: reverse("rectification:bulletins", args=[r.world.county.code]), 5),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_list_pages_read_a_fixed_number_of_queries(
+    rect: Rect, name: str, settings, tmp_path, django_assert_num_queries: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    who, url, queries = PAGES[name]
+    client = login(getattr(rect, who, None) or getattr(rect.world, who))
+    grow(rect, 1)
+    client.get(url(rect))
+    with django_assert_num_queries(queries):
+        assert client.get(url(rect)).status_code == 200
+    grow(rect, 4)
+    with django_assert_num_queries(queries):
+        assert client.get(url(rect)).status_code == 200
