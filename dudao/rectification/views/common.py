@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 from dudao.evaluation.actions import EvaluationError
+from dudao.orgs.access import access_county
 from dudao.orgs.models import Department, Region, SchoolYear
 from dudao.rectification.actions import RectificationError
 from dudao.standards import load
@@ -64,3 +66,25 @@ def schools(county: Region, year: int) -> list[tuple[str, str]]:
 def indicators() -> list[tuple[str, str]]:
     standard = load(str(settings.DUDAO_DEFAULT_STANDARD))
     return [(i.code, i.name_en if lang() == "en" else i.name_zh) for i in standard.indicators]
+
+
+Page = Callable[..., HttpResponse]  # page(request, county, status=200)
+
+
+def page_or_create(
+    request: HttpRequest, code: str, page: Page, create: Callable[[Region], tuple[str, HttpResponse]]
+) -> HttpResponse:
+    """A county list page that also takes its "new" form: GET shows the page (``view``); POST
+    (``review``) calls ``create(county)`` → (message, where to go); a refusal shows the page again
+    with the message (400), keeping what was typed."""
+    county = access_county(request.user, code)
+    if request.method != "POST":
+        return page(request, county)
+    access_county(request.user, code, "review")
+    try:
+        done, response = create(county)
+    except RectificationError as error:
+        refuse(request, error)
+        return page(request, county, 400)
+    messages.success(request, done)
+    return response

@@ -21,7 +21,15 @@ from dudao.rectification.reports import county_progress
 from dudao.rectification.rules import rules_for
 from dudao.rectification.status import task_state
 from dudao.rectification.tables import bulletins_table, items_table, tasks_table, unit_table
-from dudao.rectification.views.common import departments, indicators, parse_date, parse_int, refuse, schools
+from dudao.rectification.views.common import (
+    departments,
+    indicators,
+    page_or_create,
+    parse_date,
+    parse_int,
+    refuse,
+    schools,
+)
 from dudao.tables import download
 from dudao.views import current_year
 
@@ -137,20 +145,14 @@ def _bulletins_page(request: HttpRequest, county: Region, status: int = 200) -> 
 
 @login_required
 def bulletins(request: HttpRequest, code: str) -> HttpResponse:
-    county = access_county(request.user, code)
-    if request.method != "POST":
-        return _bulletins_page(request, county)
-    access_county(request.user, code, "review")
-    try:
+    def issue(county: Region) -> tuple[str, HttpResponse]:
+        start = parse_date(request.POST.get("start"), "起始日期", "first day")
         bulletin = actions.issue_bulletin(
-            request.user, county, parse_date(request.POST.get("start"), "起始日期", "first day"),
-            parse_date(request.POST.get("end"), "截止日期", "last day"),
-        )  # fmt: skip
-    except RectificationError as error:
-        refuse(request, error)
-        return _bulletins_page(request, county, 400)
-    messages.success(request, _("已生成%(title)s。") % {"title": bulletin.title})
-    return redirect("rectification:bulletins", code=code)
+            request.user, county, start, parse_date(request.POST.get("end"), "截止日期", "last day")
+        )
+        return _("已生成%(title)s。") % {"title": bulletin.title}, redirect("rectification:bulletins", code=code)
+
+    return page_or_create(request, code, _bulletins_page, issue)
 
 
 @login_required

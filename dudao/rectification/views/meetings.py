@@ -3,7 +3,6 @@ of the previous meeting's decisions."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from dudao.rectification.models import Decision, Meeting
 from dudao.rectification.rules import rules_for
 from dudao.rectification.status import task_state
 from dudao.rectification.tables import decisions_table, meetings_table
-from dudao.rectification.views.common import departments, parse_date, refuse
+from dudao.rectification.views.common import departments, page_or_create, parse_date, refuse
 from dudao.tables import download
 
 
@@ -43,21 +42,15 @@ def _meetings_page(request: HttpRequest, county: Region, status: int = 200) -> H
 
 @login_required
 def meetings(request: HttpRequest, code: str) -> HttpResponse:
-    county = access_county(request.user, code)
-    if request.method != "POST":
-        return _meetings_page(request, county)
-    access_county(request.user, code, "review")
     post = request.POST
-    try:
-        meeting = actions.record_meeting(
-            request.user, county, post.get("title", ""), parse_date(post.get("held_on"), "会议日期", "meeting date"),
-            post.get("attendees", ""), post.get("topics", ""), post.get("place", ""),
-        )  # fmt: skip
-    except RectificationError as error:
-        refuse(request, error)
-        return _meetings_page(request, county, 400)
-    messages.success(request, _("已记录会商，请登记议定事项。"))
-    return redirect("rectification:meeting", pk=meeting.pk)
+
+    def record(county: Region) -> tuple[str, HttpResponse]:
+        held = parse_date(post.get("held_on"), "会议日期", "meeting date")
+        meeting = actions.record_meeting(request.user, county, post.get("title", ""), held, post.get("attendees", ""),
+                                         post.get("topics", ""), post.get("place", ""))  # fmt: skip
+        return _("已记录会商，请登记议定事项。"), redirect("rectification:meeting", pk=meeting.pk)
+
+    return page_or_create(request, code, _meetings_page, record)
 
 
 def _meeting(request: HttpRequest, pk: int, perm: str = "view") -> Meeting:

@@ -20,7 +20,15 @@ from dudao.rectification.models import Task, WorkPlan
 from dudao.rectification.rules import rules_for
 from dudao.rectification.status import task_state
 from dudao.rectification.tables import plans_table, tasks_table
-from dudao.rectification.views.common import departments, indicators, lang, parse_date, parse_int, refuse
+from dudao.rectification.views.common import (
+    departments,
+    indicators,
+    lang,
+    page_or_create,
+    parse_date,
+    parse_int,
+    refuse,
+)
 from dudao.tables import XLSX_TYPE, download
 from dudao.views import current_year
 
@@ -39,21 +47,15 @@ def _plans_page(request: HttpRequest, county: Region, status: int = 200) -> Http
 
 @login_required
 def plans(request: HttpRequest, code: str) -> HttpResponse:
-    county = access_county(request.user, code)
-    if request.method != "POST":
-        return _plans_page(request, county)
-    access_county(request.user, code, "review")
-    try:
-        plan = actions.create_plan(
-            request.user, county, request.POST.get("title", ""),
-            parse_int(request.POST.get("year"), "年度", "year"), request.POST.get("doc_no", ""),
-            request.POST.get("goal", ""),
-        )  # fmt: skip
-    except RectificationError as error:
-        refuse(request, error)
-        return _plans_page(request, county, 400)
-    messages.success(request, _("已建立工作方案，请添加任务或导入任务清单。"))
-    return redirect("rectification:plan", pk=plan.pk)
+    post = request.POST
+
+    def create(county: Region) -> tuple[str, HttpResponse]:
+        year = parse_int(post.get("year"), "年度", "year")
+        plan = actions.create_plan(request.user, county, post.get("title", ""), year, post.get("doc_no", ""),
+                                   post.get("goal", ""))  # fmt: skip
+        return _("已建立工作方案，请添加任务或导入任务清单。"), redirect("rectification:plan", pk=plan.pk)
+
+    return page_or_create(request, code, _plans_page, create)
 
 
 def _plan(request: HttpRequest, pk: int, perm: str = "view") -> WorkPlan:
