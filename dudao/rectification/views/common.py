@@ -14,7 +14,7 @@ from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import access_county
 from dudao.orgs.models import Department, Region, SchoolYear
 from dudao.rectification.actions import RectificationError
-from dudao.standards import load
+from dudao.standards import available_standards, load
 
 
 def lang() -> str:
@@ -88,3 +88,15 @@ def page_or_create(
         return page(request, county, 400)
     messages.success(request, done)
     return response
+
+
+def standards() -> list[tuple[str, str]]:
+    """(id, title) of the standards evaluated from the schools' figures (those with shortfalls)."""
+    out = []
+    for standard_id in available_standards():
+        standard = load(standard_id)
+        if any(area.basis == "school_table" for area in standard.areas):
+            out.append(
+                (standard_id, f"{standard.title_en if lang() == 'en' else standard.title_zh}（{standard.doc_no}）")
+            )
+    return out

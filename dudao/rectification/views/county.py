@@ -29,6 +29,7 @@ from dudao.rectification.views.common import (
     parse_int,
     refuse,
     schools,
+    standards,
 )
 from dudao.tables import download
 from dudao.views import current_year
@@ -80,6 +81,7 @@ def _items_page(request: HttpRequest, county: Region, status: int = 200) -> Http
     return render(request, "rectification/items.html", {
         "county": county, "table": table, "perms": perms, "shown": shown, "statuses": RectificationItem.Status.choices,
         "year": year, "standard": settings.DUDAO_DEFAULT_STANDARD, "departments": departments(county),
+        "standards": standards() if "review" in perms else [],
         "schools": schools(county, year) if perms & {"review", "inspect"} else [], "indicators": indicators(),
         "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
