@@ -171,3 +171,8 @@ def test_a_refused_action_gets_a_plain_forbidden_page(client: Client, world: Wor
     log_in(client, world.observer)
     response = client.post(reverse("census:lock", args=[world.county.code, 2025]))
     assert response.status_code == 403 and "<h1>无权执行此操作</h1>" in response.text
+
+
+def test_a_department_clerk_lands_on_their_tasks(client: Client, world: World) -> None:
+    response = log_in(client, world.department_clerk)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("rectification:mine")
