@@ -95,6 +95,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves the static files from the application itself (collected or, in DEBUG, found on demand).
 WHITENOISE_USE_FINDERS = DEBUG
 
+# A new password (the change-password page, the admin) must be 8 characters or more, not a common
+# password, not all digits and not like the user's name (Django's validators; messages in zh and en).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "dudao.passwords.MinimumLength", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # Which standards profile is evaluated when none is named.
 DUDAO_DEFAULT_STANDARD = env_str("DUDAO_DEFAULT_STANDARD", "national-2017")
 # The first tier (第一方阵) of a city's or province's ranking: a share ("1/3", "30%") or a count ("5").

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -15,3 +16,9 @@ def download_url(context: template.Context, name: str, fmt: str) -> str:
     query = request.GET.copy()
     query["download"], query["format"] = name, fmt
     return f"{request.path}?{query.urlencode()}"
+
+
+@register.simple_tag
+def colon() -> str:
+    """A label's colon in the page's language: "：" in Chinese, ": " in English."""
+    return ": " if (get_language() or "").startswith("en") else "："

@@ -176,3 +176,18 @@ def test_a_refused_action_gets_a_plain_forbidden_page(client: Client, world: Wor
 def test_a_department_clerk_lands_on_their_tasks(client: Client, world: World) -> None:
     response = log_in(client, world.department_clerk)
     assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("rectification:mine")
+
+
+@pytest.mark.parametrize(
+    ("new", "reason"),
+    [("1a2b", "密码太短，至少需要 8 个字符"), ("12345678901", "密码只包含数字"), ("password123", "这个密码太常见了")],
+)
+def test_a_weak_new_password_is_refused_and_changes_nothing(
+    client: Client, world: World, new: str, reason: str
+) -> None:
+    log_in(client, world.county_supervisor)
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 200 and reason in response.text
+    assert Client().login(username=world.county_supervisor.username, password=PASSWORD)

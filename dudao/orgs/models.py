@@ -109,9 +109,11 @@ class School(models.Model):
         return self.code
 
 
-SCHOOL_TYPE_CHOICES = [(code, names[0]) for code, names in SCHOOL_TYPES.items()]
-LOCATION_CHOICES = [(code, names[0]) for code, names in LOCATIONS.items()]
-OWNERSHIP_CHOICES = [(code, names[0]) for code, names in OWNERSHIP.items()]
+# The engine's Chinese names, translated when shown (each is a msgid of the catalogue through
+# dudao/evaluation/render.py, which names them literally).
+SCHOOL_TYPE_CHOICES = [(code, _(names[0])) for code, names in SCHOOL_TYPES.items()]
+LOCATION_CHOICES = [(code, _(names[0])) for code, names in LOCATIONS.items()]
+OWNERSHIP_CHOICES = [(code, _(names[0])) for code, names in OWNERSHIP.items()]
 
 
 class SchoolYear(models.Model):
