@@ -1,15 +1,33 @@
 """``dudao seed_demo``: write the demo province, city and counties with three years of census and a
 user for every role (see docs/demo.md). Running it again changes nothing; ``--reset`` deletes the
-demo first and writes it afresh."""
+demo first and writes it afresh: every app's ``AppConfig.reset_demo(counties)`` (rows that refer to
+the demo counties: runs, tasks, ...) in reverse INSTALLED_APPS order, then the regions, schools,
+census and users themselves."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from dudao.orgs import demo
+from dudao.orgs.models import Region
+
+
+def reset() -> int:
+    """Delete the demo, the apps' rows first (an app refers only to apps installed before it)."""
+    with transaction.atomic():
+        city = Region.objects.filter(code=demo.CITY[0], name=demo.CITY[1]).first()
+        deleted = 0
+        if city is not None:
+            counties = Region.objects.filter(path__startswith=city.path, level=Region.Level.COUNTY)
+            for config in reversed(list(apps.get_app_configs())):
+                if hasattr(config, "reset_demo"):
+                    deleted += config.reset_demo(counties)
+        return deleted + demo.reset()
 
 
 class Command(BaseCommand):
@@ -28,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         started = time.perf_counter()
         if opts["reset"]:
-            deleted = demo.reset()
+            deleted = reset()
             self.stdout.write(f"已删除示范数据 {deleted} 行 / deleted {deleted} demo rows")
         try:
             summary = demo.seed()
