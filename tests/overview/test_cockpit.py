@@ -350,3 +350,17 @@ def test_people_land_on_their_own_unit(world: World, stored: dict) -> None:
     assert world.other_county.name not in city.text
     assert reverse("overview:region", args=[world.city.code, YEAR, STANDARD]) in city.text
     assert client_for(world.province_inspector).get(home + "?download=counties&format=csv").status_code == 200
+
+
+def test_the_county_subnav_leads_to_every_county_page(world: World, stored: dict) -> None:
+    html = client_for(world.county_supervisor).get(cockpit_url(world.county)).text
+    nav = re.search(r'<nav[^>]*id="county-nav".*?</nav>', html, re.S).group(0)
+    for url in (
+        reverse("overview:schools", args=[world.county.code, YEAR, STANDARD]),
+        reverse("overview:balance", args=[world.county.code, YEAR, STANDARD]),
+        reverse("overview:whatif", args=[world.county.code, YEAR, STANDARD]),
+        reverse("census:completeness", args=[world.county.code, YEAR]),
+        reverse("evaluation:items", args=[world.county.code, YEAR, STANDARD]),
+        reverse("rectification:dashboard", args=[world.county.code]),
+    ):
+        assert f'href="{url}"' in nav, url
