@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "dudao.evaluation",
     "dudao.overview",
     "dudao.rectification",
+    "dudao.surveys",
+    "dudao.reports",
     "dudao.api",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from dudao import views
 from dudao.api.api import api
+from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,9 @@ urlpatterns = [
     path("evaluation/", include("dudao.evaluation.urls")),
     path("overview/", include("dudao.overview.urls")),
     path("rectification/", include("dudao.rectification.urls")),
+    path("surveys/", include("dudao.surveys.urls")),
+    path("", include((public_urlpatterns, "surveys_public"))),
+    path("reports/", include("dudao.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,12 @@
+"""English for the inspection-readiness pages: self-evaluation report and annex tables (issue 7)."""
+
+EN = {
+    "自查自评与迎检": "Self-evaluation and inspection readiness",
+    "自查自评报告": "Self-evaluation report",
+    "报告与附表中的全部数字取自 %(at)s 的评估结果；县里可修改报告模板的字体、页边距、页码和开头段落。": (
+        "Every figure in the report and its annex tables comes from the evaluation of %(at)s; the county may edit "
+        "the report template's fonts, margins, page numbers and opening paragraphs."
+    ),
+    "下载自查自评报告（Word）": "Download the self-evaluation report (Word)",
+    "下载附表（Excel）": "Download the annex tables (Excel)",
+}

@@ -1,0 +1,174 @@
+"""What the self-evaluation report (自查自评报告) and its annex tables say, taken from one stored
+evaluation run (``EvaluationRun.result`` and ``.inputs``) and the county's rectification items.
+
+One source of truth: every figure here is a value of the run's result (or a sum over its schools and
+input rows); the .docx and the .xlsx are two layouts of this same :class:`ReportData`, so they
+cannot disagree with each other or with the stored run. Numbers stay numbers here; each layout
+formats them (the CV with 3 decimals, as ``cv_3dp``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dudao.engine.fields import LOCATION_ZH, SCHOOL_TYPE_ZH
+from dudao.evaluation.models import CountyItemValue, EvaluationRun
+from dudao.orgs.models import Region
+from dudao.rectification.models import RectificationItem
+
+LEVELS = ("primary", "junior")
+LOCATIONS = ("urban", "town", "rural")
+AREA_STATUS_ZH = {"passed": "达标", "failed": "未达标", "incomplete": "数据不全", "not_assessed": "未评估"}
+
+
+def verdict_zh(passed: bool | None) -> str:
+    return "达标" if passed is True else "未达标" if passed is False else "待定"
+
+
+def unmet_codes(school: dict[str, Any]) -> list[str]:
+    """The indicators a school does not meet (``met`` false; undetermined ones are not listed)."""
+    return [code for code, ind in school["indicators"].items() if ind["met"] is False]
+
+
+def item_value_zh(item: dict[str, Any]) -> str:
+    """A county item's value as an official table writes it (ratios as percentages)."""
+    value = item.get("value")
+    if value is None:
+        return "未录入"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and item.get("threshold") is not None and item["threshold"] <= 1:
+        return f"{value * 100:.1f}%"
+    return str(value)
+
+
+@dataclass
+class LevelBasics:
+    level: str
+    schools: int
+    students: int
+    teachers: int
+    by_location: dict[str, tuple[int, int]]  # location → (schools, students)
+
+
+@dataclass
+class Problem:
+    number: int
+    finding: str
+    target: str
+    department: str
+    deadline: Any  # datetime.date
+    status: str
+
+
+@dataclass
+class ReportData:
+    run: EvaluationRun
+    county: Region
+    result: dict[str, Any]
+    basics: list[LevelBasics]
+    problems: list[Problem]
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # item code → file names
+
+    @property
+    def levels(self) -> list[tuple[str, dict[str, Any]]]:
+        return list(self.result["levels"].items())
+
+    @property
+    def standard(self) -> dict[str, Any]:
+        return self.result["standard"]
+
+    @property
+    def year(self) -> int:
+        return self.run.year
+
+    def cvs(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(level, indicator code, indicator result) for every CV, in the result's order."""
+        return [(lv, code, ind) for lv, data in self.levels for code, ind in data["indicators"].items()]
+
+    def schools(self, level: str) -> list[dict[str, Any]]:
+        return [s for s in self.result["schools"] if s["level"] == level]
+
+    def recognition(self) -> dict[str, Any] | None:
+        for item in self.result["areas"].get("SR", {}).get("items", []):
+            if item["code"] == "SR-01":
+                return item
+        return None
+
+    def item_areas(self) -> list[dict[str, Any]]:
+        return [area for area in self.result["areas"].values() if "items" in area]
+
+
+def _teachers(run: EvaluationRun, parts: set[tuple[str, str]]) -> dict[str, int]:
+    """Teachers per level from the run's input rows of the schools (or school parts) evaluated."""
+    columns = run.inputs.get("columns", [])
+    out: dict[str, int] = {}
+    for row in run.inputs.get("schools", []):
+        d = dict(zip(columns, row, strict=False))
+        for level in LEVELS:
+            if (d.get("school_code"), level) not in parts:
+                continue
+            value = d.get("teachers") if d.get("level") == level else d.get(f"teachers_{level}")
+            out[level] = out.get(level, 0) + int(value or 0)
+    return out
+
+
+def basics(run: EvaluationRun) -> list[LevelBasics]:
+    result = run.result
+    parts = {(s["school_code"], s["level"]) for s in result["schools"]}
+    teachers = _teachers(run, parts)
+    out = []
+    for level in result["levels"]:
+        schools = [s for s in result["schools"] if s["level"] == level]
+        by_location = {
+            loc: (
+                sum(1 for s in schools if s["location"] == loc),
+                sum(int(s["students"] or 0) for s in schools if s["location"] == loc),
+            )
+            for loc in LOCATIONS
+        }
+        students = sum(int(s["students"] or 0) for s in schools)
+        out.append(LevelBasics(level, len(schools), students, teachers.get(level, 0), by_location))
+    return out
+
+
+def problems(county: Region, run: EvaluationRun) -> list[Problem]:
+    items = (
+        RectificationItem.objects.filter(county=county, year=run.year, standard_id__in=[run.standard_id, ""])
+        .exclude(status=RectificationItem.Status.VOID)
+        .select_related("task__department")
+        .order_by("pk")
+    )
+    return [
+        Problem(i, item.finding or item.task.title, item.target, item.task.department.name, item.task.deadline,
+                item.get_status_display())
+        for i, item in enumerate(items, start=1)
+    ]  # fmt: skip
+
+
+def evidence_names(county: Region, run: EvaluationRun) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    values = CountyItemValue.objects.filter(county=county, year=run.year, standard_id=run.standard_id)
+    for item in values.prefetch_related("evidence"):
+        out[item.code] = [e.original_name for e in item.evidence.all()]
+    return out
+
+
+def report_data(run: EvaluationRun) -> ReportData:
+    county = run.county
+    return ReportData(run, county, run.result, basics(run), problems(county, run), evidence_names(county, run))
+
+
+def location_zh(code: str) -> str:
+    return LOCATION_ZH.get(code, code or "")
+
+
+def school_type_zh(code: str) -> str:
+    return SCHOOL_TYPE_ZH.get(code, code or "")
+
+
+def file_names(data: ReportData) -> tuple[str, str]:
+    """The report's and the annex's file names: 示范县2025年度自查自评报告.docx, …附表.xlsx."""
+    stem = f"{data.county.name}{data.year}年度"
+    return f"{stem}自查自评报告.docx", f"{stem}自查自评报告附表.xlsx"

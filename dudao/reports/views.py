@@ -1,0 +1,76 @@
+"""A county's inspection-readiness page (自查自评与迎检): the self-evaluation report (.docx) and its
+annex tables (.xlsx), generated on request from the current evaluation run.
+
+Who: the county's supervisor and the city and province inspectors above it; any other user (an
+observer, a school or department clerk, another county) gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
+
+from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.evaluation.models import EvaluationRun
+from dudao.orgs.access import access_county, rectification_permissions
+from dudao.orgs.models import Region
+from dudao.reports.annex import annex_xlsx
+from dudao.reports.content import file_names, report_data
+from dudao.reports.document import report_docx
+from dudao.standards import StandardError, load
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_county(user: object, code: str, year: int, standard_id: str) -> Region:
+    """The county whose reports ``user`` may fetch: supervisor or inspector (``inspect``), else 404."""
+    county = access_county(user, code)  # type: ignore[arg-type]
+    if "inspect" not in rectification_permissions(user, county) or not 2000 <= year <= 2100:  # type: ignore[arg-type]
+        raise Http404
+    try:
+        load(standard_id)
+    except StandardError:
+        raise Http404 from None
+    return county
+
+
+def _run(county: Region, year: int, standard_id: str) -> EvaluationRun:
+    try:
+        return current_run(county, year, standard_id)
+    except EvaluationError:
+        raise Http404 from None
+
+
+@login_required
+def county(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    region = report_county(request.user, code, year, standard_id)
+    run, error = None, ""
+    try:
+        run = current_run(region, year, standard_id)
+    except EvaluationError as exc:
+        error = exc.message_en if get_language().startswith("en") else exc.message_zh
+    return render(request, "reports/county.html", {
+        "county": region, "year": year, "standard_id": standard_id, "run": run, "error": error,
+    })  # fmt: skip
+
+
+def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def report(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    data = report_data(_run(report_county(request.user, code, year, standard_id), year, standard_id))
+    return _attachment(report_docx(data), file_names(data)[0], DOCX)
+
+
+@login_required
+def annex(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    data = report_data(_run(report_county(request.user, code, year, standard_id), year, standard_id))
+    return _attachment(annex_xlsx(data), file_names(data)[1], XLSX)

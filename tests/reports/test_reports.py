@@ -1,0 +1,168 @@
+"""The self-evaluation report (.docx) and its annex tables (.xlsx): every figure is the stored run's,
+both open in LibreOffice (converted to PDF, whose text is read back), the page and the downloads are
+for the county's supervisor and the inspectors above only, and ``dudao report`` writes both files."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from dudao.evaluation.actions import current_run
+from dudao.rectification.models import RectificationItem
+from tests.personas import YEAR
+from tests.rectification.conftest import STANDARD, Rect, login
+
+
+def url(name: str, code: str = "139901", year: int = YEAR, standard: str = STANDARD) -> str:
+    return reverse(f"reports:{name}", args=[code, year, standard])
+
+
+def body(response: object) -> bytes:
+    return response.content  # type: ignore[attr-defined]
+
+
+def cvs(run: object) -> list[float]:
+    return [ind["cv_3dp"] for lv in run.result["levels"].values() for ind in lv["indicators"].values()]  # type: ignore[attr-defined]
+
+
+def test_the_report_states_the_stored_runs_figures(stored: Rect) -> None:
+    world = stored.world
+    response = login(world.county_supervisor).get(url("report", world.county.code))
+    assert response.status_code == 200 and "filename*=" in response["Content-Disposition"]
+    run = current_run(world.county, YEAR, STANDARD)
+    doc = Document(io.BytesIO(body(response)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert text.startswith(f"{world.county.name}义务教育优质均衡发展督导评估自查自评报告")
+    for heading in (
+        "一、基本情况",
+        "二、评估结果",
+        "（一）资源配置",
+        "1.校际差异系数",
+        "三、存在的问题及整改措施",
+        "四、自评结论",
+    ):
+        assert heading in text
+    schools = run.result["schools"]
+    students = sum(s["students"] for s in schools)
+    assert f"共{len(schools)}所" in text and f"在校生{students}人" in text
+    assert "社会认可度调查结果为91.2%，标准为不低于85%，达标" in text
+    cv_table = next(t for t in doc.tables if t.rows[0].cells[4].text == "差异系数")
+    assert [r.cells[4].text for r in cv_table.rows[1:]] == [f"{cv:.3f}" for cv in cvs(run)]
+    school_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "学校")
+    first = next(s for s in schools if s["school_name"] == "示范县第一小学")
+    row = next(r for r in school_table.rows if r.cells[0].text == "示范县第一小学")
+    assert row.cells[4].text == f"{first['met_count']}/{first['indicator_count']}" and row.cells[6].text == "未达标"
+    items = RectificationItem.objects.filter(county=world.county)
+    assert items.exists()
+    measures = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
+    assert len(measures.rows) - 1 == items.count()
+    assert {r.cells[4].text for r in measures.rows[1:]} == {f"{i.task.deadline:%Y-%m-%d}" for i in items}
+    assert len(doc.inline_shapes) == 2 * len(run.result["levels"])  # a CV chart and a compliance chart a level
+
+
+def test_the_annex_holds_the_runs_numbers_as_numbers(stored: Rect) -> None:
+    world = stored.world
+    response = login(world.city_inspector).get(url("annex", world.county.code))
+    assert response.status_code == 200
+    run = current_run(world.county, YEAR, STANDARD)
+    wb = load_workbook(io.BytesIO(body(response)))
+    cv_sheet = next(ws for ws in wb if ws.title.endswith("差异系数"))
+    rows = list(cv_sheet.iter_rows(min_row=3))
+    assert [r[5].value for r in rows] == cvs(run) and all(r[5].number_format == "0.000" for r in rows)
+    assert [r[4].value for r in rows] == [
+        i["mean"] for lv in run.result["levels"].values() for i in lv["indicators"].values()
+    ]
+    primary = next(ws for ws in wb if ws.title.endswith("小学指标"))
+    school = next(s for s in run.result["schools"] if s["school_name"] == "示范县第一小学")
+    row = next(r for r in primary.iter_rows(min_row=4) if r[2].value == "示范县第一小学")
+    assert row[5].value == school["students"] and row[6].value == school["indicators"]["L1"]["value"]
+    assert row[6].number_format == "0.00" and isinstance(row[6].value, int | float)
+    items = next(ws for ws in wb if ws.title.endswith("县级指标"))
+    recognition = next(r for r in items.iter_rows(min_row=3) if r[2].value == "SR-01")
+    assert recognition[4].value == 0.912 and recognition[4].number_format == "0.0%" and recognition[7].value == "达标"
+
+
+def _pdf(tmp_path: Path, name: str, content: bytes) -> tuple[int, str]:
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by `make test` (make system-deps)"
+    source = tmp_path / name
+    source.write_bytes(content)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+        env={**os.environ, "HOME": str(tmp_path), "LANG": "C.UTF-8"},
+    )  # fmt: skip
+    reader = PdfReader(tmp_path / (source.stem + ".pdf"))
+    return len(reader.pages), re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.mark.libreoffice
+def test_report_and_annex_open_in_libreoffice_with_the_county_and_every_cv(stored: Rect, tmp_path: Path) -> None:
+    world = stored.world
+    run = current_run(world.county, YEAR, STANDARD)
+    client = login(world.province_inspector)
+    pages, text = _pdf(tmp_path, "report.docx", body(client.get(url("report", world.county.code))))
+    assert pages >= 4 and world.county.name in text and "—2—" in text  # page numbers in the footer
+    for cv in cvs(run):
+        assert f"{cv:.3f}" in text
+    pages, text = _pdf(tmp_path, "annex.xlsx", body(client.get(url("annex", world.county.code))))
+    assert pages >= 2 and world.county.name in text
+    for cv in cvs(run):
+        assert f"{cv:.3f}" in text
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("county_supervisor", 200), ("city_inspector", 200), ("province_inspector", 200), ("observer", 404),
+     ("school_clerk", 404), ("department_clerk", 404), ("neighbour_supervisor", 404), ("neighbour_clerk", 404)],
+)  # fmt: skip
+def test_only_the_supervisor_and_the_inspectors_above_see_the_reports(stored: Rect, who: str, expected: int) -> None:
+    client = login(getattr(stored.world, who))
+    for name in ("county", "report", "annex"):
+        assert client.get(url(name, stored.world.county.code)).status_code == expected
+
+
+def test_the_page_offers_both_downloads_and_anonymous_users_log_in(stored: Rect, client) -> None:
+    page = login(stored.world.county_supervisor).get(url("county", stored.world.county.code))
+    assert page.status_code == 200 and url("report") in page.text and url("annex") in page.text
+    assert client.get(url("report")).status_code == 302
+
+
+def test_bad_input_is_a_404_or_a_message(stored: Rect) -> None:
+    client = login(stored.world.province_inspector)
+    assert client.get(url("county", stored.world.city.code)).status_code == 404  # a city is no county
+    assert client.get(url("county", standard="no-such")).status_code == 404
+    assert client.get(url("report", year=1900)).status_code == 404
+    empty = client.get(url("county", year=YEAR - 5))
+    assert empty.status_code == 200 and url("report", year=YEAR - 5) not in empty.text
+    assert client.get(url("report", year=YEAR - 5)).status_code == 404
+
+
+def test_the_command_writes_both_files(stored: Rect, tmp_path: Path) -> None:
+    call_command("report", county=stored.world.county.code, year=YEAR, standard=STANDARD, out=str(tmp_path))
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f"示范县{YEAR}年度自查自评报告.docx", f"示范县{YEAR}年度自查自评报告附表.xlsx"]
+    template = tmp_path / "mine.docx"
+    call_command("report", write_template=str(template))
+    doc = Document(str(template))
+    doc.paragraphs[0].text = "{县名}自查报告（县里改过的模板）"
+    doc.save(str(template))
+    out = tmp_path / "own"
+    call_command("report", county="139901", year=YEAR, standard=STANDARD, out=str(out), template=str(template))
+    written = Document(str(out / f"示范县{YEAR}年度自查自评报告.docx"))
+    assert written.paragraphs[0].text == "示范县自查报告（县里改过的模板）"
+    with pytest.raises(CommandError):
+        call_command("report", county=stored.world.city.code, year=YEAR, out=str(tmp_path))
+    with pytest.raises(CommandError):
+        call_command("report", county="139901", year=YEAR - 5, out=str(tmp_path))
