@@ -9,4 +9,9 @@ EN = {
     ),
     "下载自查自评报告（Word）": "Download the self-evaluation report (Word)",
     "下载附表（Excel）": "Download the annex tables (Excel)",
+    "县级指标和整改任务中上传的佐证材料共 %(n)s 份，按指标分文件夹打包，附清单。": (
+        "%(n)s supporting documents uploaded to county items and rectification tasks, packed in a folder per "
+        "indicator with a manifest."
+    ),
+    "下载佐证材料包（zip）": "Download the evidence pack (zip)",
 }

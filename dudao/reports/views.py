@@ -8,7 +8,7 @@ observer, a school or department clerk, another county) gets a 404.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -20,6 +20,7 @@ from dudao.orgs.models import Region
 from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
 from dudao.reports.document import report_docx
+from dudao.reports.pack import pack_entries, stream_pack
 from dudao.standards import StandardError, load
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -55,6 +56,7 @@ def county(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         error = exc.message_en if get_language().startswith("en") else exc.message_zh
     return render(request, "reports/county.html", {
         "county": region, "year": year, "standard_id": standard_id, "run": run, "error": error,
+        "documents": len(pack_entries(region, year, standard_id)),
     })  # fmt: skip
 
 
@@ -74,3 +76,13 @@ def report(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
 def annex(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     data = report_data(_run(report_county(request.user, code, year, standard_id), year, standard_id))
     return _attachment(annex_xlsx(data), file_names(data)[1], XLSX)
+
+
+@login_required
+def pack(request: HttpRequest, code: str, year: int, standard_id: str) -> StreamingHttpResponse:
+    """The evidence pack (.zip, streamed): the manifest and a folder per indicator."""
+    region = report_county(request.user, code, year, standard_id)
+    entries = pack_entries(region, year, standard_id)
+    response = StreamingHttpResponse(stream_pack(region, year, entries), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"{region.name}{year}年度佐证材料.zip")
+    return response
