@@ -1,0 +1,147 @@
+"""The results of a survey: recognition per group and overall (raw and weighted to the planned
+shares) with Wilson intervals, the per-question breakdown and free-text answers, as Tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dudao.surveys import stats
+from dudao.surveys.actions import counts, quotas
+from dudao.surveys.models import Response, Survey
+from dudao.surveys.questionnaire import GROUPS, options
+from dudao.tables import Column, Table
+
+
+@dataclass
+class Results:
+    groups: dict[str, stats.Rate]
+    overall: stats.Rate
+    weighted: stats.Rate | None
+    shares: dict[str, float]
+    threshold: float
+    flagged: int
+    excluded: int
+    responses: list[Response]
+
+    @property
+    def passed(self) -> bool | None:
+        """Judged on the weighted rate when the sample is unbalanced, else on the raw rate."""
+        rate = (self.weighted or self.overall).rate
+        return None if rate is None else rate >= self.threshold
+
+
+def recognition(survey: Survey, responses: list[Response]) -> dict[str, stats.Rate]:
+    items, answers = set(survey.setting("recognition_items")), set(survey.setting("recognition_answers"))
+    k = dict.fromkeys(GROUPS, 0)
+    n = dict.fromkeys(GROUPS, 0)
+    for r in responses:
+        for code in items:
+            if (v := r.answers.get(code)) is not None and not isinstance(v, list):
+                n[r.group] += 1
+                k[r.group] += v in answers
+    return {g: stats.wilson(k[g], n[g]) for g in GROUPS}
+
+
+def compute(survey: Survey) -> Results:
+    everything = list(survey.responses.select_related("questionnaire").order_by("pk"))
+    used = [r for r in everything if r.review != Response.Review.EXCLUDED]
+    groups = recognition(survey, used)
+    quota = quotas(survey)
+    total = sum(quota.values())
+    shares = {g: quota[g] / total for g in GROUPS}
+    k, n = sum(r.k for r in groups.values()), sum(r.n for r in groups.values())
+    return Results(
+        groups, stats.wilson(k, n), stats.weighted(groups, shares), shares, float(survey.setting("threshold")),
+        sum(1 for r in everything if r.review == Response.Review.PENDING),
+        len(everything) - len(used), used,
+    )  # fmt: skip
+
+
+def rate_table(res: Results) -> Table:
+    columns = [
+        Column("group", _("调查对象")), Column("n", _("有效回答"), "int"), Column("k", _("认可"), "int"),
+        Column("rate", _("认可度"), "percent", 1), Column("low", _("95%置信下限"), "percent", 1),
+        Column("high", _("95%置信上限"), "percent", 1), Column("share", _("计划占比"), "percent", 1),
+    ]  # fmt: skip
+    rows: list[dict[str, Any]] = [
+        {"group": GROUPS[g], "n": r.n, "k": r.k, "rate": r.rate, "low": r.low, "high": r.high, "share": res.shares[g]}
+        for g, r in res.groups.items()
+    ]
+    o = res.overall
+    rows.append({"group": _("合计（未加权）"), "n": o.n, "k": o.k, "rate": o.rate, "low": o.low, "high": o.high,
+                 "share": 1.0, "_row_class": "total"})  # fmt: skip
+    if (w := res.weighted) is not None:
+        rows.append({"group": _("合计（按计划占比加权）"), "n": w.n, "k": w.k, "rate": w.rate, "low": w.low,
+                     "high": w.high, "share": 1.0, "_row_class": "total"})  # fmt: skip
+    return Table("recognition", _("认可度（95%置信区间，Wilson法）"), columns, rows)
+
+
+def progress_table(survey: Survey) -> Table:
+    quota, done = quotas(survey), counts(survey)
+    columns = [
+        Column("group", _("调查对象")), Column("quota", _("计划样本"), "int"), Column("done", _("已回收"), "int"),
+        Column("progress", _("完成率"), "percent", 1), Column("state", _("状态")),
+    ]  # fmt: skip
+    rows = [
+        {"group": GROUPS[g], "quota": quota[g], "done": done[g], "progress": done[g] / quota[g] if quota[g] else None,
+         "state": _("已满") if done[g] >= quota[g] else _("未满"),
+         "_class": {"state": "ok" if done[g] >= quota[g] else ""}}
+        for g in GROUPS
+    ]  # fmt: skip
+    total, got = sum(quota.values()), sum(done.values())
+    rows.append({"group": _("合计"), "quota": total, "done": got, "progress": got / max(1, total), "state": "",
+                 "_row_class": "total"})  # fmt: skip
+    return Table("progress", _("样本进度"), columns, rows)
+
+
+def question_tables(survey: Survey, res: Results) -> list[Table]:
+    """One table per choice question (by code, over every group that asked it): answers per option."""
+    seen: dict[str, dict[str, Any]] = {}
+    for q in survey.questionnaires.order_by("group", "version"):
+        for item in q.items:
+            if item["type"] != "text":
+                seen[item["code"]] = item
+    tables = []
+    for code, item in seen.items():
+        counter: dict[str, int] = {}
+        answered = 0
+        for r in res.responses:
+            v = r.answers.get(code)
+            if v is None:
+                continue
+            answered += 1
+            for x in v if isinstance(v, list) else [v]:
+                counter[x] = counter.get(x, 0) + 1
+        opts = options(item) + [o for o in counter if o not in options(item)]
+        rows = [{"option": o, "n": counter.get(o, 0), "share": counter.get(o, 0) / answered if answered else None}
+                for o in opts]  # fmt: skip
+        columns = [Column("option", _("选项")), Column("n", _("人数"), "int"), Column("share", _("占比"), "percent", 1)]
+        tables.append(Table(f"q-{code}", f"{code}. {item['text']}", columns, rows))
+    return tables
+
+
+def text_table(res: Results) -> Table:
+    rows = []
+    for r in res.responses:
+        for item in r.questionnaire.items:
+            if item["type"] == "text" and (v := r.answers.get(item["code"])):
+                rows.append({"group": GROUPS[r.group], "item": item["text"], "text": v})
+    columns = [Column("group", _("调查对象")), Column("item", _("题目")), Column("text", _("回答"))]
+    return Table("free-text", _("意见和建议（原文）"), columns, rows)
+
+
+def flagged_table(survey: Survey) -> Table:
+    labels = {"too_fast": _("作答过快"), "straight": _("答案全部相同"), "burst": _("同一地址短时集中提交")}
+    rows = [
+        {"id": r.pk, "group": GROUPS[r.group], "at": r.submitted_at.strftime("%Y-%m-%d %H:%M"), "seconds": r.seconds,
+         "flags": "、".join(labels.get(f, f) for f in r.flags), "review": r.get_review_display()}
+        for r in survey.responses.exclude(review="").order_by("pk")[:500]
+    ]  # fmt: skip
+    columns = [
+        Column("id", _("编号"), "int"), Column("group", _("调查对象")), Column("at", _("提交时间")),
+        Column("seconds", _("用时（秒）"), "int"), Column("flags", _("标记原因")), Column("review", _("复核")),
+    ]  # fmt: skip
+    return Table("flagged", _("待复核答卷（标记不删除）"), columns, rows)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from dudao.surveys import views
+
+app_name = "surveys"
+urlpatterns = [
+    path("county/<str:code>/", views.county, name="county"),
+    path("<int:pk>/", views.survey, name="survey"),
+    path("<int:pk>/settings/", views.settings, name="settings"),
+    path("<int:pk>/results/", views.result, name="results"),
+    path("<int:pk>/results/evaluation/", views.to_evaluation, name="to_evaluation"),
+    path("<int:pk>/responses/<int:response_pk>/review/", views.review, name="review"),
+    path("<int:pk>/<str:group>/questionnaire/", views.questionnaire, name="questionnaire"),
+    path("<int:pk>/<str:group>/tokens/", views.tokens, name="tokens"),
+    path("<int:pk>/<str:group>/qr.<str:fmt>", views.qr, name="qr"),
+]
+public_urlpatterns = [
+    path("s/<str:key>/<str:group>/", views.public, name="public"),
+]

@@ -1,0 +1,284 @@
+"""Staff pages (county supervisors manage, inspectors and observers read, others 404) and the
+public, account-free form."""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+import segno
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from dudao.evaluation.actions import EvaluationError, set_county_item
+from dudao.orgs.access import access_region, region_permissions
+from dudao.surveys import actions, results
+from dudao.surveys.actions import Submission, SurveyError
+from dudao.surveys.models import Response, Survey, Token
+from dudao.surveys.questionnaire import GROUPS, LIKERT, options
+from dudao.tables import download
+
+MAX_BODY = 64 * 1024
+DEVICE_COOKIE = "dudao_survey_device"
+STANDARD = "national-2017"
+
+
+def _survey(request: HttpRequest, pk: int, perm: str = "view") -> Survey:
+    survey = Survey.objects.select_related("county").filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    access_region(request.user, survey.county.code, perm)  # type: ignore[arg-type]
+    return survey
+
+
+def _refused(request: HttpRequest, exc: SurveyError, target: str) -> HttpResponse:
+    messages.error(request, exc.message)
+    return redirect(target)
+
+
+@login_required
+def county(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code, "edit" if request.method == "POST" else "view")
+    if region.level != "county":
+        raise Http404
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = 0
+        try:
+            survey = actions.create_survey(request.user, region, year, request.POST.get("title", ""))
+        except SurveyError as exc:
+            messages.error(request, exc.message)
+            return render(request, "surveys/county.html", _county_context(request, region), status=exc.status)
+        return redirect("surveys:survey", pk=survey.pk)
+    return render(request, "surveys/county.html", _county_context(request, region))
+
+
+def _county_context(request: HttpRequest, region: object) -> dict[str, object]:
+    return {
+        "county": region, "surveys": list(Survey.objects.filter(county=region)),
+        "perms": region_permissions(request.user, region),  # type: ignore[arg-type]
+    }  # fmt: skip
+
+
+@login_required
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _survey(request, pk)
+    table = results.progress_table(s)
+    if (response := download(request, [table])) is not None:
+        return response
+    versions, ntokens = actions.last_version(s), dict(s.tokens.values_list("group").annotate(n=Count("pk")).order_by())
+    links = [
+        (g, label, request.build_absolute_uri(reverse("surveys_public:public", args=[s.key, g])),
+         ntokens.get(g, 0), versions.get(g))
+        for g, label in GROUPS.items()
+    ]  # fmt: skip
+    return render(request, "surveys/survey.html", {
+        "survey": s, "table": table, "links": links, "perms": region_permissions(request.user, s.county),
+        "likert": LIKERT, "config": {**s.config},
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def settings(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _survey(request, pk, "edit")
+    post = request.POST
+    try:
+        if status := post.get("status"):
+            actions.set_status(request.user, s, status)
+        else:
+            values = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
+            values["full_policy"] = post.get("full_policy", "stop")
+            values["recognition_answers"] = post.getlist("recognition_answers")
+            values["recognition_items"] = post.get("recognition_items", "").replace("，", ",").split(",")
+            actions.update_config(request.user, s, values, post.get("population"))
+    except SurveyError as exc:
+        messages.error(request, exc.message)
+        return redirect("surveys:survey", pk=s.pk)
+    messages.success(request, _("已保存。"))
+    return redirect("surveys:survey", pk=s.pk)
+
+
+@login_required
+def questionnaire(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+    s = _survey(request, pk, "edit" if request.method == "POST" else "view")
+    if group not in GROUPS:
+        raise Http404
+    q = actions.current_questionnaire(s, group)
+    text, status = yaml.safe_dump(q.items, allow_unicode=True, sort_keys=False), 200
+    if request.method == "POST":
+        text = request.POST.get("items", "")
+        try:
+            try:
+                items = yaml.safe_load(text)
+            except yaml.YAMLError:
+                raise SurveyError(400, _("题目格式（YAML）无法读取")) from None
+            new = actions.edit_questionnaire(request.user, s, group, items, request.POST.get("intro", q.intro))
+        except SurveyError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("已保存为第%(v)s版。") % {"v": new.version})
+            return redirect("surveys:questionnaire", pk=s.pk, group=group)
+    return render(request, "surveys/questionnaire.html", {
+        "survey": s, "group": group, "label": GROUPS[group], "q": q, "text": text,
+        "perms": region_permissions(request.user, s.county), "items": _display(q.items),
+    }, status=status)  # fmt: skip
+
+
+def _display(items: list[dict], given: dict[str, list[str]] | None = None) -> list[dict]:
+    given = given or {}
+    return [{**i, "choices": options(i), "n": n, "given": given.get(i["code"], [])} for n, i in enumerate(items, 1)]
+
+
+@login_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _survey(request, pk)
+    res = results.compute(s)
+    rate = results.rate_table(res)
+    questions = results.question_tables(s, res)
+    tables = [rate, results.progress_table(s), *questions, results.text_table(res), results.flagged_table(s)]
+    if (response := download(request, tables)) is not None:
+        return response
+    return render(request, "surveys/results.html", {
+        "survey": s, "res": res, "tables": tables, "perms": region_permissions(request.user, s.county),
+        "answers": "、".join(s.setting("recognition_answers")), "items": "、".join(s.setting("recognition_items")),
+        "shown_rate": (res.weighted or res.overall).rate,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Feeds the rate into the county's SR-01 item (weighted when the sample is unbalanced)."""
+    s = _survey(request, pk, "edit")
+    res = results.compute(s)
+    rate = (res.weighted or res.overall).rate
+    if rate is None:
+        messages.error(request, _("还没有有效回答。"))
+        return redirect("surveys:results", pk=s.pk)
+    note = _("来自社会认可度调查“%(title)s”：%(n)s份有效回答，认可度%(rate).1f%%") % {
+        "title": s.title, "n": res.overall.n, "rate": rate * 100,
+    }  # fmt: skip
+    try:
+        set_county_item(request.user, s.county, s.year, STANDARD, "SR-01", round(rate, 4), note=note)
+    except EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已写入评估指标SR-01。"))
+    return redirect("surveys:results", pk=s.pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    s = _survey(request, pk, "edit")
+    found = Response.objects.select_related("survey__county").filter(pk=response_pk, survey=s).first()
+    if found is None:
+        raise Http404
+    try:
+        actions.review(request.user, found, request.POST.get("decision", ""))
+    except SurveyError as exc:
+        return _refused(request, exc, reverse("surveys:results", args=[s.pk]))
+    return redirect("surveys:results", pk=s.pk)
+
+
+@login_required
+def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+    """POST: makes a batch of one-use codes; GET: printable slips with a QR code each."""
+    s = _survey(request, pk, "edit" if request.method == "POST" else "view")
+    if group not in GROUPS:
+        raise Http404
+    if request.method == "POST":
+        try:
+            count = int(request.POST.get("count", ""))
+        except ValueError:
+            count = 0
+        try:
+            actions.make_tokens(request.user, s, group, count, request.POST.get("label", ""))
+        except SurveyError as exc:
+            return _refused(request, exc, reverse("surveys:survey", args=[s.pk]))
+        return redirect("surveys:tokens", pk=s.pk, group=group)
+    base = request.build_absolute_uri(reverse("surveys_public:public", args=[s.key, group]))
+    slips = [
+        (t, f"{base}?t={t.code}", segno.make(f"{base}?t={t.code}", error="m").svg_inline(scale=3))
+        for t in Token.objects.filter(survey=s, group=group, response__isnull=True).order_by("pk")[:200]
+    ]
+    return render(request, "surveys/tokens.html", {"survey": s, "label": GROUPS[group], "slips": slips})
+
+
+@login_required
+def qr(request: HttpRequest, pk: int, group: str, fmt: str) -> HttpResponse:
+    s = _survey(request, pk)
+    if group not in GROUPS or fmt not in ("png", "svg"):
+        raise Http404
+    code = segno.make(request.build_absolute_uri(reverse("surveys_public:public", args=[s.key, group])), error="m")
+    out = io.BytesIO()
+    code.save(out, kind=fmt, scale=8, border=2)
+    response = HttpResponse(out.getvalue(), content_type="image/png" if fmt == "png" else "image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="survey-{s.pk}-{group}.{fmt}"'
+    return response
+
+
+# ---- public -------------------------------------------------------------------------------------
+
+
+Given = dict[str, list[str]]
+
+
+def _form(request: HttpRequest, s: Survey, group: str, status: int = 200, given: Given | None = None, **extra: object
+          ) -> HttpResponse:  # fmt: skip
+    q = actions.current_questionnaire(s, group)
+    response = render(request, "surveys/public.html", {
+        "survey": s, "group": group, "label": GROUPS[group], "q": q, "items": _display(q.items, given),
+        "stamp": actions.form_stamp(s, group), "token": request.GET.get("t", "")[:40], "errors": {}, **extra,
+    }, status=status)  # fmt: skip
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(12), max_age=86400, httponly=True, samesite="Lax")
+    return response
+
+
+def _message(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+    return render(request, "surveys/message.html", {"title": title, "message": message}, status=status)
+
+
+@csrf_exempt  # anonymous and account-free: no session to protect; integrity comes from tokens and limits
+def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    s = Survey.objects.filter(key=key).first()
+    if s is None or group not in GROUPS:
+        raise Http404
+    if request.method == "GET":
+        if s.status != Survey.Status.OPEN:
+            return _message(request, s.title, _("本次调查未在进行中，不再接收答卷。"), 410)
+        return _form(request, s, group)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_BODY + 1
+    if length > MAX_BODY:
+        return _message(request, s.title, _("提交的内容过大。"), 413)
+    try:
+        data = dict(request.POST.lists())
+    except Exception:  # a body Django cannot parse is the sender's error
+        return _message(request, s.title, _("提交的内容无法识别。"), 400)
+    sub = Submission(key, group, data, request.META.get("REMOTE_ADDR", ""), request.COOKIES.get(DEVICE_COOKIE, ""))
+    try:
+        actions.submit(sub)
+    except SurveyError as exc:
+        if exc.errors:
+            token = (data.get("t") or [""])[0][:40]
+            return _form(request, s, group, exc.status, given=data, errors=exc.errors, error=exc.message, token=token)
+        return _message(request, s.title, exc.message, exc.status)
+    return _message(request, s.title, _("提交成功，感谢您的参与！"), 200)

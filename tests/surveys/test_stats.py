@@ -1,0 +1,78 @@
+"""Wilson intervals and the sample plan against values worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from dudao.surveys.stats import Rate, plan_quotas, weighted, wilson
+
+
+def hand_wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    p = k / n
+    denom = 1 + z * z / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - half) / denom, (centre + half) / denom
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "low", "high"),
+    [
+        # Worked by hand (z = 1.96): p = 0.9, n = 100: centre (0.9 + 0.019208) / 1.038416 = 0.885208;
+        # half 1.96·sqrt(0.0009 + 0.00009604)/1.038416 = 0.059573 → 0.8256, 0.9448.
+        (90, 100, 0.8256, 0.9448),
+        # p = 0, n = 10: lower 0, upper 3.8416/10/(1.38416) = 0.2775.
+        (0, 10, 0.0, 0.2775),
+        # p = 1, n = 10: the mirror image.
+        (10, 10, 0.7225, 1.0),
+        # 85 of 100: centre 0.869208/1.038416 = 0.837051, half 0.072575/1.038416 = 0.069890.
+        (85, 100, 0.7672, 0.9069),
+    ],
+)
+def test_wilson_matches_hand_values(k: int, n: int, low: float, high: float) -> None:
+    r = wilson(k, n)
+    assert r.rate == pytest.approx(k / n)
+    assert r.low == pytest.approx(low, abs=5e-5)
+    assert r.high == pytest.approx(high, abs=5e-5)
+    hl, hh = hand_wilson(k, n)
+    assert r.low == pytest.approx(max(0, hl), abs=1e-4) and r.high == pytest.approx(min(1, hh), abs=1e-4)
+
+
+def test_wilson_empty_and_bad_input() -> None:
+    assert wilson(0, 0) == Rate(0, 0, None, None, None)
+    with pytest.raises(ValueError):
+        wilson(3, 2)
+
+
+def test_weighted_uses_the_planned_shares() -> None:
+    rates = {"parent": wilson(90, 100), "teacher": wilson(50, 100)}
+    w = weighted(rates, {"parent": 0.75, "teacher": 0.25})
+    assert w is not None and w.rate == pytest.approx(0.75 * 0.9 + 0.25 * 0.5)
+    assert w.low < w.rate < w.high
+    # a group without answers drops out and the shares are renormalised
+    w2 = weighted({"parent": wilson(90, 100), "teacher": wilson(0, 0)}, {"parent": 0.5, "teacher": 0.5})
+    assert w2 is not None and w2.rate == pytest.approx(0.9)
+    assert weighted({"parent": wilson(0, 0)}, {"parent": 1.0}) is None
+
+
+GROUPS = ["parent", "student", "teacher", "principal", "deputy", "member", "public"]
+
+
+def test_quota_minimum_and_parents_half() -> None:
+    q = plan_quotas(100_000, GROUPS)  # 1.5 ‰ of 100 000 = 150 < 600
+    assert sum(q.values()) == 600 and q["parent"] == 300
+    assert [q[g] for g in GROUPS[1:]] == [50] * 6
+
+
+def test_quota_boundaries() -> None:
+    assert sum(plan_quotas(400_000, GROUPS).values()) == 600  # exactly 600
+    assert sum(plan_quotas(400_001, GROUPS).values()) == 601  # 600.0015 rounds up
+    q = plan_quotas(1_000_000, GROUPS)  # 1500: 750 parents, 750 over 6 = 125
+    assert q["parent"] == 750 and set(q[g] for g in GROUPS[1:]) == {125}
+    q = plan_quotas(402_000, GROUPS)  # 603: 302 parents, 301 over 6 = 51, 50×5
+    assert q["parent"] == 302 and [q[g] for g in GROUPS[1:]] == [51, 50, 50, 50, 50, 50]
+    assert plan_quotas(None, GROUPS, minimum=700)["parent"] == 350
+    q = plan_quotas(1_000_000, GROUPS, per_mille=2, parent_share=0.6)
+    assert sum(q.values()) == 2000 and q["parent"] == 1200

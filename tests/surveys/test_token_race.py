@@ -1,0 +1,53 @@
+"""Parallel submits of one token: the database's unique constraint lets exactly one in (PostgreSQL;
+SQLite serialises writers and its in-memory test database is not shared between threads)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from dudao.surveys import actions
+from dudao.surveys.models import Response
+from tests.personas import build_world
+from tests.surveys.helpers import answers, url
+
+THREADS = 12
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs concurrent connections (PostgreSQL)")
+def test_parallel_submits_of_one_token_store_exactly_one() -> None:
+    world = build_world()
+    survey = actions.create_survey(world.county_supervisor, world.county, 2025, "并发测试")
+    actions.set_status(world.county_supervisor, survey, "open")
+    tokens = actions.make_tokens(world.county_supervisor, survey, "parent", 3, "")
+    barrier = threading.Barrier(THREADS)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def submit(code: str) -> None:
+        try:
+            data = answers(survey, started=time.time() - 300, t=code)
+            barrier.wait()
+            status = Client().post(url(survey), data).status_code
+            with lock:
+                statuses.append(status)
+        finally:
+            connections.close_all()
+
+    for token in tokens:
+        statuses.clear()
+        threads = [threading.Thread(target=submit, args=(token.code,)) for _ in range(THREADS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(statuses) == [200] + [409] * (THREADS - 1), statuses
+        barrier.reset()
+    assert Response.objects.count() == len(tokens)
+    assert Response.objects.values("token").distinct().count() == len(tokens)
+    assert connection.vendor == "postgresql"
