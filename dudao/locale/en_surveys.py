@@ -144,4 +144,13 @@ EN = {
     "提交的内容无法识别。": "The submission cannot be read.",
     "提交成功，感谢您的参与！": "Submitted. Thank you for taking part!",
     "提交答卷": "Submit",
+    "达标线": "Threshold",
+    "各类调查对象认可度及置信区间（数字见下表）": (
+        "Recognition per group with confidence intervals (figures in the table below)"
+    ),
+    "各题答案分布（数字见下表）": "Answers to each question (figures in the tables below)",
+    "复核标记的答卷": "Review flagged responses",
+    "第%(n)s份": "Response %(n)s",
+    "保留": "Keep",
+    "剔除": "Exclude",
 }

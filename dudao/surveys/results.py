@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from dudao.surveys import stats
 from dudao.surveys.actions import counts, quotas
 from dudao.surveys.models import Response, Survey
-from dudao.surveys.questionnaire import GROUPS, options
+from dudao.surveys.questionnaire import GROUPS, LIKERT, options
 from dudao.tables import Column, Table
 
 
@@ -145,3 +145,16 @@ def flagged_table(survey: Survey) -> Table:
         Column("seconds", _("用时（秒）"), "int"), Column("flags", _("标记原因")), Column("review", _("复核")),
     ]  # fmt: skip
     return Table("flagged", _("待复核答卷（标记不删除）"), columns, rows)
+
+
+def chart_data(survey: Survey, res: Results, questions: list[Table]) -> dict[str, Any]:
+    """What the charts draw (the same figures as the tables): rates per group with intervals, and
+    the shares of each Likert answer per Likert question."""
+    likert = [t for t in questions if [r["option"] for r in t.rows] == LIKERT]
+    return {
+        "groups": [GROUPS[g] for g in res.groups], "rates": [r.rate for r in res.groups.values()],
+        "low": [r.low for r in res.groups.values()], "high": [r.high for r in res.groups.values()],
+        "threshold": res.threshold, "rate_label": _("认可度"), "threshold_label": _("达标线"),
+        "items": [t.name.removeprefix("q-") for t in likert], "options": LIKERT,
+        "shares": [[r["share"] for r in t.rows] for t in likert],
+    }  # fmt: skip

@@ -24,7 +24,7 @@ from dudao.surveys import actions, results
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
-from dudao.tables import download
+from dudao.tables import Column, download
 
 MAX_BODY = 64 * 1024
 DEVICE_COOKIE = "dudao_survey_device"
@@ -153,7 +153,9 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/results.html", {
         "survey": s, "res": res, "tables": tables, "perms": region_permissions(request.user, s.county),
         "answers": "、".join(s.setting("recognition_answers")), "items": "、".join(s.setting("recognition_items")),
-        "shown_rate": (res.weighted or res.overall).rate,
+        "shown_rate": Column("rate", "", "percent", 1).text((res.weighted or res.overall).rate),
+        "chart": results.chart_data(s, res, questions),
+        "pending": list(s.responses.filter(review=Response.Review.PENDING).order_by("pk")[:100]),
     })  # fmt: skip
 
 
