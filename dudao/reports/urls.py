@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.reports import views
+from dudao.reports import sampling_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("county/<str:code>/<int:year>/<str:standard_id>/report.docx", views.report, name="report"),
     path("county/<str:code>/<int:year>/<str:standard_id>/annex.xlsx", views.annex, name="annex"),
     path("county/<str:code>/<int:year>/<str:standard_id>/evidence.zip", views.pack, name="pack"),
+    path("county/<str:code>/<int:year>/<str:standard_id>/sampling/", sampling_views.draws, name="draws"),
+    path("sampling/<int:pk>/", sampling_views.draw, name="draw"),
+    path("sampling/<int:pk>/school/<int:school>/", sampling_views.checklist, name="checklist"),
 ]

@@ -1,0 +1,154 @@
+"""On-site sampling (实地核验): draw schools at random, stratified by level and by urban/town/rural,
+optionally weighted to the schools failing the per-school rule, with a recorded seed.
+
+The draw is a pure function of the run's schools, the seed and the parameters: each stratum gets its
+own generator seeded with ``"{seed}:{level}:{location}"`` and the schools in code order, and a
+weighted draw without replacement takes the ``per_stratum`` largest keys ``u ** (1 / w)``
+(Efraimidis–Spirakis; ``w`` is ``failing_weight`` for a failing school, 1 otherwise). So the same
+run and seed always give the same schools, which :func:`reproduce` checks for an audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from dudao.evaluation.actions import current_run
+from dudao.orgs.access import rectification_permissions, region_permissions
+from dudao.orgs.models import Region
+from dudao.rectification import actions as rectification
+from dudao.rectification.models import RectificationItem
+from dudao.reports.content import LEVELS, LOCATIONS
+from dudao.reports.models import Finding, SampledSchool, SamplingDraw
+
+Who = User | AnonymousUser | None
+MAX_PER_STRATUM = 50
+MAX_WEIGHT = 10.0
+
+
+class SamplingError(ValueError):
+    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+        super().__init__(f"{code}: {message_en}")
+
+
+def draw_schools(
+    schools: list[dict[str, Any]], per_stratum: int, seed: int, failing_weight: float = 1.0
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(drawn schools in stratum order, strata with population and drawn counts)."""
+    drawn: list[dict[str, Any]] = []
+    strata = []
+    levels = sorted({s["level"] for s in schools}, key=lambda lv: (LEVELS.index(lv) if lv in LEVELS else 9, lv))
+    for level in levels:
+        for location in LOCATIONS:
+            members = sorted(
+                (s for s in schools if s["level"] == level and s["location"] == location),
+                key=lambda s: s["school_code"],
+            )
+            if not members:
+                continue
+            rng = random.Random(f"{seed}:{level}:{location}")
+            keyed = []
+            for s in members:
+                weight = failing_weight if s.get("passed") is False else 1.0
+                keyed.append((rng.random() ** (1.0 / weight), s))
+            chosen = [s for _, s in sorted(keyed, key=lambda pair: pair[0], reverse=True)[:per_stratum]]
+            chosen.sort(key=lambda s: s["school_code"])
+            drawn.extend(chosen)
+            strata.append({"level": level, "location": location, "population": len(members), "drawn": len(chosen)})
+    return drawn, strata
+
+
+def _check(per_stratum: Any, seed: Any, failing_weight: Any) -> tuple[int, int, float]:
+    try:
+        n = int(per_stratum)
+        w = float(failing_weight if failing_weight not in (None, "") else 1.0)
+        s = int(seed) if seed not in (None, "") else secrets.randbelow(10**9)
+    except (TypeError, ValueError):
+        raise SamplingError("bad_number", "请填写整数的抽取校数和随机种子、数字的权重", "numbers expected") from None
+    if not 1 <= n <= MAX_PER_STRATUM:
+        raise SamplingError(
+            "per_stratum", f"每层抽取校数应在1至{MAX_PER_STRATUM}之间", f"per stratum: 1 to {MAX_PER_STRATUM}"
+        )
+    if not 1.0 <= w <= MAX_WEIGHT:
+        raise SamplingError("weight", f"未达标学校权重应在1至{MAX_WEIGHT:g}之间", f"weight: 1 to {MAX_WEIGHT:g}")
+    if not 0 <= s < 2**62:
+        raise SamplingError("seed", "随机种子应为非负整数", "the seed is a non-negative integer")
+    return n, s, w
+
+
+def may_draw(user: Who, county: Region) -> bool:
+    """Inspectors above the county draw (the county's own supervisor does not draw its own sample)."""
+    return "inspect" in rectification_permissions(user, county) and "review" not in region_permissions(user, county)
+
+
+def create_draw(
+    user: Who, county: Region, year: int, standard_id: str, per_stratum: Any, seed: Any = None, failing_weight: Any = 1
+) -> SamplingDraw:
+    if user is not None and not may_draw(user, county):
+        raise PermissionDenied
+    n, s, w = _check(per_stratum, seed, failing_weight)
+    run = current_run(county, year, standard_id)  # EvaluationError when there is nothing to draw from
+    drawn, strata = draw_schools(run.result["schools"], n, s, w)
+    with transaction.atomic():
+        draw = SamplingDraw.objects.create(
+            county=county, year=year, standard_id=standard_id, run=run, seed=s, per_stratum=n, failing_weight=w,
+            strata=strata, created_by=user if user is not None and user.is_authenticated else None,
+        )  # fmt: skip
+        SampledSchool.objects.bulk_create(
+            SampledSchool(draw=draw, order=i, school_code=x["school_code"], school_name=x["school_name"],
+                          level=x["level"], location=x["location"], passed=x.get("passed"))
+            for i, x in enumerate(drawn, start=1)
+        )  # fmt: skip
+    return draw
+
+
+def reproduce(draw: SamplingDraw) -> bool:
+    """Draw again from the draw's own run with its seed: True when the same schools come out."""
+    drawn, _ = draw_schools(draw.run.result["schools"], draw.per_stratum, draw.seed, draw.failing_weight)
+    again = [(x["school_code"], x["level"]) for x in drawn]
+    return again == [(s.school_code, s.level) for s in draw.schools.all()]
+
+
+def school_result(sampled: SampledSchool) -> dict[str, Any] | None:
+    """The school's reported values in the draw's run (what the checklist asks to verify)."""
+    for s in sampled.draw.run.result["schools"]:
+        if s["school_code"] == sampled.school_code and s["level"] == sampled.level:
+            return s
+    return None
+
+
+def record_finding(
+    user: Who,
+    sampled: SampledSchool,
+    text: str,
+    target: str,
+    department: Any,
+    deadline: dt.date | None,
+    indicator: str = "",
+    observed: Any = None,
+) -> Finding:
+    """An inspector's finding at a sampled school, made a rectification item (督导检查发现) through
+    the rectification app's own action (its checks and permissions: ``inspect``)."""
+    draw = sampled.draw
+    try:
+        value = float(observed) if observed not in (None, "") else None
+    except (TypeError, ValueError):
+        raise SamplingError("bad_number", "核实值应为数字", "the observed value is a number") from None
+    with transaction.atomic():
+        item = rectification.add_item(
+            user, draw.county, RectificationItem.Source.INSPECTION, target, department, deadline,
+            finding=text, year=draw.year, school=sampled.school_code, indicators=[indicator] if indicator else [],
+        )  # fmt: skip
+        if draw.standard_id and not item.standard_id:
+            RectificationItem.objects.filter(pk=item.pk).update(standard_id=draw.standard_id)
+        return Finding.objects.create(
+            sampled=sampled, indicator=indicator, text=item.finding, observed=value, item=item,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )  # fmt: skip
