@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections import Counter
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.utils.translation import gettext as _
 
@@ -239,31 +240,44 @@ def _flags(survey: Survey, questionnaire: Questionnaire, answers: dict[str, Any]
     return flags
 
 
+def _first(data: dict[str, list[str]], name: str, limit: int = 200) -> str:
+    return (data.get(name) or [""])[0][:limit]
+
+
 def submit(sub: Submission) -> Response:
-    """Checks and stores one anonymous response; raises SurveyError (nothing written) otherwise."""
-    survey = Survey.objects.select_related("county").filter(key=sub.survey_key).first()
+    """Checks and stores one anonymous response; raises SurveyError (nothing written) otherwise.
+    The usual path costs four queries: the questionnaire with its survey, the token with its
+    response, the group's count (for the quota) and the insert (autocommit: one round trip)."""
+    stale = SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
+    version = _first(sub.data, "v", 9)
+    questionnaire = (
+        Questionnaire.objects.select_related("survey")
+        .filter(survey__key=sub.survey_key, group=sub.group, version=int(version))
+        .first()
+        if version.isdigit() and sub.group in GROUPS
+        else None
+    )
+    survey = questionnaire.survey if questionnaire else Survey.objects.filter(key=sub.survey_key).first()
     if survey is None or sub.group not in GROUPS:
         raise SurveyError(404, _("问卷不存在"))
     if survey.status != Survey.Status.OPEN:
         raise SurveyError(410, _("本次调查未在进行中，不再接收答卷。"))
     token = None
-    if code := (sub.data.get("t") or [""])[0]:
-        token = Token.objects.filter(code=code[:40], survey=survey).first()
+    if code := _first(sub.data, "t", 40):
+        token = Token.objects.select_related("response").filter(code=code, survey=survey).first()
         if token is None or token.group != sub.group:
             raise SurveyError(403, _("问卷码无效。"))
-        if Response.objects.filter(token=token).exists():
+        if hasattr(token, "response"):
             raise SurveyError(409, _("这个问卷码已经使用过，感谢您的参与。"))
+    if questionnaire is None:
+        raise stale
     try:
-        version = int((sub.data.get("v") or [""])[0])
-        key, group, started = _signer.unsign((sub.data.get("s") or [""])[0][:200]).split(":")
+        key, group, started = _signer.unsign(_first(sub.data, "s")).split(":")
         seconds = int(sub.now) - int(started)
     except (ValueError, signing.BadSignature):
-        raise SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。")) from None
+        raise stale from None
     if (key, group) != (survey.key, sub.group) or not 0 <= seconds <= FORM_MAX_AGE:
-        raise SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
-    questionnaire = survey.questionnaires.filter(group=sub.group, version=version).first()
-    if questionnaire is None:
-        raise SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
+        raise stale
     answers, errors = check_answers(questionnaire.items, sub.data)
     if errors:
         raise SurveyError(400, _("请检查标出的题目。"), errors)
@@ -280,8 +294,10 @@ def submit(sub: Submission) -> Response:
         if per_address > int(survey.setting("burst_per_window")):
             flags.append("burst")
         RateCounter.objects.filter(window__lt=window - RATE_KEEP // RATE_WINDOW).delete()
+    # One INSERT in autocommit (a savepoint only inside an outer transaction): the token's unique
+    # constraint lets exactly one of two concurrent submits in; the other gets 409.
     try:
-        with transaction.atomic():
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
             return Response.objects.create(
                 survey=survey, questionnaire=questionnaire, group=sub.group, token=token, answers=answers,
                 seconds=seconds, flags=flags, review=Response.Review.PENDING if flags else "",

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from dudao.tables import Column, download
 MAX_BODY = 64 * 1024
 DEVICE_COOKIE = "dudao_survey_device"
 STANDARD = "national-2017"
+TITLE = _lazy("社会认可度调查")
 
 
 def _survey(request: HttpRequest, pk: int, perm: str = "view") -> Survey:
@@ -258,10 +260,10 @@ def _message(request: HttpRequest, title: str, message: str, status: int) -> Htt
 def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    s = Survey.objects.filter(key=key).first()
-    if s is None or group not in GROUPS:
-        raise Http404
     if request.method == "GET":
+        s = Survey.objects.filter(key=key).first()
+        if s is None or group not in GROUPS:
+            raise Http404
         if s.status != Survey.Status.OPEN:
             return _message(request, s.title, _("本次调查未在进行中，不再接收答卷。"), 410)
         return _form(request, s, group)
@@ -270,17 +272,20 @@ def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
     except ValueError:
         length = MAX_BODY + 1
     if length > MAX_BODY:
-        return _message(request, s.title, _("提交的内容过大。"), 413)
+        return _message(request, TITLE, _("提交的内容过大。"), 413)
     try:
         data = dict(request.POST.lists())
     except Exception:  # a body Django cannot parse is the sender's error
-        return _message(request, s.title, _("提交的内容无法识别。"), 400)
+        return _message(request, TITLE, _("提交的内容无法识别。"), 400)
     sub = Submission(key, group, data, request.META.get("REMOTE_ADDR", ""), request.COOKIES.get(DEVICE_COOKIE, ""))
     try:
-        actions.submit(sub)
+        saved = actions.submit(sub)
     except SurveyError as exc:
         if exc.errors:
+            s = Survey.objects.get(key=key)
             token = (data.get("t") or [""])[0][:40]
             return _form(request, s, group, exc.status, given=data, errors=exc.errors, error=exc.message, token=token)
-        return _message(request, s.title, exc.message, exc.status)
-    return _message(request, s.title, _("提交成功，感谢您的参与！"), 200)
+        if exc.status == 404:
+            raise Http404 from None
+        return _message(request, TITLE, exc.message, exc.status)
+    return _message(request, saved.survey.title, _("提交成功，感谢您的参与！"), 200)
