@@ -28,7 +28,23 @@ def verdict_zh(passed: bool | None) -> str:
 
 def unmet_codes(school: dict[str, Any]) -> list[str]:
     """The indicators a school does not meet (``met`` false; undetermined ones are not listed)."""
-    return [code for code, ind in school["indicators"].items() if ind["met"] is False]
+    return [code for code, ind in school["indicators"].items() if ind.get("met") is False]
+
+
+OP_ZH = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+
+
+def _is_ratio(item: dict[str, Any]) -> bool:
+    return item.get("threshold") is not None and 0 < item["threshold"] <= 1
+
+
+def threshold_zh(item: dict[str, Any]) -> str:
+    """An item's standard as written in the tables: ≥85%, ≤2000, or — for a yes/no item."""
+    threshold = item.get("threshold")
+    if threshold is None:
+        return "—"
+    text = f"{threshold * 100:g}%" if _is_ratio(item) else f"{threshold:g}"
+    return f"{OP_ZH.get(item.get('op') or '', '')}{text}"
 
 
 def item_value_zh(item: dict[str, Any]) -> str:
@@ -38,7 +54,7 @@ def item_value_zh(item: dict[str, Any]) -> str:
         return "未录入"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float) and item.get("threshold") is not None and item["threshold"] <= 1:
+    if isinstance(value, int | float) and _is_ratio(item):
         return f"{value * 100:.1f}%"
     return str(value)
 

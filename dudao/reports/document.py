@@ -36,6 +36,7 @@ from dudao.reports.content import (
     ReportData,
     item_value_zh,
     location_zh,
+    threshold_zh,
     unmet_codes,
     verdict_zh,
 )
@@ -253,29 +254,39 @@ def _resources(w: _Writer, data: ReportData, table_no: int) -> int:
         for lv, code, ind in data.cvs()
     ]  # fmt: skip
     w.table(
-        ["学段", "指标", "指标名称", "县域均值", "差异系数", "限值", "结论"], rows, [1.2, 1.1, 6.2, 1.8, 1.6, 1.2, 1.5]
+        ["学段", "指标", "指标名称", "县域均值", "差异系数", "限值", "结论"], rows, [1.3, 1.3, 5.2, 2.2, 1.8, 1.6, 1.6]
     )
     table_no += 1
+    for level, result in data.levels:
+        if result.get("composite_cv_3dp") is not None:
+            w.text(
+                f"{LEVEL_ZH[level]}综合差异系数为{result['composite_cv_3dp']:.3f}，限值为{fmt(result.get('composite_cv_limit'))}，"
+                f"{verdict_zh(result.get('composite_cv_passed'))}。"
+            )
     for level, _ in data.levels:
         w.image(charts.cv_chart(data, level))
     w.heading3(2, "学校达标情况")
     for level, result in data.levels:
+        if result.get("schools_passed") is None:  # a standard without a per-school rule (2012)
+            continue
         w.text(
             f"{LEVEL_ZH[level]}{result['schools_total']}所学校中，{result['schools_passed']}所达到每校要求，"
             f"{result['schools_failed']}所未达到，{result['schools_undetermined']}所暂无法判定。"
         )
-    for level, _ in data.levels:
-        w.image(charts.compliance_chart(data, level))
+    for level, result in data.levels:
+        if result.get("schools_passed") is not None:
+            w.image(charts.compliance_chart(data, level))
     w.caption(f"表{table_no}  学校达标情况")
     rows = []
     for level, _ in data.levels:
         for s in data.schools(level):
             rows.append([
                 s["school_name"], LEVEL_ZH[level], location_zh(s["location"]), str(s["students"]),
-                f"{s['met_count']}/{s['indicator_count']}", "、".join(unmet_codes(s)) or "—", verdict_zh(s["passed"]),
+                "—" if s.get("met_count") is None else f"{s['met_count']}/{s['indicator_count']}",
+                "、".join(unmet_codes(s)) or "—", verdict_zh(s["passed"]),
             ])  # fmt: skip
     w.table(
-        ["学校", "学段", "城乡", "学生数", "达标指标", "未达标指标", "结论"], rows, [4.6, 1.2, 1.2, 1.6, 1.6, 2.6, 1.6]
+        ["学校", "学段", "城乡", "学生数", "达标指标", "未达标指标", "结论"], rows, [4.4, 1.3, 1.3, 1.8, 1.8, 2.6, 1.6]
     )
     return table_no + 1
 
@@ -296,11 +307,17 @@ def _items_area(w: _Writer, data: ReportData, area: dict, table_no: int) -> int:
     rows = []
     for item in area["items"]:
         evidence = "、".join(data.evidence.get(item["code"], [])) or "—"
-        threshold = "—" if item.get("threshold") is None else f"{item.get('op') or ''}{item['threshold']}"
         rows.append(
-            [item["code"], item["name_zh"], item_value_zh(item), threshold, verdict_zh(item["passed"]), evidence]
+            [
+                item["code"],
+                item["name_zh"],
+                item_value_zh(item),
+                threshold_zh(item),
+                verdict_zh(item["passed"]),
+                evidence,
+            ]
         )
-    w.table(["代码", "指标", "取值", "标准", "结论", "佐证材料"], rows, [1.4, 6.4, 1.6, 1.6, 1.4, 3.2])
+    w.table(["代码", "指标", "取值", "标准", "结论", "佐证材料"], rows, [1.8, 5.8, 1.8, 2.0, 1.4, 2.8])
     return table_no + 1
 
 
@@ -319,7 +336,7 @@ def _problems(w: _Writer, data: ReportData, table_no: int) -> None:
         w.caption(f"表{table_no}  整改事项清单")
         rows = [[str(p.number), p.finding, p.target, p.department, f"{p.deadline:%Y-%m-%d}", p.status]
                 for p in data.problems]  # fmt: skip
-        w.table(["序号", "问题", "整改目标", "责任单位", "完成时限", "状态"], rows, [1.0, 4.6, 3.8, 2.6, 2.0, 1.6])
+        w.table(["序号", "问题", "整改目标", "责任单位", "完成时限", "状态"], rows, [1.2, 4.4, 3.6, 2.6, 2.2, 1.6])
     else:
         w.text("尚未录入整改事项。")
 
