@@ -535,7 +535,8 @@ class _Import:
 
     def _convert_values(self) -> None:
         """The figures as stored: int for counts, Decimal (4 places) for areas and money, None where a
-        per-level column does not apply to the row."""
+        per-level column does not apply to the row, and None for a figure describing a count that is 0
+        (the smallest music room's area of a school without one)."""
         frame = self.table.frame
         whole = np.array([lv == "all" for lv in self.levels], dtype=bool)
         types = pd.Series(self.types, dtype="category")
@@ -567,6 +568,10 @@ class _Import:
                 if int_kind
                 else [Decimal(repr(v)).quantize(_Q) for v in picked.tolist()]
             )
+            counted = COLUMN_BY_KEY[key].requires
+            if counted in self.table.present:  # a figure describing a count: not given where the count is 0
+                for i in np.flatnonzero(frame[counted].to_numpy(dtype=float) == 0.0).tolist():
+                    converted[i] = None
             if rows is None:
                 columns.append(converted)
             else:  # None (does not apply) but on the rows it applies to
@@ -713,8 +718,10 @@ class _Import:
             by_school.setdefault(code, []).append(i)
         fields = self.fields
         rows = self.row_values
-        # The figures a new record is given: all but the per-level ones that do not apply to it.
-        given_by: dict[tuple[str, str], tuple[str, ...]] = {}
+        # The figures a new record is given: all but the per-level ones that do not apply to it, and
+        # the ones describing a count that is 0.
+        given_by: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        described = [j for j, k in enumerate(fields) if COLUMN_BY_KEY[k].requires]
         region_keys = {id(c): (c.pk, c.code) for c in self._regions()}  # not a model attribute per school
         for code, indexes in by_school.items():
             i0 = indexes[0]
@@ -734,9 +741,12 @@ class _Import:
                 new = rows[i]
                 stored = records.get((school_id, level)) if school_id else None
                 if stored is None:
-                    given = given_by.get((level, self.types[i]))
+                    given_key = (level, self.types[i])
+                    if described:
+                        given_key += tuple(new[j] is None for j in described)
+                    given = given_by.get(given_key)
                     if given is None:
-                        given = given_by[(level, self.types[i])] = tuple(
+                        given = given_by[given_key] = tuple(
                             k for k, v in zip(fields, new, strict=True) if v is not None
                         )
                     plan.new_records.append(i)

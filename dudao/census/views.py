@@ -147,9 +147,8 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         elif file.size > MAX_FILE_BYTES:
             messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
         else:
-            suffix = Path(file.name).suffix.lower()
             with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / f"upload{suffix}"
+                path = Path(tmp) / (Path(file.name or "").name or "upload")  # the batch keeps the file's name
                 with path.open("wb") as out:
                     for chunk in file.chunks():
                         out.write(chunk)

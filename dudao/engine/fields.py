@@ -3,6 +3,10 @@
 These are the columns of the input table (``dudao template``), of the census (later) and of the
 engine's plain tables. Teacher fields are given per school level; facility fields belong to the
 whole school and are apportioned among the level parts of a one-through school (see ``split``).
+
+``ITEM_FIELDS`` are the census figures the county-level items need (classes, class size, music and
+art rooms, certified and rotated teachers): columns of the input table and of the census, which the
+engine does not read.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["text", "int", "number", "enum"]
-Group = Literal["identity", "students", "teacher", "facility"]
+Group = Literal["identity", "students", "teacher", "facility", "item"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,9 @@ class Field:
     note_en: str = ""
     aliases: tuple[str, ...] = ()
     required: bool = False
+    # A count field this one describes (the smallest music room's area: music_rooms). Where that count
+    # is 0 this field does not apply: it may be left empty and is stored as not given.
+    requires: str | None = None
 
 
 # Canonical codes of school types, levels, locations and ownership with their accepted spellings.
@@ -253,3 +260,29 @@ FACILITY_FIELDS = tuple(f.key for f in FIELDS if f.group == "facility" and f.key
 NUMERIC_FIELDS = tuple(f.key for f in FIELDS if f.kind in ("int", "number"))
 # Per-level teacher columns of a whole-school one-through row, e.g. "pe_art_teachers_primary".
 LEVEL_TEACHER_FIELDS = tuple(f"{key}_{lvl}" for key in TEACHER_FIELDS for lvl in ("primary", "junior"))
+
+# The figures the county-level items need; the engine does not read them (see the module's docstring).
+ITEM_FIELDS: tuple[Field, ...] = (
+    Field("classes", "班级数", "int", "item", "个；本行学校（或学段）的教学班数",
+          "teaching classes of the row's school (or level part)", ("教学班数", "班数")),
+    Field("max_class_size", "最大班额(人)", "int", "item", "人；人数最多的一个班的学生数",
+          "persons; pupils in the largest class", ("最大班额", "最大班级人数")),
+    Field("music_rooms", "音乐专用教室数(间)", "int", "item", "间；没有的填 0", "rooms; 0 if there are none",
+          ("音乐专用教室数", "音乐教室数")),
+    Field("art_rooms", "美术专用教室数(间)", "int", "item", "间；没有的填 0", "rooms; 0 if there are none",
+          ("美术专用教室数", "美术教室数")),
+    Field("music_room_min_area_m2", "最小音乐专用教室面积(平方米)", "number", "item",
+          "平方米；面积最小的一间；音乐专用教室数为 0 时留空",
+          "m²; the smallest music room; leave empty when there is no music room",
+          ("最小音乐专用教室面积", "音乐专用教室最小面积"), requires="music_rooms"),
+    Field("art_room_min_area_m2", "最小美术专用教室面积(平方米)", "number", "item",
+          "平方米；面积最小的一间；美术专用教室数为 0 时留空",
+          "m²; the smallest art room; leave empty when there is no art room",
+          ("最小美术专用教室面积", "美术专用教室最小面积"), requires="art_rooms"),
+    Field("certified_teachers", "持教师资格证专任教师数", "int", "item", "人；持有教师资格证的专任教师",
+          "persons; full-time teachers holding a teacher's certificate", ("持证专任教师数", "持教师资格证教师数")),
+    Field("teachers_rotated", "本学年交流轮岗教师数", "int", "item", "人；本学年参加县域内交流轮岗的教师",
+          "persons; teachers rotated between schools of the county this school year", ("交流轮岗教师数",)),
+    Field("backbone_teachers_rotated", "其中：骨干教师数", "int", "item", "人；交流轮岗教师中的骨干教师",
+          "persons; backbone teachers among the rotated teachers", ("交流轮岗骨干教师数", "其中骨干教师数")),
+)  # fmt: skip

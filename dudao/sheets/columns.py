@@ -1,12 +1,13 @@
-"""The columns of the school data sheet: every field of ``fields.FIELDS`` plus the per-level teacher
-columns of a whole-school one-through row, with the headers the reader accepts for each."""
+"""The columns of the school data sheet: every field of ``fields.FIELDS``, the county-item figures of
+``fields.ITEM_FIELDS`` and the per-level teacher columns of a whole-school one-through row, with the
+headers the reader accepts for each."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 
-from dudao.engine.fields import FIELD_BY_KEY, FIELDS, LEVEL_TEACHER_FIELDS, LEVEL_ZH, Kind
+from dudao.engine.fields import FIELD_BY_KEY, FIELDS, ITEM_FIELDS, LEVEL_TEACHER_FIELDS, LEVEL_ZH, Field, Kind
 
 # The Chinese prefix of a per-level column header, e.g. 小学部专任教师数.
 LEVEL_PART_ZH = {"primary": "小学部", "junior": "初中部", "senior": "高中部"}
@@ -25,6 +26,9 @@ class Column:
     # For per-level columns (students_primary, pe_art_teachers_junior, ...): the level part they
     # describe. They apply only on a whole-school row of a one-through school holding that part.
     level: str | None = None
+    # The count column this one describes (``Field.requires``): where that count is 0 this column does
+    # not apply (empty or 0 is fine there).
+    requires: str | None = None
 
 
 def _level_teacher_column(key: str) -> Column:
@@ -45,14 +49,14 @@ def _level_teacher_column(key: str) -> Column:
     )
 
 
-def _field_column(key: str) -> Column:
-    f = FIELD_BY_KEY[key]
-    level = key.removeprefix("students_") if key.startswith("students_") else None
-    return Column(f.key, f.zh, f.kind, f.aliases, f.note_zh, f.note_en, f.required, level)
+def _field_column(f: Field) -> Column:
+    level = f.key.removeprefix("students_") if f.key.startswith("students_") else None
+    return Column(f.key, f.zh, f.kind, f.aliases, f.note_zh, f.note_en, f.required, level, f.requires)
 
 
 COLUMNS: tuple[Column, ...] = (
-    *(_field_column(f.key) for f in FIELDS),
+    *(_field_column(f) for f in FIELDS),
+    *(_field_column(f) for f in ITEM_FIELDS),
     *(_level_teacher_column(k) for k in LEVEL_TEACHER_FIELDS),
 )
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}

@@ -13,6 +13,10 @@ Rule codes — errors: ``file_not_found``, ``unknown_format``, ``xls_not_support
 A numeric column that is empty on every data row is taken as absent (``empty_column`` warning;
 silent for per-level columns and the unused one of the 元/万元 pair); ``students`` is never dropped.
 
+A column that describes a count (``Column.requires``: the smallest music room's area describes the
+music rooms) does not apply on a row where that count is 0: it may be empty there (read as 0.0), and a
+figure other than 0 is ``not_applicable``. Without the count column it applies on every row.
+
 The data rows are read column by column: whole columns are parsed at once (plain numbers with numpy
 from the column's bytes, enum spellings once per distinct value) and the per-row rules (which
 per-level columns apply, students as the sum of its parts, 元 or 万元) are applied to whole arrays.
@@ -85,9 +89,10 @@ class SchoolTable:
     ``frame`` has one row per data row; its columns are the canonical keys of the fields present
     (``equipment_value_wan`` is converted to ``equipment_value_yuan``) plus ``source_row``, the
     1-based row number as the user sees it. Numbers are float64 and never NaN: a per-level column
-    (``students_primary``, ``teachers_junior``, ...) that does not apply to a row holds 0.0, and an
-    empty ``students`` on a whole-school one-through row holds the sum of its level parts. Enums are
-    canonical codes (an empty ``level`` is ``"all"``; an empty optional enum or text is ``""``).
+    (``students_primary``, ``teachers_junior``, ...) that does not apply to a row holds 0.0, as does a
+    column describing a count that is 0 on the row (``music_room_min_area_m2`` where ``music_rooms``
+    is 0), and an empty ``students`` on a whole-school one-through row holds the sum of its level
+    parts. Enums are canonical codes (an empty ``level`` is ``"all"``; an empty optional enum or text is ``""``).
     A numeric column empty on every row counts as absent (not in ``frame`` nor ``present``).
     """
 
@@ -468,6 +473,15 @@ def _cell_number(kind: str, v: Any) -> float | str:
         else:
             return "not_whole"
     return float(d) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _unsettled_where_applies(applies: np.ndarray, values: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """The rows of a figure column that applies on some rows only (``applies``) that the per-cell
+    parser must word: empty where it applies, a figure other than 0 where it does not. Its empty
+    cells become 0.0 (what a row where it does not apply holds)."""
+    unsettled = np.where(applies, empty, ~empty & (values != 0.0))
+    values[empty] = 0.0
+    return unsettled
 
 
 def _wan_to_yuan(v: Any) -> float:
@@ -971,22 +985,25 @@ class _Parser:
             for part in LEVEL_PART_ZH
         }
         students_empty = None
+        described: dict[str, np.ndarray] = {}  # columns describing a count given in the file: their empty cells
         for key in self.columns:
             col = COLUMN_BY_KEY[key]
             if col.kind not in ("int", "number") or key in (_YUAN, _WAN):
                 continue
             values, empty, bad = _number_column(col.kind, cells(key))
             dirty |= bad
-            if col.level:
-                # empty where it applies: a problem; a figure other than 0 where it does not: a problem
-                dirty |= np.where(applies[col.level], empty, ~empty & (values != 0.0))
-                values[empty] = 0.0
+            if col.requires in self.columns:
+                described[key] = empty  # settled below, once the count is read
+            elif col.level:
+                dirty |= _unsettled_where_applies(applies[col.level], values, empty)
             elif key == "students":
                 students_empty = empty
                 dirty |= empty & ~whole  # empty is allowed on a whole-school row: the sum of its parts
             else:
                 dirty |= empty
             out[key] = values
+        for key, empty in described.items():  # it applies where the count is not 0
+            dirty |= _unsettled_where_applies(out[COLUMN_BY_KEY[key].requires] != 0.0, out[key], empty)
         if students_empty is not None and students_empty.any():
             for school_type, parts in ONE_THROUGH_PARTS.items():
                 rows = students_empty & whole & _isin(types, (school_type,))
@@ -1098,25 +1115,23 @@ class _Parser:
         parts = ONE_THROUGH_PARTS.get(school_type, ()) if whole else ()
 
         students_empty = False
+        described = []
         for key in self.columns:
             col = COLUMN_BY_KEY[key]
             if col.kind not in ("int", "number") or key in (_YUAN, _WAN):
+                continue
+            if col.requires in self.columns:
+                described.append(key)
                 continue
             state, v = self._state(row_no, row, key)
             if state == "bad":
                 values[key] = math.nan
                 continue
             if col.level:
-                applies = None if not known else col.level in parts
-                if state == "empty":
-                    if applies:
-                        self._empty_number(row_no, key)
-                    values[key] = math.nan if applies else 0.0
-                    continue
-                number = self._number(row_no, key, v)
-                if applies is False and number not in (None, 0.0):
-                    self._not_applicable(row_no, key, v, school_type, whole)
-                values[key] = math.nan if number is None else number
+                values[key] = self._where_applies(
+                    row_no, key, state, v, None if not known else col.level in parts,
+                    lambda key=key, v=v: self._not_applicable(row_no, key, v, school_type, whole),
+                )  # fmt: skip
                 continue
             if state == "empty":
                 if key == "students" and (whole or not known):
@@ -1141,9 +1156,46 @@ class _Parser:
                     row_no,
                     "students",
                 )
+        for key in described:
+            values[key] = self._described(row_no, row, key, values[COLUMN_BY_KEY[key].requires])
         if _YUAN in self.columns or _WAN in self.columns:
             values[_YUAN] = self._equipment(row_no, row)
         return values
+
+    def _described(self, row_no: int, row: Sequence[Any], key: str, count: float) -> float:
+        """A figure describing a count on the row (the smallest music room's area, ``count`` music
+        rooms; NaN if the count was wrong): where the count is 0 it does not apply."""
+        state, v = self._state(row_no, row, key)
+        if state == "bad":
+            return math.nan
+
+        def not_applicable() -> None:
+            written = self.columns[COLUMN_BY_KEY[key].requires or ""][1]
+            self._cell_problem(
+                "not_applicable",
+                f"本行“{written}”为 0，此列不适用：应留空或填 0",
+                f"{written!r} is 0 on this row, so this column does not apply: leave it empty or enter 0",
+                row_no,
+                key,
+                v,
+            )
+
+        return self._where_applies(row_no, key, state, v, None if math.isnan(count) else count != 0.0, not_applicable)
+
+    def _where_applies(
+        self, row_no: int, key: str, state: str, v: Any, applies: bool | None, not_applicable: Callable[[], None]
+    ) -> float:
+        """A figure that applies on some rows only (``applies``; None when the row's problem is named
+        elsewhere): empty where it does not apply is 0.0, where it does a problem; a figure other than
+        0 where it does not apply is a problem (worded by ``not_applicable``)."""
+        if state == "empty":
+            if applies:
+                self._empty_number(row_no, key)
+            return math.nan if applies else 0.0
+        number = self._number(row_no, key, v)
+        if applies is False and number not in (None, 0.0):
+            not_applicable()
+        return math.nan if number is None else number
 
     def _text_cell(self, row_no: int, row: Sequence[Any], key: str) -> str:
         state, v = self._state(row_no, row, key)

@@ -45,6 +45,15 @@ EXAMPLE: dict[str, object] = {
     "multimedia_classrooms": 30,
     "computers": 150,
     "books": 36000,
+    "classes": 24,
+    "max_class_size": 52,
+    "music_rooms": 2,
+    "art_rooms": 2,
+    "music_room_min_area_m2": 96.5,
+    "art_room_min_area_m2": 90,
+    "certified_teachers": 70,
+    "teachers_rotated": 8,
+    "backbone_teachers_rotated": 2,
 }
 
 _GREY = "808080"
@@ -196,6 +205,15 @@ _HELP: tuple[tuple[str, str], ...] = (
         "没有的请填 0，不要留空。",
         "Units: persons; square metres; rooms; computers (units); books (volumes); yuan or 10,000 yuan. Enter "
         "digits only, no units or words; enter 0 where there are none, do not leave the cell empty.",
+    ),
+    (
+        "“班级数”至“其中：骨干教师数”各列是县级指标（班额、音乐美术专用教室、教师资格、交流轮岗）所需的数据，"
+        "导入年度统计时一并保存；只做资源配置评估时可以删除。音乐（美术）专用教室数为 0 时，"
+        "最小音乐（美术）专用教室面积留空。",
+        "The columns from classes to backbone_teachers_rotated hold the figures the county-level items need "
+        "(class sizes, music and art rooms, certificates, rotation); a census import stores them, and they may "
+        "be deleted for an evaluation of resource allocation alone. Leave the smallest music (art) room's "
+        "area empty when there is no music (art) room.",
     ),
     (
         "学校类型：" + "、".join(SCHOOL_TYPE_ZH.values()) + "；学段：小学、初中（一贯制整校一行填“全校”或留空）；"

@@ -226,39 +226,80 @@ PART = {"小学部在校生数": "primary", "初中部在校生数": "junior", "
 
 
 @st.composite
-def sheet_row(draw: st.DrawFn) -> list[str]:
+def sheet_row(draw: st.DrawFn, header: list[str] = HEADER) -> list[str]:
     school_type = draw(st.sampled_from(["小学", "初中", "九年一贯制", "十二年一贯制", "完全中学", "primary"]))
     level = draw(st.sampled_from(["", "全校", "小学", "初中"]))
     parts = ONE_THROUGH.get(school_type, ()) if level in ("", "全校") else ()
     code = draw(st.sampled_from(["4201020001", "4201020002", " 4201020003"]))
     name = draw(st.sampled_from(["甲校", "乙校", "备注学校"]))
     cells = [code, name, school_type, level, draw(st.sampled_from(["城区", ""]))]
-    for header in HEADER[5:]:
-        if header in PART:
-            applies = PART[header] in parts
+    for column in header[5:]:
+        if column in PART:
+            applies = PART[column] in parts
             cells.append(draw(st.sampled_from(COUNTS if applies else ["", "", "0", "0.0", " "])))
-        elif header == "在校生数" and parts:
+        elif column == AREA:  # after ROOMS: empty (or 0) where there is no room
+            cells.append(draw(st.sampled_from(["", "", "0", " "] if cells[-1] in ("0", "0.0") else FIGURES)))
+        elif column == "在校生数" and parts:
             cells.append(draw(st.sampled_from(["", "100"])))
-        elif header == "教学仪器设备值(元)":
+        elif column == "教学仪器设备值(元)":
             cells.append(draw(st.sampled_from(["", *FIGURES])))
-        elif header == "教学仪器设备值(万元)":
+        elif column == "教学仪器设备值(万元)":
             cells.append(draw(st.sampled_from(FIGURES)) if not cells[-1] else "")
         else:
-            cells.append(draw(st.sampled_from(FIGURES if header == "教学及辅助用房面积" else COUNTS)))
+            cells.append(draw(st.sampled_from(FIGURES if column == "教学及辅助用房面积" else COUNTS)))
     for _ in range(draw(st.sampled_from([0] * 12 + [1, 2]))):
         cells[draw(st.integers(0, len(cells) - 1))] = draw(st.sampled_from(TRICKY))
     return cells[: len(cells) - draw(st.sampled_from([0] * 12 + [1, 3]))]
 
 
-sheet_rows = st.lists(sheet_row(), min_size=1, max_size=6)
+# The county-item columns: a room count and the smallest room's area, which applies only where the count is not 0.
+ROOMS, AREA = "音乐专用教室数(间)", "最小音乐专用教室面积(平方米)"
+ITEM_HEADER = [*HEADER, "班级数", ROOMS, AREA, "其中：骨干教师数"]
 
 
+@pytest.mark.parametrize("header", [HEADER, ITEM_HEADER], ids=["plain", "item columns"])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=sheet_rows)
-def test_any_sheet_reads_the_same_both_ways(tmp_path: Path, rows: list[list[str]]) -> None:
-    assert_same(write_csv(tmp_path / "p.csv", [HEADER, *rows]))
+@given(data=st.data())
+def test_any_sheet_reads_the_same_both_ways(tmp_path: Path, header: list[str], data: st.DataObject) -> None:
+    rows = data.draw(st.lists(sheet_row(header), min_size=1, max_size=6), label="rows")
+    assert_same(write_csv(tmp_path / "p.csv", [header, *rows]))
     typed = [[_typed(v) for v in r] for r in rows]
-    assert_same(write_xlsx(tmp_path / "p.xlsx", [HEADER, *typed]))
+    assert_same(write_xlsx(tmp_path / "p.xlsx", [header, *typed]))
+
+
+def item_row(code: str, rooms: str, area: str, classes: str = "12") -> list[Any]:
+    """An ITEM_HEADER row."""
+    return [*row(code), classes, rooms, area, "1"]
+
+
+@pytest.mark.parametrize(
+    ("rooms", "area"),
+    [("2", "96.5"), ("0", ""), ("0", "0"), ("0", "0.0"), ("0", " "), ("0", "50"), ("0", "-1"), ("0", "x"),
+     ("2", ""), ("2", "0"), ("", "50"), ("", ""), ("x", "50"), ("-1", ""), ("1.5", "60"), ("１", "９６"),
+     ("0.0", ""), (" 0 ", "\u3000"), ("2", "#N/A"), ("#REF!", "")],
+)  # fmt: skip
+def test_a_room_area_where_the_school_has_no_room(tmp_path: Path, rooms: str, area: str) -> None:
+    rows = [ITEM_HEADER, item_row("4201020001", "1", "60"), item_row("4201020002", rooms, area),
+            item_row("4201020003", "0", "")]  # fmt: skip
+    for path in both_formats(tmp_path, rows):
+        assert_same(path)
+
+
+@pytest.mark.parametrize("order", ["area first", "no room column", "rooms empty everywhere"])
+def test_a_room_area_whatever_the_columns(tmp_path: Path, order: str) -> None:
+    header = ["学校标识码", "学校名称", "学校类型", "在校生数", AREA, ROOMS]
+    rows = [["4201020001", "甲", "小学", "5", "60", "1"], ["4201020002", "乙", "小学", "5", "", "0"],
+            ["4201020003", "丙", "小学", "5", "70", "0"], ["4201020004", "丁", "小学", "5", "", "3"]]  # fmt: skip
+    if order == "no room column":
+        header, rows = header[:-1], [r[:-1] for r in rows]
+    elif order == "rooms empty everywhere":  # the room column is dropped as empty: the area applies on every row
+        rows = [[*r[:-1], ""] for r in rows]
+    for path in both_formats(tmp_path, [header, *rows]):
+        problems = assert_same(path)
+        expected = {"area first": [("not_applicable", 4), ("empty_value", 5)]}.get(
+            order, [("empty_value", 3), ("empty_value", 5)]
+        )
+        assert [(p.rule, p.row) for p in problems] == expected
 
 
 def _typed(v: str) -> Any:

@@ -8,12 +8,24 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dudao.engine.fields import FIELDS, LEVEL_TEACHER_FIELDS
+from dudao.engine.fields import FIELDS, ITEM_FIELDS, LEVEL_TEACHER_FIELDS
 from dudao.sheets import read_school_table, write_rows, write_template
 from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.template import DATA_SHEET, HELP_SHEET
 
-KEYS = [f.key for f in FIELDS] + list(LEVEL_TEACHER_FIELDS)
+KEYS = [f.key for f in FIELDS] + [f.key for f in ITEM_FIELDS] + list(LEVEL_TEACHER_FIELDS)
+# The county-item figures, as a school fills them in.
+ITEMS = {
+    "classes": 24,
+    "max_class_size": 52,
+    "music_rooms": 2,
+    "art_rooms": 1,
+    "music_room_min_area_m2": 96.5,
+    "art_room_min_area_m2": 90,
+    "certified_teachers": 69,
+    "teachers_rotated": 8,
+    "backbone_teachers_rotated": 2,
+}
 
 
 def test_layout(tmp_path: Path) -> None:
@@ -40,11 +52,12 @@ def test_layout(tmp_path: Path) -> None:
         "小学部中级及以上专业技术职务教师数",
         "初中部中级及以上专业技术职务教师数",
     ]
-    for f in FIELDS:
+    for f in (*FIELDS, *ITEM_FIELDS):
         comment = head[f.zh].comment
         assert comment is not None
         if f.note_zh:
             assert f"{f.note_zh} / {f.note_en}" in comment.text
+    assert "音乐专用教室数为 0 时留空" in head["最小音乐专用教室面积(平方米)"].comment.text
     assert "一贯制" in head["小学部专任教师数"].comment.text
     assert "whole-school" in head["小学部专任教师数"].comment.text
 
@@ -53,13 +66,25 @@ def test_layout(tmp_path: Path) -> None:
     assert example.value == "示例" and example.font.i
     formats = {k: ws.cell(row=3, column=i + 1).number_format for i, k in enumerate(KEYS)}
     assert formats["students"] == "0" and formats["teachers_primary"] == "0"
-    assert formats["teaching_aux_area_m2"] == "0.00"
+    assert formats["teaching_aux_area_m2"] == formats["art_room_min_area_m2"] == "0.00"
+    assert formats["classes"] == formats["backbone_teachers_rotated"] == "0"
     assert formats["equipment_value_yuan"] == formats["equipment_value_wan"] == "#,##0.00"
     assert formats["school_code"] == "@"
     assert all(ws.column_dimensions[c.column_letter].width >= 10 for c in ws[1])
 
     text = " ".join(str(c.value) for row in wb[HELP_SHEET].iter_rows() for c in row if c.value)
-    for phrase in ("一行", "全校", "万元", "平方米", "one row", "whole-school", "10,000", "square metres"):
+    for phrase in (
+        "一行",
+        "全校",
+        "万元",
+        "平方米",
+        "班级数",
+        "one row",
+        "whole-school",
+        "10,000",
+        "square metres",
+        "county-level items",
+    ):
         assert phrase in text
 
 
@@ -97,6 +122,7 @@ def test_round_trip(tmp_path: Path) -> None:
         "multimedia_classrooms": 30,
         "computers": 150,
         "books": 36000,
+        **ITEMS,
     }
     nine = {
         **primary,
@@ -111,6 +137,8 @@ def test_round_trip(tmp_path: Path) -> None:
         "students_junior": 200,
         "equipment_value_wan": None,
         "equipment_value_yuan": 1234567.89,
+        "art_rooms": 0,  # no art room: its area stays empty
+        "art_room_min_area_m2": None,
         **{k: i + 1 for i, k in enumerate(LEVEL_TEACHER_FIELDS)},
     }
     for row in (primary, nine):
@@ -133,6 +161,8 @@ def test_round_trip(tmp_path: Path) -> None:
     assert f["teaching_aux_area_m2"].tolist() == [6500.5, 6500.5]
     for i, key in enumerate(LEVEL_TEACHER_FIELDS):
         assert f[key].tolist() == [0.0, float(i + 1)]
+    assert f["classes"].tolist() == [24.0, 24.0] and f["music_room_min_area_m2"].tolist() == [96.5, 96.5]
+    assert f["art_rooms"].tolist() == [1.0, 0.0] and f["art_room_min_area_m2"].tolist() == [90.0, 0.0]
     assert not f.isna().any().any()
     assert list(f.columns) == [k for k in KEYS if k not in ("equipment_value_wan", "students_senior")] + ["source_row"]
 

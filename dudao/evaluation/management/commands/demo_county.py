@@ -1,4 +1,8 @@
-"""``dudao demo_county FILE``: write the demo county's school table (and its county items beside it)."""
+"""``dudao demo_county FILE``: write the demo county's school table (and its county items beside it).
+
+The table is 示范县's 2025 census as ``dudao seed_demo`` stores it: the figures of ``demo_county()``
+and the county-item figures (classes, largest class, music and art rooms, certified and rotated
+teachers) the demo derives from them, which the evaluation of the table does not read."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import yaml
 from django.core.management.base import BaseCommand, CommandParser
 
 from dudao.demo.synthetic import demo_county
+from dudao.engine.fields import ITEM_FIELDS
+from dudao.orgs.demo import CURRENT_YEAR, DEMO_SEED, demo_plans
 from dudao.sheets.template import write_rows
 
 # The demo county's own figures for the county-level items (政府保障、教育质量、社会认可度、一票否决):
@@ -35,7 +41,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
         path.parent.mkdir(parents=True, exist_ok=True)
-        schools = demo_county()
+        schools = demo_county(DEMO_SEED)
+        stored = {plan.code: plan.values[CURRENT_YEAR] for plan in demo_plans() if CURRENT_YEAR in plan.values}
+        for f in ITEM_FIELDS:  # None (an empty cell): a room's area where there is no such room
+            schools[f.key] = [stored[code].get(f.key) for code in schools["school_code"]]
         write_rows(path, schools)
         # School sizes come from the table itself, so the county items agree with it.
         single = schools[schools["school_type"].isin(["primary", "junior"])]
