@@ -130,13 +130,20 @@ class ReasonIn(Schema):
 class TimelineEntry(Schema):
     at: LocalDateTime
     user: str | None
-    kind: str
+    kind: str = Field(
+        description="change (a figure of the record), school_change (an attribute of its school that school "
+        "year: name, school_type, location, ownership, town), or the workflow step (create, submit, approve, "
+        "return, import)"
+    )
     label: str
     field: str | None = None
-    old: str | None = None
+    old: str | None = Field(None, description="as stored: a figure, or an attribute's code (the town's region code)")
     new: str | None = None
+    old_label: str | None = Field(None, description="as shown: an attribute's name for its code (城区 for urban)")
+    new_label: str | None = None
     reason: str
-    batch: int | None = None
+    batch: int | None = Field(None, description="the import batch that made the change")
+    batch_file: str | None = Field(None, description="that import's file name")
 
 
 class CensusYearOut(Schema):
@@ -255,7 +262,8 @@ def return_record(request: HttpRequest, record_id: int, payload: ReasonIn) -> Ce
 
 @router.get("/records/{record_id}/timeline", response={200: list[TimelineEntry], **READ}, summary="修改记录 / history")
 def record_timeline(request: HttpRequest, record_id: int) -> list[dict[str, Any]]:
-    """Every change of a figure and every workflow step, oldest first."""
+    """Every change of a figure, of the school's attributes that school year, and every workflow step,
+    oldest first."""
     entries = actions.timeline(_record(request, record_id))
     return [{**e, "label": str(e["label"])} for e in entries]
 

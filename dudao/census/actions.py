@@ -15,7 +15,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
@@ -313,16 +315,43 @@ def set_deadline(user: User | None, county: Region, year: int, deadline: dt.date
 
 
 def timeline(record: CensusRecord) -> list[dict[str, Any]]:
-    """Every change and workflow step of a record, oldest first, readable as it stands."""
-    entries = [
-        {"at": c.at, "user": c.user.get_username() if c.user else None, "kind": "change", "field": c.field,
-         "label": CENSUS_FIELD_BY_KEY[c.field].label if c.field in CENSUS_FIELD_BY_KEY else c.field,
-         "old": c.old, "new": c.new, "reason": c.reason, "batch": c.batch_id}
-        for c in record.changes.select_related("user")
-    ]  # fmt: skip
+    """Every change and workflow step of a record, oldest first, readable as it stands: the record's
+    figures (kind ``change``), its school's attributes in that school year (``school_change``, e.g. a
+    new name or location written by an import) and its workflow steps (the event's action).
+
+    A change has ``field``, ``old`` and ``new`` as stored (codes for attributes), ``old_label`` and
+    ``new_label`` as shown (城区 for ``urban``), and the import ``batch`` with its ``batch_file`` when
+    an import made it. Every entry's ``why`` is its reason as shown: the reason given, or for a
+    change an import made, the import's file."""
+    school_year = SchoolYear.objects.filter(school_id=record.school_id, year=record.year).values("pk")[:1]
+    changes = list(
+        CensusChange.objects.filter(Q(record=record) | Q(school_year=Subquery(school_year)))
+        .select_related("user")
+        .annotate(batch_file=F("batch__filename"))  # not the whole batch (its lists can be long)
+        .order_by("at", "pk")
+    )
+    towns = {v for c in changes if c.school_year_id and c.field == "town" for v in (c.old, c.new) if v}
+    town_names = dict(Region.objects.filter(code__in=towns).values_list("code", "name")) if towns else {}
+    entries = []
+    for c in changes:
+        if c.school_year_id:
+            spec = SchoolYear._meta.get_field(c.field)
+            shown = town_names if c.field == "town" else dict(spec.flatchoices)  # the town by its code
+            kind, label = "school_change", spec.verbose_name
+            old_label, new_label = (None if v is None else str(shown.get(v, v)) for v in (c.old, c.new))
+        else:
+            kind = "change"
+            label = CENSUS_FIELD_BY_KEY[c.field].label if c.field in CENSUS_FIELD_BY_KEY else c.field
+            old_label, new_label = c.old, c.new
+        entries.append(
+            {"at": c.at, "user": c.user.get_username() if c.user else None, "kind": kind, "field": c.field,
+             "label": label, "old": c.old, "new": c.new, "old_label": old_label, "new_label": new_label,
+             "reason": c.reason, "batch": c.batch_id, "batch_file": c.batch_file,
+             "why": c.reason or (_("导入 %(file)s") % {"file": c.batch_file} if c.batch_file else "")}
+        )  # fmt: skip
     entries += [
         {"at": e.at, "user": e.user.get_username() if e.user else None, "kind": e.action,
-         "label": e.get_action_display(), "reason": e.reason}
+         "label": e.get_action_display(), "reason": e.reason, "why": e.reason}
         for e in record.events.select_related("user")
     ]  # fmt: skip
     return sorted(entries, key=lambda e: e["at"])

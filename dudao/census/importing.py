@@ -7,7 +7,8 @@ writes anything. Any problem raises :class:`~dudao.engine.problems.InputError` w
 found (sheet, row, column — named by its header as written in the file, as the reader names it —
 value, rule, in Chinese and English) and nothing is written. Otherwise
 one transaction upserts by (school code, year, level): unknown schools of the county are created
-(``School`` + ``SchoolYear``), the school's attributes for the year are created or updated, changed
+(``School`` + ``SchoolYear``), the school's attributes for the year are created or updated (a changed
+attribute of a stored school year with a :class:`CensusChange` naming the school year), changed
 figures are written with one :class:`CensusChange` per changed value, and every created or changed
 record gets a :class:`CensusEvent` ``import`` naming the :class:`ImportBatch`. A created or changed
 record becomes *submitted* (the county's own import is its submission); an unchanged one keeps its
@@ -219,6 +220,8 @@ class _Plan:
     new_years: list[tuple[str, int, int | None]] = field(default_factory=list)  # (school code, row index, town id)
     changed_years: list[SchoolYear] = field(default_factory=list)
     changed_year_fields: set[str] = field(default_factory=set)
+    # (school year id, attribute, old, new): the history of the changed school years
+    year_changes: list[tuple[int, str, str | None, str | None]] = field(default_factory=list)
     new_records: list[int] = field(default_factory=list)  # row index
     # (record id, version, row index, {field: (old, new)})
     changed_records: list[tuple[int, int, int, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
@@ -786,8 +789,11 @@ class _Import:
         stored = {"name": name, "school_type": school_type, "location": location, "ownership": ownership}
         changed = {k: v for k, v in attrs.items() if stored[k] != v}
         if changed:
-            plan.changed_years.append(SchoolYear(pk=pk, **changed))
+            # Every attribute, changed or not: the update writes the attributes changed on any of the
+            # school years to all of them.
+            plan.changed_years.append(SchoolYear(pk=pk, **{**stored, **changed}))
             plan.changed_year_fields |= set(changed)
+            plan.year_changes += [(pk, k, stored[k] or None, v or None) for k, v in changed.items()]
         if status != SchoolYear.Status.OPEN:
             self._problem(
                 "school_not_open",
@@ -861,6 +867,11 @@ class _Import:
         if plan.changed_years:
             names = sorted(plan.changed_year_fields)
             _update(SchoolYear, names, [(sy.pk, *(getattr(sy, k) for k in names)) for sy in plan.changed_years])
+            _insert(
+                CensusChange,
+                ["school_year_id", "field", "old", "new", "user_id", "at", "batch_id"],
+                ((pk, k, old, new, user_id, now, batch.pk) for pk, k, old, new in plan.year_changes),
+            )
 
         submitted = CensusRecord.Status.SUBMITTED
         self._check_versions(plan)

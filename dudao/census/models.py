@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dudao.census.fields import CENSUS_FIELDS
-from dudao.orgs.models import Region, School
+from dudao.orgs.models import Region, School, SchoolYear
 
 
 class CensusYear(models.Model):
@@ -114,9 +114,15 @@ class ImportBatch(models.Model):
 
 
 class CensusChange(models.Model):
-    """One value changed: who, when, old and new, and why. Never edited, never deleted."""
+    """One value changed: who, when, old and new, and why. Never edited, never deleted.
 
-    record = models.ForeignKey(CensusRecord, on_delete=models.PROTECT, related_name="changes")
+    Either a figure of a census record (``record``; ``field`` is a census field), or an attribute of a
+    school in a school year (``school_year``; ``field`` is name, school_type, location, ownership or
+    town, ``old`` and ``new`` the stored codes, the town by its region code) — the school's timeline
+    shows both."""
+
+    record = models.ForeignKey(CensusRecord, on_delete=models.PROTECT, null=True, related_name="changes")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, null=True, related_name="census_changes")
     field = models.CharField(max_length=64)
     old = models.TextField(null=True)  # noqa: DJ001 - None is "not given", distinct from any value
     new = models.TextField(null=True)  # noqa: DJ001
@@ -127,9 +133,16 @@ class CensusChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(record__isnull=False, school_year__isnull=True)
+                | models.Q(record__isnull=True, school_year__isnull=False),
+                name="census_change_record_or_school_year",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.record_id} {self.field}: {self.old} -> {self.new}"
+        return f"{self.record_id or f'school year {self.school_year_id}'} {self.field}: {self.old} -> {self.new}"
 
 
 class CensusEvent(models.Model):

@@ -839,6 +839,7 @@ def reset() -> int:
         census_years = CensusYear.objects.filter(county__in=counties)
         for queryset in (
             CensusChange.objects.filter(record__in=records),
+            CensusChange.objects.filter(school_year__school__county__in=counties),
             CensusEvent.objects.filter(record__in=records),
             CensusEvent.objects.filter(census_year__in=census_years),
             records,

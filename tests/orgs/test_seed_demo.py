@@ -11,13 +11,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client, override_settings
+from openpyxl import load_workbook
 from pytest_django import DjangoDbBlocker
 
+from dudao.census.importing import import_census
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear
 from dudao.census.tables import census_table
 from dudao.demo.synthetic import demo_county
@@ -235,3 +238,26 @@ def test_other_data_under_the_demo_names_is_never_taken_over(seeded: Seeded, db:
     with pytest.raises(demo.DemoConflict, match="county"):
         demo.seed()
     assert not Region.objects.filter(code=COUNTY).exists()
+
+
+def test_the_demo_workbook_is_the_stored_2025_census_and_imports_unchanged(
+    seeded: Seeded, county: Region, tmp_path: Path
+) -> None:
+    """``dudao demo_county`` writes 示范县's 2025 census as stored, the county-item figures too: importing it
+    changes nothing. A school moved in the file is kept in the history, and the demo can still be reset."""
+    path = tmp_path / "demo-county.xlsx"
+    call_command("demo_county", str(path), stdout=StringIO())
+
+    result = import_census(path, 2025, county=county, user=None)
+
+    assert (result.created, result.updated, result.unchanged, result.school_years_updated) == (0, 0, 60, 0)
+    wb = load_workbook(path)
+    ws = wb["学校数据"]
+    column = [c.value for c in ws[2]].index("location") + 1
+    ws.cell(row=3, column=column, value="乡村" if ws.cell(row=3, column=column).value != "乡村" else "镇区")
+    wb.save(path)
+    moved = import_census(path, 2025, county=county, user=None)
+    assert moved.school_years_updated == 1
+    assert CensusChange.objects.filter(school_year__school__county=county, field="location").count() == 1
+    demo.reset()
+    assert demo.counts() == seeded.before

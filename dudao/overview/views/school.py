@@ -62,8 +62,10 @@ def census_tables(records: list[CensusRecord]) -> list[Table]:
             {
                 "at": _when(e["at"]),
                 "user": e["user"] or "",
-                "what": f"{e['label']}：{e['old'] or '—'} → {e['new'] or '—'}" if e["kind"] == "change" else e["label"],
-                "reason": e["reason"],
+                "what": f"{e['label']}：{e['old_label'] or '—'} → {e['new_label'] or '—'}"
+                if e["kind"] in ("change", "school_change")
+                else e["label"],
+                "reason": e["why"],
             }
             for e in census.timeline(r)
         ]
