@@ -49,4 +49,9 @@ EN = {
     ),
     "随机种子（留空自动生成）": "Random seed (leave empty to generate one)",
     "抽取": "Draw",
+    "县级督导部门和上级督学可在此生成自查自评报告、附表和佐证材料包，并进行实地核验抽样。": (
+        "County supervision offices and the inspectors above them generate the self-evaluation report, its annex "
+        "tables and the evidence pack here, and draw schools for on-site verification."
+    ),
+    "报告、附表与佐证材料": "Report, annex tables and evidence",
 }

@@ -4,6 +4,7 @@ from dudao.reports import sampling_views, views
 
 app_name = "reports"
 urlpatterns = [
+    path("", views.home, name="home"),
     path("county/<str:code>/<int:year>/<str:standard_id>/", views.county, name="county"),
     path("county/<str:code>/<int:year>/<str:standard_id>/report.docx", views.report, name="report"),
     path("county/<str:code>/<int:year>/<str:standard_id>/annex.xlsx", views.annex, name="annex"),

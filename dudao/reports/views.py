@@ -7,21 +7,26 @@ observer, a school or department clerk, another county) gets a 404.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from dudao.evaluation.actions import EvaluationError, current_run
 from dudao.evaluation.models import EvaluationRun
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.orgs.access import access_county, rectification_permissions, visible_regions
 from dudao.orgs.models import Region
 from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
 from dudao.reports.document import report_docx
 from dudao.reports.pack import pack_entries, stream_pack
 from dudao.standards import StandardError, load
+from dudao.tables import Column, Table, download
+from dudao.views import current_year
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,6 +49,30 @@ def _run(county: Region, year: int, standard_id: str) -> EvaluationRun:
         return current_run(county, year, standard_id)
     except EvaluationError:
         raise Http404 from None
+
+
+def counties_table(counties: list[Region], year: int, standard_id: str) -> Table:
+    columns = [Column("county", _("县（市、区）")), Column("code", _("代码")), Column("report", _("自查自评与迎检")),
+               Column("sampling", _("实地核验抽样"))]  # fmt: skip
+    rows = [
+        {"county": c.name, "code": c.code, "report": _("报告、附表与佐证材料"), "sampling": _("抽样与核验清单"),
+         "_href": {"report": reverse("reports:county", args=[c.code, year, standard_id]),
+                   "sampling": reverse("reports:draws", args=[c.code, year, standard_id])}}
+        for c in counties
+    ]  # fmt: skip
+    return Table("counties", _("自查自评与迎检"), columns, rows)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The counties whose reports the user may fetch (their own, or those below an inspector)."""
+    year, standard_id = current_year(), str(settings.DUDAO_DEFAULT_STANDARD)
+    found = visible_regions(request.user).filter(level=Region.Level.COUNTY).order_by("code")
+    table = counties_table([c for c in found if "inspect" in rectification_permissions(request.user, c)], year,
+                           standard_id)  # fmt: skip
+    if (response := download(request, [table])) is not None:
+        return response
+    return render(request, "reports/home.html", {"table": table, "year": year})
 
 
 @login_required

@@ -183,3 +183,22 @@ def test_the_2012_standard_reports_its_cvs_without_a_per_school_rule(stored: Rec
     annex = load_workbook(io.BytesIO(body(client.get(url("annex", world.county.code, standard="basic-2012")))))
     cv_sheet = next(ws for ws in annex if ws.title.endswith("差异系数"))
     assert [r[5].value for r in cv_sheet.iter_rows(min_row=3)][: len(cvs(run))] == cvs(run)
+
+
+@pytest.mark.parametrize(
+    ("who", "counties", "queries"),
+    [("county_supervisor", ["示范县"], 5), ("city_inspector", ["示范县", "邻县"], 5), ("observer", [], 5),
+     ("school_clerk", [], 4)],  # a school's clerk sees no region: no region query
+)  # fmt: skip
+def test_the_home_page_lists_the_counties_the_user_may_report_on(
+    stored: Rect, who: str, counties: list[str], queries: int, django_assert_num_queries
+) -> None:
+    client = login(getattr(stored.world, who))
+    client.get(reverse("reports:home"))
+    with django_assert_num_queries(queries):
+        page = client.get(reverse("reports:home"))
+    assert page.status_code == 200
+    listed = [name for name in ("示范县", "邻县", "其他县") if f">{name}<" in page.text]
+    assert listed == counties
+    if counties:
+        assert url("county", stored.world.county.code) in page.text

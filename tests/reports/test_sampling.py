@@ -120,3 +120,20 @@ def test_the_draws_list_has_a_pinned_query_count(stored: Rect, django_assert_num
     client.get(draws_url())
     with django_assert_num_queries(5):
         assert client.get(draws_url()).status_code == 200
+
+
+def test_the_demo_resets_with_a_draw_and_a_finding(db) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dudao.orgs.models import Department, Region
+
+    call_command("seed_demo", stdout=StringIO())
+    county = Region.objects.get(code="130135")
+    draw = sampling.create_draw(None, county, 2025, STANDARD, 1, seed=1)
+    bureau = Department.objects.filter(county=county).first()
+    deadline = dt.date.today() + dt.timedelta(days=30)
+    sampling.record_finding(None, draw.schools.first(), "核验发现", "整改", bureau, deadline, "L1", "3")
+    call_command("seed_demo", "--reset", stdout=StringIO())
+    assert not SamplingDraw.objects.exists() and not Finding.objects.exists()
