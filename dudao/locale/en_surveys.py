@@ -153,4 +153,7 @@ EN = {
     "第%(n)s份": "Response %(n)s",
     "保留": "Keep",
     "剔除": "Exclude",
+    "认可度（未加权）": "Recognition (unweighted)",
+    "认可度（加权）": "Recognition (weighted)",
+    "各轮调查认可度": "Recognition by survey round",
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dudao.surveys import stats
@@ -158,3 +159,21 @@ def chart_data(survey: Survey, res: Results, questions: list[Table]) -> dict[str
         "items": [t.name.removeprefix("q-") for t in likert], "options": LIKERT,
         "shares": [[r["share"] for r in t.rows] for t in likert],
     }  # fmt: skip
+
+
+def trend_table(surveys: list[Survey]) -> Table:
+    """One row per survey round of a county: answers, raw and weighted rates, the verdict."""
+    rows = []
+    for survey in surveys:
+        res = compute(survey)
+        rows.append({
+            "year": survey.year, "title": survey.title, "status": survey.get_status_display(), "n": res.overall.n,
+            "rate": res.overall.rate, "weighted": res.weighted.rate if res.weighted else None, "passed": res.passed,
+            "_href": {"title": reverse("surveys:results", args=[survey.pk])},
+        })  # fmt: skip
+    columns = [
+        Column("year", _("年度"), "int"), Column("title", _("调查名称")), Column("status", _("状态")),
+        Column("n", _("有效回答"), "int"), Column("rate", _("认可度（未加权）"), "percent", 1),
+        Column("weighted", _("认可度（加权）"), "percent", 1), Column("passed", _("结论"), "verdict"),
+    ]  # fmt: skip
+    return Table("rounds", _("各轮调查认可度"), columns, rows)

@@ -51,6 +51,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     region = access_region(request.user, code, "edit" if request.method == "POST" else "view")
     if region.level != "county":
         raise Http404
+    status = 200
     if request.method == "POST":
         try:
             year = int(request.POST.get("year", ""))
@@ -60,16 +61,15 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
             survey = actions.create_survey(request.user, region, year, request.POST.get("title", ""))
         except SurveyError as exc:
             messages.error(request, exc.message)
-            return render(request, "surveys/county.html", _county_context(request, region), status=exc.status)
-        return redirect("surveys:survey", pk=survey.pk)
-    return render(request, "surveys/county.html", _county_context(request, region))
-
-
-def _county_context(request: HttpRequest, region: object) -> dict[str, object]:
-    return {
-        "county": region, "surveys": list(Survey.objects.filter(county=region)),
-        "perms": region_permissions(request.user, region),  # type: ignore[arg-type]
-    }  # fmt: skip
+            status = exc.status
+        else:
+            return redirect("surveys:survey", pk=survey.pk)
+    table = results.trend_table(list(Survey.objects.filter(county=region).select_related("county")))
+    if (response := download(request, [table])) is not None:
+        return response
+    return render(request, "surveys/county.html", {
+        "county": region, "table": table, "perms": region_permissions(request.user, region),
+    }, status=status)  # fmt: skip
 
 
 @login_required

@@ -162,3 +162,14 @@ def test_progress_page_query_count(world: World, survey: Survey, django_assert_n
     client.get(f"/surveys/{survey.pk}/")
     with django_assert_num_queries(8):
         assert client.get(f"/surveys/{survey.pk}/").status_code == 200
+
+
+def test_county_page_lists_rounds_with_their_rates(world: World, survey: Survey) -> None:
+    old = time.time() - 300
+    for overall in ("满意", "一般"):
+        assert post(Client(), survey, answers(survey, started=old, overall=overall)).status_code == 200
+    client = as_(world, "city_inspector")
+    body = client.get(f"/surveys/county/{world.county.code}/").content.decode()
+    assert "各轮调查认可度" in body and "50.0%" in body and "未达标" in body
+    csv = client.get(f"/surveys/county/{world.county.code}/?download=rounds&format=csv").content.decode("utf-8-sig")
+    assert survey.title in csv
