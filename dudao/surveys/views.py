@@ -140,7 +140,12 @@ def questionnaire(request: HttpRequest, pk: int, group: str) -> HttpResponse:
 
 def _display(items: list[dict], given: dict[str, list[str]] | None = None) -> list[dict]:
     given = given or {}
-    return [{**i, "choices": options(i), "n": n, "given": given.get(i["code"], [])} for n, i in enumerate(items, 1)]
+    number = {i["code"]: n for n, i in enumerate(items, 1)}
+    return [
+        {**i, "choices": options(i), "n": n, "given": given.get(i["code"], []),
+         "after": number.get(i["show_if"]["item"]) if i.get("show_if") else None}
+        for n, i in enumerate(items, 1)
+    ]  # fmt: skip
 
 
 @login_required
