@@ -115,8 +115,8 @@ def _rules_sheet(wb: Workbook, data: ReportData, number: int) -> None:
 
 def _items_sheet(wb: Workbook, data: ReportData, number: int) -> None:
     ws = wb.create_sheet(f"附表{number} 县级指标")
-    header = ["领域", "领域结论", "代码", "指标", "取值", "比较", "标准值", "结论", "佐证材料"]
-    formats = [None, None, None, None, None, None, None, None, None]
+    header = ["领域", "领域结论", "代码", "指标", "取值", "比较", "标准值", "结论", "佐证材料", "说明"]
+    formats: list[str | None] = [None] * len(header)
     rows = []
     for area in data.item_areas():
         for item in area["items"]:
@@ -125,7 +125,7 @@ def _items_sheet(wb: Workbook, data: ReportData, number: int) -> None:
                 value = "是" if value else "否"
             rows.append([area["name_zh"], AREA_STATUS_ZH.get(area["status"], "待定"), item["code"], item["name_zh"],
                          value, item.get("op") or "", item.get("threshold"), verdict_zh(item["passed"]),
-                         "、".join(data.evidence.get(item["code"], []))])  # fmt: skip
+                         "、".join(data.evidence.get(item["code"], [])), data.notes.get(item["code"], "")])  # fmt: skip
     _sheet(ws, f"{data.county.name}{data.year}年度政府保障、教育质量与社会认可度", header, rows, formats)
     for row in ws.iter_rows(min_row=3):
         for cell in (row[4], row[6]):

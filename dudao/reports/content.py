@@ -86,6 +86,7 @@ class ReportData:
     basics: list[LevelBasics]
     problems: list[Problem]
     evidence: dict[str, list[str]] = field(default_factory=dict)  # item code → file names
+    notes: dict[str, str] = field(default_factory=dict)  # item code → the county's note (e.g. the survey's)
 
     @property
     def levels(self) -> list[tuple[str, dict[str, Any]]]:
@@ -163,17 +164,22 @@ def problems(county: Region, run: EvaluationRun) -> list[Problem]:
     ]  # fmt: skip
 
 
-def evidence_names(county: Region, run: EvaluationRun) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def county_items(county: Region, run: EvaluationRun) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The county items' evidence file names and notes (the survey writes where SR-01 comes from)."""
+    evidence: dict[str, list[str]] = {}
+    notes: dict[str, str] = {}
     values = CountyItemValue.objects.filter(county=county, year=run.year, standard_id=run.standard_id)
     for item in values.prefetch_related("evidence"):
-        out[item.code] = [e.original_name for e in item.evidence.all()]
-    return out
+        evidence[item.code] = [e.original_name for e in item.evidence.all()]
+        if item.note:
+            notes[item.code] = item.note
+    return evidence, notes
 
 
 def report_data(run: EvaluationRun) -> ReportData:
     county = run.county
-    return ReportData(run, county, run.result, basics(run), problems(county, run), evidence_names(county, run))
+    evidence, notes = county_items(county, run)
+    return ReportData(run, county, run.result, basics(run), problems(county, run), evidence, notes)
 
 
 def location_zh(code: str) -> str:

@@ -300,8 +300,10 @@ def _items_area(w: _Writer, data: ReportData, area: dict, table_no: int) -> int:
             if item.get("value") is None:
                 w.text(f"社会认可度调查结果尚未录入（标准：不低于{threshold}）。")
             else:
+                source = f"（{data.notes['SR-01']}）" if data.notes.get("SR-01") else ""
                 w.text(
-                    f"社会认可度调查结果为{item_value_zh(item)}，标准为不低于{threshold}，{verdict_zh(item['passed'])}。"
+                    f"社会认可度调查结果为{item_value_zh(item)}{source}，标准为不低于{threshold}，"
+                    f"{verdict_zh(item['passed'])}。"
                 )
     w.caption(f"表{table_no}  {area['name_zh']}指标")
     rows = []

@@ -13,6 +13,6 @@ from tests.rectification.conftest import STANDARD, Rect, census, rect  # noqa: F
 
 @pytest.fixture
 def stored(rect: Rect, census: None) -> Rect:  # noqa: F811
-    set_county_item(None, rect.world.county, YEAR, STANDARD, "SR-01", "0.912")
+    set_county_item(None, rect.world.county, YEAR, STANDARD, "SR-01", "0.912", note="来自社会认可度调查：120份有效回答")
     actions.generate_items(None, rect.world.county, YEAR, STANDARD)
     return rect

@@ -56,7 +56,7 @@ def test_the_report_states_the_stored_runs_figures(stored: Rect) -> None:
     schools = run.result["schools"]
     students = sum(s["students"] for s in schools)
     assert f"共{len(schools)}所" in text and f"在校生{students}人" in text
-    assert "社会认可度调查结果为91.2%，标准为不低于85%，达标" in text
+    assert "社会认可度调查结果为91.2%（来自社会认可度调查：120份有效回答），标准为不低于85%，达标" in text
     cv_table = next(t for t in doc.tables if t.rows[0].cells[4].text == "差异系数")
     assert [r.cells[4].text for r in cv_table.rows[1:]] == [f"{cv:.3f}" for cv in cvs(run)]
     school_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "学校")
@@ -91,6 +91,7 @@ def test_the_annex_holds_the_runs_numbers_as_numbers(stored: Rect) -> None:
     items = next(ws for ws in wb if ws.title.endswith("县级指标"))
     recognition = next(r for r in items.iter_rows(min_row=3) if r[2].value == "SR-01")
     assert recognition[4].value == 0.912 and recognition[4].number_format == "0.0%" and recognition[7].value == "达标"
+    assert recognition[9].value == "来自社会认可度调查：120份有效回答"
 
 
 def _pdf(tmp_path: Path, name: str, content: bytes) -> tuple[int, str]:
