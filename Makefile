@@ -25,12 +25,13 @@ system-deps:
 
 # seed_demo writes the demo county, its city and users into the database (docs/demo.md); a second
 # run changes nothing. evaluate_county stores the counties' results; seed_rectification_demo adds 示范县's
-# rectification items, work plan and tasks. The spreadsheet steps evaluate the same county's 2025 schools from a file.
+# rectification items, work plan and tasks; seed_survey_demo its public-recognition survey. The spreadsheet steps evaluate the same county's 2025 schools from a file.
 demo: install
 	$(BIN)/dudao migrate --noinput -v 0
 	$(BIN)/dudao seed_demo
 	$(BIN)/dudao evaluate_county --all --province hebei
 	$(BIN)/dudao seed_rectification_demo
+	$(BIN)/dudao seed_survey_demo
 	$(BIN)/dudao demo_county $(DEMO_DIR)/demo-county.xlsx
 	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml \
 	  --format xlsx --out $(DEMO_DIR)/demo-county-result.xlsx
