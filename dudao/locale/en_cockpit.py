@@ -119,3 +119,9 @@ EN = {
     # landing
     "%(name)s各县（市、区）对比": "%(name)s: counties side by side",
 }
+EN.update(
+    {
+        "本校整改事项": "This school's rectification items",
+        "本校没有整改事项。": "This school has no rectification items.",
+    }
+)

@@ -7,12 +7,15 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from dudao.census import actions as census
 from dudao.evaluation.actions import evaluate_county
 from dudao.evaluation.models import EvaluationRun
-from dudao.orgs.models import School
+from dudao.orgs.models import Membership, Role, School
+from dudao.rectification.actions import generate_items
+from dudao.rectification.models import RectificationItem
 from tests.engine.schools import PRIMARY
 from tests.evaluation.test_stored_evaluation import NINE_YEAR
 from tests.overview.test_cockpit import STANDARD, client_for, cockpit_url, county_census, figures, section, text
@@ -91,8 +94,22 @@ def test_the_census_record_with_review_status_and_timeline(world: World, stored:
     assert "骨干教师人数与花名册不符" in row_cells(block, "census-records", "小学")[5]
     timeline = re.search(r'<table data-table="timeline-primary">.*?</table>', block, re.S).group(0)
     assert "提交" in timeline and "退回" in timeline and "县督导" in timeline
-    main = re.search(r"<main>.*</main>", page.text, re.S).group(0)
-    assert "整改事项" not in main  # no rectification section (nor a placeholder) until that app offers one
+    assert "本校没有整改事项。" in section(page.text, "rectification")
+
+
+def test_the_schools_rectification_items_with_their_tasks(world: World, stored: dict) -> None:
+    generate_items(world.county_supervisor, world.county, YEAR, STANDARD)
+    item = RectificationItem.objects.filter(school=stored["weak"]).first()
+    assert item is not None
+    block = section(client_for(world.county_supervisor).get(school_url(stored["weak"])).text, "rectification")
+    assert item.target in block and reverse("rectification:task", args=[item.task.pk]) in block
+    assert "整改中" in block and item.task.department.name in block
+    clerk = User.objects.create_user("weak-clerk", password="dudao-test")
+    Membership.objects.create(user=clerk, role=Role.SCHOOL_CLERK, school=stored["weak"])
+    own = section(client_for(clerk).get(school_url(stored["weak"])).text, "rectification")
+    assert item.target in own and "/rectification/task/" not in own  # read here; the task is the county's
+    csv = client_for(clerk).get(school_url(stored["weak"]) + "?download=rectification&format=csv")
+    assert csv.status_code == 200 and item.target in csv.content.decode("utf-8-sig")
 
 
 def test_a_nine_year_school_shows_both_level_parts(world: World, stored: dict) -> None:

@@ -20,9 +20,11 @@ from dudao.census import actions as census
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.evaluation.actions import EvaluationError, current_run
 from dudao.orgs.access import access_school, region_permissions
-from dudao.orgs.models import SchoolYear
+from dudao.orgs.models import School, SchoolYear
 from dudao.overview import cockpit as data
 from dudao.overview.views.county import lang, nav_context, valid_year
+from dudao.rectification.actions import today as rectification_today
+from dudao.rectification.tables import items_of, items_table
 from dudao.tables import Table, columns, download
 
 
@@ -75,6 +77,18 @@ def census_tables(records: list[CensusRecord]) -> list[Table]:
     return tables
 
 
+def rectification_table(school: School, linked: bool) -> Table:
+    """The school's rectification items of every year (整改事项), with the state of each one's task;
+    linked to the tasks for those who see the county (a school clerk reads them here)."""
+    items, states = items_of(school.county, rectification_today(), school=school)
+    table = items_table(items, states, rectification_today())
+    table.name, table.title = "rectification", _("本校整改事项")
+    if not linked:
+        for row in table.rows:
+            row.pop("_href", None)
+    return table
+
+
 @login_required
 def school(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     found = access_school(request.user, code)
@@ -110,7 +124,9 @@ def school(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "records": records,
         "census_tables": records_tables,
         "locked": CensusYear.objects.filter(county=county, year=year, locked=True).exists(),
+        "rectification": rectification_table(found, county_visible),
     }
+    tables.append(context["rectification"])
     try:
         run = current_run(county, year, standard_id)
     except EvaluationError as error:

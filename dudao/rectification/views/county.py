@@ -18,9 +18,7 @@ from dudao.rectification import actions
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import Bulletin, RectificationItem
 from dudao.rectification.reports import county_progress
-from dudao.rectification.rules import rules_for
-from dudao.rectification.status import task_state
-from dudao.rectification.tables import bulletins_table, items_table, tasks_table, unit_table
+from dudao.rectification.tables import bulletins_table, items_of, items_table, tasks_table, unit_table
 from dudao.rectification.views.common import (
     departments,
     indicators,
@@ -62,17 +60,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def _items_page(request: HttpRequest, county: Region, status: int = 200) -> HttpResponse:
     on = actions.today()
     shown = request.GET.get("status", "open")
-    rows = (
-        RectificationItem.objects.filter(county=county)
-        .select_related("task__department", "task__county")
-        .prefetch_related("task__milestones")
-        .order_by("-year", "task__deadline", "pk")
-    )
-    if shown in RectificationItem.Status.values:
-        rows = rows.filter(status=shown)
-    rows = list(rows)
-    rules = rules_for(county.code)
-    states = {i.task.pk: task_state(i.task, on, rules) for i in rows}
+    rows, states = items_of(county, on, **({"status": shown} if shown in RectificationItem.Status.values else {}))
     table = items_table(rows, states, on)
     if (response := download(request, [table])) is not None:
         return response
