@@ -54,4 +54,14 @@ EN = {
         "tables and the evidence pack here, and draw schools for on-site verification."
     ),
     "报告、附表与佐证材料": "Report, annex tables and evidence",
+    "报告模板": "Report template",
+    "报告使用本县上传的模板 %(name)s（%(at)s）。": "The report uses the county's own template %(name)s (%(at)s).",
+    "报告使用默认模板。下载后可在 Word 中修改封面和开头段落的文字（保留 {县名}、{年度} 等占位符）、字体、页边距和页码，再上传。": (  # noqa: E501
+        "The report uses the default template. Download it, edit the cover and opening text in Word (keep the "
+        "placeholders such as {县名} and {年度}), the fonts, margins and page numbers, then upload it."
+    ),
+    "下载当前模板": "Download the template in use",
+    "上传本县模板（.docx）": "Upload the county's template (.docx)",
+    "上传": "Upload",
+    "已使用新的报告模板。": "The new report template is in use.",
 }

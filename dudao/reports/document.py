@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from docx import Document
@@ -48,6 +49,30 @@ BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "仿宋", "黑体", "楷体"
 
 def template_path() -> Path:
     return Path(getattr(settings, "DUDAO_REPORT_TEMPLATE", "") or TEMPLATE)
+
+
+REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid")
+
+
+class TemplateRefused(ValueError):
+    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+        super().__init__(f"{code}: {message_en}")
+
+
+def check_template(content: bytes) -> None:
+    """A county's template must open as a Word document and keep the styles the report uses."""
+    try:
+        doc = Document(io.BytesIO(content))
+    except Exception:  # python-docx raises several kinds for a file that is no .docx
+        raise TemplateRefused("not_docx", "模板无法作为Word文档（.docx）打开", "the template is not a .docx") from None
+    names = {style.name for style in doc.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in names]
+    if missing:
+        raise TemplateRefused(
+            "styles", f"模板缺少样式：{'、'.join(missing)}（请在默认模板上修改）",
+            f"the template lacks the styles {', '.join(missing)} (edit the default template)",
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,8 +381,10 @@ def _conclusion(w: _Writer, data: ReportData) -> None:
     w.text(f"经自查，{data.county.name}{data.year}年度{areas}。综合判定：{verdict}。")
 
 
-def report_docx(data: ReportData, template: Path | None = None) -> bytes:
-    doc = Document(str(template or template_path()))
+def report_docx(data: ReportData, template: Path | IO[bytes] | None = None) -> bytes:
+    """The report over ``template`` (a path or an open file; by default the shipped one)."""
+    source = template if template is not None else template_path()
+    doc = Document(str(source) if isinstance(source, Path) else source)
     standard = data.standard
     _fill(doc, {
         "{县名}": data.county.name, "{年度}": str(data.year), "{标准}": standard.get("title_zh") or "",

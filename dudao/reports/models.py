@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dudao.evaluation.models import EvaluationRun
+from dudao.evidence import StoredFile
 from dudao.orgs.models import Region
 from dudao.rectification.models import RectificationItem
 
@@ -69,3 +70,14 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class ReportTemplate(StoredFile):
+    """A county's own report template (.docx), edited from the shipped one; the latest is used."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="report_templates")
+    file = models.FileField(_("文件"), upload_to="reports/templates/%Y/", max_length=255)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("报告模板")
+        verbose_name_plural = _("报告模板")

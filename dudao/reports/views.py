@@ -8,9 +8,11 @@ observer, a school or department clerk, another county) gets a 404.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -18,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from dudao.evaluation.actions import EvaluationError, current_run
 from dudao.evaluation.models import EvaluationRun
-from dudao.orgs.access import access_county, rectification_permissions, visible_regions
+from dudao.orgs.access import access_county, rectification_permissions, region_permissions, visible_regions
 from dudao.orgs.models import Region
+from dudao.reports.actions import county_template, upload_template
 from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
-from dudao.reports.document import report_docx
+from dudao.reports.document import TemplateRefused, report_docx, template_path
 from dudao.reports.pack import pack_entries, stream_pack
 from dudao.standards import StandardError, load
 from dudao.tables import Column, Table, download
@@ -85,7 +88,8 @@ def county(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         error = exc.message_en if get_language().startswith("en") else exc.message_zh
     return render(request, "reports/county.html", {
         "county": region, "year": year, "standard_id": standard_id, "run": run, "error": error,
-        "documents": len(pack_entries(region, year, standard_id)),
+        "documents": len(pack_entries(region, year, standard_id)), "template": county_template(region),
+        "may_upload": "review" in region_permissions(request.user, region),
     })  # fmt: skip
 
 
@@ -97,8 +101,37 @@ def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    data = report_data(_run(report_county(request.user, code, year, standard_id), year, standard_id))
-    return _attachment(report_docx(data), file_names(data)[0], DOCX)
+    region = report_county(request.user, code, year, standard_id)
+    data = report_data(_run(region, year, standard_id))
+    own = county_template(region)
+    if own is None:
+        return _attachment(report_docx(data), file_names(data)[0], DOCX)
+    with own.file.open("rb") as template:
+        return _attachment(report_docx(data, template), file_names(data)[0], DOCX)
+
+
+@login_required
+def template(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """GET: the template in use (the county's own, else the shipped one); POST: upload the county's own."""
+    region = report_county(request.user, code, year, standard_id)
+    if request.method == "POST":
+        if "review" not in region_permissions(request.user, region):
+            raise PermissionDenied
+        upload = request.FILES.get("template")
+        try:
+            if upload is None:
+                raise TemplateRefused("required", "请选择模板文件（.docx）", "choose a template file (.docx)")
+            upload_template(request.user, region, upload)
+        except TemplateRefused as exc:
+            messages.error(request, exc.message_en if get_language().startswith("en") else exc.message_zh)
+        else:
+            messages.success(request, _("已使用新的报告模板。"))
+        return redirect("reports:county", region.code, year, standard_id)
+    own = county_template(region)
+    if own is None:
+        return _attachment(template_path().read_bytes(), "自查自评报告模板.docx", DOCX)
+    with own.file.open("rb") as f:
+        return _attachment(f.read(), own.original_name, DOCX)
 
 
 @login_required

@@ -203,3 +203,38 @@ def test_the_home_page_lists_the_counties_the_user_may_report_on(
     assert listed == counties
     if counties:
         assert url("county", stored.world.county.code) in page.text
+
+
+def test_the_county_uploads_its_own_template_and_the_report_uses_it(stored: Rect, settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = stored.world
+    supervisor = login(world.county_supervisor)
+    shipped = body(supervisor.get(url("template", world.county.code)))
+    doc = Document(io.BytesIO(shipped))
+    doc.paragraphs[0].text = "{县名}{年度}年度义务教育优质均衡发展自查报告（本县模板）"
+    edited = io.BytesIO()
+    doc.save(edited)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("本县模板.docx", edited.getvalue())
+    response = supervisor.post(url("template", world.county.code), {"template": upload})
+    assert response.status_code == 302
+    page = supervisor.get(url("county", world.county.code))
+    assert "本县模板.docx" in page.text
+    report = Document(io.BytesIO(body(login(world.city_inspector).get(url("report", world.county.code)))))
+    assert report.paragraphs[0].text == f"示范县{YEAR}年度义务教育优质均衡发展自查报告（本县模板）"
+    assert "一、基本情况" in "\n".join(p.text for p in report.paragraphs)
+    assert body(supervisor.get(url("template", world.county.code))) == edited.getvalue()
+    # not a .docx, or a .docx without the report's styles: refused, the county's template stays
+    bare = io.BytesIO()
+    plain = Document()
+    plain.styles["Heading 3"].delete()
+    plain.save(bare)
+    for name, content, text in (("a.docx", b"%PDF-1.4 x", "docx"), ("b.docx", bare.getvalue(), "Heading 3")):
+        page = supervisor.post(url("template", world.county.code), {"template": SimpleUploadedFile(name, content)},
+                               follow=True)  # fmt: skip
+        assert text in page.text
+    assert "本县模板.docx" in page.text
+    # an inspector reads the template but does not replace it; an observer does not see it
+    assert login(world.city_inspector).post(url("template", world.county.code), {}).status_code == 403
+    assert login(world.observer).get(url("template", world.county.code)).status_code == 404
