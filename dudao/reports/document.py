@@ -4,7 +4,8 @@ Why python-docx over a shipped template (and not docxtpl): the report's body is 
 rows and columns depend on the standard (2017 has L1–L7, 2012 B1–B8) and on the county's data,
 which python-docx writes directly, with no new dependency (it already writes the bulletin). What a
 county edits lives in the template, ``dudao/reports/template/self_evaluation.docx`` (or the file
-``settings.DUDAO_REPORT_TEMPLATE`` / ``dudao report --template`` names): page size and margins,
+``settings.DUDAO_REPORT_TEMPLATE`` / ``dudao report --template`` names, or the one the county's
+supervision office uploaded on its reports page, ``ReportTemplate``): page size and margins,
 the footer with the page number (— 1 —), the styles of the headings and body text (黑体 for 一、,
 楷体 for （一）, 仿宋 三号 for text, fixed 28 pt lines) and the cover paragraphs before the body,
 where ``{县名}``, ``{年度}``, ``{标准}``, ``{文号}`` and ``{日期}`` are filled in. The generated

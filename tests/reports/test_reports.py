@@ -225,6 +225,9 @@ def test_the_county_uploads_its_own_template_and_the_report_uses_it(stored: Rect
     assert report.paragraphs[0].text == f"示范县{YEAR}年度义务教育优质均衡发展自查报告（本县模板）"
     assert "一、基本情况" in "\n".join(p.text for p in report.paragraphs)
     assert body(supervisor.get(url("template", world.county.code))) == edited.getvalue()
+    call_command("report", county=world.county.code, year=YEAR, standard=STANDARD, out=str(tmp_path / "cli"))
+    written = Document(str(tmp_path / "cli" / f"示范县{YEAR}年度自查自评报告.docx"))
+    assert written.paragraphs[0].text == report.paragraphs[0].text  # the command uses it too
     # not a .docx, or a .docx without the report's styles: refused, the county's template stays
     bare = io.BytesIO()
     plain = Document()

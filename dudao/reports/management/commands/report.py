@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dudao.evaluation.actions import EvaluationError, current_run
 from dudao.orgs.models import Region
+from dudao.reports.actions import county_template
 from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
 from dudao.reports.document import build_template, report_docx
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="学年，如 2025")
         parser.add_argument("--standard", default="national-2017", help="评估标准，如 national-2017")
         parser.add_argument("--out", type=Path, default=Path("."), help="输出目录")
-        parser.add_argument("--template", type=Path, help="县里修改过的报告模板 .docx")
+        parser.add_argument("--template", type=Path, help="报告模板 .docx（默认：本县上传的模板，否则默认模板）")
         parser.add_argument("--write-template", type=Path, help="写出默认模板供修改，然后退出")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -50,7 +51,12 @@ class Command(BaseCommand):
         out = Path(options["out"])  # type: ignore[arg-type]
         out.mkdir(parents=True, exist_ok=True)
         docx_name, xlsx_name = file_names(data)
-        (out / docx_name).write_bytes(report_docx(data, template))  # type: ignore[arg-type]
+        own = county_template(county) if template is None else None
+        if own is not None:  # the county's own template, uploaded on its reports page
+            with own.file.open("rb") as f:
+                (out / docx_name).write_bytes(report_docx(data, f))
+        else:
+            (out / docx_name).write_bytes(report_docx(data, template))  # type: ignore[arg-type]
         (out / xlsx_name).write_bytes(annex_xlsx(data))
         self.stdout.write(str(out / docx_name))
         self.stdout.write(str(out / xlsx_name))
