@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
+from dudao.census.plausibility import Warning, plausibility
 from dudao.engine.fields import ONE_THROUGH_PARTS, TYPE_LEVEL
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
@@ -35,14 +36,6 @@ class CensusError(Exception):
         self.code, self.message_zh, self.message_en = code, message_zh, message_en
         self.details = details or []
         super().__init__(f"{code}: {message_en}")
-
-
-@dataclass
-class Warning:
-    rule: str
-    field: str
-    message_zh: str
-    message_en: str
 
 
 @dataclass
@@ -114,36 +107,6 @@ def clean_values(values: dict[str, Any]) -> dict[str, int | Decimal | None]:
             problems,
         )
     return out
-
-
-def plausibility(values: dict[str, Any], previous: dict[str, Any] | None) -> list[Warning]:
-    """Checks that warn but allow saving with an explanation note (情况说明)."""
-    warnings: list[Warning] = []
-    teachers = values.get("teachers")
-    for key, zh in (
-        ("pe_art_teachers", "体育艺术专任教师"),
-        ("teachers_above_qualification", "高于规定学历教师"),
-        ("backbone_teachers", "骨干教师"),
-        ("certified_teachers", "持证教师"),
-    ):
-        if teachers is not None and values.get(key) is not None and values[key] > teachers:
-            warnings.append(Warning("more_than_teachers", key, f"{zh}数多于专任教师数", f"{key} exceeds teachers"))
-    students = values.get("students")
-    before = (previous or {}).get("students")
-    if students is not None and before and students < Decimal(before) / 2:
-        warnings.append(
-            Warning(
-                "students_halved", "students", f"在校生数比上学年（{before}）减少一半以上",
-                f"students fell by more than half since last year ({before})",
-            )
-        )  # fmt: skip
-    if values.get("max_class_size") is not None and students is not None and values["max_class_size"] > students:
-        warnings.append(
-            Warning(
-                "class_larger_than_school", "max_class_size", "最大班额大于在校生数", "largest class exceeds students"
-            )
-        )
-    return warnings
 
 
 def _text(value: object) -> str | None:

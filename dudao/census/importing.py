@@ -33,7 +33,12 @@ Rule codes (errors): the reader's (see ``dudao.sheets.reader``) and ``bad_year``
 ``other_county``, ``bad_level``, ``level_required``, ``duplicate_school``, ``mixed_split``,
 ``inconsistent_school``, ``missing_level_students``, ``missing_level_teachers``,
 ``students_mismatch``, ``too_large``, ``too_long``, ``stored_levels_conflict``; warnings: the
-reader's and ``senior_skipped``, ``school_not_open``.
+reader's and ``senior_skipped``, ``school_not_open``, and the plausibility rules of
+``dudao.census.plausibility`` (``more_than_teachers``, ``students_halved``, ``class_larger_than_school``) on
+every record created or changed — its figures as they will be stored (the file's over the stored ones)
+against the school's previous-year record of the same level, as the entry form checks them. A plausibility
+warning does not stop the import; the record then needs an explanation note (情况说明), which its school
+page asks for.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from django.utils import timezone
 from dudao.census.actions import CensusError, allowed_levels
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
+from dudao.census.plausibility import FIELDS_BEFORE, FIELDS_NOW, evaluate
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH, TEACHER_FIELDS, TYPE_LEVEL
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs.access import region_permissions
@@ -308,6 +314,7 @@ class _Import:
             counties=[c.code for c in counties], warnings=self.warnings,
         )  # fmt: skip
         plan = self._plan(schools, school_years, records, result)
+        self._check_plausibility(plan, schools, county_ids)
         result.not_submitted = self._absent(county_ids, school_years, counties)
         if write:
             result.batch = self._write(plan, result, counties)
@@ -773,6 +780,55 @@ class _Import:
         result.school_years_created = len(plan.new_years)
         result.school_years_updated = len(plan.changed_years)
         return plan
+
+    def _check_plausibility(self, plan: _Plan, schools: dict[str, tuple[int, int]], county_ids: list[int]) -> None:
+        """Warn (``dudao.census.plausibility``) on every record created or changed, column-wise: its figures
+        as they will be stored — the file's, and the stored ones of the columns the file lacks — against the
+        school's previous-year record of the same level."""
+        rows = [*plan.new_records, *(i for _, _, i, _ in plan.changed_records)]
+        if not rows:
+            return
+        n_new = len(plan.new_records)
+        now: dict[str, np.ndarray] = {}
+        missing = [k for k in FIELDS_NOW if k not in self.fields]
+        for key in FIELDS_NOW:
+            if key in self.fields:
+                j = self.fields.index(key)
+                now[key] = np.array([self.row_values[i][j] for i in rows], dtype=float)  # None -> NaN
+            else:
+                now[key] = np.full(len(rows), np.nan)
+        if missing and plan.changed_records:  # a changed record keeps its stored figures of the missing columns
+            position = {pk: n_new + k for k, (pk, *_rest) in enumerate(plan.changed_records)}
+            for chunk in _chunks(list(position), _in_chunk()):
+                for pk, *values in CensusRecord.objects.filter(pk__in=chunk).values_list("pk", *missing):
+                    for key, value in zip(missing, values, strict=True):
+                        now[key][position[pk]] = np.nan if value is None else float(value)
+        before = {k: np.full(len(rows), np.nan) for k in FIELDS_BEFORE}
+        if any(code in schools for code in self.codes):
+            previous: dict[tuple[int, str], tuple[Any, ...]] = {}
+            for chunk in _chunks(county_ids, _in_chunk()):
+                query = CensusRecord.objects.filter(school__county_id__in=chunk, year=self.year - 1)
+                for school_id, level, *values in query.values_list("school_id", "level", *FIELDS_BEFORE):
+                    previous[(school_id, level)] = tuple(values)
+            if previous:
+                for k, i in enumerate(rows):
+                    known = schools.get(self.codes[i])
+                    stored = previous.get((known[0], self.levels[i])) if known else None
+                    for key, value in zip(FIELDS_BEFORE, stored or (), strict=False):
+                        before[key][k] = np.nan if value is None else float(value)
+        found = []
+        for rule, hits in evaluate(now, before):
+            left = (now, before)[rule.left[0] == "before"][rule.left[1]]
+            right = (now, before)[rule.right[0] == "before"][rule.right[1]]
+            for k in hits.tolist():
+                zh, en = rule.messages(left[k], right[k])
+                found.append((rows[k], rule, zh, en, f"{now[rule.field][k]:g}"))
+        for i, rule, zh, en, value in sorted(found, key=lambda f: self.source_row[f[0]]):
+            self._problem(
+                rule.code, f"{zh}；已导入，须在学校填报页填写情况说明",
+                f"{en}; imported — the record needs an explanation note (情况说明) on the school's census page",
+                i, rule.field, value, warning=True,
+            )  # fmt: skip
 
     def _plan_school_year(self, plan: _Plan, code: str, i: int, years: dict[int, tuple[Any, ...]]) -> None:
         current = years.get(self.year)

@@ -63,6 +63,7 @@ def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         raise Http404
     perms = school_permissions(request.user, school)
     records = {r.level: r for r in CensusRecord.objects.filter(school=school, year=year)}
+    previous = {r.level: r.values() for r in CensusRecord.objects.filter(school=school, year=year - 1)}
     locked = CensusYear.objects.filter(county_id=school.county_id, year=year, locked=True).exists()
     sections = []
     for level in actions.allowed_levels(attributes.school_type):
@@ -75,7 +76,9 @@ def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         initial = {**figures, "version": record.version if record else 0, "note": record.note if record else ""}
         form = CensusRecordForm(initial=initial, level=level, prefix=level)
         timeline = actions.timeline(record) if record else []
-        sections.append({"level": level, "record": record, "form": form, "timeline": timeline})
+        # Unusual figures (however entered: form, API or import) ask for an explanation note (情况说明).
+        warnings = actions.plausibility(record.values(), previous.get(level)) if record else []
+        sections.append({"level": level, "record": record, "form": form, "timeline": timeline, "warnings": warnings})
     return render(
         request,
         "census/school.html",
