@@ -1,8 +1,8 @@
 """Load benchmark of the public survey form: a real server (gunicorn, sync workers) on PostgreSQL over
 loopback, driven by a plain asyncio client at a fixed arrival rate.
 
-    .venv/bin/python benchmarks/bench_survey.py [--rate 300] [--seconds 20] [--workers 4] [--duplicates 0.1]
-        [--pg postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python benchmarks/bench_survey.py [--rate 300] [--seconds 20] [--workers 4] [--threads 0]
+        [--duplicates 0.1] [--pg postgres://postgres@127.0.0.1:5432]
 
 **What happens.** A new PostgreSQL database ``bench_hs`` is migrated and given one county, an open
 survey (quotas large enough not to fill) and ``rate × seconds`` one-use tokens of the parents' group.
@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=0, help="gthread workers with this many threads (0: sync)")
     parser.add_argument("--duplicates", type=float, default=0.1)
     parser.add_argument("--in-flight", type=int, default=256, help="the client's open connections at most")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
@@ -167,7 +168,8 @@ def main() -> None:
         setup = json.loads(out.strip().splitlines()[-1])
         server = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "dudao.wsgi:application", "-w", str(args.workers),
-             "-b", f"127.0.0.1:{PORT}", "--backlog", "2048", "--log-level", "warning"],
+             "-b", f"127.0.0.1:{PORT}", "--backlog", "2048", "--log-level", "warning",
+             *(["--worker-class", "gthread", "--threads", str(args.threads)] if args.threads else [])],
             env=env, cwd=ROOT,
         )  # fmt: skip
         for _ in range(100):
@@ -198,7 +200,8 @@ def main() -> None:
     firsts = [s for s, _l, d in results if not d]
     print(f"machine: {machine}; load average after the run {after_load:.1f}")
     dups = len(results) - run["total"]
-    print(f"gunicorn sync workers: {args.workers}; offered {args.rate:.0f} submissions/s for {args.seconds:.0f} s "
+    kind = f"gthread workers ({args.threads} threads each)" if args.threads else "sync workers"
+    print(f"gunicorn {kind}: {args.workers}; offered {args.rate:.0f} submissions/s for {args.seconds:.0f} s "
           f"({run['total']} tokens, {dups} concurrent duplicates); wall {run['wall']:.2f} s")  # fmt: skip
     print(f"statuses: {dict(sorted(statuses.items()))}; connection errors: {run['errors']}")
     print(f"accepted per second (wall): {accepted / run['wall']:.1f}")
