@@ -22,7 +22,6 @@ from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
 from dudao.surveys import stats
 from dudao.surveys.models import (
-    DEFAULT_CONFIG,
     RATE_KEEP,
     RATE_WINDOW,
     Questionnaire,
@@ -30,6 +29,7 @@ from dudao.surveys.models import (
     Response,
     Survey,
     Token,
+    default_config,
 )
 from dudao.surveys.questionnaire import (
     GROUPS,
@@ -69,7 +69,7 @@ def create_survey(user: User | AnonymousUser, county: Region, year: int, title: 
     with transaction.atomic():
         survey = Survey.objects.create(
             county=county, year=year, title=title, population=county.resident_population,
-            config=dict(DEFAULT_CONFIG), created_by=user if user.is_authenticated else None,
+            config=dict(default_config()), created_by=user if user.is_authenticated else None,
         )  # fmt: skip
         groups = defaults()["groups"]
         Questionnaire.objects.bulk_create(
@@ -129,12 +129,12 @@ CONFIG_NUMBERS = {
 def update_config(user: User | AnonymousUser, survey: Survey, values: dict[str, Any], population: Any) -> Survey:
     """Sample rule, full-group policy, recognition answers and integrity thresholds."""
     _require_edit(user, survey.county)
-    config = {**DEFAULT_CONFIG, **survey.config}
+    config = {**default_config(), **survey.config}
     for name, (low, high) in CONFIG_NUMBERS.items():
         if name not in values or values[name] in ("", None):
             continue
         try:
-            number = type(DEFAULT_CONFIG[name])(values[name])
+            number = type(default_config()[name])(values[name])
         except (TypeError, ValueError):
             raise SurveyError(400, _("数值无效：%(name)s") % {"name": name}) from None
         if not low <= number <= high:

@@ -8,11 +8,13 @@ random device cookie); counters older than ``RATE_KEEP`` are deleted on the next
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dudao.standards import load
 from dudao.surveys.questionnaire import GROUPS
 
 GROUP_CHOICES = list(GROUPS.items())
@@ -26,13 +28,25 @@ DEFAULT_CONFIG = {
     "full_policy": "stop",  # stop | accept
     "recognition_items": ["overall"],
     "recognition_answers": ["满意", "比较满意"],
-    "threshold": 0.85,
     "min_seconds_per_item": 1.5,  # faster than this per answered item: flagged "too_fast"
     "straight_min_items": 6,  # this many identical Likert answers or more: flagged "straight"
     "burst_per_window": 20,  # responses from one address in a window beyond this: flagged "burst"
     "address_limit": 120,  # per address and window: refused (429) beyond this on open links
     "device_limit": 3,  # per device cookie and window: refused beyond this on open links
 }
+
+
+# The county item the survey's rate feeds, and the standard it belongs to.
+RECOGNITION_STANDARD, RECOGNITION_ITEM = "national-2017", "SR-01"
+
+
+@cache
+def default_config() -> dict[str, object]:
+    """The defaults above, with the pass line read from the standard's SR-01 threshold (the survey
+    passes exactly when the evaluation's 社会认可度 item would)."""
+    standard = load(RECOGNITION_STANDARD)
+    item = next(i for area in standard.areas for i in area.items if i.code == RECOGNITION_ITEM)
+    return {**DEFAULT_CONFIG, "threshold": float(item.threshold.value)}
 
 
 def new_key() -> str:
@@ -66,7 +80,7 @@ class Survey(models.Model):
         return self.title
 
     def setting(self, name: str) -> object:
-        return self.config.get(name, DEFAULT_CONFIG[name])
+        return self.config.get(name, default_config()[name])
 
 
 class Questionnaire(models.Model):

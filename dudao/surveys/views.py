@@ -23,13 +23,12 @@ from dudao.evaluation.actions import EvaluationError, set_county_item
 from dudao.orgs.access import access_region, region_permissions
 from dudao.surveys import actions, results
 from dudao.surveys.actions import Submission, SurveyError
-from dudao.surveys.models import Response, Survey, Token
+from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
 from dudao.tables import Column, download
 
 MAX_BODY = 64 * 1024
 DEVICE_COOKIE = "dudao_survey_device"
-STANDARD = "national-2017"
 TITLE = _lazy("社会认可度调查")
 
 
@@ -180,7 +179,9 @@ def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         "title": s.title, "n": res.overall.n, "rate": rate * 100,
     }  # fmt: skip
     try:
-        set_county_item(request.user, s.county, s.year, STANDARD, "SR-01", round(rate, 4), note=note)
+        set_county_item(
+            request.user, s.county, s.year, RECOGNITION_STANDARD, RECOGNITION_ITEM, round(rate, 4), note=note
+        )
     except EvaluationError as exc:
         messages.error(request, str(exc))
     else:
