@@ -3,10 +3,8 @@ public, account-free form."""
 
 from __future__ import annotations
 
-import io
 import secrets
 
-import segno
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.evaluation.actions import EvaluationError, set_county_item
 from dudao.orgs.access import access_region, region_permissions
-from dudao.surveys import actions, results
+from dudao.surveys import actions, links, results
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
@@ -78,13 +76,12 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     if (response := download(request, [table])) is not None:
         return response
     versions, ntokens = actions.last_version(s), dict(s.tokens.values_list("group").annotate(n=Count("pk")).order_by())
-    links = [
-        (g, label, request.build_absolute_uri(reverse("surveys_public:public", args=[s.key, g])),
-         ntokens.get(g, 0), versions.get(g))
+    group_links = [
+        (g, label, links.public_url(request, s, g), ntokens.get(g, 0), versions.get(g))
         for g, label in GROUPS.items()
     ]  # fmt: skip
     return render(request, "surveys/survey.html", {
-        "survey": s, "table": table, "links": links, "perms": region_permissions(request.user, s.county),
+        "survey": s, "table": table, "links": group_links, "perms": region_permissions(request.user, s.county),
         "likert": LIKERT, "config": {**s.config},
     })  # fmt: skip
 
@@ -219,24 +216,27 @@ def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
         except SurveyError as exc:
             return _refused(request, exc, reverse("surveys:survey", args=[s.pk]))
         return redirect("surveys:tokens", pk=s.pk, group=group)
-    base = request.build_absolute_uri(reverse("surveys_public:public", args=[s.key, group]))
     slips = [
-        (t, f"{base}?t={t.code}", segno.make(f"{base}?t={t.code}", error="m").svg_inline(scale=3))
+        (t, url, links.qr_svg(url))
         for t in Token.objects.filter(survey=s, group=group, response__isnull=True).order_by("pk")[:200]
+        for url in [links.public_url(request, s, group, t=t.code)]
     ]
     return render(request, "surveys/tokens.html", {"survey": s, "label": GROUPS[group], "slips": slips})
 
 
 @login_required
 def qr(request: HttpRequest, pk: int, group: str, fmt: str) -> HttpResponse:
+    """The QR code of a group's link as PNG or SVG; ``?school=CODE`` for that school's link."""
     s = _survey(request, pk)
     if group not in GROUPS or fmt not in ("png", "svg"):
         raise Http404
-    code = segno.make(request.build_absolute_uri(reverse("surveys_public:public", args=[s.key, group])), error="m")
-    out = io.BytesIO()
-    code.save(out, kind=fmt, scale=8, border=2)
-    response = HttpResponse(out.getvalue(), content_type="image/png" if fmt == "png" else "image/svg+xml")
-    response["Content-Disposition"] = f'inline; filename="survey-{s.pk}-{group}.{fmt}"'
+    school = links.survey_school(s, request.GET.get(links.SCHOOL_PARAM))
+    if request.GET.get(links.SCHOOL_PARAM) and school is None:
+        raise Http404
+    body = links.qr_file(links.public_url(request, s, group, school), fmt)
+    response = HttpResponse(body, content_type="image/png" if fmt == "png" else "image/svg+xml")
+    name = f"survey-{s.pk}-{group}" + (f"-{school.code}" if school else "")
+    response["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
     return response
 
 
