@@ -150,11 +150,13 @@ def main() -> None:
     parser.add_argument("--duplicates", type=float, default=0.1)
     parser.add_argument("--in-flight", type=int, default=256, help="the client's open connections at most")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--child", nargs=2)
+    parser.add_argument("--child-setup", type=int)
+    parser.add_argument("--child-check")  # given as --child-check=KEY: a survey key may begin with "-"
     args = parser.parse_args()
-    if args.child:
-        child_setup(int(args.child[1])) if args.child[0] == "setup" else child_check(args.child[1])
-        return
+    if args.child_setup is not None:
+        return child_setup(args.child_setup)
+    if args.child_check is not None:
+        return child_check(args.child_check)
     env = {**os.environ, "DATABASE_URL": f"{args.pg}/{DB}", "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": "bench-secret-key", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
     _pg(args.pg, f"DROP DATABASE IF EXISTS {DB}")
@@ -163,7 +165,7 @@ def main() -> None:
     try:
         subprocess.run([sys.executable, "-m", "dudao.cli", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
         total = int(args.rate * args.seconds)
-        out = subprocess.run([sys.executable, __file__, "--child", "setup", str(total)], env=env, check=True,
+        out = subprocess.run([sys.executable, __file__, f"--child-setup={total}"], env=env, check=True,
                              capture_output=True, text=True, cwd=ROOT).stdout  # fmt: skip
         setup = json.loads(out.strip().splitlines()[-1])
         server = subprocess.Popen(
@@ -183,7 +185,7 @@ def main() -> None:
             drive(setup["key"], setup["tokens"], args.rate, args.seconds, args.duplicates, args.in_flight)
         )
         after_load = os.getloadavg()[0]
-        checked = subprocess.run([sys.executable, __file__, "--child", "check", setup["key"]], env=env, check=True,
+        checked = subprocess.run([sys.executable, __file__, f"--child-check={setup['key']}"], env=env, check=True,
                                  capture_output=True, text=True, cwd=ROOT)  # fmt: skip
         check = json.loads(checked.stdout.strip().splitlines()[-1])
     finally:

@@ -156,4 +156,27 @@ EN = {
     "认可度（未加权）": "Recognition (unweighted)",
     "认可度（加权）": "Recognition (weighted)",
     "各轮调查认可度": "Recognition by survey round",
+    "样本规则无效": "Invalid sample rule",
+    "样本分配方式无效": "Invalid division of the sample",
+    "样本按学段分配时，问卷须保留必答的单选题“stage”（学段）": (
+        "While the sample is divided by school stage, the questionnaire must keep"
+        " the required single-choice item “stage”"
+    ),
+    "本次调查的样本计划不含这一类调查对象，感谢您的关注！": (
+        "This survey's sample plan does not include this group of respondents. Thank you for your interest!"
+    ),
+    "链接中的学校不属于本次调查的县，请使用学校发放的二维码。": (
+        "The school in this link does not belong to this survey's county."
+        " Please use the QR code your school handed out."
+    ),
+    "分乡镇、学段样本进度": "Sample progress by town and school stage",
+    "计划外": "Outside the plan",
+    "您居住或孩子就读学校所在的乡镇（街道）": "The town (street) where you live or where your child's school is",
+    "请选择": "Please choose",
+    "样本规则": "Sample rule",
+    "按常住人口比例（下列比例与最少样本量）": "Share of the resident population (the rate and minimum below)",
+    "按人口分档表（学前教育，1‰分档）": "Population tier table (preschool, 1‰ in tiers)",
+    "样本分配": "Division of the sample",
+    "按乡镇（街道）分配（按各乡镇常住人口）": "By town (in proportion to each town's resident population)",
+    "按学段分配（各学段大体相当）": "By school stage (roughly equal per stage)",
 }

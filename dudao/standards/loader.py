@@ -154,6 +154,8 @@ def _walk_unconfirmed(node: Any, path: str, names: tuple[str, str]) -> Iterator[
         return
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
+            if name == "survey_sample":  # the survey's defaults, not a rule an evaluation rests on
+                continue
             child = getattr(node, name)
             label = getattr(child, "code", None)
             yield from _walk_unconfirmed(child, f"{path}.{label or name}", names)

@@ -156,6 +156,40 @@ class CountyItem(Strict):
         return self
 
 
+class SampleTier(Strict):
+    """One row of a tiered sample table: counties with fewer than ``below`` residents (None: the
+    last, open-ended row) survey these numbers per respondent group."""
+
+    below: int | None
+    groups: dict[str, int]
+
+
+class SurveySample(Strict):
+    """How large the public-recognition survey's sample is. Either a share of the resident
+    population with a minimum (``per_mille``, ``minimum``, ``parent_share``), or a table of tiers by
+    population. Not an evaluation rule: these values are the survey's defaults and never appear
+    among an evaluation's settings."""
+
+    per_mille: Sourced | None = None
+    minimum: Sourced | None = None
+    parent_share: Sourced | None = None
+    tiers: list[SampleTier] = Field(default_factory=list)
+    tiers_source: Sourced | None = None  # provenance of the tier table (its value: the rule's name)
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> SurveySample:
+        rate = (self.per_mille, self.minimum, self.parent_share)
+        if any(v is None for v in rate) and any(v is not None for v in rate):
+            raise ValueError("survey_sample: per_mille, minimum and parent_share go together")
+        if bool(self.tiers) != (self.tiers_source is not None):
+            raise ValueError("survey_sample: a tier table needs its tiers_source, and the reverse")
+        if self.tiers:
+            bounds = [t.below for t in self.tiers]
+            if bounds[-1] is not None or any(b is None for b in bounds[:-1]) or bounds[:-1] != sorted(set(bounds[:-1])):
+                raise ValueError("survey_sample: tiers ascend by 'below' and end with an open row (below: null)")
+        return self
+
+
 class Area(Strict):
     code: str
     name_zh: str
@@ -183,6 +217,7 @@ class Standard(Strict):
     school_scope: SchoolScope | None = None
     split: Split | None = None
     veto: list[CountyItem] = Field(default_factory=list)
+    survey_sample: SurveySample | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Standard:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import time
 from collections import Counter
@@ -14,22 +13,25 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.utils.translation import gettext as _
 
 from dudao.orgs.access import region_permissions
-from dudao.orgs.models import Region
-from dudao.surveys import stats
+from dudao.orgs.models import Region, SchoolYear
+from dudao.surveys import intake, stats
 from dudao.surveys.models import (
     RATE_KEEP,
     RATE_WINDOW,
+    SPLITS,
     Questionnaire,
+    QuotaCount,
     RateCounter,
     Response,
     Survey,
     Token,
     default_config,
+    sample_tiers,
 )
 from dudao.surveys.questionnaire import (
     GROUPS,
@@ -76,6 +78,7 @@ def create_survey(user: User | AnonymousUser, county: Region, year: int, title: 
             Questionnaire(survey=survey, group=g, intro=groups[g]["intro"], items=validate(default_items(g)))
             for g in GROUPS
         )
+        replan(survey)
     return survey
 
 
@@ -94,14 +97,18 @@ def edit_questionnaire(user: User | AnonymousUser, survey: Survey, group: str, i
         items = validate(items)
     except QuestionnaireError as exc:
         raise SurveyError(400, str(exc)) from exc
+    if "stage" in survey.setting("split_by") and group in STAGE_GROUPS and _stages(items) is None:
+        raise SurveyError(400, _("样本按学段分配时，问卷须保留必答的单选题“stage”（学段）"))
     with transaction.atomic():
         current = current_questionnaire(survey, group)
         if current.responses.exists():
-            return Questionnaire.objects.create(
+            current = Questionnaire.objects.create(
                 survey=survey, group=group, version=current.version + 1, intro=intro[:300], items=items
             )
-        current.items, current.intro = items, intro[:300]
-        current.save(update_fields=["items", "intro"])
+        else:
+            current.items, current.intro = items, intro[:300]
+            current.save(update_fields=["items", "intro"])
+        replan(survey)
         return current
 
 
@@ -144,6 +151,14 @@ def update_config(user: User | AnonymousUser, survey: Survey, values: dict[str, 
         if values["full_policy"] not in ("stop", "accept"):
             raise SurveyError(400, _("满额处理方式无效"))
         config["full_policy"] = values["full_policy"]
+    if "sample_rule" in values:
+        if values["sample_rule"] not in ("rate", "tiers"):
+            raise SurveyError(400, _("样本规则无效"))
+        config["sample_rule"] = values["sample_rule"]
+    if "split_by" in values:
+        if any(v not in SPLITS for v in values["split_by"]):
+            raise SurveyError(400, _("样本分配方式无效"))
+        config["split_by"] = [v for v in SPLITS if v in values["split_by"]]
     if "recognition_answers" in values:
         answers = [a for a in values["recognition_answers"] if a]
         if not answers or any(a not in LIKERT for a in answers):
@@ -162,7 +177,9 @@ def update_config(user: User | AnonymousUser, survey: Survey, values: dict[str, 
         if survey.population < 0:
             raise SurveyError(400, _("常住人口须为整数"))
     survey.config = config
-    survey.save(update_fields=["config", "population"])
+    with transaction.atomic():
+        survey.save(update_fields=["config", "population"])
+        replan(survey)
     return survey
 
 
@@ -173,11 +190,92 @@ def make_tokens(user: User | AnonymousUser, survey: Survey, group: str, count: i
     return Token.objects.bulk_create(Token(survey=survey, group=group, label=label[:100]) for _i in range(count))
 
 
+# ---- the sample plan ---------------------------------------------------------------------------
+
+COUNTY_GROUPS = ("deputy", "member")  # county-wide groups: never divided by town
+STAGE_GROUPS = ("parent", "student", "teacher", "principal")
+
+
+def _stages(items: list[dict[str, Any]]) -> list[str] | None:
+    """The options of the questionnaire's required single-choice item ``stage``, or None."""
+    item = next((i for i in items if i["code"] == "stage"), None)
+    if item is None or item["type"] != "single" or not item["required"] or item.get("show_if"):
+        return None
+    return list(item["options"])
+
+
+def replan(survey: Survey) -> dict[str, Any]:
+    """Works out the sample plan from the survey's rule, population and divisions, stores it on the
+    survey and recounts the answers into its cells. Divided by town: in proportion to the towns'
+    resident population (evenly when a town lacks it); by stage: evenly over the options of each
+    school group's ``stage`` item."""
+    groups = list(GROUPS)
+    if survey.setting("sample_rule") == "tiers":
+        by_group = stats.tier_quotas(survey.population, sample_tiers(), groups)
+    else:
+        by_group = stats.plan_quotas(
+            survey.population, groups, float(survey.setting("per_mille")), int(survey.setting("minimum")),
+            float(survey.setting("parent_share")), PARENT,
+        )  # fmt: skip
+    split_by = survey.setting("split_by")
+    towns: dict[str, tuple[str, int | None]] = {}
+    if "town" in split_by:
+        towns = {
+            code: (name, population)
+            for code, name, population in Region.objects.filter(parent=survey.county_id, level=Region.Level.TOWN)
+            .order_by("code").values_list("code", "name", "resident_population")
+        }  # fmt: skip
+    weights = {c: float(p or 0) for c, (_n, p) in towns.items()}
+    if any(not p for _n, p in towns.values()):
+        weights = dict.fromkeys(towns, 1.0)
+    stages: dict[str, list[str]] = {}
+    if "stage" in split_by:
+        for q in Questionnaire.objects.filter(survey=survey, group__in=STAGE_GROUPS).order_by("group", "-version"):
+            if q.group not in stages:
+                stages[q.group] = _stages(q.items) or []
+    town_groups = [g for g in groups if g not in COUNTY_GROUPS]
+    cells = stats.plan_cells(by_group, weights or None, town_groups, {g: v for g, v in stages.items() if v})
+    survey.plan = {
+        "groups": by_group, "cells": [[g, t, st, n] for (g, t, st), n in cells.items()],
+        "towns": {c: name for c, (name, _p) in towns.items()}, "stages": stages,
+    }  # fmt: skip
+    with transaction.atomic():
+        Survey.objects.filter(pk=survey.pk).update(plan=survey.plan)
+        recount(survey)
+    return survey.plan
+
+
+def plan_of(survey: Survey) -> dict[str, Any]:
+    """The stored plan (worked out once for a survey saved before plans were stored)."""
+    return survey.plan if survey.plan.get("cells") else replan(survey)
+
+
 def quotas(survey: Survey) -> dict[str, int]:
-    return stats.plan_quotas(
-        survey.population, list(GROUPS), float(survey.setting("per_mille")), int(survey.setting("minimum")),
-        float(survey.setting("parent_share")), PARENT,
-    )  # fmt: skip
+    """The planned sample per group."""
+    return dict(plan_of(survey)["groups"])
+
+
+def cell_of(survey: Survey, group: str, town: str, stage: str) -> tuple[tuple[str, str, str], int | None]:
+    """The plan's cell an answer with this town and stage counts in, and its quota (None: outside
+    the plan, e.g. a school without a town; such answers are counted but never refused as full)."""
+    plan = plan_of(survey)
+    towns = plan["towns"] and group not in COUNTY_GROUPS
+    key = (group, town if towns else "", stage if plan["stages"].get(group) else "")
+    quota = next((n for g, t, st, n in plan["cells"] if (g, t, st) == key), None)
+    return key, quota
+
+
+def recount(survey: Survey) -> None:
+    """Rebuilds the cell counters from the responses (reviewers' exclusions deducted)."""
+    counted: Counter[tuple[str, str, str]] = Counter()
+    rows = survey.responses.exclude(review=Response.Review.EXCLUDED).values_list("group", "town", "stage")
+    for group, town, stage in rows:
+        counted[cell_of(survey, group, town, stage)[0]] += 1
+    with transaction.atomic():
+        QuotaCount.objects.filter(survey=survey).delete()
+        QuotaCount.objects.bulk_create(
+            QuotaCount(survey=survey, group=g, town=t, stage=st, count=n) for (g, t, st), n in counted.items()
+        )
 
 
 def counts(survey: Survey) -> dict[str, int]:
@@ -190,6 +288,20 @@ def counts(survey: Survey) -> dict[str, int]:
     )
     found = dict(rows)
     return {g: found.get(g, 0) for g in GROUPS}
+
+
+def cell_counts(survey: Survey) -> dict[tuple[str, str, str], int]:
+    """Responses per cell of the plan (exclusions deducted), from the responses themselves."""
+    counted: Counter[tuple[str, str, str]] = Counter()
+    rows = (
+        survey.responses.exclude(review=Response.Review.EXCLUDED)
+        .values_list("group", "town", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for group, town, stage, n in rows:
+        counted[cell_of(survey, group, town, stage)[0]] += n
+    return dict(counted)
 
 
 # ---- the public form ---------------------------------------------------------------------------
@@ -244,33 +356,32 @@ def _first(data: dict[str, list[str]], name: str, limit: int = 200) -> str:
     return (data.get(name) or [""])[0][:limit]
 
 
-def submit(sub: Submission) -> Response:
-    """Checks and stores one anonymous response; raises SurveyError (nothing written) otherwise.
-    The usual path costs four queries: the questionnaire with its survey, the token with its
-    response, the group's count (for the quota) and the insert (autocommit: one round trip)."""
+def submit(sub: Submission) -> Survey:
+    """Checks and stores one anonymous response and returns its survey; raises SurveyError (nothing
+    written) otherwise. The usual path with a one-use code is two reads (the questionnaire with its
+    survey; the code with its response) and one transaction (dudao.surveys.intake): the insert, whose
+    unique code lets exactly one of two concurrent submits in, and the cell's counter, a conditional
+    UPDATE that refuses exactly at the quota. An open link adds the rate-limit counters; a school
+    link, the school's town."""
     stale = SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
     version = _first(sub.data, "v", 9)
-    questionnaire = (
-        Questionnaire.objects.select_related("survey")
-        .filter(survey__key=sub.survey_key, group=sub.group, version=int(version))
-        .first()
-        if version.isdigit() and sub.group in GROUPS
-        else None
-    )
-    survey = questionnaire.survey if questionnaire else Survey.objects.filter(key=sub.survey_key).first()
+    found = intake.form(sub.survey_key, sub.group, int(version)) if version.isdigit() and sub.group in GROUPS else None
+    survey = found[0] if found else Survey.objects.filter(key=sub.survey_key).first()
     if survey is None or sub.group not in GROUPS:
         raise SurveyError(404, _("问卷不存在"))
     if survey.status != Survey.Status.OPEN:
         raise SurveyError(410, _("本次调查未在进行中，不再接收答卷。"))
-    token = None
+    token_id = None
     if code := _first(sub.data, "t", 40):
-        token = Token.objects.select_related("response").filter(code=code, survey=survey).first()
-        if token is None or token.group != sub.group:
+        token = intake.token(survey, code)
+        if token is None or token[1] != sub.group:
             raise SurveyError(403, _("问卷码无效。"))
-        if hasattr(token, "response"):
+        if token[2]:
             raise SurveyError(409, _("这个问卷码已经使用过，感谢您的参与。"))
-    if questionnaire is None:
+        token_id = token[0]
+    if found is None:
         raise stale
+    questionnaire = found[1]
     try:
         key, group, started = _signer.unsign(_first(sub.data, "s")).split(":")
         seconds = int(sub.now) - int(started)
@@ -279,13 +390,17 @@ def submit(sub: Submission) -> Response:
     if (key, group) != (survey.key, sub.group) or not 0 <= seconds <= FORM_MAX_AGE:
         raise stale
     answers, errors = check_answers(questionnaire.items, sub.data)
+    school, town = _where(survey, sub, errors)
     if errors:
         raise SurveyError(400, _("请检查标出的题目。"), errors)
-    if survey.setting("full_policy") == "stop" and counts_for(survey, sub.group) >= quotas(survey)[sub.group]:
-        raise SurveyError(409, _("本组样本已满，感谢您的参与！"))
+    stage = answers.get("stage") if isinstance(answers.get("stage"), str) else ""
+    cell, quota = cell_of(survey, sub.group, town, stage)
+    stop = survey.setting("full_policy") == "stop"
+    if stop and quotas(survey)[sub.group] == 0:
+        raise SurveyError(409, _("本次调查的样本计划不含这一类调查对象，感谢您的关注！"))
     flags = _flags(survey, questionnaire, answers, seconds)
     window = int(sub.now) // RATE_WINDOW
-    if token is None:
+    if token_id is None:
         if sub.device and _bump(_hash("device", sub.device), window) > int(survey.setting("device_limit")):
             raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
         per_address = _bump(_hash("address", sub.address), window)
@@ -294,20 +409,40 @@ def submit(sub: Submission) -> Response:
         if per_address > int(survey.setting("burst_per_window")):
             flags.append("burst")
         RateCounter.objects.filter(window__lt=window - RATE_KEEP // RATE_WINDOW).delete()
-    # One INSERT in autocommit (a savepoint only inside an outer transaction): the token's unique
-    # constraint lets exactly one of two concurrent submits in; the other gets 409.
+    values = {
+        "group": sub.group, "token_id": token_id, "answers": answers, "school_id": school, "town": town,
+        "stage": stage[:20], "seconds": seconds, "flags": flags, "review": Response.Review.PENDING if flags else "",
+    }  # fmt: skip
     try:
-        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-            return Response.objects.create(
-                survey=survey, questionnaire=questionnaire, group=sub.group, token=token, answers=answers,
-                seconds=seconds, flags=flags, review=Response.Review.PENDING if flags else "",
-            )  # fmt: skip
+        intake.store(survey, questionnaire, values, cell, quota if stop else None)
+    except intake.Full:
+        raise SurveyError(409, _("本组样本已满，感谢您的参与！")) from None
     except IntegrityError:
         raise SurveyError(409, _("这个问卷码已经使用过，感谢您的参与。")) from None
+    return survey
 
 
-def counts_for(survey: Survey, group: str) -> int:
-    return survey.responses.filter(group=group).exclude(review=Response.Review.EXCLUDED).count()
+def _where(survey: Survey, sub: Submission, errors: dict[str, str]) -> tuple[int | None, str]:
+    """(school id, town code) of the answer: a school link's school and its town in the survey's
+    year (or the latest year before it); else the town the respondent chose when the plan divides
+    this group by town (a missing or unknown town is an error on the ``town`` field)."""
+    if code := _first(sub.data, "school", 20):
+        found = (
+            SchoolYear.objects.filter(school__code=code, school__county=survey.county_id, year__lte=survey.year)
+            .order_by("-year")
+            .values_list("school_id", "town__code")
+            .first()
+        )
+        if found is None:
+            raise SurveyError(400, _("链接中的学校不属于本次调查的县，请使用学校发放的二维码。"))
+        return found[0], found[1] or ""
+    towns = plan_of(survey)["towns"]
+    if not towns or sub.group in COUNTY_GROUPS:
+        return None, ""
+    town = _first(sub.data, "town", 20)
+    if town not in towns:
+        errors["town"] = _("此题必答")
+    return None, town
 
 
 def review(user: User | AnonymousUser, response: Response, decision: str) -> None:
@@ -315,7 +450,9 @@ def review(user: User | AnonymousUser, response: Response, decision: str) -> Non
     if decision not in (Response.Review.KEPT, Response.Review.EXCLUDED):
         raise SurveyError(400, _("复核结论无效"))
     response.review = decision
-    response.save(update_fields=["review"])
+    with transaction.atomic():
+        response.save(update_fields=["review"])
+        recount(response.survey)
 
 
 def last_version(survey: Survey) -> dict[str, int]:

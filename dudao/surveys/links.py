@@ -11,7 +11,7 @@ import segno
 from django.http import HttpRequest
 from django.urls import reverse
 
-from dudao.orgs.models import School
+from dudao.orgs.models import School, SchoolYear
 from dudao.surveys.models import Survey
 
 SCHOOL_PARAM = "school"
@@ -30,6 +30,12 @@ def survey_school(survey: Survey, code: str | None) -> School | None:
     if not code:
         return None
     return School.objects.filter(county_id=survey.county_id, code=code[:20]).first()
+
+
+def school_name(survey: Survey, school: School) -> str:
+    """The school's name in the survey's year (or the latest year before it)."""
+    names = SchoolYear.objects.filter(school=school, year__lte=survey.year).order_by("-year")
+    return names.values_list("name", flat=True).first() or school.code
 
 
 def qr_svg(url: str, scale: int = 3) -> str:

@@ -22,9 +22,9 @@ RATE_WINDOW = 600  # seconds
 RATE_KEEP = 3600  # seconds a counter is kept at most
 
 DEFAULT_CONFIG = {
-    "per_mille": 1.5,  # [M] the standard's sample rate of the resident population
-    "minimum": 600,  # [M]
-    "parent_share": 0.5,  # [M] parents at least half
+    # per_mille, minimum and parent_share come from the standard's survey_sample (default_config).
+    "sample_rule": "rate",  # rate: per_mille of the population, at least minimum | tiers: preschool table
+    "split_by": [],  # divide the groups' quotas by "town" (resident population) and/or "stage" (evenly)
     "full_policy": "stop",  # stop | accept
     "recognition_items": ["overall"],
     "recognition_answers": ["满意", "比较满意"],
@@ -36,17 +36,34 @@ DEFAULT_CONFIG = {
 }
 
 
-# The county item the survey's rate feeds, and the standard it belongs to.
+# The county item the survey's rate feeds, and the standard it belongs to; the standard whose
+# tiered sample table is the alternative sample rule.
 RECOGNITION_STANDARD, RECOGNITION_ITEM = "national-2017", "SR-01"
+TIERS_STANDARD = "preschool-2020"
+SPLITS = ("town", "stage")
 
 
 @cache
 def default_config() -> dict[str, object]:
-    """The defaults above, with the pass line read from the standard's SR-01 threshold (the survey
-    passes exactly when the evaluation's 社会认可度 item would)."""
+    """The defaults above, with the sample rule and the pass line read from the standard: its
+    survey_sample and its SR-01 threshold (the survey passes exactly when the evaluation's
+    社会认可度 item would)."""
     standard = load(RECOGNITION_STANDARD)
     item = next(i for area in standard.areas for i in area.items if i.code == RECOGNITION_ITEM)
-    return {**DEFAULT_CONFIG, "threshold": float(item.threshold.value)}
+    sample = standard.survey_sample
+    assert sample is not None and sample.per_mille and sample.minimum and sample.parent_share
+    return {
+        **DEFAULT_CONFIG, "threshold": float(item.threshold.value), "per_mille": float(sample.per_mille.value),
+        "minimum": int(sample.minimum.value), "parent_share": float(sample.parent_share.value),
+    }  # fmt: skip
+
+
+@cache
+def sample_tiers() -> list[tuple[int | None, dict[str, int]]]:
+    """The tiered sample table (preschool 2020, 济源), rows of (population below, quotas by column)."""
+    sample = load(TIERS_STANDARD).survey_sample
+    assert sample is not None and sample.tiers
+    return [(t.below, dict(t.groups)) for t in sample.tiers]
 
 
 def new_key() -> str:
@@ -70,6 +87,9 @@ class Survey(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     config = models.JSONField(default=dict)
+    # The sample plan worked out from config and population (actions.replan): {"groups": {group: n},
+    # "cells": [[group, town, stage, n], ...], "towns": {code: name}, "stages": {group: [stage, ...]}}.
+    plan = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
 
@@ -125,6 +145,11 @@ class Response(models.Model):
     # The database refuses a second response with the same token: one-use also under double submits.
     token = models.OneToOneField(Token, on_delete=models.PROTECT, null=True, blank=True, related_name="response")
     answers = models.JSONField()
+    # Where the answer counts in the sample plan: the school of the link (if any), its town (or the
+    # town the respondent chose) and the school stage answered; nothing else identifies anyone.
+    school = models.ForeignKey("orgs.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    town = models.CharField(max_length=20, blank=True, default="")
+    stage = models.CharField(max_length=20, blank=True, default="")
     seconds = models.PositiveIntegerField(null=True, blank=True)
     flags = models.JSONField(default=list)
     review = models.CharField(max_length=8, choices=Review.choices, default="", blank=True)
@@ -135,6 +160,26 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.group}/{self.pk}"
+
+
+class QuotaCount(models.Model):
+    """The answers counted so far in one cell of the sample plan (reviewers' exclusions deducted):
+    one conditional UPDATE takes a place, so a full cell refuses exactly at its quota, also under
+    concurrent submits. ``actions.recount`` rebuilds the counts from the responses."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="quota_counts")
+    group = models.CharField(max_length=16, choices=GROUP_CHOICES)
+    town = models.CharField(max_length=20, blank=True, default="")
+    stage = models.CharField(max_length=20, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "group", "town", "stage"], name="survey_quota_count_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.group}/{self.town}/{self.stage}: {self.count}"
 
 
 class RateCounter(models.Model):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dudao.surveys import stats
-from dudao.surveys.actions import counts, quotas
+from dudao.surveys.actions import cell_counts, counts, plan_of, quotas
 from dudao.surveys.models import Response, Survey
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
 from dudao.tables import Column, Table
@@ -80,22 +80,41 @@ def rate_table(res: Results) -> Table:
     return Table("recognition", _("认可度（95%置信区间，Wilson法）"), columns, rows)
 
 
-def progress_table(survey: Survey) -> Table:
+def progress_tables(survey: Survey) -> list[Table]:
+    """Progress per group against the plan, and per cell (town, stage) when the plan divides."""
     quota, done = quotas(survey), counts(survey)
     columns = [
         Column("group", _("调查对象")), Column("quota", _("计划样本"), "int"), Column("done", _("已回收"), "int"),
         Column("progress", _("完成率"), "percent", 1), Column("state", _("状态")),
     ]  # fmt: skip
-    rows = [
-        {"group": GROUPS[g], "quota": quota[g], "done": done[g], "progress": done[g] / quota[g] if quota[g] else None,
-         "state": _("已满") if done[g] >= quota[g] else _("未满"),
-         "_class": {"state": "ok" if done[g] >= quota[g] else ""}}
-        for g in GROUPS
-    ]  # fmt: skip
+    rows = [_progress_row(quota[g], done[g], group=GROUPS[g]) for g in GROUPS]
     total, got = sum(quota.values()), sum(done.values())
     rows.append({"group": _("合计"), "quota": total, "done": got, "progress": got / max(1, total), "state": "",
                  "_row_class": "total"})  # fmt: skip
-    return Table("progress", _("样本进度"), columns, rows)
+    tables = [Table("progress", _("样本进度"), columns, rows)]
+    plan = plan_of(survey)
+    if plan["towns"] or any(plan["stages"].values()):
+        counted = cell_counts(survey)
+        planned = {(g, t, st): n for g, t, st, n in plan["cells"]}
+        cells = list(planned) + sorted(set(counted) - set(planned))  # answers outside the plan last
+        town_names = {**plan["towns"], "": "—"}
+        rows = [
+            _progress_row(planned.get(c), counted.get(c, 0), group=GROUPS[c[0]],
+                          town=town_names.get(c[1], c[1]), stage=c[2] or "—")
+            for c in cells
+        ]  # fmt: skip
+        tables.append(Table("progress_cells", _("分乡镇、学段样本进度"), [
+            columns[0], Column("town", _("乡镇（街道）")), Column("stage", _("学段")), *columns[1:],
+        ], rows))  # fmt: skip
+    return tables
+
+
+def _progress_row(quota: int | None, done: int, **names: str) -> dict[str, Any]:
+    if quota is None:
+        return {**names, "quota": None, "done": done, "progress": None, "state": _("计划外")}
+    full = done >= quota
+    return {**names, "quota": quota, "done": done, "progress": done / quota if quota else None,
+            "state": _("已满") if full else _("未满"), "_class": {"state": "ok" if full else ""}}  # fmt: skip
 
 
 def question_tables(survey: Survey, res: Results) -> list[Table]:

@@ -4,8 +4,11 @@ Wilson score intervals, raw and weighted to the planned group shares. No databas
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 Z95 = 1.959963984540054  # two-sided 95 %
 
@@ -75,3 +78,61 @@ def plan_quotas(
     for i, g in enumerate(others):
         quotas[g] = base + (1 if i < extra else 0)
     return {g: quotas[g] for g in groups}
+
+
+def tier_quotas(
+    population: int | None, tiers: Sequence[tuple[int | None, Mapping[str, int]]], groups: Sequence[str]
+) -> dict[str, int]:
+    """The sample per group from a table of population tiers: the first row whose bound ``below``
+    exceeds the population (None: the open last row). A column ``a+b`` is shared evenly by the groups
+    ``a`` and ``b`` (the first takes the remainder); groups the table does not name get 0. Without a
+    population the first row applies."""
+    row = next(columns for below, columns in tiers if below is None or (population or 0) < below)
+    quotas = dict.fromkeys(groups, 0)
+    for column, n in row.items():
+        members = [g for g in column.split("+") if g in quotas]
+        for g, share in zip(members, split(n, dict.fromkeys(members, 1.0)).values(), strict=True):
+            quotas[g] += share
+    return quotas
+
+
+def split(total: int, weights: Mapping[K, float]) -> dict[K, int]:
+    """``total`` divided in proportion to ``weights`` in whole numbers that add up to ``total``: each
+    takes the whole part of its share, the largest remainders one more (ties: the earlier key).
+    All weights zero (or none positive) divides evenly."""
+    if not weights:
+        return {}
+    if sum(w for w in weights.values() if w > 0) <= 0:
+        weights = dict.fromkeys(weights, 1.0)
+    positive = {k: max(0.0, float(w)) for k, w in weights.items()}
+    whole = sum(positive.values())
+    exact = {k: total * w / whole for k, w in positive.items()}
+    out = {k: math.floor(v + 1e-9) for k, v in exact.items()}
+    order = sorted(exact, key=lambda k: -(exact[k] - out[k]))  # stable: ties keep the keys' order
+    for k in order[: total - sum(out.values())]:
+        out[k] += 1
+    return out
+
+
+Cell = tuple[str, str, str]  # (group, town code or "", stage or "")
+
+
+def plan_cells(
+    group_quotas: Mapping[str, int],
+    towns: Mapping[str, float] | None = None,
+    town_groups: Sequence[str] = (),
+    stages: Mapping[str, Sequence[str]] | None = None,
+) -> dict[Cell, int]:
+    """The quota of every cell of the sample plan. Each group's quota is divided over the towns in
+    proportion to ``towns`` (their resident population) when the group is in ``town_groups``, then
+    evenly over the group's school stages when ``stages`` names the group (各年级段大体相当).
+    Without a division a group is one cell ``(group, "", "")``."""
+    cells: dict[Cell, int] = {}
+    for group, quota in group_quotas.items():
+        by_town = split(quota, towns) if towns and group in town_groups else {"": quota}
+        group_stages = list((stages or {}).get(group, ()))
+        for town, n in by_town.items():
+            by_stage = split(n, dict.fromkeys(group_stages, 1.0)) if group_stages else {"": n}
+            for stage, m in by_stage.items():
+                cells[(group, town, stage)] = m
+    return cells

@@ -72,8 +72,8 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def survey(request: HttpRequest, pk: int) -> HttpResponse:
     s = _survey(request, pk)
-    table = results.progress_table(s)
-    if (response := download(request, [table])) is not None:
+    tables = results.progress_tables(s)
+    if (response := download(request, tables)) is not None:
         return response
     versions, ntokens = actions.last_version(s), dict(s.tokens.values_list("group").annotate(n=Count("pk")).order_by())
     group_links = [
@@ -81,8 +81,9 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         for g, label in GROUPS.items()
     ]  # fmt: skip
     return render(request, "surveys/survey.html", {
-        "survey": s, "table": table, "links": group_links, "perms": region_permissions(request.user, s.county),
+        "survey": s, "tables": tables, "links": group_links, "perms": region_permissions(request.user, s.county),
         "likert": LIKERT, "config": {**s.config},
+        "sample_rule": s.setting("sample_rule"), "split_by": s.setting("split_by"),
     })  # fmt: skip
 
 
@@ -97,6 +98,8 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             values = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
             values["full_policy"] = post.get("full_policy", "stop")
+            values["sample_rule"] = post.get("sample_rule", "rate")
+            values["split_by"] = post.getlist("split_by")
             values["recognition_answers"] = post.getlist("recognition_answers")
             values["recognition_items"] = post.get("recognition_items", "").replace("，", ",").split(",")
             actions.update_config(request.user, s, values, post.get("population"))
@@ -150,7 +153,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     res = results.compute(s)
     rate = results.rate_table(res)
     questions = results.question_tables(s, res)
-    tables = [rate, results.progress_table(s), *questions, results.text_table(res), results.flagged_table(s)]
+    tables = [rate, *results.progress_tables(s), *questions, results.text_table(res), results.flagged_table(s)]
     if (response := download(request, tables)) is not None:
         return response
     return render(request, "surveys/results.html", {
@@ -249,9 +252,14 @@ Given = dict[str, list[str]]
 def _form(request: HttpRequest, s: Survey, group: str, status: int = 200, given: Given | None = None, **extra: object
           ) -> HttpResponse:  # fmt: skip
     q = actions.current_questionnaire(s, group)
+    source = given if given is not None else {k: request.GET.getlist(k) for k in (links.SCHOOL_PARAM,)}
+    school = links.survey_school(s, (source.get(links.SCHOOL_PARAM) or [""])[0])
+    towns = actions.plan_of(s)["towns"] if school is None and group not in actions.COUNTY_GROUPS else {}
     response = render(request, "surveys/public.html", {
         "survey": s, "group": group, "label": GROUPS[group], "q": q, "items": _display(q.items, given),
-        "stamp": actions.form_stamp(s, group), "token": request.GET.get("t", "")[:40], "errors": {}, **extra,
+        "stamp": actions.form_stamp(s, group), "token": request.GET.get("t", "")[:40], "errors": {},
+        "school": school, "school_name": links.school_name(s, school) if school else "", "towns": towns,
+        "town": ((given or {}).get("town") or [""])[0], **extra,
     }, status=status)  # fmt: skip
     if DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(12), max_age=86400, httponly=True, samesite="Lax")
@@ -272,6 +280,9 @@ def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
             raise Http404
         if s.status != Survey.Status.OPEN:
             return _message(request, s.title, _("本次调查未在进行中，不再接收答卷。"), 410)
+        code = request.GET.get(links.SCHOOL_PARAM)
+        if code and links.survey_school(s, code) is None:
+            return _message(request, s.title, _("链接中的学校不属于本次调查的县，请使用学校发放的二维码。"), 404)
         return _form(request, s, group)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -285,7 +296,7 @@ def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
         return _message(request, TITLE, _("提交的内容无法识别。"), 400)
     sub = Submission(key, group, data, request.META.get("REMOTE_ADDR", ""), request.COOKIES.get(DEVICE_COOKIE, ""))
     try:
-        saved = actions.submit(sub)
+        survey = actions.submit(sub)
     except SurveyError as exc:
         if exc.errors:
             s = Survey.objects.get(key=key)
@@ -294,4 +305,4 @@ def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
         if exc.status == 404:
             raise Http404 from None
         return _message(request, TITLE, exc.message, exc.status)
-    return _message(request, saved.survey.title, _("提交成功，感谢您的参与！"), 200)
+    return _message(request, survey.title, _("提交成功，感谢您的参与！"), 200)

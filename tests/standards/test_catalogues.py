@@ -175,6 +175,33 @@ def test_national_2017_unconfirmed_values_are_the_memory_tagged_ones():
     assert "national-2017.school_rule.min_met" not in unconfirmed
     # a memory-tagged county item is reported with its threshold value
     assert unconfirmed["national-2017.areas.GG.items.GG-07"] == D("6000")
+    # the survey's sample size is memory-tagged too, but no evaluation rests on it: not a setting
+    assert std.survey_sample is not None and std.survey_sample.per_mille.confirmation == "memory"
+    assert not any("survey_sample" in p for p in unconfirmed)
+
+
+def test_survey_samples_rate_rule_and_tier_table():
+    sample = load("national-2017").survey_sample
+    assert (sample.per_mille.value, sample.minimum.value, sample.parent_share.value) == (1.5, 600, 0.5)
+    assert set(sample.per_mille.source) == {"S17", "S18", "S19"}
+    tiers = load("preschool-2020").survey_sample
+    assert tiers.tiers_source.source == ["S25"] and tiers.tiers_source.confirmation == "primary"
+    assert [t.below for t in tiers.tiers] == [200_000, 400_000, 600_000, 800_000, 1_000_000, None]
+    for t in tiers.tiers:  # parents are 70 % in every tier of the source table
+        assert t.groups["parent"] * 10 == sum(t.groups.values()) * 7
+
+
+def test_survey_sample_tiers_must_ascend_and_end_open():
+    from dudao.standards.schema import SurveySample
+
+    row = {"groups": {"parent": 1}}
+    source = {"value": "t", "confirmation": "primary"}
+    with pytest.raises(ValidationError, match="ascend"):
+        SurveySample(tiers=[{**row, "below": 400}, {**row, "below": 200}, {**row, "below": None}], tiers_source=source)
+    with pytest.raises(ValidationError, match="ascend"):
+        SurveySample(tiers=[{**row, "below": 200}], tiers_source=source)
+    with pytest.raises(ValidationError, match="go together"):
+        SurveySample(per_mille={"value": 1.5, "confirmation": "memory"})
 
 
 # --- basic-2012 --------------------------------------------------------------------------------

@@ -120,9 +120,8 @@ def test_device_and_address_limits(survey: Survey) -> None:
 
 
 def test_full_group_stops_or_keeps_accepting(world: World, survey: Survey) -> None:
-    survey.config.update(minimum=14, per_mille=0.00001)  # 7 parents, 1 per other group
-    survey.save()
-    assert actions.quotas(survey)["teacher"] == 1
+    actions.update_config(world.county_supervisor, survey, {"minimum": 14, "per_mille": 0.01}, None)
+    assert actions.quotas(survey)["teacher"] == 1  # 14: 7 parents, 1 per other group
     old = time.time() - 300
     assert post(Client(), survey, answers(survey, "teacher", started=old), "teacher").status_code == 200
     full = post(Client(), survey, answers(survey, "teacher", started=old), "teacher")

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from dudao.surveys.stats import Rate, plan_quotas, weighted, wilson
+from dudao.surveys.stats import Rate, plan_cells, plan_quotas, split, tier_quotas, weighted, wilson
 
 
 def hand_wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -76,3 +76,27 @@ def test_quota_boundaries() -> None:
     assert plan_quotas(None, GROUPS, minimum=700)["parent"] == 350
     q = plan_quotas(1_000_000, GROUPS, per_mille=2, parent_share=0.6)
     assert sum(q.values()) == 2000 and q["parent"] == 1200
+
+
+def test_split_by_largest_remainder() -> None:
+    assert split(10, {"a": 1, "b": 1, "c": 1}) == {"a": 4, "b": 3, "c": 3}  # tie: the earlier key
+    # 600 × 120/203 = 354.68, × 80/203 = 236.45, × 3/203 = 8.87 → 354 + 236 + 8 = 598; +1 to z (.87) and x (.68)
+    assert split(600, {"x": 120_000, "y": 80_000, "z": 3_000}) == {"x": 355, "y": 236, "z": 9}
+    assert split(7, {"a": 0, "b": 0}) == {"a": 4, "b": 3}  # no weights: evenly
+    assert split(5, {}) == {}
+
+
+def test_tier_quotas_pick_the_row_and_share_a_joint_column() -> None:
+    tiers = [(200_000, {"deputy+member": 10, "parent": 140}), (None, {"deputy+member": 15, "parent": 210})]
+    assert tier_quotas(199_999, tiers, GROUPS)["parent"] == 140
+    q = tier_quotas(200_000, tiers, GROUPS)
+    assert (q["parent"], q["deputy"], q["member"], q["student"]) == (210, 8, 7, 0)
+    assert tier_quotas(None, tiers, GROUPS)["parent"] == 140
+
+
+def test_plan_cells_divide_by_town_then_stage() -> None:
+    cells = plan_cells({"parent": 10, "deputy": 3}, {"t1": 2, "t2": 1}, ["parent"], {"parent": ["小学", "初中"]})
+    # parents 10 → t1 6.67 → 7, t2 3.33 → 3; 7 → 4 + 3, 3 → 2 + 1; deputies undivided.
+    assert cells == {("parent", "t1", "小学"): 4, ("parent", "t1", "初中"): 3, ("parent", "t2", "小学"): 2,
+                     ("parent", "t2", "初中"): 1, ("deputy", "", ""): 3}  # fmt: skip
+    assert plan_cells({"parent": 5}) == {("parent", "", ""): 5}

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from dudao.surveys import actions
-from dudao.surveys.models import Response
+from dudao.surveys.models import QuotaCount, Response
 from tests.personas import build_world
 from tests.surveys.helpers import answers, url
 
@@ -51,3 +51,35 @@ def test_parallel_submits_of_one_token_store_exactly_one() -> None:
     assert Response.objects.count() == len(tokens)
     assert Response.objects.values("token").distinct().count() == len(tokens)
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs concurrent connections (PostgreSQL)")
+def test_parallel_submits_into_a_cell_with_one_place_store_exactly_one() -> None:
+    """Open links, no codes: the cell's conditional counter UPDATE is what refuses at the quota."""
+    world = build_world()
+    survey = actions.create_survey(world.county_supervisor, world.county, 2025, "并发测试")
+    actions.update_config(world.county_supervisor, survey, {"minimum": 14, "per_mille": 0.01}, None)  # 1 teacher
+    actions.set_status(world.county_supervisor, survey, "open")
+    barrier = threading.Barrier(THREADS)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def submit(n: int) -> None:
+        try:
+            data = answers(survey, "teacher", started=time.time() - 300)
+            barrier.wait()
+            status = Client(REMOTE_ADDR=f"10.0.0.{n}").post(url(survey, "teacher"), data).status_code
+            with lock:
+                statuses.append(status)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200] + [409] * (THREADS - 1), statuses
+    assert Response.objects.filter(group="teacher").count() == 1
+    assert QuotaCount.objects.get(survey=survey, group="teacher").count == 1

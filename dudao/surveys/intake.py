@@ -1,0 +1,114 @@
+"""The database work of one public submission, in plain SQL: the survey's hot path.
+
+Building a query with the ORM cost about as much CPU as everything else in a submission together
+(0.5–0.8 ms a query on the benchmark machine), and the issue asks for 300 answers a second on two
+cores; docs/benchmarks.md has the figures. These few statements are written once, portable between
+SQLite and PostgreSQL, and every value passes through its model field's own conversion, so what is
+stored is exactly what ``Response.objects.create`` would store. Everything else about surveys uses
+the ORM; the test suite runs this module on both databases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from dudao.surveys.models import Questionnaire, QuotaCount, Response, Survey
+
+_FORM = (
+    "SELECT q.id, q.items, s.id, s.key, s.status, s.config, s.plan, s.county_id, s.year, s.title"
+    " FROM surveys_questionnaire q JOIN surveys_survey s ON s.id = q.survey_id"
+    ' WHERE s.key = %s AND q."group" = %s AND q.version = %s'
+)
+_TOKEN = (
+    'SELECT t.id, t."group", r.id FROM surveys_token t LEFT JOIN surveys_response r ON r.token_id = t.id'
+    " WHERE t.code = %s AND t.survey_id = %s"
+)
+_INSERT = (
+    'INSERT INTO surveys_response (survey_id, questionnaire_id, "group", token_id, answers, school_id, town, stage,'
+    " seconds, flags, review, submitted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_TAKE = (
+    'UPDATE surveys_quotacount SET count = count + 1 WHERE survey_id = %s AND "group" = %s AND town = %s AND stage = %s'
+)
+
+
+def _from_db(model: type[Any], name: str, value: Any) -> Any:
+    field = model._meta.get_field(name)
+    return field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+
+
+def _to_db(name: str, value: Any) -> Any:
+    return Response._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def form(key: str, group: str, version: int) -> tuple[Survey, Questionnaire] | None:
+    """The survey (the fields a submission needs) and this version of the group's questionnaire."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FORM, [key, group, version])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    qid, items, sid, key, status, config, plan, county, year, title = row
+    survey = Survey(
+        id=sid, key=key, status=status, config=_from_db(Survey, "config", config),
+        plan=_from_db(Survey, "plan", plan), county_id=county, year=year, title=title,
+    )  # fmt: skip
+    questionnaire = Questionnaire(
+        id=qid, survey=survey, group=group, version=version, items=_from_db(Questionnaire, "items", items)
+    )
+    return survey, questionnaire
+
+
+def token(survey: Survey, code: str) -> tuple[int, str, bool] | None:
+    """(id, group, already used) of the survey's one-use code, or None when it has no such code."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN, [code, survey.pk])
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1], row[2] is not None)
+
+
+class Full(Exception):
+    """The answer's cell of the sample plan is full and the survey stops accepting."""
+
+
+def store(
+    survey: Survey, questionnaire: Questionnaire, values: dict[str, Any], cell: tuple[str, str, str], limit: int | None
+) -> None:
+    """Inserts the response and counts it in its cell, in one transaction: raises Full (nothing
+    written) when the cell already holds ``limit`` answers, IntegrityError when its one-use code was
+    used meanwhile (the unique constraint decides between concurrent submits)."""
+    row = [
+        survey.pk, questionnaire.pk, values["group"], values.get("token_id"), _to_db("answers", values["answers"]),
+        values.get("school_id"), values.get("town", ""), values.get("stage", ""), values.get("seconds"),
+        _to_db("flags", values.get("flags", [])), values.get("review", ""), _to_db("submitted_at", timezone.now()),
+    ]  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_INSERT, row)
+        if not take_place(cursor, survey, cell, limit):
+            raise Full
+
+
+def take_place(cursor: Any, survey: Survey, cell: tuple[str, str, str], limit: int | None) -> bool:
+    """Counts one answer in ``cell`` unless it already holds ``limit`` (None: no limit). One
+    conditional UPDATE; the cell's first answer creates its counter."""
+    sql, args = _TAKE, [survey.pk, *cell]
+    if limit is not None:
+        sql, args = f"{sql} AND count < %s", [*args, limit]
+    group, town, stage = cell
+    for _attempt in range(2):
+        cursor.execute(sql, args)
+        if cursor.rowcount:
+            return True
+        counter = QuotaCount.objects.filter(survey=survey, group=group, town=town, stage=stage)
+        if (limit is not None and limit <= 0) or counter.exists():
+            return False
+        try:
+            with transaction.atomic():
+                QuotaCount.objects.create(survey=survey, group=group, town=town, stage=stage, count=1)
+            return True
+        except IntegrityError:  # a concurrent submit created it first: take the place by the update
+            continue
+    return False
