@@ -247,7 +247,9 @@ def replan(survey: Survey) -> dict[str, Any]:
 
 def plan_of(survey: Survey) -> dict[str, Any]:
     """The stored plan (worked out once for a survey saved before plans were stored)."""
-    return survey.plan if survey.plan.get("cells") else replan(survey)
+    if not survey.plan.get("cells"):  # worked out from the whole stored survey, not a partial copy
+        survey.plan = replan(Survey.objects.get(pk=survey.pk))
+    return survey.plan
 
 
 def quotas(survey: Survey) -> dict[str, int]:

@@ -1,5 +1,6 @@
-"""Demo data for ``dudao seed_survey_demo``: an open 2025 survey of 示范县 (130135) with answers
-collected part-way against its quotas, a few flagged responses and a batch of token slips."""
+"""Demo data for ``dudao seed_survey_demo``: an open 2025 survey of 示范县 (130135), its sample divided
+by town, with answers collected part-way against the quotas of every cell, a few flagged responses
+and a batch of token slips."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from dudao.orgs.models import Region
 from dudao.surveys import actions
 from dudao.surveys.models import Response, Survey
-from dudao.surveys.questionnaire import GROUPS, LIKERT
+from dudao.surveys.questionnaire import LIKERT
 
 COUNTY = "130135"
 TITLE = "2025年示范县义务教育优质均衡发展社会认可度调查"
@@ -56,13 +57,13 @@ def seed() -> Survey | None:
     rng = random.Random(2025)
     with transaction.atomic():
         survey = actions.create_survey(supervisor, county, 2025, TITLE)
+        actions.update_config(supervisor, survey, {"split_by": ["town"]}, None)
         actions.set_status(supervisor, survey, "open")
-        quotas = actions.quotas(survey)
         rows = []
-        for group in GROUPS:
+        for group, town, _stage, quota in actions.plan_of(survey)["cells"]:
             q = actions.current_questionnaire(survey, group)
             weights, done = MOOD[group]
-            for n in range(int(quotas[group] * done)):
+            for n in range(int(quota * done)):
                 answers: dict[str, object] = {}
                 for item in q.items:
                     if item["type"] == "likert":
@@ -77,10 +78,12 @@ def seed() -> Survey | None:
                 if flags:
                     answers.update({i["code"]: "满意" for i in q.items if i["type"] == "likert"})
                 rows.append(Response(
-                    survey=survey, questionnaire=q, group=group, answers=answers, flags=flags,
+                    survey=survey, questionnaire=q, group=group, answers=answers, flags=flags, town=town,
+                    stage=answers.get("stage", ""),
                     seconds=rng.randint(8, 15) if flags else rng.randint(90, 400),
                     review=Response.Review.PENDING if flags else "",
                 ))  # fmt: skip
         Response.objects.bulk_create(rows)
+        actions.recount(survey)
         actions.make_tokens(supervisor, survey, "parent", 24, "示范县第一小学 三年级（2）班")
     return survey

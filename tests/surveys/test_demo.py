@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from dudao.surveys.models import Response, Survey
+from dudao.surveys import actions
+from dudao.surveys.models import QuotaCount, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,11 @@ def test_seed_survey_demo(capsys: pytest.CaptureFixture[str]) -> None:
     body = client.get(f"/surveys/{survey.pk}/results/").content.decode()
     assert "达标" in body and "待复核答卷" in body
     assert client.get(f"/s/{survey.key}/parent/").status_code == 200
+    # The sample is divided by town: the progress page lists the towns, and the counters agree with
+    # the stored responses cell by cell.
+    assert survey.plan["towns"] and "分乡镇、学段样本进度" in client.get(f"/surveys/{survey.pk}/").content.decode()
+    counters = {(c.group, c.town, c.stage): c.count for c in QuotaCount.objects.filter(survey=survey)}
+    assert counters == {cell: n for cell, n in actions.cell_counts(survey).items() if n}
 
 
 def test_needs_seed_demo_first() -> None:

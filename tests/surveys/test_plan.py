@@ -161,3 +161,11 @@ def test_settings_page_saves_rule_and_divisions(world: World, survey: Survey, to
     assert "样本分配方式无效" in bad.content.decode()
     survey.refresh_from_db()
     assert survey.setting("split_by") == ["town"]
+
+
+def test_a_survey_saved_before_plans_gets_its_plan_on_first_use(world: World, survey: Survey) -> None:
+    Survey.objects.filter(pk=survey.pk).update(plan={}, population=1_000_000)  # as migration 0002 left it
+    assert post(Client(), survey, answers(survey, started=OLD)).status_code == 200
+    survey.refresh_from_db()
+    assert survey.plan["groups"]["parent"] == 750  # 1 500 from the stored population, not the minimum
+    assert QuotaCount.objects.get(survey=survey, group="parent").count == 1
