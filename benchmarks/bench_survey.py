@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,7 @@ async def drive(key: str, codes: list[str], rate: float, seconds: float, duplica
     every = max(1, round(1 / duplicates)) if duplicates > 0 else 0
     results: list[tuple[int, float, bool]] = []
     errors: dict[str, int] = {}
+    refusals: Counter[str] = Counter()  # the 409s by their message
     gate = asyncio.Semaphore(in_flight)  # the client's own socket limit; a wait here counts as latency
     t0 = time.perf_counter() + 0.2
 
@@ -119,7 +121,9 @@ async def drive(key: str, codes: list[str], rate: float, seconds: float, duplica
         body = urllib.parse.urlencode({**sheet, "t": code}).encode()
         async with gate:
             try:
-                status, _ = await request("POST", f"/s/{key}/parent/", body)
+                status, page = await request("POST", f"/s/{key}/parent/", body)
+                if status == 409:
+                    refusals[page.split(b'class="msg">', 1)[-1].split(b"<", 1)[0].decode()] += 1
             except OSError as exc:
                 status = -1
                 errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
@@ -133,7 +137,7 @@ async def drive(key: str, codes: list[str], rate: float, seconds: float, duplica
     started = time.perf_counter()
     await asyncio.gather(*tasks)
     wall = time.perf_counter() - started
-    return {"results": results, "wall": wall, "total": total, "errors": errors}
+    return {"results": results, "wall": wall, "total": total, "errors": errors, "refusals": dict(refusals)}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -206,6 +210,7 @@ def main() -> None:
     print(f"gunicorn {kind}: {args.workers}; offered {args.rate:.0f} submissions/s for {args.seconds:.0f} s "
           f"({run['total']} tokens, {dups} concurrent duplicates); wall {run['wall']:.2f} s")  # fmt: skip
     print(f"statuses: {dict(sorted(statuses.items()))}; connection errors: {run['errors']}")
+    print(f"409 messages: {run['refusals']}")
     print(f"accepted per second (wall): {accepted / run['wall']:.1f}")
     print(f"latency ms (from due time): p50 {statistics.median(latencies):.1f}, p90 {pct(latencies, 0.9):.1f}, "
           f"p99 {pct(latencies, 0.99):.1f}, max {max(latencies):.1f}")  # fmt: skip

@@ -93,22 +93,29 @@ def store(
 
 def take_place(cursor: Any, survey: Survey, cell: tuple[str, str, str], limit: int | None) -> bool:
     """Counts one answer in ``cell`` unless it already holds ``limit`` (None: no limit). One
-    conditional UPDATE; the cell's first answer creates its counter."""
+    conditional UPDATE; the cell's first answer creates its counter. When the UPDATE finds nothing,
+    the counter is read: full only if it holds ``limit`` or more; created meanwhile, the UPDATE is
+    tried again (the counter never goes down while answers arrive: only a recount lowers it)."""
+    if limit is not None and limit <= 0:
+        return False
     sql, args = _TAKE, [survey.pk, *cell]
     if limit is not None:
         sql, args = f"{sql} AND count < %s", [*args, limit]
     group, town, stage = cell
-    for _attempt in range(2):
+    counter = QuotaCount.objects.filter(survey=survey, group=group, town=town, stage=stage)
+    for _attempt in range(5):
         cursor.execute(sql, args)
         if cursor.rowcount:
             return True
-        counter = QuotaCount.objects.filter(survey=survey, group=group, town=town, stage=stage)
-        if (limit is not None and limit <= 0) or counter.exists():
-            return False
+        held = counter.values_list("count", flat=True).first()
+        if held is not None:
+            if limit is not None and held >= limit:
+                return False
+            continue  # created by a concurrent submit after the UPDATE looked: take the place by the update
         try:
             with transaction.atomic():
                 QuotaCount.objects.create(survey=survey, group=group, town=town, stage=stage, count=1)
             return True
-        except IntegrityError:  # a concurrent submit created it first: take the place by the update
+        except IntegrityError:  # a concurrent submit created it first
             continue
-    return False
+    raise RuntimeError(f"the counter of {cell} kept changing under five attempts")
