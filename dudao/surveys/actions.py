@@ -366,16 +366,20 @@ def submit(sub: Submission) -> Survey:
     UPDATE that refuses exactly at the quota. An open link adds the rate-limit counters; a school
     link, the school's town."""
     stale = SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
-    version = _first(sub.data, "v", 9)
-    found = intake.form(sub.survey_key, sub.group, int(version)) if version.isdigit() and sub.group in GROUPS else None
+    version, code = _first(sub.data, "v", 9), _first(sub.data, "t", 40)
+    found = (
+        intake.form(sub.survey_key, sub.group, int(version), code)
+        if version.isdigit() and sub.group in GROUPS
+        else None
+    )
     survey = found[0] if found else Survey.objects.filter(key=sub.survey_key).first()
     if survey is None or sub.group not in GROUPS:
         raise SurveyError(404, _("问卷不存在"))
     if survey.status != Survey.Status.OPEN:
         raise SurveyError(410, _("本次调查未在进行中，不再接收答卷。"))
     token_id = None
-    if code := _first(sub.data, "t", 40):
-        token = intake.token(survey, code)
+    if code:
+        token = found[2] if found else intake.token(survey, code)
         if token is None or token[1] != sub.group:
             raise SurveyError(403, _("问卷码无效。"))
         if token[2]:

@@ -17,15 +17,21 @@ from django.utils import timezone
 
 from dudao.surveys.models import Questionnaire, QuotaCount, Response, Survey
 
+# The questionnaire, its survey and (when a code is given) the survey's one-use code with the
+# response that used it, in one round trip.
 _FORM = (
-    "SELECT q.id, q.items, s.id, s.key, s.status, s.config, s.plan, s.county_id, s.year, s.title"
-    " FROM surveys_questionnaire q JOIN surveys_survey s ON s.id = q.survey_id"
+    'SELECT q.id, q.items, s.id, s.key, s.status, s.config, s.plan, s.county_id, s.year, s.title, t.id, t."group",'
+    " r.id FROM surveys_questionnaire q JOIN surveys_survey s ON s.id = q.survey_id"
+    " LEFT JOIN surveys_token t ON t.survey_id = s.id AND t.code = %s"
+    " LEFT JOIN surveys_response r ON r.token_id = t.id"
     ' WHERE s.key = %s AND q."group" = %s AND q.version = %s'
 )
 _TOKEN = (
     'SELECT t.id, t."group", r.id FROM surveys_token t LEFT JOIN surveys_response r ON r.token_id = t.id'
     " WHERE t.code = %s AND t.survey_id = %s"
 )
+
+Code = tuple[int, str, bool]  # a one-use code: (id, group, already used)
 _INSERT = (
     'INSERT INTO surveys_response (survey_id, questionnaire_id, "group", token_id, answers, school_id, town, stage,'
     " seconds, flags, review, submitted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
@@ -44,14 +50,15 @@ def _to_db(name: str, value: Any) -> Any:
     return Response._meta.get_field(name).get_db_prep_save(value, connection)
 
 
-def form(key: str, group: str, version: int) -> tuple[Survey, Questionnaire] | None:
-    """The survey (the fields a submission needs) and this version of the group's questionnaire."""
+def form(key: str, group: str, version: int, code: str = "") -> tuple[Survey, Questionnaire, Code | None] | None:
+    """The survey (the fields a submission needs), this version of the group's questionnaire and,
+    when ``code`` is given, that one-use code of the survey (None when it has no such code)."""
     with connection.cursor() as cursor:
-        cursor.execute(_FORM, [key, group, version])
+        cursor.execute(_FORM, [code, key, group, version])
         row = cursor.fetchone()
     if row is None:
         return None
-    qid, items, sid, key, status, config, plan, county, year, title = row
+    qid, items, sid, key, status, config, plan, county, year, title, token_id, token_group, used = row
     survey = Survey(
         id=sid, key=key, status=status, config=_from_db(Survey, "config", config),
         plan=_from_db(Survey, "plan", plan), county_id=county, year=year, title=title,
@@ -59,10 +66,10 @@ def form(key: str, group: str, version: int) -> tuple[Survey, Questionnaire] | N
     questionnaire = Questionnaire(
         id=qid, survey=survey, group=group, version=version, items=_from_db(Questionnaire, "items", items)
     )
-    return survey, questionnaire
+    return survey, questionnaire, None if token_id is None else (token_id, token_group, used is not None)
 
 
-def token(survey: Survey, code: str) -> tuple[int, str, bool] | None:
+def token(survey: Survey, code: str) -> Code | None:
     """(id, group, already used) of the survey's one-use code, or None when it has no such code."""
     with connection.cursor() as cursor:
         cursor.execute(_TOKEN, [code, survey.pk])
