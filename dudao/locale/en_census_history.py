@@ -2,4 +2,6 @@
 
 EN = {
     "导入 %(file)s": "Imported from %(file)s",
+    "九年一贯制": "Nine-year school",
+    "十二年一贯制": "Twelve-year school",
 }

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from dudao.engine.fields import LOCATIONS, OWNERSHIP, SCHOOL_TYPES
 
@@ -110,7 +111,8 @@ class School(models.Model):
 
 
 # The engine's Chinese names, translated when shown (each is a msgid of the catalogue through
-# dudao/evaluation/render.py, which names them literally).
+# dudao/evaluation/render.py, which names them literally; the two short one-through names only here).
+ONE_THROUGH_NAMES = (gettext_noop("九年一贯制"), gettext_noop("十二年一贯制"))
 SCHOOL_TYPE_CHOICES = [(code, _(names[0])) for code, names in SCHOOL_TYPES.items()]
 LOCATION_CHOICES = [(code, _(names[0])) for code, names in LOCATIONS.items()]
 OWNERSHIP_CHOICES = [(code, _(names[0])) for code, names in OWNERSHIP.items()]
