@@ -214,8 +214,9 @@ def replan(survey: Survey) -> dict[str, Any]:
         by_group = stats.tier_quotas(survey.population, sample_tiers(), groups)
     else:
         by_group = stats.plan_quotas(
-            survey.population, groups, float(survey.setting("per_mille")), int(survey.setting("minimum")),
-            float(survey.setting("parent_share")), PARENT,
+            survey.population, groups, per_mille=float(survey.setting("per_mille")),
+            minimum=int(survey.setting("minimum")), parent_share=float(survey.setting("parent_share")),
+            parent_group=PARENT,
         )  # fmt: skip
     split_by = survey.setting("split_by")
     towns: dict[str, tuple[str, int | None]] = {}
@@ -269,10 +270,7 @@ def cell_of(survey: Survey, group: str, town: str, stage: str) -> tuple[tuple[st
 
 def recount(survey: Survey) -> None:
     """Rebuilds the cell counters from the responses (reviewers' exclusions deducted)."""
-    counted: Counter[tuple[str, str, str]] = Counter()
-    rows = survey.responses.exclude(review=Response.Review.EXCLUDED).values_list("group", "town", "stage")
-    for group, town, stage in rows:
-        counted[cell_of(survey, group, town, stage)[0]] += 1
+    counted = cell_counts(survey)
     with transaction.atomic():
         QuotaCount.objects.filter(survey=survey).delete()
         QuotaCount.objects.bulk_create(

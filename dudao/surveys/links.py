@@ -33,9 +33,11 @@ def survey_school(survey: Survey, code: str | None) -> School | None:
 
 
 def school_name(survey: Survey, school: School) -> str:
-    """The school's name in the survey's year (or the latest year before it)."""
-    names = SchoolYear.objects.filter(school=school, year__lte=survey.year).order_by("-year")
-    return names.values_list("name", flat=True).first() or school.code
+    """The school's name in the survey's year: its latest row up to the year, else its first row;
+    the code when it has none."""
+    rows = SchoolYear.objects.filter(school=school)
+    row = rows.filter(year__lte=survey.year).order_by("-year").first() or rows.order_by("year").first()
+    return row.name if row else school.code
 
 
 def qr_svg(url: str, scale: int = 3) -> str:

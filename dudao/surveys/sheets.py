@@ -58,9 +58,7 @@ def _school(survey: Survey, code: str) -> tuple[School, str]:
     school = links.survey_school(survey, code)
     if school is None or school.code != code:
         raise Http404
-    rows = SchoolYear.objects.filter(school=school)
-    row = rows.filter(year__lte=survey.year).order_by("-year").first() or rows.order_by("year").first()
-    return school, row.name if row else school.code
+    return school, links.school_name(survey, school)
 
 
 @dataclass

@@ -59,14 +59,16 @@ def weighted(rates: Mapping[str, Rate], shares: Mapping[str, float], z: float = 
 def plan_quotas(
     population: int | None,
     groups: Sequence[str],
-    per_mille: float = 1.5,
-    minimum: int = 600,
-    parent_share: float = 0.5,
+    *,
+    per_mille: float,
+    minimum: int,
+    parent_share: float,
     parent_group: str = "parent",
 ) -> dict[str, int]:
     """The sample per group: ``max(minimum, ceil(population × per_mille ‰))`` in all, at least
     ``parent_share`` of it parents, the rest split as evenly as possible over the other groups (the
-    first groups take the remainder). Without a population the minimum applies."""
+    first groups take the remainder). Without a population the minimum applies. The figures come
+    from the standard's survey_sample (through the survey's settings)."""
     total = max(minimum, math.ceil((population or 0) * per_mille / 1000 - 1e-9))
     others = [g for g in groups if g != parent_group]
     parents = math.ceil(total * parent_share - 1e-9) if parent_group in groups else 0

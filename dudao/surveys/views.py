@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.evaluation.actions import EvaluationError, set_county_item
 from dudao.orgs.access import access_region, region_permissions
+from dudao.orgs.models import School
 from dudao.surveys import actions, links, results
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
@@ -249,11 +250,11 @@ def qr(request: HttpRequest, pk: int, group: str, fmt: str) -> HttpResponse:
 Given = dict[str, list[str]]
 
 
-def _form(request: HttpRequest, s: Survey, group: str, status: int = 200, given: Given | None = None, **extra: object
-          ) -> HttpResponse:  # fmt: skip
+def _form(request: HttpRequest, s: Survey, group: str, status: int = 200, given: Given | None = None,
+          school: School | None = None, **extra: object) -> HttpResponse:  # fmt: skip
+    """The form; ``given`` (a refused post) brings back its answers and its school."""
     q = actions.current_questionnaire(s, group)
-    source = given if given is not None else {k: request.GET.getlist(k) for k in (links.SCHOOL_PARAM,)}
-    school = links.survey_school(s, (source.get(links.SCHOOL_PARAM) or [""])[0])
+    school = links.survey_school(s, (given.get(links.SCHOOL_PARAM) or [""])[0]) if given is not None else school
     towns = actions.plan_of(s)["towns"] if school is None and group not in actions.COUNTY_GROUPS else {}
     response = render(request, "surveys/public.html", {
         "survey": s, "group": group, "label": GROUPS[group], "q": q, "items": _display(q.items, given),
@@ -281,9 +282,10 @@ def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
         if s.status != Survey.Status.OPEN:
             return _message(request, s.title, _("本次调查未在进行中，不再接收答卷。"), 410)
         code = request.GET.get(links.SCHOOL_PARAM)
-        if code and links.survey_school(s, code) is None:
+        school = links.survey_school(s, code)
+        if code and school is None:
             return _message(request, s.title, _("链接中的学校不属于本次调查的县，请使用学校发放的二维码。"), 404)
-        return _form(request, s, group)
+        return _form(request, s, group, school=school)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

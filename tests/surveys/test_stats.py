@@ -58,23 +58,32 @@ def test_weighted_uses_the_planned_shares() -> None:
 
 
 GROUPS = ["parent", "student", "teacher", "principal", "deputy", "member", "public"]
+RULE = {"per_mille": 1.5, "minimum": 600, "parent_share": 0.5}  # the standard's defaults (S17, S18)
+
+
+def test_rule_figures_are_the_standards() -> None:
+    from dudao.standards import load
+
+    sample = load("national-2017").survey_sample
+    assert {"per_mille": sample.per_mille.value, "minimum": sample.minimum.value,
+            "parent_share": sample.parent_share.value} == RULE  # fmt: skip
 
 
 def test_quota_minimum_and_parents_half() -> None:
-    q = plan_quotas(100_000, GROUPS)  # 1.5 ‰ of 100 000 = 150 < 600
+    q = plan_quotas(100_000, GROUPS, **RULE)  # 1.5 ‰ of 100 000 = 150 < 600
     assert sum(q.values()) == 600 and q["parent"] == 300
     assert [q[g] for g in GROUPS[1:]] == [50] * 6
 
 
 def test_quota_boundaries() -> None:
-    assert sum(plan_quotas(400_000, GROUPS).values()) == 600  # exactly 600
-    assert sum(plan_quotas(400_001, GROUPS).values()) == 601  # 600.0015 rounds up
-    q = plan_quotas(1_000_000, GROUPS)  # 1500: 750 parents, 750 over 6 = 125
+    assert sum(plan_quotas(400_000, GROUPS, **RULE).values()) == 600  # exactly 600
+    assert sum(plan_quotas(400_001, GROUPS, **RULE).values()) == 601  # 600.0015 rounds up
+    q = plan_quotas(1_000_000, GROUPS, **RULE)  # 1500: 750 parents, 750 over 6 = 125
     assert q["parent"] == 750 and set(q[g] for g in GROUPS[1:]) == {125}
-    q = plan_quotas(402_000, GROUPS)  # 603: 302 parents, 301 over 6 = 51, 50×5
+    q = plan_quotas(402_000, GROUPS, **RULE)  # 603: 302 parents, 301 over 6 = 51, 50×5
     assert q["parent"] == 302 and [q[g] for g in GROUPS[1:]] == [51, 50, 50, 50, 50, 50]
-    assert plan_quotas(None, GROUPS, minimum=700)["parent"] == 350
-    q = plan_quotas(1_000_000, GROUPS, per_mille=2, parent_share=0.6)
+    assert plan_quotas(None, GROUPS, **{**RULE, "minimum": 700})["parent"] == 350
+    q = plan_quotas(1_000_000, GROUPS, **{**RULE, "per_mille": 2, "parent_share": 0.6})
     assert sum(q.values()) == 2000 and q["parent"] == 1200
 
 
