@@ -47,10 +47,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Refresh the English catalogue after changing user-facing strings, then compile it.
+# Refresh the English catalogue after changing user-facing strings (new msgids arrive empty: write
+# their English in dudao/locale/en/LC_MESSAGES/django.po, the one source of English), then compile it.
 messages: install
 	cd dudao && ../$(BIN)/dudao makemessages -l en --no-obsolete --no-location
-	$(BIN)/python dudao/locale/translate_en.py
 	cd dudao && ../$(BIN)/dudao compilemessages -l en
 
 bench: install
