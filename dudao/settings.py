@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "dudao.orgs",
+    "dudao.audit",
     "dudao.census",
     "dudao.evaluation",
     "dudao.overview",
