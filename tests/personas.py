@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from dudao.actors import system
 from dudao.orgs.models import Department, Membership, Region, Role, School, SchoolYear
 
 PASSWORD = "dudao-test"
 YEAR = 2025
+# The platform acting on its own (a command, a job) in tests that set data up (docs/adr/0008-actors.md).
+SYSTEM = system("test set-up")
 
 
 @dataclass

@@ -53,12 +53,12 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from dudao.actors import Actor, is_system, user_of
 from dudao.census.actions import CensusError, allowed_levels
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
@@ -145,15 +145,15 @@ def import_census(
     year: int,
     *,
     county: Region | None,
-    user: User | None,
+    user: Actor,
     dry_run: bool = False,
     sheet: str | None = None,
 ) -> ImportResult:
     """Import the census file at ``path`` for school year ``year``.
 
     ``county`` is the county the file belongs to; ``None`` takes each row's county from the file's
-    ``county_code`` column. ``user`` is who imports (``None``: the system); they need the ``review``
-    permission on every county of the file (``PermissionDenied`` at once for ``county``, a
+    ``county_code`` column. ``user`` is who imports (a person, or the system: ADR 0008); they need the
+    ``review`` permission on every county of the file (``PermissionDenied`` at once for ``county``, a
     ``not_permitted`` problem for a county named in the file). ``dry_run`` validates and reports what
     would change without writing. Raises ``InputError`` with every problem; then nothing is written.
     ``CensusError`` ``conflict`` if a record to be changed was changed by someone else meanwhile
@@ -180,7 +180,7 @@ def import_census(
                     )
                 ]
             )  # fmt: skip
-        if user is not None and "review" not in region_permissions(user, county):
+        if not is_system(user) and "review" not in region_permissions(user, county):
             raise PermissionDenied
     table = read_school_table(path, sheet)
     job = _Import(path, table, year, county, user)
@@ -234,7 +234,7 @@ class _Plan:
 
 
 class _Import:
-    def __init__(self, path: Path, table: SchoolTable, year: int, county: Region | None, user: User | None) -> None:
+    def __init__(self, path: Path, table: SchoolTable, year: int, county: Region | None, user: Actor) -> None:
         self.path, self.table, self.year, self.county, self.user = path, table, year, county, user
         self.sheet = table.sheet
         self.problems: list[Problem] = []
@@ -381,7 +381,7 @@ class _Import:
         return list({id(c): c for c in self.row_county if c is not None}.values())
 
     def _check_permissions(self, counties: list[Region]) -> None:
-        if self.user is None or self.county is not None:
+        if is_system(self.user) or self.county is not None:
             return  # the system; or checked before reading the file
         for region in counties:
             if "review" not in region_permissions(self.user, region):
@@ -636,7 +636,7 @@ class _Import:
             here = self.row_county[i]
             assert here is not None
             # Name the other county only to someone who may see it.
-            shown = self.user is None or "view" in region_permissions(self.user, region)
+            shown = is_system(self.user) or "view" in region_permissions(self.user, region)
             where_zh = f"“{region.name}”（{region.code}）" if shown else "另一个县"
             where_en = f"{region.name} ({region.code})" if shown else "another county"
             self._problem(
@@ -877,7 +877,7 @@ class _Import:
     # -- writing
 
     def _write(self, plan: _Plan, result: ImportResult, counties: list[Region]) -> ImportBatch:
-        user_id = self.user.pk if self.user is not None else None
+        user_id = person.pk if (person := user_of(self.user)) is not None else None
         county_ids = [c.pk for c in counties]
         now = timezone.now()
         batch = ImportBatch.objects.create(
@@ -887,7 +887,7 @@ class _Import:
             filename=self.path.name[:255],
             sheet=self.sheet[:255],
             sha256=_sha256(self.path),
-            user=self.user,
+            user=user_of(self.user),
             rows=self.n,
             created=result.created,
             updated=result.updated,

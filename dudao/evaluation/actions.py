@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 
+from dudao.actors import Actor, is_system, system, user_of
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.tables import census_table
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values, result_summary
@@ -52,9 +52,9 @@ class EvaluationError(Exception):
         return self.message_en if lang.startswith("en") else self.message_zh
 
 
-def _require_review(user: User | AnonymousUser | None, county: Region) -> None:
-    """Commands run as the system (user None); people need ``review`` on the county."""
-    if user is not None and "review" not in region_permissions(user, county):
+def _require_review(actor: Actor, county: Region) -> None:
+    """The system acts unchecked (docs/adr/0008-actors.md); people need ``review`` on the county."""
+    if not is_system(actor) and "review" not in region_permissions(actor, county):
         raise PermissionDenied
 
 
@@ -119,7 +119,9 @@ def current_run(county: Region, year: int, standard_id: str) -> EvaluationRun:
     run = latest_run(county, year, standard_id)
     if run is not None and not run.is_stale():
         return run
-    return evaluate_county(None, county, year, standard_id, province=run.province if run else None)
+    return evaluate_county(
+        system("re-evaluation after a data change"), county, year, standard_id, province=run.province if run else None
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -162,10 +164,10 @@ def _problems(exc: InputError, frame: pd.DataFrame) -> EvaluationError:
 
 
 def evaluate_county(
-    user: User | AnonymousUser | None, county: Region, year: int, standard_id: str, province: str | None = None
+    actor: Actor, county: Region, year: int, standard_id: str, province: str | None = None
 ) -> EvaluationRun:
     """Evaluate the county's stored census for ``year`` and its county items; store the snapshot."""
-    _require_review(user, county)
+    _require_review(actor, county)
     _check_county(county)
     standard = _standard(standard_id, province)
     if not any(area.basis == "school_table" for area in standard.areas):
@@ -217,7 +219,7 @@ def evaluate_county(
             passed=result["passed"],
             records_by_status=statuses,
             census_locked=CensusYear.objects.filter(county=county, year=year, locked=True).exists(),
-            created_by=user if user is not None and user.is_authenticated else None,
+            created_by=user_of(actor),
         )
 
 
@@ -230,7 +232,7 @@ def _blank(value: Any) -> bool:
 
 
 def set_county_item(
-    user: User | AnonymousUser | None,
+    actor: Actor,
     county: Region,
     year: int,
     standard_id: str,
@@ -241,7 +243,7 @@ def set_county_item(
 ) -> CountyItemValue:
     """Enter or change one county item (a blank value clears it); every change is kept with who, when
     and why. Unknown codes and values the item cannot take are refused."""
-    _require_review(user, county)
+    _require_review(actor, county)
     _check_county(county)
     standard = _standard(standard_id)
     try:
@@ -250,7 +252,7 @@ def set_county_item(
         problem = exc.problems[0]
         raise EvaluationError(problem.rule, problem.message_zh, problem.message_en, [problem.as_dict()]) from exc
     new = parsed.get(code)
-    who = user if user is not None and user.is_authenticated else None
+    who = user_of(actor)
     with transaction.atomic():
         item = (
             CountyItemValue.objects.select_for_update()
@@ -269,16 +271,16 @@ def set_county_item(
     return item
 
 
-def attach_evidence(user: User | AnonymousUser | None, item: CountyItemValue, uploaded_file: File) -> Evidence:
+def attach_evidence(actor: Actor, item: CountyItemValue, uploaded_file: File) -> Evidence:
     """Store a supporting document for ``item``. Refused (nothing stored) when too large, empty, of a
     type not accepted, or when its content does not match its extension (``dudao.evidence``)."""
     county = Region.objects.get(pk=item.county_id)
-    _require_review(user, county)
+    _require_review(actor, county)
     try:
         checked = check_upload(uploaded_file)
     except UploadRefused as refused:
         raise EvaluationError(refused.code, refused.message_zh, refused.message_en) from None
     evidence = Evidence(item=item)
-    evidence.describe(checked, user)
+    evidence.describe(checked, user_of(actor))
     save_with_file(evidence, uploaded_file, checked)
     return evidence

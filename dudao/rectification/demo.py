@@ -24,6 +24,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from dudao.actors import Actor, system
 from dudao.orgs.demo import COUNTY_CODE, CURRENT_YEAR
 from dudao.orgs.models import Department, Region, SchoolYear
 from dudao.rectification import actions
@@ -149,8 +150,9 @@ def seed() -> Summary:
                    tuple(bulletin.overdue_units))  # fmt: skip
 
 
-def _clerk_of(unit: Department) -> User | None:
-    return User.objects.filter(memberships__department=unit).first()
+def _clerk_of(unit: Department) -> Actor:
+    """The department's clerk, or the seeder itself for a department without one."""
+    return User.objects.filter(memberships__department=unit).first() or system("seed_rectification_demo")
 
 
 def _plan(county: Region, supervisor: User, today: dt.date) -> None:

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.utils.translation import gettext as _
 
+from dudao.actors import Actor, is_system, user_of
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.surveys import intake, stats
@@ -55,14 +55,14 @@ class SurveyError(Exception):
         self.status, self.message, self.errors = status, message, errors or {}
 
 
-def _require_edit(user: User | AnonymousUser | None, county: Region) -> None:
-    if user is None or "edit" not in region_permissions(user, county):
+def _require_edit(actor: Actor, county: Region) -> None:
+    if not is_system(actor) and "edit" not in region_permissions(actor, county):
         raise PermissionDenied
 
 
-def create_survey(user: User | AnonymousUser, county: Region, year: int, title: str) -> Survey:
+def create_survey(actor: Actor, county: Region, year: int, title: str) -> Survey:
     """A new survey with the default questionnaire of every group (version 1)."""
-    _require_edit(user, county)
+    _require_edit(actor, county)
     if county.level != Region.Level.COUNTY:
         raise SurveyError(400, _("只能为县（市、区）创建调查"))
     title = title.strip()
@@ -71,7 +71,7 @@ def create_survey(user: User | AnonymousUser, county: Region, year: int, title: 
     with transaction.atomic():
         survey = Survey.objects.create(
             county=county, year=year, title=title, population=county.resident_population,
-            config=dict(default_config()), created_by=user if user.is_authenticated else None,
+            config=dict(default_config()), created_by=user_of(actor),
         )  # fmt: skip
         groups = defaults()["groups"]
         Questionnaire.objects.bulk_create(
@@ -89,10 +89,10 @@ def current_questionnaire(survey: Survey, group: str) -> Questionnaire:
     return found
 
 
-def edit_questionnaire(user: User | AnonymousUser, survey: Survey, group: str, items: Any, intro: str) -> Questionnaire:
+def edit_questionnaire(actor: Actor, survey: Survey, group: str, items: Any, intro: str) -> Questionnaire:
     """Saves the edited items; once the current version has responses, a new version is made and
     the old one stays with its answers."""
-    _require_edit(user, survey.county)
+    _require_edit(actor, survey.county)
     try:
         items = validate(items)
     except QuestionnaireError as exc:
@@ -112,8 +112,8 @@ def edit_questionnaire(user: User | AnonymousUser, survey: Survey, group: str, i
         return current
 
 
-def set_status(user: User | AnonymousUser, survey: Survey, status: str) -> None:
-    _require_edit(user, survey.county)
+def set_status(actor: Actor, survey: Survey, status: str) -> None:
+    _require_edit(actor, survey.county)
     if status not in Survey.Status.values:
         raise SurveyError(400, _("状态无效"))
     survey.status = status
@@ -133,9 +133,9 @@ CONFIG_NUMBERS = {
 }
 
 
-def update_config(user: User | AnonymousUser, survey: Survey, values: dict[str, Any], population: Any) -> Survey:
+def update_config(actor: Actor, survey: Survey, values: dict[str, Any], population: Any) -> Survey:
     """Sample rule, full-group policy, recognition answers and integrity thresholds."""
-    _require_edit(user, survey.county)
+    _require_edit(actor, survey.county)
     config = {**default_config(), **survey.config}
     for name, (low, high) in CONFIG_NUMBERS.items():
         if name not in values or values[name] in ("", None):
@@ -183,8 +183,8 @@ def update_config(user: User | AnonymousUser, survey: Survey, values: dict[str, 
     return survey
 
 
-def make_tokens(user: User | AnonymousUser, survey: Survey, group: str, count: int, label: str) -> list[Token]:
-    _require_edit(user, survey.county)
+def make_tokens(actor: Actor, survey: Survey, group: str, count: int, label: str) -> list[Token]:
+    _require_edit(actor, survey.county)
     if group not in GROUPS or not 1 <= count <= TOKEN_BATCH_LIMIT:
         raise SurveyError(400, _("每次可生成1至%(n)s个问卷码") % {"n": TOKEN_BATCH_LIMIT})
     return Token.objects.bulk_create(Token(survey=survey, group=group, label=label[:100]) for _i in range(count))
@@ -449,8 +449,8 @@ def _where(survey: Survey, sub: Submission, errors: dict[str, str]) -> tuple[int
     return None, town
 
 
-def review(user: User | AnonymousUser, response: Response, decision: str) -> None:
-    _require_edit(user, response.survey.county)
+def review(actor: Actor, response: Response, decision: str) -> None:
+    _require_edit(actor, response.survey.county)
     if decision not in (Response.Review.KEPT, Response.Review.EXCLUDED):
         raise SurveyError(400, _("复核结论无效"))
     response.review = decision

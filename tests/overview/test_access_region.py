@@ -11,7 +11,7 @@ from django.urls import reverse
 from dudao.census import actions as census
 from dudao.evaluation.models import EvaluationRun
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 PEOPLE = [
@@ -50,7 +50,7 @@ PAGES = {
 def census_data(world: World) -> World:
     values = {k: v for k, v in PRIMARY.items() if k != "school_type"}
     for school in (world.primary, world.neighbour_school, world.other_school):
-        census.save_record(None, school, YEAR, "primary", values)
+        census.save_record(SYSTEM, school, YEAR, "primary", values)
     return world
 
 

@@ -15,7 +15,7 @@ from dudao.evaluation.actions import EvaluationError, current_run, evaluate_coun
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.models import Region, School, SchoolYear
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -46,8 +46,8 @@ def county_census(world: World, extra: int = 2, year: int = YEAR) -> dict[str, S
     """示范县's census for ``year``: 第一小学 with far more sports ground than the rest (the primary L5
     CV fails), ``extra`` ordinary primary schools, of which 示范县短板小学 has 2 backbone teachers for
     500 pupils (L2 0.4 per 100 against 1: it fails the per-school rule and lacks 3), and 第一中学."""
-    census.save_record(None, world.primary, year, "primary", figures(PRIMARY, sports_area_m2=20000))
-    census.save_record(None, world.junior, year, "junior", figures(JUNIOR))
+    census.save_record(SYSTEM, world.primary, year, "primary", figures(PRIMARY, sports_area_m2=20000))
+    census.save_record(SYSTEM, world.junior, year, "junior", figures(JUNIOR))
     schools = {"primary": world.primary, "junior": world.junior}
     for n in range(extra):
         code = f"13990101{n:02d}"
@@ -55,7 +55,7 @@ def county_census(world: World, extra: int = 2, year: int = YEAR) -> dict[str, S
             world, code, "示范县短板小学" if n == 0 else f"示范县第{n + 10}小学"
         )
         values = figures(PRIMARY, backbone_teachers=2) if n == 0 else figures(PRIMARY)
-        census.save_record(None, school, year, "primary", values)
+        census.save_record(SYSTEM, school, year, "primary", values)
         schools["weak" if n == 0 else code] = school
     return schools
 
@@ -130,7 +130,7 @@ def test_a_census_change_shows_at_once(world: World, stored: dict) -> None:
     county = client_for(world.county_supervisor)
     county.get(cockpit_url(world.county))
     first = EvaluationRun.objects.get()
-    record = census.save_record(None, world.primary, YEAR, "primary", {"sports_area_m2": 4400}).record
+    record = census.save_record(SYSTEM, world.primary, YEAR, "primary", {"sports_area_m2": 4400}).record
     assert record.version == 2
     page = county.get(cockpit_url(world.county))
     latest = EvaluationRun.objects.order_by("-pk").first()
@@ -141,7 +141,7 @@ def test_a_census_change_shows_at_once(world: World, stored: dict) -> None:
     cvs = section(page.text, "cv-table")
     assert f"{now:.3f}" in cvs and f"{before:.3f}" not in cvs
     # an approval changes the data version too, and the page still matches the data
-    census.submit(None, record)
+    census.submit(SYSTEM, record)
     county.get(cockpit_url(world.county))
     assert EvaluationRun.objects.count() == 3
 
@@ -149,7 +149,7 @@ def test_a_census_change_shows_at_once(world: World, stored: dict) -> None:
 def test_current_run_reuses_a_fresh_run_and_replaces_a_stale_one(world: World, stored: dict) -> None:
     first = current_run(world.county, YEAR, STANDARD)
     assert current_run(world.county, YEAR, STANDARD).pk == first.pk
-    census.save_record(None, stored["weak"], YEAR, "primary", {"backbone_teachers": 5})
+    census.save_record(SYSTEM, stored["weak"], YEAR, "primary", {"backbone_teachers": 5})
     assert first.is_stale()
     second = current_run(world.county, YEAR, STANDARD)
     assert second.pk != first.pk and not second.is_stale() and second.created_by is None
@@ -186,8 +186,8 @@ def test_change_since_last_year(world: World, stored: dict) -> None:
     county = client_for(world.county_supervisor)
     page = county.get(cockpit_url(world.county))
     assert f"{YEAR - 1}学年没有统计数据" in section(page.text, "change")
-    census.save_record(None, world.primary, YEAR - 1, "primary", figures(PRIMARY, sports_area_m2=30000))
-    census.save_record(None, world.junior, YEAR - 1, "junior", figures(JUNIOR))
+    census.save_record(SYSTEM, world.primary, YEAR - 1, "primary", figures(PRIMARY, sports_area_m2=30000))
+    census.save_record(SYSTEM, world.junior, YEAR - 1, "junior", figures(JUNIOR))
     page = county.get(cockpit_url(world.county))
     before = EvaluationRun.objects.get(year=YEAR - 1)
     now = EvaluationRun.objects.filter(year=YEAR).latest("pk")
@@ -266,7 +266,7 @@ def test_the_switch_keeps_the_page_and_refuses_bad_input(world: World) -> None:
 
 
 def test_the_subnav_offers_years_with_data_and_standards(world: World, stored: dict) -> None:
-    census.save_record(None, world.primary, YEAR - 1, "primary", figures(PRIMARY))
+    census.save_record(SYSTEM, world.primary, YEAR - 1, "primary", figures(PRIMARY))
     page = client_for(world.county_supervisor).get(cockpit_url(world.county))
     nav = re.search(r'<nav class="subnav" id="county-nav".*?</nav>', page.text, re.S).group(0)
     assert re.search(rf'<option value="{YEAR}" selected>', nav) and f'<option value="{YEAR - 1}">' in nav
@@ -318,8 +318,8 @@ SCHOOLS_QUERIES = 8
 @pytest.mark.parametrize("extra", [2, 12])
 def test_cockpit_query_count_is_pinned(world: World, extra: int, django_assert_num_queries) -> None:
     county_census(world, extra)
-    census.save_record(None, world.primary, YEAR - 1, "primary", figures(PRIMARY))
-    evaluate_county(None, world.county, YEAR - 1, STANDARD)
+    census.save_record(SYSTEM, world.primary, YEAR - 1, "primary", figures(PRIMARY))
+    evaluate_county(SYSTEM, world.county, YEAR - 1, STANDARD)
     _warm_and_count(
         client_for(world.county_supervisor), cockpit_url(world.county), django_assert_num_queries, COCKPIT_QUERIES
     )
@@ -333,7 +333,7 @@ def test_school_list_query_count_is_pinned(world: World, extra: int, django_asse
 
 
 def test_people_land_on_their_own_unit(world: World, stored: dict) -> None:
-    census.save_record(None, world.primary, YEAR + 1, "primary", figures(PRIMARY))  # a later year with data
+    census.save_record(SYSTEM, world.primary, YEAR + 1, "primary", figures(PRIMARY))  # a later year with data
     home = reverse("home")
     response = client_for(world.county_supervisor).get(home)
     assert response.status_code == 302 and response.url == cockpit_url(world.county, YEAR + 1)

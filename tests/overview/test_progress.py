@@ -19,7 +19,7 @@ from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.models import Membership, Role
 from dudao.sheets.template import write_rows
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -41,7 +41,7 @@ def region_url(code: str) -> str:
 
 def fill(school) -> CensusRecord:
     return census.save_record(
-        None, school, YEAR, "primary", {k: v for k, v in PRIMARY.items() if k != "school_type"}
+        SYSTEM, school, YEAR, "primary", {k: v for k, v in PRIMARY.items() if k != "school_type"}
     ).record
 
 
@@ -137,7 +137,7 @@ def test_evaluate_all_offers_the_counties_whose_result_is_out_of_date(world: Wor
     assert actions.latest_run(world.county, YEAR, STANDARD).created_by == two_hats
     assert 'id="evaluate"' not in client_for(two_hats).get(region_url(world.city.code)).text
     record = CensusRecord.objects.get(school=world.primary)
-    census.save_record(None, world.primary, YEAR, "primary", {"students": 490}, expected_version=record.version)
+    census.save_record(SYSTEM, world.primary, YEAR, "primary", {"students": 490}, expected_version=record.version)
     html = client_for(two_hats).get(region_url(world.city.code)).text
     assert "已过期（数据有变化）" in html.split('id="evaluate"', 1)[1].split("</section>", 1)[0]
 

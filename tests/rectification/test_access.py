@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Task, TaskEvidence
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, SYSTEM
 from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 PEOPLE = [
@@ -40,7 +40,7 @@ def setup(rect: Rect, settings, tmp_path) -> Setup:
     finance = task_for(plan, rect.finance, cooperating=[rect.hr])
     section = task_for(plan, rect.personnel, title="核定教师编制")
     report = actions.report_progress(
-        None, finance, "资金已拨付", 50, files=[SimpleUploadedFile("拨付文件.pdf", PDF)]
+        SYSTEM, finance, "资金已拨付", 50, files=[SimpleUploadedFile("拨付文件.pdf", PDF)]
     )  # fmt: skip
     return Setup(rect, finance, section, report.evidence.get())
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Notification
+from tests.personas import SYSTEM
 from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
 
 
@@ -78,7 +79,7 @@ def test_reminders_go_once_a_day(rect: Rect, django_capture_on_commit_callbacks,
 def test_done_tasks_get_no_reminders(rect: Rect, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     task = task_for(plan_of(rect.world), rect.hr, days=2)
-    actions.report_progress(None, task, "已完成", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
+    actions.report_progress(SYSTEM, task, "已完成", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
     Notification.objects.all().delete()
     result = actions.send_reminders()
     assert (result.due_soon, result.overdue) == (0, 0) and not Notification.objects.exists()

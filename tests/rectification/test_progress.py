@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Milestone, Notification, ProgressReport, Task, TaskEvent, TaskEvidence
+from tests.personas import SYSTEM
 from tests.rectification.conftest import PDF, PNG, Rect, login, plan_of, task_for
 
 
@@ -82,7 +83,7 @@ def test_a_return_needs_a_reason_and_the_clerk_reports_again(rect: Rect, task: T
 
 def test_the_office_may_reopen_an_accepted_task_with_a_reason(rect: Rect, task: Task) -> None:
     report(rect, task, text="已完成", percent="100", done="1", files=[SimpleUploadedFile("a.pdf", PDF)])
-    actions.accept_task(None, task)
+    actions.accept_task(SYSTEM, task)
     login(rect.world.county_supervisor).post(reverse("rectification:return", args=[task.pk]), {"reason": "复查不实"})
     task.refresh_from_db()
     assert task.status == "returned" and task.accepted_at is None

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dudao.actors import Actor, system
 from dudao.census.actions import CensusError
 from dudao.census.importing import ImportResult, import_census
 from dudao.engine.fields import LEVEL_ZH
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             if county is None:
                 code = opts["county"]
                 raise CommandError(f"没有县级行政区划代码 {code}" if zh else f"No county with code {code}")
-        user = None
+        user: Actor = system("command import_census")
         if opts["user"]:
             user = User.objects.filter(username=opts["user"], is_active=True).first()
             if user is None:
