@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from dudao import views
 from dudao.api.api import api
+from dudao.orgs.urls import auth_urlpatterns
 from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/", include(auth_urlpatterns)),  # before Django's: the login knows temporary passwords
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
@@ -16,6 +18,7 @@ urlpatterns = [
     path("surveys/", include("dudao.surveys.urls")),
     path("", include((public_urlpatterns, "surveys_public"))),
     path("reports/", include("dudao.reports.urls")),
+    path("orgs/", include("dudao.orgs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -435,6 +435,26 @@ def access_account(user: User | AnonymousUser, *, pk: int | None = None, usernam
     return account
 
 
+def access_unit(user: User | AnonymousUser, ref: str) -> Region | Department | School:
+    """A unit named ``region:<code>``, ``department:<id>`` or ``school:<code>`` (forms, the API), if
+    the user may view its administration; anything else is a 404."""
+    kind, _sep, key = (ref or "").partition(":")
+    if kind == "region":
+        return access_admin_region(user, key)
+    if kind == "department" and key.isdigit():
+        return access_department(user, int(key))
+    if kind == "school":
+        return access_register_school(user, key)
+    raise Http404
+
+
+def unit_ref(unit: Region | Department | School) -> str:
+    """How forms and the API name a unit (read back by :func:`access_unit`)."""
+    if isinstance(unit, Department):
+        return f"department:{unit.pk}"
+    return f"{'school' if isinstance(unit, School) else 'region'}:{unit.code}"
+
+
 def admin_regions(user: User | AnonymousUser) -> list[Region]:
     """The regions whose administration the user may view, highest first (where 机构设置 opens)."""
     regions = [m.region for m in memberships(user) if m.region_id is not None and m.role in ADMIN_ROLE_PERMISSIONS]

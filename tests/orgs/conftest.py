@@ -31,3 +31,27 @@ def city_admin(world: World) -> User:
 def events(verb: str | None = None) -> list[AuditEvent]:
     found = AuditEvent.objects.order_by("pk")
     return list(found.filter(verb=verb) if verb else found)
+
+
+def table_counts() -> dict[str, int]:
+    """Rows of every table an administration import or action may write."""
+    from dudao.api.models import ApiToken
+    from dudao.census.models import CensusChange
+    from dudao.orgs.models import Account, Department, Membership, Region, School, SchoolYear
+
+    models = (Region, Department, School, SchoolYear, User, Account, Membership, CensusChange, AuditEvent, ApiToken)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def sheet(path: object, headers: list[str], rows: list[list[object]], title: str = "Sheet1") -> object:
+    """A workbook at ``path`` with ``headers`` in row 1 and ``rows`` below."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
