@@ -43,7 +43,7 @@ def test_a_new_account_sets_its_own_password_before_anything_else(client: Client
 def test_the_first_password_page_needs_the_temporary_password(client: Client, world: World) -> None:
     response = client.get(reverse("first_password"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("login") and "请先用临时密码登录" in response.text
-    user, temporary = create_account(world.county_supervisor, "新填报员", "李", "school_clerk", world.junior)
+    create_account(world.county_supervisor, "新填报员", "李", "school_clerk", world.junior)
     assert log_in(client, "新填报员", "wrong-password").status_code == 200  # the form again, an error
     assert client.get(reverse("first_password")).status_code == 302
 
