@@ -669,7 +669,7 @@ IMPORT_ERRORS = responses(400, 401, 403, 404, 413, 422)
 
 
 @router.post(
-    "/register/imports",
+    "/imports/register",
     response={200: RegisterImportOut, 201: RegisterImportOut, **IMPORT_ERRORS},
     summary="导入学校名录 / import the school register",
 )
@@ -704,7 +704,7 @@ def import_register_file(
 
 
 @router.post(
-    "/accounts/imports",
+    "/imports/accounts",
     response={200: AccountsImportOut, 201: AccountsImportOut, **IMPORT_ERRORS},
     summary="导入账号 / import accounts",
 )

@@ -84,7 +84,7 @@ def test_every_problem_is_listed_and_nothing_is_written(world: World, tmp_path: 
     found = [(p.row, p.column, p.rule) for p in refused.value.problems]
     assert found == [
         (3, "用户名", "inconsistent_account"),
-        (4, "角色", "out_of_scope"),
+        (4, "单位", "unknown_unit"),  # another county's school: as unknown as one that does not exist
         (5, "角色", "out_of_scope"),
         (6, "单位", "unknown_unit"),
         (7, "用户名", "username_taken"),

@@ -138,7 +138,7 @@ def audit(request: HttpRequest, code: str) -> HttpResponse:
     events = trail(region)
     verb = request.GET.get("verb", "")
     if verb:
-        events = events.filter(verb=verb) if "." in verb.rstrip(".") else events.filter(verb__startswith=verb)
+        events = events.filter(verb__startswith=verb) if verb.endswith(".") else events.filter(verb=verb)
     since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
     if since:
         events = events.filter(at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time.min)))
