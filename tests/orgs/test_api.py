@@ -31,8 +31,13 @@ def test_towns(county: Client, world: World) -> None:
         county, "POST", "/orgs/regions", {"parent": world.county.code, "code": "139901101", "name": "柳河镇"}
     )
     assert created.status_code == 201
-    assert created.json() == {"code": "139901101", "name": "柳河镇", "level": "town", "parent": "139901",
-                              "closed_from": None}  # fmt: skip
+    assert created.json() == {
+        "code": "139901101",
+        "name": "柳河镇",
+        "level": "town",
+        "parent": "139901",
+        "closed_from": None,
+    }
     listed = call(county, "GET", f"/orgs/regions?parent={world.county.code}")
     assert [r["code"] for r in listed.json()["items"]] == ["139901100", "139901101"]
     renamed = call(county, "PATCH", "/orgs/regions/139901101", {"name": "柳河街道", "why": "撤镇设街道"})
@@ -51,12 +56,22 @@ def test_refusals_have_the_usual_body_and_status(county: Client, world: World) -
         ("POST", "/orgs/regions", {"parent": world.county.code, "code": "139901100", "name": "x"}, 409, "code_taken"),
         ("POST", f"/orgs/regions/{world.town.code}/close", {"year": YEAR, "why": "撤销"}, 422, "has_open_schools"),
         ("PATCH", f"/orgs/regions/{world.county.code}", {"name": "示范区"}, 403, "forbidden"),
-        ("POST", "/orgs/accounts", {"username": "x", "name": "x", "role": "school_clerk",
-                                    "unit": f"school:{world.neighbour_school.code}"}, 404, "not_found"),
-        ("POST", "/orgs/accounts", {"username": "x", "name": "x", "role": "county_supervisor",
-                                    "unit": f"region:{world.county.code}"}, 403, "out_of_scope"),
+        (
+            "POST",
+            "/orgs/accounts",
+            {"username": "x", "name": "x", "role": "school_clerk", "unit": f"school:{world.neighbour_school.code}"},
+            404,
+            "not_found",
+        ),
+        (
+            "POST",
+            "/orgs/accounts",
+            {"username": "x", "name": "x", "role": "county_supervisor", "unit": f"region:{world.county.code}"},
+            403,
+            "out_of_scope",
+        ),
         ("POST", f"/orgs/register/{world.primary.code}/close", {"year": YEAR, "why": ""}, 400, "reason_required"),
-    ]  # fmt: skip
+    ]
     for method, url, body, status, code in cases:
         response = call(county, method, url, body)
         assert (response.status_code, response.json()["code"]) == (status, code), (url, response.json())
@@ -67,8 +82,9 @@ def test_refusals_have_the_usual_body_and_status(county: Client, world: World) -
 
 
 def test_departments(county: Client, world: World) -> None:
-    bureau = call(county, "POST", "/orgs/departments", {"county": world.county.code, "name": "示范县教育局",
-                                                         "kind": "教育局"})  # fmt: skip
+    bureau = call(
+        county, "POST", "/orgs/departments", {"county": world.county.code, "name": "示范县教育局", "kind": "教育局"}
+    )
     assert bureau.status_code == 201 and bureau.json()["kind"] == "education"
     section = call(
         county,
@@ -85,9 +101,19 @@ def test_departments(county: Client, world: World) -> None:
 
 
 def test_the_register(county: Client, world: World) -> None:
-    opened = call(county, "POST", "/orgs/register", {"county": world.county.code, "code": "1399010010", "year": YEAR,
-                                                      "name": "示范县第二小学", "school_type": "小学",
-                                                      "town": world.town.code})  # fmt: skip
+    opened = call(
+        county,
+        "POST",
+        "/orgs/register",
+        {
+            "county": world.county.code,
+            "code": "1399010010",
+            "year": YEAR,
+            "name": "示范县第二小学",
+            "school_type": "小学",
+            "town": world.town.code,
+        },
+    )
     assert opened.status_code == 201 and opened.json()["town"] == world.town.code
     changed = call(county, "PATCH", "/orgs/register/1399010010", {"year": YEAR + 1, "name": "实验二小", "why": "更名"})
     assert changed.json()["changed"]["name"] == ["示范县第二小学", "实验二小"]
@@ -95,8 +121,12 @@ def test_the_register(county: Client, world: World) -> None:
     assert [s["name"] for s in listed.json()["items"]][-1] == "示范县第二小学"
     later = call(county, "GET", f"/orgs/register?county={world.county.code}&year={YEAR + 1}")
     assert later.json()["items"][-1]["name"] == "实验二小" and later.json()["items"][-1]["year"] == YEAR + 1
-    merged = call(county, "POST", f"/orgs/register/{world.junior.code}/merge", {"year": YEAR, "into": "1399010010",
-                                                                                "why": "布局调整"})  # fmt: skip
+    merged = call(
+        county,
+        "POST",
+        f"/orgs/register/{world.junior.code}/merge",
+        {"year": YEAR, "into": "1399010010", "why": "布局调整"},
+    )
     assert merged.json()["changed"]["status"] == ["open", "merged"]
     closed = call(county, "POST", f"/orgs/register/{world.nine_year.code}/close", {"year": YEAR, "why": "撤销"})
     assert closed.status_code == 200
@@ -155,8 +185,9 @@ def test_the_audit_trail(county: Client, world: World) -> None:
 
 def test_imports(county: Client, world: World, tmp_path: Path) -> None:
     register = SimpleUploadedFile("名录.csv", "学校标识码,学校名称,学校类型\n1399010060,示范县第六小学,小学\n".encode())
-    dry = county.post(f"{API}/orgs/imports/register", {"file": register, "county": world.county.code, "year": YEAR,
-                                                        "dry_run": "true"})  # fmt: skip
+    dry = county.post(
+        f"{API}/orgs/imports/register", {"file": register, "county": world.county.code, "year": YEAR, "dry_run": "true"}
+    )
     assert dry.status_code == 200 and dry.json()["created"][0]["code"] == "1399010060"
     register.seek(0)
     done = county.post(f"{API}/orgs/imports/register", {"file": register, "county": world.county.code, "year": YEAR})

@@ -50,18 +50,26 @@ def test_from_an_empty_database_to_a_county_with_towns_schools_and_clerks(tmp_pa
     template = tmp_path / "学校名录模板.xlsx"
     run("import_register", str(template), "--template")
     assert template.stat().st_size > 0
-    register = sheet(tmp_path / "学校名录.xlsx", ["学校标识码", "学校名称", "学校类型", "乡镇（街道）", "城乡类型"], [
-        ["1301350001", "示范县第一小学", "小学", "城关镇", "城区"],
-        ["1301350002", "柳河镇中心小学", "小学", "柳河镇", "乡村"],
-    ])  # fmt: skip
+    register = sheet(
+        tmp_path / "学校名录.xlsx",
+        ["学校标识码", "学校名称", "学校类型", "乡镇（街道）", "城乡类型"],
+        [
+            ["1301350001", "示范县第一小学", "小学", "城关镇", "城区"],
+            ["1301350002", "柳河镇中心小学", "小学", "柳河镇", "乡村"],
+        ],
+    )
     out, _ = run("import_register", str(register), "--county", "130135", "--year", "2025", "--dry-run")
     assert "试运行" in out and SchoolYear.objects.count() == 0
     out, _ = run("import_register", str(register), "--county", "130135", "--year", "2025")
     assert "新开办 2 所" in out and SchoolYear.objects.filter(year=2025).count() == 2
-    accounts = sheet(tmp_path / "账号.xlsx", ["用户名", "姓名", "角色", "单位"], [
-        ["chengguan", "城关镇填报员", "学校填报员", "1301350001"],
-        ["liuhe", "柳河镇填报员", "学校填报员", "1301350002"],
-    ])  # fmt: skip
+    accounts = sheet(
+        tmp_path / "账号.xlsx",
+        ["用户名", "姓名", "角色", "单位"],
+        [
+            ["chengguan", "城关镇填报员", "学校填报员", "1301350001"],
+            ["liuhe", "柳河镇填报员", "学校填报员", "1301350002"],
+        ],
+    )
     out, err = run("import_accounts", str(accounts))
     lines = dict(line.split("\t") for line in out.splitlines())
     assert set(lines) == {"chengguan", "liuhe"} and "新建账号 2 个" in err

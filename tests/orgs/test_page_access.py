@@ -19,9 +19,17 @@ from tests.orgs.conftest import admin_of
 from tests.personas import SYSTEM, YEAR, World
 
 ROLES = (
-    "anonymous", "province_inspector", "city_inspector", "city_admin", "county_supervisor", "observer",
-    "school_clerk", "department_clerk", "neighbour_supervisor", "neighbour_clerk",
-)  # fmt: skip
+    "anonymous",
+    "province_inspector",
+    "city_inspector",
+    "city_admin",
+    "county_supervisor",
+    "observer",
+    "school_clerk",
+    "department_clerk",
+    "neighbour_supervisor",
+    "neighbour_clerk",
+)
 TARGETS = ("home", "neighbour", "far")
 
 VIEW = """
@@ -95,8 +103,16 @@ PAGES = {
     "orgs:audit": ("/orgs/region/{county}/audit/", AUDIT),
 }
 # Pages that only answer a POST (their refusals are the same access functions: tests/orgs/test_pages.py).
-POST_ONLY = {"orgs:create_child", "orgs:rename", "orgs:move", "orgs:create_department", "orgs:open_school",
-             "orgs:change_school", "orgs:create_account", "orgs:account_action"}  # fmt: skip
+POST_ONLY = {
+    "orgs:create_child",
+    "orgs:rename",
+    "orgs:move",
+    "orgs:create_department",
+    "orgs:open_school",
+    "orgs:change_school",
+    "orgs:create_account",
+    "orgs:account_action",
+}
 
 
 def grid(text: str) -> dict[str, tuple[str, ...]]:
@@ -121,15 +137,28 @@ def targets(world: World) -> Targets:
     far_clerk = User.objects.create_user("其他县填报员")
     Membership.objects.create(user=far_clerk, role=Role.SCHOOL_CLERK, school=world.other_school)
     params = {
-        "home": {"county": world.county.code, "town": world.town.code, "department": str(world.finance.pk),
-                 "school": world.primary.code, "account": str(world.school_clerk.pk)},
-        "neighbour": {"county": world.neighbour.code, "town": neighbour_town.code,
-                      "department": str(create_department(SYSTEM, world.neighbour, "邻县财政局", "finance").pk),
-                      "school": world.neighbour_school.code, "account": str(world.neighbour_clerk.pk)},
-        "far": {"county": world.other_county.code, "town": far_town.code,
-                "department": str(create_department(SYSTEM, world.other_county, "其他县财政局", "finance").pk),
-                "school": world.other_school.code, "account": str(far_clerk.pk)},
-    }  # fmt: skip
+        "home": {
+            "county": world.county.code,
+            "town": world.town.code,
+            "department": str(world.finance.pk),
+            "school": world.primary.code,
+            "account": str(world.school_clerk.pk),
+        },
+        "neighbour": {
+            "county": world.neighbour.code,
+            "town": neighbour_town.code,
+            "department": str(create_department(SYSTEM, world.neighbour, "邻县财政局", "finance").pk),
+            "school": world.neighbour_school.code,
+            "account": str(world.neighbour_clerk.pk),
+        },
+        "far": {
+            "county": world.other_county.code,
+            "town": far_town.code,
+            "department": str(create_department(SYSTEM, world.other_county, "其他县财政局", "finance").pk),
+            "school": world.other_school.code,
+            "account": str(far_clerk.pk),
+        },
+    }
     people: dict[str, User | None] = {role: getattr(world, role, None) for role in ROLES}
     people["city_admin"] = admin_of(world.city, "市管理员")
     return Targets(params, people)

@@ -26,8 +26,9 @@ def messages_of(response: object) -> list[str]:
 
 
 def test_towns_are_created_renamed_and_closed_with_a_confirmation(county: Client, world: World) -> None:
-    response = county.post(f"/orgs/region/{world.county.code}/new/", {"code": "139901101", "name": "柳河镇"},
-                           follow=True)  # fmt: skip
+    response = county.post(
+        f"/orgs/region/{world.county.code}/new/", {"code": "139901101", "name": "柳河镇"}, follow=True
+    )
     assert "已新增“柳河镇”。" in messages_of(response)
     assert "柳河镇" in response.text
     county.post("/orgs/region/139901101/rename/", {"name": "柳河街道", "why": "撤镇设街道"})
@@ -40,37 +41,62 @@ def test_towns_are_created_renamed_and_closed_with_a_confirmation(county: Client
     refused = county.post(f"/orgs/region/{world.town.code}/close/", {"year": YEAR, "why": "撤乡并镇"})
     assert refused.status_code == 200 and "请选择这些学校" in " ".join(messages_of(refused))
     assert table_counts() == before
-    done = county.post(f"/orgs/region/{world.town.code}/close/",
-                       {"year": YEAR, "why": "撤乡并镇", "schools_to": "139901101"})  # fmt: skip
+    done = county.post(
+        f"/orgs/region/{world.town.code}/close/", {"year": YEAR, "why": "撤乡并镇", "schools_to": "139901101"}
+    )
     assert done.status_code == 302 and Region.objects.get(pk=world.town.pk).closed_from == YEAR
 
 
 def test_departments_and_sections(county: Client, world: World) -> None:
     county.post(f"/orgs/region/{world.county.code}/departments/new/", {"name": "示范县教育局", "kind": "education"})
     bureau = Department.objects.get(name="示范县教育局")
-    county.post(f"/orgs/region/{world.county.code}/departments/new/",
-                {"name": "示范县教育局计财科", "kind": "education_section", "parent": bureau.pk})  # fmt: skip
+    county.post(
+        f"/orgs/region/{world.county.code}/departments/new/",
+        {"name": "示范县教育局计财科", "kind": "education_section", "parent": bureau.pk},
+    )
     section = Department.objects.get(name="示范县教育局计财科")
     assert section.parent == bureau
     page = county.get(f"/orgs/region/{world.county.code}/")
     assert "└ 示范县教育局计财科" in page.text
-    county.post(f"/orgs/department/{section.pk}/", {"name": "示范县教育局计划财务科", "kind": "education_section",
-                                                   "parent": bureau.pk})  # fmt: skip
+    county.post(
+        f"/orgs/department/{section.pk}/",
+        {"name": "示范县教育局计划财务科", "kind": "education_section", "parent": bureau.pk},
+    )
     assert Department.objects.get(pk=section.pk).name == "示范县教育局计划财务科"
-    response = county.post(f"/orgs/region/{world.county.code}/departments/new/",
-                           {"name": "示范县财政局", "kind": "finance"}, follow=True)  # fmt: skip
+    response = county.post(
+        f"/orgs/region/{world.county.code}/departments/new/", {"name": "示范县财政局", "kind": "finance"}, follow=True
+    )
     assert any("已有部门" in m for m in messages_of(response))
 
 
 def test_the_register_opens_changes_merges_and_closes_schools(county: Client, world: World) -> None:
-    response = county.post(f"/orgs/county/{world.county.code}/schools/new/", {
-        "code": "1399010010", "year": YEAR, "name": "示范县第二小学", "school_type": "primary", "town": world.town.code,
-        "location": "urban", "ownership": "public", "head": "王校长",
-    }, follow=True)  # fmt: skip
+    response = county.post(
+        f"/orgs/county/{world.county.code}/schools/new/",
+        {
+            "code": "1399010010",
+            "year": YEAR,
+            "name": "示范县第二小学",
+            "school_type": "primary",
+            "town": world.town.code,
+            "location": "urban",
+            "ownership": "public",
+            "head": "王校长",
+        },
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/orgs/school/1399010010/" and "示范县第二小学" in response.text
-    county.post("/orgs/school/1399010010/change/", {"year": YEAR + 1, "name": "示范县实验二小", "school_type": "primary",
-                                                    "town": world.town.code, "location": "urban",
-                                                    "ownership": "public", "why": "更名"})  # fmt: skip
+    county.post(
+        "/orgs/school/1399010010/change/",
+        {
+            "year": YEAR + 1,
+            "name": "示范县实验二小",
+            "school_type": "primary",
+            "town": world.town.code,
+            "location": "urban",
+            "ownership": "public",
+            "why": "更名",
+        },
+    )
     names = dict(SchoolYear.objects.filter(school__code="1399010010").values_list("year", "name"))
     assert names == {YEAR: "示范县第二小学", YEAR + 1: "示范县实验二小"}
     page = county.get(f"/orgs/school/{world.junior.code}/merge/", {"year": YEAR, "into": "1399010010"})
@@ -83,8 +109,12 @@ def test_the_register_opens_changes_merges_and_closes_schools(county: Client, wo
     assert "示范县城关九年一贯制学校" not in listed.text  # open schools by default
     listed = county.get(f"/orgs/county/{world.county.code}/schools/", {"year": YEAR, "status": "all"})
     assert "示范县城关九年一贯制学校" in listed.text and "已撤销" in listed.text
-    assert [e.verb for e in events()] == ["orgs.school.open", "orgs.school.change", "orgs.school.merge",
-                                          "orgs.school.close"]  # fmt: skip
+    assert [e.verb for e in events()] == [
+        "orgs.school.open",
+        "orgs.school.change",
+        "orgs.school.merge",
+        "orgs.school.close",
+    ]
 
 
 def test_a_refused_school_change_says_why_and_writes_nothing(county: Client, world: World) -> None:
@@ -95,9 +125,15 @@ def test_a_refused_school_change_says_why_and_writes_nothing(county: Client, wor
 
 
 def test_an_account_is_created_and_its_password_shown_once(county: Client, world: World) -> None:
-    response = county.post(f"/orgs/region/{world.county.code}/accounts/new/", {
-        "username": "二中填报员", "name": "赵", "role": "school_clerk", "unit": f"school:{world.junior.code}",
-    })  # fmt: skip
+    response = county.post(
+        f"/orgs/region/{world.county.code}/accounts/new/",
+        {
+            "username": "二中填报员",
+            "name": "赵",
+            "role": "school_clerk",
+            "unit": f"school:{world.junior.code}",
+        },
+    )
     password = response.context["password"]
     assert password in response.text and response["Cache-Control"] == "no-store"
     user = User.objects.get(username="二中填报员")
@@ -110,16 +146,24 @@ def test_an_account_is_created_and_its_password_shown_once(county: Client, world
 
 def test_a_role_on_an_invisible_unit_is_a_404(county: Client, world: World) -> None:
     before = table_counts()
-    response = county.post(f"/orgs/region/{world.county.code}/accounts/new/", {
-        "username": "x", "name": "x", "role": "school_clerk", "unit": f"school:{world.neighbour_school.code}",
-    })  # fmt: skip
+    response = county.post(
+        f"/orgs/region/{world.county.code}/accounts/new/",
+        {
+            "username": "x",
+            "name": "x",
+            "role": "school_clerk",
+            "unit": f"school:{world.neighbour_school.code}",
+        },
+    )
     assert response.status_code == 404 and table_counts() == before
 
 
 def test_grant_revoke_deactivate_and_reset(county: Client, world: World) -> None:
     clerk = world.school_clerk
-    county.post(f"/orgs/account/{clerk.pk}/grant/", {"role": "school_clerk", "unit": f"school:{world.junior.code}",
-                                                     "why": "代管"})  # fmt: skip
+    county.post(
+        f"/orgs/account/{clerk.pk}/grant/",
+        {"role": "school_clerk", "unit": f"school:{world.junior.code}", "why": "代管"},
+    )
     membership = Membership.objects.get(user=clerk, school=world.junior)
     response = county.post(f"/orgs/account/{clerk.pk}/revoke/", {"membership": membership.pk, "why": ""}, follow=True)
     assert "请填写原因" in messages_of(response) and Membership.objects.filter(pk=membership.pk).exists()
@@ -132,8 +176,13 @@ def test_grant_revoke_deactivate_and_reset(county: Client, world: World) -> None
     county.post(f"/orgs/account/{clerk.pk}/activate/", {"why": "返岗"})
     reset = county.post(f"/orgs/account/{clerk.pk}/reset/", {"why": "忘记密码"})
     assert User.objects.get(pk=clerk.pk).check_password(reset.context["password"])
-    assert [e.verb for e in events()] == ["orgs.role.grant", "orgs.role.revoke", "orgs.account.deactivate",
-                                          "orgs.account.activate", "orgs.account.reset_password"]  # fmt: skip
+    assert [e.verb for e in events()] == [
+        "orgs.role.grant",
+        "orgs.role.revoke",
+        "orgs.account.deactivate",
+        "orgs.account.activate",
+        "orgs.account.reset_password",
+    ]
     history = county.get(f"/orgs/account/{clerk.pk}/")
     assert "交接完毕" in history.text and "调离" in history.text
 
@@ -145,13 +194,16 @@ def test_a_peer_account_cannot_be_managed(county: Client, world: World) -> None:
     assert county.post(f"/orgs/account/{world.county_supervisor.pk}/deactivate/", {"why": "x"}).status_code == 404
 
 
-@pytest.mark.parametrize(("url", "name"), [
-    ("/orgs/county/{county}/schools/?year=2025", "register"),
-    ("/orgs/region/{county}/accounts/", "accounts"),
-    ("/orgs/region/{county}/audit/", "audit"),
-    ("/orgs/region/{county}/", "regions"),
-    ("/orgs/region/{county}/", "departments"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/orgs/county/{county}/schools/?year=2025", "register"),
+        ("/orgs/region/{county}/accounts/", "accounts"),
+        ("/orgs/region/{county}/audit/", "audit"),
+        ("/orgs/region/{county}/", "regions"),
+        ("/orgs/region/{county}/", "departments"),
+    ],
+)
 def test_every_table_downloads_as_shown(county: Client, world: World, url: str, name: str) -> None:
     county.post(f"/orgs/region/{world.county.code}/new/", {"code": "139901101", "name": "柳河镇"})
     url = url.format(county=world.county.code)
@@ -164,8 +216,10 @@ def test_every_table_downloads_as_shown(county: Client, world: World, url: str, 
     assert [c.value for c in sheet[1]] == [c.label for c in table.columns]
     assert sheet.max_row - 1 == len(table.rows) + (2 if table.note else 0)
     csv = county.get(f"{url}{separator}download={name}&format=csv")
-    assert csv.content.startswith("\ufeff".encode()) and len(csv.content.decode("utf-8-sig").splitlines()) == len(
-        table.rows) + 1  # fmt: skip
+    assert (
+        csv.content.startswith("\ufeff".encode())
+        and len(csv.content.decode("utf-8-sig").splitlines()) == len(table.rows) + 1
+    )
 
 
 def test_the_audit_trail_filters_by_action_and_date(county: Client, world: World) -> None:
