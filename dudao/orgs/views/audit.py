@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from dudao.audit.models import AuditEvent
 from dudao.orgs.access import access_admin_region
 from dudao.orgs.lists import trail
+from dudao.orgs.models import LOCATION_CHOICES, OWNERSHIP_CHOICES, SCHOOL_TYPE_CHOICES, Department, Role, SchoolYear
 from dudao.orgs.views.common import nav
 from dudao.tables import Table, columns, download
 
@@ -47,6 +48,11 @@ VERBS: dict[str, Any] = {
 }
 
 
+CODES: dict[str, dict[str, Any]] = {
+    "school_type": dict(SCHOOL_TYPE_CHOICES), "location": dict(LOCATION_CHOICES),
+    "ownership": dict(OWNERSHIP_CHOICES), "status": dict(SchoolYear.Status.choices), "role": dict(Role.choices),
+    "kind": dict(Department.Kind.choices),
+}  # fmt: skip
 KEYS: dict[str, Any] = {
     "name": gettext_lazy("名称"),
     "year": gettext_lazy("学年"),
@@ -83,18 +89,23 @@ KEYS: dict[str, Any] = {
 }
 
 
+def _shown(key: str, value: Any) -> Any:
+    """A stored code as shown (小学 for ``primary``, 管理员 for ``region_admin``)."""
+    return CODES.get(key, {}).get(value, value) if isinstance(value, str) else value
+
+
 def _details(data: dict[str, Any]) -> str:
     """The event's data as one readable line: ``名称：旧 → 新；学年：2025``."""
     parts = []
     for key, value in data.items():
         label = str(KEYS.get(key, key))
         if isinstance(value, list) and len(value) == 2 and key not in ("years", "schools"):
-            old, new = ("—" if v in (None, "") else v for v in value)
+            old, new = ("—" if v in (None, "") else _shown(key, v) for v in value)
             parts.append(f"{label}: {old} → {new}")
         elif isinstance(value, list):
             parts.append(f"{label}: {', '.join(map(str, value[:20]))}{' …' if len(value) > 20 else ''}")
         elif value not in (None, ""):
-            parts.append(f"{label}: {value}")
+            parts.append(f"{label}: {_shown(key, value)}")
     return "; ".join(parts)
 
 

@@ -60,10 +60,13 @@ def nav(request: HttpRequest, region: Region, page: str) -> dict[str, Any]:
     the user may open it."""
     perms = admin_permissions(request.user, region)
     county = county_of(region)
+    shown = county or region
+    parent = shown.parent if shown.parent_id and "view" in admin_permissions(request.user, shown.parent) else None
     return {
         "region": region,
         "county": county,
         "perms": perms,
         "nav_page": page,
-        "nav_region": county or region,
+        "nav_region": shown,
+        "nav_parent": parent,
     }

@@ -26,12 +26,11 @@ from dudao.orgs.importing import (
 from dudao.orgs.importing import (
     import_accounts,
     import_register,
-    running_year,
 )
 from dudao.orgs.importing import (
     register_template as register_template_bytes,
 )
-from dudao.orgs.views.common import nav, parse_year, refused
+from dudao.orgs.views.common import nav, parse_year, refused, register_year
 from dudao.orgs.views.register import county_for
 from dudao.sheets.reader import MAX_FILE_BYTES
 from dudao.tables import XLSX_TYPE, Table, columns
@@ -79,7 +78,7 @@ def _uploaded(request: HttpRequest) -> Iterator[Path | None]:
 @login_required
 def register_import(request: HttpRequest, code: str) -> HttpResponse:
     county = county_for(request, code, "org")
-    year = parse_year(request.POST.get("year") or request.GET.get("year"), running_year())
+    year = parse_year(request.POST.get("year") or request.GET.get("year"), register_year(county))
     context: dict[str, object] = {**nav(request, county, "schools"), "year": year}
     if request.method == "POST":
         with _uploaded(request) as path:

@@ -16,13 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.orgs import actions
-from dudao.orgs.access import access_admin_region, access_department, admin_permissions, admin_regions
+from dudao.orgs.access import CHILD_LEVEL, access_admin_region, access_department, admin_permissions, admin_regions
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.models import Department, Membership, Region, Role, SchoolYear
 from dudao.orgs.views.common import county_of, nav, parse_year, refused, register_year
 from dudao.tables import Table, columns, download
 
-LEVEL_CHILD_TITLE = {"province": "市", "city": "县（市、区）", "county": "乡镇（街道）"}
+
+def child_title(region: Region) -> str:
+    """What lies below ``region`` (市, 县（市、区）, 乡镇（街道）), translated; "" below a town."""
+    child = CHILD_LEVEL.get(region.level)
+    return str(Region.Level(child).label) if child else ""
 
 
 @login_required
@@ -67,7 +71,7 @@ def children_table(region: Region, year: int) -> Table:
     if region.level in ("county", "city"):
         cols.append(("schools", _("%(year)s学年在办学校") % {"year": year}, "int"))
     cols.append(("status", _("状态")))
-    title = _(LEVEL_CHILD_TITLE[region.level]) if region.level in LEVEL_CHILD_TITLE else ""
+    title = child_title(region)
     return Table("regions", title, columns(*cols), rows)
 
 
@@ -116,7 +120,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         **nav(request, found, "tree"),
         "year": year,
         "tables": tables,
-        "child_level": LEVEL_CHILD_TITLE.get(found.level),
+        "child_level": child_title(found),
         "can_change_self": "org" in parent_perms,
         "move_targets": _move_targets(request, found) if "org" in parent_perms else [],
         "sibling_towns": list(
