@@ -4,6 +4,8 @@ effective from a school year, re-import changes nothing."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,24 @@ def test_only_who_manages_the_county_imports(world: World, tmp_path: Path) -> No
     for person in (world.observer, world.neighbour_supervisor, world.school_clerk):
         with pytest.raises(PermissionDenied):
             import_register(path, world.county, actor=person, year=YEAR)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_the_template_filled_and_saved_by_a_real_client_imports(world: World, tmp_path: Path) -> None:
+    """The template, filled below its example row and saved again by LibreOffice (as a county office's
+    spreadsheet program would), reads back: keys row and example skipped, the rows imported."""
+    wb = load_workbook(io.BytesIO(register_template()))
+    ws = wb["学校名录"]
+    ws.append(["1399010070", "示范县第七小学", "小学", "城关镇", "城区", "公办", "", "", "0311-7777777"])
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    out = tmp_path / "out"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xlsx", "--outdir",
+         str(out), str(filled)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    result = import_register(out / "filled.xlsx", world.county, actor=SYSTEM, year=YEAR)
+    assert [(p.code, p.name) for p in result.created] == [("1399010070", "示范县第七小学")]
+    assert School.objects.get(code="1399010070").phone == "0311-7777777"

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from dudao.orgs.access import admin_permissions
 from dudao.orgs.actions import OrgsError
@@ -21,7 +22,9 @@ def refused(request: HttpRequest, error: OrgsError) -> None:
     names = [d.get("name") or d.get("code") or d.get("value") for d in error.details if isinstance(d, dict)]
     names = [str(n) for n in names if n]
     if names and error.code in ("has_open_schools", "has_open_children"):
-        text += "：" + "、".join(names[:20]) + ("……" if len(names) > 20 else "")
+        english = (get_language() or "").startswith("en")
+        shown = (", " if english else "、").join(names[:20]) + ("…" if len(names) > 20 else "")
+        text += (": " if english else "：") + shown
     messages.error(request, text)
 
 
