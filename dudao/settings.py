@@ -124,3 +124,17 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "dudao@localhost")
 # Links in e-mails need the site's address, e.g. https://dudao.example.gov.cn
 DUDAO_SITE_URL = env_str("DUDAO_SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (Celery, dudao/celery.py). With DUDAO_BROKER_URL (e.g. redis://127.0.0.1:6379/0) jobs
+# go to the workers (`celery -A dudao worker`, the schedule by `celery -A dudao beat`); without it a job
+# runs at once in the process that queues it, after the transaction commits (the demo needs no Redis).
+CELERY_BROKER_URL = env_str("DUDAO_BROKER_URL", "") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# The sweep that brings every out-of-date result up to date (a job missed, data changed by hand).
+CELERY_BEAT_SCHEDULE = {
+    "evaluate-stale": {"task": "dudao.evaluation.jobs.refresh_stale", "schedule": 300.0},
+}
