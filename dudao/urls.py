@@ -3,11 +3,12 @@ from django.urls import include, path
 
 from dudao import views
 from dudao.api.api import api
+from dudao.security import accounts
 from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(accounts.urlpatterns())),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
     path("evaluation/", include("dudao.evaluation.urls")),

@@ -41,6 +41,7 @@ from dudao.rectification.actions import (
     today,
 )
 from dudao.rectification.models import Task, WorkPlan
+from dudao.sheets.writer import workbook_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 HEADER_SCAN_ROWS = 10
@@ -322,6 +323,4 @@ def write_task_list(plan: WorkPlan, tasks: list[Task]) -> bytes:
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
