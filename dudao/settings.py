@@ -8,7 +8,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from dudao.env import env_bool, env_list, env_str
+from dudao.env import env_bool, env_int, env_list, env_str
+from dudao.sheets.limits import SETTINGS as FILE_LIMITS
+from dudao.sheets.limits import Limits
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("DUDAO_DATA_DIR", str(BASE_DIR.parent / "var")))
@@ -123,3 +125,8 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "dudao@localhost")
 # Links in e-mails need the site's address, e.g. https://dudao.example.gov.cn
 DUDAO_SITE_URL = env_str("DUDAO_SITE_URL", "http://127.0.0.1:8000")
+
+# Untrusted files (uploads, imports, a county's report template) are read within these bounds:
+# DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).
+for _setting, _field in FILE_LIMITS.items():
+    globals()[_setting] = env_int(_setting, getattr(Limits(), _field))
