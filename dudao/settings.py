@@ -11,6 +11,8 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from dudao.env import env_bool, env_int, env_list, env_str
+from dudao.sheets.limits import SETTINGS as FILE_LIMITS
+from dudao.sheets.limits import Limits
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("DUDAO_DATA_DIR", str(BASE_DIR.parent / "var")))
@@ -198,3 +200,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "evaluate-stale": {"task": "dudao.evaluation.jobs.refresh_stale", "schedule": 300.0},
 }
+
+# Untrusted files (uploads, imports, a county's report template) are read within these bounds:
+# DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).
+for _setting, _field in FILE_LIMITS.items():
+    globals()[_setting] = env_int(_setting, getattr(Limits(), _field), minimum=1)
