@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dudao.census",
     "dudao.evaluation",
     "dudao.overview",
+    "dudao.notifications",
     "dudao.rectification",
     "dudao.surveys",
     "dudao.reports",

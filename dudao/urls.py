@@ -13,6 +13,7 @@ urlpatterns = [
     path("census/", include("dudao.census.urls")),
     path("evaluation/", include("dudao.evaluation.urls")),
     path("overview/", include("dudao.overview.urls")),
+    path("notifications/", include("dudao.notifications.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("surveys/", include("dudao.surveys.urls")),
     path("", include((public_urlpatterns, "surveys_public"))),
