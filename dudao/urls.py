@@ -4,16 +4,18 @@ from django.urls import include, path
 from dudao import views
 from dudao.api.api import api
 from dudao.orgs.urls import auth_urlpatterns
+from dudao.security import accounts
 from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include(auth_urlpatterns)),  # before Django's: the login knows temporary passwords
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(auth_urlpatterns)),  # first: the login knows temporary passwords (orgs)
+    path("accounts/", include(accounts.urlpatterns())),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
     path("evaluation/", include("dudao.evaluation.urls")),
     path("overview/", include("dudao.overview.urls")),
+    path("notifications/", include("dudao.notifications.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("surveys/", include("dudao.surveys.urls")),
     path("", include((public_urlpatterns, "surveys_public"))),

@@ -1,7 +1,8 @@
 """Bulk set-up from Excel: the school register (学校名录) and accounts, with a dry run and the
 census import's precision (docs/adr/0014, 0015).
 
-Both read the file through :func:`dudao.orgs.sheet.read_table` and check *every* row against what is
+Both read the file with the project's one spec-driven reader (:func:`dudao.sheets.table.read_table`,
+through :mod:`dudao.orgs.sheet`) and check *every* row against what is
 stored before anything is written: any problem raises :class:`~dudao.engine.problems.InputError`
 listing each one with sheet, row, column (as written), value and rule, in Chinese and English, and
 nothing is written. Otherwise one transaction applies the rows through the same actions the pages use
@@ -19,10 +20,11 @@ then agree on name, phone and e-mail. A new user name creates the account with a
 it lacks; any other existing user name is ``username_taken``. A role outside the importer's scope is
 ``out_of_scope`` (the system, running the command, is not limited).
 
-Rule codes: the reader's, and ``duplicate_code``, ``other_county``, ``not_open``, ``bad_town``,
-``closed``, ``code_taken``-free ``bad_code``, ``required``, ``too_long``, ``bad_year`` (register);
-``bad_username``, ``username_taken``, ``inconsistent_account``, ``unknown_unit``, ``ambiguous_unit``,
-``bad_unit``, ``out_of_scope``, ``bad_email``, ``bad_phone``, ``already_granted``-free (accounts).
+Rule codes: the reader's (``dudao.sheets.table``: ``missing_column``, ``empty_value``, ``unknown_value``,
+``too_long`` …), then ``no_rows``; for the register ``bad_code``, ``duplicate_code``, ``other_county``,
+``bad_town``, ``closed``, ``not_open``, ``not_open_yet``; for accounts ``bad_username``,
+``username_taken``, ``inconsistent_account``, ``unknown_unit`` (also a unit the importer may not see),
+``ambiguous_unit``, ``bad_unit``, ``out_of_scope``, ``bad_email``, ``bad_phone``.
 """
 
 from __future__ import annotations
@@ -49,65 +51,35 @@ from dudao.orgs.actions.accounts import check_role, clean_email, clean_phone
 from dudao.orgs.actions.common import require, school_year
 from dudao.orgs.actions.schools import check_code, check_town, find_town, state
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School, SchoolYear
-from dudao.orgs.sheet import ColumnSpec, Row, read_table, write_template
+from dudao.orgs.sheet import ColumnSpec, Help, Row, read_table, write_template
 
 REGISTER_SHEET = "学校名录"
 ACCOUNTS_SHEET = "账号"
 
 REGISTER_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec(
-        "code",
-        "学校标识码",
-        aliases=("学校代码", "school_code"),
-        required=True,
-        max_length=20,
-        en="School code (10 digits, from the education statistics)",
-        note="10 位学校标识码；已登记的学校按此更新",
-        example="4201020001",
-    ),
-    ColumnSpec(
-        "name",
-        "学校名称",
-        aliases=("school_name",),
-        required=True,
-        max_length=100,
-        en="School name",
-        example="示例县第一小学",
-    ),
-    ColumnSpec(
-        "school_type",
-        "学校类型",
-        "enum",
-        required=True,
-        choices=SCHOOL_TYPES,
-        en="School type",
-        note="从下拉列表选择",
-        example="小学",
-    ),
-    ColumnSpec(
-        "town",
-        "乡镇（街道）",
-        aliases=("乡镇", "街道", "所在乡镇"),
-        en="Town (name or code; added first under organisation)",
-        note="填名称或区划代码；须先在“机构设置”中添加",
-        example="城关镇",
-    ),
-    ColumnSpec(
-        "location", "城乡类型", "enum", choices=LOCATIONS, en="Location", note="城区、镇区或乡村", example="城区"
-    ),
-    ColumnSpec(
-        "ownership",
-        "办学性质",
-        "enum",
-        choices=OWNERSHIP,
-        en="Ownership (empty: public)",
-        note="公办或民办；留空为公办",
-        example="公办",
-    ),
-    ColumnSpec("address", "地址", max_length=200, en="Address", example="城关镇幸福路 1 号"),
-    ColumnSpec("head", "校长", aliases=("负责人姓名", "校长姓名"), max_length=50, en="Head", example="王某"),
-    ColumnSpec("phone", "联系电话", aliases=("电话",), max_length=30, en="Phone", example="0311-1234567"),
+    ColumnSpec("code", "学校标识码", aliases=("学校代码", "school_code"), required=True, max_length=20),
+    ColumnSpec("name", "学校名称", aliases=("school_name",), required=True, max_length=100),
+    ColumnSpec("school_type", "学校类型", "enum", required=True, choices=SCHOOL_TYPES),
+    ColumnSpec("town", "乡镇（街道）", aliases=("乡镇", "街道", "所在乡镇"), max_length=64),
+    ColumnSpec("location", "城乡类型", "enum", choices=LOCATIONS),
+    ColumnSpec("ownership", "办学性质", "enum", choices=OWNERSHIP),
+    ColumnSpec("address", "地址", max_length=200),
+    ColumnSpec("head", "校长", aliases=("负责人姓名", "校长姓名"), max_length=50),
+    ColumnSpec("phone", "联系电话", aliases=("电话",), max_length=30),
 )
+REGISTER_NOTES: dict[str, Help] = {
+    "code": Help("10 位学校标识码；已登记的学校按此更新", "School code (10 digits); a registered school is updated",
+                 "4201020001"),
+    "name": Help("", "School name", "示例县第一小学"),
+    "school_type": Help("从下拉列表选择", "School type", "小学"),
+    "town": Help("填名称或区划代码；须先在“机构设置”中添加", "Town, by name or code; add it under organisation first",
+                 "城关镇"),
+    "location": Help("城区、镇区或乡村", "Location: urban, town or rural", "城区"),
+    "ownership": Help("公办或民办；留空为公办", "Ownership (empty: public)", "公办"),
+    "address": Help("", "Address", "城关镇幸福路 1 号"),
+    "head": Help("", "Head", "王某"),
+    "phone": Help("", "Phone", "0311-1234567"),
+}  # fmt: skip
 REGISTER_HELP = (
     ("学校名录导入说明", "How to fill the school register"),
     (
@@ -139,40 +111,24 @@ REGISTER_HELP = (
 
 ROLE_CHOICES = {r.value: (str(r.label), r.value) for r in Role}
 ACCOUNT_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec(
-        "username",
-        "用户名",
-        aliases=("账号", "登录名"),
-        required=True,
-        max_length=150,
-        en="User name (letters, digits, Chinese, @ . + - _)",
-        note="登录用的名称；同一人有多个单位时每个单位一行",
-        example="school-liuhe",
-    ),
-    ColumnSpec("name", "姓名", required=True, max_length=150, en="Name", example="李某"),
-    ColumnSpec("phone", "手机号码", aliases=("电话", "手机"), max_length=30, en="Phone", example="13800000000"),
-    ColumnSpec("email", "电子邮箱", aliases=("邮箱", "email"), max_length=254, en="E-mail", example="li@example.cn"),
-    ColumnSpec(
-        "role",
-        "角色",
-        "enum",
-        required=True,
-        choices=ROLE_CHOICES,
-        en="Role",
-        note="从下拉列表选择",
-        example="学校填报员",
-    ),
-    ColumnSpec(
-        "unit",
-        "单位",
-        aliases=("所在单位", "单位代码"),
-        required=True,
-        max_length=120,
-        en="Unit: a region's or school's code, or a department's name",
-        note="区域填区划代码，学校填学校标识码，部门填部门全称（重名时写“县代码/部门名称”）",
-        example="4201020001",
-    ),
+    ColumnSpec("username", "用户名", aliases=("账号", "登录名"), required=True, max_length=150),
+    ColumnSpec("name", "姓名", required=True, max_length=150),
+    ColumnSpec("phone", "手机号码", aliases=("电话", "手机"), max_length=30),
+    ColumnSpec("email", "电子邮箱", aliases=("邮箱",), max_length=254),
+    ColumnSpec("role", "角色", "enum", required=True, choices=ROLE_CHOICES),
+    ColumnSpec("unit", "单位", aliases=("所在单位", "单位代码"), required=True, max_length=120),
 )
+ACCOUNT_NOTES: dict[str, Help] = {
+    "username": Help("登录用的名称；同一人有多个单位时每个单位一行",
+                     "User name (letters, digits, Chinese, @ . + - _); one row per unit", "school-liuhe"),
+    "name": Help("", "Name", "李某"),
+    "phone": Help("", "Phone", "13800000000"),
+    "email": Help("", "E-mail", "li@example.cn"),
+    "role": Help("从下拉列表选择", "Role", "学校填报员"),
+    "unit": Help("区域填区划代码，学校填学校标识码，部门填部门全称（重名时写“县代码/部门名称”）",
+                 "A region's or school's code, or a department's name (county code/name when ambiguous)",
+                 "4201020001"),
+}  # fmt: skip
 ACCOUNT_HELP = (
     ("账号导入说明", "How to fill the accounts sheet"),
     (
@@ -219,11 +175,11 @@ class RegisterResult:
 
 
 def register_template() -> bytes:
-    return write_template(REGISTER_COLUMNS, REGISTER_SHEET, REGISTER_HELP, "code")
+    return write_template(REGISTER_COLUMNS, REGISTER_NOTES, REGISTER_SHEET, REGISTER_HELP, "code")
 
 
 def accounts_template() -> bytes:
-    return write_template(ACCOUNT_COLUMNS, ACCOUNTS_SHEET, ACCOUNT_HELP, "username")
+    return write_template(ACCOUNT_COLUMNS, ACCOUNT_NOTES, ACCOUNTS_SHEET, ACCOUNT_HELP, "username")
 
 
 class _Problems:

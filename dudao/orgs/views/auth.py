@@ -49,6 +49,7 @@ class LoginView(auth_views.LoginView):
                 "fingerprint": _fingerprint(user),
                 "at": int(time.time()),
                 "next": self.get_redirect_url(),
+                "backend": getattr(user, "backend", ""),
             }
             return redirect("first_password")
         return super().form_valid(form)
@@ -70,7 +71,7 @@ def first_password(request: HttpRequest) -> HttpResponse:
         else:
             set_first_password(user, password)
             request.session.pop(PENDING, None)
-            auth_login(request, user)
+            auth_login(request, user, backend=pending.get("backend") or "django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("密码已设置，欢迎使用。"))
             target = pending.get("next") or ""
             if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

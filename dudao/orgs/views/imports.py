@@ -32,7 +32,7 @@ from dudao.orgs.importing import (
 )
 from dudao.orgs.views.common import nav, parse_year, refused, register_year
 from dudao.orgs.views.register import county_for
-from dudao.sheets.reader import MAX_FILE_BYTES
+from dudao.sheets.limits import current_limits
 from dudao.tables import XLSX_TYPE, Table, columns
 
 
@@ -63,8 +63,9 @@ def _uploaded(request: HttpRequest) -> Iterator[Path | None]:
         messages.error(request, _("请选择要导入的文件"))
         yield None
         return
-    if file.size is not None and file.size > MAX_FILE_BYTES:
-        messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
+    limit = current_limits().file_bytes
+    if file.size is not None and file.size > limit:
+        messages.error(request, _("文件超过 %(mb)s MB，请拆分后分别导入") % {"mb": f"{limit / 1024 / 1024:g}"})
         yield None
         return
     with tempfile.TemporaryDirectory() as tmp:
