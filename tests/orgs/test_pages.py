@@ -235,3 +235,15 @@ def test_the_audit_trail_filters_by_action_and_date(county: Client, world: World
     other = Client()
     other.force_login(world.neighbour_supervisor)
     assert other.get(f"/orgs/region/{world.neighbour.code}/audit/").context["table"].rows == []
+
+
+@pytest.mark.parametrize(
+    ("person", "shown"),
+    [("county_supervisor", True), ("province_inspector", True), ("observer", True), ("school_clerk", False),
+     ("department_clerk", False)],
+)  # fmt: skip
+def test_the_menu_offers_administration_to_those_who_may_open_it(world: World, person: str, shown: bool) -> None:
+    client = Client()
+    client.force_login(getattr(world, person))  # a login: the menu remembers whether they administer
+    page = client.get(f"/orgs/region/{world.county.code}/" if shown else "/", follow=True)
+    assert ('href="/orgs/"' in page.text) is shown
