@@ -17,6 +17,8 @@ from django.db.models.functions import Concat, Substr
 
 from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
+from dudao.census.models import CensusRecord
+from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import CHILD_LEVEL
 from dudao.orgs.actions.common import OrgsError, reason, region_of_event, require, school_year, text
 from dudao.orgs.models import Region, School, SchoolYear
@@ -198,6 +200,9 @@ def move_region(actor: Actor, region: Region, new_parent: Region, *, why: str) -
     Region.objects.filter(pk=region.pk).update(parent=new_parent)
     if schools:
         School.objects.filter(pk__in=schools).update(county=new_parent)
+        # both counties' stored results read these schools' records (ADR 0020)
+        for year in set(CensusRecord.objects.filter(school_id__in=schools).values_list("year", flat=True)):
+            after_change([old_parent.pk, new_parent.pk], year)
     region.refresh_from_db()
     codes = sorted(SchoolYear.objects.filter(school_id__in=schools).values_list("school__code", flat=True).distinct())
     record_event(

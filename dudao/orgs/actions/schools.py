@@ -28,6 +28,7 @@ from dudao.actors import Actor, user_of
 from dudao.audit.record import record_event
 from dudao.census.models import CensusChange, CensusRecord, CensusYear
 from dudao.engine.fields import LOCATIONS, OWNERSHIP, SCHOOL_TYPES
+from dudao.evaluation.refresh import after_change
 from dudao.orgs.actions.common import OrgsError, reason, require, school_year, text
 from dudao.orgs.models import Region, School, SchoolYear
 
@@ -217,6 +218,8 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
                 )
             )
     CensusChange.objects.bulk_create(history)
+    for touched_year in touched:  # what an evaluation of those years reads has changed (ADR 0020)
+        after_change([school.county_id], touched_year)
     return {
         field.removesuffix("_id"): [_stored(field, old, towns, schools), _stored(field, new, towns, schools)]
         for field, (old, new) in changed.items()
