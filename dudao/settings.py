@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dudao.uploads.RequestBodyLimitMiddleware",  # last: before any view (or the CSRF check) reads the body
 ]
 
 ROOT_URLCONF = "dudao.urls"

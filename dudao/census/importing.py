@@ -65,7 +65,7 @@ from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusY
 from dudao.census.plausibility import FIELDS_BEFORE, FIELDS_NOW, evaluate
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH, TEACHER_FIELDS, TYPE_LEVEL
 from dudao.engine.problems import InputError, Problem
-from dudao.orgs.access import region_permissions
+from dudao.orgs.access import counties_with, region_permissions
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.reader import SchoolTable, read_school_table
@@ -153,8 +153,10 @@ def import_census(
 
     ``county`` is the county the file belongs to; ``None`` takes each row's county from the file's
     ``county_code`` column. ``user`` is who imports (``None``: the system); they need the ``review``
-    permission on every county of the file (``PermissionDenied`` at once for ``county``, a
-    ``not_permitted`` problem for a county named in the file). ``dry_run`` validates and reports what
+    permission on every county of the file: ``PermissionDenied`` before the file is read when they hold
+    it on ``county`` (or, without ``county``, on no county at all); a ``not_permitted`` problem for a
+    code in the file that is no county they review — and then nothing more is said (not whether the code
+    exists, nor its name, nor its locks or schools). ``dry_run`` validates and reports what
     would change without writing. Raises ``InputError`` with every problem; then nothing is written.
     ``CensusError`` ``conflict`` if a record to be changed was changed by someone else meanwhile
     (nothing written either); a database error rolls the whole import back.
@@ -182,6 +184,8 @@ def import_census(
             )  # fmt: skip
         if user is not None and "review" not in region_permissions(user, county):
             raise PermissionDenied
+    elif user is not None and not counties_with(user, "review").exists():
+        raise PermissionDenied  # decided before a byte of the file is read: it names no county this user may import
     table = read_school_table(path, sheet)
     job = _Import(path, table, year, county, user)
     if dry_run:
@@ -297,7 +301,6 @@ class _Import:
         self._check_rows()
         self._convert_values()
         counties = sorted({c.pk: c for c in self._regions()}.values(), key=lambda c: c.code)
-        self._check_permissions(counties)
         census_years = self._census_years(counties, lock=write)
         self._check_locked(counties, census_years)
         schools = self.schools = self._load_schools()
@@ -358,6 +361,9 @@ class _Import:
                 "by its county_code column",
                 empty[0], "county_code",
             )  # fmt: skip
+        if self.user is not None:
+            self._resolve_permitted(by_code)
+            return
         found = {r.code: r for r in Region.objects.filter(code__in=list(by_code))}
         for code, rows in by_code.items():
             region = found.get(code)
@@ -376,21 +382,31 @@ class _Import:
             for i in rows:
                 self.row_county[i] = region
 
+    def _resolve_permitted(self, by_code: dict[str, list[int]]) -> None:
+        """A person's file: each code must be a county they review; any other code is named as written and
+        the import stops there, saying nothing of that code (whether it exists, its name, its data)."""
+        assert self.user is not None
+        found = {r.code: r for r in counties_with(self.user, "review").filter(code__in=list(by_code))}
+        refused = False
+        for code, rows in by_code.items():
+            region = found.get(code)
+            if region is None:
+                refused = True
+                self._problem(
+                    "not_permitted",
+                    f"县级行政区划代码“{code}”不是您可以导入的县（只能导入您有审核权限的县；共 {len(rows)} 行）",
+                    f"County code {code} is not a county you may import ({len(rows)} row(s)); you may import "
+                    "only the counties you review", rows[0], "county_code", code,
+                )  # fmt: skip
+                continue
+            for i in rows:
+                self.row_county[i] = region
+        if refused:
+            raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))
+
     def _regions(self) -> list[Region]:
         """The distinct Region objects of ``row_county`` (one object per county, shared by its rows)."""
         return list({id(c): c for c in self.row_county if c is not None}.values())
-
-    def _check_permissions(self, counties: list[Region]) -> None:
-        if self.user is None or self.county is not None:
-            return  # the system; or checked before reading the file
-        for region in counties:
-            if "review" not in region_permissions(self.user, region):
-                first = next(i for i, c in enumerate(self.row_county) if c is not None and c.pk == region.pk)
-                self._problem(
-                    "not_permitted", f"您无权导入“{region.name}”（{region.code}）的数据（需县级督导室的审核权限）",
-                    f"You may not import data for {region.name} ({region.code}): it needs the county's review "
-                    "permission", first, "county_code", region.code,
-                )  # fmt: skip
 
     def _check_rows(self) -> None:
         """Levels against school types, duplicates, one form per school, consistent identity."""

@@ -560,7 +560,11 @@ def test_rows_of_a_county_the_user_may_not_review(world: World, tmp_path: Path) 
                  "county_code": "139902"})  # fmt: skip
     (problem,) = problems_of(workbook(tmp_path, rows), county=None, user=world.county_supervisor)
     assert (problem.rule, problem.row, problem.value) == ("not_permitted", 7, "139902")
-    assert rules(problems_of(workbook(tmp_path, rows[:1]), county=None, user=world.school_clerk)) == ["not_permitted"]
+    assert "邻县" not in problem.message_zh + problem.message_en  # nothing said of a county one may not import
+    before = counts()
+    with pytest.raises(PermissionDenied):  # one who reviews no county: refused before the file is read
+        import_census(workbook(tmp_path, rows[:1]), YEAR, county=None, user=world.school_clerk)
+    assert counts() == before
 
 
 def test_the_county_supervisor_may_import(world: World, tmp_path: Path) -> None:

@@ -58,11 +58,12 @@ class Command(BaseCommand):
         except CensusError as exc:
             raise CommandError(exc.message_zh if zh else exc.message_en) from exc
         except PermissionDenied as exc:
-            target = county.code if county else ""
+            target_zh = f" {county.code} 的" if county else "任何县的"
+            target_en = f" for {county.code}" if county else " for any county"
             raise CommandError(
-                f"用户 {opts['user']} 无权导入 {target} 的数据（需县级督导室的审核权限）"
+                f"用户 {opts['user']} 无权导入{target_zh}数据（需县级督导室的审核权限）"
                 if zh
-                else f"User {opts['user']!r} may not import data for {target} (it needs the county's review permission)"
+                else f"User {opts['user']!r} may not import data{target_en} (it needs the county's review permission)"
             ) from exc
         self.stdout.write(summary(result, lang), ending="")
 
