@@ -1,44 +1,45 @@
-"""Import a census file (.xlsx or .csv in the template layout) for one county, or for many counties
-named in a ``county_code`` column.
+"""Import a census file (.xlsx or .csv in the template layout) for one county, or for many counties named
+in a ``county_code`` column.
 
-:func:`import_census` reads the file with :func:`dudao.sheets.reader.read_school_table` and checks
-the *whole* file against what is stored (counties, schools, locks, permissions, levels) before it
-writes anything. Any problem raises :class:`~dudao.engine.problems.InputError` with every problem
-found (sheet, row, column — named by its header as written in the file, as the reader names it —
-value, rule, in Chinese and English) and nothing is written. Otherwise
-one transaction upserts by (school code, year, level): unknown schools of the county are created
-(``School`` + ``SchoolYear``), the school's attributes for the year are created or updated (a changed
-attribute of a stored school year with a :class:`CensusChange` naming the school year), changed
-figures are written with one :class:`CensusChange` per changed value, and every created or changed
-record gets a :class:`CensusEvent` ``import`` naming the :class:`ImportBatch`. A created or changed
-record becomes *submitted* (the county's own import is its submission); an unchanged one keeps its
-status. Importing the same file again changes nothing (it is logged as a batch with 0 changes).
+:func:`import_census` reads the file as every path reads a county's file
+(:func:`dudao.sheets.checks.read_and_check`: the reader, then the rules of the table as a whole, the
+same for ``dudao evaluate``) and checks the *whole* file against what is stored (counties, schools,
+locks, permissions, levels) before it writes anything. Any problem raises
+:class:`~dudao.engine.problems.InputError` with every problem found (sheet, row, column — named by its
+header as written in the file, as the reader names it — value, rule, in Chinese and English) and nothing
+is written. Otherwise one transaction upserts by (school code, year, level): unknown schools of the
+county are created (``School`` + ``SchoolYear``), the school's attributes for the year are created or
+updated (a changed attribute of a stored school year with a :class:`CensusChange` naming the school
+year), changed figures are written with one :class:`CensusChange` per changed value, and every created
+or changed record gets a :class:`CensusEvent` ``import`` naming the :class:`ImportBatch`. A created or
+changed record becomes *submitted* (the county's own import is its submission); an unchanged one keeps
+its status. Importing the same file again changes nothing (it is logged as a batch with 0 changes).
 
-A created record's figures are recorded by its ``import`` event and batch, not by one
-``CensusChange`` per value (a national import would otherwise write ~30 history rows per school);
-``CensusChange`` holds every *change* to a stored value, with the old and the new value.
+A created record's figures are recorded by its ``import`` event and batch, not by one ``CensusChange``
+per value (a national import would otherwise write ~30 history rows per school); ``CensusChange`` holds
+every *change* to a stored value, with the old and the new value.
 
-The work is column-wise and set-wise, so a 300-school county and a national file take the same
-path: the county's schools, school years and records are loaded in a few queries, differences are
-computed in memory (stored and new figures compared as ``int``/``Decimal``, so a re-import is a
-no-op), and rows are written in batches — on PostgreSQL with ``COPY`` and ``UPDATE ... FROM
-unnest(...)``, elsewhere with ``bulk_create``/``bulk_update`` (see :func:`_insert`, :func:`_update`;
-Django's ``bulk_create`` of the 44-column record runs at about 7,600 rows/s on PostgreSQL, ``COPY``
-about 8× faster). Records to be changed are locked and their versions checked before they are
-written: a record someone changed during the import is never overwritten (``CensusError``
-``conflict``, nothing written).
+The work is column-wise and set-wise, so a 300-school county and a national file take the same path: the
+county's schools, school years and records are loaded in a few queries, differences are computed in
+memory (stored and new figures compared as ``int``/``Decimal``, so a re-import is a no-op), and rows are
+written in batches — on PostgreSQL with ``COPY`` and ``UPDATE ... FROM unnest(...)``, elsewhere with
+``bulk_create``/``bulk_update`` (see :func:`_insert`, :func:`_update`; Django's ``bulk_create`` of the
+44-column record runs at about 7,600 rows/s on PostgreSQL, ``COPY`` about 8× faster). Records to be
+changed are locked and their versions checked before they are written: a record someone changed during
+the import is never overwritten (``CensusError`` ``conflict``, nothing written).
 
-Rule codes (errors): the reader's (see ``dudao.sheets.reader``) and ``bad_year``, ``no_rows``,
-``county_required``, ``unknown_county``, ``wrong_county``, ``not_permitted``, ``year_locked``,
-``other_county``, ``bad_level``, ``level_required``, ``duplicate_school``, ``mixed_split``,
-``inconsistent_school``, ``missing_level_students``, ``missing_level_teachers``,
-``students_mismatch``, ``too_large``, ``too_long``, ``stored_levels_conflict``; warnings: the
-reader's and ``senior_skipped``, ``school_not_open``, and the plausibility rules of
-``dudao.census.plausibility`` (``more_than_teachers``, ``students_halved``, ``class_larger_than_school``) on
-every record created or changed — its figures as they will be stored (the file's over the stored ones)
-against the school's previous-year record of the same level, as the entry form checks them. A plausibility
-warning does not stop the import; the record then needs an explanation note (情况说明), which its school
-page asks for.
+Rule codes (errors): the reader's (see ``dudao.sheets.reader``), those of every reading of the file
+(``dudao.sheets.checks``: ``no_rows``, ``bad_level``, ``level_required``, ``duplicate_school``,
+``mixed_split``, ``inconsistent_school``, ``missing_level_students``, ``missing_level_teachers``,
+``students_mismatch``, ``too_large``, ``too_long``, ``missing_column``, ``unreadable_file``) and
+``bad_year``, ``county_required``, ``unknown_county``, ``wrong_county``, ``not_permitted``,
+``year_locked``, ``other_county``, ``stored_levels_conflict``, ``missing_column`` (no students column,
+and records to create); warnings: the reader's and ``senior_skipped``, ``school_not_open``, and the
+plausibility rules of ``dudao.census.plausibility`` (``more_than_teachers``, ``students_halved``,
+``class_larger_than_school``) on every record created or changed — its figures as they will be stored
+(the file's over the stored ones) against the school's previous-year record of the same level, as the
+entry form checks them. A plausibility warning does not stop the import; the record then needs an
+explanation note (情况说明), which its school page asks for.
 """
 
 from __future__ import annotations
@@ -59,23 +60,33 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from dudao.census.actions import CensusError, allowed_levels
+from dudao.census.actions import CensusError
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import FIELDS_BEFORE, FIELDS_NOW, evaluate
-from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH, TEACHER_FIELDS, TYPE_LEVEL
+from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs.access import counties_with, region_permissions
 from dudao.orgs.models import Region, School, SchoolYear
+from dudao.sheets.checks import (
+    CODE_MAX_LENGTH,
+    INT_LIMIT,
+    NAME_MAX_LENGTH,
+    NUMBER_LIMIT,
+    TableCheck,
+    allowed_levels,
+    column_name,
+    missing_students,
+    read_and_check,
+    sorted_problems,
+)
 from dudao.sheets.columns import COLUMN_BY_KEY
-from dudao.sheets.reader import SchoolTable, read_school_table
+from dudao.sheets.reader import SchoolTable
 
 __all__ = ["IMPORTED_FIELDS", "AbsentSchool", "ImportResult", "RecordPlan", "import_census"]
 
 BATCH_SIZE = 2000
 MIN_YEAR, MAX_YEAR = 1990, 2100
-INT_LIMIT = 2_147_483_647  # PositiveIntegerField on PostgreSQL
-NUMBER_LIMIT = 10.0**12  # DecimalField(max_digits=16, decimal_places=4)
 _Q = Decimal("0.0001")
 
 # The census figures a school data sheet can carry (the reader's numeric columns), in census order.
@@ -83,9 +94,9 @@ IMPORTED_FIELDS: tuple[str, ...] = tuple(f.key for f in CENSUS_FIELDS if f.key i
 _KIND = {f.key: f.kind for f in CENSUS_FIELDS}
 # The level part a per-level column describes (students_primary -> primary), None for plain columns.
 _PART = {key: COLUMN_BY_KEY[key].level for key in IMPORTED_FIELDS}
-_CODE_MAX = School._meta.get_field("code").max_length
-_NAME_MAX = SchoolYear._meta.get_field("name").max_length
-STUDENT_PART_FIELDS = ("students_primary", "students_junior", "students_senior")
+# The checks of dudao.sheets.checks know what the census stores.
+assert School._meta.get_field("code").max_length == CODE_MAX_LENGTH
+assert SchoolYear._meta.get_field("name").max_length == NAME_MAX_LENGTH
 _STATUS_ZH = {"closed": "已撤销", "merged": "已合并"}
 _REGION_LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "town": "乡镇（街道）"}
 
@@ -186,8 +197,8 @@ def import_census(
             raise PermissionDenied
     elif user is not None and not counties_with(user, "review").exists():
         raise PermissionDenied  # decided before a byte of the file is read: it names no county this user may import
-    table = read_school_table(path, sheet)
-    job = _Import(path, table, year, county, user)
+    table, check = read_and_check(path, sheet, students=False)
+    job = _Import(path, table, check, year, county, user)
     if dry_run:
         return job.run(write=False)
     with transaction.atomic():
@@ -195,13 +206,6 @@ def import_census(
 
 
 # --------------------------------------------------------------------------------------------
-
-
-def _text(value: object) -> str:
-    """A cell of a text or categorical column: "" for missing."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
 
 
 def _stored_text(value: object) -> str | None:
@@ -238,33 +242,21 @@ class _Plan:
 
 
 class _Import:
-    def __init__(self, path: Path, table: SchoolTable, year: int, county: Region | None, user: User | None) -> None:
+    def __init__(
+        self, path: Path, table: SchoolTable, check: TableCheck, year: int, county: Region | None, user: User | None
+    ) -> None:
         self.path, self.table, self.year, self.county, self.user = path, table, year, county, user
         self.sheet = table.sheet
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = list(table.warnings)
-        frame = table.frame
-        self.n = len(frame)
-        self.source_row: list[int] = frame["source_row"].tolist() if self.n else []
-
-        def column(key: str, default: str = "") -> list[str]:
-            if key not in frame:
-                return [default] * self.n
-            values = frame[key]
-            if isinstance(values.dtype, pd.CategoricalDtype):  # enums and county codes: few distinct values
-                names = [_text(c) or default for c in values.cat.categories] + [default]  # code -1: missing
-                return [names[c] for c in values.cat.codes.tolist()]
-            return [_text(v) or default for v in values.tolist()]
-
-        self.codes = column("school_code")
-        self.names = column("school_name")
-        self.types = column("school_type")
-        self.given_levels = column("level", "all")
-        self.locations = column("location")
-        self.ownerships = column("ownership")
-        self.county_codes = column("county_code")
+        self.problems: list[Problem] = list(check.problems)  # the file's, as every reading finds them
+        self.warnings: list[Problem] = [*table.warnings, *check.warnings]
+        rows = check.rows
+        self.n = len(rows.source_row)
+        self.source_row = rows.source_row
+        self.codes, self.names, self.types = rows.codes, rows.names, rows.types
+        self.given_levels, self.locations, self.ownerships = rows.given_levels, rows.locations, rows.ownerships
+        self.county_codes = rows.county_codes
+        self.levels: list[str | None] = check.levels  # the stored level ("senior": skipped)
         self.fields = [k for k in IMPORTED_FIELDS if k in table.present]
-        self.levels: list[str | None] = [None] * self.n  # the stored level ("senior": skipped)
         self.row_county: list[Region | None] = [None] * self.n
         self.schools: dict[str, tuple[int, int]] = {}
         self.records: dict[tuple[int, str], tuple[Any, ...]] = {}
@@ -277,28 +269,17 @@ class _Import:
         """``column`` is a key (``students``); the problem names the column as the file does."""
         problem = Problem(
             rule, zh, en, sheet=self.sheet, row=None if i is None else self.source_row[i],
-            column=None if column is None else self._column_name(column),
+            column=None if column is None else column_name(self.table, column),
             value=None if value is None or value == "" else str(value),
         )  # fmt: skip
         (self.warnings if warning else self.problems).append(problem)
-
-    def _column_name(self, key: str) -> str:
-        """The column's header as written in the file, as the reader's problems name it; for a column
-        the file does not have, the template's header with the key (``初中部在校生数 (students_junior)``)."""
-        written = self.table.headers.get(key)
-        if written:
-            return written
-        column = COLUMN_BY_KEY.get(key)
-        return f"{column.zh} ({key})" if column is not None else key
 
     # -- the whole run
 
     def run(self, *, write: bool) -> ImportResult:
         if self.n == 0:
-            self._problem("no_rows", "文件中没有数据行", "The file holds no data rows")
-            raise InputError(self.problems)
+            raise InputError(self.problems)  # no_rows
         self._resolve_counties()
-        self._check_rows()
         self._convert_values()
         counties = sorted({c.pk: c for c in self._regions()}.values(), key=lambda c: c.code)
         census_years = self._census_years(counties, lock=write)
@@ -309,9 +290,9 @@ class _Import:
         school_years = self._load_school_years(county_ids)
         records = self.records = self._load_records(county_ids)
         self._check_stored_levels(schools, records)
+        self._check_students(schools, records)
         if self.problems:
-            # In the order of the file: problems of the whole file first, then row by row.
-            raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))
+            raise InputError(sorted_problems(self.problems))
         result = ImportResult(
             filename=self.path.name, sheet=self.sheet, year=self.year, dry_run=not write, rows=self.n,
             counties=[c.code for c in counties], warnings=self.warnings,
@@ -402,162 +383,11 @@ class _Import:
             for i in rows:
                 self.row_county[i] = region
         if refused:
-            raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))
+            raise InputError(sorted_problems([p for p in self.problems if p.rule == "not_permitted"]))
 
     def _regions(self) -> list[Region]:
         """The distinct Region objects of ``row_county`` (one object per county, shared by its rows)."""
         return list({id(c): c for c in self.row_county if c is not None}.values())
-
-    def _check_rows(self) -> None:
-        """Levels against school types, duplicates, one form per school, consistent identity."""
-        first_of_school: dict[str, int] = {}
-        first_of_key: dict[tuple[str, str], int] = {}
-        forms: dict[str, dict[str, int]] = {}  # school -> {"whole"|"split": first row index}
-        fine: dict[tuple[str, str], str] = {}  # (type, level given) -> stored level, for pairs without a problem
-        for i in range(self.n):
-            code, school_type, given = self.codes[i], self.types[i], self.given_levels[i]
-            if len(code) > _CODE_MAX:
-                self._problem(
-                    "too_long", f"学校标识码过长（最多 {_CODE_MAX} 个字符）",
-                    f"School code too long (at most {_CODE_MAX} characters)", i, "school_code", code,
-                )  # fmt: skip
-            if len(self.names[i]) > _NAME_MAX:
-                self._problem(
-                    "too_long", f"学校名称过长（最多 {_NAME_MAX} 个字）",
-                    f"School name too long (at most {_NAME_MAX} characters)", i, "school_name", self.names[i],
-                )  # fmt: skip
-            level = fine.get((school_type, given))
-            if level is None:
-                reported = len(self.problems) + len(self.warnings)
-                level = self._stored_level(i, school_type, given)
-                if level is not None and len(self.problems) + len(self.warnings) == reported:
-                    fine[(school_type, given)] = level
-            self.levels[i] = level
-            first = first_of_school.setdefault(code, i)
-            if first != i:
-                self._check_same_school(first, i)
-            if level is None:
-                continue
-            key = (code, level)
-            seen = first_of_key.setdefault(key, i)
-            if seen != i:
-                self._problem(
-                    "duplicate_school",
-                    f"学校标识码“{code}”的{_level_zh(level)}重复（首次出现在第{self.source_row[seen]}行）",
-                    f"School code {code} appears twice for level {level} (first at row {self.source_row[seen]})",
-                    i, "school_code", code,
-                )  # fmt: skip
-                continue
-            if level != "senior":
-                form = forms.setdefault(code, {})
-                form.setdefault("whole" if level == "all" else "split", i)
-                if len(form) == 2 and i in form.values():
-                    other = form["whole" if level != "all" else "split"]
-                    self._problem(
-                        "mixed_split",
-                        f"学校“{code}”既有整校一行（学段“全校”或空）又有分学段行（第{self.source_row[other]}行），"
-                        "只能选一种填法",
-                        f"School {code} has both a whole-school row and per-level rows (row "
-                        f"{self.source_row[other]}); use one form",
-                        i, "level", self.given_levels[i],
-                    )  # fmt: skip
-        self._check_whole_rows()
-
-    def _stored_level(self, i: int, school_type: str, given: str) -> str | None:
-        """The level a row is stored under, "senior" for a senior part (skipped), None if wrong."""
-        type_zh = SCHOOL_TYPE_ZH.get(school_type, school_type)
-        if given == "senior":
-            if "senior" in ONE_THROUGH_PARTS.get(school_type, ()):
-                self._problem(
-                    "senior_skipped", "高中学段不属于义务教育统计，此行未导入",
-                    "The senior level is outside the compulsory-education census; the row is not imported",
-                    i, "level", LEVEL_ZH["senior"], warning=True,
-                )  # fmt: skip
-                return "senior"
-            level: str | None = None
-        elif given == "all":
-            if school_type in ONE_THROUGH_PARTS:
-                level = "all"
-            elif school_type in TYPE_LEVEL:
-                level = TYPE_LEVEL[school_type]
-            else:
-                self._problem(
-                    "level_required",
-                    f"“{type_zh}”须在“学段”列填写所教学段（小学或初中），每个学段一行",
-                    f"A {school_type} school needs its level (primary or junior) in the level column, one row "
-                    "per level",
-                    i, "level", self.given_levels[i] if self.given_levels[i] != "all" else None,
-                )  # fmt: skip
-                return None
-        else:
-            level = given
-        if level is None or level not in allowed_levels(school_type):
-            fits = "、".join(_level_zh(lv) for lv in allowed_levels(school_type))
-            self._problem(
-                "bad_level", f"学段“{_level_zh(given)}”与学校类型“{type_zh}”不符；可填：{fits}",
-                f"Level {given} does not fit a {school_type} school; accepted: "
-                f"{', '.join(allowed_levels(school_type))}", i, "level", _level_zh(given),
-            )  # fmt: skip
-            return None
-        return level
-
-    def _check_same_school(self, first: int, i: int) -> None:
-        """Rows of one school (one per level) must agree on what the school is."""
-        for key, values in (
-            ("county_code", self.county_codes),
-            ("school_name", self.names),
-            ("school_type", self.types),
-            ("location", self.locations),
-            ("ownership", self.ownerships),
-        ):
-            if values[i] != values[first]:
-                self._problem(
-                    "inconsistent_school",
-                    f"同一学校（{self.codes[i]}）各行的“{COLUMN_BY_KEY[key].zh}”不一致"
-                    f"（第{self.source_row[first]}行为“{values[first]}”）",
-                    f"Rows of the same school ({self.codes[i]}) disagree on {key} (row {self.source_row[first]} "
-                    f"has {values[first]!r})",
-                    i, key, values[i],
-                )  # fmt: skip
-
-    def _check_whole_rows(self) -> None:
-        """A whole-school row of a one-through school needs its per-level pupils and teachers, and
-        its pupils must add up (the engine splits it by them at evaluation time)."""
-        teacher_fields = [f for f in TEACHER_FIELDS if f in self.table.present]
-        frame = self.table.frame
-        numbers = {k: frame[k].to_numpy(dtype=float) for k in ("students", *STUDENT_PART_FIELDS) if k in frame}
-        for i in range(self.n):
-            if self.levels[i] != "all":
-                continue
-            parts = ONE_THROUGH_PARTS[self.types[i]]
-            type_zh = SCHOOL_TYPE_ZH[self.types[i]]
-            missing = [f"students_{p}" for p in parts if f"students_{p}" not in self.table.present]
-            missing_t = [f"{f}_{p}" for f in teacher_fields for p in parts if p != "senior"
-                         if f"{f}_{p}" not in self.table.present]  # fmt: skip
-            for key in missing:
-                self._problem(
-                    "missing_level_students",
-                    f"{type_zh}整校一行须填写“{COLUMN_BY_KEY[key].zh}”，文件中没有该列",
-                    f"A whole-school row of a {self.types[i]} school needs {key}; the file has no such column",
-                    i, key,
-                )  # fmt: skip
-            for key in missing_t:
-                self._problem(
-                    "missing_level_teachers",
-                    f"{type_zh}整校一行须分学段填写教师数，文件中没有“{COLUMN_BY_KEY[key].zh}”列",
-                    f"A whole-school row of a {self.types[i]} school needs teachers per level; the file has no "
-                    f"{key} column",
-                    i, key,
-                )  # fmt: skip
-            if not missing and "students" in numbers:
-                total = numbers["students"][i]
-                level_sum = sum(numbers[f"students_{p}"][i] for p in parts)
-                if abs(total - level_sum) > 1e-9:
-                    self._problem(
-                        "students_mismatch", f"在校生数 {total:g} 不等于各学段在校生数之和 {level_sum:g}",
-                        f"Students {total:g} is not the sum of the per-level students ({level_sum:g})",
-                        i, "students", f"{total:g}",
-                    )  # fmt: skip
 
     def _convert_values(self) -> None:
         """The figures as stored: int for counts, Decimal (4 places) for areas and money, None where a
@@ -577,15 +407,7 @@ class _Import:
         for key in self.fields:
             numbers = np.nan_to_num(frame[key].to_numpy(dtype=float))
             int_kind = _KIND[key] == "int"
-            limit = INT_LIMIT if int_kind else NUMBER_LIMIT
-            over = np.flatnonzero(numbers > limit)
-            for i in over.tolist():
-                shown = f"{INT_LIMIT:,}" if int_kind else "1,000,000,000,000"
-                self._problem("too_large", f"数值过大（不能超过 {shown}），请核对单位和数字",
-                              f"The number is too large (the limit is {shown}); check the unit and the digits",
-                              i, key, f"{numbers[i]:.15g}")  # fmt: skip
-            if len(over):
-                numbers[over] = 0.0
+            numbers[numbers > (INT_LIMIT if int_kind else NUMBER_LIMIT)] = 0.0  # too_large: named by the checks
             part = _PART[key]
             rows = applies[part] if part is not None else None
             picked = numbers if rows is None else numbers[rows]
@@ -728,6 +550,22 @@ class _Import:
                 "the stored form",
                 i, "level", self.given_levels[i],
             )  # fmt: skip
+
+    def _check_students(
+        self, schools: dict[str, tuple[int, int]], records: dict[tuple[int, str], tuple[Any, ...]]
+    ) -> None:
+        """A file without the students column may update stored records (their pupils stay), but a record
+        it would create would have no pupils: refused, as an evaluation of the file is."""
+        if "students" in self.table.present:
+            return
+        for i, code in enumerate(self.codes):
+            level = self.levels[i]
+            if level is None or level == "senior":
+                continue
+            known = schools.get(code)
+            if known is None or (known[0], level) not in records:
+                self.problems.append(missing_students(self.table))
+                return
 
     # -- planning
 
