@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -170,7 +170,8 @@ def import_census(
     exists, nor its name, nor its locks or schools). ``dry_run`` validates and reports what
     would change without writing. Raises ``InputError`` with every problem; then nothing is written.
     ``CensusError`` ``conflict`` if a record to be changed was changed by someone else meanwhile
-    (nothing written either); a database error rolls the whole import back.
+    (nothing written either); a database that fails (locked, read-only, full) rolls the whole import
+    back and is ``CensusError`` ``database_error``.
     """
     path = Path(path)
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -199,10 +200,33 @@ def import_census(
         raise PermissionDenied  # decided before a byte of the file is read: it names no county this user may import
     table, check = read_and_check(path, sheet, students=False)
     job = _Import(path, table, check, year, county, user)
-    if dry_run:
-        return job.run(write=False)
-    with transaction.atomic():
-        return job.run(write=True)
+    try:
+        if dry_run:
+            return job.run(write=False)
+        with transaction.atomic():
+            return job.run(write=True)
+    except DatabaseError as exc:  # the transaction is rolled back: nothing of the import was written
+        raise database_error(exc) from exc
+
+
+def database_error(exc: DatabaseError) -> CensusError:
+    """A database that failed during an import (locked, read-only, full, gone), said plainly
+    (``database_error``; the API answers 503): nothing was written, try again later."""
+    text = str(exc).lower()
+    if "locked" in text or "lock timeout" in text or "deadlock" in text:
+        why_zh, why_en = "数据库正被其他操作占用", "the database is busy with another operation"
+    elif "read-only" in text or "readonly" in text or "read only" in text:
+        why_zh, why_en = "数据库当前为只读", "the database is read-only"
+    elif "disk" in text or "space" in text or "full" in text:
+        why_zh, why_en = "数据库所在磁盘已满", "the database's disk is full"
+    else:
+        why_zh, why_en = "数据库出错", "the database failed"
+    return CensusError(
+        "database_error",
+        f"{why_zh}，本次导入未写入任何数据；请稍后再试，如仍不行请联系系统管理员",
+        f"{why_en}; nothing of this import was written. Try again later, and tell the administrator if it "
+        "keeps failing",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -916,9 +940,11 @@ def _insert(model: type[Model], names: list[str], rows: Iterable[tuple[Any, ...]
         connection.ops.quote_name(f.column) for f in [*(model._meta.get_field(n) for n in names), *rest]
     )
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row + defaults)
+    # psycopg's COPY goes past Django's cursor: its errors are made Django's (DatabaseError) here
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row + defaults)
 
 
 def _update(model: type[Model], names: list[str], rows: Sequence[tuple[Any, ...]]) -> None:

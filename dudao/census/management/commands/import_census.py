@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from dudao.census.actions import CensusError
-from dudao.census.importing import ImportResult, import_census
+from dudao.census.importing import ImportResult, database_error, import_census
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.problems import InputError
 from dudao.orgs.models import Region
@@ -30,6 +31,13 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default="zh", choices=["zh", "en"])
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            self._import(opts)
+        except DatabaseError as exc:  # before the import (the county, the user) or in it: said plainly
+            error = database_error(exc)
+            raise CommandError(error.message_zh if opts["lang"] == "zh" else error.message_en) from exc
+
+    def _import(self, opts: dict[str, Any]) -> None:
         lang = opts["lang"]
         zh = lang == "zh"
         county = None
