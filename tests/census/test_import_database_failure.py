@@ -43,7 +43,7 @@ def test_a_database_refusing_the_write_is_said_on_every_path(world: World, tmp_p
     client = Client()
     client.force_login(world.county_supervisor)
     with on_insert(CensusEvent._meta.db_table):
-        with pytest.raises(CommandError, match="本次导入未写入任何数据") as info:
+        with pytest.raises(CommandError, match="本次导入未写入任何数据"):
             call_command("import_census", str(path), "--year", str(YEAR), "--county", "139901", stderr=io.StringIO())
         with path.open("rb") as fh:
             page = client.post(f"/census/county/139901/{YEAR}/import/", {"file": fh})
