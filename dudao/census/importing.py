@@ -281,6 +281,8 @@ class _Import:
         self.county_codes = rows.county_codes
         self.levels: list[str | None] = check.levels  # the stored level ("senior": skipped)
         self.fields = [k for k in IMPORTED_FIELDS if k in table.present]
+        # the figures that describe a count (an area where the room count is 0 is not given), by position
+        self.described = [j for j, k in enumerate(self.fields) if COLUMN_BY_KEY[k].requires]
         self.row_county: list[Region | None] = [None] * self.n
         self.schools: dict[str, tuple[int, int]] = {}
         self.records: dict[tuple[int, str], tuple[Any, ...]] = {}
@@ -604,12 +606,8 @@ class _Import:
         by_school: dict[str, list[int]] = {}
         for i, code in enumerate(self.codes):
             by_school.setdefault(code, []).append(i)
-        fields = self.fields
-        rows = self.row_values
-        # The figures a new record is given: all but the per-level ones that do not apply to it, and
-        # the ones describing a count that is 0.
+        # The figures a new record is given, by what decides them (see ``_plan_record``).
         given_by: dict[tuple[Any, ...], tuple[str, ...]] = {}
-        described = [j for j, k in enumerate(fields) if COLUMN_BY_KEY[k].requires]
         region_keys = {id(c): (c.pk, c.code) for c in self._regions()}  # not a model attribute per school
         for code, indexes in by_school.items():
             i0 = indexes[0]
@@ -622,42 +620,53 @@ class _Import:
                 plan.new_schools.append((code, region_pk))
             self._plan_school_year(plan, code, i0, school_years.get(school_id, {}) if school_id else {})
             for i in indexes:
-                level = self.levels[i]
-                if level == "senior":
-                    continue
-                assert level is not None
-                new = rows[i]
-                stored = records.get((school_id, level)) if school_id else None
-                if stored is None:
-                    given_key = (level, self.types[i])
-                    if described:
-                        given_key += tuple(new[j] is None for j in described)
-                    given = given_by.get(given_key)
-                    if given is None:
-                        given = given_by[given_key] = tuple(
-                            k for k, v in zip(fields, new, strict=True) if v is not None
-                        )
-                    plan.new_records.append(i)
-                    result.changes.append(
-                        RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "create", given)
-                    )
-                    continue
-                old = stored[3:]
-                if old == new:  # Decimal("1.5000") == Decimal("1.5"): compared as numbers
-                    result.unchanged += 1
-                    continue
-                changed = {k: (o, v) for k, o, v in zip(fields, old, new, strict=True) if o != v}
-                plan.changed_records.append((stored[0], stored[2], i, changed))
-                result.changes.append(
-                    RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "update", tuple(changed))
-                )
-                result.values_changed += len(changed)
+                self._plan_record(plan, result, i, region_code, school_id, records, given_by)
         result.created = len(plan.new_records)
         result.updated = len(plan.changed_records)
         result.schools_created = len(plan.new_schools)
         result.school_years_created = len(plan.new_years)
         result.school_years_updated = len(plan.changed_years)
         return plan
+
+    def _plan_record(
+        self,
+        plan: _Plan,
+        result: ImportResult,
+        i: int,
+        region_code: str,
+        school_id: int | None,
+        records: dict[tuple[int, str], tuple[Any, ...]],
+        given_by: dict[tuple[Any, ...], tuple[str, ...]],
+    ) -> None:
+        """Row ``i``: a record to create, to change (which figures), or unchanged."""
+        level = self.levels[i]
+        if level == "senior":
+            return
+        assert level is not None
+        code, fields, new = self.codes[i], self.fields, self.row_values[i]
+        stored = records.get((school_id, level)) if school_id else None
+        if stored is None:
+            # The figures a new record is given: all but the per-level ones that do not apply to it, and the
+            # ones describing a count that is 0 — the same for every row of a level, type and such counts.
+            given_key = (level, self.types[i], *(new[j] is None for j in self.described))
+            given = given_by.get(given_key)
+            if given is None:
+                given = given_by[given_key] = tuple(k for k, v in zip(fields, new, strict=True) if v is not None)
+            plan.new_records.append(i)
+            result.changes.append(
+                RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "create", given)
+            )
+            return
+        old = stored[3:]
+        if old == new:  # Decimal("1.5000") == Decimal("1.5"): compared as numbers
+            result.unchanged += 1
+            return
+        changed = {k: (o, v) for k, o, v in zip(fields, old, new, strict=True) if o != v}
+        plan.changed_records.append((stored[0], stored[2], i, changed))
+        result.changes.append(
+            RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "update", tuple(changed))
+        )
+        result.values_changed += len(changed)
 
     def _check_plausibility(self, plan: _Plan, schools: dict[str, tuple[int, int]], county_ids: list[int]) -> None:
         """Warn (``dudao.census.plausibility``) on every record created or changed, column-wise: its figures
@@ -666,34 +675,8 @@ class _Import:
         rows = [*plan.new_records, *(i for _, _, i, _ in plan.changed_records)]
         if not rows:
             return
-        n_new = len(plan.new_records)
-        now: dict[str, np.ndarray] = {}
-        missing = [k for k in FIELDS_NOW if k not in self.fields]
-        for key in FIELDS_NOW:
-            if key in self.fields:
-                j = self.fields.index(key)
-                now[key] = np.array([self.row_values[i][j] for i in rows], dtype=float)  # None -> NaN
-            else:
-                now[key] = np.full(len(rows), np.nan)
-        if missing and plan.changed_records:  # a changed record keeps its stored figures of the missing columns
-            position = {pk: n_new + k for k, (pk, *_rest) in enumerate(plan.changed_records)}
-            for chunk in _chunks(list(position), _in_chunk()):
-                for pk, *values in CensusRecord.objects.filter(pk__in=chunk).values_list("pk", *missing):
-                    for key, value in zip(missing, values, strict=True):
-                        now[key][position[pk]] = np.nan if value is None else float(value)
-        before = {k: np.full(len(rows), np.nan) for k in FIELDS_BEFORE}
-        if any(code in schools for code in self.codes):
-            previous: dict[tuple[int, str], tuple[Any, ...]] = {}
-            for chunk in _chunks(county_ids, _in_chunk()):
-                query = CensusRecord.objects.filter(school__county_id__in=chunk, year=self.year - 1)
-                for school_id, level, *values in query.values_list("school_id", "level", *FIELDS_BEFORE):
-                    previous[(school_id, level)] = tuple(values)
-            if previous:
-                for k, i in enumerate(rows):
-                    known = schools.get(self.codes[i])
-                    stored = previous.get((known[0], self.levels[i])) if known else None
-                    for key, value in zip(FIELDS_BEFORE, stored or (), strict=False):
-                        before[key][k] = np.nan if value is None else float(value)
+        now = self._figures_now(plan, rows)
+        before = self._figures_before(rows, schools, county_ids)
         found = []
         for rule, hits in evaluate(now, before):
             left = (now, before)[rule.left[0] == "before"][rule.left[1]]
@@ -707,6 +690,46 @@ class _Import:
                 f"{en}; imported — the record needs an explanation note (情况说明) on the school's census page",
                 i, rule.field, value, warning=True,
             )  # fmt: skip
+
+    def _figures_now(self, plan: _Plan, rows: list[int]) -> dict[str, np.ndarray]:
+        """The figures the plausibility rules read, as the records ``rows`` will hold them: the file's, and
+        for a changed record the stored ones of the columns the file lacks."""
+        now: dict[str, np.ndarray] = {}
+        missing = [k for k in FIELDS_NOW if k not in self.fields]
+        for key in FIELDS_NOW:
+            if key in self.fields:
+                j = self.fields.index(key)
+                now[key] = np.array([self.row_values[i][j] for i in rows], dtype=float)  # None -> NaN
+            else:
+                now[key] = np.full(len(rows), np.nan)
+        if missing and plan.changed_records:
+            n_new = len(plan.new_records)
+            position = {pk: n_new + k for k, (pk, *_rest) in enumerate(plan.changed_records)}
+            for chunk in _chunks(list(position), _in_chunk()):
+                for pk, *values in CensusRecord.objects.filter(pk__in=chunk).values_list("pk", *missing):
+                    for key, value in zip(missing, values, strict=True):
+                        now[key][position[pk]] = np.nan if value is None else float(value)
+        return now
+
+    def _figures_before(
+        self, rows: list[int], schools: dict[str, tuple[int, int]], county_ids: list[int]
+    ) -> dict[str, np.ndarray]:
+        """Each row's school's record of the same level the year before (NaN where there is none)."""
+        before = {k: np.full(len(rows), np.nan) for k in FIELDS_BEFORE}
+        if not any(code in schools for code in self.codes):
+            return before
+        previous: dict[tuple[int, str], tuple[Any, ...]] = {}
+        for chunk in _chunks(county_ids, _in_chunk()):
+            query = CensusRecord.objects.filter(school__county_id__in=chunk, year=self.year - 1)
+            for school_id, level, *values in query.values_list("school_id", "level", *FIELDS_BEFORE):
+                previous[(school_id, level)] = tuple(values)
+        if previous:
+            for k, i in enumerate(rows):
+                known = schools.get(self.codes[i])
+                stored = previous.get((known[0], self.levels[i])) if known else None
+                for key, value in zip(FIELDS_BEFORE, stored or (), strict=False):
+                    before[key][k] = np.nan if value is None else float(value)
+        return before
 
     def _plan_school_year(self, plan: _Plan, code: str, i: int, years: dict[int, tuple[Any, ...]]) -> None:
         current = years.get(self.year)
@@ -756,7 +779,6 @@ class _Import:
 
     def _write(self, plan: _Plan, result: ImportResult, counties: list[Region]) -> ImportBatch:
         user_id = self.user.pk if self.user is not None else None
-        county_ids = [c.pk for c in counties]
         now = timezone.now()
         batch = ImportBatch.objects.create(
             county=counties[0] if len(counties) == 1 else None,
@@ -773,6 +795,25 @@ class _Import:
             schools_created=result.schools_created,
             not_submitted=[a.code for a in result.not_submitted],
         )
+        school_ids = self._write_schools(plan)
+        self._write_school_years(plan, school_ids, (user_id, now, batch.pk))
+        self._check_versions(plan)
+        created_ids = self._write_new_records(plan, school_ids, [c.pk for c in counties], (user_id, now))
+        self._write_changed_records(plan, (user_id, now, batch.pk))
+        # Every created or changed record: its import event, naming the batch.
+        reason = self.path.name
+        _insert(
+            CensusEvent,
+            ["record_id", "action", "user_id", "at", "reason", "batch_id"],
+            (
+                (pk, CensusEvent.Action.IMPORT, user_id, now, reason, batch.pk)
+                for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
+            ),
+        )
+        return batch
+
+    def _write_schools(self, plan: _Plan) -> dict[str, int]:
+        """The new schools; returns every school code of the file -> its id."""
         school_ids = {code: pk for code, (pk, _) in self.schools.items()}
         if plan.new_schools and _on_postgres():
             ids = _new_ids(School, len(plan.new_schools))  # no reading back what was inserted
@@ -787,8 +828,12 @@ class _Import:
             school_ids.update(
                 (code, pk) for code, (pk, _) in _schools_by_code([c for c, _ in plan.new_schools]).items()
             )
-        # An empty location or ownership takes the model's default.
-        ownership = _DEFAULT_OWNERSHIP
+        return school_ids
+
+    def _write_school_years(self, plan: _Plan, school_ids: dict[str, int], stamp: tuple[Any, Any, int]) -> None:
+        """New school years, and the changed attributes of stored ones with their history (``stamp``: user
+        id, time, batch id)."""
+        ownership = _DEFAULT_OWNERSHIP  # an empty location or ownership takes the model's default
         _insert(
             SchoolYear,
             ["school_id", "year", "name", "school_type", "location", "ownership", "town_id"],
@@ -804,24 +849,32 @@ class _Import:
             _insert(
                 CensusChange,
                 ["school_year_id", "field", "old", "new", "user_id", "at", "batch_id"],
-                ((pk, k, old, new, user_id, now, batch.pk) for pk, k, old, new in plan.year_changes),
+                ((pk, k, old, new, *stamp) for pk, k, old, new in plan.year_changes),
             )
 
+    def _write_new_records(
+        self, plan: _Plan, school_ids: dict[str, int], county_ids: list[int], stamp: tuple[Any, Any]
+    ) -> list[int]:
+        """The new records (submitted), in the order of the file; returns their ids."""
+        if not plan.new_records:
+            return []
         submitted = CensusRecord.Status.SUBMITTED
-        self._check_versions(plan)
-        created_ids: list[int] = []
-        if plan.new_records:
-            names = ["school_id", "year", "level", "status", "updated_by_id", "updated_at", *self.fields]
-            rows = (
-                (school_ids[self.codes[i]], self.year, self.levels[i], submitted, user_id, now, *self.row_values[i])
-                for i in plan.new_records
-            )
-            if _on_postgres():
-                created_ids = _new_ids(CensusRecord, len(plan.new_records))
-                _insert(CensusRecord, ["id", *names], ((pk, *row) for pk, row in zip(created_ids, rows, strict=True)))
-            else:
-                _insert(CensusRecord, names, rows)
-                created_ids = self._created_record_ids(county_ids, school_ids, plan)
+        names = ["school_id", "year", "level", "status", "updated_by_id", "updated_at", *self.fields]
+        rows = (
+            (school_ids[self.codes[i]], self.year, self.levels[i], submitted, *stamp, *self.row_values[i])
+            for i in plan.new_records
+        )
+        if _on_postgres():
+            created_ids = _new_ids(CensusRecord, len(plan.new_records))
+            _insert(CensusRecord, ["id", *names], ((pk, *row) for pk, row in zip(created_ids, rows, strict=True)))
+            return created_ids
+        _insert(CensusRecord, names, rows)
+        return self._created_record_ids(county_ids, school_ids, plan)
+
+    def _write_changed_records(self, plan: _Plan, stamp: tuple[Any, Any, int]) -> None:
+        """The changed figures of stored records (submitted, a version on), each change in the history."""
+        user_id, now, batch_id = stamp
+        submitted = CensusRecord.Status.SUBMITTED
         for chunk in _chunks(plan.changed_records, BATCH_SIZE):
             names = sorted({k for *_, changed in chunk for k in changed})
             index = [self.fields.index(k) for k in names]
@@ -837,22 +890,11 @@ class _Import:
             CensusChange,
             ["record_id", "field", "old", "new", "user_id", "at", "batch_id"],
             (
-                (pk, k, _stored_text(old), _stored_text(new), user_id, now, batch.pk)
+                (pk, k, _stored_text(old), _stored_text(new), user_id, now, batch_id)
                 for pk, _, _, changed in plan.changed_records
                 for k, (old, new) in changed.items()
             ),
         )
-        # Every created or changed record: its import event, naming the batch.
-        reason = self.path.name
-        _insert(
-            CensusEvent,
-            ["record_id", "action", "user_id", "at", "reason", "batch_id"],
-            (
-                (pk, CensusEvent.Action.IMPORT, user_id, now, reason, batch.pk)
-                for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
-            ),
-        )
-        return batch
 
     def _check_versions(self, plan: _Plan) -> None:
         """Lock the records to be changed and make sure nobody changed them since they were read:

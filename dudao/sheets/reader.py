@@ -446,16 +446,23 @@ class _Parser(TableReader):
         for key, empty in described.items():  # it applies where the count is not 0
             dirty |= _unsettled_where_applies(out[COLUMN_BY_KEY[key].requires] != 0.0, out[key], empty)
         if students_empty is not None and students_empty.any():
-            for school_type, parts in ONE_THROUGH_PARTS.items():
-                rows = students_empty & whole & _isin(types, (school_type,))
-                given = [f"students_{p}" for p in parts if f"students_{p}" in self.columns]
-                if not given:
-                    dirty |= rows
-                    continue
-                total = np.zeros(int(rows.sum()))
-                for k in given:  # in the order of the parts, as ``_row`` adds them
-                    total = total + out[k][rows]
-                out["students"][rows] = total
+            dirty |= self._students_of_parts_columnwise(out, students_empty & whole)
+        return dirty
+
+    def _students_of_parts_columnwise(self, out: dict[str, Any], empty_whole: np.ndarray) -> np.ndarray:
+        """``_students_of_parts`` on the whole-school rows whose students are empty; returns the rows
+        without the parts' columns (the per-cell parser names them)."""
+        dirty = np.zeros(len(empty_whole), dtype=bool)
+        for school_type, parts in ONE_THROUGH_PARTS.items():
+            rows = empty_whole & _isin(out["school_type"], (school_type,))
+            given = [f"students_{p}" for p in parts if f"students_{p}" in self.columns]
+            if not given:
+                dirty |= rows
+                continue
+            total = np.zeros(int(rows.sum()))
+            for k in given:  # in the order of the parts, as ``_row`` adds them
+                total = total + out[k][rows]
+            out["students"][rows] = total
         return dirty
 
     def _equipment_column(self, cells: Callable[[str], Sequence[Any]], n: int) -> tuple[np.ndarray, np.ndarray]:
