@@ -356,7 +356,7 @@ class ImportOut(Schema):
 
 @router.post(
     "/imports",
-    response={200: ImportOut, 201: ImportOut, **responses(400, 401, 403, 404, 413, 422)},
+    response={200: ImportOut, 201: ImportOut, **responses(400, 401, 403, 404, 413, 422, 503)},
     summary="导入统计文件 / import a census file",
 )
 @decorate_view(refuse_large_bodies)
