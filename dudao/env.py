@@ -49,10 +49,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_int(name: str, default: int, minimum: int = 1) -> int:
+def env_int(name: str, default: int, minimum: int = 0) -> int:
     """A whole number; ``20971520`` or with a unit, ``20MB``/``20MiB``, ``512KB`` (binary units)."""
     value = _raw(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     text = value.strip().upper().replace("_", "")
     factor = 1

@@ -16,6 +16,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Model
@@ -79,11 +80,11 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    def describe(self, checked: CheckedUpload, user: object) -> None:
+    def describe(self, checked: CheckedUpload, user: User | None) -> None:
         """Fill the fields from a checked upload and the person (None for the system)."""
         self.original_name, self.size = checked.name, checked.size
         self.content_type, self.sha256 = checked.content_type, checked.sha256
-        self.uploaded_by = user if user is not None and getattr(user, "is_authenticated", False) else None
+        self.uploaded_by = user
 
 
 def max_bytes() -> int:

@@ -16,10 +16,22 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from dudao.actors import system
 from dudao.orgs.models import Department, Membership, Region, Role, School, SchoolYear
 
 PASSWORD = "dudao-test"
 YEAR = 2025
+# The platform acting on its own (a command, a job) in tests that set data up (docs/adr/0008-actors.md).
+SYSTEM = system("test set-up")
+
+
+def evaluate(*counties: Region, year: int = YEAR, standard: str = "national-2017") -> None:
+    """Store each county's first evaluation, as its supervision office does once the data are in; later
+    data changes bring the stored result up to date by themselves when they commit (ADR 0020)."""
+    from dudao.evaluation.actions import evaluate_county
+
+    for county in counties:
+        evaluate_county(SYSTEM, county, year, standard)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import ConfigDict, StrictFloat, StrictInt, StrictStr, create_model
 
-from dudao.api.common import LocalDateTime, Pages, Status, county_for, user_of, within_region
+from dudao.api.common import LocalDateTime, Pages, Status, county_for, request_user, within_region
 from dudao.api.errors import CHANGE, READ, ApiError, responses, too_large
 from dudao.census import actions
 from dudao.census.fields import CENSUS_FIELDS
@@ -173,7 +173,7 @@ def _record(request: HttpRequest, record_id: int) -> CensusRecord:
     record = _records().filter(pk=record_id).first()
     if record is None:
         raise Http404
-    access_school(user_of(request), record.school.code)
+    access_school(request_user(request), record.school.code)
     return record
 
 
@@ -188,7 +188,7 @@ def list_records(
 ) -> QuerySet[CensusRecord]:
     """Records of the schools you may see, newest year first; each filter narrows the list. ``county``
     takes a county, city or province code; an unknown or invisible code or school gives an empty list."""
-    records = _records().filter(school__in=visible_schools(user_of(request)))
+    records = _records().filter(school__in=visible_schools(request_user(request)))
     if year is not None:
         records = records.filter(year=year)
     records = within_region(records, "school__county__path", county)
@@ -218,7 +218,7 @@ def put_record(
 ) -> Any:
     """Create the record (201) or change it (200). Only the figures given change. Unusual figures
     need a ``note`` (else 422 ``note_required`` with the warnings); a stale ``expected_version`` is 409."""
-    user = user_of(request)
+    user = request_user(request)
     school = access_school(user, school_code)
     result = actions.save_record(
         user,
@@ -246,19 +246,19 @@ def _reread(record_id: int) -> CensusRecord:
 
 @router.post("/records/{record_id}/submit", response={200: RecordOut, **CHANGE}, summary="提交审核 / submit for review")
 def submit_record(request: HttpRequest, record_id: int) -> CensusRecord:
-    actions.submit(user_of(request), _record(request, record_id))
+    actions.submit(request_user(request), _record(request, record_id))
     return _reread(record_id)
 
 
 @router.post("/records/{record_id}/approve", response={200: RecordOut, **CHANGE}, summary="审核通过 / approve")
 def approve_record(request: HttpRequest, record_id: int) -> CensusRecord:
-    actions.approve(user_of(request), _record(request, record_id))
+    actions.approve(request_user(request), _record(request, record_id))
     return _reread(record_id)
 
 
 @router.post("/records/{record_id}/return", response={200: RecordOut, **CHANGE}, summary="退回 / return with a reason")
 def return_record(request: HttpRequest, record_id: int, payload: ReasonIn) -> CensusRecord:
-    actions.return_record(user_of(request), _record(request, record_id), payload.reason)
+    actions.return_record(request_user(request), _record(request, record_id), payload.reason)
     return _reread(record_id)
 
 
@@ -274,7 +274,7 @@ def record_timeline(request: HttpRequest, record_id: int) -> list[dict[str, Any]
     "/years/{county}/{year}/lock", response={200: CensusYearOut, **CHANGE}, summary="锁定年度 / lock a county's year"
 )
 def lock_year(request: HttpRequest, county: str, year: int = PathParam(..., ge=MIN_YEAR, le=MAX_YEAR)) -> CensusYear:
-    return actions.lock_year(user_of(request), county_for(request, county), year)
+    return actions.lock_year(request_user(request), county_for(request, county), year)
 
 
 @router.post(
@@ -283,7 +283,7 @@ def lock_year(request: HttpRequest, county: str, year: int = PathParam(..., ge=M
 def unlock_year(
     request: HttpRequest, county: str, payload: ReasonIn, year: int = PathParam(..., ge=MIN_YEAR, le=MAX_YEAR)
 ) -> CensusYear:
-    return actions.unlock_year(user_of(request), county_for(request, county), year, payload.reason)
+    return actions.unlock_year(request_user(request), county_for(request, county), year, payload.reason)
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -381,7 +381,9 @@ def import_file(
         with path.open("wb") as out:
             for chunk in file.chunks():
                 out.write(chunk)
-        result = import_census(path, year, county=region, user=user_of(request), dry_run=dry_run, sheet=sheet or None)
+        result = import_census(
+            path, year, county=region, user=request_user(request), dry_run=dry_run, sheet=sheet or None
+        )
     body = {
         **{k: getattr(result, k) for k in ImportOut.model_fields if k not in ("changes", "not_submitted", "warnings")},
         "changes": [asdict(c) for c in result.changes],

@@ -31,7 +31,7 @@ class Pages(PageNumberPagination):
 def county_for(request: HttpRequest, code: str) -> Region:
     """A county the user may see, through ``access_region`` (404 otherwise, and for a code that is
     no county: a town or a city is not "a county with this code")."""
-    region = access_region(user_of(request), code)
+    region = access_region(request_user(request), code)
     if region.level != Region.Level.COUNTY:
         raise Http404
     return region
@@ -49,7 +49,7 @@ def within_region(queryset: QuerySet[M], county_path: str, code: str | None) -> 
     return queryset.filter(**{f"{county_path}__startswith": region.path})
 
 
-def user_of(request: HttpRequest) -> User:
+def request_user(request: HttpRequest) -> User:
     """The authenticated user (from the token or the session)."""
     return request.auth  # type: ignore[attr-defined,no-any-return]
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from dudao.api.common import LocalDateTime, Status, county_for, user_of
+from dudao.api.common import LocalDateTime, Status, county_for, request_user
 from dudao.api.errors import CHANGE, READ, ApiError
 from dudao.evaluation import actions
 from dudao.evaluation.models import EvaluationRun
@@ -96,5 +96,5 @@ def latest_evaluation(request: HttpRequest, query: Query[EvaluationQuery]) -> di
 def run_evaluation(request: HttpRequest, payload: EvaluationIn) -> Any:
     """Evaluate the county's stored census and county items and store the result (201)."""
     county = county_for(request, payload.county)
-    run = actions.evaluate_county(user_of(request), county, payload.year, payload.standard, payload.province)
+    run = actions.evaluate_county(request_user(request), county, payload.year, payload.standard, payload.province)
     return Status(201, _out(run, county))

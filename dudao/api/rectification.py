@@ -24,7 +24,7 @@ from django.urls import reverse
 from ninja import File, Form, NinjaAPI, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
-from dudao.api.common import LocalDateTime, Pages, Status, user_of, within_region
+from dudao.api.common import LocalDateTime, Pages, Status, request_user, within_region
 from dudao.api.errors import CHANGE, READ, error_response, responses
 from dudao.orgs.access import access_task, visible_tasks
 from dudao.rectification import actions
@@ -152,7 +152,7 @@ def _out(task: Task, item: RectificationItem | None, on: dt.date) -> dict[str, A
 
 
 def _one(request: HttpRequest, task_id: int, perm: str = "view") -> Task:
-    access_task(user_of(request), task_id, perm)  # type: ignore[arg-type]  # 404 / 403 first
+    access_task(request_user(request), task_id, perm)  # type: ignore[arg-type]  # 404 / 403 first
     task = _tasks().filter(pk=task_id).first()
     if task is None:  # pragma: no cover - removed meanwhile
         raise Http404
@@ -174,7 +174,7 @@ def list_tasks(
 ) -> list[dict[str, Any]]:
     """Tasks you may see, by deadline; ``county`` takes a county, city or province code, ``state``
     is the follow-up state today (done, on_time, at_risk, overdue)."""
-    tasks = _tasks().filter(pk__in=visible_tasks(user_of(request)).values("pk"))
+    tasks = _tasks().filter(pk__in=visible_tasks(request_user(request)).values("pk"))
     tasks = within_region(tasks, "county__path", county)
     if department is not None:
         tasks = tasks.filter(department_id=department)
@@ -229,19 +229,19 @@ def report_progress(
 ) -> Any:
     """A progress report of the responsible department (multipart form), 201 with the report."""
     task = _one(request, task_id, "report")
-    report = actions.report_progress(user_of(request), task, text, percent, done=done, files=files or [])
+    report = actions.report_progress(request_user(request), task, text, percent, done=done, files=files or [])
     return Status(201, list_reports(request, task_id)[-1] if report else None)
 
 
 @router.post("/tasks/{task_id}/accept", response={200: TaskOut, **CHANGE}, summary="验收通过 / accept")
 def accept(request: HttpRequest, task_id: int, payload: NoteIn) -> dict[str, Any]:
     task = _one(request, task_id, "review")
-    actions.accept_task(user_of(request), task, payload.note)
+    actions.accept_task(request_user(request), task, payload.note)
     return _detail(_one(request, task_id))
 
 
 @router.post("/tasks/{task_id}/return", response={200: TaskOut, **CHANGE}, summary="退回 / return with a reason")
 def send_back(request: HttpRequest, task_id: int, payload: ReasonIn) -> dict[str, Any]:
     task = _one(request, task_id, "review")
-    actions.return_task(user_of(request), task, payload.reason)
+    actions.return_task(request_user(request), task, payload.reason)
     return _detail(_one(request, task_id))

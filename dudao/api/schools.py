@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from dudao.api.common import Pages, user_of, within_region
+from dudao.api.common import Pages, request_user, within_region
 from dudao.api.errors import READ
 from dudao.orgs.access import access_school, visible_schools
 from dudao.orgs.models import SchoolYear
@@ -73,7 +73,7 @@ class SchoolDetailOut(Schema):
 def list_schools(request: HttpRequest, year: int, county: str | None = None) -> QuerySet[SchoolYear]:
     """Every school you may see that existed in ``year``; ``county`` (a county, city or province code)
     narrows the list to that region."""
-    rows = SchoolYear.objects.filter(year=year, school__in=visible_schools(user_of(request)))
+    rows = SchoolYear.objects.filter(year=year, school__in=visible_schools(request_user(request)))
     rows = within_region(rows, "school__county__path", county)
     return rows.select_related("school", "school__county", "town", "merged_into").order_by("school__code")
 
@@ -82,7 +82,7 @@ def list_schools(request: HttpRequest, year: int, county: str | None = None) -> 
     "/{code}", response={200: SchoolDetailOut, **READ}, summary="学校详情 / one school and its attributes by year"
 )
 def get_school(request: HttpRequest, code: str) -> SchoolDetailOut:
-    school = access_school(user_of(request), code)
+    school = access_school(request_user(request), code)
     years = list(school.years.select_related("town", "merged_into").order_by("year"))
     return SchoolDetailOut(
         code=school.code,

@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.actors import Actor, is_system, user_of
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import Warning, plausibility
+from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.checks import allowed_levels
@@ -46,9 +47,9 @@ class SaveResult:
     warnings: list[Warning] = field(default_factory=list)
 
 
-def _require(user: User | None, school: School, perm: str) -> None:
-    """Commands run as the system (user None); people need the permission."""
-    if user is not None and perm not in school_permissions(user, school):
+def _require(actor: Actor, school: School, perm: str) -> None:
+    """The system acts unchecked (docs/adr/0008-actors.md); people need the permission."""
+    if not is_system(actor) and perm not in school_permissions(actor, school):
         raise PermissionDenied
 
 
@@ -107,7 +108,7 @@ def _text(value: object) -> str | None:
 
 @transaction.atomic
 def save_record(
-    user: User | None,
+    actor: Actor,
     school: School,
     year: int,
     level: str,
@@ -120,7 +121,7 @@ def save_record(
 ) -> SaveResult:
     """Create or change one record. ``expected_version`` is the version the editor started from
     (None only when creating); a record changed meanwhile is refused, never overwritten."""
-    _require(user, school, "edit")
+    _require(actor, school, "edit")
     _check_unlocked(school, year)
     school_year = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
     if school_year is not None and level not in allowed_levels(school_year.school_type):
@@ -135,7 +136,7 @@ def save_record(
     if created:
         if expected_version not in (None, 0):
             raise CensusError("conflict", "该记录已不存在或尚未创建", "the record does not exist")
-        record = CensusRecord(school=school, year=year, level=level, updated_by=user)
+        record = CensusRecord(school=school, year=year, level=level, updated_by=user_of(actor))
     elif expected_version is not None and expected_version != record.version:
         raise CensusError(
             "conflict",
@@ -162,12 +163,12 @@ def save_record(
         setattr(record, key, cleaned[key])
     if note is not None:
         record.note = note
-    reviewer = user is None or "review" in school_permissions(user, school)
+    reviewer = is_system(actor) or "review" in school_permissions(actor, school)
     if changed and not reviewer and record.status in (Status.SUBMITTED, Status.APPROVED):
         record.status = Status.DRAFT  # a changed record goes back through review
     if not created:
         record.version += 1
-    record.updated_by = user
+    record.updated_by = user_of(actor)
     try:
         with transaction.atomic():
             record.save()
@@ -179,19 +180,20 @@ def save_record(
         ) from None
     CensusChange.objects.bulk_create(
         [
-            CensusChange(record=record, field=k, old=_text(current[k]), new=_text(cleaned[k]), user=user,
+            CensusChange(record=record, field=k, old=_text(current[k]), new=_text(cleaned[k]), user=user_of(actor),
                          reason=reason, batch=batch)
             for k in changed
         ]
     )  # fmt: skip
     if created:
-        CensusEvent.objects.create(record=record, action=CensusEvent.Action.CREATE, user=user, reason=reason)
+        CensusEvent.objects.create(record=record, action=CensusEvent.Action.CREATE, user=user_of(actor), reason=reason)
+    after_change([school.county_id], year)
     return SaveResult(record, created, changed, warnings)
 
 
-def _transition(user: User | None, record: CensusRecord, perm: str, sources: tuple[str, ...], target: str,
+def _transition(actor: Actor, record: CensusRecord, perm: str, sources: tuple[str, ...], target: str,
                 action: str, reason: str = "") -> CensusRecord:  # fmt: skip
-    _require(user, record.school, perm)
+    _require(actor, record.school, perm)
     _check_unlocked(record.school, record.year)
     with transaction.atomic():
         locked = CensusRecord.objects.select_for_update().get(pk=record.pk)
@@ -207,48 +209,49 @@ def _transition(user: User | None, record: CensusRecord, perm: str, sources: tup
             locked.return_reason = reason
         elif action == CensusEvent.Action.APPROVE:
             locked.return_reason = ""
-        locked.updated_by = user
+        locked.updated_by = user_of(actor)
         locked.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
-        CensusEvent.objects.create(record=locked, action=action, user=user, reason=reason)
+        CensusEvent.objects.create(record=locked, action=action, user=user_of(actor), reason=reason)
+        after_change([record.school.county_id], record.year)
     return locked
 
 
-def submit(user: User | None, record: CensusRecord) -> CensusRecord:
-    return _transition(user, record, "submit", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED,
+def submit(actor: Actor, record: CensusRecord) -> CensusRecord:
+    return _transition(actor, record, "submit", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED,
                        CensusEvent.Action.SUBMIT)  # fmt: skip
 
 
-def approve(user: User | None, record: CensusRecord) -> CensusRecord:
-    return _transition(user, record, "review", (Status.SUBMITTED,), Status.APPROVED, CensusEvent.Action.APPROVE)
+def approve(actor: Actor, record: CensusRecord) -> CensusRecord:
+    return _transition(actor, record, "review", (Status.SUBMITTED,), Status.APPROVED, CensusEvent.Action.APPROVE)
 
 
-def return_record(user: User | None, record: CensusRecord, reason: str) -> CensusRecord:
+def return_record(actor: Actor, record: CensusRecord, reason: str) -> CensusRecord:
     if not reason.strip():
         raise CensusError("reason_required", "退回须说明原因", "a return needs a reason")
-    return _transition(user, record, "review", (Status.SUBMITTED, Status.APPROVED), Status.RETURNED,
+    return _transition(actor, record, "review", (Status.SUBMITTED, Status.APPROVED), Status.RETURNED,
                        CensusEvent.Action.RETURN, reason)  # fmt: skip
 
 
-def _require_county(user: User | None, county: Region) -> None:
-    if user is not None and "review" not in region_permissions(user, county):
+def _require_county(actor: Actor, county: Region) -> None:
+    if not is_system(actor) and "review" not in region_permissions(actor, county):
         raise PermissionDenied
 
 
 @transaction.atomic
-def lock_year(user: User | None, county: Region, year: int) -> CensusYear:
-    _require_county(user, county)
+def lock_year(actor: Actor, county: Region, year: int) -> CensusYear:
+    _require_county(actor, county)
     cy = CensusYear.objects.select_for_update().get_or_create(county=county, year=year)[0]
     if cy.locked:
         raise CensusError("already_locked", f"{year}学年已锁定", f"{year} is already locked")
-    cy.locked, cy.locked_at, cy.locked_by = True, timezone.now(), user
+    cy.locked, cy.locked_at, cy.locked_by = True, timezone.now(), user_of(actor)
     cy.save()
-    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user)
+    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user_of(actor))
     return cy
 
 
 @transaction.atomic
-def unlock_year(user: User | None, county: Region, year: int, reason: str) -> CensusYear:
-    _require_county(user, county)
+def unlock_year(actor: Actor, county: Region, year: int, reason: str) -> CensusYear:
+    _require_county(actor, county)
     if not reason.strip():
         raise CensusError("reason_required", "解锁须说明原因", "an unlock needs a reason")
     cy = CensusYear.objects.select_for_update().filter(county=county, year=year).first()
@@ -256,13 +259,13 @@ def unlock_year(user: User | None, county: Region, year: int, reason: str) -> Ce
         raise CensusError("not_locked", f"{year}学年未锁定", f"{year} is not locked")
     cy.locked, cy.locked_at, cy.locked_by = False, None, None
     cy.save()
-    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.UNLOCK, user=user, reason=reason)
+    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.UNLOCK, user=user_of(actor), reason=reason)
     return cy
 
 
 @transaction.atomic
-def set_deadline(user: User | None, county: Region, year: int, deadline: dt.date | None) -> CensusYear:
-    _require_county(user, county)
+def set_deadline(actor: Actor, county: Region, year: int, deadline: dt.date | None) -> CensusYear:
+    _require_county(actor, county)
     cy = CensusYear.objects.select_for_update().get_or_create(county=county, year=year)[0]
     cy.deadline = deadline
     cy.save(update_fields=["deadline"])

@@ -54,18 +54,19 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from dudao.actors import Actor, is_system, user_of
 from dudao.census.actions import CensusError
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import FIELDS_BEFORE, FIELDS_NOW, evaluate
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
+from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import counties_with, region_permissions
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.checks import (
@@ -156,15 +157,15 @@ def import_census(
     year: int,
     *,
     county: Region | None,
-    user: User | None,
+    user: Actor,
     dry_run: bool = False,
     sheet: str | None = None,
 ) -> ImportResult:
     """Import the census file at ``path`` for school year ``year``.
 
     ``county`` is the county the file belongs to; ``None`` takes each row's county from the file's
-    ``county_code`` column. ``user`` is who imports (``None``: the system); they need the ``review``
-    permission on every county of the file: ``PermissionDenied`` before the file is read when they hold
+    ``county_code`` column. ``user`` is who imports (a person, or the system: ADR 0008); a person needs the
+    ``review`` permission on every county of the file: ``PermissionDenied`` before the file is read when they hold
     it on ``county`` (or, without ``county``, on no county at all); a ``not_permitted`` problem for a
     code in the file that is no county they review — and then nothing more is said (not whether the code
     exists, nor its name, nor its locks or schools). ``dry_run`` validates and reports what
@@ -194,9 +195,9 @@ def import_census(
                     )
                 ]
             )  # fmt: skip
-        if user is not None and "review" not in region_permissions(user, county):
+        if not is_system(user) and "review" not in region_permissions(user, county):
             raise PermissionDenied
-    elif user is not None and not counties_with(user, "review").exists():
+    elif not is_system(user) and not counties_with(user, "review").exists():
         raise PermissionDenied  # decided before a byte of the file is read: it names no county this user may import
     table, check = read_and_check(path, sheet, students=False)
     job = _Import(path, table, check, year, county, user)
@@ -267,7 +268,7 @@ class _Plan:
 
 class _Import:
     def __init__(
-        self, path: Path, table: SchoolTable, check: TableCheck, year: int, county: Region | None, user: User | None
+        self, path: Path, table: SchoolTable, check: TableCheck, year: int, county: Region | None, user: Actor
     ) -> None:
         self.path, self.table, self.year, self.county, self.user = path, table, year, county, user
         self.sheet = table.sheet
@@ -368,7 +369,7 @@ class _Import:
                 "by its county_code column",
                 empty[0], "county_code",
             )  # fmt: skip
-        if self.user is not None:
+        if not is_system(self.user):
             self._resolve_permitted(by_code)
             return
         found = {r.code: r for r in Region.objects.filter(code__in=list(by_code))}
@@ -392,8 +393,9 @@ class _Import:
     def _resolve_permitted(self, by_code: dict[str, list[int]]) -> None:
         """A person's file: each code must be a county they review; any other code is named as written and
         the import stops there, saying nothing of that code (whether it exists, its name, its data)."""
-        assert self.user is not None
-        found = {r.code: r for r in counties_with(self.user, "review").filter(code__in=list(by_code))}
+        person = user_of(self.user)
+        assert person is not None
+        found = {r.code: r for r in counties_with(person, "review").filter(code__in=list(by_code))}
         refused = False
         for code, rows in by_code.items():
             region = found.get(code)
@@ -500,7 +502,7 @@ class _Import:
             here = self.row_county[i]
             assert here is not None
             # Name the other county only to someone who may see it.
-            shown = self.user is None or "view" in region_permissions(self.user, region)
+            shown = is_system(self.user) or "view" in region_permissions(self.user, region)
             where_zh = f"“{region.name}”（{region.code}）" if shown else "另一个县"
             where_en = f"{region.name} ({region.code})" if shown else "another county"
             self._problem(
@@ -778,7 +780,7 @@ class _Import:
     # -- writing
 
     def _write(self, plan: _Plan, result: ImportResult, counties: list[Region]) -> ImportBatch:
-        user_id = self.user.pk if self.user is not None else None
+        user_id = person.pk if (person := user_of(self.user)) is not None else None
         now = timezone.now()
         batch = ImportBatch.objects.create(
             county=counties[0] if len(counties) == 1 else None,
@@ -787,7 +789,7 @@ class _Import:
             filename=self.path.name[:255],
             sheet=self.sheet[:255],
             sha256=_sha256(self.path),
-            user=self.user,
+            user=user_of(self.user),
             rows=self.n,
             created=result.created,
             updated=result.updated,
@@ -810,6 +812,7 @@ class _Import:
                 for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
             ),
         )
+        after_change([c.pk for c in counties], self.year)
         return batch
 
     def _write_schools(self, plan: _Plan) -> dict[str, int]:

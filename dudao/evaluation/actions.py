@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 
+from dudao.actors import Actor, is_system, system, user_of
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.tables import census_table
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values, result_summary
@@ -31,9 +31,11 @@ from dudao.evaluation.models import (
     CountyItemValue,
     EvaluationRun,
     Evidence,
+    RefreshFailure,
     data_version,
     data_versions,
 )
+from dudao.evaluation.refresh import after_change
 from dudao.evidence import UploadRefused, check_upload, save_with_file
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
@@ -52,9 +54,9 @@ class EvaluationError(Exception):
         return self.message_en if lang.startswith("en") else self.message_zh
 
 
-def _require_review(user: User | AnonymousUser | None, county: Region) -> None:
-    """Commands run as the system (user None); people need ``review`` on the county."""
-    if user is not None and "review" not in region_permissions(user, county):
+def _require_review(actor: Actor, county: Region) -> None:
+    """The system acts unchecked (docs/adr/0008-actors.md); people need ``review`` on the county."""
+    if not is_system(actor) and "review" not in region_permissions(actor, county):
         raise PermissionDenied
 
 
@@ -111,15 +113,47 @@ def stale_counties(runs: dict[int, EvaluationRun], year: int, standard_id: str) 
     return {pk for pk, run in runs.items() if run.data_version != versions[pk]}
 
 
+def stored_run(county: Region, year: int, standard_id: str) -> EvaluationRun:
+    """What pages show: the latest stored run, never a new one (a GET does not evaluate; results are
+    brought up to date by a job when the data changes, ADR 0020). ``run.stale`` tells whether the
+    data changed since (a job is updating it, or the data as it is now cannot be evaluated).
+
+    Raises :class:`EvaluationError` ``no_records`` when the county has no census data for the year,
+    ``not_evaluated`` when it has but no result was stored yet."""
+    run = latest_run(county, year, standard_id)
+    if run is None:
+        if not CensusRecord.objects.filter(school__county=county, year=year).exists():
+            raise EvaluationError(
+                "no_records",
+                f"{county.name}{year}学年没有学校统计数据，无法评估",
+                f"{county.code} has no census records for {year}; nothing to evaluate",
+            )
+        raise EvaluationError(
+            "not_evaluated",
+            f"{county.name}{year}学年尚未评估：县级督导室审核数据后点击“评估”即生成结果",
+            f"{county.code} has not been evaluated for {year} yet: the county supervision office evaluates "
+            "once the data are reviewed",
+        )
+    current = data_version(county.pk, year, standard_id)
+    run.stale = run.data_version != current
+    if run.stale:
+        run.failure = RefreshFailure.objects.filter(
+            county=county, year=year, standard_id=standard_id, data_version=current
+        ).first()
+    return run
+
+
 def current_run(county: Region, year: int, standard_id: str) -> EvaluationRun:
-    """The county's result on its data as it is now: the latest run if nothing changed since,
-    else a new run computed and stored as the system (so every page shows a result that matches
-    the data it stands beside). Raises :class:`EvaluationError` when there is nothing to evaluate
-    or the stored data cannot be evaluated."""
+    """For actions (a POST) that need the result on the data as it is now: the latest run if nothing
+    changed since, else a new run computed and stored as the system. Pages use :func:`stored_run`.
+    Raises :class:`EvaluationError` when there is nothing to evaluate or the stored data cannot be
+    evaluated."""
     run = latest_run(county, year, standard_id)
     if run is not None and not run.is_stale():
         return run
-    return evaluate_county(None, county, year, standard_id, province=run.province if run else None)
+    return evaluate_county(
+        system("re-evaluation after a data change"), county, year, standard_id, province=run.province if run else None
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -162,10 +196,10 @@ def _problems(exc: InputError, frame: pd.DataFrame) -> EvaluationError:
 
 
 def evaluate_county(
-    user: User | AnonymousUser | None, county: Region, year: int, standard_id: str, province: str | None = None
+    actor: Actor, county: Region, year: int, standard_id: str, province: str | None = None
 ) -> EvaluationRun:
     """Evaluate the county's stored census for ``year`` and its county items; store the snapshot."""
-    _require_review(user, county)
+    _require_review(actor, county)
     _check_county(county)
     standard = _standard(standard_id, province)
     if not any(area.basis == "school_table" for area in standard.areas):
@@ -204,7 +238,7 @@ def evaluate_county(
         except InputError as exc:
             raise _problems(exc, frame) from exc
         result = json.loads(json.dumps(county_result(evaluation, county.code, items), allow_nan=False))
-        return EvaluationRun.objects.create(
+        run = EvaluationRun.objects.create(
             county=county,
             year=year,
             standard_id=standard_id,
@@ -217,8 +251,10 @@ def evaluate_county(
             passed=result["passed"],
             records_by_status=statuses,
             census_locked=CensusYear.objects.filter(county=county, year=year, locked=True).exists(),
-            created_by=user if user is not None and user.is_authenticated else None,
+            created_by=user_of(actor),
         )
+        RefreshFailure.objects.filter(county=county, year=year, standard_id=standard_id).delete()
+        return run
 
 
 def _blank(value: Any) -> bool:
@@ -230,7 +266,7 @@ def _blank(value: Any) -> bool:
 
 
 def set_county_item(
-    user: User | AnonymousUser | None,
+    actor: Actor,
     county: Region,
     year: int,
     standard_id: str,
@@ -241,7 +277,7 @@ def set_county_item(
 ) -> CountyItemValue:
     """Enter or change one county item (a blank value clears it); every change is kept with who, when
     and why. Unknown codes and values the item cannot take are refused."""
-    _require_review(user, county)
+    _require_review(actor, county)
     _check_county(county)
     standard = _standard(standard_id)
     try:
@@ -250,7 +286,7 @@ def set_county_item(
         problem = exc.problems[0]
         raise EvaluationError(problem.rule, problem.message_zh, problem.message_en, [problem.as_dict()]) from exc
     new = parsed.get(code)
-    who = user if user is not None and user.is_authenticated else None
+    who = user_of(actor)
     with transaction.atomic():
         item = (
             CountyItemValue.objects.select_for_update()
@@ -266,19 +302,20 @@ def set_county_item(
         item.value, item.note, item.updated_by = new, note, who
         item.save()
         CountyItemChange.objects.create(item=item, old=old, new=new, note=note, user=who, reason=reason)
+        after_change([county.pk], year)
     return item
 
 
-def attach_evidence(user: User | AnonymousUser | None, item: CountyItemValue, uploaded_file: File) -> Evidence:
+def attach_evidence(actor: Actor, item: CountyItemValue, uploaded_file: File) -> Evidence:
     """Store a supporting document for ``item``. Refused (nothing stored) when too large, empty, of a
     type not accepted, or when its content does not match its extension (``dudao.evidence``)."""
     county = Region.objects.get(pk=item.county_id)
-    _require_review(user, county)
+    _require_review(actor, county)
     try:
         checked = check_upload(uploaded_file)
     except UploadRefused as refused:
         raise EvaluationError(refused.code, refused.message_zh, refused.message_en) from None
     evidence = Evidence(item=item)
-    evidence.describe(checked, user)
+    evidence.describe(checked, user_of(actor))
     save_with_file(evidence, uploaded_file, checked)
     return evidence

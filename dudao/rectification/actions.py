@@ -9,7 +9,7 @@ inspectors' findings), validates everything before writing, writes inside a tran
 :class:`TaskEvent` on the task's timeline, and notifies the people concerned. A refusal is a
 :class:`RectificationError` with a stable code and Chinese and English messages; nothing is written.
 
-Commands run as the system: ``user`` None skips the permission check.
+Every action takes its actor first (docs/adr/0008-actors.md): a person is checked, the system is not.
 """
 
 from __future__ import annotations
@@ -20,21 +20,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from dudao.actors import Actor, is_system, user_of
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.messages import LEVEL
 from dudao.evaluation.actions import current_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.evidence import UploadRefused, check_upload, save_with_file
+from dudao.notifications import notify
+from dudao.notifications.models import Kind
+from dudao.notifications.recipients import clerks, supervisors
 from dudao.orgs.access import rectification_permissions, task_permissions
 from dudao.orgs.models import Department, Region, School, SchoolYear
-from dudao.rectification import notifications
 from dudao.rectification.models import (
     Bulletin,
     Decision,
@@ -54,7 +57,6 @@ from dudao.rectification.models import (
 from dudao.rectification.rules import pick_departments, rules_for
 from dudao.standards import StandardError, load
 
-Who = User | AnonymousUser | None
 Status = Task.Status
 Item = RectificationItem
 MAX_TITLE = 2000
@@ -73,17 +75,13 @@ class RectificationError(Exception):
         return self.message_en if lang.startswith("en") else self.message_zh
 
 
-def _person(user: Who) -> User | None:
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
-
-
-def _require(user: Who, county: Region, perm: str) -> None:
-    if user is not None and perm not in rectification_permissions(user, county):
+def _require(actor: Actor, county: Region, perm: str) -> None:
+    if not is_system(actor) and perm not in rectification_permissions(actor, county):
         raise PermissionDenied
 
 
-def _require_task(user: Who, task: Task, perm: str) -> None:
-    if user is not None and perm not in task_permissions(user, task):
+def _require_task(actor: Actor, task: Task, perm: str) -> None:
+    if not is_system(actor) and perm not in task_permissions(actor, task):
         raise PermissionDenied
 
 
@@ -91,8 +89,8 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _event(task: Task, action: str, user: Who, note: str = "", **data: Any) -> TaskEvent:
-    return TaskEvent.objects.create(task=task, action=action, user=_person(user), note=note, data=data)
+def _event(task: Task, action: str, actor: Actor, note: str = "", **data: Any) -> TaskEvent:
+    return TaskEvent.objects.create(task=task, action=action, user=user_of(actor), note=note, data=data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,15 +212,15 @@ def check_cooperating(county: Region, lead: Department, units: Iterable[Departme
 # Work plans and tasks
 
 
-def create_plan(user: Who, county: Region, title: str, year: int, doc_no: str = "", goal: str = "") -> WorkPlan:
-    _require(user, county, "review")
+def create_plan(actor: Actor, county: Region, title: str, year: int, doc_no: str = "", goal: str = "") -> WorkPlan:
+    _require(actor, county, "review")
     check_county(county)
     title = check_text(title, "方案名称", "the title", 200)
     if not 1990 <= int(year) <= 2100:
         raise RectificationError("bad_year", f"年度 {year} 无效", f"year {year} is not valid")
     return WorkPlan.objects.create(
         county=county, title=title, year=year, doc_no=(doc_no or "").strip()[:64], goal=(goal or "").strip(),
-        created_by=_person(user),
+        created_by=user_of(actor),
     )  # fmt: skip
 
 
@@ -288,53 +286,57 @@ def _next_number(plan: WorkPlan) -> int:
     return (Task.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def _insert_task(user: Who, plan: WorkPlan, checked: CheckedTask, town: Region | None = None, **why: Any) -> Task:
+def _insert_task(actor: Actor, plan: WorkPlan, checked: CheckedTask, town: Region | None = None, **why: Any) -> Task:
     """Write one checked task with its milestones and its ``create`` event (inside a transaction);
     ``why`` says where it came from (``why="evaluation", year=, run=``; see ``tables.event_note``)."""
     task = Task.objects.create(
         county_id=plan.county_id, plan=plan, number=_next_number(plan), title=checked.title,
         department=checked.department, town=town or town_of(checked.department), deadline=checked.deadline,
-        indicators=checked.indicators, progress=checked.progress, created_by=_person(user),
+        indicators=checked.indicators, progress=checked.progress, created_by=user_of(actor),
     )  # fmt: skip
     task.cooperating.set(checked.cooperating)
     Milestone.objects.bulk_create(Milestone(task=task, title=t, due=d) for t, d in checked.milestones)
-    _event(task, TaskEvent.Action.CREATE, user, "", **why, department=checked.department.name,
+    _event(task, TaskEvent.Action.CREATE, actor, "", **why, department=checked.department.name,
            deadline=checked.deadline.isoformat())  # fmt: skip
     _notify_new(task, checked.department, checked.cooperating)
     return task
 
 
+def task_url(task: Task) -> str:
+    return reverse("rectification:task", args=[task.pk])
+
+
 def _notify_new(task: Task, department: Department, cooperating: list[Department]) -> None:
     zh = f"新任务（{department.name}，{task.deadline:%Y-%m-%d}前完成）：{task.title[:80]}"
     en = f"New task for {department.name}, due {task.deadline:%Y-%m-%d}: {task.title[:80]}"
-    notifications.notify(notifications.clerks([department]), "new_task", f"new_task:{task.pk}", zh, en, task)
+    notify(clerks([department]), Kind.TASK_ASSIGNED, f"task_assigned:{task.pk}", zh, en, task_url(task))
     if cooperating:
         zh = f"新任务（配合{department.name}，{task.deadline:%Y-%m-%d}前完成）：{task.title[:80]}"
         en = f"New task (cooperating with {department.name}), due {task.deadline:%Y-%m-%d}: {task.title[:80]}"
-        notifications.notify(notifications.clerks(cooperating), "new_task", f"new_task:{task.pk}", zh, en, task)
+        notify(clerks(cooperating), Kind.TASK_ASSIGNED, f"task_assigned:{task.pk}", zh, en, task_url(task))
 
 
-def create_task(user: Who, plan: WorkPlan, spec: TaskSpec) -> Task:
+def create_task(actor: Actor, plan: WorkPlan, spec: TaskSpec) -> Task:
     """Add a task to ``plan``; its clerks are notified."""
     county = Region.objects.get(pk=plan.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     checked = check_task(county, spec)
     with transaction.atomic():
         WorkPlan.objects.select_for_update().get(pk=plan.pk)  # numbers are given one at a time
-        return _insert_task(user, plan, checked)
+        return _insert_task(actor, plan, checked)
 
 
-def create_tasks(user: Who, plan: WorkPlan, checked: Sequence[CheckedTask], filename: str = "") -> list[Task]:
+def create_tasks(actor: Actor, plan: WorkPlan, checked: Sequence[CheckedTask], filename: str = "") -> list[Task]:
     """Add already checked tasks (an import of ``filename``) in one transaction."""
     county = Region.objects.get(pk=plan.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     with transaction.atomic():
         WorkPlan.objects.select_for_update().get(pk=plan.pk)
-        return [_insert_task(user, plan, c, why="import", file=filename) for c in checked]
+        return [_insert_task(actor, plan, c, why="import", file=filename) for c in checked]
 
 
 def update_task(
-    user: Who,
+    actor: Actor,
     task: Task,
     *,
     title: str | None = None,
@@ -346,7 +348,7 @@ def update_task(
 ) -> Task:
     """Change what the task asks, of whom, by when. A new deadline may not be in the past; a new
     department's clerks are notified. Every change is on the timeline with old and new value."""
-    _require_task(user, task, "review")
+    _require_task(actor, task, "review")
     county = task.county
     changes: dict[str, list[Any]] = {}
     new_title = check_text(title, "任务内容", "the task") if title is not None else task.title
@@ -377,14 +379,14 @@ def update_task(
         task.save()
         if new_coop is not None:
             task.cooperating.set(new_coop)
-        _event(task, TaskEvent.Action.EDIT, user, reason, changes=changes)
+        _event(task, TaskEvent.Action.EDIT, actor, reason, changes=changes)
         if "department" in changes:
             _notify_new(task, new_dept, [])
     return task
 
 
-def add_milestone(user: Who, task: Task, title: str, due: dt.date | None) -> Milestone:
-    _require_task(user, task, "review")
+def add_milestone(actor: Actor, task: Task, title: str, due: dt.date | None) -> Milestone:
+    _require_task(actor, task, "review")
     name = check_text(title, "节点名称", "the milestone", 200)
     due = check_deadline(due, label="节点时限")
     if due > task.deadline:
@@ -396,16 +398,16 @@ def add_milestone(user: Who, task: Task, title: str, due: dt.date | None) -> Mil
     return Milestone.objects.create(task=task, title=name, due=due)
 
 
-def complete_milestone(user: Who, milestone: Milestone) -> Milestone:
+def complete_milestone(actor: Actor, milestone: Milestone) -> Milestone:
     task = milestone.task
-    if user is not None and not {"report", "review"} & task_permissions(user, task):
+    if not is_system(actor) and not {"report", "review"} & task_permissions(actor, task):
         raise PermissionDenied
     if milestone.done_on is not None:
         return milestone
     with transaction.atomic():
         milestone.done_on = today()
         milestone.save(update_fields=["done_on"])
-        _event(task, TaskEvent.Action.MILESTONE, user, milestone.title)
+        _event(task, TaskEvent.Action.MILESTONE, actor, milestone.title)
     return milestone
 
 
@@ -428,12 +430,12 @@ def _check_percent(percent: Any) -> int:
 
 
 def report_progress(
-    user: Who, task: Task, text: str, percent: Any, done: bool = False, files: Sequence[File] = ()
+    actor: Actor, task: Task, text: str, percent: Any, done: bool = False, files: Sequence[File] = ()
 ) -> ProgressReport:
     """A progress report of the responsible department (text, percent, evidence files); ``done``
     reports the task completed (100 %), for the supervision office to accept or return. Every file
     is checked before anything is stored: one bad file refuses the whole report."""
-    _require_task(user, task, "report")
+    _require_task(actor, task, "report")
     text = check_text(text, "进展情况", "the progress text", 5000)
     value = 100 if done else _check_percent(percent)
     if len(files) > MAX_FILES:
@@ -462,31 +464,30 @@ def report_progress(
                 f"the task is {locked.status}; no more reports until the supervision office returns it",
             )
         now = timezone.now()
-        report = ProgressReport.objects.create(task=locked, text=text, percent=value, done=done, user=_person(user))
+        report = ProgressReport.objects.create(task=locked, text=text, percent=value, done=done, user=user_of(actor))
         for f, c in checked:
             doc = TaskEvidence(report=report)
-            doc.describe(c, user)
+            doc.describe(c, user_of(actor))
             save_with_file(doc, f, c)
         locked.percent, locked.progress, locked.reported_at = value, text, now
         locked.status = Status.SUBMITTED if done else Status.IN_PROGRESS
         if done:
             locked.submitted_at = now
         locked.save()
-        _event(locked, TaskEvent.Action.DONE if done else TaskEvent.Action.REPORT, user, text,
+        _event(locked, TaskEvent.Action.DONE if done else TaskEvent.Action.REPORT, actor, text,
                percent=value, files=[c.name for _, c in checked], report=report.pk)  # fmt: skip
         if done:
             zh = f"{locked.department.name}报告任务已完成，请验收：{locked.title[:80]}"
             en = f"{locked.department.name} reports a task done; please accept or return it: {locked.title[:80]}"
-            notifications.notify(
-                notifications.supervisors(locked.county), "submitted", f"submitted:{report.pk}", zh, en, locked
-            )
+            notify(supervisors(locked.county), Kind.TASK_SUBMITTED, f"task_submitted:{report.pk}", zh, en,
+                   task_url(locked))  # fmt: skip
     task.refresh_from_db()
     return report
 
 
-def accept_task(user: Who, task: Task, note: str = "") -> Task:
+def accept_task(actor: Actor, task: Task, note: str = "") -> Task:
     """The supervision office accepts a task reported done."""
-    _require_task(user, task, "review")
+    _require_task(actor, task, "review")
     with transaction.atomic():
         locked = Task.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
         if locked.status != Status.SUBMITTED:
@@ -497,19 +498,18 @@ def accept_task(user: Who, task: Task, note: str = "") -> Task:
             )
         locked.status, locked.accepted_at, locked.return_reason = Status.ACCEPTED, timezone.now(), ""
         locked.save()
-        event = _event(locked, TaskEvent.Action.ACCEPT, user, note.strip())
+        event = _event(locked, TaskEvent.Action.ACCEPT, actor, note.strip())
         zh, en = f"任务已验收通过：{locked.title[:80]}", f"Task accepted: {locked.title[:80]}"
-        notifications.notify(
-            notifications.clerks([locked.department_id]), "accepted", f"accepted:{event.pk}", zh, en, locked
-        )
+        notify(clerks([locked.department_id]), Kind.TASK_ACCEPTED, f"task_accepted:{event.pk}", zh, en,
+               task_url(locked))  # fmt: skip
     task.refresh_from_db()
     return task
 
 
-def return_task(user: Who, task: Task, reason: str) -> Task:
+def return_task(actor: Actor, task: Task, reason: str) -> Task:
     """The supervision office returns a task reported done (or accepted) with a reason; the
     department reports again."""
-    _require_task(user, task, "review")
+    _require_task(actor, task, "review")
     reason = check_text(reason, "退回原因", "a reason", 2000)
     with transaction.atomic():
         locked = Task.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
@@ -522,12 +522,11 @@ def return_task(user: Who, task: Task, reason: str) -> Task:
         locked.status, locked.return_reason = Status.RETURNED, reason
         locked.accepted_at = locked.submitted_at = None
         locked.save()
-        event = _event(locked, TaskEvent.Action.RETURN, user, reason)
+        event = _event(locked, TaskEvent.Action.RETURN, actor, reason)
         zh = f"任务被督导室退回（原因：{reason[:100]}）：{locked.title[:60]}"
         en = f"Task returned by the supervision office (reason: {reason[:100]}): {locked.title[:60]}"
-        notifications.notify(
-            notifications.clerks([locked.department_id]), "returned", f"returned:{event.pk}", zh, en, locked
-        )
+        notify(clerks([locked.department_id]), Kind.TASK_RETURNED, f"task_returned:{event.pk}", zh, en,
+               task_url(locked))  # fmt: skip
     task.refresh_from_db()
     return task
 
@@ -638,13 +637,13 @@ def _lead_and_partners(county: Region, indicator: str, departments: list[Departm
     return picked[0], picked[1:]
 
 
-def generate_items(user: Who, county: Region, year: int, standard_id: str) -> GenerateResult:
+def generate_items(actor: Actor, county: Region, year: int, standard_id: str) -> GenerateResult:
     """Turn the current evaluation's shortfalls into items (each with a task in the county's
     rectification list), update the gap of open items still short, close (已达标) those the run
     shows met — recording the values of both runs — and withdraw (已撤销) those whose school is no
     longer evaluated. Running it again changes nothing; an open item is never duplicated. Runs of
     an earlier year than an item's own do not touch it."""
-    _require(user, county, "review")
+    _require(actor, county, "review")
     check_county(county)
     run = current_run(county, year, standard_id)  # EvaluationError when there is nothing to evaluate
     found = {s.key: s for s in shortfalls(run, county.code)}
@@ -666,11 +665,11 @@ def generate_items(user: Who, county: Region, year: int, standard_id: str) -> Ge
                 continue
             short = found.get(key)
             if short is not None:
-                _refresh_item(user, item, short, run, out)
+                _refresh_item(actor, item, short, run, out)
             elif key.startswith("school:") and key.split(":")[1] not in evaluated:
-                _void_item(user, item, run, out)
+                _void_item(actor, item, run, out)
             elif _is_met(run.result, key):
-                _close_met(user, item, run, out)
+                _close_met(actor, item, run, out)
             else:
                 out.unchanged += 1  # no data for the indicator in this run: left as it is
         plan = None
@@ -687,7 +686,7 @@ def generate_items(user: Who, county: Region, year: int, standard_id: str) -> Ge
                 partners, [short.indicator], [],
             )  # fmt: skip
             town = towns.get(short.school_code or "")
-            task = _insert_task(user, plan, checked, town=town, why="evaluation", year=year, run=run.pk)
+            task = _insert_task(actor, plan, checked, town=town, why="evaluation", year=year, run=run.pk)
             out.created.append(Item.objects.create(
                 county=county, task=task, source=Item.Source.EVALUATION, key=key, standard_id=standard_id,
                 year=year, school=School.objects.filter(code=short.school_code).first() if short.school_code else None,
@@ -695,7 +694,7 @@ def generate_items(user: Who, county: Region, year: int, standard_id: str) -> Ge
                 finding_en=short.finding_en,
                 target=short.target_zh,
                 target_en=short.target_en, gap=short.gap, gap_unit=short.gap_unit, value=short.value,
-                threshold=short.threshold, opened_run=run, checked_run=run, created_by=_person(user),
+                threshold=short.threshold, opened_run=run, checked_run=run, created_by=user_of(actor),
             ))  # fmt: skip
     return out
 
@@ -742,7 +741,7 @@ def _now_figures(run: EvaluationRun, key: str) -> dict[str, Any]:
 
 
 def _refresh_item(
-    user: Who, item: RectificationItem, short: Shortfall, run: EvaluationRun, out: GenerateResult
+    actor: Actor, item: RectificationItem, short: Shortfall, run: EvaluationRun, out: GenerateResult
 ) -> None:
     if item.checked_run_id == run.pk or (item.gap == short.gap and item.value == short.value):
         if item.checked_run_id != run.pk:
@@ -754,32 +753,32 @@ def _refresh_item(
     item.target, item.target_en = short.target_zh, short.target_en
     item.save()
     new = _figures(item)
-    _event(item.task, TaskEvent.Action.ITEM_UPDATED, user, "", old=old, new=new,
+    _event(item.task, TaskEvent.Action.ITEM_UPDATED, actor, "", old=old, new=new,
            target_zh=short.target_zh, target_en=short.target_en)  # fmt: skip
     out.updated.append(item)
 
 
-def _close_met(user: Who, item: RectificationItem, run: EvaluationRun, out: GenerateResult) -> None:
+def _close_met(actor: Actor, item: RectificationItem, run: EvaluationRun, out: GenerateResult) -> None:
     old, new = _figures(item), _now_figures(run, item.key)
     item.status, item.closed_at, item.checked_run = Item.Status.MET, timezone.now(), run
     item.close_reason = f"{run.year}学年评估（记录 #{run.pk}）显示已达标"
     item.close_data = {"indicator": item.indicator, "old": old, "new": new}
     item.save()
-    _event(item.task, TaskEvent.Action.ITEM_MET, user, "", why="met", year=run.year, run=run.pk, old=old, new=new)
+    _event(item.task, TaskEvent.Action.ITEM_MET, actor, "", why="met", year=run.year, run=run.pk, old=old, new=new)
     out.met.append(item)
 
 
-def _void_item(user: Who, item: RectificationItem, run: EvaluationRun, out: GenerateResult) -> None:
+def _void_item(actor: Actor, item: RectificationItem, run: EvaluationRun, out: GenerateResult) -> None:
     item.status, item.closed_at, item.checked_run = Item.Status.VOID, timezone.now(), run
     item.close_reason = f"学校未参加{run.year}学年评估（记录 #{run.pk}），如已撤并请核实"
     item.close_data = {"indicator": item.indicator, "old": _figures(item), "new": {"run": run.pk, "year": run.year}}
     item.save()
-    _event(item.task, TaskEvent.Action.ITEM_VOID, user, "", why="void", year=run.year, run=run.pk)
+    _event(item.task, TaskEvent.Action.ITEM_VOID, actor, "", why="void", year=run.year, run=run.pk)
     out.void.append(item)
 
 
 def add_item(
-    user: Who,
+    actor: Actor,
     county: Region,
     source: str,
     target: str,
@@ -796,7 +795,7 @@ def add_item(
     (``inspection``, needs ``inspect``), with its task in the county's rectification list."""
     if source not in (Item.Source.MANUAL, Item.Source.INSPECTION):
         raise RectificationError("bad_source", "来源无效", f"unknown source {source!r}")
-    _require(user, county, "review" if source == Item.Source.MANUAL else "inspect")
+    _require(actor, county, "review" if source == Item.Source.MANUAL else "inspect")
     check_county(county)
     if source == Item.Source.INSPECTION:
         finding = check_text(finding, "督导发现的问题", "the finding", 5000)
@@ -813,12 +812,19 @@ def add_item(
         plan = system_plan(county, year, WorkPlan.Kind.RECTIFICATION)
         WorkPlan.objects.select_for_update().get(pk=plan.pk)
         town = _school_towns(county, year).get(unit.code) if unit else None
-        task = _insert_task(user, plan, checked, town=town, why=source)
-        return Item.objects.create(
+        task = _insert_task(actor, plan, checked, town=town, why=source)
+        item = Item.objects.create(
             county=county, task=task, source=source, year=year, school=unit, school_name=_school_name(unit, year),
             finding=(finding or "").strip(),
-            target=checked.title, indicator=(checked.indicators or [""])[0], created_by=_person(user),
+            target=checked.title, indicator=(checked.indicators or [""])[0], created_by=user_of(actor),
         )  # fmt: skip
+        if source == Item.Source.INSPECTION:
+            where = f"（{item.school_name}）" if item.school_name else ""
+            zh = f"督导检查发现问题{where}：{item.finding[:80]}；已列入整改，责任单位{checked.department.name}"
+            en = (f"Inspection finding{f' at {item.school_name}' if item.school_name else ''}: {item.finding[:80]}; "
+                  f"a rectification task for {checked.department.name}")  # fmt: skip
+            notify(supervisors(county), Kind.FINDING, f"finding:{item.pk}", zh, en, task_url(task))
+        return item
 
 
 def _school_name(school: School | None, year: int) -> str:
@@ -828,11 +834,11 @@ def _school_name(school: School | None, year: int) -> str:
     return found.name if found else school.code
 
 
-def close_item(user: Who, item: RectificationItem, reason: str) -> RectificationItem:
+def close_item(actor: Actor, item: RectificationItem, reason: str) -> RectificationItem:
     """The supervision office closes (销号) an item by hand, with the reason (e.g. the inspectors'
     re-check found it fixed). An evaluation item closes by itself when a run shows it met."""
     task = Task.objects.select_related("county", "department").get(pk=item.task_id)
-    _require_task(user, task, "review")
+    _require_task(actor, task, "review")
     reason = check_text(reason, "销号理由", "a reason", 2000)
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
@@ -840,7 +846,7 @@ def close_item(user: Who, item: RectificationItem, reason: str) -> Rectification
             raise RectificationError("bad_state", "该整改事项已关闭", f"the item is already {locked.status}")
         locked.status, locked.closed_at, locked.close_reason = Item.Status.CLOSED, timezone.now(), reason
         locked.save()
-        _event(task, TaskEvent.Action.ITEM_CLOSED, user, reason)
+        _event(task, TaskEvent.Action.ITEM_CLOSED, actor, reason)
     return locked
 
 
@@ -856,9 +862,9 @@ def _lines(text: str, label_zh: str, label_en: str) -> str:
 
 
 def record_meeting(
-    user: Who, county: Region, title: str, held_on: dt.date | None, attendees: str, topics: str, place: str = ""
+    actor: Actor, county: Region, title: str, held_on: dt.date | None, attendees: str, topics: str, place: str = ""
 ) -> Meeting:
-    _require(user, county, "review")
+    _require(actor, county, "review")
     check_county(county)
     title = check_text(title, "会议名称", "the meeting's title", 200)
     if held_on is None:
@@ -870,12 +876,12 @@ def record_meeting(
     return Meeting.objects.create(
         county=county, title=title, held_on=held_on, place=(place or "").strip()[:100],
         attendees=_lines(attendees, "参会人员", "attendees"), topics=_lines(topics, "会商议题", "topics"),
-        created_by=_person(user),
+        created_by=user_of(actor),
     )  # fmt: skip
 
 
 def add_decision(
-    user: Who,
+    actor: Actor,
     meeting: Meeting,
     text: str,
     department: Department | int | str | None = None,
@@ -884,7 +890,7 @@ def add_decision(
     """A decision of the meeting; with an owner and a deadline it becomes a task in the county's
     meeting-decision list at once (else later, with :func:`decision_to_task`)."""
     county = Region.objects.get(pk=meeting.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     text = check_text(text, "议定事项", "the decision", 2000)
     checked = None
     if department or deadline:
@@ -894,30 +900,30 @@ def add_decision(
         number = (meeting.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
         decision = Decision.objects.create(meeting=meeting, number=number, text=text)
         if checked is not None:
-            _decision_task(user, decision, checked)
+            _decision_task(actor, decision, checked)
     return decision
 
 
 def decision_to_task(
-    user: Who, decision: Decision, department: Department | int | str | None, deadline: dt.date | None
+    actor: Actor, decision: Decision, department: Department | int | str | None, deadline: dt.date | None
 ) -> Task:
     meeting = decision.meeting
     county = Region.objects.get(pk=meeting.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     checked = check_task(county, TaskSpec(decision.text, department, deadline))
     with transaction.atomic():
         locked = Decision.objects.select_for_update().get(pk=decision.pk)
         if locked.task_id is not None:
             raise RectificationError("already_task", "该议定事项已转为任务", "the decision is already a task")
-        return _decision_task(user, locked, checked)
+        return _decision_task(actor, locked, checked)
 
 
-def _decision_task(user: Who, decision: Decision, checked: CheckedTask) -> Task:
+def _decision_task(actor: Actor, decision: Decision, checked: CheckedTask) -> Task:
     meeting = decision.meeting
     plan = system_plan(meeting.county, meeting.held_on.year, WorkPlan.Kind.MEETING)
     WorkPlan.objects.select_for_update().get(pk=plan.pk)
     held = f"{meeting.held_on:%Y-%m-%d}"
-    task = _insert_task(user, plan, checked, why="decision", meeting=meeting.title, date=held, number=decision.number)
+    task = _insert_task(actor, plan, checked, why="decision", meeting=meeting.title, date=held, number=decision.number)
     decision.task = task
     decision.save(update_fields=["task"])
     return task
@@ -927,8 +933,8 @@ def _decision_task(user: Who, decision: Decision, checked: CheckedTask) -> Task:
 # Leaders' liaison schools and things done for schools
 
 
-def add_leader(user: Who, county: Region, name: str, post: str) -> Leader:
-    _require(user, county, "review")
+def add_leader(actor: Actor, county: Region, name: str, post: str) -> Leader:
+    _require(actor, county, "review")
     check_county(county)
     name, post = check_text(name, "姓名", "the name", 32), check_text(post, "职务", "the post", 64)
     try:
@@ -949,9 +955,9 @@ def _leader_school(county: Region, school: School | str) -> School:
     return unit
 
 
-def link_school(user: Who, leader: Leader, school: School | str, since: dt.date | None = None) -> LiaisonSchool:
+def link_school(actor: Actor, leader: Leader, school: School | str, since: dt.date | None = None) -> LiaisonSchool:
     county = Region.objects.get(pk=leader.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     unit = _leader_school(county, school)
     link, _ = LiaisonSchool.objects.get_or_create(leader=leader, school=unit, defaults={"since": since or today()})
     return link
@@ -969,29 +975,29 @@ def _linked(leader: Leader, school: School | str) -> School:
     return unit
 
 
-def record_visit(user: Who, leader: Leader, school: School | str, on: dt.date | None, note: str) -> Visit:
+def record_visit(actor: Actor, leader: Leader, school: School | str, on: dt.date | None, note: str) -> Visit:
     county = Region.objects.get(pk=leader.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     unit = _linked(leader, school)
     if on is None or on > today():
         raise RectificationError(
             "bad_date", "走访日期须为今天或以前的日期", "the visit's date must be today or earlier"
         )
     note = check_text(note, "走访情况", "what the visit found", 2000)
-    return Visit.objects.create(leader=leader, school=unit, on=on, note=note, created_by=_person(user))
+    return Visit.objects.create(leader=leader, school=unit, on=on, note=note, created_by=user_of(actor))
 
 
-def add_matter(user: Who, leader: Leader, school: School | str, year: int, title: str) -> PracticalMatter:
+def add_matter(actor: Actor, leader: Leader, school: School | str, year: int, title: str) -> PracticalMatter:
     county = Region.objects.get(pk=leader.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     unit = _linked(leader, school)
     title = check_text(title, "实事内容", "the matter", 200)
-    return PracticalMatter.objects.create(leader=leader, school=unit, year=year, title=title, created_by=_person(user))
+    return PracticalMatter.objects.create(leader=leader, school=unit, year=year, title=title, created_by=user_of(actor))
 
 
-def complete_matter(user: Who, matter: PracticalMatter, done_on: dt.date | None = None) -> PracticalMatter:
+def complete_matter(actor: Actor, matter: PracticalMatter, done_on: dt.date | None = None) -> PracticalMatter:
     county = Region.objects.get(pk=matter.leader.county_id)
-    _require(user, county, "review")
+    _require(actor, county, "review")
     done_on = done_on or today()
     if done_on > today():
         raise RectificationError("bad_date", "办结日期不能晚于今天", "the completion date cannot be after today")
@@ -1004,14 +1010,14 @@ def complete_matter(user: Who, matter: PracticalMatter, done_on: dt.date | None 
 # Bulletins
 
 
-def issue_bulletin(user: Who, county: Region, start: dt.date | None, end: dt.date | None) -> Bulletin:
+def issue_bulletin(actor: Actor, county: Region, start: dt.date | None, end: dt.date | None) -> Bulletin:
     """Generate the bulletin (督导通报) of the period as .docx and keep it with the next number of
     the year; it names the units with overdue tasks on the period's last day."""
     from django.core.files.base import ContentFile
 
     from dudao.rectification.bulletin import bulletin_docx, bulletin_report
 
-    _require(user, county, "review")
+    _require(actor, county, "review")
     check_county(county)
     if start is None or end is None:
         raise RectificationError("required", "请填写通报的起止日期", "the period's first and last day are required")
@@ -1024,7 +1030,7 @@ def issue_bulletin(user: Who, county: Region, start: dt.date | None, end: dt.dat
         report = bulletin_report(county, start, end, number)
         bulletin = Bulletin(
             county=county, year=end.year, number=number, title=report.title, period_start=start, period_end=end,
-            overdue_units=[u.name for u in report.overdue_units], created_by=_person(user),
+            overdue_units=[u.name for u in report.overdue_units], created_by=user_of(actor),
         )  # fmt: skip
         name = f"{county.code}-{end.year}-{number:02d}.docx"
         bulletin.file.save(name, ContentFile(bulletin_docx(report)), save=False)
@@ -1064,30 +1070,23 @@ def send_reminders(on: dt.date | None = None) -> ReminderResult:
     for task in tasks:
         rules = rules_for(task.county.code)
         days = (task.deadline - on).days
-        people = notifications.clerks([task.department_id])
+        people = clerks([task.department_id])
         if days < 0:
             zh = f"任务已逾期 {-days} 天（时限 {task.deadline:%Y-%m-%d}）：{task.title[:80]}"
             en = f"Task {-days} day(s) overdue (due {task.deadline:%Y-%m-%d}): {task.title[:80]}"
-            out.overdue += len(notifications.notify(people, "overdue", f"overdue:{task.pk}:{on}", zh, en, task))
+            key = f"task_overdue:{task.pk}:{on}"
+            out.overdue += len(notify(people, Kind.TASK_OVERDUE, key, zh, en, task_url(task)))
             overdue_by_county.setdefault(task.county_id, []).append(task)
         elif days <= rules.remind_days:
             zh = f"任务将于 {days} 天后到期（{task.deadline:%Y-%m-%d}），请抓紧推进：{task.title[:80]}"
             en = f"Task due in {days} day(s) ({task.deadline:%Y-%m-%d}): {task.title[:80]}"
-            out.due_soon += len(notifications.notify(people, "due_soon", f"due_soon:{task.pk}:{on}", zh, en, task))
+            key = f"task_due:{task.pk}:{on}"
+            out.due_soon += len(notify(people, Kind.TASK_DUE, key, zh, en, task_url(task)))
     for tasks_of in overdue_by_county.values():
         county = tasks_of[0].county
         units = sorted({t.department.name for t in tasks_of})
         zh = f"{county.name}有 {len(tasks_of)} 项任务逾期未完成，涉及：{'、'.join(units)}"
         en = f"{county.name}: {len(tasks_of)} task(s) overdue, at {', '.join(units)}"
-        out.digests += len(notifications.notify(
-            notifications.supervisors(county), "overdue", f"digest:{county.pk}:{on}", zh, en
-        ))  # fmt: skip
+        url = reverse("rectification:dashboard", args=[county.code])
+        out.digests += len(notify(supervisors(county), Kind.TASK_OVERDUE, f"digest:{county.pk}:{on}", zh, en, url))
     return out
-
-
-def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications read (all when ``ids`` is None)."""
-    rows = user.notifications.filter(read_at__isnull=True)
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())

@@ -24,9 +24,12 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from dudao.actors import Actor, system
+from dudao.notifications.models import Notification
 from dudao.orgs.demo import COUNTY_CODE, CURRENT_YEAR
 from dudao.orgs.models import Department, Region, SchoolYear
 from dudao.rectification import actions
+from dudao.rectification.actions import task_url
 from dudao.rectification.models import (
     Bulletin,
     Decision,
@@ -34,7 +37,6 @@ from dudao.rectification.models import (
     LiaisonSchool,
     Meeting,
     Milestone,
-    Notification,
     PracticalMatter,
     ProgressReport,
     RectificationItem,
@@ -149,8 +151,9 @@ def seed() -> Summary:
                    tuple(bulletin.overdue_units))  # fmt: skip
 
 
-def _clerk_of(unit: Department) -> User | None:
-    return User.objects.filter(memberships__department=unit).first()
+def _clerk_of(unit: Department) -> Actor:
+    """The department's clerk, or the seeder itself for a department without one."""
+    return User.objects.filter(memberships__department=unit).first() or system("seed_rectification_demo")
 
 
 def _plan(county: Region, supervisor: User, today: dt.date) -> None:
@@ -259,7 +262,7 @@ def reset(county: Region | None = None) -> int:
     for doc in TaskEvidence.objects.filter(report__task__in=tasks):
         doc.file.delete(save=False)
     for queryset in (
-        Notification.objects.filter(task__in=tasks),
+        Notification.objects.filter(url__in=[task_url(t) for t in tasks]),
         Notification.objects.filter(key__startswith=f"digest:{county.pk}:"),
         Bulletin.objects.filter(county=county),
         Decision.objects.filter(meeting__county=county),

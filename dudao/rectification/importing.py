@@ -22,7 +22,6 @@ the bounds, ``no_header``, ``missing_column``, ``duplicate_column``, ``formula_n
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,6 +45,7 @@ from dudao.rectification.actions import (
 from dudao.rectification.models import Task, WorkPlan
 from dudao.sheets.limits import current_limits
 from dudao.sheets.table import ColumnSpec, Row, read_table
+from dudao.sheets.writer import workbook_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 # The task list's columns: key, header as written in the layout, other headers accepted, English.
@@ -246,6 +246,4 @@ def write_task_list(plan: WorkPlan, tasks: list[Task]) -> bytes:
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

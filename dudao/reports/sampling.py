@@ -10,24 +10,17 @@ run and seed always give the same schools, which :func:`reproduce` checks for an
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import secrets
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
-from dudao.evaluation.actions import current_run
 from dudao.orgs.access import rectification_permissions, region_permissions
 from dudao.orgs.models import Region
-from dudao.rectification import actions as rectification
-from dudao.rectification.models import RectificationItem
 from dudao.reports.content import LEVELS, LOCATIONS
-from dudao.reports.models import Finding, SampledSchool, SamplingDraw
+from dudao.reports.models import SampledSchool, SamplingDraw
 
-Who = User | AnonymousUser | None
 MAX_PER_STRATUM = 50
 MAX_WEIGHT = 10.0
 
@@ -65,7 +58,7 @@ def draw_schools(
     return drawn, strata
 
 
-def _check(per_stratum: Any, seed: Any, failing_weight: Any) -> tuple[int, int, float]:
+def check_parameters(per_stratum: Any, seed: Any, failing_weight: Any) -> tuple[int, int, float]:
     try:
         n = int(per_stratum)
         w = float(failing_weight if failing_weight not in (None, "") else 1.0)
@@ -83,30 +76,9 @@ def _check(per_stratum: Any, seed: Any, failing_weight: Any) -> tuple[int, int, 
     return n, s, w
 
 
-def may_draw(user: Who, county: Region) -> bool:
+def may_draw(user: User | AnonymousUser, county: Region) -> bool:
     """Inspectors above the county draw (the county's own supervisor does not draw its own sample)."""
     return "inspect" in rectification_permissions(user, county) and "review" not in region_permissions(user, county)
-
-
-def create_draw(
-    user: Who, county: Region, year: int, standard_id: str, per_stratum: Any, seed: Any = None, failing_weight: Any = 1
-) -> SamplingDraw:
-    if user is not None and not may_draw(user, county):
-        raise PermissionDenied
-    n, s, w = _check(per_stratum, seed, failing_weight)
-    run = current_run(county, year, standard_id)  # EvaluationError when there is nothing to draw from
-    drawn, strata = draw_schools(run.result["schools"], n, s, w)
-    with transaction.atomic():
-        draw = SamplingDraw.objects.create(
-            county=county, year=year, standard_id=standard_id, run=run, seed=s, per_stratum=n, failing_weight=w,
-            strata=strata, created_by=user if user is not None and user.is_authenticated else None,
-        )  # fmt: skip
-        SampledSchool.objects.bulk_create(
-            SampledSchool(draw=draw, order=i, school_code=x["school_code"], school_name=x["school_name"],
-                          level=x["level"], location=x["location"], passed=x.get("passed"))
-            for i, x in enumerate(drawn, start=1)
-        )  # fmt: skip
-    return draw
 
 
 def reproduce(draw: SamplingDraw) -> bool:
@@ -122,33 +94,3 @@ def school_result(sampled: SampledSchool) -> dict[str, Any] | None:
         if s["school_code"] == sampled.school_code and s["level"] == sampled.level:
             return s
     return None
-
-
-def record_finding(
-    user: Who,
-    sampled: SampledSchool,
-    text: str,
-    target: str,
-    department: Any,
-    deadline: dt.date | None,
-    indicator: str = "",
-    observed: Any = None,
-) -> Finding:
-    """An inspector's finding at a sampled school, made a rectification item (督导检查发现) through
-    the rectification app's own action (its checks and permissions: ``inspect``)."""
-    draw = sampled.draw
-    try:
-        value = float(observed) if observed not in (None, "") else None
-    except (TypeError, ValueError):
-        raise SamplingError("bad_number", "核实值应为数字", "the observed value is a number") from None
-    with transaction.atomic():
-        item = rectification.add_item(
-            user, draw.county, RectificationItem.Source.INSPECTION, target, department, deadline,
-            finding=text, year=draw.year, school=sampled.school_code, indicators=[indicator] if indicator else [],
-        )  # fmt: skip
-        if draw.standard_id and not item.standard_id:
-            RectificationItem.objects.filter(pk=item.pk).update(standard_id=draw.standard_id)
-        return Finding.objects.create(
-            sampled=sampled, indicator=indicator, text=item.finding, observed=value, item=item,
-            created_by=user if user is not None and user.is_authenticated else None,
-        )  # fmt: skip

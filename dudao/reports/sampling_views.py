@@ -18,7 +18,7 @@ from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import rectification_permissions
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.views.common import departments, parse_date
-from dudao.reports import sampling
+from dudao.reports import actions, sampling
 from dudao.reports.content import location_zh
 from dudao.reports.models import SampledSchool, SamplingDraw
 from dudao.reports.views import report_county
@@ -70,7 +70,7 @@ def draws(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
     if request.method == "POST":
         post = request.POST
         try:
-            draw = sampling.create_draw(request.user, county, year, standard_id, post.get("per_stratum"),
+            draw = actions.create_draw(request.user, county, year, standard_id, post.get("per_stratum"),
                                         post.get("seed"), post.get("failing_weight"))  # fmt: skip
         except (sampling.SamplingError, EvaluationError) as exc:
             error = _text(exc)
@@ -123,7 +123,7 @@ def checklist(request: HttpRequest, pk: int, school: int) -> HttpResponse:
         post = request.POST
         try:
             deadline = parse_date(post.get("deadline", ""), "完成时限", "the deadline")
-            sampling.record_finding(request.user, sampled, post.get("text", ""), post.get("target", ""),
+            actions.record_finding(request.user, sampled, post.get("text", ""), post.get("target", ""),
                                     post.get("department"), deadline, post.get("indicator", ""),
                                     post.get("observed"))  # fmt: skip
         except (RectificationError, sampling.SamplingError) as exc:

@@ -16,7 +16,7 @@ from dudao.api.models import ApiToken
 from dudao.census.actions import save_record
 from dudao.census.models import CensusRecord
 from dudao.orgs.models import School
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 API = "/api/v1"
 # A primary school's figures, plausible (no warnings) and enough for the engine to evaluate.
@@ -75,7 +75,7 @@ def token_for() -> Callable[[User], str]:
 
 def store(school: School, level: str = "primary", year: int = YEAR, **values: Any) -> CensusRecord:
     """A record entered by the system (no user), as an import would."""
-    return save_record(None, school, year, level, {**FIGURES, **values}).record
+    return save_record(SYSTEM, school, year, level, {**FIGURES, **values}).record
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from dudao.census.actions import lock_year, submit
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.evaluation.models import EvaluationRun
 from tests.api.conftest import call, census_csv, upload
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 ROLES = (
     "anonymous", "province_inspector", "city_inspector", "county_supervisor", "observer", "school_clerk",
@@ -162,9 +162,9 @@ def _prepare(world: World, records: dict[str, CensusRecord], endpoint: Endpoint)
     counties = {"home": world.county, "neighbour": world.neighbour, "far": world.other_county}
     for target, county in counties.items():
         if endpoint.state == "submitted":
-            submit(None, records[target])
+            submit(SYSTEM, records[target])
         elif endpoint.state == "locked":
-            lock_year(None, county, YEAR)
+            lock_year(SYSTEM, county, YEAR)
         EvaluationRun.objects.create(
             county=county, year=YEAR, standard_id="national-2017", standard_version="test", data_version="-",
             result={}, passed=None,

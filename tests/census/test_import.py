@@ -22,7 +22,7 @@ from dudao.engine.problems import InputError, Problem
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.census._db import on_insert
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def set_cells(path: Path, cells: dict[tuple[int, str], object]) -> Path:
 def problems_of(path: Path, **kwargs: Any) -> list[Problem]:
     before = counts()
     kwargs.setdefault("county", Region.objects.get(code="139901"))
-    kwargs.setdefault("user", None)
+    kwargs.setdefault("user", SYSTEM)
     with pytest.raises(InputError) as info:
         import_census(path, kwargs.pop("year", YEAR), **kwargs)
     assert counts() == before, "nothing may be written when the file has problems"
@@ -119,7 +119,7 @@ def test_first_import_creates_records_and_the_new_school(world: World, tmp_path:
 
 
 def test_a_whole_school_one_through_row_is_stored_whole_with_its_level_columns(world: World, tmp_path: Path) -> None:
-    import_census(workbook(tmp_path), YEAR, county=world.county, user=None)
+    import_census(workbook(tmp_path), YEAR, county=world.county, user=SYSTEM)
 
     record = CensusRecord.objects.get(school=world.nine_year, year=YEAR)
     assert record.level == "all"
@@ -183,11 +183,11 @@ def test_a_changed_value_is_updated_with_its_history(world: World, tmp_path: Pat
 
 def test_an_unchanged_record_keeps_its_status(world: World, tmp_path: Path) -> None:
     path = workbook(tmp_path)
-    import_census(path, YEAR, county=world.county, user=None)
+    import_census(path, YEAR, county=world.county, user=SYSTEM)
     record = CensusRecord.objects.get(school=world.junior, year=YEAR)
     actions.approve(world.county_supervisor, record)
 
-    import_census(path, YEAR, county=world.county, user=None)
+    import_census(path, YEAR, county=world.county, user=SYSTEM)
 
     record.refresh_from_db()
     assert record.status == CensusRecord.Status.APPROVED and record.version == 1
@@ -202,7 +202,7 @@ def test_schools_expected_but_absent_are_listed_as_not_submitted(world: World, t
     SchoolYear.objects.create(school=old, year=YEAR - 3, name="三年前的小学", school_type="primary")
     rows = [r for r in county_rows() if r["school_code"] != "1399010002"]
 
-    result = import_census(workbook(tmp_path, rows), YEAR, county=world.county, user=None)
+    result = import_census(workbook(tmp_path, rows), YEAR, county=world.county, user=SYSTEM)
 
     absent = [(a.code, a.name, a.county_code, a.year) for a in result.not_submitted]
     assert absent == [
@@ -225,10 +225,10 @@ def test_a_dry_run_reports_what_would_change_and_writes_nothing(world: World, tm
     assert plans["1399010001"].action == "create" and len(plans["1399010001"].fields) == 6
     assert plans["1399010003"].level == "all" and "students_primary" in plans["1399010003"].fields
 
-    import_census(path, YEAR, county=world.county, user=None)
+    import_census(path, YEAR, county=world.county, user=SYSTEM)
     rows = county_rows()
     rows[1]["books"] = 46000
-    again = import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=None, dry_run=True)
+    again = import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=SYSTEM, dry_run=True)
     assert (again.created, again.updated, again.unchanged) == (0, 1, 3)
     assert [(c.school_code, c.fields) for c in again.changes] == [("1399010002", ("books",))]
     assert CensusRecord.objects.get(school=world.junior).books == 45000
@@ -240,7 +240,7 @@ def test_a_file_of_several_counties_by_its_county_code_column(world: World, tmp_
     for row, code in zip(rows, ("139901", "139901", "139902"), strict=True):
         row["county_code"] = code
 
-    result = import_census(workbook(tmp_path, rows), YEAR, county=None, user=None)
+    result = import_census(workbook(tmp_path, rows), YEAR, county=None, user=SYSTEM)
 
     assert result.counties == ["139901", "139902"] and result.created == 3
     assert result.batch is not None and result.batch.county is None and result.batch.counties == ["139901", "139902"]
@@ -257,7 +257,7 @@ def test_a_csv_with_the_english_keys_as_headers(world: World, tmp_path: Path) ->
         writer.writeheader()
         writer.writerows(rows)
 
-    result = import_census(path, YEAR, county=world.county, user=None)
+    result = import_census(path, YEAR, county=world.county, user=SYSTEM)
 
     assert result.created == 4
     assert CensusRecord.objects.get(school=world.nine_year).students_junior == 300
@@ -267,7 +267,7 @@ def test_equipment_in_wan_yuan_is_stored_in_yuan(world: World, tmp_path: Path) -
     rows = county_rows()
     for row in rows:
         row["equipment_value_wan"] = row.pop("equipment_value_yuan") / 10000
-    import_census(workbook(tmp_path, rows), YEAR, county=world.county, user=None)
+    import_census(workbook(tmp_path, rows), YEAR, county=world.county, user=SYSTEM)
     assert CensusRecord.objects.get(school=world.primary).equipment_value_yuan == Decimal("1805000.25")
 
 
@@ -276,7 +276,7 @@ def test_a_complete_middle_school_senior_row_is_left_out_with_a_warning(world: W
             "school_type": "complete_middle"}  # fmt: skip
     rows = [{**base, "level": "junior"}, {**base, "level": "senior"}]
 
-    result = import_census(workbook(tmp_path, rows), YEAR, county=world.county, user=None)
+    result = import_census(workbook(tmp_path, rows), YEAR, county=world.county, user=SYSTEM)
 
     assert result.created == 1
     assert [(w.rule, w.row) for w in result.warnings] == [("senior_skipped", 4)]
@@ -358,7 +358,7 @@ def test_a_school_of_another_county(world: World, tmp_path: Path) -> None:
     assert (problem.rule, problem.row, problem.column) == ("other_county", 6, "学校标识码")
     assert problem.value == "1499010001"
     assert "其他县" not in problem.message_zh  # the supervisor may not see that county
-    (shown,) = problems_of(workbook(tmp_path, rows), user=None)
+    (shown,) = problems_of(workbook(tmp_path, rows), user=SYSTEM)
     assert "其他县" in shown.message_zh and "149901" in shown.message_en
 
 
@@ -377,7 +377,7 @@ def test_negative_numbers_and_text_in_number_cells(world: World, tmp_path: Path)
 
 def test_a_locked_year_is_refused(world: World, tmp_path: Path) -> None:
     path = workbook(tmp_path)
-    import_census(path, YEAR, county=world.county, user=None)
+    import_census(path, YEAR, county=world.county, user=SYSTEM)
     actions.lock_year(world.county_supervisor, world.county, YEAR)
     rows = county_rows()
     rows[0]["students"] = 1300
@@ -385,7 +385,7 @@ def test_a_locked_year_is_refused(world: World, tmp_path: Path) -> None:
     assert problem.rule == "year_locked" and "示范县" in problem.message_zh
     assert CensusRecord.objects.get(school=world.primary).students == 1200
     actions.unlock_year(world.county_supervisor, world.county, YEAR, "补报")
-    assert import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=None).updated == 1
+    assert import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=SYSTEM).updated == 1
 
 
 def test_levels_that_do_not_fit_the_school_type(world: World, tmp_path: Path) -> None:
@@ -464,7 +464,7 @@ def test_a_file_without_data_rows(world: World, tmp_path: Path) -> None:
 
 
 def test_a_stored_whole_school_record_cannot_come_back_split(world: World, tmp_path: Path) -> None:
-    import_census(workbook(tmp_path), YEAR, county=world.county, user=None)
+    import_census(workbook(tmp_path), YEAR, county=world.county, user=SYSTEM)
     rows = county_rows()
     whole = rows.pop(2)
     for level in ("primary", "junior"):
@@ -486,13 +486,13 @@ def test_every_problem_of_the_file_at_once(world: World, tmp_path: Path) -> None
     rows[0]["school_code"] = "1399020001"  # 邻县's school
     rows[1]["level"] = "primary"  # a junior school
     rows.append({**rows[3]})  # duplicate
-    actions.lock_year(None, world.county, YEAR)
+    actions.lock_year(SYSTEM, world.county, YEAR)
     problems = problems_of(workbook(tmp_path, rows))
     assert sorted(rules(problems)) == ["bad_level", "duplicate_school", "other_county", "year_locked"]
 
 
 def test_a_database_error_midway_leaves_the_database_as_it_was(world: World, tmp_path: Path) -> None:
-    import_census(workbook(tmp_path), YEAR, county=world.county, user=None)
+    import_census(workbook(tmp_path), YEAR, county=world.county, user=SYSTEM)
     rows = county_rows()
     rows[0]["students"] = 1300
     rows.append({**rows[3], "school_code": "1399010005", "school_name": "示范县第三小学"})
@@ -500,7 +500,7 @@ def test_a_database_error_midway_leaves_the_database_as_it_was(world: World, tmp
     values = {r.pk: r.values() for r in CensusRecord.objects.all()}
     # The database refuses the last write (the import events): records, schools and school years are in by then.
     with on_insert(CensusEvent._meta.db_table), pytest.raises(actions.CensusError) as info:
-        import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=None)
+        import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=SYSTEM)
 
     assert info.value.code == "database_error" and "未写入任何数据" in info.value.message_zh
     assert "nothing of this import was written" in info.value.message_en
@@ -510,7 +510,7 @@ def test_a_database_error_midway_leaves_the_database_as_it_was(world: World, tmp
 
 
 def test_a_record_changed_during_the_import_is_not_overwritten(world: World, tmp_path: Path) -> None:
-    import_census(workbook(tmp_path), YEAR, county=world.county, user=None)
+    import_census(workbook(tmp_path), YEAR, county=world.county, user=SYSTEM)
     rows = county_rows()
     rows[0]["students"] = 1300
     before = counts()
@@ -519,7 +519,7 @@ def test_a_record_changed_during_the_import_is_not_overwritten(world: World, tmp
     table = CensusRecord._meta.db_table
     someone = f"UPDATE {table} SET version = version + 1, students = 1290 WHERE id = {record.pk}"
     with on_insert(ImportBatch._meta.db_table, someone), pytest.raises(actions.CensusError) as info:
-        import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=None)
+        import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=SYSTEM)
 
     assert info.value.code == "conflict"
     assert counts() == before  # the other save went with the import's transaction

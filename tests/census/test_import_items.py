@@ -25,7 +25,7 @@ from dudao.engine.fields import ITEM_FIELDS
 from dudao.sheets import read_school_table, write_template
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.census.test_import import county_rows, problems_of, rules, set_cells
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -180,11 +180,11 @@ def test_a_figure_too_large_for_the_census(world: World, tmp_path: Path) -> None
 
 
 def test_the_item_columns_are_optional_for_the_import(world: World, tmp_path: Path) -> None:
-    import_census(filled_template(tmp_path / "v1.xlsx"), YEAR, county=world.county, user=None)
+    import_census(filled_template(tmp_path / "v1.xlsx"), YEAR, county=world.county, user=SYSTEM)
     path = tmp_path / "without.xlsx"
     write_rows(path, county_rows())  # the same schools, no item columns: the stored item figures stay
 
-    result = import_census(path, YEAR, county=world.county, user=None)
+    result = import_census(path, YEAR, county=world.county, user=SYSTEM)
 
     assert (result.updated, result.values_changed) == (0, 0)
     assert stored("1399010001")["classes"] == 24

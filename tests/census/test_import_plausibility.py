@@ -22,7 +22,7 @@ from dudao.engine.problems import Problem
 from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.api.conftest import census_csv, upload
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def workbook(tmp_path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def last_year(world: World, students: int = 1000) -> None:
-    actions.save_record(None, world.primary, YEAR - 1, "primary", {**CLEAN, "students": students})
+    actions.save_record(SYSTEM, world.primary, YEAR - 1, "primary", {**CLEAN, "students": students})
 
 
 def plausibility_warnings(warnings: list[Problem]) -> list[Problem]:
@@ -69,9 +69,9 @@ def test_each_rule_warns_on_import_and_the_import_still_writes(world: World, tmp
     figures, field, value = CASES[case]
     last_year(world)
     path = workbook(tmp_path, [row(world, **figures)])
-    dry = import_census(path, YEAR, county=world.county, user=None, dry_run=True)
+    dry = import_census(path, YEAR, county=world.county, user=SYSTEM, dry_run=True)
     assert not CensusRecord.objects.filter(year=YEAR).exists()
-    done = import_census(path, YEAR, county=world.county, user=None)
+    done = import_census(path, YEAR, county=world.county, user=SYSTEM)
     expected = actions.plausibility({**CLEAN, **figures}, {**CLEAN, "students": 1000})
     assert [(w.rule, w.field) for w in expected] == [(RULE_OF.get(case, "more_than_teachers"), field)]
     for result in (dry, done):
@@ -88,7 +88,7 @@ def test_each_rule_warns_on_import_and_the_import_still_writes(world: World, tmp
 def test_the_students_halved_message_names_last_years_figure(world: World, tmp_path: Path) -> None:
     last_year(world, students=1000)
     result = import_census(workbook(tmp_path, [row(world, students=400, max_class_size=40)]), YEAR,
-                           county=world.county, user=None)  # fmt: skip
+                           county=world.county, user=SYSTEM)  # fmt: skip
     (warning,) = plausibility_warnings(result.warnings)
     assert warning.message_zh.startswith("在校生数比上学年（1000）减少一半以上")
     assert warning.message_en.startswith("students fell by more than half since last year (1000)")
@@ -96,26 +96,26 @@ def test_the_students_halved_message_names_last_years_figure(world: World, tmp_p
 
 def test_a_clean_file_gives_no_warnings(world: World, tmp_path: Path) -> None:
     last_year(world)
-    result = import_census(workbook(tmp_path, [row(world)]), YEAR, county=world.county, user=None)
+    result = import_census(workbook(tmp_path, [row(world)]), YEAR, county=world.county, user=SYSTEM)
     assert result.created == 1 and result.warnings == []
 
 
 def test_an_unchanged_record_is_not_checked_again(world: World, tmp_path: Path) -> None:
     path = workbook(tmp_path, [row(world, pe_art_teachers=70)])
-    assert plausibility_warnings(import_census(path, YEAR, county=world.county, user=None).warnings)
-    again = import_census(path, YEAR, county=world.county, user=None)
+    assert plausibility_warnings(import_census(path, YEAR, county=world.county, user=SYSTEM).warnings)
+    again = import_census(path, YEAR, county=world.county, user=SYSTEM)
     assert again.unchanged == 1 and plausibility_warnings(again.warnings) == []
 
 
 def test_a_changed_record_is_checked_with_its_stored_figures(world: World, tmp_path: Path) -> None:
     """The file lacks the teachers column: the stored 60 teachers count, as on the form."""
-    actions.save_record(None, world.primary, YEAR, "primary", CLEAN)
+    actions.save_record(SYSTEM, world.primary, YEAR, "primary", CLEAN)
     text = (
         f"school_code,school_name,school_type,level,pe_art_teachers\n{world.primary.code},示范县第一小学,小学,小学,75\n"
     )
     path = tmp_path / "pe.csv"
     path.write_text(text, encoding="utf-8")
-    result = import_census(path, YEAR, county=world.county, user=None)
+    result = import_census(path, YEAR, county=world.county, user=SYSTEM)
     assert result.updated == 1
     (warning,) = plausibility_warnings(result.warnings)
     assert (warning.row, warning.column, warning.value, warning.rule) == (2, "pe_art_teachers", "75",
@@ -128,7 +128,7 @@ def test_the_form_and_the_import_agree(world: World, tmp_path: Path) -> None:
     figures = {"students": 300, "teachers": 20, "pe_art_teachers": 25, "backbone_teachers": 21,
                "certified_teachers": 19, "teachers_above_qualification": 30, "max_class_size": 301}  # fmt: skip
     last_year(world, students=700)
-    result = import_census(workbook(tmp_path, [row(world, **figures)]), YEAR, county=world.county, user=None)
+    result = import_census(workbook(tmp_path, [row(world, **figures)]), YEAR, county=world.county, user=SYSTEM)
     imported = plausibility_warnings(result.warnings)
     stored = CensusRecord.objects.get(school=world.primary, year=YEAR)
     previous = CensusRecord.objects.get(school=world.primary, year=YEAR - 1)
@@ -140,7 +140,7 @@ def test_the_form_and_the_import_agree(world: World, tmp_path: Path) -> None:
     assert sorted(w.message_zh for w in on_form) == sorted(w.message_zh.split("；已导入")[0] for w in imported)
     # And the form itself asks for the note on these figures.
     with pytest.raises(actions.CensusError) as info:
-        actions.save_record(None, world.junior, YEAR, "junior", figures)
+        actions.save_record(SYSTEM, world.junior, YEAR, "junior", figures)
     assert info.value.code == "note_required"
 
 

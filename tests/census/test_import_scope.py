@@ -18,7 +18,7 @@ from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear, ImportBatch
 from dudao.orgs.models import Region
 from dudao.sheets.template import write_rows
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_one_who_reviews_no_county_is_refused_before_the_file_is_read(
 
 
 def test_a_county_one_may_not_import_is_named_only_as_written(world: World, tmp_path: Path) -> None:
-    actions.lock_year(None, world.other_county, YEAR)
+    actions.lock_year(SYSTEM, world.other_county, YEAR)
     rows = [
         row(world.county.code, world.primary.code, "示范县第一小学"),
         row(world.other_county.code, world.other_school.code),  # another province's county, locked
@@ -87,7 +87,7 @@ def test_a_county_one_may_not_import_is_named_only_as_written(world: World, tmp_
 def test_the_system_still_hears_everything(world: World, tmp_path: Path) -> None:
     rows = [row(world.county.code, world.primary.code), row("999999", "9999990001")]
     with pytest.raises(Exception) as info:
-        import_census(workbook(tmp_path, rows), YEAR, county=None, user=None)
+        import_census(workbook(tmp_path, rows), YEAR, county=None, user=SYSTEM)
     assert [p.rule for p in info.value.problems] == ["unknown_county"]  # type: ignore[attr-defined]
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dudao.census import actions
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 PEOPLE = [
     "province_inspector", "city_inspector", "county_supervisor", "department_clerk", "school_clerk", "observer",
@@ -64,8 +64,8 @@ PAGES = {
 @pytest.mark.parametrize("page", list(PAGES))
 @pytest.mark.parametrize("person", PEOPLE)
 def test_access_matrix(world: World, person: str, page: str) -> None:
-    record = actions.save_record(None, world.primary, YEAR, "primary", {"students": 500}).record
-    actions.submit(None, record)
+    record = actions.save_record(SYSTEM, world.primary, YEAR, "primary", {"students": 500}).record
+    actions.submit(SYSTEM, record)
     method, url, expected = PAGES[page]
     client = Client()
     assert client.login(username=getattr(world, person).username, password=PASSWORD)
@@ -74,7 +74,7 @@ def test_access_matrix(world: World, person: str, page: str) -> None:
 
 
 def test_nobody_anonymous_gets_in(world: World) -> None:
-    record = actions.save_record(None, world.primary, YEAR, "primary", {"students": 500}).record
+    record = actions.save_record(SYSTEM, world.primary, YEAR, "primary", {"students": 500}).record
     for method, url, _ in PAGES.values():
         response = getattr(Client(), method)(url(world, record))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))

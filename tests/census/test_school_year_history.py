@@ -17,7 +17,7 @@ from dudao.census.importing import import_census
 from dudao.census.models import CensusChange, CensusRecord
 from dudao.orgs.models import SchoolYear
 from tests.census.test_import import county_rows, workbook
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,8 @@ def test_the_same_file_again_adds_no_history(world: World, imported, tmp_path: P
 
 
 def test_a_dry_run_writes_no_history(world: World, tmp_path: Path) -> None:
-    import_census(workbook(tmp_path), YEAR, county=world.county, user=None)
-    result = import_census(workbook(tmp_path, renamed_and_moved(), "v2.xlsx"), YEAR, county=world.county, user=None,
+    import_census(workbook(tmp_path), YEAR, county=world.county, user=SYSTEM)
+    result = import_census(workbook(tmp_path, renamed_and_moved(), "v2.xlsx"), YEAR, county=world.county, user=SYSTEM,
                            dry_run=True)  # fmt: skip
     assert result.school_years_updated == 2
     assert not CensusChange.objects.exists()

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from dudao.census import actions
 from dudao.census.actions import CensusError
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 FIGURES = {"students": 500, "teachers": 30, "pe_art_teachers": 5, "teaching_aux_area_m2": "2500.50"}
 
 
-def enter(world: World, user=None, **changes):
+def enter(world: World, user=SYSTEM, **changes):
     return actions.save_record(user or world.school_clerk, world.primary, YEAR, "primary", {**FIGURES, **changes})
 
 
@@ -54,7 +54,7 @@ def test_implausible_figures_need_an_explanation_note(world: World) -> None:
 
 
 def test_students_halving_since_last_year_is_questioned(world: World) -> None:
-    actions.save_record(None, world.primary, YEAR - 1, "primary", {"students": 1000})
+    actions.save_record(SYSTEM, world.primary, YEAR - 1, "primary", {"students": 1000})
     with pytest.raises(CensusError) as info:
         enter(world, students=400)
     assert "减少一半以上" in info.value.message_zh

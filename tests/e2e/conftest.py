@@ -20,7 +20,7 @@ from dudao.census.actions import save_record
 from dudao.evaluation.actions import evaluate_county
 from dudao.orgs.models import School, SchoolYear
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 # Playwright's sync API keeps an event loop in the main thread; Django refuses ORM calls made while a
 # loop runs there unless told that this is deliberate (the test's own set-up and checks run here).
@@ -92,13 +92,13 @@ def census(world: World) -> World:
     junior = {k: v for k, v in JUNIOR.items() if k != "school_type"}
     hexi = School.objects.create(code=FAILING_SCHOOL[0], county=world.county)
     SchoolYear.objects.create(school=hexi, year=YEAR, name=FAILING_SCHOOL[1], school_type="primary", location="rural")
-    save_record(None, world.primary, YEAR, "primary", primary)
-    save_record(None, world.junior, YEAR, "junior", junior)
+    save_record(SYSTEM, world.primary, YEAR, "primary", primary)
+    save_record(SYSTEM, world.junior, YEAR, "junior", junior)
     small = {**primary, "students": 200, "teachers_above_qualification": 10, "backbone_teachers": 3,
              "pe_art_teachers": 2, "teaching_aux_area_m2": 1000, "sports_area_m2": SPORTS_BEFORE,
              "equipment_value_yuan": 440_000, "multimedia_classrooms": 5}  # fmt: skip
-    save_record(None, hexi, YEAR, "primary", small)
-    evaluate_county(None, world.county, YEAR, STANDARD)
+    save_record(SYSTEM, hexi, YEAR, "primary", small)
+    evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
     return world
 
 

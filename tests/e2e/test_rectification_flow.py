@@ -12,7 +12,7 @@ from dudao.rectification import actions
 from dudao.rectification.models import Task, TaskEvidence
 from tests.e2e import test_phone
 from tests.e2e.conftest import log_in, screenshot
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, SYSTEM, World
 from tests.rectification.conftest import PDF, Rect, make_rect, plan_of, task_for
 
 pytestmark = pytest.mark.e2e
@@ -79,8 +79,10 @@ def test_the_rectification_pages_fit_a_phone(phone: Page, rect: Rect, settings, 
     task = task_for(
         plan_of(rect.world), rect.finance, title="落实教育经费“两个只增不减”，一般公共预算教育支出逐年只增不减"
     )
-    actions.report_progress(None, task, "已拨付", 40, files=[SimpleUploadedFile("拨付凭证.pdf", PDF)])
-    meeting = actions.record_meeting(None, rect.world.county, "第三季度会商会", actions.today(), "王刚 副县长", "师资")
+    actions.report_progress(SYSTEM, task, "已拨付", 40, files=[SimpleUploadedFile("拨付凭证.pdf", PDF)])
+    meeting = actions.record_meeting(
+        SYSTEM, rect.world.county, "第三季度会商会", actions.today(), "王刚 副县长", "师资"
+    )
     code = rect.world.county.code
     log_in(phone, rect.world.county_supervisor.username, PASSWORD)
     pages = {
@@ -93,7 +95,7 @@ def test_the_rectification_pages_fit_a_phone(phone: Page, rect: Rect, settings, 
         "rect-meeting": reverse("rectification:meeting", args=[meeting.pk]),
         "rect-liaison": reverse("rectification:liaison", args=[code]),
         "rect-bulletins": reverse("rectification:bulletins", args=[code]),
-        "rect-notifications": reverse("rectification:notifications"),
+        "rect-notifications": reverse("notifications:centre"),
     }
     for name, address in pages.items():
         phone.goto(address)

@@ -21,7 +21,7 @@ from dudao.evaluation.models import CountyItemChange, CountyItemValue, Evaluatio
 from dudao.evidence import EVIDENCE_MAX_BYTES
 from dudao.standards import load
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 NATIONAL = load(STANDARD)
@@ -54,8 +54,8 @@ def passing_items() -> dict[str, object]:
 @pytest.fixture
 def passing_county(world: World) -> World:
     """One primary and one junior school meeting every indicator, and every county item met."""
-    save_record(None, world.primary, YEAR, "primary", {k: v for k, v in PRIMARY.items() if k != "school_type"})
-    save_record(None, world.junior, YEAR, "junior", {k: v for k, v in JUNIOR.items() if k != "school_type"})
+    save_record(SYSTEM, world.primary, YEAR, "primary", {k: v for k, v in PRIMARY.items() if k != "school_type"})
+    save_record(SYSTEM, world.junior, YEAR, "junior", {k: v for k, v in JUNIOR.items() if k != "school_type"})
     for code, value in passing_items().items():
         set_county_item(world.county_supervisor, world.county, YEAR, STANDARD, code, value)
     return world
@@ -106,7 +106,7 @@ def test_values_are_stored_as_the_engine_reads_them_with_history(world: World) -
     assert item.value == pytest.approx(0.84) and item.note == "第三方测评" and item.updated_by == supervisor
     set_county_item(supervisor, world.county, YEAR, STANDARD, "SR-01", "0.91", note="复测", reason="补充样本后复测")
     again = set_county_item(supervisor, world.county, YEAR, STANDARD, "SR-01", 0.91, note="复测")  # no change
-    flag = set_county_item(None, world.county, YEAR, STANDARD, "GG-01", "是")
+    flag = set_county_item(SYSTEM, world.county, YEAR, STANDARD, "GG-01", "是")
     assert flag.value is True and flag.updated_by is None
 
     item.refresh_from_db()

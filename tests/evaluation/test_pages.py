@@ -10,7 +10,7 @@ from django.urls import reverse
 from dudao.census import actions as census
 from dudao.evaluation.models import CountyItemValue, EvaluationRun, Evidence
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -29,7 +29,7 @@ def items_url(world: World, county=None) -> str:
 @pytest.fixture
 def figures(world: World) -> None:
     values = {k: v for k, v in PRIMARY.items() if k != "school_type"}
-    census.save_record(None, world.primary, YEAR, "primary", values)
+    census.save_record(SYSTEM, world.primary, YEAR, "primary", values)
 
 
 def test_the_county_enters_items_with_evidence_and_evaluates(world: World, figures: None, settings, tmp_path) -> None:
@@ -81,9 +81,9 @@ def test_evidence_and_runs_stay_inside_the_county(world: World, figures: None, s
     from dudao.evaluation import actions
 
     settings.MEDIA_ROOT = tmp_path
-    item = actions.set_county_item(None, world.county, YEAR, STANDARD, "GG-01", True)
-    doc = actions.attach_evidence(None, item, SimpleUploadedFile("规划.pdf", PDF, content_type="application/pdf"))
-    run = actions.evaluate_county(None, world.county, YEAR, STANDARD)
+    item = actions.set_county_item(SYSTEM, world.county, YEAR, STANDARD, "GG-01", True)
+    doc = actions.attach_evidence(SYSTEM, item, SimpleUploadedFile("规划.pdf", PDF, content_type="application/pdf"))
+    run = actions.evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
     outsider = client_for(world.neighbour_supervisor)
     assert outsider.get(reverse("evaluation:evidence", args=[doc.pk])).status_code == 404
     assert outsider.get(reverse("evaluation:run", args=[run.pk])).status_code == 404

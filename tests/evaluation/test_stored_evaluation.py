@@ -31,7 +31,7 @@ from dudao.evaluation.render import to_json, to_text
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.reader import read_school_table
 from dudao.standards import load
-from tests.personas import YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 FIGURES = [
@@ -88,8 +88,8 @@ def store_county(world: World) -> dict[str, CensusRecord]:
     records = {}
     for code, name, school_type, location, level, figures in SCHOOLS:
         s = school(world, code, name, school_type, location)
-        records[s.code] = save_record(None, s, YEAR, level, dict(zip(FIGURES, figures, strict=True))).record
-    records[world.nine_year.code] = save_record(None, world.nine_year, YEAR, "all", NINE_YEAR).record
+        records[s.code] = save_record(SYSTEM, s, YEAR, level, dict(zip(FIGURES, figures, strict=True))).record
+    records[world.nine_year.code] = save_record(SYSTEM, world.nine_year, YEAR, "all", NINE_YEAR).record
     return records
 
 
@@ -176,8 +176,8 @@ def test_stored_county_evaluates_as_its_spreadsheet(world: World, stored: dict, 
 
 
 def test_run_is_a_snapshot_with_versions(world: World, stored: dict) -> None:
-    submit(None, stored[world.primary.code])
-    approve(None, stored[world.primary.code])
+    submit(SYSTEM, stored[world.primary.code])
+    approve(SYSTEM, stored[world.primary.code])
     run = evaluate_county(world.county_supervisor, world.county, YEAR, STANDARD, province="hebei")
     run.refresh_from_db()
     assert (run.county, run.year, run.standard_id, run.province) == (world.county, YEAR, STANDARD, "hebei")
@@ -196,14 +196,14 @@ def test_fresh_until_the_data_behind_it_changes(world: World, stored: dict) -> N
     assert not run.is_stale()
 
     # Changes elsewhere leave it fresh: another county, another year, another standard's items.
-    save_record(None, world.neighbour_school, YEAR, "primary", {"students": 300})
-    save_record(None, world.primary, YEAR - 1, "primary", {"students": 990})
-    set_county_item(None, world.county, YEAR, "basic-2012", *_an_item("basic-2012"))
-    set_county_item(None, world.neighbour, YEAR, STANDARD, "SR-01", 0.9)
+    save_record(SYSTEM, world.neighbour_school, YEAR, "primary", {"students": 300})
+    save_record(SYSTEM, world.primary, YEAR - 1, "primary", {"students": 990})
+    set_county_item(SYSTEM, world.county, YEAR, "basic-2012", *_an_item("basic-2012"))
+    set_county_item(SYSTEM, world.neighbour, YEAR, STANDARD, "SR-01", 0.9)
     assert not run.is_stale()
 
     record = stored[world.primary.code]
-    save_record(None, world.primary, YEAR, "primary", {"books": 31000}, expected_version=record.version)
+    save_record(SYSTEM, world.primary, YEAR, "primary", {"books": 31000}, expected_version=record.version)
     assert run.is_stale()
 
     run = evaluate_county(world.county_supervisor, world.county, YEAR, STANDARD)
@@ -221,7 +221,7 @@ def test_fresh_until_the_data_behind_it_changes(world: World, stored: dict) -> N
 
     run = evaluate_county(world.county_supervisor, world.county, YEAR, STANDARD)
     new_school = school(world, "1399010014", "示范县新建小学", "primary", "urban")
-    save_record(None, new_school, YEAR, "primary", {"students": 100})  # a record added
+    save_record(SYSTEM, new_school, YEAR, "primary", {"students": 100})  # a record added
     assert run.is_stale()
 
 
@@ -236,8 +236,8 @@ def test_a_past_run_keeps_and_reproduces_its_result(world: World, stored: dict) 
     hexi = School.objects.get(code="1399010011")
     record = stored[hexi.code]
     # 河西小学 gets its sports ground: 1500 m² for 200 pupils meets L5.
-    save_record(None, hexi, YEAR, "primary", {"sports_area_m2": 1500}, expected_version=record.version)
-    set_county_item(None, world.county, YEAR, STANDARD, "SR-01", 0.84)
+    save_record(SYSTEM, hexi, YEAR, "primary", {"sports_area_m2": 1500}, expected_version=record.version)
+    set_county_item(SYSTEM, world.county, YEAR, STANDARD, "SR-01", 0.84)
 
     later = evaluate_county(world.county_supervisor, world.county, YEAR, STANDARD)
     school = next(s for s in later.result["schools"] if s["school_code"] == hexi.code)
@@ -268,10 +268,10 @@ def test_refusals_are_specific_and_write_nothing(world: World, stored: dict) -> 
         evaluate_county(world.county_supervisor, world.county, YEAR, "national-1999")
     assert exc.value.code == "unknown_standard"
     with pytest.raises(EvaluationError) as exc:
-        evaluate_county(None, world.city, YEAR, STANDARD)
+        evaluate_county(SYSTEM, world.city, YEAR, STANDARD)
     assert exc.value.code == "not_a_county"
     with pytest.raises(EvaluationError) as exc:
-        evaluate_county(None, world.county, YEAR, "preschool-2020")
+        evaluate_county(SYSTEM, world.county, YEAR, "preschool-2020")
     assert exc.value.code == "not_supported"
     assert not EvaluationRun.objects.exists()
 
@@ -315,7 +315,7 @@ def test_command_fails_loudly(world: World, stored: dict) -> None:
 
 
 def test_staleness_is_two_queries(world: World, stored: dict, django_assert_num_queries: Any) -> None:
-    run = evaluate_county(None, world.county, YEAR, STANDARD)
+    run = evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
     with django_assert_num_queries(2):
         assert not run.is_stale()
 
@@ -326,7 +326,7 @@ def test_data_changing_while_read_is_not_stored_as_fresh(
     versions = iter(str(n) for n in range(100))
     monkeypatch.setattr("dudao.evaluation.actions.data_version", lambda *args: next(versions))
     with pytest.raises(EvaluationError) as exc:
-        evaluate_county(None, world.county, YEAR, STANDARD)
+        evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
     assert exc.value.code == "busy"
     assert not EvaluationRun.objects.exists()
 
@@ -348,7 +348,7 @@ def test_command_all_evaluates_each_county_with_data_once(world: World, stored: 
     out, _ = run_command("--all", "--lang", "en")  # nothing changed: nothing evaluated again
     assert out == f"{world.county.code} 示范县 {YEAR}: #{run.pk} unchanged\n"
     assert EvaluationRun.objects.count() == 1
-    save_record(None, world.primary, YEAR, "primary", {"computers": 10})
+    save_record(SYSTEM, world.primary, YEAR, "primary", {"computers": 10})
     run_command("--all", "--year", str(YEAR))
     assert EvaluationRun.objects.count() == 2 and not latest_run(world.county, YEAR, STANDARD).is_stale()
     with pytest.raises(CommandError, match="--year"):
@@ -358,8 +358,8 @@ def test_command_all_evaluates_each_county_with_data_once(world: World, stored: 
 def test_lists_read_latest_runs_and_staleness_in_three_queries(
     world: World, stored: dict, django_assert_num_queries: Any
 ) -> None:
-    old = evaluate_county(None, world.county, YEAR, STANDARD)
-    new = evaluate_county(None, world.county, YEAR, STANDARD)
+    old = evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
+    new = evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
     counties = [world.county, world.neighbour]
     with django_assert_num_queries(3):
         runs = latest_runs(counties, YEAR, STANDARD)
@@ -374,14 +374,14 @@ def test_lists_read_latest_runs_and_staleness_in_three_queries(
     assert (
         levels["primary"]["indicators"]["L5"]["cv_3dp"] == new.result["levels"]["primary"]["indicators"]["L5"]["cv_3dp"]
     )
-    save_record(None, world.primary, YEAR, "primary", {"computers": 10})
+    save_record(SYSTEM, world.primary, YEAR, "primary", {"computers": 10})
     assert stale_counties(latest_runs(counties, YEAR, STANDARD), YEAR, STANDARD) == {world.county.pk}
 
 
 def test_current_run_reuses_a_fresh_run_and_replaces_a_stale_one(world: World, stored: dict) -> None:
     first = current_run(world.county, YEAR, STANDARD)
     assert current_run(world.county, YEAR, STANDARD).pk == first.pk
-    save_record(None, world.primary, YEAR, "primary", {"computers": 10})
+    save_record(SYSTEM, world.primary, YEAR, "primary", {"computers": 10})
     second = current_run(world.county, YEAR, STANDARD)
     assert second.pk != first.pk and not second.is_stale() and second.created_by is None
     with pytest.raises(EvaluationError):
@@ -390,6 +390,6 @@ def test_current_run_reuses_a_fresh_run_and_replaces_a_stale_one(world: World, s
 
 def test_a_school_without_location_or_ownership_is_evaluated(world: World, stored: dict) -> None:
     SchoolYear.objects.filter(school=world.primary, year=YEAR).update(location="", ownership="")
-    run = evaluate_county(None, world.county, YEAR, STANDARD)
+    run = evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
     school = next(s for s in run.result["schools"] if s["school_code"] == world.primary.code)
     assert (school["location"], school["ownership"]) == (None, None)

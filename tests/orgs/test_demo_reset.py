@@ -14,6 +14,7 @@ from dudao.evaluation.models import CountyItemValue, EvaluationRun
 from dudao.orgs import demo
 from dudao.orgs.models import Region
 from dudao.rectification.models import RectificationItem, Task
+from tests.personas import SYSTEM
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,8 +24,8 @@ def test_reset_after_the_whole_demo(settings: object, tmp_path: object) -> None:
     call_command("evaluate_county", "--all", "--province", "hebei", stdout=StringIO(), stderr=StringIO())
     call_command("seed_rectification_demo", stdout=StringIO())
     county = Region.objects.get(code=demo.COUNTY_CODE)
-    item = set_county_item(None, county, demo.CURRENT_YEAR, "national-2017", "GG-01", True)
-    attach_evidence(None, item, SimpleUploadedFile("方案.pdf", b"%PDF-1.4 demo"))
+    item = set_county_item(SYSTEM, county, demo.CURRENT_YEAR, "national-2017", "GG-01", True)
+    attach_evidence(SYSTEM, item, SimpleUploadedFile("方案.pdf", b"%PDF-1.4 demo"))
     assert EvaluationRun.objects.exists() and Task.objects.exists() and RectificationItem.objects.exists()
     schools = county.schools.count()
 

@@ -29,6 +29,7 @@ from dudao.orgs import demo
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Department, Membership, Region, Role, School, SchoolYear
 from dudao.standards import load
+from tests.personas import SYSTEM
 
 COUNTY = demo.COUNTY_CODE
 
@@ -248,7 +249,7 @@ def test_the_demo_workbook_is_the_stored_2025_census_and_imports_unchanged(
     path = tmp_path / "demo-county.xlsx"
     call_command("demo_county", str(path), stdout=StringIO())
 
-    result = import_census(path, 2025, county=county, user=None)
+    result = import_census(path, 2025, county=county, user=SYSTEM)
 
     assert (result.created, result.updated, result.unchanged, result.school_years_updated) == (0, 0, 60, 0)
     wb = load_workbook(path)
@@ -256,7 +257,7 @@ def test_the_demo_workbook_is_the_stored_2025_census_and_imports_unchanged(
     column = [c.value for c in ws[2]].index("location") + 1
     ws.cell(row=3, column=column, value="乡村" if ws.cell(row=3, column=column).value != "乡村" else "镇区")
     wb.save(path)
-    moved = import_census(path, 2025, county=county, user=None)
+    moved = import_census(path, 2025, county=county, user=SYSTEM)
     assert moved.school_years_updated == 1
     assert CensusChange.objects.filter(school_year__school__county=county, field="location").count() == 1
     demo.reset()

@@ -30,7 +30,7 @@ from dudao.overview.regions import (
 )
 from dudao.standards import load
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 
@@ -59,10 +59,10 @@ def stock(county: Region, spread: float = 1.0, weak: bool = False) -> None:
     (the CVs grow with it). ``weak``: a fifth school with half of everything fails the per-school rule."""
     prefix = county.code
     for n, (kind, base) in enumerate((("primary", PRIMARY), ("junior", JUNIOR))):
-        census.save_record(None, school(county, f"{prefix}{n}1", kind), YEAR, kind, figures(base))
-        census.save_record(None, school(county, f"{prefix}{n}2", kind), YEAR, kind, figures(base, spread))
+        census.save_record(SYSTEM, school(county, f"{prefix}{n}1", kind), YEAR, kind, figures(base))
+        census.save_record(SYSTEM, school(county, f"{prefix}{n}2", kind), YEAR, kind, figures(base, spread))
     if weak:
-        census.save_record(None, school(county, f"{prefix}99", "primary"), YEAR, "primary", figures(PRIMARY, 0.5))
+        census.save_record(SYSTEM, school(county, f"{prefix}99", "primary"), YEAR, "primary", figures(PRIMARY, 0.5))
 
 
 def region_url(region: Region, year: int = YEAR, standard: str = STANDARD, **query: str) -> str:
@@ -85,8 +85,8 @@ def row_html(html: str, table_id: str, code: str) -> str:
 def evaluated(world: World) -> World:
     """示范县 evaluated with a weak school (fails), 邻县 left without a run but with census records."""
     stock(world.county, spread=1.5, weak=True)
-    evaluate_county(None, world.county, YEAR, STANDARD)
-    census.save_record(None, world.neighbour_school, YEAR, "primary", figures(PRIMARY))
+    evaluate_county(SYSTEM, world.county, YEAR, STANDARD)
+    census.save_record(SYSTEM, world.neighbour_school, YEAR, "primary", figures(PRIMARY))
     return world
 
 
@@ -119,9 +119,9 @@ def test_readiness_counts_schools_by_their_least_advanced_record(world: World) -
     records = {r.school.code: r for r in CensusRecord.objects.select_related("school")}
     codes = sorted(records)
     for code in codes[:2]:
-        census.submit(None, records[code])
-        census.approve(None, records[code])
-    census.submit(None, records[codes[2]])
+        census.submit(SYSTEM, records[code])
+        census.approve(SYSTEM, records[code])
+    census.submit(SYSTEM, records[codes[2]])
     html = client_for(world.city_inspector).get(region_url(world.city)).text
     county = row_html(html, "county-table", world.county.code)
     # 7 schools expected (3 of the personas + 4 stocked): 2 approved, 1 submitted, 4 not submitted
@@ -133,9 +133,9 @@ def test_readiness_counts_schools_by_their_least_advanced_record(world: World) -
 def test_a_locked_year_is_shown(world: World) -> None:
     stock(world.county)
     for record in CensusRecord.objects.all():
-        census.submit(None, record)
-        census.approve(None, record)
-    census.lock_year(None, world.county, YEAR)
+        census.submit(SYSTEM, record)
+        census.approve(SYSTEM, record)
+    census.lock_year(SYSTEM, world.county, YEAR)
     html = client_for(world.city_inspector).get(region_url(world.city)).text
     assert "已锁定" in row_html(html, "county-table", world.county.code)
 
@@ -143,7 +143,7 @@ def test_a_locked_year_is_shown(world: World) -> None:
 def test_a_county_whose_data_changed_is_marked_stale(evaluated: World) -> None:
     world = evaluated
     record = CensusRecord.objects.filter(school__county=world.county).first()
-    census.save_record(None, record.school, YEAR, record.level, {"students": 480}, expected_version=record.version)
+    census.save_record(SYSTEM, record.school, YEAR, record.level, {"students": 480}, expected_version=record.version)
     html = client_for(world.city_inspector).get(region_url(world.city)).text
     county = row_html(html, "county-table", world.county.code)
     assert "已过期（数据有变化）" in county and "status-stale" in county
@@ -157,7 +157,7 @@ def test_sorting_on_the_server_keeps_counties_without_a_value_last(world: World)
     stock(world.county, spread=1.2, weak=True)
     stock(third, spread=1.2)
     for county in (world.county, third):
-        evaluate_county(None, county, YEAR, STANDARD)
+        evaluate_county(SYSTEM, county, YEAR, STANDARD)
     client = client_for(world.city_inspector)
     ascending = client.get(region_url(city, sort="failing")).text
     assert rows_of(ascending, "county-table") == [third.code, world.county.code, world.neighbour.code]
@@ -201,7 +201,7 @@ def test_the_ranking_and_its_first_tier_on_the_page(world: World, settings) -> N
     stock(third, spread=1.6, weak=True)
     stock(fourth, spread=1.3)
     for county in (world.county, third, fourth):
-        evaluate_county(None, county, YEAR, STANDARD)
+        evaluate_county(SYSTEM, county, YEAR, STANDARD)
     client = client_for(world.city_inspector)
     html = client.get(region_url(city, rank="cv-primary-L4")).text
     # L4 primary CV grows with the spread: 示范县 < 四县 < 三县; 邻县 has no run
@@ -290,7 +290,7 @@ def test_the_province_view_groups_counties_by_city(evaluated: World) -> None:
     other_city = Region.objects.create(code="1398", name="东市", level="city", parent=world.province)
     east = Region.objects.create(code="139801", name="东县", level="county", parent=other_city)
     stock(east)
-    evaluate_county(None, east, YEAR, STANDARD)
+    evaluate_county(SYSTEM, east, YEAR, STANDARD)
     client = client_for(world.province_inspector)
     html = client.get(region_url(world.province)).text
     assert rows_of(html, "county-table") == [east.code, world.county.code, world.neighbour.code]  # by city
@@ -318,6 +318,7 @@ def test_english(evaluated: World) -> None:
     for text in ("County comparison", "Ranking and first tier", "not assessed", "Overall verdict", "First tier:"):
         assert text in html, text
     assert "未评估" not in html and "第一方阵" not in html
+    assert "Counties whose result is not yet made or out of date: 1." in html
 
 
 def _city_with(n: int) -> tuple[Region, User]:
@@ -325,11 +326,11 @@ def _city_with(n: int) -> tuple[Region, User]:
     city = Region.objects.create(code="1397", name="大市", level="city", parent=province)
     for i in range(n):
         county = Region.objects.create(code=f"1397{i:02d}", name=f"大市{i}县", level="county", parent=city)
-        census.save_record(None, school(county, f"{county.code}01", "primary"), YEAR, "primary", figures(PRIMARY))
-        census.save_record(None, school(county, f"{county.code}02", "primary"), YEAR, "primary",
+        census.save_record(SYSTEM, school(county, f"{county.code}01", "primary"), YEAR, "primary", figures(PRIMARY))
+        census.save_record(SYSTEM, school(county, f"{county.code}02", "primary"), YEAR, "primary",
                            figures(PRIMARY, 1 + i / 10))  # fmt: skip
         if i % 3:
-            evaluate_county(None, county, YEAR, STANDARD)
+            evaluate_county(SYSTEM, county, YEAR, STANDARD)
     user = User.objects.create_user("大市督学", password=PASSWORD)
     Membership.objects.create(user=user, role=Role.CITY_INSPECTOR, region=city)
     return city, user

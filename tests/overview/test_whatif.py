@@ -27,7 +27,7 @@ from dudao.orgs.models import School
 from dudao.overview import whatif
 from dudao.standards import load
 from tests.evaluation.test_stored_evaluation import store_county
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 DONGGUAN = "1399010012"  # 示范县东关小学, 500 pupils; here with 3 PE/art teachers: 0.6 per 100 < 0.9
@@ -55,7 +55,7 @@ def post_json(client: Client, world: World, body: object) -> object:
 @pytest.fixture
 def run(world: World) -> EvaluationRun:
     store_county(world)
-    save_record(None, School.objects.get(code=DONGGUAN), YEAR, "primary", {"pe_art_teachers": 3}, note="测试")
+    save_record(SYSTEM, School.objects.get(code=DONGGUAN), YEAR, "primary", {"pe_art_teachers": 3}, note="测试")
     return current_run(world.county, YEAR, STANDARD)
 
 

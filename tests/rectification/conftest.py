@@ -26,7 +26,7 @@ from dudao.orgs.models import Department, Membership, Role, SchoolYear
 from dudao.rectification import actions
 from dudao.rectification.models import Task, WorkPlan
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 STANDARD = "national-2017"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -102,8 +102,8 @@ def figures(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
 @pytest.fixture
 def census(world: World) -> None:
     """示范县第一小学 short of PE/art teachers and teaching space; 示范县第一中学 meets everything."""
-    save_record(None, world.primary, YEAR, "primary", figures(PRIMARY, pe_art_teachers=2, teaching_aux_area_m2=2000))
-    save_record(None, world.junior, YEAR, "junior", figures(JUNIOR))
+    save_record(SYSTEM, world.primary, YEAR, "primary", figures(PRIMARY, pe_art_teachers=2, teaching_aux_area_m2=2000))
+    save_record(SYSTEM, world.junior, YEAR, "junior", figures(JUNIOR))
 
 
 def login(user: User) -> Client:
@@ -113,7 +113,9 @@ def login(user: User) -> Client:
 
 
 def plan_of(world: World, title: str = "示范县推进义务教育优质均衡发展工作方案") -> WorkPlan:
-    return actions.create_plan(None, world.county, title, YEAR, doc_no="示政办〔2025〕17号", goal="2027年通过国家评估")
+    return actions.create_plan(
+        SYSTEM, world.county, title, YEAR, doc_no="示政办〔2025〕17号", goal="2027年通过国家评估"
+    )
 
 
 def task_for(
@@ -122,7 +124,7 @@ def task_for(
     """A task made as the system; ``days`` may be negative (the deadline is then written directly,
     as the past cannot be chosen through the action)."""
     deadline = actions.today() + dt.timedelta(days=max(days, 0))
-    task = actions.create_task(None, plan, actions.TaskSpec(title, department, deadline, **kw))
+    task = actions.create_task(SYSTEM, plan, actions.TaskSpec(title, department, deadline, **kw))
     if days < 0:
         Task.objects.filter(pk=task.pk).update(deadline=actions.today() + dt.timedelta(days=days))
         task.refresh_from_db()

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Task, TaskEvidence
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, SYSTEM
 from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 PEOPLE = [
@@ -40,7 +40,7 @@ def setup(rect: Rect, settings, tmp_path) -> Setup:
     finance = task_for(plan, rect.finance, cooperating=[rect.hr])
     section = task_for(plan, rect.personnel, title="核定教师编制")
     report = actions.report_progress(
-        None, finance, "资金已拨付", 50, files=[SimpleUploadedFile("拨付文件.pdf", PDF)]
+        SYSTEM, finance, "资金已拨付", 50, files=[SimpleUploadedFile("拨付文件.pdf", PDF)]
     )  # fmt: skip
     return Setup(rect, finance, section, report.evidence.get())
 
@@ -122,7 +122,7 @@ PAGES = {
         "post", lambda s: reverse("rectification:add_item", args=[s.rect.world.county.code]),
         {"province_inspector": 400, "city_inspector": 400, "observer": 403, "county_supervisor": 400},
     ),
-    "notifications": ("get", lambda s: reverse("rectification:notifications"), dict.fromkeys(PEOPLE, 200)),
+    "notifications": ("get", lambda s: reverse("notifications:centre"), dict.fromkeys(PEOPLE, 200)),
     "my tasks": (
         "get", lambda s: reverse("rectification:mine"),
         {**dict.fromkeys(PEOPLE, 200), **dict.fromkeys(COUNTY_HOMED, 302)},

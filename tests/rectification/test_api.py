@@ -12,6 +12,7 @@ from dudao.api.api import api
 from dudao.api.models import ApiToken
 from dudao.rectification import actions
 from dudao.rectification.models import ProgressReport, Task
+from tests.personas import SYSTEM
 from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 API = "/api/v1/rectification"
@@ -137,7 +138,7 @@ def test_the_openapi_document_lists_the_endpoints(db: None) -> None:
 
 def test_the_reports_list_names_the_evidence(rect: Rect, tasks: dict[str, Task]) -> None:
     task = tasks["finance"]
-    actions.report_progress(None, task, "进展", 30, files=[SimpleUploadedFile("照片.pdf", PDF)])
+    actions.report_progress(SYSTEM, task, "进展", 30, files=[SimpleUploadedFile("照片.pdf", PDF)])
     reports = Client().get(f"{API}/tasks/{task.pk}/reports", headers=bearer(rect.hr_clerk)).json()
     assert reports[0]["evidence"][0]["name"] == "照片.pdf" and reports[0]["percent"] == 30
 
@@ -222,7 +223,7 @@ def _grid(text: str) -> dict[str, list[str]]:
 def targets(rect: Rect, settings, tmp_path) -> dict[str, Task]:
     settings.MEDIA_ROOT = tmp_path
     plan = plan_of(rect.world)
-    neighbour_plan = actions.create_plan(None, rect.world.neighbour, "邻县工作方案", 2025)
+    neighbour_plan = actions.create_plan(SYSTEM, rect.world.neighbour, "邻县工作方案", 2025)
     return {
         "own": task_for(plan, rect.finance, title="落实经费", cooperating=[rect.hr]),
         "other": task_for(plan, rect.development, title="第八小学立项"),
@@ -240,7 +241,7 @@ def test_access_matrix(rect: Rect, targets: dict[str, Task], name: str, role: st
     headers = bearer(user) if user is not None else {}
     if name in ("accept", "return"):
         for task in targets.values():
-            actions.report_progress(None, task, "已完成", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
+            actions.report_progress(SYSTEM, task, "已完成", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
     got = []
     for target, cell in zip(TARGETS if len(expected) == 3 else ("own",), expected, strict=True):
         url = API + route.format(task_id=targets[target].pk)

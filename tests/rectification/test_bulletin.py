@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from dudao.rectification import actions
 from dudao.rectification.models import Bulletin
+from tests.personas import SYSTEM
 from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
 
 
@@ -32,8 +33,8 @@ def tasks(rect: Rect, settings, tmp_path) -> None:
     task_for(plan, rect.development, days=-3, title="第九小学完成选址")
     task_for(plan, rect.town_government, days=-1, title="城关镇中心小学周边交通整治")
     done = task_for(plan, rect.finance, title="落实教育经费")
-    actions.report_progress(None, done, "已足额安排", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
-    actions.accept_task(None, done)
+    actions.report_progress(SYSTEM, done, "已足额安排", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
+    actions.accept_task(SYSTEM, done)
     task_for(plan, rect.hr, days=300, title="招聘体育艺术教师")
 
 

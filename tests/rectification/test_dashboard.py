@@ -16,6 +16,7 @@ from dudao.rectification.models import Milestone, Task
 from dudao.rectification.reports import county_progress
 from dudao.rectification.rules import rules_for
 from dudao.rectification.status import task_state
+from tests.personas import SYSTEM
 from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
 
 
@@ -24,8 +25,8 @@ def four_states(rect: Rect, settings, tmp_path) -> dict[str, Task]:
     settings.MEDIA_ROOT = tmp_path
     plan = plan_of(rect.world)
     done = task_for(plan, rect.finance, title="经费落实")
-    actions.report_progress(None, done, "已完成", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
-    actions.accept_task(None, done)
+    actions.report_progress(SYSTEM, done, "已完成", 100, done=True, files=[SimpleUploadedFile("a.pdf", PDF)])
+    actions.accept_task(SYSTEM, done)
     overdue = task_for(plan, rect.town_government, days=-5, title="城关镇学校周边整治")
     at_risk = task_for(plan, rect.development, days=10, title="第八小学立项")
     on_time = task_for(plan, rect.hr, days=200, title="招聘教师")
@@ -43,7 +44,7 @@ def test_each_task_has_one_state(rect: Rect, settings, tmp_path) -> None:
     assert task_state(Task.objects.get(pk=tasks["on_time"].pk), today, rules) == "at_risk"
     # reported done in time and awaiting acceptance is not overdue, even once the deadline passes
     late = tasks["at_risk"]
-    actions.report_progress(None, late, "已完成", 100, done=True, files=[SimpleUploadedFile("b.pdf", PDF)])
+    actions.report_progress(SYSTEM, late, "已完成", 100, done=True, files=[SimpleUploadedFile("b.pdf", PDF)])
     late.refresh_from_db()
     assert task_state(late, late.deadline + dt.timedelta(days=3), rules) == "on_time"
     assert task_state(Task.objects.get(pk=tasks["overdue"].pk), today, rules) == "overdue"
@@ -96,7 +97,7 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
 def test_the_items_list_reads_a_fixed_number_of_queries(
     rect: Rect, census: None, django_assert_num_queries: Any
 ) -> None:
-    actions.generate_items(None, rect.world.county, 2025, "national-2017")
+    actions.generate_items(SYSTEM, rect.world.county, 2025, "national-2017")
     county = login(rect.world.county_supervisor)
     url = reverse("rectification:items", args=[rect.world.county.code])
     county.get(url)

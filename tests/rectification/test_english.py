@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Task
-from tests.personas import YEAR
+from tests.personas import SYSTEM, YEAR
 from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -44,14 +44,14 @@ def chinese_left(html: str, allowed: set[str] = frozenset()) -> list[str]:
 @pytest.fixture
 def pages(rect: Rect, census: None, settings, tmp_path) -> dict[str, str]:
     settings.MEDIA_ROOT = tmp_path
-    actions.generate_items(None, rect.world.county, YEAR, "national-2017")
+    actions.generate_items(SYSTEM, rect.world.county, YEAR, "national-2017")
     task = task_for(plan_of(rect.world), rect.finance, title="落实经费", cooperating=[rect.hr])
-    actions.report_progress(None, task, "已拨付", 100, done=True, files=[SimpleUploadedFile("拨付文件.pdf", PDF)])
+    actions.report_progress(SYSTEM, task, "已拨付", 100, done=True, files=[SimpleUploadedFile("拨付文件.pdf", PDF)])
     overdue = task_for(task.plan, rect.development, days=-3, title="第八小学立项")
-    leader = actions.add_leader(None, rect.world.county, "李明", "副县长")
-    actions.link_school(None, leader, rect.world.primary)
-    meeting = actions.record_meeting(None, rect.world.county, "第三季度会商", actions.today(), "王刚", "议题")
-    actions.add_decision(None, meeting, "推进", rect.finance, actions.today())
+    leader = actions.add_leader(SYSTEM, rect.world.county, "李明", "副县长")
+    actions.link_school(SYSTEM, leader, rect.world.primary)
+    meeting = actions.record_meeting(SYSTEM, rect.world.county, "第三季度会商", actions.today(), "王刚", "议题")
+    actions.add_decision(SYSTEM, meeting, "推进", rect.finance, actions.today())
     item_task = Task.objects.filter(item__indicator="L3").get()
     code = rect.world.county.code
     return {
@@ -78,5 +78,5 @@ def test_the_pages_are_english_when_asked(rect: Rect, pages: dict[str, str]) -> 
         assert chinese_left(response.text, HEADERS if name == "plan" else set()) == [], name
     clerk = login(rect.finance_clerk)
     clerk.cookies["django_language"] = "en"
-    for url in (reverse("rectification:mine"), reverse("rectification:notifications")):
+    for url in (reverse("rectification:mine"), reverse("notifications:centre")):
         assert chinese_left(clerk.get(url).text) == [], url

@@ -16,7 +16,7 @@ from dudao.rectification import actions
 from dudao.rectification.models import RectificationItem, Task, TaskEvent, WorkPlan
 from dudao.rectification.rules import rules_for
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import YEAR
+from tests.personas import SYSTEM, YEAR
 from tests.rectification.conftest import STANDARD, Rect, figures, login
 
 Item = RectificationItem
@@ -57,7 +57,7 @@ def test_running_again_never_duplicates_and_a_met_target_closes_with_the_data_th
     generate(rect)
     assert Item.objects.count() == 2 and Task.objects.count() == 2
     record = rect.world.primary.census_records.get()
-    save_record(None, rect.world.primary, YEAR, "primary", {"pe_art_teachers": 5}, expected_version=record.version)
+    save_record(SYSTEM, rect.world.primary, YEAR, "primary", {"pe_art_teachers": 5}, expected_version=record.version)
     response = login(rect.world.county_supervisor).post(
         reverse("rectification:generate", args=[rect.world.county.code]), {"year": YEAR, "standard": STANDARD},
         follow=True,
@@ -79,8 +79,8 @@ def test_running_again_never_duplicates_and_a_met_target_closes_with_the_data_th
 def test_a_gap_that_changes_is_updated_on_the_open_item(rect: Rect, census: None) -> None:
     generate(rect)
     record = rect.world.primary.census_records.get()
-    save_record(None, rect.world.primary, YEAR, "primary", {"pe_art_teachers": 3}, expected_version=record.version)
-    result = actions.generate_items(None, rect.world.county, YEAR, STANDARD)
+    save_record(SYSTEM, rect.world.primary, YEAR, "primary", {"pe_art_teachers": 3}, expected_version=record.version)
+    result = actions.generate_items(SYSTEM, rect.world.county, YEAR, STANDARD)
     assert [i.indicator for i in result.updated] == ["L3"] and not result.created
     item = Item.objects.get(indicator="L3")
     assert item.gap == 2 and item.target == "为示范县第一小学补充2名体育艺术专任教师"
@@ -93,19 +93,19 @@ def test_a_school_no_longer_evaluated_withdraws_its_items_and_older_runs_touch_n
 ) -> None:
     generate(rect)
     # the next school year: the primary school is gone (merged), the junior school reports
-    save_record(None, rect.world.junior, YEAR + 1, "junior", figures(JUNIOR))
-    result = actions.generate_items(None, rect.world.county, YEAR + 1, STANDARD)
+    save_record(SYSTEM, rect.world.junior, YEAR + 1, "junior", figures(JUNIOR))
+    result = actions.generate_items(SYSTEM, rect.world.county, YEAR + 1, STANDARD)
     assert {i.indicator for i in result.void} == {"L3", "L4"} and not result.created
     assert set(Item.objects.values_list("status", flat=True)) == {"void"}
     assert "学校未参加2026学年评估" in Item.objects.first().close_reason
 
 
 def test_a_run_of_an_earlier_year_leaves_newer_items_alone(rect: Rect, census: None) -> None:
-    save_record(None, rect.world.junior, YEAR + 1, "junior", figures(JUNIOR))
-    save_record(None, rect.world.primary, YEAR + 1, "primary", figures(PRIMARY, pe_art_teachers=2))
-    actions.generate_items(None, rect.world.county, YEAR + 1, STANDARD)
+    save_record(SYSTEM, rect.world.junior, YEAR + 1, "junior", figures(JUNIOR))
+    save_record(SYSTEM, rect.world.primary, YEAR + 1, "primary", figures(PRIMARY, pe_art_teachers=2))
+    actions.generate_items(SYSTEM, rect.world.county, YEAR + 1, STANDARD)
     assert list(Item.objects.values_list("indicator", "year")) == [("L3", YEAR + 1)]
-    result = actions.generate_items(None, rect.world.county, YEAR, STANDARD)  # the older year: L3 and L4 short
+    result = actions.generate_items(SYSTEM, rect.world.county, YEAR, STANDARD)  # the older year: L3 and L4 short
     assert result.unchanged == 1 and [i.indicator for i in result.created] == ["L4"]
     assert Item.objects.get(indicator="L3").status == "open"
 
@@ -146,7 +146,7 @@ def test_the_department_mapping_is_data_overridable_per_county(rect: Rect, censu
     )
     rules.write_text(text, encoding="utf-8")
     settings.DUDAO_RECTIFICATION_RULES = str(rules)
-    actions.generate_items(None, rect.world.county, YEAR, STANDARD)
+    actions.generate_items(SYSTEM, rect.world.county, YEAR, STANDARD)
     assert Item.objects.get(indicator="L3").task.department == rect.finance
     assert Item.objects.get(indicator="L4").task.department == rect.development  # the default still holds
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Decision, Leader, LiaisonSchool, Meeting, PracticalMatter, Task, Visit
-from tests.personas import YEAR
+from tests.personas import SYSTEM, YEAR
 from tests.rectification.conftest import Rect, login
 
 
@@ -55,8 +55,8 @@ def test_a_leader_links_schools_visits_and_gets_things_done(rect: Rect) -> None:
     ],
 )
 def test_bad_liaison_input_is_refused(rect: Rect, what: str, form: dict, text: str) -> None:
-    leader = actions.add_leader(None, rect.world.county, "李明", "副县长")
-    actions.link_school(None, leader, rect.world.primary)
+    leader = actions.add_leader(SYSTEM, rect.world.county, "李明", "副县长")
+    actions.link_school(SYSTEM, leader, rect.world.primary)
     response = change(rect, what, leader=leader.pk, **form)
     assert response.status_code == 400 and text in response.text
     assert not Visit.objects.exists() and not PracticalMatter.objects.exists()
@@ -96,7 +96,7 @@ def test_decisions_become_tasks_and_are_followed_up_at_the_next_meeting(rect: Re
     again = county.post(reverse("rectification:decision_task", args=[without.pk]),
                         {"department": rect.development.pk, "deadline": deadline})  # fmt: skip
     assert again.status_code == 400 and "已转为任务" in again.text and Task.objects.count() == 2
-    second = actions.record_meeting(None, rect.world.county, "第四季度会商会", actions.today(), "王刚", "跟踪落实")
+    second = actions.record_meeting(SYSTEM, rect.world.county, "第四季度会商会", actions.today(), "王刚", "跟踪落实")
     page = county.get(reverse("rectification:meeting", args=[second.pk]))
     assert f"上次会商（{first_day:%Y-%m-%d}）议定事项落实情况" in page.text
     assert "编办年底前核增教职工编制80名" in page.text and "未开始" in page.text
@@ -119,7 +119,7 @@ def test_a_bad_meeting_is_refused(rect: Rect, form: dict, text: str) -> None:
 
 
 def test_a_decision_with_an_unknown_owner_or_past_deadline_writes_nothing(rect: Rect) -> None:
-    meeting = actions.record_meeting(None, rect.world.county, "会商", actions.today(), "王刚", "议题")
+    meeting = actions.record_meeting(SYSTEM, rect.world.county, "会商", actions.today(), "王刚", "议题")
     county = login(rect.world.county_supervisor)
     url = reverse("rectification:add_decision", args=[meeting.pk])
     bad = county.post(url, {"text": "x", "department": rect.neighbour_finance.pk, "deadline": "2099-01-01"})

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dudao.rectification import actions
+from tests.personas import SYSTEM
 from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
 
 
@@ -19,20 +20,20 @@ def grow(rect: Rect, n: int) -> None:
     county = rect.world.county
     for i in range(n):
         task = task_for(plan, rect.finance, title=f"任务{n}-{i}", cooperating=[rect.hr])
-        actions.report_progress(None, task, "进展", 20, files=[SimpleUploadedFile("a.pdf", PDF)])
-        leader = actions.add_leader(None, county, f"领导{n}-{i}", "副县长")
-        actions.link_school(None, leader, rect.world.primary)
-        actions.record_visit(None, leader, rect.world.primary, actions.today(), "走访")
-        matter = actions.add_matter(None, leader, rect.world.primary, actions.today().year, "办实事")
-        actions.complete_matter(None, matter)
-        meeting = actions.record_meeting(None, county, f"会商{n}-{i}", actions.today(), "王刚", "议题")
-        actions.add_decision(None, meeting, "议定", rect.finance, actions.today())
-    actions.issue_bulletin(None, county, actions.today(), actions.today())
+        actions.report_progress(SYSTEM, task, "进展", 20, files=[SimpleUploadedFile("a.pdf", PDF)])
+        leader = actions.add_leader(SYSTEM, county, f"领导{n}-{i}", "副县长")
+        actions.link_school(SYSTEM, leader, rect.world.primary)
+        actions.record_visit(SYSTEM, leader, rect.world.primary, actions.today(), "走访")
+        matter = actions.add_matter(SYSTEM, leader, rect.world.primary, actions.today().year, "办实事")
+        actions.complete_matter(SYSTEM, matter)
+        meeting = actions.record_meeting(SYSTEM, county, f"会商{n}-{i}", actions.today(), "王刚", "议题")
+        actions.add_decision(SYSTEM, meeting, "议定", rect.finance, actions.today())
+    actions.issue_bulletin(SYSTEM, county, actions.today(), actions.today())
 
 
 PAGES: dict[str, tuple[str, Callable[[Rect], str], int]] = {
     "my tasks": ("finance_clerk", lambda r: reverse("rectification:mine"), 7),
-    "notifications": ("finance_clerk", lambda r: reverse("rectification:notifications"), 4),
+    "notifications": ("finance_clerk", lambda r: reverse("notifications:centre"), 4),
     "plans": ("county_supervisor", lambda r: reverse("rectification:plans", args=[r.world.county.code]), 7),
     "meetings": ("county_supervisor", lambda r: reverse("rectification:meetings", args=[r.world.county.code]), 6),
     "liaison": ("county_supervisor", lambda r: reverse("rectification:liaison", args=[r.world.county.code]), 14),

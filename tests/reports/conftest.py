@@ -7,12 +7,14 @@ import pytest
 
 from dudao.evaluation.actions import set_county_item
 from dudao.rectification import actions
-from tests.personas import YEAR
+from tests.personas import SYSTEM, YEAR
 from tests.rectification.conftest import STANDARD, Rect, census, rect  # noqa: F401
 
 
 @pytest.fixture
 def stored(rect: Rect, census: None) -> Rect:  # noqa: F811
-    set_county_item(None, rect.world.county, YEAR, STANDARD, "SR-01", "0.912", note="来自社会认可度调查：120份有效回答")
-    actions.generate_items(None, rect.world.county, YEAR, STANDARD)
+    set_county_item(
+        SYSTEM, rect.world.county, YEAR, STANDARD, "SR-01", "0.912", note="来自社会认可度调查：120份有效回答"
+    )
+    actions.generate_items(SYSTEM, rect.world.county, YEAR, STANDARD)
     return rect

@@ -15,7 +15,7 @@ from dudao.evaluation.actions import attach_evidence
 from dudao.evaluation.models import CountyItemValue
 from dudao.rectification import actions
 from dudao.rectification.models import RectificationItem
-from tests.personas import YEAR
+from tests.personas import SYSTEM, YEAR
 from tests.rectification.conftest import PDF, PNG, STANDARD, Rect, login
 
 
@@ -24,10 +24,10 @@ def documents(stored: Rect, settings, tmp_path) -> Rect:
     settings.MEDIA_ROOT = tmp_path / "media"
     county = stored.world.county
     item = CountyItemValue.objects.get(county=county, year=YEAR, standard_id=STANDARD, code="SR-01")
-    attach_evidence(None, item, SimpleUploadedFile("问卷统计.pdf", PDF))
-    attach_evidence(None, item, SimpleUploadedFile("问卷统计.pdf", PDF + b"2"))  # same name: kept apart
+    attach_evidence(SYSTEM, item, SimpleUploadedFile("问卷统计.pdf", PDF))
+    attach_evidence(SYSTEM, item, SimpleUploadedFile("问卷统计.pdf", PDF + b"2"))  # same name: kept apart
     task = RectificationItem.objects.filter(county=county, indicator="L3").first().task
-    actions.report_progress(None, task, "已招聘体育教师", 50, files=[SimpleUploadedFile("招聘公告.png", PNG)])
+    actions.report_progress(SYSTEM, task, "已招聘体育教师", 50, files=[SimpleUploadedFile("招聘公告.png", PNG)])
     return stored
 
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from dudao.evaluation.actions import current_run
 from dudao.rectification.models import RectificationItem
-from dudao.reports import sampling
+from dudao.reports import actions, sampling
 from dudao.reports.models import Finding, SampledSchool, SamplingDraw
-from tests.personas import YEAR
+from tests.personas import SYSTEM, YEAR
 from tests.rectification.conftest import STANDARD, Rect, login
 
 
@@ -104,7 +104,7 @@ def test_bad_draw_parameters_are_refused(stored: Rect, form: dict, text: str) ->
      ("school_clerk", 404), ("department_clerk", 404), ("neighbour_supervisor", 404)],
 )  # fmt: skip
 def test_sampling_pages_are_for_the_supervisor_and_the_inspectors(stored: Rect, who: str, expected: int) -> None:
-    draw = sampling.create_draw(None, stored.world.county, YEAR, STANDARD, 1, seed=7)
+    draw = actions.create_draw(SYSTEM, stored.world.county, YEAR, STANDARD, 1, seed=7)
     client = login(getattr(stored.world, who))
     sampled = draw.schools.first()
     for url in (draws_url(), reverse("reports:draw", args=[draw.pk]),
@@ -115,7 +115,7 @@ def test_sampling_pages_are_for_the_supervisor_and_the_inspectors(stored: Rect, 
 
 def test_the_draws_list_has_a_pinned_query_count(stored: Rect, django_assert_num_queries) -> None:
     for seed in range(3):
-        sampling.create_draw(None, stored.world.county, YEAR, STANDARD, 1, seed=seed)
+        actions.create_draw(SYSTEM, stored.world.county, YEAR, STANDARD, 1, seed=seed)
     client = login(stored.world.province_inspector)
     client.get(draws_url())
     with django_assert_num_queries(5):
@@ -131,9 +131,9 @@ def test_the_demo_resets_with_a_draw_and_a_finding(db) -> None:
 
     call_command("seed_demo", stdout=StringIO())
     county = Region.objects.get(code="130135")
-    draw = sampling.create_draw(None, county, 2025, STANDARD, 1, seed=1)
+    draw = actions.create_draw(SYSTEM, county, 2025, STANDARD, 1, seed=1)
     bureau = Department.objects.filter(county=county).first()
     deadline = dt.date.today() + dt.timedelta(days=30)
-    sampling.record_finding(None, draw.schools.first(), "核验发现", "整改", bureau, deadline, "L1", "3")
+    actions.record_finding(SYSTEM, draw.schools.first(), "核验发现", "整改", bureau, deadline, "L1", "3")
     call_command("seed_demo", "--reset", stdout=StringIO())
     assert not SamplingDraw.objects.exists() and not Finding.objects.exists()

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from dudao.actors import Actor, system
 from dudao.census.actions import CensusError
 from dudao.census.importing import ImportResult, RecordPlan, database_error, import_census
 from dudao.engine.fields import LEVEL_ZH
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             if county is None:
                 code = opts["county"]
                 raise CommandError(f"没有县级行政区划代码 {code}" if zh else f"No county with code {code}")
-        user = None
+        user: Actor = system("command import_census")
         if opts["user"]:
             user = User.objects.filter(username=opts["user"], is_active=True).first()
             if user is None:

@@ -11,12 +11,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dudao.actors import system
 from dudao.census.models import CensusRecord
 from dudao.evaluation.actions import EvaluationError, evaluate_county, latest_run
 from dudao.evaluation.management.commands.evaluate import SCHOOL_TABLE_STANDARDS
 from dudao.evaluation.render import to_json, to_text
 from dudao.orgs.models import Region
 from dudao.standards import available_provinces
+
+ACTOR = system("command evaluate_county")
 
 
 class Command(BaseCommand):
@@ -49,7 +52,7 @@ class Command(BaseCommand):
                 else f"no region with code {opts['county']}"
             )
         try:
-            run = evaluate_county(None, county, opts["year"], opts["standard"], opts["province"])
+            run = evaluate_county(ACTOR, county, opts["year"], opts["standard"], opts["province"])
         except EvaluationError as exc:
             raise CommandError(exc.text(lang)) from exc
         text = to_json(run.result) if opts["format"] == "json" else to_text(run.result, lang)
@@ -77,7 +80,7 @@ class Command(BaseCommand):
                 )
                 continue
             try:
-                run = evaluate_county(None, county, year, opts["standard"], opts["province"])
+                run = evaluate_county(ACTOR, county, year, opts["standard"], opts["province"])
             except EvaluationError as exc:
                 failed += 1
                 self.stderr.write(f"{county.code} {county.name} {year}: {exc.text(opts['lang'])}")

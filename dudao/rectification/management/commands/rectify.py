@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dudao.actors import system
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.models import Region
 from dudao.rectification.actions import RectificationError, generate_items
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             )
         standard = opts["standard"] or settings.DUDAO_DEFAULT_STANDARD
         try:
-            result = generate_items(None, county, opts["year"], standard)
+            result = generate_items(system("command rectify"), county, opts["year"], standard)
         except (EvaluationError, RectificationError) as exc:
             raise CommandError(exc.message_en if lang == "en" else exc.message_zh) from exc
         for item in result.created:
