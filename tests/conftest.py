@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.personas import World, build_world
+from tests.sheets._hostile import build_corpus
 
 
 @pytest.fixture
@@ -16,3 +19,9 @@ def world(db: None) -> World:
 def _fast_password_hashing(settings: object) -> None:
     """Real hashing makes every test user cost ~0.3 s; the tests do not test hashing strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The corpus of hostile files (tests/sheets/_hostile.py), built once per session."""
+    return build_corpus(tmp_path_factory.mktemp("hostile"))

@@ -17,10 +17,12 @@ Status codes and their ``code`` values:
 405   ``method_not_allowed`` (the ``Allow`` header lists the methods the path takes)
 409   ``conflict`` (optimistic concurrency: the record changed since ``expected_version``;
       nothing was saved)
-413   ``too_large`` (an upload over the limit)
+413   ``too_large`` (an upload over the limit, refused by its Content-Length before it is received)
 422   a census rule refused a well-formed request in the current state: ``note_required``
       (``details`` holds the plausibility warnings), ``year_locked``, ``bad_state``,
       ``already_locked``, ``not_locked``, and any other census code not listed above
+503   ``database_error`` (the database failed during an import — locked, read-only, full: nothing
+      was written; try again later)
 ====  ==========================================================================================
 
 Evaluation (``POST /evaluations``): 400 ``unknown_standard``, ``not_supported``; 409 ``busy`` (the data
@@ -48,6 +50,7 @@ from dudao.evaluation.actions import EvaluationError
 
 CENSUS_ERROR_STATUS: dict[str, int] = {
     "conflict": 409,
+    "database_error": 503,
     "invalid_values": 400,
     "bad_level": 400,
     "reason_required": 400,

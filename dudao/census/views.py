@@ -28,7 +28,7 @@ from dudao.census.reports import completeness
 from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
-from dudao.sheets.limits import current_limits
+from dudao.sheets.limits import current_limits, shown_bytes
 
 
 def _plain(value: object) -> object:
@@ -147,8 +147,8 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         file = request.FILES.get("file")
         if file is None:
             messages.error(request, _("请选择要导入的文件"))
-        elif file.size > current_limits().file_bytes:
-            messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
+        elif file.size > (limit := current_limits().file_bytes):
+            messages.error(request, _("文件超过 %(limit)s 的上限，请拆分后分别导入") % {"limit": shown_bytes(limit)})
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / (Path(file.name or "").name or "upload")  # the batch keeps the file's name

@@ -169,6 +169,22 @@ def visible_regions(user: User | AnonymousUser) -> QuerySet[Region]:
     return Region.objects.filter(query)
 
 
+def counties_with(user: User | AnonymousUser, perm: Permission) -> QuerySet[Region]:
+    """The counties on which ``user`` holds ``perm`` (through a role on the county or above it): e.g. the
+    counties whose census they may import (``review``), decided before a file naming counties is read."""
+    prefixes = [
+        m.region.path
+        for m in memberships(user)
+        if m.region_id is not None and perm in REGION_ROLE_PERMISSIONS.get(m.role, frozenset())
+    ]
+    if not prefixes:
+        return Region.objects.none()
+    query = Q()
+    for prefix in prefixes:
+        query |= Q(path__startswith=prefix)
+    return Region.objects.filter(query, level=Region.Level.COUNTY)
+
+
 def visible_schools(user: User | AnonymousUser) -> QuerySet[School]:
     """Every school the user may view."""
     prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
