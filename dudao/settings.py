@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from dudao.env import env_bool, env_list, env_str
+from dudao.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("DUDAO_DATA_DIR", str(BASE_DIR.parent / "var")))
@@ -125,3 +125,20 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "dudao@localhost")
 # Links in e-mails need the site's address, e.g. https://dudao.example.gov.cn
 DUDAO_SITE_URL = env_str("DUDAO_SITE_URL", "http://127.0.0.1:8000")
+
+# Notifications (dudao.notifications; docs/notifications.md). Besides the site and e-mail, each
+# channel is offered once its address is set: an SMS gateway (JSON POST {"mobile", "text"}, optional
+# bearer token), an enterprise-WeChat (企业微信) group robot, a DingTalk (钉钉) group robot (optional
+# signing secret). The addresses carry access keys: they are secrets (use NAME_FILE) and never logged.
+# Failed deliveries are retried by `dudao deliver_notifications` (cron or a systemd timer, every
+# minute) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times. DEFAULT_CHANNELS: the channels a
+# person receives every kind on until they choose otherwise.
+DUDAO_SMS_WEBHOOK_URL = env_url("DUDAO_SMS_WEBHOOK_URL")
+DUDAO_SMS_WEBHOOK_TOKEN = env_str("DUDAO_SMS_WEBHOOK_TOKEN", "")
+DUDAO_WECOM_WEBHOOK_URL = env_url("DUDAO_WECOM_WEBHOOK_URL")
+DUDAO_DINGTALK_WEBHOOK_URL = env_url("DUDAO_DINGTALK_WEBHOOK_URL")
+DUDAO_DINGTALK_SECRET = env_str("DUDAO_DINGTALK_SECRET", "")
+DUDAO_NOTIFY_DEFAULT_CHANNELS = env_list("DUDAO_NOTIFY_DEFAULT_CHANNELS", ["email"])
+DUDAO_NOTIFY_TIMEOUT = env_int("DUDAO_NOTIFY_TIMEOUT", 5, minimum=1)
+DUDAO_NOTIFY_MAX_ATTEMPTS = env_int("DUDAO_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+DUDAO_NOTIFY_RETRY_SECONDS = env_int("DUDAO_NOTIFY_RETRY_SECONDS", 60, minimum=1)
