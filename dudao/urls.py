@@ -7,6 +7,8 @@ from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("go/region/<str:code>/", views.region_latest, name="region_latest"),
+    path("go/school/<str:code>/", views.school_latest, name="school_latest"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao import workhome
-from dudao.orgs.access import home_unit, visible_regions
+from dudao.orgs.access import access_region, access_school, home_unit, visible_regions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.overview import regions
 from dudao.overview.cockpit import DEFAULT_STANDARD, latest_years, years_with_data
@@ -106,3 +106,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "acting": [s for s in schools if s.act],
     }  # fmt: skip
     return render(request, "home.html", context)
+
+
+@login_required
+def region_latest(request: HttpRequest, code: str) -> HttpResponse:
+    """A city's or province's comparison of its counties for the latest school year with data."""
+    region = access_region(request.user, code)
+    if region.level not in (Region.Level.CITY, Region.Level.PROVINCE):
+        raise Http404
+    years = latest_years([c.pk for c in regions.counties_of(region)])
+    year = max(years.values(), default=current_year())
+    return redirect("overview:region", code=region.code, year=year, standard_id=DEFAULT_STANDARD)
+
+
+@login_required
+def school_latest(request: HttpRequest, code: str) -> HttpResponse:
+    """A school's census page for its county's latest school year with data."""
+    school = access_school(request.user, code)
+    return redirect("census:school", code=school.code, year=data_year(school.county_id))
