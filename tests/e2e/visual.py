@@ -49,15 +49,17 @@ def assert_readable(page: Page, selector: str, minimum: float = 4.5) -> list[dic
 
 PHONE = {"width": 390, "height": 844}
 
-# Every cell of the page's tables that a person should read: its box, and whether its text is cut.
+# Every cell of the page's table blocks (the shared tables, cards on a phone; a page's own wide form
+# tables may scroll inside their box): its box, and whether its text is cut.
 _CELLS_JS = """
 () => {
   const isKey = (el) => {  // the row's key: figure[data-key] names its place; a region table has row headers
     const figure = el.closest("figure.table-block"), place = Number(figure && figure.dataset.key);
     return (place > 0 && el.cellIndex === place - 1) || (el.tagName === "TH" && el.scope === "row");
   };
-  return Array.from(document.querySelectorAll("main table tbody tr > *")).filter((el) => el.getClientRects().length)
-  .map((el) => { const r = el.getBoundingClientRect();
+  const cells = document.querySelectorAll("main figure.table-block table tbody tr > *");
+  return Array.from(cells).filter((el) => el.getClientRects().length).map((el) => {
+    const r = el.getBoundingClientRect();
     return { text: el.textContent.trim().slice(0, 30), left: r.left, right: r.right,
              clipped: el.scrollWidth > el.clientWidth + 1, key: isKey(el) }; });
 }
@@ -66,8 +68,8 @@ _CELLS_JS = """
 
 def fits_phone(page: Page, width: int = PHONE["width"]) -> list[dict]:
     """The page does not scroll sideways (the layout viewport is the screen's width and nothing is
-    wider), and every table cell — the key column first of all — lies within the screen, its text not
-    cut. Returns the cells checked (so a caller can assert on the key column)."""
+    wider), and every cell of the shared tables — the key column first of all — lies within the screen,
+    its text not cut. Returns the cells checked (so a caller can assert on the key column)."""
     inner = page.evaluate("window.innerWidth")
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert inner == width and scroll <= width, f"the page scrolls sideways: {scroll} px wide on a {width} px screen"
