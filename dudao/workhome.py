@@ -377,7 +377,7 @@ def glance(desk: RegionDesk) -> None:
             "unsubmitted": ready.not_submitted + ready.returned, "tasks": done, "overdue": states.get("overdue", 0),
             "code": county.code, "_id": county.code,
             "_href": {"county": cockpit, "census": reverse("census:completeness", args=[county.code, desk.year]),
-                      "tasks": reverse("rectification:dashboard", args=[county.code])},
+                      **({"tasks": reverse("rectification:dashboard", args=[county.code])} if total else {})},
             "_class": {"overall": "warn" if row.stale else {True: "ok", False: "bad"}.get(passed, "muted"),
                        "overdue": "bad" if states.get("overdue") else ""},
             "_sort": {"county": county.code, "overall": {False: 0, None: 1, True: 2}[passed] if row.run else -1,

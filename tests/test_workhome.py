@@ -4,6 +4,7 @@ pages use, and the page never writes (no evaluation run, no row). Query counts a
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -179,3 +180,17 @@ def test_a_person_without_a_unit_is_told_so(db) -> None:
     client = login(User.objects.get(username="新用户"))
     assert "您的账号尚未分配单位" in client.get("/").content.decode()
     assert not Task.objects.exists()
+
+
+def test_the_work_home_is_english_when_asked(world: World, town_clerk: User) -> None:
+    from tests.e2e.conftest import chinese_left
+
+    data = {"示范县第一小学", "示范县第一中学", "示范县城关九年一贯制学校", "示范县", "邻县", "示范市", "河北省"}
+    data |= {"在校生数与学籍系统不符，请核实"}
+    for person in (town_clerk, world.city_inspector, world.county_supervisor):
+        client = login(person)
+        client.cookies["django_language"] = "en"
+        html = client.get("/").content.decode()
+        main = html[html.index("<main>") : html.index("</main>")]
+        main = main.split('<script id="glance-data')[0] + main.split("</script>")[-1]
+        assert chinese_left(re.sub(r"<[^>]+>", " ", main), data) == [], person.username
