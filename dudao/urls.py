@@ -3,13 +3,14 @@ from django.urls import include, path
 
 from dudao import views
 from dudao.api.api import api
+from dudao.security import accounts
 from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("go/region/<str:code>/", views.region_latest, name="region_latest"),
     path("go/school/<str:code>/", views.school_latest, name="school_latest"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(accounts.urlpatterns())),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
     path("evaluation/", include("dudao.evaluation.urls")),

@@ -16,6 +16,7 @@ from wcwidth import wcswidth
 
 from dudao.engine.fields import LEVEL_ZH, LOCATION_ZH, OWNERSHIP_ZH, SCHOOL_TYPE_ZH
 from dudao.sheets.columns import COLUMNS, Column
+from dudao.sheets.writer import save_workbook
 
 DATA_SHEET = "学校数据"
 HELP_SHEET = "说明"
@@ -252,7 +253,7 @@ def write_template(path: Path | str) -> None:
     ws.title = DATA_SHEET
     _data_sheet(ws)
     _help_sheet(wb.create_sheet(HELP_SHEET))
-    wb.save(Path(path))
+    save_workbook(wb, path)
 
 
 def write_rows(path: Path | str, rows: pd.DataFrame | Iterable[Mapping[str, object]]) -> None:
@@ -271,4 +272,4 @@ def write_rows(path: Path | str, rows: pd.DataFrame | Iterable[Mapping[str, obje
     ws.title = DATA_SHEET
     _data_sheet(ws, columns, table)
     _help_sheet(wb.create_sheet(HELP_SHEET))
-    wb.save(Path(path))
+    save_workbook(wb, path)

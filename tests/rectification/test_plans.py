@@ -164,7 +164,8 @@ def test_an_import_with_problems_lists_each_and_writes_nothing(rect: Rect) -> No
 @pytest.mark.parametrize(
     ("name", "data", "rule"),
     [
-        ("清单.xls", b"\xd0\xcf\x11\xe0", "unknown_format"),
+        ("清单.xls", b"\xd0\xcf\x11\xe0", "xls_not_supported"),  # the same reading as every workbook
+        ("清单.txt", b"1,2", "unknown_format"),
         ("清单.xlsx", b"not a workbook", "not_xlsx"),
         ("清单.xlsx", None, "no_header"),
         ("清单.xlsx", b"PK" + b"\x00" * (5 * 1024 * 1024), "file_too_large"),
