@@ -56,7 +56,10 @@ messages: install
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py
 
-# Refresh the committed browser libraries from npm (package.json pins the versions).
+# Refresh the committed browser libraries from npm (package.json pins the versions): ECharts for the
+# pages; axe-core (the accessibility check) for the browser tests only, kept out of the served files.
 vendor:
 	npm install --no-audit --no-fund --ignore-scripts
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE dudao/static/vendor/echarts/
+	mkdir -p tests/e2e/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/e2e/vendor/axe-core/

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,6 +41,18 @@ def env_bool(name: str, default: bool) -> bool:
     if lowered in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
+
+
+def env_url(name: str) -> str:
+    """An http(s) address with a host, or "" when unset or empty (the feature it configures is off)."""
+    value = (_raw(name) or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        # the value is not echoed: webhook addresses carry their access key
+        raise ImproperlyConfigured(f"{name} is not an http:// or https:// address with a host")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

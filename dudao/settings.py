@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from dudao.env import env_bool, env_int, env_list, env_str
+from dudao.env import env_bool, env_int, env_list, env_str, env_url
 from dudao.sheets.limits import SETTINGS as FILE_LIMITS
 from dudao.sheets.limits import Limits
 
@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dudao.menus.menu",
             ],
             "builtins": ["dudao.tabletags"],
         },
@@ -208,3 +209,20 @@ CELERY_BEAT_SCHEDULE = {
 # DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).
 for _setting, _field in FILE_LIMITS.items():
     globals()[_setting] = env_int(_setting, getattr(Limits(), _field), minimum=1)
+
+# Notifications (dudao.notifications; docs/notifications.md). Besides the site and e-mail, each
+# channel is offered once its address is set: an SMS gateway (JSON POST {"mobile", "text"}, optional
+# bearer token), an enterprise-WeChat (企业微信) group robot, a DingTalk (钉钉) group robot (optional
+# signing secret). The addresses carry access keys: they are secrets (use NAME_FILE) and never logged.
+# Failed deliveries are retried by `dudao deliver_notifications` (cron or a systemd timer, every
+# minute) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times. DEFAULT_CHANNELS: the channels a
+# person receives every kind on until they choose otherwise.
+DUDAO_SMS_WEBHOOK_URL = env_url("DUDAO_SMS_WEBHOOK_URL")
+DUDAO_SMS_WEBHOOK_TOKEN = env_str("DUDAO_SMS_WEBHOOK_TOKEN", "")
+DUDAO_WECOM_WEBHOOK_URL = env_url("DUDAO_WECOM_WEBHOOK_URL")
+DUDAO_DINGTALK_WEBHOOK_URL = env_url("DUDAO_DINGTALK_WEBHOOK_URL")
+DUDAO_DINGTALK_SECRET = env_str("DUDAO_DINGTALK_SECRET", "")
+DUDAO_NOTIFY_DEFAULT_CHANNELS = env_list("DUDAO_NOTIFY_DEFAULT_CHANNELS", ["email"])
+DUDAO_NOTIFY_TIMEOUT = env_int("DUDAO_NOTIFY_TIMEOUT", 5, minimum=1)
+DUDAO_NOTIFY_MAX_ATTEMPTS = env_int("DUDAO_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+DUDAO_NOTIFY_RETRY_SECONDS = env_int("DUDAO_NOTIFY_RETRY_SECONDS", 60, minimum=1)

@@ -106,13 +106,15 @@ class Cell:
 class Table:
     """``rows`` are dicts by column key. Optional per row: ``_href`` {key: url} for links, ``_class``
     {key: css class} (e.g. "bad" to colour a CV over its limit), ``_row_class`` for the whole row.
-    ``name`` is the download's name (letters, digits, dashes); ``title`` its caption and sheet title."""
+    ``name`` is the download's name (letters, digits, dashes); ``title`` its caption and sheet title.
+    ``key`` names the column that says what a row is (a school, a task); the first column if not given."""
 
     name: str
     title: str
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    key: str = ""
 
     def body(self) -> list[tuple[str, list[Cell]]]:
         """(row class, cells) for the template."""
@@ -126,6 +128,12 @@ class Table:
                 cells.append(Cell(col.text(raw), css, hrefs.get(col.key, "")))
             out.append((row.get("_row_class", ""), cells))
         return out
+
+    @property
+    def key_number(self) -> int:
+        """The key column's place, counting from 1 (a phone shows it as the title of the row's card)."""
+        keys = [c.key for c in self.columns]
+        return keys.index(self.key) + 1 if self.key in keys else 1
 
     def header_css(self) -> list[tuple[Column, str]]:
         return [(c, "num" if c.numeric else "") for c in self.columns]

@@ -9,6 +9,8 @@ from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("go/region/<str:code>/", views.region_latest, name="region_latest"),
+    path("go/school/<str:code>/", views.school_latest, name="school_latest"),
     path("accounts/", include(auth_urlpatterns)),  # first: the login knows temporary passwords (orgs)
     path("accounts/", include(accounts.urlpatterns())),
     path("i18n/", include("django.conf.urls.i18n")),

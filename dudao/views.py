@@ -1,23 +1,24 @@
-"""The landing page: each user goes to their own unit.
-
-A county's people land on its cockpit (县域总览), a school clerk on their school's page (学校详情), both for
-the latest school year with census data under the default standard; city and province people see
-their counties with links to the region view and each county's cockpit.
-"""
+"""The page after login (``/``): the person's work home (工作台), one section per role they hold
+(dudao.workhome builds them; this view only parses, reads and renders — a GET never writes)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.orgs.access import clerk_departments, home_unit, visible_regions
-from dudao.orgs.models import Region, School, SchoolYear
+from dudao import workhome
+from dudao.orgs.access import access_region, access_school, home_unit, visible_regions
+from dudao.orgs.models import Region, SchoolYear
+from dudao.overview import regions
 from dudao.overview.cockpit import DEFAULT_STANDARD, latest_years, years_with_data
+from dudao.overview.views.region import shown
 from dudao.tables import Table, columns, download
 
 
@@ -62,20 +63,64 @@ def counties_table(counties: list[Region], default_year: int) -> Table:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    unit = home_unit(request.user)
-    if isinstance(unit, School):
-        return redirect("overview:school", code=unit.code, year=data_year(unit.county_id), standard_id=DEFAULT_STANDARD)
-    if isinstance(unit, Region) and unit.level == Region.Level.COUNTY:
-        return redirect("overview:county", code=unit.code, year=data_year(unit.pk), standard_id=DEFAULT_STANDARD)
-    if unit is None and clerk_departments(request.user):  # a department's clerk: their tasks
-        return redirect("rectification:mine")
-    year = current_year()
-    counties = list(visible_regions(request.user).filter(level="county").select_related("parent").order_by("path"))
-    table = counties_table(counties, year) if counties else None
-    if (response := download(request, [table])) is not None:
+    user, today, year = request.user, timezone.localdate(), current_year()
+    schools = workhome.clerk_schools(user, today, year)
+    desks = workhome.county_desks(user, today, year)
+    tables: list[Table] = []
+    for desk in desks:
+        desk.tables = [
+            workhome.overdue_schools_table(desk),
+            workhome.county_tasks_table(
+                f"awaiting-{desk.county.code}", _("待验收任务"), desk.awaiting_acceptance, desk
+            ),
+            workhome.county_tasks_table(f"overdue-{desk.county.code}", _("逾期任务"), desk.overdue_tasks, desk),
+        ]
+        tables += desk.tables
+    clerk = workhome.clerk_tasks(user, today)
+    if clerk is not None:
+        tables.append(clerk[0])
+    places = workhome.region_desks(user, today, year)
+    for place in places:
+        workhome.glance(place)
+    try:
+        sort = regions.parse_sort(request.GET.get("sort", ""), [p.table for p in places])
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
+    for place in places:
+        if sort is not None:
+            place.table.rows = regions.sort_rows(place.table.rows, *sort)
+        place.shown = shown(place.table, f"glance-{place.region.code}", request, sort)
+    tables += [p.table for p in places]
+    fallback = None
+    if not (schools or desks or clerk or places):  # e.g. an observer of a city: the counties they may view
+        counties = list(visible_regions(user).filter(level="county").select_related("parent").order_by("path"))
+        fallback = counties_table(counties, year) if counties else None
+        tables.append(fallback)  # type: ignore[arg-type]
+    if (response := download(request, tables)) is not None:
         return response
-    return render(
-        request,
-        "home.html",
-        {"unit": unit, "table": table, "year": year, "standard_id": DEFAULT_STANDARD},
-    )
+    unit = home_unit(user)
+    context: dict[str, Any] = {
+        "unit_name": unit.name if isinstance(unit, Region) else user.first_name,
+        "schools": schools, "desks": desks, "clerk": clerk, "places": places,
+        "fallback": fallback, "year": year, "standard_id": DEFAULT_STANDARD, "today": today,
+        "acting": [s for s in schools if s.act],
+    }  # fmt: skip
+    return render(request, "home.html", context)
+
+
+@login_required
+def region_latest(request: HttpRequest, code: str) -> HttpResponse:
+    """A city's or province's comparison of its counties for the latest school year with data."""
+    region = access_region(request.user, code)
+    if region.level not in (Region.Level.CITY, Region.Level.PROVINCE):
+        raise Http404
+    years = latest_years([c.pk for c in regions.counties_of(region)])
+    year = max(years.values(), default=current_year())
+    return redirect("overview:region", code=region.code, year=year, standard_id=DEFAULT_STANDARD)
+
+
+@login_required
+def school_latest(request: HttpRequest, code: str) -> HttpResponse:
+    """A school's census page for its county's latest school year with data."""
+    school = access_school(request.user, code)
+    return redirect("census:school", code=school.code, year=data_year(school.county_id))

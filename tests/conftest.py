@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from tests.personas import World, build_world
 from tests.sheets._hostile import build_corpus
@@ -25,3 +27,11 @@ def _fast_password_hashing(settings: object) -> None:
 def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The corpus of hostile files (tests/sheets/_hostile.py), built once per session."""
     return build_corpus(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_chinese() -> Iterator[None]:
+    """A request in English leaves English active in the thread (Django's LocaleMiddleware activates the
+    request's language and nothing deactivates it); the next test starts in the default language."""
+    yield
+    translation.deactivate()

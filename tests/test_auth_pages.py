@@ -12,8 +12,7 @@ from django.urls import reverse
 from tests.personas import PASSWORD, World
 
 NEW_PASSWORD = "新的-Passwort-2025"
-# Who lands where: their own unit (a county or school page carries its code, a city or province
-# page its name in the heading).
+# Who lands where: the work home (工作台) of their own unit, which names it.
 LANDINGS = [
     ("county_supervisor", "county"), ("observer", "county"), ("school_clerk", "primary"),
     ("city_inspector", "city"), ("province_inspector", "province"),
@@ -47,7 +46,7 @@ def test_each_person_lands_on_their_own_unit(client: Client, world: World, perso
     assert response.status_code == 200
     final_url = response.redirect_chain[-1][0]
     name = own.name if hasattr(own, "name") else own.years.order_by("-year").first().name
-    assert own.code in final_url or name in heading(response.text), (final_url, heading(response.text))
+    assert final_url == "/" and heading(response.text).startswith("工作台"), (final_url, heading(response.text))
     assert name in response.text
     others = {"county": "邻县", "neighbour": "示范县", "neighbour_school": "示范县", "primary": "邻县"}
     if unit in others:
@@ -175,7 +174,8 @@ def test_a_refused_action_gets_a_plain_forbidden_page(client: Client, world: Wor
 
 def test_a_department_clerk_lands_on_their_tasks(client: Client, world: World) -> None:
     response = log_in(client, world.department_clerk)
-    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("rectification:mine")
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == "/"
+    assert 'id="my-tasks"' in response.text  # the work home lists their tasks
 
 
 @pytest.mark.parametrize(

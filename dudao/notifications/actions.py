@@ -1,25 +1,42 @@
-"""Making notifications and marking them read (the only writes of this app).
+"""Every write of this app: making notifications (with their deliveries), delivering them, the
+person's own choices of channels, and read marks.
 
-E-mail leaves when the surrounding transaction commits, through Django's e-mail framework
-(``EMAIL_BACKEND``; the console by default), for people with an address; a failing mail server leaves
-the in-app notification standing.
+Delivery (docs/adr/0019-notification-channels.md): :func:`notify` writes a :class:`Delivery` per
+channel the person receives the kind on; after the transaction commits each is tried once at once;
+:func:`deliver_due` (``dudao deliver_notifications``, from cron or a systemd timer) tries again
+those that failed, waiting ``DUDAO_NOTIFY_RETRY_SECONDS`` × 2ⁿ⁻¹ after the n-th failure, until
+``DUDAO_NOTIFY_MAX_ATTEMPTS``. :func:`deliver` is idempotent — a delivery already sent, not yet due,
+or being sent by another worker is left alone — so a queue may call it as often as it likes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
+from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from dudao.notifications.models import Kind, Notification
+from dudao.notifications.channels import CHANNELS, SENT_CHANNELS, Result, offered
+from dudao.notifications.models import Attempt, Contact, Delivery, Kind, Notification, Preference
 
 log = logging.getLogger(__name__)
+MOBILE = re.compile(r"1[3-9]\d{9}")
+OPEN = (Delivery.Status.PENDING, Delivery.Status.RETRY)
+
+
+class NotificationError(Exception):
+    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+
+    def text(self, lang: str) -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
 
 
 def notify(
@@ -41,27 +58,124 @@ def notify(
                 )
         except IntegrityError:  # already notified of this
             continue
-    mailed = [n for n in made if n.user.email]
-    if mailed:
-        transaction.on_commit(lambda: _mail(mailed), robust=True)
+    if made:
+        ids = _plan_deliveries(made, kind)
+        if ids:
+            transaction.on_commit(lambda: deliver_all(ids), robust=True)
     return made
 
 
-def link(notification: Notification) -> str:
-    """The notification's address for a message sent off the site."""
-    site = str(settings.DUDAO_SITE_URL).rstrip("/")
-    return f"{site}{notification.url or reverse('notifications:centre')}"
+def chosen(users: list[User], kinds: Iterable[str]) -> dict[tuple[int, str, str], bool]:
+    """(user id, kind, channel) → on, for every channel this deployment offers besides the site:
+    the person's choice, else the default (``DUDAO_NOTIFY_DEFAULT_CHANNELS``). One query."""
+    kinds = list(kinds)
+    channels = [c for c in offered() if c in SENT_CHANNELS]
+    default = set(settings.DUDAO_NOTIFY_DEFAULT_CHANNELS)
+    out = {(u.pk, k, c): c in default for u in users for k in kinds for c in channels}
+    rows = Preference.objects.filter(user__in=users, kind__in=kinds, channel__in=channels)
+    for user_id, kind, channel, enabled in rows.values_list("user_id", "kind", "channel", "enabled"):
+        out[(user_id, kind, channel)] = enabled
+    return out
 
 
-def _mail(notifications: list[Notification]) -> None:
-    for n in notifications:
-        body = f"{n.message_zh}\n\n{n.message_en}\n\n{link(n)}\n"
-        try:
-            send_mail(f"【督导】{n.message_zh[:60]}", body, None, [n.user.email])
-        except OSError:  # the mail server is down: the in-app notification stands
-            log.exception("could not e-mail notification %s", n.pk)
-            continue
-        Notification.objects.filter(pk=n.pk).update(emailed=True)
+def mobiles(users: list[User]) -> dict[int, str]:
+    return dict(Contact.objects.filter(user__in=users).exclude(mobile="").values_list("user_id", "mobile"))
+
+
+def _plan_deliveries(made: list[Notification], kind: str) -> list[int]:
+    users = [n.user for n in made]
+    on, numbers, now = chosen(users, [kind]), mobiles(users), timezone.now()
+    rows = [
+        Delivery(notification=n, channel=channel, next_attempt_at=now)
+        for n in made
+        for (user_id, _kind, channel), enabled in on.items()
+        if enabled and user_id == n.user_id and CHANNELS[channel].reachable(n.user, numbers.get(user_id, ""))
+    ]
+    return [d.pk for d in Delivery.objects.bulk_create(rows)] if rows else []
+
+
+def retry_after(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failure: the base doubled each time."""
+    return dt.timedelta(seconds=settings.DUDAO_NOTIFY_RETRY_SECONDS * 2 ** (attempts - 1))
+
+
+def deliver(delivery_id: int, now: dt.datetime | None = None) -> Delivery | None:
+    """Try one delivery if it is due (pending or to be retried, its time come); returns it, or None
+    when there was nothing to do. The row stays locked while it is tried, so two workers never send
+    the same delivery twice; a crash before the commit leaves it to be tried again (at least once)."""
+    now = now or timezone.now()
+    lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(**lock)
+            .filter(pk=delivery_id, status__in=OPEN, next_attempt_at__lte=now)
+            .first()
+        )
+        if delivery is None:
+            return None
+        notification = Notification.objects.select_related("user").get(pk=delivery.notification_id)
+        result = CHANNELS[delivery.channel].deliver(notification)
+        _record(delivery, result, now)
+    return delivery
+
+
+def _record(delivery: Delivery, result: Result, now: dt.datetime) -> None:
+    delivery.attempts += 1
+    Attempt.objects.create(delivery=delivery, ok=result.ok, error=result.error)
+    if result.ok:
+        delivery.status, delivery.sent_at, delivery.next_attempt_at, delivery.last_error = (
+            Delivery.Status.SENT, now, None, ""
+        )  # fmt: skip
+    else:
+        delivery.last_error = result.error
+        if result.retry and delivery.attempts < settings.DUDAO_NOTIFY_MAX_ATTEMPTS:
+            delivery.status, delivery.next_attempt_at = Delivery.Status.RETRY, now + retry_after(delivery.attempts)
+        else:
+            delivery.status, delivery.next_attempt_at = Delivery.Status.FAILED, None
+        log.warning(
+            "notification %s: %s delivery %s failed (attempt %s, now %s): %s",
+            delivery.notification_id, delivery.channel, delivery.pk, delivery.attempts, delivery.status, result.error,
+        )  # fmt: skip
+    delivery.save()
+
+
+def deliver_all(ids: Iterable[int], now: dt.datetime | None = None) -> Counter[str]:
+    """Try each of these deliveries (see :func:`deliver`); the count of what became of them."""
+    done: Counter[str] = Counter()
+    for pk in ids:
+        delivery = deliver(pk, now)
+        if delivery is not None:
+            done[delivery.status] += 1
+    return done
+
+
+def deliver_due(now: dt.datetime | None = None, limit: int = 1000) -> Counter[str]:
+    """Try every delivery whose time has come, the longest waiting first (at most ``limit``)."""
+    now = now or timezone.now()
+    due = Delivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now).order_by("next_attempt_at", "pk")
+    return deliver_all(list(due.values_list("pk", flat=True)[:limit]), now)
+
+
+def set_preferences(user: User, mobile: str, enabled: Iterable[tuple[str, str]]) -> None:
+    """The person's own choices: their mobile number ("" for none) and, for every kind and every
+    channel offered, on or off (``enabled`` lists the (kind, channel) pairs that are on)."""
+    mobile = re.sub(r"[\s-]", "", mobile or "").removeprefix("+86")
+    if mobile and not MOBILE.fullmatch(mobile):
+        raise NotificationError(
+            "bad_mobile", f"手机号码“{mobile[:20]}”应为 11 位数字，以 1 开头",
+            f"the mobile number {mobile[:20]!r} should be 11 digits starting with 1",
+        )  # fmt: skip
+    on = set(enabled)
+    channels = [c for c in offered() if c in SENT_CHANNELS]
+    unknown = {(k, c) for k, c in on if k not in Kind.values or c not in channels}
+    if unknown:
+        raise NotificationError("bad_choice", "所选通知方式无效", f"unknown choices: {sorted(unknown)}")
+    with transaction.atomic():
+        Contact.objects.update_or_create(user=user, defaults={"mobile": mobile})
+        Preference.objects.filter(user=user, channel__in=channels).delete()
+        Preference.objects.bulk_create(
+            Preference(user=user, kind=k, channel=c, enabled=(k, c) in on) for k in Kind.values for c in channels
+        )
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:

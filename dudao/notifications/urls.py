@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.centre, name="centre"),
     path("unread.json", views.unread, name="unread"),
     path("read/", views.read, name="read"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.notifications import actions
-from dudao.notifications.models import Notification
-from dudao.notifications.tables import notifications_table
+from dudao.notifications.actions import NotificationError
+from dudao.notifications.channels import SENT_CHANNELS, offered
+from dudao.notifications.models import Channel, Contact, Delivery, Kind, Notification
+from dudao.notifications.tables import deliveries_table, notifications_table
 from dudao.tables import download
 
 HEADER_ITEMS = 5
 PAGE_ITEMS = 200
+LOG_ITEMS = 50
 
 
 def lang() -> str:
@@ -48,3 +53,40 @@ def read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     actions.mark_read(request.user, ids or None)  # type: ignore[arg-type]
     return redirect("notifications:centre")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The person's own channels per kind and their mobile number, and what was sent to them lately."""
+    user = request.user
+    log = Delivery.objects.filter(notification__user=user).select_related("notification")[:LOG_ITEMS]
+    table = deliveries_table(log, lang())
+    if (response := download(request, [table])) is not None:
+        return response
+    channels = [c for c in offered() if c in SENT_CHANNELS]
+    status = 200
+    if request.method == "POST":
+        picked = [tuple(v.split(":", 1)) for v in request.POST.getlist("on") if ":" in v]
+        mobile = request.POST.get("mobile", "")
+        try:
+            actions.set_preferences(user, mobile, picked)  # type: ignore[arg-type]
+        except NotificationError as error:
+            messages.error(request, error.text(lang()))
+            on, status = set(picked), 400
+        else:
+            messages.success(request, _("通知设置已保存"))
+            return redirect("notifications:preferences")
+    else:
+        chosen = actions.chosen([user], Kind.values)  # type: ignore[list-item]
+        on = {(k, c) for (_u, k, c), enabled in chosen.items() if enabled}
+        mobile = Contact.objects.filter(user=user).values_list("mobile", flat=True).first() or ""
+    rows = [
+        {"kind": kind, "label": label,
+         "cells": [{"channel": c, "label": Channel(c).label, "on": (kind, c) in on} for c in channels]}
+        for kind, label in Kind.choices
+    ]  # fmt: skip
+    context = {
+        "rows": rows, "channels": [Channel(c) for c in channels], "mobile": mobile, "table": table,
+        "needs_mobile": any(c != Channel.EMAIL for c in channels),
+    }  # fmt: skip
+    return render(request, "notifications/preferences.html", context, status=status)

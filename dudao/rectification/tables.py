@@ -94,7 +94,7 @@ def task_row(task: Task, state: State | None, on: dt.date) -> dict[str, object]:
 
 def tasks_table(name: str, title: str, tasks: Iterable[Task], states: dict[int, State], on: dt.date) -> Table:
     rows = [task_row(t, states.get(t.pk), on) for t in tasks]
-    return Table(name, title, task_columns(), rows)
+    return Table(name, title, task_columns(), rows, key="title")
 
 
 def items_of(county: Region, on: dt.date, **filters: Any) -> tuple[list[RectificationItem], dict[int, State]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,20 @@ def page(browser: Browser, live_server: object, request: pytest.FixtureRequest) 
         finally:
             context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@contextmanager
+def phone_page(browser: Browser, live_server: object, viewport: dict[str, int]) -> Iterator[Page]:
+    """A phone: touch, and a mobile viewport (so a page wider than the screen makes the browser zoom
+    out: ``innerWidth`` grows beyond the screen's width)."""
+    context = browser.new_context(
+        locale="zh-CN", viewport=viewport, is_mobile=True, has_touch=True,
+        base_url=live_server.url,  # type: ignore[attr-defined]
+    )  # fmt: skip
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def log_in(page: Page, username: str, password: str) -> None:

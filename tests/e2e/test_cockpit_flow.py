@@ -27,7 +27,9 @@ def stored_cv(world: World, code: str) -> float:
 
 def test_a_correction_approved_by_the_county_shows_in_the_cockpit(page: Page, census: World) -> None:
     log_in(page, census.county_supervisor.username, PASSWORD)
-    assert f"/overview/county/{census.county.code}/{YEAR}/{STANDARD}/" in page.url  # lands on the cockpit
+    with page.expect_navigation():  # from the work home to the county's cockpit
+        page.get_by_role("navigation", name="主菜单").get_by_role("link", name="县域总览").click()
+    assert f"/overview/county/{census.county.code}/{YEAR}/{STANDARD}/" in page.url
     cockpit = page.url
     assert census.county.name in page.locator("#cockpit-title").inner_text()
 

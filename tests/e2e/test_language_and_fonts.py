@@ -28,7 +28,7 @@ def test_switching_to_english_keeps_the_page(page: Page, census: World) -> None:
         page.get_by_role("button", name="English").click()
     assert page.url == landing
     assert page.locator("html").get_attribute("lang") == "en"
-    assert "County overview" in page.locator("#cockpit-title").inner_text()
+    assert "Work home" in page.locator("#home-title").inner_text()
     assert chinese_left(page.locator("main").inner_text(), data_names(census)) == []
     assert page.get_by_role("button", name="Log out").is_visible()
     assert page.get_by_role("link", name="Change password").is_visible()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in
+from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in, phone_page
 from tests.personas import PASSWORD, YEAR, World
 
 pytestmark = pytest.mark.e2e
@@ -17,14 +17,9 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture
 def phone(browser: Browser, live_server: object) -> Iterator[Page]:
-    """A phone: 360 CSS pixels wide, touch, and a mobile viewport (so a page wider than the screen
-    makes the browser zoom out: ``innerWidth`` grows beyond 360)."""
-    context = browser.new_context(
-        locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True,
-        base_url=live_server.url,  # type: ignore[attr-defined]
-    )  # fmt: skip
-    yield context.new_page()
-    context.close()
+    """A phone 360 CSS pixels wide."""
+    with phone_page(browser, live_server, PHONE) as page:
+        yield page
 
 
 def url(name: str, *args: object) -> str | None:

@@ -33,9 +33,9 @@ def test_a_clerk_reports_a_task_done_with_a_file_and_the_office_accepts_it(
     settings.MEDIA_ROOT = tmp_path
     task = task_for(plan_of(rect.world), rect.finance, title="落实教育经费“两个只增不减”")
 
-    # The clerk lands on their tasks; the header counts the new-task notification.
+    # The clerk lands on the work home with their tasks; the header counts the new-task notification.
     log_in(page, rect.finance_clerk.username, PASSWORD)
-    assert page.url.endswith("/rectification/")
+    assert "落实教育经费“两个只增不减”" in page.locator("#my-tasks").inner_text()
     page.locator("#notices .notice-count").wait_for(state="visible")
     assert page.locator("#notices .notice-count").inner_text() == "1"
     page.locator("#notices summary").click()

@@ -45,3 +45,35 @@ def assert_readable(page: Page, selector: str, minimum: float = 4.5) -> list[dic
     poor = [c for c in found if c["ratio"] < minimum]
     assert not poor, f"text too faint to read ({selector}): {poor}"
     return found
+
+
+PHONE = {"width": 390, "height": 844}
+
+# Every cell of the page's table blocks (the shared tables, cards on a phone; a page's own wide form
+# tables may scroll inside their box): its box, and whether its text is cut.
+_CELLS_JS = """
+() => {
+  const isKey = (el) => {  // the row's key: figure[data-key] names its place; a region table has row headers
+    const figure = el.closest("figure.table-block"), place = Number(figure && figure.dataset.key);
+    return (place > 0 && el.cellIndex === place - 1) || (el.tagName === "TH" && el.scope === "row");
+  };
+  const cells = document.querySelectorAll("main figure.table-block table tbody tr > *");
+  return Array.from(cells).filter((el) => el.getClientRects().length).map((el) => {
+    const r = el.getBoundingClientRect();
+    return { text: el.textContent.trim().slice(0, 30), left: r.left, right: r.right,
+             clipped: el.scrollWidth > el.clientWidth + 1, key: isKey(el) }; });
+}
+"""
+
+
+def fits_phone(page: Page, width: int = PHONE["width"]) -> list[dict]:
+    """The page does not scroll sideways (the layout viewport is the screen's width and nothing is
+    wider), and every cell of the shared tables — the key column first of all — lies within the screen,
+    its text not cut. Returns the cells checked (so a caller can assert on the key column)."""
+    inner = page.evaluate("window.innerWidth")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert inner == width and scroll <= width, f"the page scrolls sideways: {scroll} px wide on a {width} px screen"
+    cells = page.evaluate(_CELLS_JS)
+    outside = [c for c in cells if c["left"] < -1 or c["right"] > width + 1 or c["clipped"]]
+    assert not outside, f"cells cut off or off the screen: {outside[:5]}"
+    return cells

@@ -92,5 +92,5 @@ def test_the_centre_pins_its_queries(world: World, django_assert_num_queries) ->
     for i in range(30):
         returned(world, f"census_returned:{i}")
     clerk = client(world.school_clerk)
-    with django_assert_num_queries(4):  # session, user, the rows, the unread count
+    with django_assert_num_queries(5):  # session, user, the rows, the unread count, roles (the menu)
         assert clerk.get(reverse("notifications:centre")).status_code == 200

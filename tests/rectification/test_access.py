@@ -163,4 +163,6 @@ def test_a_department_clerk_lands_on_their_tasks(setup: Setup) -> None:
     client = Client()
     client.force_login(setup.rect.finance_clerk)
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse("rectification:mine")
+    assert response.status_code == 200 and 'id="my-tasks"' in response.text  # the work home lists them
+    assert reverse("rectification:task", args=[setup.finance_task.pk]) in response.text
+    assert reverse("rectification:task", args=[setup.section_task.pk]) not in response.text

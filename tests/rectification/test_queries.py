@@ -32,12 +32,13 @@ def grow(rect: Rect, n: int) -> None:
 
 
 PAGES: dict[str, tuple[str, Callable[[Rect], str], int]] = {
+    # county pages read the latest year for the county subnav; every page the person's roles for the menu
     "my tasks": ("finance_clerk", lambda r: reverse("rectification:mine"), 7),
-    "notifications": ("finance_clerk", lambda r: reverse("notifications:centre"), 4),
-    "plans": ("county_supervisor", lambda r: reverse("rectification:plans", args=[r.world.county.code]), 7),
-    "meetings": ("county_supervisor", lambda r: reverse("rectification:meetings", args=[r.world.county.code]), 6),
-    "liaison": ("county_supervisor", lambda r: reverse("rectification:liaison", args=[r.world.county.code]), 14),
-    "bulletins": ("county_supervisor", lambda r: reverse("rectification:bulletins", args=[r.world.county.code]), 5),
+    "notifications": ("finance_clerk", lambda r: reverse("notifications:centre"), 5),
+    "plans": ("county_supervisor", lambda r: reverse("rectification:plans", args=[r.world.county.code]), 8),
+    "meetings": ("county_supervisor", lambda r: reverse("rectification:meetings", args=[r.world.county.code]), 7),
+    "liaison": ("county_supervisor", lambda r: reverse("rectification:liaison", args=[r.world.county.code]), 15),
+    "bulletins": ("county_supervisor", lambda r: reverse("rectification:bulletins", args=[r.world.county.code]), 6),
 }
 
 

@@ -6,7 +6,7 @@
   if (!box || !window.fetch) { return; }
   var count = box.querySelector(".notice-count");
   var list = box.querySelector(".notice-list");
-  var all = box.querySelector(".notice-panel > a");
+  var all = box.querySelector(".notice-panel > a");  // 全部通知
   fetch(box.getAttribute("data-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (data) {

@@ -1,0 +1,64 @@
+"""The header's menu: each person sees the pages they can use, by the roles they hold (a school clerk
+is not shown the rectification or report pages, which would be empty for them).
+
+``menu`` is a context processor; the items are worked out when a page draws the header, from the
+person's roles (``orgs.access.memberships``: one query per request, shared with the access checks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from dudao.orgs.access import admin_regions, memberships
+from dudao.orgs.models import Role
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url: str
+    key: str  # the part of the site it opens (marks the current item)
+
+
+def items(user: Any) -> list[Item]:
+    """The menu for ``user``: the work home first, then what their roles open."""
+    if not user.is_authenticated:
+        return []
+    roles = memberships(user)
+    held = {m.role for m in roles}
+    out = [Item(_("工作台"), reverse("home"), "home")]
+    counties = [m.region for m in roles if m.region_id and m.region.level == "county"]
+    regions = sorted((m.region for m in roles if m.region_id and m.region.level in ("city", "province")),
+                     key=lambda r: len(r.path))  # fmt: skip
+    schools = [m.school for m in roles if m.school_id]
+    if counties:
+        county = counties[0]
+        out.append(Item(_("县域总览"), reverse("overview:county_latest", args=[county.code]), "overview"))
+    if regions:
+        out.append(Item(_("各县对比"), reverse("region_latest", args=[regions[0].code]), "overview"))
+    if schools:
+        out.append(Item(_("本校填报"), reverse("school_latest", args=[schools[0].code]), "census"))
+    if counties or regions or Role.DEPARTMENT_CLERK in held:
+        label = _("我的任务") if Role.DEPARTMENT_CLERK in held and not (counties or regions) else _("整改督办")
+        out.append(Item(label, reverse("rectification:mine"), "rectification"))
+    if counties or regions:
+        out.append(Item(_("自查自评与迎检"), reverse("reports:home"), "reports"))
+    if admin_regions(user):  # administrators, and inspectors who read the audit trail
+        out.append(Item(_("机构与账号"), reverse("orgs:index"), "orgs"))
+    return out
+
+
+def current(request: HttpRequest) -> str:
+    """The part of the site the request is in (the first segment of the address)."""
+    first = request.path.strip("/").split("/", 1)[0]
+    return {"": "home", "surveys": "overview", "evaluation": "overview"}.get(first, first)
+
+
+def menu(request: HttpRequest) -> dict[str, Any]:
+    return {"menu_items": SimpleLazyObject(lambda: items(request.user)), "menu_current": current(request)}
