@@ -28,6 +28,7 @@ from django.urls import Resolver404, resolve, reverse
 from openpyxl import Workbook, load_workbook
 
 from dudao.census.actions import save_record
+from dudao.engine.result import CountyResult
 from dudao.evaluation.actions import current_run, set_county_item
 from dudao.evaluation.render import write_xlsx
 from dudao.orgs.models import SchoolYear
@@ -203,11 +204,16 @@ def test_the_command_line_workbooks_keep_text_inert(tmp_path: Path) -> None:
     write_rows(tmp_path / "filled.xlsx", rows)
     texts = check("filled.xlsx", (tmp_path / "filled.xlsx").read_bytes())
     assert ("xlsx", EQ, True) in texts and ("xlsx", PLUS, True) in texts
-    result = {
-        "levels": {}, "areas": {}, "vetoes": [], "passed": None,
+    result = CountyResult.from_dict({
+        "standard": {"id": "national-2017", "version": "1", "title_zh": "", "title_en": "", "doc_no": "",
+                     "province": None},
+        "county": {"code": None, "name": None}, "levels": {}, "areas": {}, "vetoes": [], "passed": None,
         "schools": [{"school_code": "1", "school_name": AT, "school_type": "primary", "level": "primary",
-                     "location": "urban", "students": 100, "indicators": {}, "met_count": 0, "passed": None}],
-    }  # fmt: skip
+                     "location": "urban", "ownership": None, "students": 100, "part_of_whole": False,
+                     "source_row": 2, "indicators": {}, "met_count": 0, "indicator_count": 0, "passed": None,
+                     "reasons": []}],
+        "excluded": [], "warnings": [], "settings": [],
+    })  # fmt: skip
     write_xlsx(result, tmp_path / "result.xlsx")
     assert ("xlsx", AT, True) in check("result.xlsx", (tmp_path / "result.xlsx").read_bytes())
 

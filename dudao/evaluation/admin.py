@@ -52,7 +52,7 @@ class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description=_("评估报告"))
     def report(self, obj: EvaluationRun) -> str:
-        return format_html("<pre>{}</pre>", to_text(obj.result)) if obj.result else ""
+        return format_html("<pre>{}</pre>", to_text(obj.result_obj)) if obj.result else ""
 
 
 @admin.register(CountyItemValue)

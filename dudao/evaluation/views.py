@@ -120,6 +120,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     access_region(request.user, stored.county.code)
     lang = "en" if get_language().startswith("en") else "zh"
+    result = stored.result_obj
     return render(request, "evaluation/run.html", {
-        "run": stored, "result": stored.result, "report": to_text(stored.result, lang), "stale": stored.is_stale(),
+        "run": stored, "result": result, "report": to_text(result, lang), "stale": stored.is_stale(),
     })  # fmt: skip

@@ -30,6 +30,8 @@ from django.utils import timezone
 from dudao.actors import Actor, is_system, user_of
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.messages import LEVEL
+from dudao.engine.result import CountyResult
+from dudao.engine.result import School as ResultSchool
 from dudao.evaluation.actions import current_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.evidence import UploadRefused, check_upload, save_with_file
@@ -570,10 +572,10 @@ def _gap_text(gap: float | None, unit: str) -> str:
     return f"{int(gap):,}" if float(gap).is_integer() else f"{gap:,.2f}"
 
 
-def _school_label(school: dict[str, Any], lang: str) -> str:
-    name = school["school_name"]
-    if school.get("part_of_whole"):
-        level = school["level"]
+def _school_label(school: ResultSchool, lang: str) -> str:
+    name = school.school_name
+    if school.part_of_whole:
+        level = school.level
         return f"{name}（{LEVEL_ZH[level]}部）" if lang == "zh" else f"{name} ({LEVEL[level][1]} part)"
     return name
 
@@ -581,47 +583,59 @@ def _school_label(school: dict[str, Any], lang: str) -> str:
 def shortfalls(run: EvaluationRun, county_code: str) -> list[Shortfall]:
     """Every unmet indicator of every school in the run, and every indicator CV over its limit;
     ``new`` marks those that make new items (schools failing the per-school rule, failed CVs)."""
+    result = run.result_obj
+    return _school_shortfalls(result, county_code) + _cv_shortfalls(result, county_code)
+
+
+def _school_shortfalls(result: CountyResult, county_code: str) -> list[Shortfall]:
     rules = rules_for(county_code)
-    result = run.result
     out: list[Shortfall] = []
-    for school in result.get("schools", []):
-        reasons = {r.get("indicator"): r for r in school.get("reasons", []) if r.get("rule") == "indicator_unmet"}
-        for code, ind in school.get("indicators", {}).items():
-            if ind.get("met") is not False:
+    for school in result.schools:
+        reasons = {r.indicator: r for r in school.reasons if r.rule == "indicator_unmet"}
+        for code, ind in school.indicators.items():
+            if ind.met is not False:
                 continue
             rule = rules.indicator(code)
-            args = {"gap": _gap_text(ind.get("gap"), ind.get("gap_unit", ""))}
-            name = _indicator_name(result, school["level"], code)
+            args = {"gap": _gap_text(ind.gap, ind.gap_unit or "")}
+            reason = reasons.get(code)
             out.append(Shortfall(
-                key=f"school:{school['school_code']}:{school['level']}:{code}", school_code=school["school_code"],
-                school_name=school["school_name"], level=school["level"], indicator=code, indicator_name=name,
-                value=ind.get("value"), threshold=ind.get("threshold"), gap=ind.get("gap"),
-                gap_unit=ind.get("gap_unit", ""), finding=reasons.get(code, {}).get("message_zh", ""),
-                finding_en=reasons.get(code, {}).get("message_en", ""),
+                key=f"school:{school.school_code}:{school.level}:{code}", school_code=school.school_code,
+                school_name=school.school_name, level=school.level, indicator=code,
+                indicator_name=_indicator_name(result, school.level, code),
+                value=ind.value, threshold=ind.threshold, gap=ind.gap,
+                gap_unit=ind.gap_unit or "", finding=reason.message_zh if reason else "",
+                finding_en=reason.message_en if reason else "",
                 target_zh=rule.target_zh.format(school=_school_label(school, "zh"), **args),
                 target_en=rule.target_en.format(school=_school_label(school, "en"), **args),
-                new=school.get("passed") is False,
+                new=school.passed is False,
             ))  # fmt: skip
-    for level, data in result.get("levels", {}).items():
-        for code, ind in (data.get("indicators") or {}).items():
-            if ind.get("cv_passed") is not False:
+    return out
+
+
+def _cv_shortfalls(result: CountyResult, county_code: str) -> list[Shortfall]:
+    rules = rules_for(county_code)
+    out: list[Shortfall] = []
+    for level, data in result.levels.items():
+        for code, ind in data.indicators.items():
+            if ind.cv_passed is not False:
                 continue
-            cv, limit = ind.get("cv_3dp"), ind.get("cv_limit")
-            zh_args = {"level": LEVEL_ZH[level], "indicator": ind.get("name_zh", code), "cv": cv, "limit": limit}
-            en_args = {**zh_args, "level": LEVEL[level][1], "indicator": ind.get("name_en", code)}
+            cv, limit = ind.cv_3dp, ind.cv_limit
+            zh_args = {"level": LEVEL_ZH[level], "indicator": ind.name_zh, "cv": cv, "limit": limit}
+            en_args = {**zh_args, "level": LEVEL[level][1], "indicator": ind.name_en}
             out.append(Shortfall(
                 key=f"cv:{level}:{code}", school_code=None, school_name="", level=level, indicator=code,
-                indicator_name=ind.get("name_zh", code), value=cv, threshold=limit, gap=None, gap_unit="cv",
-                finding=f"{LEVEL_ZH[level]}“{ind.get('name_zh', code)}”校际差异系数 {cv}，超过 {limit}",
-                finding_en=f"{LEVEL[level][1]} CV of “{ind.get('name_en', code)}” is {cv}, over {limit}",
+                indicator_name=ind.name_zh, value=cv, threshold=limit, gap=None, gap_unit="cv",
+                finding=f"{LEVEL_ZH[level]}“{ind.name_zh}”校际差异系数 {cv}，超过 {limit}",
+                finding_en=f"{LEVEL[level][1]} CV of “{ind.name_en}” is {cv}, over {limit}",
                 target_zh=rules.cv["target_zh"].format(**zh_args), target_en=rules.cv["target_en"].format(**en_args),
                 new=True,
             ))  # fmt: skip
     return out
 
 
-def _indicator_name(result: dict[str, Any], level: str, code: str) -> str:
-    return str(((result.get("levels", {}).get(level) or {}).get("indicators") or {}).get(code, {}).get("name_zh", code))
+def _indicator_name(result: CountyResult, level: str, code: str) -> str:
+    ind = result.indicator(level, code)
+    return ind.name_zh if ind is not None else code
 
 
 def _lead_and_partners(county: Region, indicator: str, departments: list[Department]) -> tuple[Department, list]:
@@ -647,7 +661,7 @@ def generate_items(actor: Actor, county: Region, year: int, standard_id: str) ->
     check_county(county)
     run = current_run(county, year, standard_id)  # EvaluationError when there is nothing to evaluate
     found = {s.key: s for s in shortfalls(run, county.code)}
-    evaluated = {s["school_code"] for s in run.result.get("schools", [])}
+    evaluated = {s.school_code for s in run.result_obj.schools}
     departments = list(Department.objects.filter(county=county).order_by("pk"))
     rules = rules_for(county.code)
     out = GenerateResult(run)
@@ -668,7 +682,7 @@ def generate_items(actor: Actor, county: Region, year: int, standard_id: str) ->
                 _refresh_item(actor, item, short, run, out)
             elif key.startswith("school:") and key.split(":")[1] not in evaluated:
                 _void_item(actor, item, run, out)
-            elif _is_met(run.result, key):
+            elif _is_met(run.result_obj, key):
                 _close_met(actor, item, run, out)
             else:
                 out.unchanged += 1  # no data for the indicator in this run: left as it is
@@ -706,17 +720,20 @@ def _school_towns(county: Region, year: int) -> dict[str, Region]:
     return {sy.school.code: sy.town for sy in rows}
 
 
-def _is_met(result: dict[str, Any], key: str) -> bool:
+def _school_part(result: CountyResult, code: str, level: str) -> ResultSchool | None:
+    return next((s for s in result.schools if s.school_code == code and s.level == level), None)
+
+
+def _is_met(result: CountyResult, key: str) -> bool:
     parts = key.split(":")
     if parts[0] == "school":
         _, code, level, indicator = parts
-        for school in result.get("schools", []):
-            if school["school_code"] == code and school["level"] == level:
-                return (school.get("indicators", {}).get(indicator) or {}).get("met") is True
-        return False
+        school = _school_part(result, code, level)
+        part = school.indicators.get(indicator) if school is not None else None
+        return part is not None and part.met is True
     _, level, indicator = parts
-    ind = ((result.get("levels", {}).get(level) or {}).get("indicators") or {}).get(indicator) or {}
-    return ind.get("cv_passed") is True
+    ind = result.indicator(level, indicator)
+    return ind is not None and ind.cv_passed is True
 
 
 def _figures(item: RectificationItem) -> dict[str, Any]:
@@ -727,17 +744,19 @@ def _figures(item: RectificationItem) -> dict[str, Any]:
 
 def _now_figures(run: EvaluationRun, key: str) -> dict[str, Any]:
     parts = key.split(":")
+    result = run.result_obj
     if parts[0] == "school":
         _, code, level, indicator = parts
-        for school in run.result.get("schools", []):
-            if school["school_code"] == code and school["level"] == level:
-                ind = school.get("indicators", {}).get(indicator) or {}
-                return {"value": ind.get("value"), "gap": ind.get("gap"), "threshold": ind.get("threshold"),
-                        "run": run.pk, "year": run.year}  # fmt: skip
-        return {"run": run.pk, "year": run.year}
+        school = _school_part(result, code, level)
+        if school is None:
+            return {"run": run.pk, "year": run.year}
+        part = school.indicators.get(indicator)
+        return {"value": part.value if part else None, "gap": part.gap if part else None,
+                "threshold": part.threshold if part else None, "run": run.pk, "year": run.year}  # fmt: skip
     _, level, indicator = parts
-    ind = ((run.result.get("levels", {}).get(level) or {}).get("indicators") or {}).get(indicator) or {}
-    return {"value": ind.get("cv_3dp"), "gap": None, "threshold": ind.get("cv_limit"), "run": run.pk, "year": run.year}
+    ind = result.indicator(level, indicator)
+    return {"value": ind.cv_3dp if ind else None, "gap": None, "threshold": ind.cv_limit if ind else None,
+            "run": run.pk, "year": run.year}  # fmt: skip
 
 
 def _refresh_item(

@@ -131,9 +131,10 @@ def checklist(request: HttpRequest, pk: int, school: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录核验发现，并列入整改事项。"))
             return redirect("reports:checklist", found.pk, sampled.pk)
-    result = sampling.school_result(sampled) or {"indicators": {}}
-    names = {c: i for c, i in found.run.result["levels"].get(sampled.level, {}).get("indicators", {}).items()}
-    rows = [(code, names.get(code, {}), ind) for code, ind in result["indicators"].items()]
+    result = sampling.school_result(sampled)
+    level = found.run.result_obj.levels.get(sampled.level)
+    names = level.indicators if level is not None else {}
+    rows = [(code, names.get(code), ind) for code, ind in (result.indicators if result else {}).items()]
     return render(request, "reports/checklist.html", {
         "draw": found, "county": county, "sampled": sampled, "rows": rows, "may_record": may_record,
         "findings": sampled.findings.select_related("item__task__department"), "departments": departments(county),

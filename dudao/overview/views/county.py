@@ -128,10 +128,10 @@ def schools(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
         download(request, [])
         context["error"] = error.text(lang())
         return render(request, "overview/schools.html", context)
-    table = data.school_list(run.result, school_url(year, standard_id), **form.cleaned_data)
+    table = data.school_list(run.result_obj, school_url(year, standard_id), **form.cleaned_data)
     if (response := download(request, [table])) is not None:
         return response
-    context.update({"run": run, "table": table, "total": len(run.result["schools"])})
+    context.update({"run": run, "table": table, "total": len(run.result_obj.schools)})
     return render(request, "overview/schools.html", context)
 
 
