@@ -33,6 +33,7 @@ from dudao.evaluation.actions import current_run, set_county_item
 from dudao.evaluation.render import write_xlsx
 from dudao.orgs.models import SchoolYear
 from dudao.rectification import actions as rectification
+from dudao.rectification.models import Task
 from dudao.sheets import write_rows
 from dudao.sheets.writer import csv_bytes, workbook_bytes
 from dudao.surveys import actions as surveys
@@ -183,7 +184,7 @@ def test_every_download_of_every_page_keeps_text_inert(planted: World) -> None:
 def test_the_task_list_and_the_annex_keep_text_inert(planted: World) -> None:
     client = Client()
     client.force_login(planted.county_supervisor)
-    plan = rectification.Task.objects.get(title=AT).plan
+    plan = Task.objects.get(title=AT).plan
     urls = [
         reverse("rectification:export_tasks", args=[plan.pk]),
         reverse("reports:annex", args=[planted.county.code, YEAR, STANDARD]),

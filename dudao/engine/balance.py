@@ -72,11 +72,11 @@ def contributors(
 def group_figures(schools: Sequence[School], code: str) -> dict[str, Any]:
     """One group of school parts (result entries) on indicator ``code``: counts, enrolment-weighted
     mean and CV of the parts that have a value, and how many of those meet the threshold."""
-    known = [s for s in schools if s.indicators[code].value is not None]
-    values = [s.indicators[code].value for s in known]
-    students = [s.students for s in known]
-    met = sum(1 for s in known if s.indicators[code].met is True)
-    judged = sum(1 for s in known if s.indicators[code].met is not None)
+    known = [(s.indicators[code], s.students) for s in schools if s.indicators[code].value is not None]
+    values = [entry.value or 0.0 for entry, _p in known]  # every one has a value
+    students = [p for _entry, p in known]
+    met = sum(1 for entry, _p in known if entry.met is True)
+    judged = sum(1 for entry, _p in known if entry.met is not None)
     return {
         "schools": len(schools),
         "students": sum(s.students for s in schools),

@@ -6,6 +6,7 @@ kept (``cv``) next to the 3-decimal display value (``cv_3dp``).
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -34,8 +35,11 @@ from dudao.engine.result import (
     Setting,
     StandardInfo,
 )
-from dudao.engine.rules import all_of, compare, round_half_up
+from dudao.engine.rules import all_of, compare, cv_rule, round_half_up
 from dudao.standards import Indicator, Standard, unconfirmed_values
+from dudao.standards.schema import Level as SchoolLevel
+
+Row = Mapping[Hashable, Any]  # a row of the evaluation's tables, as pandas gives it
 
 TOP_CONTRIBUTORS = TOP
 _Summary = TypeVar("_Summary", LevelSummary, IndicatorSummary)
@@ -158,7 +162,7 @@ def _areas(std: Standard, levels: dict[str, Level], items: dict[str, Any]) -> tu
     return areas, vetoes
 
 
-def _excluded(r: dict[str, Any]) -> Excluded:
+def _excluded(r: Row) -> Excluded:
     return Excluded(
         school_code=r["school_code"],
         school_name=r["school_name"],
@@ -181,15 +185,16 @@ def _plain(value: Any) -> Any:
 
 
 def _level_indicator(
-    evaluation: Evaluation, lvl: str, ind: Indicator, row: pd.Series, schools: pd.DataFrame
+    evaluation: Evaluation, lvl: SchoolLevel, ind: Indicator, row: pd.Series, schools: pd.DataFrame
 ) -> tuple[LevelIndicator, Reason | None]:
     """One indicator's county figures in one level, and the reason its CV does not pass (2017 rule)."""
     std = evaluation.standard
+    mode = cv_rule(std).mode
     cv, mean, limit, passed = _f(row["cv"]), _f(row["mean"]), _f(row["cv_limit"]), _b(row["cv_passed"])
     status: CvStatus = row["cv_status"]
     t = ind.thresholds.get(lvl)
     top = None
-    if status == "ok" and (std.cv_rule.mode == "composite" or passed is False):
+    if status == "ok" and (mode == "composite" or passed is False):
         top = _contributors(schools, ind.code, mean)
     entry = LevelIndicator(
         name_zh=ind.name_zh,
@@ -210,7 +215,7 @@ def _level_indicator(
         students=int(row["students"]),
         **({} if top is None else {"top_contributors": top}),
     )
-    if std.cv_rule.mode != "each" or passed is True:
+    if mode != "each" or passed is True:
         return entry, None
     zh, en = LEVEL[lvl]
     text = {"level_zh": zh, "level_en": en, "code": ind.code, "name_zh": ind.name_zh, "name_en": ind.name_en}
@@ -233,7 +238,7 @@ def _level(evaluation: Evaluation, lv: pd.Series, ind_rows: pd.DataFrame, school
         entry, reason = _level_indicator(evaluation, lvl, ind, ind_rows[ind_rows["code"] == ind.code].iloc[0], schools)
         indicators[ind.code] = entry
         reasons += [reason] if reason else []
-    composite = _composite(lvl, lv, reasons) if std.cv_rule.mode == "composite" else {}
+    composite = _composite(lvl, lv, reasons) if cv_rule(std).mode == "composite" else {}
     counts = _school_counts(lvl, lv, reasons)
     return Level(
         indicators=indicators,
@@ -289,7 +294,7 @@ def _contributors(schools: pd.DataFrame, code: str, mean: float | None) -> list[
     )
 
 
-def _school_indicator(ind: Indicator, row: dict[str, Any], reasons: list[Reason]) -> SchoolIndicator:
+def _school_indicator(ind: Indicator, row: Row, reasons: list[Reason]) -> SchoolIndicator:
     """One indicator of a school part; adds the reason to ``reasons`` when it has no data or is not met."""
     value = _f(row[f"{ind.code}_value"])
     if not ind.thresholds:
@@ -318,7 +323,7 @@ def _school_indicator(ind: Indicator, row: dict[str, Any], reasons: list[Reason]
     return entry
 
 
-def _school_rule_reasons(std: Standard, row: dict[str, Any], indicators: dict[str, SchoolIndicator]) -> list[Reason]:
+def _school_rule_reasons(std: Standard, row: Row, indicators: dict[str, SchoolIndicator]) -> list[Reason]:
     """Why a school part fails (or cannot be judged under) the per-school rule."""
     rule = std.school_rule
     assert rule is not None
@@ -329,8 +334,7 @@ def _school_rule_reasons(std: Standard, row: dict[str, Any], indicators: dict[st
         reasons.append(message("too_few_met", {"met": met_count, "min_met": min_met}, met=met_count, min_met=min_met))
     for ind in std.indicators:
         e = indicators[ind.code]
-        if e.met is False and not compare(e.ratio, ">=", min_ratio):
-            assert e.ratio is not None
+        if e.met is False and e.ratio is not None and not compare(e.ratio, ">=", min_ratio):
             text = {"code": ind.code, "ratio": fmt_ratio(e.ratio), "min_ratio": fmt_ratio(min_ratio)}
             reasons.append(message("unmet_below_share", {"indicator": ind.code, "ratio": e.ratio}, **text))
     if _b(row["passed"]) is None:
@@ -338,7 +342,7 @@ def _school_rule_reasons(std: Standard, row: dict[str, Any], indicators: dict[st
     return reasons
 
 
-def _school(evaluation: Evaluation, row: dict[str, Any]) -> School:
+def _school(evaluation: Evaluation, row: Row) -> School:
     std = evaluation.standard
     reasons: list[Reason] = []
     indicators = {ind.code: _school_indicator(ind, row, reasons) for ind in std.indicators}

@@ -99,7 +99,8 @@ def judge_item(item: CountyItem, value: Any) -> bool | None:
         return None
     if item.kind in ("bool", "qualitative"):
         return bool(value)
-    return bool(compare(float(value), item.threshold.op, float(item.threshold.value)))
+    assert item.threshold is not None  # a number or level item has one (checked when the standard loads)
+    return compare(float(value), item.threshold.op, float(item.threshold.value))
 
 
 def judge_areas(standard: Standard, values: dict[str, Any]) -> tuple[dict[str, Area], list[Reason]]:

@@ -220,7 +220,7 @@ def needed_fields(standard: Standard) -> set[str]:
     return terms | students | per_level | wan
 
 
-def categorical(values: pd.Series, names: list[str]) -> pd.Categorical:
+def categorical(values: pd.Series, names: list[str]) -> pd.Categorical[str]:
     """``pd.Categorical(values, categories=names)`` through the distinct values (faster on text)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
@@ -228,7 +228,7 @@ def categorical(values: pd.Series, names: list[str]) -> pd.Categorical:
         codes, uniques = pd.factorize(values)
     index = {name: i for i, name in enumerate(names)}
     table = np.array([index.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
-    return pd.Categorical.from_codes(table[codes], categories=names)
+    return pd.Categorical.from_codes(table[codes], categories=pd.Index(names))
 
 
 def lookup(values: pd.Series, mapping: dict[Any, Any], default: Any) -> np.ndarray:

@@ -77,6 +77,10 @@ class OrderedJSONField(models.TextField):
     what it says (levels, areas and indicators in the standard's order): a stored run must render as
     it did when computed. Not for querying into; denormalise what a list needs (``passed``)."""
 
+    # For django-stubs: the model attribute holds the JSON (plain dicts, lists, scalars), not text.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def get_prep_value(self, value: Any) -> str | None:
         return None if value is None else json.dumps(value, ensure_ascii=False, allow_nan=False)
 

@@ -457,16 +457,16 @@ def previous_change(
     )
     count_rows = []
     for lvl in result.levels:
-        now, then = _counts(summary.levels.get(lvl)), _counts(before.levels.get(lvl))
+        counts, counted = _counts(summary.levels.get(lvl)), _counts(before.levels.get(lvl))
         count_rows.append(
             {
                 "level": level_label(lvl),
-                "passed_now": now[0],
-                "passed_before": then[0],
-                "failed_now": now[1],
-                "failed_before": then[1],
-                "total_now": now[2],
-                "total_before": then[2],
+                "passed_now": counts[0],
+                "passed_before": counted[0],
+                "failed_now": counts[1],
+                "failed_before": counted[1],
+                "total_now": counts[2],
+                "total_before": counted[2],
             }
         )
     change.tables = [cv_change, Table("schools-change", _("达标学校数与上一学年比较"), count_cols, count_rows)]

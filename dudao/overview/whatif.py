@@ -262,9 +262,10 @@ def _pair(current: Any, new: Any) -> list[Any]:
 
 def _difference(current: float | None, new: float | None, places: int) -> float | None:
     """The difference of two figures as shown (each rounded half-up first)."""
-    if current is None or new is None:
+    now, then = round_half_up(new, places), round_half_up(current, places)
+    if now is None or then is None:
         return None
-    return round_half_up(round_half_up(new, places) - round_half_up(current, places), places)
+    return round_half_up(now - then, places)
 
 
 @dataclass

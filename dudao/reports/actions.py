@@ -67,7 +67,7 @@ def create_draw(
         )  # fmt: skip
         SampledSchool.objects.bulk_create(
             SampledSchool(draw=draw, order=i, school_code=x.school_code, school_name=x.school_name,
-                          level=x.level, location=x.location, passed=x.passed)
+                          level=x.level, location=x.location or "", passed=x.passed)
             for i, x in enumerate(drawn, start=1)
         )  # fmt: skip
     return draw

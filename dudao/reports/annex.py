@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dudao.engine.fields import LEVEL_ZH
@@ -48,7 +49,9 @@ def _sheet(ws: Worksheet, title: str, header: list[str], rows: list[list[Any]], 
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr or PageSetupProperties()
+    fit.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = fit
     ws.page_setup.fitToHeight = 0
 
 
@@ -102,7 +105,7 @@ def _rules_sheet(wb: Workbook, data: ReportData, number: int) -> None:
         "原因",
     ]
     formats = [COUNT, None, None, None, None, COUNT, COUNT, COUNT, None, None, None]
-    rows = []
+    rows: list[list[Any]] = []
     for level, _ in data.levels:
         for s in data.schools(level):
             reasons = "；".join(r.message_zh for r in s.reasons)
@@ -138,7 +141,7 @@ def _items_sheet(wb: Workbook, data: ReportData, number: int) -> None:
 
 def annex_xlsx(data: ReportData) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook has
     number = 1
     for level, result in data.levels:
         _schools_sheet(wb, data, level, result, number)

@@ -182,7 +182,7 @@ def report_data(run: EvaluationRun) -> ReportData:
 
 
 def location_zh(code: str | None) -> str:
-    return LOCATION_ZH.get(code, code or "")
+    return LOCATION_ZH.get(code or "", code or "")
 
 
 def school_type_zh(code: str) -> str:

@@ -39,7 +39,7 @@ def balance(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
     levels = levels_of(run.result_obj) if run is not None else []
     if run is not None and not levels:
         context["error"] = _("本学年没有参评学校，无法做均衡分析")
-    if "error" in context:
+    if "error" in context or run is None:  # county_run says why there is no run
         return render(request, "overview/balance.html", context)
     level = request.GET.get("level") or levels[0]
     if level not in levels:

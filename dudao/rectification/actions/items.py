@@ -229,7 +229,7 @@ def _school_towns(county: Region, year: int) -> dict[str, Region]:
     rows = SchoolYear.objects.filter(school__county=county, year=year, town__isnull=False).select_related(
         "school", "town"
     )
-    return {sy.school.code: sy.town for sy in rows}
+    return {sy.school.code: sy.town for sy in rows if sy.town is not None}
 
 
 def _school_part(result: CountyResult, code: str, level: str) -> ResultSchool | None:

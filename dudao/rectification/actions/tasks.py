@@ -59,7 +59,7 @@ SYSTEM_LISTS = {
 }
 
 
-def system_plan(county: Region, year: int, kind: str) -> WorkPlan:
+def system_plan(county: Region, year: int, kind: WorkPlan.Kind) -> WorkPlan:
     """The county's rectification list or meeting-decision list of ``year`` (made when first needed)."""
     title = SYSTEM_LISTS[kind][0].format(county=county.name, year=year)
     plan, _ = WorkPlan.objects.get_or_create(county=county, year=year, kind=kind, defaults={"title": title})

@@ -64,10 +64,10 @@ class Command(BaseCommand):
         )
 
     def _all(self, opts: dict[str, Any]) -> None:
-        pairs = CensusRecord.objects.filter(school__county__level=Region.Level.COUNTY)
+        records = CensusRecord.objects.filter(school__county__level=Region.Level.COUNTY)
         if opts["year"] is not None:
-            pairs = pairs.filter(year=opts["year"])
-        pairs = pairs.values_list("school__county_id", "year").distinct().order_by("school__county_id", "year")
+            records = records.filter(year=opts["year"])
+        pairs = records.values_list("school__county_id", "year").distinct().order_by("school__county_id", "year")
         counties = Region.objects.in_bulk({county_id for county_id, _ in pairs})
         failed = 0
         for county_id, year in pairs:
