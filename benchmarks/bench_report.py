@@ -40,7 +40,6 @@ def main() -> None:
     import django
 
     django.setup()
-    import json
 
     from django.core.management import call_command
 
@@ -63,10 +62,11 @@ def main() -> None:
     county = Region.objects.create(code=code, name="基准县", level=Region.Level.COUNTY, parent=city)
     standard = load("national-2017")
     evaluation = evaluate_table(frame, standard)
-    result = json.loads(json.dumps(county_result(evaluation, code, {}), allow_nan=False))
+    typed = county_result(evaluation, code, {})
+    result = typed.to_dict()
     run = EvaluationRun.objects.create(
         county=county, year=2025, standard_id="national-2017", standard_version=standard.version, data_version="x",
-        result=result, summary=result_summary(result), inputs=_inputs(frame, frozenset(frame.columns), {}),
+        result=result, summary=result_summary(typed).to_dict(), inputs=_inputs(frame, frozenset(frame.columns), {}),
     )  # fmt: skip
     bureau = Department.objects.create(county=county, name="基准县教育局", kind="education")
     for i in range(40):

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from typing_extensions import TypeIs
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ def system(why: str) -> System:
     return System(why)
 
 
-def is_system(actor: Actor | AnonymousUser) -> bool:
+def is_system(actor: Actor | AnonymousUser) -> TypeIs[System]:
     """True for the platform itself; raises TypeError for ``None`` (never an actor)."""
     if actor is None:
         raise TypeError("an action needs an actor: a User or dudao.actors.system(...), never None")
@@ -49,9 +51,17 @@ def is_system(actor: Actor | AnonymousUser) -> bool:
 
 def user_of(actor: Actor) -> User | None:
     """The person behind ``actor`` for a ``user`` column (None where the system acted)."""
-    return None if is_system(actor) else actor  # type: ignore[return-value]
+    return None if is_system(actor) else actor
 
 
 def actor_label(actor: Actor) -> str:
     """How an audit trail names the actor: the username, or ``system (why)``."""
-    return str(actor) if is_system(actor) else actor.get_username()  # type: ignore[union-attr]
+    return str(actor) if is_system(actor) else actor.get_username()
+
+
+def person(user: User | AnonymousUser) -> User:
+    """The person acting in a request (``request.user`` of a view behind ``login_required``), typed as
+    the actor an action takes; nobody logged in is refused (PermissionDenied), never an actor."""
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

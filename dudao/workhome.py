@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 
 from dudao.census.models import CensusRecord
 from dudao.census.reports import Completeness, SchoolRow, completeness
+from dudao.engine.result import ResultSummary
 from dudao.evaluation.actions import latest_runs, stale_counties
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import level_label, status_label
@@ -193,13 +194,13 @@ class CountyDesk:
     def evaluation(self) -> str:
         if self.run is None:
             return _("未评估")
-        return _("需更新") if self.stale else status_label(_verdict(self.run.summary.get("passed")))
+        return _("需更新") if self.stale else status_label(_verdict(self.run.summary_obj.passed))
 
     @property
     def evaluation_css(self) -> str:
         if self.run is None or self.stale:
             return "warn"
-        return {True: "ok", False: "bad"}.get(self.run.summary.get("passed"), "muted")
+        return {True: "ok", False: "bad"}.get(self.run.summary_obj.passed, "muted")
 
     @property
     def survey_rate(self) -> float | None:
@@ -314,14 +315,14 @@ class RegionDesk:
         return f"glance-data-{self.region.code}"
 
 
-def worst_indicator(summary: dict[str, Any] | None, names: dict[str, str]) -> tuple[str, float | None]:
+def worst_indicator(summary: ResultSummary | None, names: dict[str, str]) -> tuple[str, float | None]:
     """The CV furthest over its limit (as a share of the limit), e.g. "初中 L4 0.512（≤0.45）"; "" when
     every CV is within its limit."""
     worst, ratio = "", None
-    for level, data in (summary or {}).get("levels", {}).items():
-        for code, ind in data.get("indicators", {}).items():
-            cv, limit = ind.get("cv_3dp"), ind.get("cv_limit")
-            if ind.get("cv_passed") is False and cv is not None and limit:
+    for level, data in (summary.levels if summary is not None else {}).items():
+        for code, ind in data.indicators.items():
+            cv, limit = ind.cv_3dp, ind.cv_limit
+            if ind.cv_passed is False and cv is not None and limit:
                 if ratio is None or cv / limit > ratio:
                     ratio = cv / limit
                     worst = f"{level_label(level)} {names.get(code, code)} {cv:.3f}（≤{limit}）"
@@ -363,7 +364,7 @@ def glance(desk: RegionDesk) -> None:
     )
     for row in desk.rows:
         county, ready, states = row.county, row.ready, desk.states.get(row.county.pk, {})
-        passed = row.summary.get("passed") if row.summary else None
+        passed = row.summary.passed if row.summary else None
         worst, ratio = worst_indicator(row.summary, names)
         census = ready.approved / ready.expected if ready.expected else None
         total = sum(states.values())

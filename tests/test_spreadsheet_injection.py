@@ -28,10 +28,12 @@ from django.urls import Resolver404, resolve, reverse
 from openpyxl import Workbook, load_workbook
 
 from dudao.census.actions import save_record
+from dudao.engine.result import CountyResult
 from dudao.evaluation.actions import current_run, set_county_item
 from dudao.evaluation.render import write_xlsx
 from dudao.orgs.models import SchoolYear
 from dudao.rectification import actions as rectification
+from dudao.rectification.models import Task
 from dudao.sheets import write_rows
 from dudao.sheets.writer import csv_bytes, workbook_bytes
 from dudao.surveys import actions as surveys
@@ -182,7 +184,7 @@ def test_every_download_of_every_page_keeps_text_inert(planted: World) -> None:
 def test_the_task_list_and_the_annex_keep_text_inert(planted: World) -> None:
     client = Client()
     client.force_login(planted.county_supervisor)
-    plan = rectification.Task.objects.get(title=AT).plan
+    plan = Task.objects.get(title=AT).plan
     urls = [
         reverse("rectification:export_tasks", args=[plan.pk]),
         reverse("reports:annex", args=[planted.county.code, YEAR, STANDARD]),
@@ -203,11 +205,16 @@ def test_the_command_line_workbooks_keep_text_inert(tmp_path: Path) -> None:
     write_rows(tmp_path / "filled.xlsx", rows)
     texts = check("filled.xlsx", (tmp_path / "filled.xlsx").read_bytes())
     assert ("xlsx", EQ, True) in texts and ("xlsx", PLUS, True) in texts
-    result = {
-        "levels": {}, "areas": {}, "vetoes": [], "passed": None,
+    result = CountyResult.from_dict({
+        "standard": {"id": "national-2017", "version": "1", "title_zh": "", "title_en": "", "doc_no": "",
+                     "province": None},
+        "county": {"code": None, "name": None}, "levels": {}, "areas": {}, "vetoes": [], "passed": None,
         "schools": [{"school_code": "1", "school_name": AT, "school_type": "primary", "level": "primary",
-                     "location": "urban", "students": 100, "indicators": {}, "met_count": 0, "passed": None}],
-    }  # fmt: skip
+                     "location": "urban", "ownership": None, "students": 100, "part_of_whole": False,
+                     "source_row": 2, "indicators": {}, "met_count": 0, "indicator_count": 0, "passed": None,
+                     "reasons": []}],
+        "excluded": [], "warnings": [], "settings": [],
+    })  # fmt: skip
     write_xlsx(result, tmp_path / "result.xlsx")
     assert ("xlsx", AT, True) in check("result.xlsx", (tmp_path / "result.xlsx").read_bytes())
 

@@ -1,7 +1,7 @@
 """Balance analysis (均衡分析) of one county result: where each indicator's spread comes from.
 
-Pure: reads the result of :func:`dudao.engine.county_result` (a stored run's ``result``) and
-computes, per level and indicator,
+Pure: reads a :class:`~dudao.engine.result.CountyResult` (:func:`dudao.engine.county_result`, a
+stored run's ``result_obj``) and computes, per level and indicator,
 
 * the distribution: every school part's value with its enrolment, threshold verdict and share of
   the weighted variance;
@@ -19,12 +19,16 @@ levelling-up (or down) would lower the CV most.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dudao.engine.fields import LOCATIONS, OWNERSHIP
+from dudao.engine.result import Contributor, CountyResult, LevelIndicator, School
 from dudao.engine.weighted import weighted_cv, weighted_mean
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 # Groups compared, in display order; a school without the attribute falls in group None.
 DIMENSIONS: dict[str, tuple[str, ...]] = {"location": tuple(LOCATIONS), "ownership": tuple(OWNERSHIP)}
@@ -34,11 +38,11 @@ TOP = 5
 def contributors(
     codes: Sequence[str],
     names: Sequence[str],
-    values: Sequence[float],
-    students: Sequence[float],
+    values: ArrayLike,
+    students: ArrayLike,
     mean: float | None,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Contributor]:
     """The schools by their share of the weighted variance around ``mean``, largest first (a stable
     order: ties keep the input order), at most ``limit`` of them; schools exactly at the mean and
     schools without a value are left out. Empty when the variance is zero or there is no mean."""
@@ -52,30 +56,30 @@ def contributors(
         return []
     order = np.argsort(-part, kind="stable")[:limit]
     return [
-        {
-            "school_code": codes[i],
-            "school_name": names[i],
-            "value": float(x[i]),
-            "students": int(p[i]),
-            "share_of_variance": float(part[i] / total),
-            "direction": "above" if x[i] > mean else "below",
-        }
+        Contributor(
+            school_code=codes[i],
+            school_name=names[i],
+            value=float(x[i]),
+            students=int(p[i]),
+            share_of_variance=float(part[i] / total),
+            direction="above" if x[i] > mean else "below",
+        )
         for i in order
         if part[i] > 0
     ]
 
 
-def group_figures(schools: Sequence[dict[str, Any]], code: str) -> dict[str, Any]:
+def group_figures(schools: Sequence[School], code: str) -> dict[str, Any]:
     """One group of school parts (result entries) on indicator ``code``: counts, enrolment-weighted
     mean and CV of the parts that have a value, and how many of those meet the threshold."""
-    known = [s for s in schools if s["indicators"][code]["value"] is not None]
-    values = [s["indicators"][code]["value"] for s in known]
-    students = [s["students"] for s in known]
-    met = sum(1 for s in known if s["indicators"][code].get("met") is True)
-    judged = sum(1 for s in known if s["indicators"][code].get("met") is not None)
+    known = [(s.indicators[code], s.students) for s in schools if s.indicators[code].value is not None]
+    values = [entry.value or 0.0 for entry, _p in known]  # every one has a value
+    students = [p for _entry, p in known]
+    met = sum(1 for entry, _p in known if entry.met is True)
+    judged = sum(1 for entry, _p in known if entry.met is not None)
     return {
         "schools": len(schools),
-        "students": sum(s["students"] for s in schools),
+        "students": sum(s.students for s in schools),
         "schools_known": len(known),
         "mean": weighted_mean(values, students),
         "cv": weighted_cv(values, students),
@@ -84,75 +88,77 @@ def group_figures(schools: Sequence[dict[str, Any]], code: str) -> dict[str, Any
     }
 
 
-def groups(schools: Sequence[dict[str, Any]], code: str, dimension: str) -> list[dict[str, Any]]:
+def groups(schools: Sequence[School], code: str, dimension: str) -> list[dict[str, Any]]:
     """:func:`group_figures` for each group of ``dimension`` (every canonical group, in order, then
     the parts without the attribute as group None when there are any)."""
     keys: list[str | None] = list(DIMENSIONS[dimension])
-    by_key: dict[str | None, list[dict[str, Any]]] = {k: [] for k in keys}
+    by_key: dict[str | None, list[School]] = {k: [] for k in keys}
     for s in schools:
-        key = s.get(dimension) or None
+        key = (s.location if dimension == "location" else s.ownership) or None
         by_key.setdefault(key if key in by_key else None, []).append(s)
     if by_key.get(None) is not None:
         keys.append(None)
     return [{"group": key, **group_figures(by_key[key], code)} for key in keys]
 
 
-def indicator_balance(schools: Sequence[dict[str, Any]], code: str, entry: dict[str, Any]) -> dict[str, Any]:
+_POINT = ("value", "threshold", "met", "ratio", "gap", "gap_unit")
+_ENTRY = ("name_zh", "name_en", "unit_zh", "unit_en", "threshold", "threshold_op")
+_CV = ("mean", "cv", "cv_3dp", "cv_status", "cv_limit", "cv_passed")
+
+
+def indicator_balance(schools: Sequence[School], code: str, entry: LevelIndicator) -> dict[str, Any]:
     """Distribution, contributors and group comparisons of one indicator in one level.
 
     ``schools``: the level's school parts from the result; ``entry``: the level's indicator entry
     (its county ``mean`` is the one the CV was computed around)."""
-    mean = entry["mean"] if entry.get("cv_status", "ok") == "ok" else None
+    mean = entry.mean if entry.cv_status == "ok" else None
     ranked = contributors(
-        [s["school_code"] for s in schools],
-        [s["school_name"] for s in schools],
-        [np.nan if (v := s["indicators"][code]["value"]) is None else v for s in schools],
-        [s["students"] for s in schools],
+        [s.school_code for s in schools],
+        [s.school_name for s in schools],
+        [np.nan if (v := s.indicators[code].value) is None else v for s in schools],
+        [s.students for s in schools],
         mean,
     )
-    share = {c["school_code"]: c["share_of_variance"] for c in ranked}
+    share = {c.school_code: c.share_of_variance for c in ranked}
     points = [
         {
-            "school_code": s["school_code"],
-            "school_name": s["school_name"],
-            "location": s.get("location"),
-            "ownership": s.get("ownership"),
-            "students": s["students"],
-            **{k: s["indicators"][code].get(k) for k in ("value", "threshold", "met", "ratio", "gap", "gap_unit")},
-            "share_of_variance": share.get(s["school_code"], 0.0 if mean is not None else None),
+            "school_code": s.school_code,
+            "school_name": s.school_name,
+            "location": s.location,
+            "ownership": s.ownership,
+            "students": s.students,
+            **{k: getattr(s.indicators[code], k) for k in _POINT},
+            "share_of_variance": share.get(s.school_code, 0.0 if mean is not None else None),
         }
         for s in schools
     ]
     points.sort(key=lambda p: (p["value"] is None, p["value"] if p["value"] is not None else 0.0))
     return {
         "code": code,
-        **{k: entry.get(k) for k in ("name_zh", "name_en", "unit_zh", "unit_en", "threshold", "threshold_op")},
-        **{k: entry.get(k) for k in ("mean", "cv", "cv_3dp", "cv_status", "cv_limit", "cv_passed")},
-        "schools_met": entry.get("schools_met"),
-        "schools": entry.get("schools"),
+        **{k: getattr(entry, k) for k in _ENTRY + _CV},
+        "schools_met": entry.schools_met,
+        "schools": entry.schools,
         # The county as a group: the mean and CV the result was judged on, counted like the groups.
-        "county": {**group_figures(schools, code), "mean": entry.get("mean"), "cv": entry.get("cv")},
+        "county": {**group_figures(schools, code), "mean": entry.mean, "cv": entry.cv},
         "points": points,
-        "contributors": ranked,
+        "contributors": [c.to_dict() for c in ranked],
         "groups": {dim: groups(schools, code, dim) for dim in DIMENSIONS},
     }
 
 
-def balance(result: dict[str, Any]) -> dict[str, Any]:
+def balance(result: CountyResult) -> dict[str, Any]:
     """The balance analysis of a county result: ``{"levels": {level: {"schools": n, "students": n,
     "indicators": {code: indicator_balance(...)}}}}`` for every level that has schools, in the
     result's order (the standard's)."""
     levels: dict[str, Any] = {}
-    for lvl, level in result["levels"].items():
-        if not level.get("indicators"):
+    for lvl, level in result.levels.items():
+        if not level.has_schools:
             continue
-        schools = [s for s in result["schools"] if s["level"] == lvl]
+        schools = result.school_parts(lvl)
         levels[lvl] = {
             "schools": len(schools),
-            "students": level.get("students", 0),
-            "indicators": {
-                code: indicator_balance(schools, code, entry) for code, entry in level["indicators"].items()
-            },
+            "students": level.students,
+            "indicators": {code: indicator_balance(schools, code, entry) for code, entry in level.indicators.items()},
         }
     return {"levels": levels}
 

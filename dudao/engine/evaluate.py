@@ -17,8 +17,11 @@ import pandas as pd
 
 from dudao.engine.prepare import EVALUATED_LEVELS, Prepared, prepare
 from dudao.engine.problems import Problem
-from dudao.engine.rules import TOLERANCE, compare
+from dudao.engine.rules import TOLERANCE, compare, cv_rule
 from dudao.standards import Standard
+from dudao.standards.schema import Indicator, Level, SchoolRule
+
+Column = np.ndarray | pd.arrays.BooleanArray  # a computed column of the school parts
 
 
 @dataclass
@@ -49,7 +52,7 @@ def evaluate_prepared(prepared: Prepared, standard: Standard) -> Evaluation:
     students = parts["students"].to_numpy(dtype=float)
     level = parts["level"].to_numpy()
     is_primary = level == "primary"
-    new: dict[str, np.ndarray] = {}  # the computed columns, joined to the parts once at the end
+    new: dict[str, Column] = {}  # the computed columns, joined to the parts once at the end
     no_data: list[str] = []
 
     met_cols, ratio_cols = [], []
@@ -69,7 +72,9 @@ def evaluate_prepared(prepared: Prepared, standard: Standard) -> Evaluation:
             value = np.full(len(parts), np.nan)
             numerator = value
         else:
-            numerator = sum(sign * parts[name].to_numpy(dtype=float) for sign, name in terms)
+            numerator = np.zeros(len(parts))
+            for sign, name in terms:  # 0 + the first term + …, as sum() adds them
+                numerator = numerator + sign * parts[name].to_numpy(dtype=float)
             value = numerator / students * ind.per_students
         new[f"{ind.code}_value"] = value
         if not ind.thresholds:
@@ -90,22 +95,21 @@ def evaluate_prepared(prepared: Prepared, standard: Standard) -> Evaluation:
         ratio_cols.append(f"{ind.code}_ratio")
 
     if standard.school_rule is not None and met_cols:
-        new.update(_school_verdicts(new, standard, met_cols, ratio_cols))
+        new.update(_school_verdicts(new, standard.school_rule, met_cols, ratio_cols))
     schools = pd.concat([parts.reset_index(drop=True), pd.DataFrame(new, copy=False)], axis=1)
 
     indicators, levels = _county_figures(schools, standard, no_data)
     return Evaluation(standard, schools, indicators, levels, prepared.excluded, warnings, no_data)
 
 
-def _bound(ind, level: str) -> float:
+def _bound(ind: Indicator, level: Level) -> float:
     t = ind.thresholds.get(level)
     return float(t.value) if t is not None else np.nan
 
 
 def _school_verdicts(
-    columns: dict[str, np.ndarray], standard: Standard, met_cols: list[str], ratio_cols: list[str]
-) -> dict[str, np.ndarray | pd.arrays.BooleanArray]:
-    rule = standard.school_rule
+    columns: dict[str, Column], rule: SchoolRule, met_cols: list[str], ratio_cols: list[str]
+) -> dict[str, Column]:
     min_met = int(rule.min_met.value)
     min_ratio = float(rule.min_ratio_unmet.value)
     met = np.column_stack([columns[c] for c in met_cols])  # 1, 0 or NaN (no data)
@@ -152,10 +156,10 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
     total = np.bincount(group_id, weights=students, minlength=n_groups)
     counts = np.bincount(group_id, minlength=n_groups)
 
-    cv_rule = standard.cv_rule
+    rule = cv_rule(standard)
     limit = np.full(n_groups, np.nan)
     op_by_level = {}
-    for lvl, t in cv_rule.limits.items():
+    for lvl, t in rule.limits.items():
         limit[group_level == lvl] = float(t.value)
         op_by_level[lvl] = t.op
 
@@ -191,7 +195,7 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
             mean = np.where(has_data, mean, np.nan)
             status = np.where(has_data, np.where(mean > 0, "ok", "undefined"), "no_data").astype(object)
         cv_by_code[ind.code] = cv
-        cv_passed_by_code[ind.code] = within_limit(cv) if cv_rule.mode == "each" else np.full(n_groups, np.nan)
+        cv_passed_by_code[ind.code] = within_limit(cv) if rule.mode == "each" else np.full(n_groups, np.nan)
         met_col = f"{ind.code}_met"
         schools_met = (
             np.bincount(group_id, weights=(schools[met_col].to_numpy(dtype=float) == 1), minlength=n_groups)
@@ -239,7 +243,7 @@ def _county_figures(schools: pd.DataFrame, standard: Standard, no_data: list[str
     else:
         school_coded = np.ones(n_groups)
 
-    if cv_rule.mode == "composite":
+    if rule.mode == "composite":
         composite = np.vstack([cv_by_code[i.code] for i in standard.indicators]).mean(axis=0)  # NaN if any is
         levels["composite_cv"] = composite
         cv_coded = within_limit(composite)

@@ -12,11 +12,13 @@ from typing import Any
 
 from dudao.engine.messages import fmt_number, message
 from dudao.engine.problems import InputError, Problem
+from dudao.engine.result import Area, AreaItem, AreaStatus, ItemValue, Reason
 from dudao.engine.rules import all_of, compare
 from dudao.standards import CountyItem, Standard
 
 _TRUE = {"true", "yes", "y", "1", "是", "达到", "满足", "存在", "有"}
 _FALSE = {"false", "no", "n", "0", "否", "未达到", "不满足", "不存在", "无"}
+_STATUS: dict[bool | None, AreaStatus] = {True: "passed", False: "failed", None: "incomplete"}
 ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "I": 1, "II": 2, "III": 3, "IV": 4}
 
 
@@ -97,17 +99,20 @@ def judge_item(item: CountyItem, value: Any) -> bool | None:
         return None
     if item.kind in ("bool", "qualitative"):
         return bool(value)
-    return bool(compare(float(value), item.threshold.op, float(item.threshold.value)))
+    assert item.threshold is not None  # a number or level item has one (checked when the standard loads)
+    return compare(float(value), item.threshold.op, float(item.threshold.value))
 
 
-def judge_areas(standard: Standard, values: dict[str, Any]) -> tuple[dict[str, dict], list[dict]]:
+def judge_areas(standard: Standard, values: dict[str, Any]) -> tuple[dict[str, Area], list[Reason]]:
     """Verdicts of the item-based areas and the list of vetoes triggered, with reasons."""
-    areas: dict[str, dict] = {}
-    vetoes: list[dict] = []
+    areas: dict[str, Area] = {}
+    vetoes: list[Reason] = []
     for area in standard.areas:
         if area.basis != "items":
             continue
-        entries, verdicts, reasons = [], [], []
+        entries: list[AreaItem] = []
+        verdicts: list[bool | None] = []
+        reasons: list[Reason] = []
         for item in area.items:
             value = values.get(item.code)
             ok = judge_item(item, value)
@@ -134,21 +139,18 @@ def judge_areas(standard: Standard, values: dict[str, Any]) -> tuple[dict[str, d
                     vetoes.append(
                         message("veto", {"code": item.code}, code=item.code, name_zh=item.name_zh, name_en=item.name_en)
                     )
-        if all(v is None for v in verdicts):
-            status, passed = "not_assessed", None
+        passed, assessed = all_of(verdicts), any(v is not None for v in verdicts)
+        if not assessed:
             reasons = [message("area_not_assessed", {"area": area.code}, name_zh=area.name_zh, name_en=area.name_en)]
-        else:
-            passed = all_of(verdicts)
-            status = {True: "passed", False: "failed", None: "incomplete"}[passed]
-        areas[area.code] = {
-            "code": area.code,
-            "name_zh": area.name_zh,
-            "name_en": area.name_en,
-            "status": status,
-            "passed": passed,
-            "items": entries,
-            "reasons": reasons,
-        }
+        areas[area.code] = Area(
+            code=area.code,
+            name_zh=area.name_zh,
+            name_en=area.name_en,
+            status=_STATUS[passed] if assessed else "not_assessed",
+            passed=passed,
+            items=entries,
+            reasons=reasons,
+        )
     for item in standard.veto:
         value = values.get(item.code)
         if value is True:
@@ -164,16 +166,16 @@ def _show(item: CountyItem, value: Any) -> str:
     return fmt_number(float(value), 4)
 
 
-def _entry(item: CountyItem, value: Any, ok: bool | None) -> dict[str, Any]:
-    return {
-        "code": item.code,
-        "name_zh": item.name_zh,
-        "name_en": item.name_en,
-        "kind": item.kind,
-        "scope": item.scope,
-        "value": value,
-        "threshold": float(item.threshold.value) if item.threshold else None,
-        "op": item.threshold.op if item.threshold else None,
-        "confirmation": item.confirmation,
-        "passed": ok,
-    }
+def _entry(item: CountyItem, value: ItemValue, ok: bool | None) -> AreaItem:
+    return AreaItem(
+        code=item.code,
+        name_zh=item.name_zh,
+        name_en=item.name_en,
+        kind=item.kind,
+        scope=item.scope,
+        value=value,
+        threshold=float(item.threshold.value) if item.threshold else None,
+        op=item.threshold.op if item.threshold else None,
+        confirmation=item.confirmation,
+        passed=ok,
+    )

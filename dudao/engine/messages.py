@@ -4,6 +4,9 @@ carries its Chinese and English text; the renderers pick one."""
 from __future__ import annotations
 
 import math
+from typing import Any
+
+from dudao.engine.result import Reason
 
 UNITS = {
     "person": ("名", " persons"),
@@ -102,7 +105,7 @@ def fmt_ratio(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def message(key: str, data: dict[str, object] | None = None, **text: object) -> dict[str, object]:
-    """``{"rule": key, **data, "message_zh": ..., "message_en": ...}``; ``text`` fills the templates."""
+def message(key: str, data: dict[str, Any] | None = None, **text: object) -> Reason:
+    """The reason ``key`` with the figures ``data`` (fields of :class:`Reason`); ``text`` fills the templates."""
     zh, en = TEMPLATES[key]
-    return {"rule": key, **(data or {}), "message_zh": zh.format(**text), "message_en": en.format(**text)}
+    return Reason(rule=key, **(data or {}), message_zh=zh.format(**text), message_en=en.format(**text))

@@ -34,6 +34,7 @@ from dudao.engine.fields import (
 )
 from dudao.engine.problems import InputError, Problem
 from dudao.standards import Standard
+from dudao.standards.schema import Split
 
 IDENTITY = ["county_code", "county_name", "school_code", "school_name", "school_type", "location", "ownership"]
 EVALUATED_LEVELS = ("primary", "junior")
@@ -63,12 +64,30 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     ``frame`` has canonical column names (see ``dudao.engine.fields``); ``source_row`` (the
     spreadsheet row) is used in messages when present. Raises :class:`InputError` with every problem.
     """
-    present = frozenset(present if present is not None else frame.columns)
-    # Only the columns the evaluation reads, figures as float64: every later step copies less.
+    df, present = _columns(frame, standard, frozenset(present if present is not None else frame.columns))
+    problems = _categorise(df)
+    whole, level_problems = _levels(df)
+    problems += level_problems
+    problems += _duplicates(df, whole)
+    if problems:
+        raise InputError(problems)
+    present = present | _per_level_teachers(present, whole)
+    split_rows, split_problems = _split_whole_rows(df[whole], standard, present)
+    if split_problems:
+        raise InputError(split_problems)
+    pieces = [(df, ~whole.to_numpy()), (split_rows, np.ones(len(split_rows), dtype=bool))]
+    _check_values(pieces, present)
+    parts, excluded, warnings = _scope(pieces, standard)
+    return Prepared(parts=parts, excluded=excluded, present=present, warnings=warnings)
+
+
+def _columns(frame: pd.DataFrame, standard: Standard, present: frozenset[str]) -> tuple[pd.DataFrame, frozenset[str]]:
+    """Only the columns the evaluation reads, figures as float64 (every later step copies less); codes as
+    text; equipment given in 万元 as yuan."""
     n = len(frame)
     if n == 0:
         raise InputError([Problem("no_rows", "没有学校数据行", "there are no school rows")])
-    columns: dict[str, np.ndarray] = {
+    columns: dict[str, Any] = {
         "source_row": frame["source_row"].to_numpy() if "source_row" in frame else np.arange(2, n + 2)
     }
     for key in [*IDENTITY, "level"]:
@@ -91,7 +110,12 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     if "equipment_value_wan" in df and "equipment_value_yuan" not in df:
         df["equipment_value_yuan"] = df["equipment_value_wan"] * 10_000
         present = present | {"equipment_value_yuan"}
-    # Few distinct values: categorical columns make every later look-up and copy cheap.
+    return df, present
+
+
+def _categorise(df: pd.DataFrame) -> list[Problem]:
+    """Type, level, location and ownership as categorical columns (few distinct values: every later
+    look-up and copy is cheap); a value that is none of the accepted ones is a problem."""
     problems: list[Problem] = []
     for key, names in CATEGORIES.items():
         raw = df[key]
@@ -107,6 +131,12 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
             for r, v in zip(df["source_row"][unknown], raw[unknown], strict=True)
         ]  # fmt: skip
         df[key] = column
+    return problems
+
+
+def _levels(df: pd.DataFrame) -> tuple[pd.Series, list[Problem]]:
+    """Each row's level (a single-level school's from its type when left empty), and which rows are
+    whole one-through schools to split; a level the school type does not have is a problem."""
     level = lookup(df["level"], {lvl: lvl for lvl in (*EVALUATED_LEVELS, "senior", "all")}, None)
     one_through = lookup(df["school_type"], dict.fromkeys(ONE_THROUGH_TYPES, True), False).astype(bool)
     # "全校" (the whole school) of a single-level school is simply its one level.
@@ -119,49 +149,47 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
         lvl not in ONE_THROUGH_PARTS[t] for t, lvl in zip(df["school_type"][part_bad], level[part_bad], strict=True)
     ]
     bad = single_bad | part_bad
-    for r, school_type, lvl in zip(df["source_row"][bad], df["school_type"][bad], level[bad], strict=True):
-        problems.append(
-            Problem(
-                "level_type_mismatch",
-                f"“{SCHOOL_TYPE_ZH.get(school_type, school_type)}”没有“{LEVEL_ZH.get(lvl, lvl)}”学段",
-                f"a {school_type} school has no {lvl!r} level",
-                value=str(lvl), row=int(r), column="level",
-            )
-        )  # fmt: skip
-
+    problems = [
+        Problem(
+            "level_type_mismatch",
+            f"“{SCHOOL_TYPE_ZH.get(school_type, school_type)}”没有“{LEVEL_ZH.get(lvl, lvl)}”学段",
+            f"a {school_type} school has no {lvl!r} level",
+            value=str(lvl), row=int(r), column="level",
+        )
+        for r, school_type, lvl in zip(df["source_row"][bad], df["school_type"][bad], level[bad], strict=True)
+    ]  # fmt: skip
     # Single-level schools may leave the level empty: take it from the type.
     df["level"] = pd.Categorical(np.where(level == None, type_level, level), categories=CATEGORIES["level"])  # noqa: E711
-    whole = pd.Series(whole, index=df.index)
-    problems += _duplicates(df, whole)
-    if problems:
-        raise InputError(problems)
+    return pd.Series(whole, index=df.index), problems
 
-    # Teacher figures given only in per-level columns (every school a whole-school row) still count.
+
+def _per_level_teachers(present: frozenset[str], whole: pd.Series) -> set[str]:
+    """Teacher fields given only in per-level columns (every school a whole-school row): they still
+    count. Raises :class:`InputError` when a single-level school or per-level row would lack them."""
     level_only = {
         f for f in TEACHER_FIELDS if f not in present and any(f"{f}_{lvl}" in present for lvl in EVALUATED_LEVELS)
     }
     if level_only and not whole.all():
-        problems += [
-            Problem(
-                "missing_column",
-                f"缺少“{FIELD_BY_KEY[f].zh}”列：单学段学校和分学段行须填写",
-                f"column {f} is missing: single-level schools and per-level rows need it",
-                column=f,
-            )
-            for f in sorted(level_only)
-        ]
-        raise InputError(problems)
-    present = present | level_only
+        raise InputError(
+            [
+                Problem(
+                    "missing_column",
+                    f"缺少“{FIELD_BY_KEY[f].zh}”列：单学段学校和分学段行须填写",
+                    f"column {f} is missing: single-level schools and per-level rows need it",
+                    column=f,
+                )
+                for f in sorted(level_only)
+            ]
+        )
+    return level_only
 
-    warnings: list[Problem] = []
-    split_rows, split_problems = _split_whole_rows(df[whole], standard, present)
-    problems += split_problems
-    if problems:
-        raise InputError(problems)
-    single = ~whole.to_numpy()
-    pieces = [(df, single), (split_rows, np.ones(len(split_rows), dtype=bool))]
-    _check_values(pieces, present)
-    # Scope first, then one selection: the rows kept are copied once.
+
+def _scope(
+    pieces: list[tuple[pd.DataFrame, np.ndarray]], standard: Standard
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """The parts evaluated, the parts the standard's scope leaves out (with why) and the warnings
+    about them. Scope first, then one selection: the rows kept are copied once. Raises
+    :class:`InputError` for a part whose level cannot be told."""
     scoped = [(frame, rows, _scope_reasons(frame, standard)) for frame, rows in pieces if len(frame)]
     excluded, warnings = _excluded(
         [frame[rows & (reason != None)].assign(reason=reason[rows & (reason != None)])  # noqa: E711
@@ -182,7 +210,7 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
                 for r, t in zip(parts["source_row"][unknown_level], parts["school_type"][unknown_level], strict=True)
             ]
         )  # fmt: skip
-    return Prepared(parts=parts, excluded=excluded, present=present, warnings=warnings)
+    return parts, excluded, warnings
 
 
 def needed_fields(standard: Standard) -> set[str]:
@@ -194,7 +222,7 @@ def needed_fields(standard: Standard) -> set[str]:
     return terms | students | per_level | wan
 
 
-def categorical(values: pd.Series, names: list[str]) -> pd.Categorical:
+def categorical(values: pd.Series, names: list[str]) -> pd.Categorical[str]:
     """``pd.Categorical(values, categories=names)`` through the distinct values (faster on text)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
@@ -202,7 +230,7 @@ def categorical(values: pd.Series, names: list[str]) -> pd.Categorical:
         codes, uniques = pd.factorize(values)
     index = {name: i for i, name in enumerate(names)}
     table = np.array([index.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
-    return pd.Categorical.from_codes(table[codes], categories=names)
+    return pd.Categorical.from_codes(table[codes], categories=pd.Index(names))
 
 
 def lookup(values: pd.Series, mapping: dict[Any, Any], default: Any) -> np.ndarray:
@@ -285,55 +313,11 @@ def _split_whole_rows(
     carried = set(rows.columns)
     teacher_present = [f for f in TEACHER_FIELDS if f in present and ({f, f"{f}_primary", f"{f}_junior"} & carried)]
     facility = [f for f in standard.split.facility_fields if f in present and f in carried]
-    weights_by_type = {
-        t: {k: float(v) for k, v in (
-            standard.split.complete_middle_weights.value if t == "complete_middle" else standard.split.weights.value
-        ).items()}
-        for t in ONE_THROUGH_PARTS
-    }  # fmt: skip
-    source_row = rows["source_row"].to_numpy()
-    school_type = rows["school_type"].to_numpy()
-    problems: list[Problem] = []
-    bad = np.zeros(len(rows), dtype=bool)
-    students: dict[str, np.ndarray] = {}
-    for lvl in ("primary", "junior", "senior"):
-        needed = np.isin(school_type, [t for t, parts in ONE_THROUGH_PARTS.items() if lvl in parts])
-        col = _num(rows, f"students_{lvl}")
-        missing = needed & np.isnan(col)
-        problems += [
-            Problem(
-                "missing_level_students", f"一贯制学校整校一行须填写“{LEVEL_ZH[lvl]}部在校生数”",
-                f"a whole-school one-through row needs students_{lvl}", row=int(r), column=f"students_{lvl}",
-            )
-            for r in source_row[missing]
-        ]  # fmt: skip
-        bad |= missing
-        students[lvl] = np.where(needed, col, 0.0)
-        if lvl in EVALUATED_LEVELS:
-            for f in teacher_present:
-                gone = needed & np.isnan(_num(rows, f"{f}_{lvl}"))
-                problems += [
-                    Problem(
-                        "missing_level_teachers", f"一贯制学校整校一行须分学段填写教师数（缺“{f}_{lvl}”）",
-                        f"a whole-school one-through row needs teachers per level (missing {f}_{lvl})",
-                        row=int(r), column=f"{f}_{lvl}",
-                    )
-                    for r in source_row[gone]
-                ]  # fmt: skip
-                bad |= gone
-    level_sum = students["primary"] + students["junior"] + students["senior"]
-    total = _num(rows, "students")
-    mismatch = ~bad & ~np.isnan(total) & (np.abs(total - level_sum) > 1e-9)
-    problems += [
-        Problem(
-            "students_mismatch", f"在校生数{int(t)}不等于各学段之和{int(s)}",
-            f"students {int(t)} is not the sum of the levels ({int(s)})", row=int(r), column="students", value=str(t),
-        )
-        for r, t, s in zip(source_row[mismatch], total[mismatch], level_sum[mismatch], strict=True)
-    ]  # fmt: skip
+    weights_by_type = _split_weights(standard.split)
+    students, problems = _level_students(rows, teacher_present)
     if problems:
         return pd.DataFrame(), problems
-
+    school_type = rows["school_type"].to_numpy()
     weighted = {
         lvl: students[lvl] * np.array([weights_by_type[t].get(lvl, 0.0) for t in school_type])
         for lvl in ("primary", "junior", "senior")
@@ -355,6 +339,61 @@ def _split_whole_rows(
             part[f] = _num(rows, f)[has] * share
         pieces.append(part)
     return pd.concat(pieces, ignore_index=True), []
+
+
+def _split_weights(split: Split) -> dict[str, dict[str, float]]:
+    """Each one-through type's weights of its levels' pupils (a complete middle school's its own)."""
+    return {
+        t: {k: float(v) for k, v in (
+            split.complete_middle_weights.value if t == "complete_middle" else split.weights.value
+        ).items()}
+        for t in ONE_THROUGH_PARTS
+    }  # fmt: skip
+
+
+def _level_students(rows: pd.DataFrame, teacher_present: list[str]) -> tuple[dict[str, np.ndarray], list[Problem]]:
+    """Each level's pupils of the whole-school rows (0 for a level the type does not have); a row
+    without its levels' pupils or teachers, or whose total is not the sum of its levels, is a problem."""
+    source_row = rows["source_row"].to_numpy()
+    school_type = rows["school_type"].to_numpy()
+    problems: list[Problem] = []
+    bad = np.zeros(len(rows), dtype=bool)
+    students: dict[str, np.ndarray] = {}
+    for lvl in ("primary", "junior", "senior"):
+        needed = np.isin(school_type, [t for t, parts in ONE_THROUGH_PARTS.items() if lvl in parts])
+        col = _num(rows, f"students_{lvl}")
+        missing = needed & np.isnan(col)
+        problems += [
+            Problem(
+                "missing_level_students", f"一贯制学校整校一行须填写“{LEVEL_ZH[lvl]}部在校生数”",
+                f"a whole-school one-through row needs students_{lvl}", row=int(r), column=f"students_{lvl}",
+            )
+            for r in source_row[missing]
+        ]  # fmt: skip
+        bad |= missing
+        students[lvl] = np.where(needed, col, 0.0)
+        for f in teacher_present if lvl in EVALUATED_LEVELS else []:
+            gone = needed & np.isnan(_num(rows, f"{f}_{lvl}"))
+            problems += [
+                Problem(
+                    "missing_level_teachers", f"一贯制学校整校一行须分学段填写教师数（缺“{f}_{lvl}”）",
+                    f"a whole-school one-through row needs teachers per level (missing {f}_{lvl})",
+                    row=int(r), column=f"{f}_{lvl}",
+                )
+                for r in source_row[gone]
+            ]  # fmt: skip
+            bad |= gone
+    level_sum = students["primary"] + students["junior"] + students["senior"]
+    total = _num(rows, "students")
+    mismatch = ~bad & ~np.isnan(total) & (np.abs(total - level_sum) > 1e-9)
+    problems += [
+        Problem(
+            "students_mismatch", f"在校生数{int(t)}不等于各学段之和{int(s)}",
+            f"students {int(t)} is not the sum of the levels ({int(s)})", row=int(r), column="students", value=str(t),
+        )
+        for r, t, s in zip(source_row[mismatch], total[mismatch], level_sum[mismatch], strict=True)
+    ]  # fmt: skip
+    return students, problems
 
 
 def _check_values(pieces: list[tuple[pd.DataFrame, np.ndarray]], present: frozenset[str]) -> None:

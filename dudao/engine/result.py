@@ -1,394 +1,328 @@
-"""One county's result as plain data (the stable JSON of docs/evaluate-json.md).
+"""One county's result as typed objects, and the JSON of docs/evaluate-json.md as their serialisation.
 
-Built from the tables of :class:`~dudao.engine.evaluate.Evaluation`; every figure here is a
-figure there. Full precision is kept (``cv``) next to the 3-decimal display value (``cv_3dp``).
+:func:`dudao.engine.county_result` builds a :class:`CountyResult`; pages, reports, the API and the
+CLI read its attributes. ``to_dict()`` / ``to_json()`` give the documented JSON (the CLI's
+``--format json``, what :class:`~dudao.evaluation.models.EvaluationRun` stores) and
+``from_dict()`` / ``from_json()`` read it back, runs stored by earlier releases included
+(docs/adr/0022-typed-result.md).
+
+A key of the JSON is written when the engine set it. Most keys always are; a few are present only
+where they apply and are never written as ``null`` instead: a level without schools has only
+``schools_total``, ``passed`` and ``reasons``; the ``composite_cv*`` keys belong to the 2012 rule;
+``top_contributors`` to a failing (2017) or any (2012) CV; an area's ``items`` to the areas judged
+from county items; a school indicator's ``threshold`` … ``gap_unit`` to indicators with a threshold;
+a reason carries the figures of its rule only. The objects keep which keys were set
+(pydantic's ``model_fields_set``), so reading a stored result and writing it again gives the same
+JSON, byte for byte; the properties below (``Level.has_schools``, ``Level.is_composite``,
+``SchoolIndicator.judged``) say it in words.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
+import json
+from typing import Any, Literal, Self
 
-import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
-from dudao.engine.balance import TOP, contributors
-from dudao.engine.evaluate import Evaluation
-from dudao.engine.items import judge_areas
-from dudao.engine.messages import GAP_VERB, LEVEL, UNITS, fmt_cv, fmt_number, fmt_ratio, message
-from dudao.engine.rules import all_of, compare, round_half_up
-from dudao.standards import unconfirmed_values
+from dudao.engine.problems import Problem
 
-TOP_CONTRIBUTORS = TOP
-
-
-def _f(value: Any) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    value = float(value)
-    return None if math.isnan(value) else value
+Verdict = bool | None  # True passed, False failed, None undetermined (never a pass)
+CvStatus = Literal["ok", "undefined", "no_data"]
+AreaStatus = Literal["passed", "failed", "undetermined", "incomplete", "not_assessed"]
+Direction = Literal["above", "below"]
+# A county item's value as entered: a yes/no judgement or a figure (JSON scalars, kept as given).
+ItemValue = bool | int | float | str | None
 
 
-def _label(value: Any) -> str | None:
-    """An optional category (location, ownership): a blank one is None, never NaN."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
+class Part(BaseModel):
+    """A piece of the result: immutable, no unknown keys, JSON written in field order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object (plain dicts, lists and scalars), keys in the documented order."""
+        return self.model_dump(exclude_unset=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Read the JSON object back (raises pydantic's ``ValidationError`` for one that is not this part)."""
+        return cls.model_validate(data)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON text, as ``dudao evaluate --format json`` writes it (``indent=None``: one line, as stored)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Self:
+        return cls.from_dict(json.loads(text))
 
 
-def _b(value: Any) -> bool | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return bool(value)
+class Reason(Part):
+    """Why a verdict is what it is: a stable ``rule`` code, the figures of that rule and the sentence in
+    Chinese and English. Only the figures the rule names are set (see :mod:`dudao.engine.messages`);
+    their order here is the order they are written in."""
+
+    rule: str
+    level: str | None = None
+    area: str | None = None
+    code: str | None = None
+    indicator: str | None = None
+    cv: float | None = None
+    limit: float | None = None
+    n: int | None = None
+    value: ItemValue = None
+    threshold: float | None = None
+    ratio: float | None = None
+    gap: int | None = None
+    gap_unit: str | None = None
+    met: int | None = None
+    min_met: int | None = None
+    message_zh: str
+    message_en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
 
 
-def county_result(evaluation: Evaluation, county_code: str = "", items: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The result for one county (``county_code`` "" when the input named none)."""
-    std = evaluation.standard
-    if county_code not in evaluation.counties():
-        raise KeyError(f"no county {county_code!r} in this evaluation; it has {evaluation.counties()[:10]}")
-    schools = evaluation.schools[evaluation.schools["county_code"] == county_code]
-    schools = schools.assign(_order=schools["level"].map({lvl: i for i, lvl in enumerate(std.levels)}))
-    schools = schools.sort_values(["_order", "school_code"], kind="stable").drop(columns="_order")
-    ind_rows = evaluation.indicators[evaluation.indicators["county_code"] == county_code]
-    level_rows = evaluation.levels[evaluation.levels["county_code"] == county_code]
-    excluded = evaluation.excluded[evaluation.excluded["county_code"] == county_code]
-
-    levels: dict[str, Any] = {}
-    for lvl in std.levels:
-        lv = level_rows[level_rows["level"] == lvl]
-        if lv.empty:
-            levels[lvl] = {
-                "schools_total": 0,
-                "passed": None,
-                "reasons": [
-                    message("level_no_schools", {"level": lvl}, level_zh=LEVEL[lvl][0], level_en=LEVEL[lvl][1])
-                ],
-            }
-            continue
-        levels[lvl] = _level(
-            evaluation, lv.iloc[0], ind_rows[ind_rows["level"] == lvl], schools[schools["level"] == lvl]
-        )
-
-    school_list = [_school(evaluation, row) for row in schools.to_dict("records")]
-    ra_verdicts = [levels[lvl]["passed"] for lvl in std.levels]
-    areas: dict[str, Any] = {}
-    item_areas, vetoes = judge_areas(std, items or {})
-    for area in std.areas:
-        if area.basis == "school_table":
-            passed = all_of(ra_verdicts)
-            reasons = [r for lvl in std.levels for r in levels[lvl]["reasons"]]
-            areas[area.code] = {
-                "code": area.code,
-                "name_zh": area.name_zh,
-                "name_en": area.name_en,
-                "status": {True: "passed", False: "failed", None: "undetermined"}[passed],
-                "passed": passed,
-                "reasons": reasons,
-            }
-        else:
-            areas[area.code] = item_areas[area.code]
-    # Veto conditions nobody has answered keep the verdict open: never "passed" by omission.
-    vetoes_answered = all((items or {}).get(v.code) is not None for v in std.veto)
-    overall = False if vetoes else all_of([a["passed"] for a in areas.values()] + [vetoes_answered or None])
-    county_name = next((n for n in schools.get("county_name", []) if isinstance(n, str) and n), None)
-
-    return {
-        "standard": {
-            "id": std.id,
-            "version": std.version,
-            "title_zh": std.title_zh,
-            "title_en": std.title_en,
-            "doc_no": std.doc_no,
-            "province": std.province,
-        },
-        "county": {"code": county_code or None, "name": county_name},
-        "levels": levels,
-        "areas": areas,
-        "vetoes": vetoes,
-        "passed": overall,
-        "schools": school_list,
-        "excluded": [
-            {
-                "school_code": r["school_code"],
-                "school_name": r["school_name"],
-                "level": r["level"],
-                "students": _f(r["students"]),
-                "reason": r["reason"],
-                "reason_zh": r["reason_zh"],
-                "reason_en": r["reason_en"],
-            }
-            for r in excluded.to_dict("records")
-        ],
-        "warnings": [
-            w.as_dict() for w in evaluation.warnings if w.rule != "no_students" or w.row in set(excluded["source_row"])
-        ],
-        "settings": [
-            {"path": u.path, "name_zh": u.name_zh, "name_en": u.name_en, "value": _plain(u.value), "note": u.note}
-            for u in unconfirmed_values(std)
-        ],
-    }
+class StandardInfo(Part):
+    id: str
+    version: str
+    title_zh: str
+    title_en: str
+    doc_no: str
+    province: str | None
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "as_tuple"):  # Decimal
-        return float(value)
-    return value
+class CountyInfo(Part):
+    code: str | None
+    name: str | None
 
 
-def _level(evaluation: Evaluation, lv: pd.Series, ind_rows: pd.DataFrame, schools: pd.DataFrame) -> dict:
-    std = evaluation.standard
-    lvl = lv["level"]
-    lzh, len_ = LEVEL[lvl]
-    indicators: dict[str, Any] = {}
-    reasons: list[dict] = []
-    for ind in std.indicators:
-        row = ind_rows[ind_rows["code"] == ind.code].iloc[0]
-        cv = _f(row["cv"])
-        t = ind.thresholds.get(lvl)
-        entry = {
-            "name_zh": ind.name_zh,
-            "name_en": ind.name_en,
-            "unit_zh": ind.unit_zh,
-            "unit_en": ind.unit_en,
-            "mean": _f(row["mean"]),
-            "cv": cv,
-            "cv_3dp": round_half_up(cv, 3),
-            "cv_status": row["cv_status"],
-            "cv_limit": _f(row["cv_limit"]),
-            "cv_passed": _b(row["cv_passed"]),
-            "threshold": float(t.value) if t else None,
-            "threshold_op": t.op if t else None,
-            "threshold_confirmation": t.confirmation if t else None,
-            "schools_met": int(row["schools_met"]) if not math.isnan(row["schools_met"]) else None,
-            "schools": int(row["schools"]),
-            "students": int(row["students"]),
-        }
-        text = {
-            "level_zh": lzh,
-            "level_en": len_,
-            "code": ind.code,
-            "name_zh": ind.name_zh,
-            "name_en": ind.name_en,
-            "cv": fmt_cv(cv),
-            "limit": fmt_number(_f(row["cv_limit"]), 3),
-        }
-        if std.cv_rule.mode == "each" and entry["cv_passed"] is not True:
-            key = {"ok": "cv_exceeds", "undefined": "cv_undefined", "no_data": "cv_no_data"}[row["cv_status"]]
-            reasons.append(
-                message(key, {"level": lvl, "indicator": ind.code, "cv": cv, "limit": entry["cv_limit"]}, **text)
-            )
-        if row["cv_status"] == "ok" and (std.cv_rule.mode == "composite" or entry["cv_passed"] is False):
-            entry["top_contributors"] = _contributors(schools, ind.code, entry["mean"])
-        indicators[ind.code] = entry
+class Contributor(Part):
+    """A school whose distance from the county mean makes up a share of the weighted variance."""
 
-    out: dict[str, Any] = {
-        "indicators": indicators,
-        "schools_total": int(lv["schools_total"]),
-        "students": int(lv["students"]),
-    }
-    if std.cv_rule.mode == "composite":
-        composite = _f(lv["composite_cv"])
-        out.update(
-            {
-                "composite_cv": composite,
-                "composite_cv_3dp": round_half_up(composite, 3),
-                "composite_cv_limit": _f(lv["cv_limit"]),
-                "composite_cv_passed": _b(lv["cvs_passed"]),
-            }
-        )
-        if composite is None:
-            reasons.append(message("composite_undefined", {"level": lvl}, level_zh=lzh, level_en=len_))
-        elif _b(lv["cvs_passed"]) is False:
-            reasons.append(
-                message(
-                    "composite_exceeds",
-                    {"level": lvl, "cv": composite, "limit": _f(lv["cv_limit"])},
-                    level_zh=lzh,
-                    level_en=len_,
-                    cv=fmt_cv(composite),
-                    limit=fmt_number(_f(lv["cv_limit"]), 3),
-                )
-            )
-    if "schools_passed" in lv:
-        out.update(
-            {
-                "schools_passed": int(lv["schools_passed"]),
-                "schools_failed": int(lv["schools_failed"]),
-                "schools_undetermined": int(lv["schools_undetermined"]),
-            }
-        )
-        if lv["schools_failed"]:
-            reasons.append(
-                message(
-                    "schools_failing",
-                    {"level": lvl, "n": int(lv["schools_failed"])},
-                    level_zh=lzh,
-                    level_en=len_,
-                    n=int(lv["schools_failed"]),
-                )
-            )
-        if lv["schools_undetermined"]:
-            reasons.append(
-                message(
-                    "schools_undetermined",
-                    {"level": lvl, "n": int(lv["schools_undetermined"])},
-                    level_zh=lzh,
-                    level_en=len_,
-                    n=int(lv["schools_undetermined"]),
-                )
-            )
-    else:
-        out.update({"schools_passed": None, "schools_failed": None, "schools_undetermined": None})
-    out["passed"] = _b(lv["passed"])
-    out["reasons"] = reasons
-    return out
+    school_code: str
+    school_name: str
+    value: float
+    students: int
+    share_of_variance: float
+    direction: Direction
 
 
-def _contributors(schools: pd.DataFrame, code: str, mean: float | None) -> list[dict]:
-    """The schools whose distance from the county mean makes up most of the weighted variance."""
-    return contributors(
-        schools["school_code"].tolist(),
-        schools["school_name"].tolist(),
-        schools[f"{code}_value"].to_numpy(dtype=float),
-        schools["students"].to_numpy(dtype=float),
-        mean,
-        TOP_CONTRIBUTORS,
-    )
+class LevelIndicator(Part):
+    """One indicator in one level: the county's enrolment-weighted mean and CV against the limit."""
+
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    mean: float | None
+    cv: float | None
+    cv_3dp: float | None
+    cv_status: CvStatus
+    cv_limit: float | None
+    cv_passed: Verdict
+    threshold: float | None
+    threshold_op: str | None
+    threshold_confirmation: str | None
+    schools_met: int | None
+    schools: int
+    students: int
+    top_contributors: list[Contributor] | None = None  # set for a failing (2017) or any (2012) CV
 
 
-def _school(evaluation: Evaluation, row: dict[str, Any]) -> dict[str, Any]:
-    std = evaluation.standard
-    indicators: dict[str, Any] = {}
-    reasons: list[dict] = []
-    for ind in std.indicators:
-        value = _f(row[f"{ind.code}_value"])
-        entry: dict[str, Any] = {"value": value}
-        if ind.thresholds:
-            met = _b(row[f"{ind.code}_met"])
-            gap = _f(row[f"{ind.code}_gap"])
-            entry.update(
-                {
-                    "threshold": _f(row[f"{ind.code}_threshold"]),
-                    "met": met,
-                    "ratio": _f(row[f"{ind.code}_ratio"]),
-                    "gap": int(gap) if gap is not None else None,
-                    "gap_unit": ind.gap_unit,
-                }
-            )
-            if value is None:
-                reasons.append(
-                    message(
-                        "indicator_no_data",
-                        {"indicator": ind.code},
-                        code=ind.code,
-                        name_zh=ind.name_zh,
-                        name_en=ind.name_en,
-                    )
-                )
-            elif met is False:
-                zh_unit, en_unit = UNITS[ind.gap_unit]
-                reasons.append(
-                    message(
-                        "indicator_unmet",
-                        {
-                            "indicator": ind.code,
-                            "value": value,
-                            "threshold": entry["threshold"],
-                            "ratio": entry["ratio"],
-                            "gap": entry["gap"],
-                            "gap_unit": ind.gap_unit,
-                        },
-                        code=ind.code,
-                        name_zh=ind.name_zh,
-                        name_en=ind.name_en,
-                        value=fmt_number(value),
-                        threshold=fmt_number(entry["threshold"]),
-                        ratio=fmt_ratio(entry["ratio"]),
-                        gap=f"{entry['gap']:,}",
-                        unit_zh=zh_unit,
-                        unit_en=en_unit,
-                        verb_zh=GAP_VERB[ind.gap_unit][0],
-                        verb_en=GAP_VERB[ind.gap_unit][1],
-                    )
-                )
-        indicators[ind.code] = entry
-    out = {
-        "school_code": row["school_code"],
-        "school_name": row["school_name"],
-        "school_type": row["school_type"],
-        "level": row["level"],
-        "location": _label(row.get("location")),
-        "ownership": _label(row.get("ownership")),
-        "students": int(row["students"]),
-        "part_of_whole": bool(row.get("part_of_whole", False)),
-        "source_row": int(row["source_row"]),
-        "indicators": indicators,
-    }
-    if "passed" in row:
-        rule = std.school_rule
-        out.update(
-            {"met_count": int(row["met_count"]), "indicator_count": len(std.indicators), "passed": _b(row["passed"])}
-        )
-        if int(row["met_count"]) + int(row["no_data_count"]) < int(rule.min_met.value):
-            reasons.append(
-                message(
-                    "too_few_met",
-                    {"met": int(row["met_count"]), "min_met": int(rule.min_met.value)},
-                    met=int(row["met_count"]),
-                    min_met=int(rule.min_met.value),
-                )
-            )
-        for ind in std.indicators:
-            e = indicators[ind.code]
-            if e.get("met") is False and not compare(e["ratio"], ">=", float(rule.min_ratio_unmet.value)):
-                reasons.append(
-                    message(
-                        "unmet_below_share",
-                        {"indicator": ind.code, "ratio": e["ratio"]},
-                        code=ind.code,
-                        ratio=fmt_ratio(e["ratio"]),
-                        min_ratio=fmt_ratio(float(rule.min_ratio_unmet.value)),
-                    )
-                )
-        if out["passed"] is None:
-            reasons.append(message("school_undetermined"))
-    else:
-        out.update({"met_count": None, "indicator_count": len(std.indicators), "passed": None})
-    out["reasons"] = reasons
-    return out
+class Level(Part):
+    """One school level (primary, junior) of the county."""
+
+    indicators: dict[str, LevelIndicator] = {}
+    schools_total: int
+    students: int = 0
+    composite_cv: float | None = None  # the 2012 rule: one composite CV per level
+    composite_cv_3dp: float | None = None
+    composite_cv_limit: float | None = None
+    composite_cv_passed: Verdict = None
+    schools_passed: int | None = None  # None where the standard has no per-school rule
+    schools_failed: int | None = None
+    schools_undetermined: int | None = None
+    passed: Verdict
+    reasons: list[Reason]
+
+    @property
+    def has_schools(self) -> bool:
+        """False for a level without evaluated schools (no indicators, nothing but the reason)."""
+        return bool(self.indicators)
+
+    @property
+    def is_composite(self) -> bool:
+        """Judged by the composite CV (2012) rather than by each indicator's CV (2017)."""
+        return "composite_cv" in self.model_fields_set
 
 
-def result_summary(result: dict[str, Any]) -> dict[str, Any]:
-    """What a list of counties shows of one result (verdicts, CVs, counts), small enough to read
-    twenty at once. Every figure is copied from ``result``, never recomputed."""
-    levels = {}
-    for lvl, level in result["levels"].items():
-        indicators = {
-            code: {k: ind.get(k) for k in ("mean", "cv", "cv_3dp", "cv_status", "cv_limit", "cv_passed")}
-            for code, ind in level.get("indicators", {}).items()
-        }
-        levels[lvl] = {
-            "passed": level.get("passed"),
-            "schools_total": level.get("schools_total", 0),
-            "schools_passed": level.get("schools_passed"),
-            "schools_failed": level.get("schools_failed"),
-            "students": level.get("students", 0),
-            "composite_cv": level.get("composite_cv"),
-            "composite_cv_3dp": level.get("composite_cv_3dp"),
-            "composite_cv_passed": level.get("composite_cv_passed"),
-            "indicators": indicators,
-        }
-    failing = {s["school_code"] for s in result["schools"] if s.get("passed") is False}
-    return {
-        "passed": result["passed"],
-        "areas": {code: area["status"] for code, area in result["areas"].items()},
-        "vetoes": [v["code"] for v in result["vetoes"]],
-        "levels": levels,
-        "schools": len({s["school_code"] for s in result["schools"]}),
-        "schools_failing": len(failing),
-        "students": sum(level.get("students", 0) for level in result["levels"].values()),
-    }
+class AreaItem(Part):
+    """A county-level item (government guarantee, quality, recognition) and its verdict."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    scope: str
+    value: ItemValue
+    threshold: float | None
+    op: str | None
+    confirmation: str
+    passed: Verdict
+
+
+class Area(Part):
+    """An area of the standard (资源配置, 政府保障程度, 教育质量, 社会认可度) and its verdict."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    status: AreaStatus
+    passed: Verdict
+    items: list[AreaItem] | None = None  # set for the areas judged from county items
+    reasons: list[Reason]
+
+
+class SchoolIndicator(Part):
+    """One indicator of one school part: its value and, where the standard sets a threshold, the verdict,
+    the share of the threshold reached and the gap in planning units."""
+
+    value: float | None
+    threshold: float | None = None
+    met: Verdict = None
+    ratio: float | None = None
+    gap: int | None = None
+    gap_unit: str | None = None
+
+    @property
+    def judged(self) -> bool:
+        """The indicator has a threshold for schools (an unjudged one carries only its value)."""
+        return "threshold" in self.model_fields_set
+
+
+class School(Part):
+    """One school level part (a one-through school has one per level)."""
+
+    school_code: str
+    school_name: str
+    school_type: str
+    level: str
+    location: str | None
+    ownership: str | None
+    students: int
+    part_of_whole: bool
+    source_row: int
+    indicators: dict[str, SchoolIndicator]
+    met_count: int | None
+    indicator_count: int
+    passed: Verdict
+    reasons: list[Reason]
+
+
+class Excluded(Part):
+    """A school part left out of the evaluation, and why."""
+
+    school_code: str
+    school_name: str
+    level: str | None
+    students: float | None
+    reason: str
+    reason_zh: str
+    reason_en: str
+
+
+class Setting(Part):
+    """A value the result rests on that is tagged unconfirmed in the standards data."""
+
+    path: str
+    name_zh: str | None = None  # not in results stored before names were added
+    name_en: str | None = None
+    value: Any
+    note: str | None
+
+
+class CountyResult(Part):
+    """The result for one county: verdicts per level and area, every school part, what was left out."""
+
+    standard: StandardInfo
+    county: CountyInfo
+    levels: dict[str, Level]
+    areas: dict[str, Area]
+    vetoes: list[Reason]
+    passed: Verdict
+    schools: list[School]
+    excluded: list[Excluded]
+    warnings: list[Problem]
+    settings: list[Setting]
+
+    def school_parts(self, level: str) -> list[School]:
+        """The school parts of ``level``, in the result's order."""
+        return [s for s in self.schools if s.level == level]
+
+    def indicator(self, level: str, code: str) -> LevelIndicator | None:
+        """The county figures of indicator ``code`` in ``level`` (None when the level has no schools)."""
+        lv = self.levels.get(level)
+        return None if lv is None else lv.indicators.get(code)
+
+
+class IndicatorSummary(Part):
+    mean: float | None = None
+    cv: float | None = None
+    cv_3dp: float | None = None
+    cv_status: CvStatus | None = None
+    cv_limit: float | None = None
+    cv_passed: Verdict = None
+
+
+class LevelSummary(Part):
+    passed: Verdict = None
+    schools_total: int = 0
+    schools_passed: int | None = None
+    schools_failed: int | None = None
+    students: int = 0
+    composite_cv: float | None = None
+    composite_cv_3dp: float | None = None
+    composite_cv_passed: Verdict = None
+    indicators: dict[str, IndicatorSummary] = {}
+
+
+class ResultSummary(Part):
+    """What a list of counties shows of one result (verdicts, CVs, counts), small enough to read twenty
+    at once (``EvaluationRun.summary``). Every figure is copied from the result."""
+
+    passed: Verdict = None
+    areas: dict[str, AreaStatus] = {}
+    vetoes: list[str] = []
+    levels: dict[str, LevelSummary] = {}
+    schools: int = 0
+    schools_failing: int = 0
+    students: int = 0
+
+    def cv_3dp(self, level: str, code: str) -> float | None:
+        """The published CV of indicator ``code`` in ``level``; None when there is none."""
+        lv = self.levels.get(level)
+        ind = None if lv is None else lv.indicators.get(code)
+        return None if ind is None else ind.cv_3dp
+
+
+__all__ = [
+    "Area",
+    "AreaItem",
+    "Contributor",
+    "CountyInfo",
+    "CountyResult",
+    "Excluded",
+    "IndicatorSummary",
+    "Level",
+    "LevelIndicator",
+    "LevelSummary",
+    "Part",
+    "Reason",
+    "ResultSummary",
+    "School",
+    "SchoolIndicator",
+    "Setting",
+    "StandardInfo",
+]

@@ -11,26 +11,47 @@ a 10⁷-yuan school) (see docs/adr/0002-comparison-and-rounding.md).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 import numpy as np
+
+from dudao.standards import Standard
+from dudao.standards.schema import CvRule
 
 TOLERANCE = 1e-12
 
 
+@overload
+def compare(value: float, op: str, bound: float) -> bool: ...
+@overload
+def compare(value: np.ndarray, op: str, bound: np.ndarray | float) -> np.ndarray: ...
+@overload
+def compare(value: float, op: str, bound: np.ndarray) -> np.ndarray: ...
 def compare(value: np.ndarray | float, op: str, bound: np.ndarray | float) -> np.ndarray | bool:
     """``value op bound`` with the tolerance; NaN compares False (callers mark it "no data")."""
     slack = TOLERANCE * np.abs(bound)
+    result: np.ndarray | np.bool_ | bool
     if op == ">=":
-        return value >= bound - slack
-    if op == "<=":
-        return value <= bound + slack
-    if op == "<":
-        return value < bound - slack
-    if op == ">":
-        return value > bound + slack
-    if op == "==":
-        return abs(value - bound) <= slack
-    raise ValueError(f"unknown comparison {op!r}")
+        result = value >= bound - slack
+    elif op == "<=":
+        result = value <= bound + slack
+    elif op == "<":
+        result = value < bound - slack
+    elif op == ">":
+        result = value > bound + slack
+    elif op == "==":
+        result = abs(value - bound) <= slack
+    else:
+        raise ValueError(f"unknown comparison {op!r}")
+    return result if isinstance(result, np.ndarray) else bool(result)
+
+
+def cv_rule(standard: Standard) -> CvRule:
+    """The standard's rule for CVs (each indicator's, 2017, or their composite, 2012). Raises
+    ``ValueError`` for a standard without one: it is not evaluated from school figures."""
+    if standard.cv_rule is None:
+        raise ValueError(f"standard {standard.id} has no CV rule: it is not evaluated from school figures")
+    return standard.cv_rule
 
 
 def round_half_up(value: float | None, places: int = 3) -> float | None:

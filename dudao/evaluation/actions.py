@@ -11,7 +11,6 @@ functions ``dudao evaluate`` runs on a spreadsheet.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -237,7 +236,7 @@ def evaluate_county(
             evaluation = evaluate_table(frame, standard, present)
         except InputError as exc:
             raise _problems(exc, frame) from exc
-        result = json.loads(json.dumps(county_result(evaluation, county.code, items), allow_nan=False))
+        result = county_result(evaluation, county.code, items)
         run = EvaluationRun.objects.create(
             county=county,
             year=year,
@@ -245,10 +244,10 @@ def evaluate_county(
             province=province or "",
             standard_version=standard.version,
             data_version=before,
-            result=result,
-            summary=result_summary(result),
+            result=result.to_dict(),
+            summary=result_summary(result).to_dict(),
             inputs=_inputs(frame, present, items),
-            passed=result["passed"],
+            passed=result.passed,
             records_by_status=statuses,
             census_locked=CensusYear.objects.filter(county=county, year=year, locked=True).exists(),
             created_by=user_of(actor),

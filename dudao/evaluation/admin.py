@@ -29,15 +29,15 @@ class ReadOnly:
 
 class ChangeInline(ReadOnly, admin.TabularInline):
     model = CountyItemChange
-    fields = ["at", "user", "old", "new", "note", "reason"]
-    readonly_fields = fields
+    readonly_fields = ("at", "user", "old", "new", "note", "reason")
+    fields = readonly_fields
     extra = 0
 
 
 class EvidenceInline(ReadOnly, admin.TabularInline):
     model = Evidence
-    fields = ["original_name", "file", "size", "content_type", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("original_name", "file", "size", "content_type", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
     extra = 0
 
 
@@ -52,7 +52,7 @@ class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description=_("评估报告"))
     def report(self, obj: EvaluationRun) -> str:
-        return format_html("<pre>{}</pre>", to_text(obj.result)) if obj.result else ""
+        return format_html("<pre>{}</pre>", to_text(obj.result_obj)) if obj.result else ""
 
 
 @admin.register(CountyItemValue)

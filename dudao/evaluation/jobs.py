@@ -7,6 +7,7 @@ system (``dudao.actors.system``). Pages only read stored results: no GET evaluat
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.db import OperationalError
@@ -45,7 +46,7 @@ def _refresh(runs: list[EvaluationRun]) -> list[int]:
     made = []
     counties = Region.objects.in_bulk({r.county_id for r in runs})
     for run in runs:
-        where = {"county_id": run.county_id, "year": run.year, "standard_id": run.standard_id}
+        where: dict[str, Any] = {"county_id": run.county_id, "year": run.year, "standard_id": run.standard_id}
         try:
             fresh = evaluate_county(ACTOR, counties[run.county_id], run.year, run.standard_id, run.province or None)
         except EvaluationError as error:  # the data as they are now cannot be evaluated: the pages say why

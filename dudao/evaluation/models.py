@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from django.conf import settings
@@ -23,7 +23,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from dudao.census.models import CensusRecord
-from dudao.engine import county_result, evaluate_table
+from dudao.engine import CountyResult, ResultSummary, county_result, evaluate_table
 from dudao.evidence import StoredFile
 from dudao.orgs.models import Region
 from dudao.standards import load
@@ -77,6 +77,10 @@ class OrderedJSONField(models.TextField):
     what it says (levels, areas and indicators in the standard's order): a stored run must render as
     it did when computed. Not for querying into; denormalise what a list needs (``passed``)."""
 
+    # For django-stubs: the model attribute holds the JSON (plain dicts, lists, scalars), not text.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def get_prep_value(self, value: Any) -> str | None:
         return None if value is None else json.dumps(value, ensure_ascii=False, allow_nan=False)
 
@@ -99,8 +103,10 @@ class EvaluationRun(models.Model):
     province = models.CharField(_("省级配置"), max_length=32, blank=True)
     standard_version = models.CharField(_("标准版本"), max_length=32)
     data_version = models.CharField(_("数据版本"), max_length=64)
-    result = OrderedJSONField(_("评估结果"))  # the county_result dict, key order kept
-    # engine.result_summary(result): what lists of counties read, without parsing whole results
+    # The result's JSON (CountyResult.to_dict(), key order kept); read it typed as ``result_obj``.
+    result = OrderedJSONField(_("评估结果"))
+    # engine.result_summary(result).to_dict(): what lists of counties read without the whole result;
+    # typed as ``summary_obj``.
     summary = OrderedJSONField(_("结果摘要"), default=dict)
     # What the result was computed from: the engine's school table and the county items, so the
     # run can be recomputed (``reproduce``) after the stored data has changed.
@@ -127,6 +133,16 @@ class EvaluationRun(models.Model):
     stale: bool = False
     failure: RefreshFailure | None = None
 
+    @property
+    def result_obj(self) -> CountyResult:
+        """The stored result as typed objects, parsed once per instance (again if ``result`` is replaced)."""
+        return _parsed(self, "result", CountyResult)
+
+    @property
+    def summary_obj(self) -> ResultSummary:
+        """The stored summary as typed objects, parsed once per instance."""
+        return _parsed(self, "summary", ResultSummary)
+
     def current_data_version(self) -> str:
         return data_version(self.county_id, self.year, self.standard_id)
 
@@ -134,7 +150,7 @@ class EvaluationRun(models.Model):
         """True when the census or the county items have changed since this run."""
         return self.data_version != self.current_data_version()
 
-    def reproduce(self, changes: dict[int, dict[str, float | None]] | None = None) -> dict[str, Any]:
+    def reproduce(self, changes: dict[int, dict[str, float | None]] | None = None) -> CountyResult:
         """Recompute the result from the stored inputs with the standard as it is now.
 
         Equal to ``result`` unless the standard's data changed (compare ``standard_version``).
@@ -153,11 +169,26 @@ class EvaluationRun(models.Model):
                     raise KeyError(f"{key!r} is not a stored figure")
                 frame.loc[at, key] = float("nan") if value is None else float(value)
         evaluation = evaluate_table(frame, standard, frozenset(self.inputs["present"]))
-        result = county_result(evaluation, self.county_code(), self.inputs["items"])
-        return json.loads(json.dumps(result, allow_nan=False))
+        return county_result(evaluation, self.county_code(), self.inputs["items"])
 
     def county_code(self) -> str:
-        return self.result["county"]["code"] or ""
+        """The county's code as the engine's input named it ("" when it named none)."""
+        return self.result_obj.county.code or ""
+
+
+_Parsed = TypeVar("_Parsed", CountyResult, ResultSummary)
+
+
+def _parsed(run: EvaluationRun, name: str, kind: type[_Parsed]) -> _Parsed:
+    """``kind`` read from the run's JSON field ``name``; cached on the run with the JSON it was read
+    from, so a page that reads a run many times parses it once."""
+    data = getattr(run, name)
+    cached = run.__dict__.get(f"_{name}_obj")
+    if cached is None or cached[0] is not data:
+        cached = (data, kind.from_dict(data))
+        run.__dict__[f"_{name}_obj"] = cached
+    obj: _Parsed = cached[1]
+    return obj
 
 
 class RefreshFailure(models.Model):

@@ -1,4 +1,5 @@
-"""Render one county's result (``dudao.engine.county_result``) as terminal text, JSON or .xlsx.
+"""Render one county's result (a :class:`~dudao.engine.result.CountyResult`) as terminal text or .xlsx
+(its JSON is ``CountyResult.to_json()``).
 
 Labels go through Django i18n (Chinese source strings, English catalogue); the engine's reasons
 carry both languages and the renderer picks one. Numbers are never recomputed here.
@@ -6,7 +7,6 @@ carry both languages and the renderer picks one. Numbers are never recomputed he
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from openpyxl.utils import get_column_letter
 from wcwidth import wcswidth
 
 from dudao.engine.messages import UNITS, fmt_cv, fmt_number
+from dudao.engine.problems import Problem
+from dudao.engine.result import Area, CountyResult, Level, LevelIndicator, Reason
 from dudao.sheets.writer import save_workbook
 
 SCHOOL_TYPES = {
@@ -42,12 +44,12 @@ def _lang_code(lang: str) -> str:
     return "en" if lang.startswith("en") else "zh-hans"
 
 
-def _msg(entry: dict[str, Any], lang: str) -> str:
-    return str(entry["message_en"] if lang.startswith("en") else entry["message_zh"])
+def _msg(entry: Reason | Problem, lang: str) -> str:
+    return entry.message_en if lang.startswith("en") else entry.message_zh
 
 
-def _name(entry: dict[str, Any], lang: str) -> str:
-    return str(entry["name_en"] if lang.startswith("en") else entry["name_zh"])
+def _name(entry: LevelIndicator | Area, lang: str) -> str:
+    return entry.name_en if lang.startswith("en") else entry.name_zh
 
 
 def verdict_label(passed: bool | None) -> str:
@@ -83,128 +85,154 @@ def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     return lines
 
 
-def to_json(result: dict[str, Any]) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False)
-
-
-def to_text(result: dict[str, Any], lang: str = "zh") -> str:
+def to_text(result: CountyResult, lang: str = "zh") -> str:
     with override(_lang_code(lang)):
         return "\n".join(_text_lines(result, lang)) + "\n"
 
 
-def _text_lines(result: dict[str, Any], lang: str) -> list[str]:
-    std = result["standard"]
-    title = std["title_en"] if lang.startswith("en") else std["title_zh"]
-    county = result["county"]["name"] or result["county"]["code"] or _("（未命名县）")
-    out = [_("%(title)s（%(doc_no)s）") % {"title": title, "doc_no": std["doc_no"]}]
-    if std["province"]:
-        out.append(_("省级配置：%(province)s") % {"province": std["province"]})
-    out.append(_("县（市、区）：%(county)s    标准版本：%(version)s") % {"county": county, "version": std["version"]})
-    out.append(_("总体结论：%(verdict)s") % {"verdict": verdict_label(result["passed"])})
-    out.append("")
+def _text_lines(result: CountyResult, lang: str) -> list[str]:
+    """The terminal report: heading, each level, failing schools, areas, then what was left out,
+    warnings and the unconfirmed settings the result rests on."""
+    out = _heading(result, lang)
+    for level, lv in result.levels.items():
+        out += _level_lines(level, lv, lang)
+    out += _failing_lines(result, lang)
+    out += _area_lines(result, lang)
+    out += _excluded_lines(result, lang) + _warning_lines(result, lang) + _setting_lines(result, lang)
+    return out
 
-    for level, lv in result["levels"].items():
-        out.append(_("【%(level)s】") % {"level": level_label(level)})
-        if not lv.get("schools_total"):
-            out += [f"  {_msg(r, lang)}" for r in lv["reasons"]]
-            out.append("")
-            continue
-        out.append(
-            _("  参评学校 %(n)d 所，在校生 %(students)s 人") % {"n": lv["schools_total"], "students": lv["students"]}
-        )
-        header = [_("指标"), _("县均值"), _("标准"), _("达标校数"), _("差异系数"), _("限值"), _("结果")]
-        rows = [header]
-        for code, ind in lv["indicators"].items():
-            cv = fmt_cv(ind["cv"]) if ind["cv"] is not None else _("无定义")
-            if ind["cv_status"] == "no_data":
-                cv = _("无数据")
-            met = "—" if ind["schools_met"] is None else f"{ind['schools_met']}/{ind['schools']}"
-            rows.append(
-                [
-                    f"{code} {_name(ind, lang)}",
-                    fmt_number(ind["mean"]),
-                    "—" if ind["threshold"] is None else fmt_number(ind["threshold"]),
-                    met,
-                    cv,
-                    "—" if ind["cv_limit"] is None else f"≤{fmt_number(ind['cv_limit'], 3)}",
-                    "—" if "composite_cv" in lv else verdict_label(ind["cv_passed"]),
-                ]
-            )
-        out += ["  " + line for line in _table(rows, right={1, 2, 3, 4})]
-        if "composite_cv" in lv:
-            out.append(
-                _("  综合差异系数：%(cv)s（限值 ≤%(limit)s）%(verdict)s")
-                % {
-                    "cv": fmt_cv(lv["composite_cv"]),
-                    "limit": fmt_number(lv["composite_cv_limit"], 3),
-                    "verdict": verdict_label(lv["composite_cv_passed"]),
-                }
-            )
-        if lv.get("schools_passed") is not None:
-            out.append(
-                _("  达到每校要求的学校：%(passed)d/%(total)d")
-                % {"passed": lv["schools_passed"], "total": lv["schools_total"]}
-            )
-        out.append(
-            _("  %(level)s结论：%(verdict)s") % {"level": level_label(level), "verdict": verdict_label(lv["passed"])}
-        )
-        out += [f"    - {_msg(r, lang)}" for r in lv["reasons"]]
-        for code, ind in lv["indicators"].items():
-            if ind.get("top_contributors") and ind.get("cv_passed") is False:
-                names = _("、").join(
-                    _("%(school)s（%(value)s，占方差 %(share)s）")
-                    % {
-                        "school": c["school_name"],
-                        "value": fmt_number(c["value"]),
-                        "share": f"{c['share_of_variance'] * 100:.0f}%",
-                    }
-                    for c in ind["top_contributors"][:3]
-                )
-                out.append(_("    %(code)s 差异主要来自：%(names)s") % {"code": code, "names": names})
-        out.append("")
 
-    failing = [s for s in result["schools"] if s.get("passed") is not True and s["reasons"]]
-    if failing:
-        out.append(_("【未达到每校要求的学校及差距】"))
-        for school in failing:
-            label = _("%(school)s（%(level)s，%(verdict)s）") % {
-                "school": school["school_name"],
-                "level": level_label(school["level"]),
-                "verdict": verdict_label(school["passed"]),
+def _heading(result: CountyResult, lang: str) -> list[str]:
+    std = result.standard
+    title = std.title_en if lang.startswith("en") else std.title_zh
+    county = result.county.name or result.county.code or _("（未命名县）")
+    out = [_("%(title)s（%(doc_no)s）") % {"title": title, "doc_no": std.doc_no}]
+    if std.province:
+        out.append(_("省级配置：%(province)s") % {"province": std.province})
+    out.append(_("县（市、区）：%(county)s    标准版本：%(version)s") % {"county": county, "version": std.version})
+    out.append(_("总体结论：%(verdict)s") % {"verdict": verdict_label(result.passed)})
+    return [*out, ""]
+
+
+def _cv_text(ind: LevelIndicator) -> str:
+    if ind.cv_status == "no_data":
+        return _("无数据")
+    return fmt_cv(ind.cv) if ind.cv is not None else _("无定义")
+
+
+def _indicator_rows(lv: Level, lang: str) -> list[list[str]]:
+    header = [_("指标"), _("县均值"), _("标准"), _("达标校数"), _("差异系数"), _("限值"), _("结果")]
+    rows = [header]
+    for code, ind in lv.indicators.items():
+        rows.append(
+            [
+                f"{code} {_name(ind, lang)}",
+                fmt_number(ind.mean),
+                "—" if ind.threshold is None else fmt_number(ind.threshold),
+                "—" if ind.schools_met is None else f"{ind.schools_met}/{ind.schools}",
+                _cv_text(ind),
+                "—" if ind.cv_limit is None else f"≤{fmt_number(ind.cv_limit, 3)}",
+                "—" if lv.is_composite else verdict_label(ind.cv_passed),
+            ]
+        )
+    return rows
+
+
+def _level_lines(level: str, lv: Level, lang: str) -> list[str]:
+    out = [_("【%(level)s】") % {"level": level_label(level)}]
+    if not lv.schools_total:
+        return [*out, *(f"  {_msg(r, lang)}" for r in lv.reasons), ""]
+    out.append(_("  参评学校 %(n)d 所，在校生 %(students)s 人") % {"n": lv.schools_total, "students": lv.students})
+    out += ["  " + line for line in _table(_indicator_rows(lv, lang), right={1, 2, 3, 4})]
+    if lv.is_composite:
+        out.append(
+            _("  综合差异系数：%(cv)s（限值 ≤%(limit)s）%(verdict)s")
+            % {
+                "cv": fmt_cv(lv.composite_cv),
+                "limit": fmt_number(lv.composite_cv_limit, 3),
+                "verdict": verdict_label(lv.composite_cv_passed),
             }
-            out.append(f"  {label}")
-            out += [f"    - {_msg(r, lang)}" for r in school["reasons"]]
-        out.append("")
-
-    out.append(_("【各领域结论】"))
-    for area in result["areas"].values():
-        out.append(
-            "  " + _("%(area)s：%(status)s") % {"area": _name(area, lang), "status": status_label(area["status"])}
         )
-        if area["status"] not in ("passed",) and area["code"] != "RA":
-            out += [f"    - {_msg(r, lang)}" for r in area["reasons"][:8]]
-    for veto in result["vetoes"]:
-        out.append(f"  ! {_msg(veto, lang)}")
-    out.append("")
+    if lv.schools_passed is not None:
+        out.append(
+            _("  达到每校要求的学校：%(passed)d/%(total)d") % {"passed": lv.schools_passed, "total": lv.schools_total}
+        )
+    out.append(_("  %(level)s结论：%(verdict)s") % {"level": level_label(level), "verdict": verdict_label(lv.passed)})
+    out += [f"    - {_msg(r, lang)}" for r in lv.reasons]
+    out += _contributor_lines(lv)
+    return [*out, ""]
 
-    if result["excluded"]:
-        out.append(_("【未参评学校】"))
-        for e in result["excluded"]:
-            reason = e["reason_en"] if lang.startswith("en") else e["reason_zh"]
-            out.append("  " + _("%(school)s：%(reason)s") % {"school": e["school_name"], "reason": reason})
-        out.append("")
-    if result["warnings"]:
-        out.append(_("【提示】"))
-        out += [f"  {_warning_text(w, lang)}" for w in result["warnings"]]
-        out.append("")
-    if result["settings"]:
-        out.append(_("【本结果所依据的未经核实的默认设置（可由省级配置修改）】"))
-        for s in result["settings"]:
-            name = (s["name_en"] if lang.startswith("en") else s["name_zh"]) or s["path"]
-            if s["value"] is None and not s["path"].endswith("_below"):
-                out.append("  " + _("%(name)s（本条未经核实）") % {"name": name} + f"    [{s['path']}]")
-            else:
-                out.append(f"  {name} = {_setting_value(s['value'])}    [{s['path']}]")
+
+def _contributor_lines(lv: Level) -> list[str]:
+    """For each failing CV, the schools it mostly comes from."""
+    out = []
+    for code, ind in lv.indicators.items():
+        if ind.top_contributors and ind.cv_passed is False:
+            names = _("、").join(
+                _("%(school)s（%(value)s，占方差 %(share)s）")
+                % {
+                    "school": c.school_name,
+                    "value": fmt_number(c.value),
+                    "share": f"{c.share_of_variance * 100:.0f}%",
+                }
+                for c in ind.top_contributors[:3]
+            )
+            out.append(_("    %(code)s 差异主要来自：%(names)s") % {"code": code, "names": names})
+    return out
+
+
+def _failing_lines(result: CountyResult, lang: str) -> list[str]:
+    failing = [s for s in result.schools if s.passed is not True and s.reasons]
+    if not failing:
+        return []
+    out = [_("【未达到每校要求的学校及差距】")]
+    for school in failing:
+        label = _("%(school)s（%(level)s，%(verdict)s）") % {
+            "school": school.school_name,
+            "level": level_label(school.level),
+            "verdict": verdict_label(school.passed),
+        }
+        out.append(f"  {label}")
+        out += [f"    - {_msg(r, lang)}" for r in school.reasons]
+    return [*out, ""]
+
+
+def _area_lines(result: CountyResult, lang: str) -> list[str]:
+    out = [_("【各领域结论】")]
+    for area in result.areas.values():
+        out.append("  " + _("%(area)s：%(status)s") % {"area": _name(area, lang), "status": status_label(area.status)})
+        if area.status not in ("passed",) and area.code != "RA":
+            out += [f"    - {_msg(r, lang)}" for r in area.reasons[:8]]
+    out += [f"  ! {_msg(veto, lang)}" for veto in result.vetoes]
+    return [*out, ""]
+
+
+def _excluded_lines(result: CountyResult, lang: str) -> list[str]:
+    if not result.excluded:
+        return []
+    out = [_("【未参评学校】")]
+    for e in result.excluded:
+        reason = e.reason_en if lang.startswith("en") else e.reason_zh
+        out.append("  " + _("%(school)s：%(reason)s") % {"school": e.school_name, "reason": reason})
+    return [*out, ""]
+
+
+def _warning_lines(result: CountyResult, lang: str) -> list[str]:
+    if not result.warnings:
+        return []
+    return [_("【提示】"), *(f"  {_warning_text(w, lang)}" for w in result.warnings), ""]
+
+
+def _setting_lines(result: CountyResult, lang: str) -> list[str]:
+    if not result.settings:
+        return []
+    out = [_("【本结果所依据的未经核实的默认设置（可由省级配置修改）】")]
+    for s in result.settings:
+        name = (s.name_en if lang.startswith("en") else s.name_zh) or s.path
+        if s.value is None and not s.path.endswith("_below"):
+            out.append("  " + _("%(name)s（本条未经核实）") % {"name": name} + f"    [{s.path}]")
+        else:
+            out.append(f"  {name} = {_setting_value(s.value)}    [{s.path}]")
     return out
 
 
@@ -220,12 +248,12 @@ def _setting_value(value: Any) -> str:
     return str(value)
 
 
-def _warning_text(w: dict[str, Any], lang: str) -> str:
-    where = _("第%(row)d行：") % {"row": w["row"]} if w.get("row") else ""
-    return where + (w["message_en"] if lang.startswith("en") else w["message_zh"])
+def _warning_text(w: Problem, lang: str) -> str:
+    where = _("第%(row)d行：") % {"row": w.row} if w.row else ""
+    return where + _msg(w, lang)
 
 
-def write_xlsx(result: dict[str, Any], path: Path, lang: str = "zh") -> None:
+def write_xlsx(result: CountyResult, path: Path, lang: str = "zh") -> None:
     """Write the result workbook atomically (a temp file renamed into place: never half-written)."""
     with override(_lang_code(lang)):
         wb = _workbook(result, lang)
@@ -248,42 +276,46 @@ def _fill(cell: Any, passed: bool | None) -> None:
         cell.fill = RED
 
 
-def _workbook(result: dict[str, Any], lang: str) -> Workbook:
+def _workbook(result: CountyResult, lang: str) -> Workbook:
     wb = Workbook()
-    ws = wb.active
+    _cv_sheet(wb.active, result, lang)
+    _schools_sheet(wb.create_sheet(_("学校")), result)
+    _gaps_sheet(wb.create_sheet(_("差距")), result, lang)
+    ws = wb.create_sheet(_("结论"))
+    _header(ws, [_("领域"), _("结论"), _("说明")])
+    for area in result.areas.values():
+        reasons = "；".join(_msg(r, lang) for r in area.reasons)
+        ws.append([_name(area, lang), status_label(area.status), reasons])
+        _fill(ws.cell(ws.max_row, 2), area.passed)
+    ws.append([_("总体结论"), verdict_label(result.passed), "；".join(_msg(v, lang) for v in result.vetoes)])
+    _widths(ws, [16, 10, 100])
+    return wb
+
+
+def _cv_sheet(ws: Any, result: CountyResult, lang: str) -> None:
     ws.title = _("差异系数")
     _header(
         ws, [_("学段"), _("指标代码"), _("指标"), _("县均值"), _("差异系数"), _("差异系数(3位)"), _("限值"), _("结果")]
     )
-    for level, lv in result["levels"].items():
-        for code, ind in lv.get("indicators", {}).items():
-            ws.append(
-                [
-                    level_label(level),
-                    code,
-                    _name(ind, lang),
-                    ind["mean"],
-                    ind["cv"],
-                    ind["cv_3dp"],
-                    ind["cv_limit"],
-                    verdict_label(ind["cv_passed"]) if "composite_cv" not in lv else "",
-                ]
-            )
-            _fill(ws.cell(ws.max_row, 8), ind["cv_passed"])
-        if "composite_cv" in lv:
+    for level, lv in result.levels.items():
+        for code, ind in lv.indicators.items():
+            verdict = verdict_label(ind.cv_passed) if not lv.is_composite else ""
+            ws.append([level_label(level), code, _name(ind, lang), ind.mean, ind.cv, ind.cv_3dp, ind.cv_limit, verdict])
+            _fill(ws.cell(ws.max_row, 8), ind.cv_passed)
+        if lv.is_composite:
             ws.append(
                 [
                     level_label(level),
                     "",
                     _("综合差异系数"),
                     None,
-                    lv["composite_cv"],
-                    lv["composite_cv_3dp"],
-                    lv["composite_cv_limit"],
-                    verdict_label(lv["composite_cv_passed"]),
+                    lv.composite_cv,
+                    lv.composite_cv_3dp,
+                    lv.composite_cv_limit,
+                    verdict_label(lv.composite_cv_passed),
                 ]
             )
-            _fill(ws.cell(ws.max_row, 8), lv["composite_cv_passed"])
+            _fill(ws.cell(ws.max_row, 8), lv.composite_cv_passed)
     for row in ws.iter_rows(min_row=2):
         row[3].number_format = "0.00"
         row[4].number_format = "0.000000"
@@ -291,79 +323,49 @@ def _workbook(result: dict[str, Any], lang: str) -> Workbook:
         row[6].number_format = "0.00"
     _widths(ws, [8, 10, 40, 12, 14, 14, 8, 10])
 
-    codes = [c for lv in result["levels"].values() for c in lv.get("indicators", {})]
-    codes = list(dict.fromkeys(codes))
-    ws = wb.create_sheet(_("学校"))
+
+def _schools_sheet(ws: Any, result: CountyResult) -> None:
+    codes = list(dict.fromkeys(c for lv in result.levels.values() for c in lv.indicators))
     headers = [_("学校标识码"), _("学校名称"), _("学校类型"), _("学段"), _("城乡类型"), _("在校生数")]
     headers += [f"{c}" for c in codes] + [_("达标项数"), _("每校要求")]
     _header(ws, headers)
-    for s in result["schools"]:
+    for s in result.schools:
         ws.append(
             [
-                s["school_code"],
-                s["school_name"],
-                str(SCHOOL_TYPES.get(s["school_type"], s["school_type"])),
-                level_label(s["level"]),
-                str(LOCATIONS.get(s.get("location"), "")),
-                s["students"],
-                *[s["indicators"][c]["value"] for c in codes],
-                s["met_count"],
-                verdict_label(s["passed"]),
+                s.school_code,
+                s.school_name,
+                str(SCHOOL_TYPES.get(s.school_type, s.school_type)),
+                level_label(s.level),
+                str(LOCATIONS.get(s.location or "", "")),
+                s.students,
+                *[s.indicators[c].value for c in codes],
+                s.met_count,
+                verdict_label(s.passed),
             ]
         )
         for i, c in enumerate(codes):
             cell = ws.cell(ws.max_row, 7 + i)
             cell.number_format = "0.00"
-            _fill(cell, s["indicators"][c].get("met"))
-        _fill(ws.cell(ws.max_row, 8 + len(codes)), s["passed"])
+            _fill(cell, s.indicators[c].met)
+        _fill(ws.cell(ws.max_row, 8 + len(codes)), s.passed)
     _widths(ws, [14, 28, 12, 6, 8, 10] + [9] * len(codes) + [9, 10])
 
-    ws = wb.create_sheet(_("差距"))
-    _header(
-        ws,
-        [
-            _("学校名称"),
-            _("学段"),
-            _("指标代码"),
-            _("指标"),
-            _("现值"),
-            _("标准"),
-            _("达标比例"),
-            _("需补足"),
-            _("单位"),
-        ],
-    )
-    for s in result["schools"]:
-        for code, e in s["indicators"].items():
-            if e.get("met") is False:
-                ws.append(
-                    [
-                        s["school_name"],
-                        level_label(s["level"]),
-                        code,
-                        _name(result["levels"][s["level"]]["indicators"][code], lang),
-                        e["value"],
-                        e["threshold"],
-                        e["ratio"],
-                        e["gap"],
-                        UNITS[e["gap_unit"]][1 if lang.startswith("en") else 0].strip(),
-                    ]
-                )
-                row = ws[ws.max_row]
-                row[4].number_format = "0.00"
-                row[6].number_format = "0.0%"
-                row[7].number_format = "#,##0"
-    _widths(ws, [28, 6, 8, 40, 10, 10, 10, 12, 8])
 
-    ws = wb.create_sheet(_("结论"))
-    _header(ws, [_("领域"), _("结论"), _("说明")])
-    for area in result["areas"].values():
-        reasons = "；".join(_msg(r, lang) for r in area["reasons"])
-        ws.append([_name(area, lang), status_label(area["status"]), reasons])
-        _fill(ws.cell(ws.max_row, 2), area["passed"])
-    ws.append([_("总体结论"), verdict_label(result["passed"]), "；".join(_msg(v, lang) for v in result["vetoes"])])
-    _widths(ws, [16, 10, 100])
-    return wb
+def _gaps_sheet(ws: Any, result: CountyResult, lang: str) -> None:
+    headers = [_("学校名称"), _("学段"), _("指标代码"), _("指标"), _("现值"), _("标准"), _("达标比例"), _("需补足")]
+    _header(ws, [*headers, _("单位")])
+    for s in result.schools:
+        for code, e in s.indicators.items():
+            if e.met is not False or e.gap_unit is None:
+                continue
+            name = _name(result.levels[s.level].indicators[code], lang)
+            unit = UNITS[e.gap_unit][1 if lang.startswith("en") else 0].strip()
+            ws.append([s.school_name, level_label(s.level), code, name, e.value, e.threshold, e.ratio, e.gap, unit])
+            row = ws[ws.max_row]
+            row[4].number_format = "0.00"
+            row[6].number_format = "0.0%"
+            row[7].number_format = "#,##0"
+    _widths(ws, [28, 6, 8, 40, 10, 10, 10, 12, 8])
 
 
 def _widths(ws: Any, widths: list[int]) -> None:

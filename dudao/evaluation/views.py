@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dudao.actors import person
 from dudao.evaluation import actions
 from dudao.evaluation.actions import EvaluationError
 from dudao.evaluation.models import CountyItemValue, EvaluationRun, Evidence
@@ -60,8 +61,9 @@ def items(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
 def save_item(request: HttpRequest, code: str, year: int, standard_id: str, item_code: str) -> HttpResponse:
     county = access_region(request.user, code, "review")
     try:
-        actions.set_county_item(request.user, county, year, standard_id, item_code, request.POST.get("value", ""),
-                                note=request.POST.get("note", ""), reason=request.POST.get("reason", ""))  # fmt: skip
+        actions.set_county_item(person(request.user), county, year, standard_id, item_code,
+                                request.POST.get("value", ""), note=request.POST.get("note", ""),
+                                reason=request.POST.get("reason", ""))  # fmt: skip
     except EvaluationError as error:
         messages.error(request, f"{item_code}：{_message(error)}")
     return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
@@ -75,9 +77,9 @@ def upload_evidence(request: HttpRequest, code: str, year: int, standard_id: str
     try:
         item = CountyItemValue.objects.filter(county=county, year=year, standard_id=standard_id, code=item_code).first()
         if item is None:
-            item = actions.set_county_item(request.user, county, year, standard_id, item_code, "")
+            item = actions.set_county_item(person(request.user), county, year, standard_id, item_code, "")
         if file is not None:
-            actions.attach_evidence(request.user, item, file)
+            actions.attach_evidence(person(request.user), item, file)
     except EvaluationError as error:
         messages.error(request, f"{item_code}：{_message(error)}")
     return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
@@ -102,7 +104,7 @@ def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
     previous = actions.latest_run(county, year, standard_id)
     try:
         run = actions.evaluate_county(
-            request.user, county, year, standard_id, province=previous.province if previous else None
+            person(request.user), county, year, standard_id, province=previous.province if previous else None
         )
     except EvaluationError as error:
         messages.error(request, _message(error))
@@ -120,6 +122,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     access_region(request.user, stored.county.code)
     lang = "en" if get_language().startswith("en") else "zh"
+    result = stored.result_obj
     return render(request, "evaluation/run.html", {
-        "run": stored, "result": stored.result, "report": to_text(stored.result, lang), "stale": stored.is_stale(),
+        "run": stored, "result": result, "report": to_text(result, lang), "stale": stored.is_stale(),
     })  # fmt: skip

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.engine.balance import DIMENSIONS, balance
 from dudao.engine.messages import fmt_number
+from dudao.engine.result import CountyResult, LevelIndicator, School
 from dudao.evaluation.render import level_label
 from dudao.overview.cockpit import gap_text, location_label, ownership_label, pick
 from dudao.tables import Column, Table
@@ -56,9 +57,9 @@ class BalanceView:
     tables: list[Table] = field(default_factory=list)
 
 
-def levels_of(result: dict[str, Any]) -> list[str]:
+def levels_of(result: CountyResult) -> list[str]:
     """The levels of the result that have indicators (schools), in the standard's order."""
-    return [lvl for lvl, lv in result["levels"].items() if lv.get("indicators")]
+    return [lvl for lvl, lv in result.levels.items() if lv.has_schools]
 
 
 def group_table(level: str, dimension: str, indicators: dict[str, Any]) -> Table:
@@ -107,7 +108,7 @@ def group_table(level: str, dimension: str, indicators: dict[str, Any]) -> Table
     )
 
 
-def contributors_table(level: str, code: str, ind: dict[str, Any], by_code: dict[str, dict[str, Any]]) -> Table:
+def contributors_table(level: str, code: str, ind: dict[str, Any], by_code: dict[str, School]) -> Table:
     cols = [
         Column("rank", _("序号"), "int"),
         Column("school", _("学校")),
@@ -121,7 +122,7 @@ def contributors_table(level: str, code: str, ind: dict[str, Any], by_code: dict
         {
             "rank": i,
             "school": c["school_name"],
-            "location": location_label(by_code[c["school_code"]]["location"]),
+            "location": location_label(by_code[c["school_code"]].location),
             "students": c["students"],
             "value": c["value"],
             "direction": _("高于") if c["direction"] == "above" else _("低于"),
@@ -138,7 +139,11 @@ def contributors_table(level: str, code: str, ind: dict[str, Any], by_code: dict
     )
 
 
-def distribution_table(level: str, code: str, ind: dict[str, Any]) -> Table:
+def distribution_table(
+    level: str, code: str, ind: dict[str, Any], entry: LevelIndicator, by_code: dict[str, School]
+) -> Table:
+    """Every school part's value (lowest first) with its verdict, gap and share of the weighted variance;
+    ``entry`` is the indicator's county figures in the result, ``by_code`` the level's school parts."""
     cols = [
         Column("school", _("学校")),
         Column("code", _("学校标识码")),
@@ -159,7 +164,7 @@ def distribution_table(level: str, code: str, ind: dict[str, Any]) -> Table:
             "students": p["students"],
             "value": p["value"],
             "met": p["met"],
-            "gap": gap_text(code, ind, p) or "—",
+            "gap": _gap(code, entry, by_code[p["school_code"]]) or "—",
             "share": p["share_of_variance"],
             "_row_class": "unmet" if p["met"] is False else "",
         }
@@ -171,6 +176,12 @@ def distribution_table(level: str, code: str, ind: dict[str, Any]) -> Table:
         cols,
         rows,
     )
+
+
+def _gap(code: str, entry: LevelIndicator, school: School) -> str:
+    """The school's gap on the indicator; "L7 无数据" for any school without a value (with or without a threshold)."""
+    part = school.indicators[code]
+    return _("%(code)s 无数据") % {"code": code} if part.value is None else gap_text(code, entry, part)
 
 
 def _rows(schools: list[dict[str, Any]]) -> list[str | None]:
@@ -250,11 +261,11 @@ def chart_data(level: str, indicators: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def balance_view(result: dict[str, Any], level: str) -> BalanceView:
+def balance_view(result: CountyResult, level: str) -> BalanceView:
     """The page for one level of a county result (``level`` must be one of :func:`levels_of`)."""
     analysis = balance(result)["levels"][level]
     indicators = analysis["indicators"]
-    by_code = {s["school_code"]: s for s in result["schools"] if s["level"] == level}
+    by_code = {s.school_code: s for s in result.school_parts(level)}
     groups = [
         (dim, _("按%(dimension)s比较") % {"dimension": DIMENSION_LABELS[dim]}, group_table(level, dim, indicators))
         for dim in DIMENSIONS
@@ -277,7 +288,7 @@ def balance_view(result: dict[str, Any], level: str) -> BalanceView:
                 unit=pick(ind, "unit"),
                 summary=summary,
                 contributors=contributors_table(level, code, ind, by_code),
-                distribution=distribution_table(level, code, ind),
+                distribution=distribution_table(level, code, ind, result.levels[level].indicators[code], by_code),
             )
         )
     tables = [t for _d, _t, t in groups] + [t for v in views for t in (v.contributors, v.distribution)]

@@ -10,6 +10,7 @@ standard's indicator names carried in the result.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -22,6 +23,7 @@ from dudao.census.models import CensusRecord
 from dudao.census.reports import Completeness, completeness
 from dudao.engine.items import item_catalogue
 from dudao.engine.messages import UNITS
+from dudao.engine.result import CountyResult, LevelIndicator, LevelSummary, ResultSummary, School, SchoolIndicator
 from dudao.evaluation.actions import latest_runs, stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import LOCATIONS, SCHOOL_TYPES, level_label, status_label, verdict_label
@@ -43,9 +45,12 @@ def english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def pick(entry: dict[str, Any], key: str) -> str:
-    """``entry[key + "_en"]`` in English, else ``entry[key + "_zh"]``."""
-    return str(entry.get(f"{key}_en" if english() else f"{key}_zh") or "")
+def pick(entry: object, key: str) -> str:
+    """``entry.<key>_en`` in English, else ``entry.<key>_zh``: of a part of the result (a reason, an
+    indicator, an area) or of a mapping (the balance analysis); "" when it has none."""
+    name = f"{key}_en" if english() else f"{key}_zh"
+    value = entry.get(name) if isinstance(entry, Mapping) else getattr(entry, name, None)
+    return str(value or "")
 
 
 # --- standards and years ----------------------------------------------------------------------
@@ -107,16 +112,18 @@ def latest_years(county_ids: list[int]) -> dict[int, int]:
 # --- wording ----------------------------------------------------------------------------------
 
 
-def gap_noun(indicator: dict[str, Any]) -> str | None:
+def gap_noun(indicator: LevelIndicator | None) -> str | None:
     """The thing an indicator counts, from its name: "生均教学及辅助用房面积" → "教学及辅助用房"; None when
     the name does not read that way (then the gap is worded with the indicator code)."""
+    if indicator is None:
+        return None
     if english():
-        name = str(indicator.get("name_en") or "")
+        name = indicator.name_en
         for suffix in _NOUN_SUFFIXES_EN:
             if name.endswith(suffix):
                 return name[: -len(suffix)]
         return None
-    name = str(indicator.get("name_zh") or "")
+    name = indicator.name_zh
     stripped = next((name[len(p) :] for p in _NOUN_PREFIXES_ZH if name.startswith(p)), None)
     if stripped is None:
         return None
@@ -125,15 +132,17 @@ def gap_noun(indicator: dict[str, Any]) -> str | None:
     )
 
 
-def gap_text(code: str, indicator: dict[str, Any], entry: dict[str, Any]) -> str:
+def gap_text(code: str, indicator: LevelIndicator | None, entry: SchoolIndicator | None) -> str:
     """What a school lacks on one indicator, in planning units: "缺 2 名体育、艺术(美术、音乐)专任教师";
-    "L3 无数据" when the value is missing; "" when met."""
-    if entry.get("value") is None and "threshold" in entry:
-        return _("%(code)s 无数据") % {"code": code}
-    if entry.get("met") is not False or entry.get("gap") is None:
+    "L3 无数据" when the value is missing; "" when met (or when there is no ``entry``)."""
+    if entry is None:
         return ""
-    gap = int(entry["gap"])
-    zh_unit, en_unit = UNITS[entry["gap_unit"]]
+    if entry.value is None and entry.judged:
+        return _("%(code)s 无数据") % {"code": code}
+    if entry.met is not False or entry.gap is None or entry.gap_unit is None:
+        return ""
+    gap = entry.gap
+    zh_unit, en_unit = UNITS[entry.gap_unit]
     unit = en_unit.strip() if english() else zh_unit
     if english() and gap == 1 and unit.endswith("s"):
         unit = unit[:-1]
@@ -143,26 +152,27 @@ def gap_text(code: str, indicator: dict[str, Any], entry: dict[str, Any]) -> str
     return _("缺 %(gap)s %(unit)s%(noun)s") % {"gap": f"{gap:,}", "unit": unit, "noun": noun}
 
 
-def indicator_meta(result: dict[str, Any], level: str) -> dict[str, dict[str, Any]]:
-    return result["levels"].get(level, {}).get("indicators", {})
+def indicator_meta(result: CountyResult, level: str) -> dict[str, LevelIndicator]:
+    lv = result.levels.get(level)
+    return lv.indicators if lv is not None else {}
 
 
-def school_gaps(result: dict[str, Any], school: dict[str, Any], limit: int | None = None) -> str:
+def school_gaps(result: CountyResult, school: School, limit: int | None = None) -> str:
     """The school's gaps, worst first (lowest share of the standard), joined; ``limit`` keeps the first few."""
-    meta = indicator_meta(result, school["level"])
-    entries = [(code, e) for code, e in school["indicators"].items() if "threshold" in e]
-    entries.sort(key=lambda ce: (ce[1].get("value") is not None, ce[1].get("ratio") or 0.0))
-    texts = [t for code, e in entries if (t := gap_text(code, meta.get(code, {}), e))]
+    meta = indicator_meta(result, school.level)
+    entries = [(code, e) for code, e in school.indicators.items() if e.judged]
+    entries.sort(key=lambda ce: (ce[1].value is not None, ce[1].ratio or 0.0))
+    texts = [t for code, e in entries if (t := gap_text(code, meta.get(code), e))]
     if limit is not None and len(texts) > limit:
         rest = len(texts) - limit
         texts = [*texts[:limit], _("等 %(n)d 项") % {"n": rest}]
     return _("；").join(texts)
 
 
-def met_text(school: dict[str, Any]) -> str:
-    if school.get("met_count") is None:
+def met_text(school: School) -> str:
+    if school.met_count is None:
         return "—"
-    return f"{school['met_count']}/{school['indicator_count']}"
+    return f"{school.met_count}/{school.indicator_count}"
 
 
 def school_type_label(code: str | None) -> str:
@@ -218,7 +228,7 @@ class Change:
 @dataclass
 class Cockpit:
     run: EvaluationRun
-    result: dict[str, Any]
+    result: CountyResult
     areas: list[Area]
     levels: list[LevelCount]
     vetoes: list[str]
@@ -231,52 +241,52 @@ class Cockpit:
         return [*self.tables.values(), *self.change.tables]
 
 
-def areas(result: dict[str, Any]) -> list[Area]:
+def areas(result: CountyResult) -> list[Area]:
     return [
         Area(
             code=code,
             name=pick(area, "name"),
-            status=area["status"],
-            label=status_label(area["status"]),
-            css={"passed": "ok", "failed": "bad"}.get(area["status"], "muted"),
-            reasons=[pick(r, "message") for r in area.get("reasons", [])],
+            status=area.status,
+            label=status_label(area.status),
+            css={"passed": "ok", "failed": "bad"}.get(area.status, "muted"),
+            reasons=[pick(r, "message") for r in area.reasons],
         )
-        for code, area in result["areas"].items()
+        for code, area in result.areas.items()
     ]
 
 
-def level_counts(result: dict[str, Any]) -> list[LevelCount]:
+def level_counts(result: CountyResult) -> list[LevelCount]:
     return [
         LevelCount(
             level=lvl,
             label=level_label(lvl),
-            total=lv.get("schools_total", 0),
-            passed=lv.get("schools_passed"),
-            failed=lv.get("schools_failed"),
-            undetermined=lv.get("schools_undetermined"),
-            verdict=lv.get("passed"),
+            total=lv.schools_total,
+            passed=lv.schools_passed,
+            failed=lv.schools_failed,
+            undetermined=lv.schools_undetermined,
+            verdict=lv.passed,
         )
-        for lvl, lv in result["levels"].items()
+        for lvl, lv in result.levels.items()
     ]
 
 
-def cv_levels(result: dict[str, Any]) -> list[str]:
+def cv_levels(result: CountyResult) -> list[str]:
     """The levels with indicators (a level without schools has none)."""
-    return [lvl for lvl, lv in result["levels"].items() if lv.get("indicators")]
+    return [lvl for lvl, lv in result.levels.items() if lv.has_schools]
 
 
 def _by_indicator(
-    result: dict[str, Any], levels: list[str]
-) -> list[tuple[str, dict[str, Any], list[tuple[str, dict]]]]:
+    result: CountyResult, levels: list[str]
+) -> list[tuple[str, dict[str, Any], list[tuple[str, LevelIndicator]]]]:
     """One table row per indicator (in the standard's order), started with its name, and its entry in each level."""
     out = []
-    for code in dict.fromkeys(c for lvl in levels for c in result["levels"][lvl]["indicators"]):
-        entries = [(lvl, ind) for lvl in levels if (ind := result["levels"][lvl]["indicators"].get(code)) is not None]
+    for code in dict.fromkeys(c for lvl in levels for c in result.levels[lvl].indicators):
+        entries = [(lvl, ind) for lvl in levels if (ind := result.levels[lvl].indicators.get(code)) is not None]
         out.append((code, {"indicator": f"{code} {pick(entries[0][1], 'name')}", "_class": {}}, entries))
     return out
 
 
-def cv_table(result: dict[str, Any]) -> Table:
+def cv_table(result: CountyResult) -> Table:
     """Indicators × levels: each CV (3 decimals, as published) against its limit, coloured and labelled."""
     levels = cv_levels(result)
     cols = [Column("indicator", _("指标"))]
@@ -290,20 +300,20 @@ def cv_table(result: dict[str, Any]) -> Table:
     rows: list[dict[str, Any]] = []
     for _code, row, entries in _by_indicator(result, levels):
         for lvl, ind in entries:
-            row[f"{lvl}_cv"] = ind.get("cv_3dp")
-            row[f"{lvl}_limit"] = ind.get("cv_limit")
+            row[f"{lvl}_cv"] = ind.cv_3dp
+            row[f"{lvl}_limit"] = ind.cv_limit
             row[f"{lvl}_verdict"] = _cv_verdict(ind)
-            if ind.get("cv_limit") is not None:
-                css = verdict_class(ind.get("cv_passed"))
+            if ind.cv_limit is not None:
+                css = verdict_class(ind.cv_passed)
                 row["_class"][f"{lvl}_cv"] = row["_class"][f"{lvl}_verdict"] = css
         rows.append(row)
-    if any("composite_cv" in result["levels"][lvl] for lvl in levels):
+    if any(result.levels[lvl].is_composite for lvl in levels):
         row = {"indicator": _("综合差异系数"), "_class": {}}
         for lvl in levels:
-            lv = result["levels"][lvl]
-            row[f"{lvl}_cv"], row[f"{lvl}_limit"] = lv.get("composite_cv_3dp"), lv.get("composite_cv_limit")
-            row[f"{lvl}_verdict"] = verdict_label(lv.get("composite_cv_passed"))
-            css = verdict_class(lv.get("composite_cv_passed"))
+            lv = result.levels[lvl]
+            row[f"{lvl}_cv"], row[f"{lvl}_limit"] = lv.composite_cv_3dp, lv.composite_cv_limit
+            row[f"{lvl}_verdict"] = verdict_label(lv.composite_cv_passed)
+            css = verdict_class(lv.composite_cv_passed)
             row["_class"][f"{lvl}_cv"] = row["_class"][f"{lvl}_verdict"] = css
         rows.append(row)
     return Table(
@@ -311,27 +321,27 @@ def cv_table(result: dict[str, Any]) -> Table:
     )
 
 
-def _cv_verdict(ind: dict[str, Any]) -> str:
-    if ind.get("cv_limit") is None:
+def _cv_verdict(ind: LevelIndicator) -> str:
+    if ind.cv_limit is None:
         return "—"
-    if ind.get("cv_status") == "no_data":
+    if ind.cv_status == "no_data":
         return _("未达标（无数据）")
-    if ind.get("cv_status") == "undefined":
+    if ind.cv_status == "undefined":
         return _("未达标（无定义）")
-    return verdict_label(ind.get("cv_passed"))
+    return verdict_label(ind.cv_passed)
 
 
-def _school_row(result: dict[str, Any], school: dict[str, Any], href: str, gaps_limit: int | None) -> dict[str, Any]:
+def _school_row(result: CountyResult, school: School, href: str, gaps_limit: int | None) -> dict[str, Any]:
     return {
-        "name": school["school_name"],
-        "code": school["school_code"],
-        "level": level_label(school["level"]),
-        "type": school_type_label(school.get("school_type")),
-        "location": location_label(school.get("location")),
-        "ownership": ownership_label(school.get("ownership")),
-        "students": school.get("students"),
+        "name": school.school_name,
+        "code": school.school_code,
+        "level": level_label(school.level),
+        "type": school_type_label(school.school_type),
+        "location": location_label(school.location),
+        "ownership": ownership_label(school.ownership),
+        "students": school.students,
         "met": met_text(school),
-        "verdict": school.get("passed"),
+        "verdict": school.passed,
         "gaps": school_gaps(result, school, gaps_limit),
         "_href": {"name": href} if href else {},
     }
@@ -353,12 +363,12 @@ def school_columns(*keys: str) -> list[Column]:
     return [every[k] for k in keys]
 
 
-def failing_table(result: dict[str, Any], school_url: Any) -> Table:
+def failing_table(result: CountyResult, school_url: Any) -> Table:
     """Schools not meeting (or not judged against) the per-school rule, with what they lack."""
     rows = [
-        _school_row(result, s, school_url(s["school_code"]), None)
-        for s in result["schools"]
-        if s.get("passed") is False or (s.get("passed") is None and s.get("met_count") is not None)
+        _school_row(result, s, school_url(s.school_code), None)
+        for s in result.schools
+        if s.passed is False or (s.passed is None and s.met_count is not None)
     ]
     return Table(
         "failing-schools",
@@ -371,12 +381,11 @@ def failing_table(result: dict[str, Any], school_url: Any) -> Table:
 
 def veto_table(run: EvaluationRun) -> tuple[Table, int]:
     """Every veto condition of the standard (triggered, not triggered or not entered) and how many are not entered."""
-    result = run.result
     try:
         std = standard(run.standard_id, run.province or None)
     except StandardError:  # pragma: no cover - a stored run's standard loads
         std = None
-    triggered = {v["code"] for v in result["vetoes"]}
+    triggered = {v.code for v in run.result_obj.vetoes}
     entered = (run.inputs or {}).get("items", {})
     rows, pending = [], 0
     items = [i for i in item_catalogue(std).values() if i.veto] if std else []
@@ -401,7 +410,7 @@ def veto_table(run: EvaluationRun) -> tuple[Table, int]:
 
 
 def previous_change(
-    county: Region, year: int, standard_id: str, summary: dict[str, Any], result: dict[str, Any], years: list[int]
+    county: Region, year: int, standard_id: str, summary: ResultSummary, result: CountyResult, years: list[int]
 ) -> Change:
     """Each CV and the school counts against the previous school year's stored result, or why there is
     none. ``years``: the county's years with census data. A
@@ -415,7 +424,7 @@ def previous_change(
         change.message = _("%(year)s学年尚未评估，无法比较。") % {"year": year - 1}
         return change
     change.run = run
-    before = run.summary
+    before = run.summary_obj
     levels = cv_levels(result)
     cols = [Column("indicator", _("指标"))]
     for lvl in levels:
@@ -428,8 +437,7 @@ def previous_change(
     rows = []
     for code, row, entries in _by_indicator(result, levels):
         for lvl, _ind in entries:
-            now = summary["levels"].get(lvl, {}).get("indicators", {}).get(code, {}).get("cv_3dp")
-            then = before.get("levels", {}).get(lvl, {}).get("indicators", {}).get(code, {}).get("cv_3dp")
+            now, then = summary.cv_3dp(lvl, code), before.cv_3dp(lvl, code)
             row[f"{lvl}_now"], row[f"{lvl}_before"] = now, then
             if now is not None and then is not None:
                 delta = round(now - then, 3)
@@ -448,21 +456,28 @@ def previous_change(
         ("total_before", _("%(year)s参评学校") % {"year": year - 1}, "int"),
     )
     count_rows = []
-    for lvl in result["levels"]:
-        now, then = summary["levels"].get(lvl, {}), before.get("levels", {}).get(lvl, {})
+    for lvl in result.levels:
+        counts, counted = _counts(summary.levels.get(lvl)), _counts(before.levels.get(lvl))
         count_rows.append(
             {
                 "level": level_label(lvl),
-                "passed_now": now.get("schools_passed"),
-                "passed_before": then.get("schools_passed"),
-                "failed_now": now.get("schools_failed"),
-                "failed_before": then.get("schools_failed"),
-                "total_now": now.get("schools_total"),
-                "total_before": then.get("schools_total"),
+                "passed_now": counts[0],
+                "passed_before": counted[0],
+                "failed_now": counts[1],
+                "failed_before": counted[1],
+                "total_now": counts[2],
+                "total_before": counted[2],
             }
         )
     change.tables = [cv_change, Table("schools-change", _("达标学校数与上一学年比较"), count_cols, count_rows)]
     return change
+
+
+def _counts(level: LevelSummary | None) -> tuple[int | None, int | None, int | None]:
+    """A level's schools passing, failing and in all in one year (None where that year has no such level)."""
+    if level is None:
+        return None, None, None
+    return level.schools_passed, level.schools_failed, level.schools_total
 
 
 def cockpit(county: Region, year: int, standard_id: str, school_url: Any, years: list[int]) -> Cockpit:
@@ -470,7 +485,7 @@ def cockpit(county: Region, year: int, standard_id: str, school_url: Any, years:
     show; ``school_url(code)`` links a school, ``years`` are the county's years with census data.
     Raises :class:`EvaluationError` when there is nothing to evaluate or the data cannot be."""
     run = stored_run(county, year, standard_id)
-    result = run.result
+    result = run.result_obj
     vetoes, pending = veto_table(run)
     tables = {"cvs": cv_table(result), "failing": failing_table(result, school_url), "vetoes": vetoes}
     return Cockpit(
@@ -478,11 +493,11 @@ def cockpit(county: Region, year: int, standard_id: str, school_url: Any, years:
         result=result,
         areas=areas(result),
         levels=level_counts(result),
-        vetoes=[pick(v, "message") for v in result["vetoes"]],
+        vetoes=[pick(v, "message") for v in result.vetoes],
         veto_pending=pending,
         tables=tables,
-        change=previous_change(county, year, standard_id, run.summary, result, years),
-        settings=[pick(s, "name") or s["path"] for s in result.get("settings", [])],
+        change=previous_change(county, year, standard_id, run.summary_obj, result, years),
+        settings=[pick(s, "name") or s.path for s in result.settings],
     )
 
 
@@ -495,19 +510,17 @@ def census_status(county: Region, year: int, today: dt.date) -> tuple[Completene
 # --- the school list ---------------------------------------------------------------------------
 
 
-def school_list(
-    result: dict[str, Any], school_url: Any, level: str = "", location: str = "", verdict: str = ""
-) -> Table:
+def school_list(result: CountyResult, school_url: Any, level: str = "", location: str = "", verdict: str = "") -> Table:
     """Every evaluated school (level part) of the run, filtered by level, location and verdict."""
     rows = []
-    for s in result["schools"]:
-        if level and s["level"] != level:
+    for s in result.schools:
+        if level and s.level != level:
             continue
-        if location and s.get("location") != location:
+        if location and s.location != location:
             continue
-        if verdict and s.get("passed") is not VERDICTS[verdict]:
+        if verdict and s.passed is not VERDICTS[verdict]:
             continue
-        rows.append(_school_row(result, s, school_url(s["school_code"]), 3))
+        rows.append(_school_row(result, s, school_url(s.school_code), 3))
     return Table(
         "schools",
         _("参评学校"),
@@ -525,17 +538,17 @@ class SchoolPart:
 
     level: str
     label: str
-    entry: dict[str, Any]
+    entry: School
     table: Table
     reasons: list[str]
 
 
-def school_parts(result: dict[str, Any], school_code: str) -> list[SchoolPart]:
+def school_parts(result: CountyResult, school_code: str) -> list[SchoolPart]:
     parts = []
-    for s in result["schools"]:
-        if s["school_code"] != school_code:
+    for s in result.schools:
+        if s.school_code != school_code:
             continue
-        meta = indicator_meta(result, s["level"])
+        meta = indicator_meta(result, s.level)
         cols = columns(
             ("indicator", _("指标")),
             ("unit", _("单位")),
@@ -546,38 +559,34 @@ def school_parts(result: dict[str, Any], school_code: str) -> list[SchoolPart]:
             ("gap", _("差距")),
         )
         rows = []
-        for code, e in s["indicators"].items():
-            ind = meta.get(code, {})
+        for code, e in s.indicators.items():
+            ind = meta.get(code)
             rows.append(
                 {
                     "indicator": f"{code} {pick(ind, 'name')}",
                     "unit": pick(ind, "unit"),
-                    "value": e.get("value"),
-                    "threshold": e.get("threshold"),
-                    "met": e.get("met"),
-                    "ratio": e.get("ratio"),
-                    "gap": gap_text(code, ind, e) or ("—" if e.get("met") is None else _("无")),
-                    "_row_class": "" if e.get("met") is not False else "unmet",
+                    "value": e.value,
+                    "threshold": e.threshold,
+                    "met": e.met,
+                    "ratio": e.ratio,
+                    "gap": gap_text(code, ind, e) or ("—" if e.met is None else _("无")),
+                    "_row_class": "" if e.met is not False else "unmet",
                 }
             )
-        table = Table(
-            f"indicators-{s['level']}", _("%(level)s各项指标") % {"level": level_label(s["level"])}, cols, rows
-        )
-        parts.append(
-            SchoolPart(s["level"], level_label(s["level"]), s, table, [pick(r, "message") for r in s["reasons"]])
-        )
+        table = Table(f"indicators-{s.level}", _("%(level)s各项指标") % {"level": level_label(s.level)}, cols, rows)
+        parts.append(SchoolPart(s.level, level_label(s.level), s, table, [pick(r, "message") for r in s.reasons]))
     return parts
 
 
-def excluded_reasons(result: dict[str, Any], school_code: str) -> list[str]:
+def excluded_reasons(result: CountyResult, school_code: str) -> list[str]:
     return [
         _("%(level)s：%(reason)s")
         % {
-            "level": level_label(e["level"]) if e.get("level") in ("primary", "junior") else e.get("level") or "",
+            "level": level_label(e.level) if e.level in ("primary", "junior") else e.level or "",
             "reason": pick(e, "reason"),
         }
-        for e in result.get("excluded", [])
-        if e["school_code"] == school_code
+        for e in result.excluded
+        if e.school_code == school_code
     ]
 
 
@@ -599,26 +608,26 @@ def school_history(runs: dict[int, EvaluationRun], school_code: str) -> tuple[Ta
     rows = []
     chart: dict[str, Any] = {}
     for year, run in sorted(runs.items()):
-        for s in run.result["schools"]:
-            if s["school_code"] != school_code:
+        for s in run.result_obj.schools:
+            if s.school_code != school_code:
                 continue
-            for code in s["indicators"]:
+            for code in s.indicators:
                 if code not in codes:
                     codes.append(code)
             row: dict[str, Any] = {
                 "year": str(year),
-                "level": level_label(s["level"]),
+                "level": level_label(s.level),
                 "met": met_text(s),
-                "verdict": s.get("passed"),
+                "verdict": s.passed,
                 "_class": {},
             }
-            series = chart.setdefault(s["level"], {"label": level_label(s["level"]), "years": [], "series": {}})
+            series = chart.setdefault(s.level, {"label": level_label(s.level), "years": [], "series": {}})
             series["years"].append(str(year))
-            for code, e in s["indicators"].items():
-                row[code] = e.get("value")
-                if e.get("met") is False:
+            for code, e in s.indicators.items():
+                row[code] = e.value
+                if e.met is False:
                     row["_class"][code] = "bad"
-                ratio = e.get("ratio")
+                ratio = e.ratio
                 series["series"].setdefault(code, []).append(None if ratio is None else round(ratio * 100, 1))
             rows.append(row)
     cols = columns(

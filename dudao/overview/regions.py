@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.reports import ORDER
+from dudao.engine.result import LevelSummary, ResultSummary
 from dudao.evaluation.actions import latest_runs, stale_counties
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import level_label, status_label
@@ -130,8 +131,8 @@ class CountyRow:
         return STALE if self.stale else EVALUATED
 
     @property
-    def summary(self) -> dict[str, Any] | None:
-        return self.run.summary if self.run is not None else None
+    def summary(self) -> ResultSummary | None:
+        return self.run.summary_obj if self.run is not None else None
 
     def needs_evaluation(self) -> bool:
         """Stale, or never evaluated while census records exist (with none, there is nothing to evaluate)."""
@@ -179,7 +180,7 @@ class Criterion:
     label: str
     level: str | None  # None: not tied to a level (failing schools)
     kind: str  # "cv" | "int"
-    getter: Callable[[dict[str, Any]], Any]
+    getter: Callable[[ResultSummary], float | int | None]
     default: bool = False
 
     def value(self, row: CountyRow) -> float | None:
@@ -193,20 +194,25 @@ class Criterion:
         return Column(self.key, self.label, "number", 3) if self.kind == "cv" else Column(self.key, self.label, "int")
 
 
-def _indicator_cv(level: str, code: str) -> Callable[[dict[str, Any]], Any]:
-    def get(summary: dict[str, Any]) -> Any:
-        ind = summary.get("levels", {}).get(level, {}).get("indicators", {}).get(code)
-        return ind.get("cv_3dp") if ind and ind.get("cv_status") == "ok" else None
+def _indicator_cv(level: str, code: str) -> Callable[[ResultSummary], float | None]:
+    def get(summary: ResultSummary) -> float | None:
+        lv = summary.levels.get(level)
+        ind = None if lv is None else lv.indicators.get(code)
+        return ind.cv_3dp if ind is not None and ind.cv_status == "ok" else None
 
     return get
 
 
-def _composite_cv(level: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda summary: summary.get("levels", {}).get(level, {}).get("composite_cv_3dp")
+def _composite_cv(level: str) -> Callable[[ResultSummary], float | None]:
+    def get(summary: ResultSummary) -> float | None:
+        lv = summary.levels.get(level)
+        return None if lv is None else lv.composite_cv_3dp
+
+    return get
 
 
-def _failing(summary: dict[str, Any]) -> Any:
-    return summary.get("schools_failing")
+def _failing(summary: ResultSummary) -> int:
+    return summary.schools_failing
 
 
 def cv_columns(standard: Standard) -> list[tuple[str, str, str | None]]:
@@ -420,12 +426,12 @@ def county_table(rows: Sequence[CountyRow], standard: Standard, links: Links, na
     for row in rows:
         out = _identity(row, links, with_city)
         summary = row.summary
-        _verdict_cell(out, "overall", None if summary is None else _verdict(summary.get("passed")))
+        _verdict_cell(out, "overall", None if summary is None else _verdict(summary.passed))
         for area in areas:
-            status = None if summary is None else summary.get("areas", {}).get(area.code, "undetermined")
+            status = None if summary is None else summary.areas.get(area.code, "undetermined")
             _verdict_cell(out, f"area-{area.code}", status)
         if summary is not None:
-            out["failing"], out["schools"] = summary.get("schools_failing"), summary.get("schools")
+            out["failing"], out["schools"] = summary.schools_failing, summary.schools
             if out["failing"]:
                 out["_class"]["failing"] = "bad"
         ready = row.ready
@@ -461,14 +467,9 @@ def cv_table(rows: Sequence[CountyRow], standard: Standard, links: Links, name: 
     table_rows = []
     for row in rows:
         out = _identity(row, links, with_city)
-        levels = (row.summary or {}).get("levels", {})
+        levels = row.summary.levels if row.summary is not None else {}
         for key, level, code in specs:
-            lv = levels.get(level, {})
-            if code is None:
-                value, passed, cv_status = lv.get("composite_cv_3dp"), lv.get("composite_cv_passed"), "ok"
-            else:
-                ind = lv.get("indicators", {}).get(code, {})
-                value, passed, cv_status = ind.get("cv_3dp"), ind.get("cv_passed"), ind.get("cv_status")
+            value, passed, cv_status = _cv_cell(levels.get(level), code)
             out[key] = value
             out["_sort"][key] = value
             if row.summary is None:
@@ -483,6 +484,16 @@ def cv_table(rows: Sequence[CountyRow], standard: Standard, links: Links, name: 
         table_rows.append(out)
     note = "; ".join(f"{ind.code} {localized(ind)}" for ind in standard.indicators)
     return Table(name, _("各县（市、区）差异系数"), columns, table_rows, note=note)
+
+
+def _cv_cell(lv: LevelSummary | None, code: str | None) -> tuple[float | None, bool | None, str | None]:
+    """A level's CV of indicator ``code`` (the composite CV for None): published value, verdict, status."""
+    if lv is None:
+        return None, None, None if code is not None else "ok"
+    if code is None:
+        return lv.composite_cv_3dp, lv.composite_cv_passed, "ok"
+    ind = lv.indicators.get(code)
+    return (None, None, None) if ind is None else (ind.cv_3dp, ind.cv_passed, ind.cv_status)
 
 
 def ranking_table(
@@ -543,9 +554,9 @@ def city_totals(rows: Iterable[CountyRow]) -> list[CityTotals]:
             continue
         t.evaluated += 1
         t.stale += int(row.stale)
-        t.passed += int(summary.get("passed") is True)
-        t.failing = (t.failing or 0) + (summary.get("schools_failing") or 0)
-        t.schools = (t.schools or 0) + (summary.get("schools") or 0)
+        t.passed += int(summary.passed is True)
+        t.failing = (t.failing or 0) + summary.schools_failing
+        t.schools = (t.schools or 0) + summary.schools
     return sorted(totals.values(), key=lambda t: t.city.path)
 
 
@@ -609,7 +620,7 @@ def summary_counts(rows: Sequence[CountyRow]) -> dict[str, int]:
     return {
         "counties": len(rows),
         "evaluated": sum(1 for r in rows if r.run is not None),
-        "passed": sum(1 for r in rows if r.summary is not None and r.summary.get("passed") is True),
+        "passed": sum(1 for r in rows if r.summary is not None and r.summary.passed is True),
         "stale": sum(1 for r in rows if r.stale),
         "not_evaluated": sum(1 for r in rows if r.run is None),
     }

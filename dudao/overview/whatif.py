@@ -22,9 +22,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from dudao.engine import InputError
+from dudao.engine import CountyResult, InputError
 from dudao.engine.fields import FIELD_BY_KEY, ONE_THROUGH_PARTS, ONE_THROUGH_TYPES, TEACHER_FIELDS
 from dudao.engine.prepare import EVALUATED_LEVELS
+from dudao.engine.result import Level, LevelIndicator, School, SchoolIndicator
 from dudao.engine.rules import round_half_up
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import level_label
@@ -95,26 +96,26 @@ def number_text(value: float | None) -> str:
 # --- the school and its figures ---------------------------------------------------------------------
 
 
-def choices(result: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+def choices(result: CountyResult) -> list[tuple[str, list[tuple[str, str]]]]:
     """The school parts of the run for the picker, by level: (level label, [(selector, name)])."""
     out = []
-    for lvl, lv in result["levels"].items():
-        parts = [s for s in result["schools"] if s["level"] == lvl]
-        if not lv.get("indicators") or not parts:
+    for lvl, lv in result.levels.items():
+        parts = result.school_parts(lvl)
+        if not lv.has_schools or not parts:
             continue
         failing = _("（未达标）")
         out.append(
-            (level_label(lvl), [(f"{s['school_code']}:{lvl}", s["school_name"] + failing * (s.get("passed") is False))
+            (level_label(lvl), [(f"{s.school_code}:{lvl}", s.school_name + failing * (s.passed is False))
                                 for s in parts])
         )  # fmt: skip
     return out
 
 
-def find_part(result: dict[str, Any], selector: str) -> dict[str, Any]:
+def find_part(result: CountyResult, selector: str) -> School:
     """The school part named by ``"code:level"`` (or ``"code"``: its first part)."""
     code, _sep, lvl = str(selector).strip().partition(":")
-    for s in result["schools"]:
-        if s["school_code"] == code and (not lvl or s["level"] == lvl):
+    for s in result.schools:
+        if s.school_code == code and (not lvl or s.level == lvl):
             return s
     raise WhatIfError(
         "unknown_school",
@@ -230,15 +231,15 @@ def parse_changes(values: Mapping[str, Any], keys: list[str], row: dict[str, Any
 # --- the recomputation --------------------------------------------------------------------------
 
 
-def baseline(run: EvaluationRun, standard: Standard | None = None) -> dict[str, Any]:
+def baseline(run: EvaluationRun, standard: Standard | None = None) -> CountyResult:
     """The result the what-if is compared with: the stored one, or the same inputs under the standard
     as it is now when the standard's data changed since the run (so a what-if with no change is no
     change)."""
     standard = standard or load(run.standard_id, province=run.province or None)
-    return run.result if standard.version == run.standard_version else run.reproduce()
+    return run.result_obj if standard.version == run.standard_version else run.reproduce()
 
 
-def recompute(run: EvaluationRun, source_row: int, changes: dict[str, float | None]) -> dict[str, Any]:
+def recompute(run: EvaluationRun, source_row: int, changes: dict[str, float | None]) -> CountyResult:
     """The county result on the run's stored inputs with ``changes`` to one input row."""
     if not changes:
         return baseline(run)
@@ -261,17 +262,18 @@ def _pair(current: Any, new: Any) -> list[Any]:
 
 def _difference(current: float | None, new: float | None, places: int) -> float | None:
     """The difference of two figures as shown (each rounded half-up first)."""
-    if current is None or new is None:
+    now, then = round_half_up(new, places), round_half_up(current, places)
+    if now is None or then is None:
         return None
-    return round_half_up(round_half_up(new, places) - round_half_up(current, places), places)
+    return round_half_up(now - then, places)
 
 
 @dataclass
 class PartOutcome:
     level: str
     label: str
-    current: dict[str, Any] | None
-    new: dict[str, Any] | None
+    current: School | None
+    new: School | None
     table: Table
     reasons: list[str]  # of the what-if
     excluded: list[str]  # why the part left the evaluation in the what-if
@@ -289,7 +291,7 @@ class LevelOutcome:
 
 @dataclass
 class Outcome:
-    part: dict[str, Any]
+    part: School
     figures: list[Figure]
     changes: list[tuple[str, str, str]]  # (label, stored, what-if)
     parts: list[PartOutcome]
@@ -303,7 +305,7 @@ class Outcome:
     @property
     def query(self) -> dict[str, str]:
         """The what-if as GET parameters (for its download links)."""
-        return {"school": f"{self.part['school_code']}:{self.part['level']}",
+        return {"school": f"{self.part.school_code}:{self.part.level}",
                 **{f.key: number_text(self.data["changes"][f.key]) for f in self.figures if f.changed}}  # fmt: skip
 
 
@@ -334,45 +336,123 @@ def _row(indicator: str, bound: float | None, figures: list[Any], verdicts: list
     }
 
 
-def part_table(level: str, meta: dict[str, Any], current: dict[str, Any] | None, new: dict[str, Any] | None) -> Table:
+def _indicator(part: School | None, code: str) -> SchoolIndicator | None:
+    return None if part is None else part.indicators.get(code)
+
+
+def _bound(current: SchoolIndicator | None, new: SchoolIndicator | None) -> float | None:
+    """The threshold of the school's indicator (the current one's, else the what-if's)."""
+    if current is not None and current.judged:
+        return current.threshold
+    return new.threshold if new is not None else None
+
+
+def part_table(level: str, meta: dict[str, LevelIndicator], current: School | None, new: School | None) -> Table:
     """The school part's indicators: value, verdict and gap now and in the what-if."""
     cols = _columns(Column("bound", _("标准"), "number", 2), _("当前值"), _("测算值"), 2)
     cols += [Column("gap", _("当前差距")), Column("new_gap", _("测算差距"))]
     rows = []
     for code, ind in meta.items():
-        cur = (current or {}).get("indicators", {}).get(code, {})
-        nxt = (new or {}).get("indicators", {}).get(code, {})
-        row = _row(f"{code} {pick(ind, 'name')}", cur.get("threshold", nxt.get("threshold")),
-                   _pair(cur.get("value"), nxt.get("value")), _pair(cur.get("met"), nxt.get("met")), 2)  # fmt: skip
+        cur, nxt = _indicator(current, code), _indicator(new, code)
+        values = _pair(cur.value if cur else None, nxt.value if nxt else None)
+        verdicts = _pair(cur.met if cur else None, nxt.met if nxt else None)
+        row = _row(f"{code} {pick(ind, 'name')}", _bound(cur, nxt), values, verdicts, 2)
         rows.append({**row, "gap": gap_text(code, ind, cur) or "—", "new_gap": gap_text(code, ind, nxt) or "—"})
     title = _("%(level)s各项指标：当前与测算") % {"level": level_label(level)}
     return Table(f"whatif-school-{level}", title, cols, rows)
 
 
-def level_table(level: str, current: dict[str, Any], new: dict[str, Any]) -> Table:
+def level_table(level: str, current: Level, new: Level | None) -> Table:
     """The level's CVs (3 decimals, as published) now and in the what-if, against their limits."""
     cols = _columns(Column("bound", _("限值"), "number", 2), _("当前差异系数"), _("测算差异系数"), 3)
     rows = []
-    for code, ind in current.get("indicators", {}).items():
-        nxt = new.get("indicators", {}).get(code, {})
-        cvs, verdicts = _pair(ind.get("cv_3dp"), nxt.get("cv_3dp")), _pair(ind.get("cv_passed"), nxt.get("cv_passed"))
-        rows.append(_row(f"{code} {pick(ind, 'name')}", ind.get("cv_limit"), cvs, verdicts, 3))
-    if "composite_cv" in current:
-        rows.append(_row(_("综合差异系数"), current.get("composite_cv_limit"),
-                         _pair(current.get("composite_cv_3dp"), new.get("composite_cv_3dp")),
-                         _pair(current.get("composite_cv_passed"), new.get("composite_cv_passed")), 3))  # fmt: skip
+    for code, ind in current.indicators.items():
+        nxt = new.indicators.get(code) if new is not None else None
+        cvs = _pair(ind.cv_3dp, nxt.cv_3dp if nxt else None)
+        verdicts = _pair(ind.cv_passed, nxt.cv_passed if nxt else None)
+        rows.append(_row(f"{code} {pick(ind, 'name')}", ind.cv_limit, cvs, verdicts, 3))
+    if current.is_composite:
+        rows.append(_row(_("综合差异系数"), current.composite_cv_limit,
+                         _pair(current.composite_cv_3dp, new.composite_cv_3dp if new else None),
+                         _pair(current.composite_cv_passed, new.composite_cv_passed if new else None), 3))  # fmt: skip
     title = _("%(level)s校际差异系数：当前与测算") % {"level": level_label(level)}
     return Table(f"whatif-cv-{level}", title, cols, rows)
 
 
 def _part_data(p: PartOutcome) -> dict[str, Any]:
     """A part's verdict and indicator figures as [current, what-if] pairs (None where absent)."""
-    cur, new = (p.current or {}).get("indicators", {}), (p.new or {}).get("indicators", {})
+    cur = p.current.indicators if p.current is not None else {}
+    new = p.new.indicators if p.new is not None else {}
+
+    def figure(entry: SchoolIndicator | None, key: str) -> Any:
+        return None if entry is None else getattr(entry, key)
+
     return {
-        "passed": _pair((p.current or {}).get("passed"), (p.new or {}).get("passed")),
+        "passed": _pair(p.current.passed if p.current else None, p.new.passed if p.new else None),
         "indicators": {
-            code: {k: _pair(cur.get(code, {}).get(k), new.get(code, {}).get(k)) for k in ("value", "met", "gap")}
+            code: {k: _pair(figure(cur.get(code), k), figure(new.get(code), k)) for k in ("value", "met", "gap")}
             for code in dict.fromkeys([*cur, *new])
+        },
+    }
+
+
+def _parts(part: School, current: CountyResult, new: CountyResult) -> list[PartOutcome]:
+    """Every level part of the school (the chosen one first), now and in the what-if; a part that left
+    the evaluation in the what-if says why."""
+
+    def parts_of(result: CountyResult) -> dict[str, School]:
+        return {s.level: s for s in result.schools if s.source_row == part.source_row}
+
+    before, after = parts_of(current), parts_of(new)
+    order = list(current.levels)
+    parts = []
+    for lvl in sorted({*before, *after}, key=lambda lv: (lv != part.level, order.index(lv))):
+        cur, nxt = before.get(lvl), after.get(lvl)
+        meta = current.levels[lvl].indicators or new.levels[lvl].indicators
+        excluded = [
+            pick(e, "reason")
+            for e in new.excluded
+            if e.school_code == part.school_code and e.level == lvl and nxt is None
+        ]
+        reasons = [pick(r, "message") for r in nxt.reasons] if nxt is not None else []
+        parts.append(PartOutcome(lvl, level_label(lvl), cur, nxt, part_table(lvl, meta, cur, nxt), reasons, excluded))
+    return parts
+
+
+def _levels(current: CountyResult, new: CountyResult) -> list[LevelOutcome]:
+    """Each level with schools (now or in the what-if): its verdict, schools passing and CVs."""
+    levels = []
+    for lvl, lv in current.levels.items():
+        nlv = new.levels.get(lvl)
+        if not lv.has_schools and not (nlv is not None and nlv.has_schools):
+            continue
+        levels.append(
+            LevelOutcome(
+                lvl,
+                level_label(lvl),
+                _pair(lv.passed, nlv.passed if nlv else None),
+                _pair(lv.schools_passed, nlv.schools_passed if nlv else None),
+                _pair(lv.schools_total, nlv.schools_total if nlv else 0),
+                level_table(lvl, lv, nlv),
+            )
+        )
+    return levels
+
+
+def _level_data(lv: LevelOutcome, current: CountyResult, new: CountyResult) -> dict[str, Any]:
+    """A level's verdict, schools passing and each CV as [current, what-if] pairs."""
+    after = new.levels[lv.level].indicators
+
+    def figure(code: str, key: str) -> Any:
+        entry = after.get(code)
+        return None if entry is None else getattr(entry, key)
+
+    return {
+        "passed": lv.passed,
+        "schools_passed": lv.schools_passed,
+        "indicators": {
+            code: {k: _pair(getattr(ind, k), figure(code, k)) for k in ("cv", "cv_3dp", "cv_passed")}
+            for code, ind in current.levels[lv.level].indicators.items()
         },
     }
 
@@ -383,73 +463,21 @@ def outcome(run: EvaluationRun, selector: str, values: Mapping[str, Any]) -> Out
     standard = load(run.standard_id, province=run.province or None)
     current = baseline(run, standard)
     part = find_part(current, selector)
-    row = input_row(run, part["source_row"])
+    row = input_row(run, part.source_row)
     keys = figure_keys(standard, run, row)
     changes = parse_changes(values, keys, row)
-    new = recompute(run, part["source_row"], changes) if changes else current
+    new = recompute(run, part.source_row, changes) if changes else current
 
     figures = [
         Figure(k, str(label(k)), _kind(k), row.get(k), str(values.get(k, number_text(row.get(k)))), k in changes)
         for k in keys
     ]
     shown = [(str(label(k)), number_text(row.get(k)) or "—", number_text(v) or "—") for k, v in changes.items()]
-
-    def parts_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        return {s["level"]: s for s in result["schools"] if s["source_row"] == part["source_row"]}
-
-    before, after = parts_of(current), parts_of(new)
-    parts = []
-    for lvl in sorted({*before, *after}, key=lambda lv: (lv != part["level"], list(current["levels"]).index(lv))):
-        cur, nxt = before.get(lvl), after.get(lvl)
-        meta = current["levels"][lvl].get("indicators") or new["levels"][lvl].get("indicators", {})
-        excluded = [
-            pick(e, "reason")
-            for e in new.get("excluded", [])
-            if e["school_code"] == part["school_code"] and e.get("level") == lvl and nxt is None
-        ]
-        parts.append(
-            PartOutcome(
-                lvl,
-                level_label(lvl),
-                cur,
-                nxt,
-                part_table(lvl, meta, cur, nxt),
-                [pick(r, "message") for r in (nxt or {}).get("reasons", [])],
-                excluded,
-            )
-        )
-    levels = []
-    for lvl, lv in current["levels"].items():
-        nlv = new["levels"].get(lvl, {})
-        if not lv.get("indicators") and not nlv.get("indicators"):
-            continue
-        levels.append(
-            LevelOutcome(
-                lvl,
-                level_label(lvl),
-                _pair(lv.get("passed"), nlv.get("passed")),
-                _pair(lv.get("schools_passed"), nlv.get("schools_passed")),
-                _pair(lv.get("schools_total", 0), nlv.get("schools_total", 0)),
-                level_table(lvl, lv, nlv),
-            )
-        )
+    parts, levels = _parts(part, current, new), _levels(current, new)
     data = {
-        "school": {"school_code": part["school_code"], "school_name": part["school_name"], "level": part["level"]},
+        "school": {"school_code": part.school_code, "school_name": part.school_name, "level": part.level},
         "changes": changes,
         "parts": {p.level: _part_data(p) for p in parts},
-        "levels": {
-            lv.level: {
-                "passed": lv.passed,
-                "schools_passed": lv.schools_passed,
-                "indicators": {
-                    code: {
-                        k: _pair(ind.get(k), new["levels"][lv.level]["indicators"].get(code, {}).get(k))
-                        for k in ("cv", "cv_3dp", "cv_passed")
-                    }
-                    for code, ind in current["levels"][lv.level].get("indicators", {}).items()
-                },
-            }
-            for lv in levels
-        },
+        "levels": {lv.level: _level_data(lv, current, new) for lv in levels},
     }
     return Outcome(part, figures, shown, parts, levels, data)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from django.conf import settings
@@ -109,20 +109,25 @@ def rules_for(county_code: str) -> Rules:
     return Rules(_merge({k: v for k, v in data.items() if k != "counties"}, own))
 
 
-class _Unit:
+class _Unit(Protocol):
     """What a rule entry is matched against: a department's kind and name."""
 
-    pk: int
-    kind: str
-    name: str
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
 
-def pick_departments(entries: Sequence[str], departments: Iterable[_Unit]) -> list[Any]:
+_U = TypeVar("_U", bound=_Unit)
+
+
+def pick_departments(entries: Sequence[str], departments: Iterable[_U]) -> list[_U]:
     """The county's departments that ``entries`` name, in the entries' order, each once.
     ``"hr"`` takes every department of that kind; ``"education_section:人事科"`` only those whose
     name contains 人事科."""
     units = list(departments)
-    out: list[Any] = []
+    out: list[_U] = []
     for entry in entries:
         kind, _, part = entry.partition(":")
         for unit in units:

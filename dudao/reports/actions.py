@@ -71,15 +71,15 @@ def create_draw(
         raise PermissionDenied
     n, s, w = sampling.check_parameters(per_stratum, seed, failing_weight)
     run = current_run(county, year, standard_id)  # EvaluationError when there is nothing to draw from
-    drawn, strata = sampling.draw_schools(run.result["schools"], n, s, w)
+    drawn, strata = sampling.draw_schools(run.result_obj.schools, n, s, w)
     with transaction.atomic():
         draw = SamplingDraw.objects.create(
             county=county, year=year, standard_id=standard_id, run=run, seed=s, per_stratum=n, failing_weight=w,
             strata=strata, created_by=user_of(actor),
         )  # fmt: skip
         SampledSchool.objects.bulk_create(
-            SampledSchool(draw=draw, order=i, school_code=x["school_code"], school_name=x["school_name"],
-                          level=x["level"], location=x["location"], passed=x.get("passed"))
+            SampledSchool(draw=draw, order=i, school_code=x.school_code, school_name=x.school_name,
+                          level=x.level, location=x.location or "", passed=x.passed)
             for i, x in enumerate(drawn, start=1)
         )  # fmt: skip
     return draw

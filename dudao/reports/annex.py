@@ -13,9 +13,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dudao.engine.fields import LEVEL_ZH
+from dudao.engine.result import Level
 from dudao.reports.content import AREA_STATUS_ZH, ReportData, location_zh, school_type_zh, unmet_codes, verdict_zh
 from dudao.sheets.writer import workbook_bytes
 
@@ -47,28 +49,30 @@ def _sheet(ws: Worksheet, title: str, header: list[str], rows: list[list[Any]], 
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr or PageSetupProperties()
+    fit.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = fit
     ws.page_setup.fitToHeight = 0
 
 
-def _schools_sheet(wb: Workbook, data: ReportData, level: str, result: dict[str, Any], number: int) -> None:
+def _schools_sheet(wb: Workbook, data: ReportData, level: str, result: Level, number: int) -> None:
     ws = wb.create_sheet(f"附表{number} {LEVEL_ZH[level]}指标")
-    codes = list(result["indicators"])
+    codes = list(result.indicators)
     header = ["序号", "学校代码", "学校名称", "类型", "城乡", "学生数"]
     formats: list[str | None] = [COUNT, None, None, None, None, COUNT]
     for code in codes:
-        ind = result["indicators"][code]
-        header += [f"{code} {ind['name_zh']}（{ind['unit_zh']}）", f"{code}达标"]
+        ind = result.indicators[code]
+        header += [f"{code} {ind.name_zh}（{ind.unit_zh}）", f"{code}达标"]
         formats += [VALUE, None]
-    thresholds = [x for c in codes for x in (result["indicators"][c]["threshold"], "")]
+    thresholds = [x for c in codes for x in (result.indicators[c].threshold, "")]
     rows: list[list[Any]] = [["", "", "标准值", "", "", None, *thresholds]]
     for i, s in enumerate(data.schools(level), start=1):
-        row: list[Any] = [i, s["school_code"], s["school_name"], school_type_zh(s["school_type"]),
-                          location_zh(s["location"]), s["students"]]  # fmt: skip
+        row: list[Any] = [i, s.school_code, s.school_name, school_type_zh(s.school_type),
+                          location_zh(s.location), s.students]  # fmt: skip
         for code in codes:
-            ind = s["indicators"].get(code) or {}
-            met = ind.get("met")
-            row += [ind.get("value"), "达标" if met else "未达标" if met is False else "—"]
+            part = s.indicators.get(code)
+            met = part.met if part else None
+            row += [part.value if part else None, "达标" if met else "未达标" if met is False else "—"]
         rows.append(row)
     _sheet(ws, f"{data.county.name}{data.year}年度{LEVEL_ZH[level]}学校指标值", header, rows, formats)
 
@@ -78,8 +82,8 @@ def _cv_sheet(wb: Workbook, data: ReportData, number: int) -> None:
     header = ["学段", "指标", "指标名称", "单位", "县域均值", "差异系数", "限值", "学校数", "达标学校数", "结论"]
     formats = [None, None, None, None, VALUE, CV, VALUE, COUNT, COUNT, None]
     rows = [
-        [LEVEL_ZH[lv], code, ind["name_zh"], ind["unit_zh"], ind["mean"], ind["cv_3dp"], ind["cv_limit"],
-         ind["schools"], ind["schools_met"], verdict_zh(ind["cv_passed"])]
+        [LEVEL_ZH[lv], code, ind.name_zh, ind.unit_zh, ind.mean, ind.cv_3dp, ind.cv_limit,
+         ind.schools, ind.schools_met, verdict_zh(ind.cv_passed)]
         for lv, code, ind in data.cvs()
     ]  # fmt: skip
     _sheet(ws, f"{data.county.name}{data.year}年度校际差异系数", header, rows, formats)
@@ -101,13 +105,13 @@ def _rules_sheet(wb: Workbook, data: ReportData, number: int) -> None:
         "原因",
     ]
     formats = [COUNT, None, None, None, None, COUNT, COUNT, COUNT, None, None, None]
-    rows = []
+    rows: list[list[Any]] = []
     for level, _ in data.levels:
         for s in data.schools(level):
-            reasons = "；".join(r["message_zh"] for r in s.get("reasons") or [])
+            reasons = "；".join(r.message_zh for r in s.reasons)
             rows.append([
-                len(rows) + 1, LEVEL_ZH[level], s["school_code"], s["school_name"], location_zh(s["location"]),
-                s["students"], s["met_count"], s["indicator_count"], "、".join(unmet_codes(s)), verdict_zh(s["passed"]),
+                len(rows) + 1, LEVEL_ZH[level], s.school_code, s.school_name, location_zh(s.location),
+                s.students, s.met_count, s.indicator_count, "、".join(unmet_codes(s)), verdict_zh(s.passed),
                 reasons,
             ])  # fmt: skip
     _sheet(ws, f"{data.county.name}{data.year}年度学校达标情况", header, rows, formats)
@@ -119,13 +123,13 @@ def _items_sheet(wb: Workbook, data: ReportData, number: int) -> None:
     formats: list[str | None] = [None] * len(header)
     rows = []
     for area in data.item_areas():
-        for item in area["items"]:
-            value = item.get("value")
+        for item in area.items or []:
+            value = item.value
             if isinstance(value, bool):
                 value = "是" if value else "否"
-            rows.append([area["name_zh"], AREA_STATUS_ZH.get(area["status"], "待定"), item["code"], item["name_zh"],
-                         value, item.get("op") or "", item.get("threshold"), verdict_zh(item["passed"]),
-                         "、".join(data.evidence.get(item["code"], [])), data.notes.get(item["code"], "")])  # fmt: skip
+            rows.append([area.name_zh, AREA_STATUS_ZH.get(area.status, "待定"), item.code, item.name_zh,
+                         value, item.op or "", item.threshold, verdict_zh(item.passed),
+                         "、".join(data.evidence.get(item.code, [])), data.notes.get(item.code, "")])  # fmt: skip
     _sheet(ws, f"{data.county.name}{data.year}年度政府保障、教育质量与社会认可度", header, rows, formats)
     for row in ws.iter_rows(min_row=3):
         for cell in (row[4], row[6]):
@@ -137,7 +141,7 @@ def _items_sheet(wb: Workbook, data: ReportData, number: int) -> None:
 
 def annex_xlsx(data: ReportData) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook has
     number = 1
     for level, result in data.levels:
         _schools_sheet(wb, data, level, result, number)

@@ -37,12 +37,12 @@ def _png(fig: plt.Figure) -> bytes:
 def cv_chart(data: ReportData, level: str) -> bytes:
     """Bars of each indicator's CV (3 decimals, the run's ``cv_3dp``) against its limit."""
     font = _font()
-    indicators = data.result["levels"][level]["indicators"]
+    indicators = data.result.levels[level].indicators
     codes = list(indicators)
-    values = [indicators[c]["cv_3dp"] or 0 for c in codes]
-    limits = [indicators[c]["cv_limit"] for c in codes]
+    values = [indicators[c].cv_3dp or 0 for c in codes]
+    limits = [indicators[c].cv_limit for c in codes]
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
-    colors = ["#2e7d32" if indicators[c]["cv_passed"] else "#c62828" for c in codes]
+    colors = ["#2e7d32" if indicators[c].cv_passed else "#c62828" for c in codes]
     bars = ax.bar(codes, values, color=colors)
     for i, limit in enumerate(limits):
         if limit is not None:
@@ -58,10 +58,10 @@ def cv_chart(data: ReportData, level: str) -> bytes:
 def compliance_chart(data: ReportData, level: str) -> bytes:
     """Bars of the schools meeting each indicator's threshold, out of the level's schools."""
     font = _font()
-    indicators = data.result["levels"][level]["indicators"]
+    indicators = data.result.levels[level].indicators
     codes = list(indicators)
-    met = [indicators[c]["schools_met"] or 0 for c in codes]
-    total = [indicators[c]["schools"] or 0 for c in codes]
+    met = [indicators[c].schools_met or 0 for c in codes]
+    total = [indicators[c].schools or 0 for c in codes]
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     ax.bar(codes, total, color="#cfd8dc", label="学校数")
     ax.bar(codes, met, color="#1565c0", label="达标学校数")

@@ -1,5 +1,5 @@
 """What the self-evaluation report (自查自评报告) and its annex tables say, taken from one stored
-evaluation run (``EvaluationRun.result`` and ``.inputs``) and the county's rectification items.
+evaluation run (``EvaluationRun.result_obj`` and ``.inputs``) and the county's rectification items.
 
 One source of truth: every figure here is a value of the run's result (or a sum over its schools and
 input rows); the .docx and the .xlsx are two layouts of this same :class:`ReportData`, so they
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dudao.engine.fields import LOCATION_ZH, SCHOOL_TYPE_ZH
+from dudao.engine.result import Area, AreaItem, CountyResult, Level, LevelIndicator, School, StandardInfo
 from dudao.evaluation.models import CountyItemValue, EvaluationRun
 from dudao.orgs.models import Region
 from dudao.rectification.models import RectificationItem
@@ -26,30 +27,30 @@ def verdict_zh(passed: bool | None) -> str:
     return "达标" if passed is True else "未达标" if passed is False else "待定"
 
 
-def unmet_codes(school: dict[str, Any]) -> list[str]:
+def unmet_codes(school: School) -> list[str]:
     """The indicators a school does not meet (``met`` false; undetermined ones are not listed)."""
-    return [code for code, ind in school["indicators"].items() if ind.get("met") is False]
+    return [code for code, ind in school.indicators.items() if ind.met is False]
 
 
 OP_ZH = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 
 
-def _is_ratio(item: dict[str, Any]) -> bool:
-    return item.get("threshold") is not None and 0 < item["threshold"] <= 1
+def _is_ratio(item: AreaItem) -> bool:
+    return item.threshold is not None and 0 < item.threshold <= 1
 
 
-def threshold_zh(item: dict[str, Any]) -> str:
+def threshold_zh(item: AreaItem) -> str:
     """An item's standard as written in the tables: ≥85%, ≤2000, or — for a yes/no item."""
-    threshold = item.get("threshold")
+    threshold = item.threshold
     if threshold is None:
         return "—"
     text = f"{threshold * 100:g}%" if _is_ratio(item) else f"{threshold:g}"
-    return f"{OP_ZH.get(item.get('op') or '', '')}{text}"
+    return f"{OP_ZH.get(item.op or '', '')}{text}"
 
 
-def item_value_zh(item: dict[str, Any]) -> str:
+def item_value_zh(item: AreaItem) -> str:
     """A county item's value as an official table writes it (ratios as percentages)."""
-    value = item.get("value")
+    value = item.value
     if value is None:
         return "未录入"
     if isinstance(value, bool):
@@ -82,39 +83,37 @@ class Problem:
 class ReportData:
     run: EvaluationRun
     county: Region
-    result: dict[str, Any]
+    result: CountyResult
     basics: list[LevelBasics]
     problems: list[Problem]
     evidence: dict[str, list[str]] = field(default_factory=dict)  # item code → file names
     notes: dict[str, str] = field(default_factory=dict)  # item code → the county's note (e.g. the survey's)
 
     @property
-    def levels(self) -> list[tuple[str, dict[str, Any]]]:
-        return list(self.result["levels"].items())
+    def levels(self) -> list[tuple[str, Level]]:
+        return list(self.result.levels.items())
 
     @property
-    def standard(self) -> dict[str, Any]:
-        return self.result["standard"]
+    def standard(self) -> StandardInfo:
+        return self.result.standard
 
     @property
     def year(self) -> int:
         return self.run.year
 
-    def cvs(self) -> list[tuple[str, str, dict[str, Any]]]:
+    def cvs(self) -> list[tuple[str, str, LevelIndicator]]:
         """(level, indicator code, indicator result) for every CV, in the result's order."""
-        return [(lv, code, ind) for lv, data in self.levels for code, ind in data["indicators"].items()]
+        return [(lv, code, ind) for lv, data in self.levels for code, ind in data.indicators.items()]
 
-    def schools(self, level: str) -> list[dict[str, Any]]:
-        return [s for s in self.result["schools"] if s["level"] == level]
+    def schools(self, level: str) -> list[School]:
+        return self.result.school_parts(level)
 
-    def recognition(self) -> dict[str, Any] | None:
-        for item in self.result["areas"].get("SR", {}).get("items", []):
-            if item["code"] == "SR-01":
-                return item
-        return None
+    def recognition(self) -> AreaItem | None:
+        area = self.result.areas.get("SR")
+        return next((item for item in (area.items or []) if item.code == "SR-01"), None) if area else None
 
-    def item_areas(self) -> list[dict[str, Any]]:
-        return [area for area in self.result["areas"].values() if "items" in area]
+    def item_areas(self) -> list[Area]:
+        return [area for area in self.result.areas.values() if area.items is not None]
 
 
 def _teachers(run: EvaluationRun, parts: set[tuple[str, str]]) -> dict[str, int]:
@@ -132,20 +131,20 @@ def _teachers(run: EvaluationRun, parts: set[tuple[str, str]]) -> dict[str, int]
 
 
 def basics(run: EvaluationRun) -> list[LevelBasics]:
-    result = run.result
-    parts = {(s["school_code"], s["level"]) for s in result["schools"]}
+    result = run.result_obj
+    parts = {(s.school_code, s.level) for s in result.schools}
     teachers = _teachers(run, parts)
     out = []
-    for level in result["levels"]:
-        schools = [s for s in result["schools"] if s["level"] == level]
+    for level in result.levels:
+        schools = result.school_parts(level)
         by_location = {
             loc: (
-                sum(1 for s in schools if s["location"] == loc),
-                sum(int(s["students"] or 0) for s in schools if s["location"] == loc),
+                sum(1 for s in schools if s.location == loc),
+                sum(s.students for s in schools if s.location == loc),
             )
             for loc in LOCATIONS
         }
-        students = sum(int(s["students"] or 0) for s in schools)
+        students = sum(s.students for s in schools)
         out.append(LevelBasics(level, len(schools), students, teachers.get(level, 0), by_location))
     return out
 
@@ -179,11 +178,11 @@ def county_items(county: Region, run: EvaluationRun) -> tuple[dict[str, list[str
 def report_data(run: EvaluationRun) -> ReportData:
     county = run.county
     evidence, notes = county_items(county, run)
-    return ReportData(run, county, run.result, basics(run), problems(county, run), evidence, notes)
+    return ReportData(run, county, run.result_obj, basics(run), problems(county, run), evidence, notes)
 
 
-def location_zh(code: str) -> str:
-    return LOCATION_ZH.get(code, code or "")
+def location_zh(code: str | None) -> str:
+    return LOCATION_ZH.get(code or "", code or "")
 
 
 def school_type_zh(code: str) -> str:

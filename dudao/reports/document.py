@@ -32,6 +32,7 @@ from docx.shared import Cm, Pt
 
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.problems import InputError
+from dudao.engine.result import Area, LevelIndicator
 from dudao.reports import charts
 from dudao.reports.content import (
     AREA_STATUS_ZH,
@@ -248,8 +249,8 @@ def fmt(value: float | int | None, places: int = 2) -> str:
     return f"{value:.{places}f}"
 
 
-def cv_text(indicator: dict) -> str:
-    return "—" if indicator.get("cv_3dp") is None else f"{indicator['cv_3dp']:.3f}"
+def cv_text(indicator: LevelIndicator) -> str:
+    return "—" if indicator.cv_3dp is None else f"{indicator.cv_3dp:.3f}"
 
 
 def _date(day: dt.date) -> str:
@@ -267,7 +268,7 @@ def _basics(w: _Writer, data: ReportData) -> None:
         f"{data.county.name}纳入本次评估的义务教育学校（一贯制学校按学段分别计）共{total_schools}所，"
         f"在校生{total_students}人。其中{parts}。"
     )
-    excluded = data.result.get("excluded") or []
+    excluded = data.result.excluded
     if excluded:
         w.text(f"另有{len(excluded)}所学校（教学点等）按标准规定不参与校际差异系数计算。")
     w.caption("表1  义务教育学校基本情况（按学段、城乡分布）")
@@ -284,13 +285,13 @@ def _basics(w: _Writer, data: ReportData) -> None:
 
 
 def _resources(w: _Writer, data: ReportData, table_no: int) -> int:
-    area = data.result["areas"].get("RA") or {}
-    w.heading2(f"{area.get('name_zh', '资源配置')}（{AREA_STATUS_ZH.get(area.get('status'), '待定')}）")
+    area = data.result.areas.get("RA")
+    name, status = (area.name_zh, area.status) if area is not None else ("资源配置", None)
+    w.heading2(f"{name}（{AREA_STATUS_ZH.get(status or '', '待定')}）")
     w.heading3(1, "校际差异系数")
     w.caption(f"表{table_no}  校际差异系数")
     rows = [
-        [LEVEL_ZH[lv], code, ind["name_zh"], fmt(ind["mean"]), cv_text(ind), fmt(ind["cv_limit"]),
-         verdict_zh(ind["cv_passed"])]
+        [LEVEL_ZH[lv], code, ind.name_zh, fmt(ind.mean), cv_text(ind), fmt(ind.cv_limit), verdict_zh(ind.cv_passed)]
         for lv, code, ind in data.cvs()
     ]  # fmt: skip
     w.table(
@@ -298,32 +299,32 @@ def _resources(w: _Writer, data: ReportData, table_no: int) -> int:
     )
     table_no += 1
     for level, result in data.levels:
-        if result.get("composite_cv_3dp") is not None:
+        if result.composite_cv_3dp is not None:
             w.text(
-                f"{LEVEL_ZH[level]}综合差异系数为{result['composite_cv_3dp']:.3f}，限值为{fmt(result.get('composite_cv_limit'))}，"
-                f"{verdict_zh(result.get('composite_cv_passed'))}。"
+                f"{LEVEL_ZH[level]}综合差异系数为{result.composite_cv_3dp:.3f}，限值为{fmt(result.composite_cv_limit)}，"
+                f"{verdict_zh(result.composite_cv_passed)}。"
             )
     for level, _ in data.levels:
         w.image(charts.cv_chart(data, level))
     w.heading3(2, "学校达标情况")
     for level, result in data.levels:
-        if result.get("schools_passed") is None:  # a standard without a per-school rule (2012)
+        if result.schools_passed is None:  # a standard without a per-school rule (2012)
             continue
         w.text(
-            f"{LEVEL_ZH[level]}{result['schools_total']}所学校中，{result['schools_passed']}所达到每校要求，"
-            f"{result['schools_failed']}所未达到，{result['schools_undetermined']}所暂无法判定。"
+            f"{LEVEL_ZH[level]}{result.schools_total}所学校中，{result.schools_passed}所达到每校要求，"
+            f"{result.schools_failed}所未达到，{result.schools_undetermined}所暂无法判定。"
         )
     for level, result in data.levels:
-        if result.get("schools_passed") is not None:
+        if result.schools_passed is not None:
             w.image(charts.compliance_chart(data, level))
     w.caption(f"表{table_no}  学校达标情况")
     rows = []
     for level, _ in data.levels:
         for s in data.schools(level):
             rows.append([
-                s["school_name"], LEVEL_ZH[level], location_zh(s["location"]), str(s["students"]),
-                "—" if s.get("met_count") is None else f"{s['met_count']}/{s['indicator_count']}",
-                "、".join(unmet_codes(s)) or "—", verdict_zh(s["passed"]),
+                s.school_name, LEVEL_ZH[level], location_zh(s.location), str(s.students),
+                "—" if s.met_count is None else f"{s.met_count}/{s.indicator_count}",
+                "、".join(unmet_codes(s)) or "—", verdict_zh(s.passed),
             ])  # fmt: skip
     w.table(
         ["学校", "学段", "城乡", "学生数", "达标指标", "未达标指标", "结论"], rows, [4.4, 1.3, 1.3, 1.8, 1.8, 2.6, 1.6]
@@ -331,31 +332,31 @@ def _resources(w: _Writer, data: ReportData, table_no: int) -> int:
     return table_no + 1
 
 
-def _items_area(w: _Writer, data: ReportData, area: dict, table_no: int) -> int:
-    w.heading2(f"{area['name_zh']}（{AREA_STATUS_ZH.get(area['status'], '待定')}）")
-    if area["code"] == "SR":
+def _items_area(w: _Writer, data: ReportData, area: Area, table_no: int) -> int:
+    w.heading2(f"{area.name_zh}（{AREA_STATUS_ZH.get(area.status, '待定')}）")
+    if area.code == "SR":
         item = data.recognition()
         if item is not None:
-            threshold = f"{item['threshold'] * 100:.0f}%" if item.get("threshold") is not None else "—"
-            if item.get("value") is None:
+            threshold = f"{item.threshold * 100:.0f}%" if item.threshold is not None else "—"
+            if item.value is None:
                 w.text(f"社会认可度调查结果尚未录入（标准：不低于{threshold}）。")
             else:
                 source = f"（{data.notes['SR-01']}）" if data.notes.get("SR-01") else ""
                 w.text(
                     f"社会认可度调查结果为{item_value_zh(item)}{source}，标准为不低于{threshold}，"
-                    f"{verdict_zh(item['passed'])}。"
+                    f"{verdict_zh(item.passed)}。"
                 )
-    w.caption(f"表{table_no}  {area['name_zh']}指标")
+    w.caption(f"表{table_no}  {area.name_zh}指标")
     rows = []
-    for item in area["items"]:
-        evidence = "、".join(data.evidence.get(item["code"], [])) or "—"
+    for item in area.items or []:
+        evidence = "、".join(data.evidence.get(item.code, [])) or "—"
         rows.append(
             [
-                item["code"],
-                item["name_zh"],
+                item.code,
+                item.name_zh,
                 item_value_zh(item),
                 threshold_zh(item),
-                verdict_zh(item["passed"]),
+                verdict_zh(item.passed),
                 evidence,
             ]
         )
@@ -366,8 +367,8 @@ def _items_area(w: _Writer, data: ReportData, area: dict, table_no: int) -> int:
 def _problems(w: _Writer, data: ReportData, table_no: int) -> None:
     w.heading1("存在的问题及整改措施")
     w.heading2("存在的问题")
-    reasons = [r["message_zh"] for area in data.result["areas"].values() for r in area.get("reasons", [])]
-    reasons += [v["message_zh"] for v in data.result.get("vetoes") or []]
+    reasons = [r.message_zh for area in data.result.areas.values() for r in area.reasons]
+    reasons += [v.message_zh for v in data.result.vetoes]
     for i, reason in enumerate(reasons, start=1):
         w.text(f"{i}.{reason}。" if not reason.endswith("。") else f"{i}.{reason}")
     if not reasons:
@@ -385,8 +386,8 @@ def _problems(w: _Writer, data: ReportData, table_no: int) -> None:
 
 def _conclusion(w: _Writer, data: ReportData) -> None:
     w.heading1("自评结论")
-    passed = data.result.get("passed")
-    areas = "，".join(f"{a['name_zh']}{AREA_STATUS_ZH.get(a['status'], '待定')}" for a in data.result["areas"].values())
+    passed = data.result.passed
+    areas = "，".join(f"{a.name_zh}{AREA_STATUS_ZH.get(a.status, '待定')}" for a in data.result.areas.values())
     if passed is True:
         verdict = "达到义务教育优质均衡发展督导评估标准"
     elif passed is False:
@@ -408,8 +409,8 @@ def report_docx(data: ReportData, template: Path | str | IO[bytes] | None = None
         doc = Document(io.BytesIO(safe_template(content, name)))
     standard = data.standard
     _fill(doc, {
-        "{县名}": data.county.name, "{年度}": str(data.year), "{标准}": standard.get("title_zh") or "",
-        "{文号}": standard.get("doc_no") or "", "{日期}": _date(data.run.created_at.date()),
+        "{县名}": data.county.name, "{年度}": str(data.year), "{标准}": standard.title_zh or "",
+        "{文号}": standard.doc_no or "", "{日期}": _date(data.run.created_at.date()),
     })  # fmt: skip
     w = _Writer(doc)
     _basics(w, data)
@@ -417,10 +418,10 @@ def report_docx(data: ReportData, template: Path | str | IO[bytes] | None = None
     table_no = _resources(w, data, 2)
     for area in data.item_areas():
         table_no = _items_area(w, data, area, table_no)
-    if data.result.get("vetoes"):
+    if data.result.vetoes:
         w.heading2("一票否决")
-        for veto in data.result["vetoes"]:
-            w.text(veto["message_zh"])
+        for veto in data.result.vetoes:
+            w.text(veto.message_zh)
     _problems(w, data, table_no)
     _conclusion(w, data)
     out = io.BytesIO()

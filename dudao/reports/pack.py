@@ -91,7 +91,7 @@ def pack_entries(county: Region, year: int, standard_id: str) -> list[PackEntry]
 
 def manifest_xlsx(county: Region, year: int, entries: list[PackEntry]) -> bytes:
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # the sheet a new workbook has
     ws.title = "佐证材料清单"
     ws.append([f"{county.name}{year}年度佐证材料清单"])
     ws.append(["序号", "指标", "来源", "关联事项", "文件名", "包内路径", "大小（字节）", "SHA-256", "上传时间"])

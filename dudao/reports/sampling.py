@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from dudao.engine.result import School
 from dudao.orgs.access import rectification_permissions, region_permissions
 from dudao.orgs.models import Region
 from dudao.reports.content import LEVELS, LOCATIONS
@@ -32,27 +34,27 @@ class SamplingError(ValueError):
 
 
 def draw_schools(
-    schools: list[dict[str, Any]], per_stratum: int, seed: int, failing_weight: float = 1.0
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    schools: Sequence[School], per_stratum: int, seed: int, failing_weight: float = 1.0
+) -> tuple[list[School], list[dict[str, Any]]]:
     """(drawn schools in stratum order, strata with population and drawn counts)."""
-    drawn: list[dict[str, Any]] = []
+    drawn: list[School] = []
     strata = []
-    levels = sorted({s["level"] for s in schools}, key=lambda lv: (LEVELS.index(lv) if lv in LEVELS else 9, lv))
+    levels = sorted({s.level for s in schools}, key=lambda lv: (LEVELS.index(lv) if lv in LEVELS else 9, lv))
     for level in levels:
         for location in LOCATIONS:
             members = sorted(
-                (s for s in schools if s["level"] == level and s["location"] == location),
-                key=lambda s: s["school_code"],
+                (s for s in schools if s.level == level and s.location == location),
+                key=lambda s: s.school_code,
             )
             if not members:
                 continue
             rng = random.Random(f"{seed}:{level}:{location}")
             keyed = []
             for s in members:
-                weight = failing_weight if s.get("passed") is False else 1.0
+                weight = failing_weight if s.passed is False else 1.0
                 keyed.append((rng.random() ** (1.0 / weight), s))
             chosen = [s for _, s in sorted(keyed, key=lambda pair: pair[0], reverse=True)[:per_stratum]]
-            chosen.sort(key=lambda s: s["school_code"])
+            chosen.sort(key=lambda s: s.school_code)
             drawn.extend(chosen)
             strata.append({"level": level, "location": location, "population": len(members), "drawn": len(chosen)})
     return drawn, strata
@@ -83,14 +85,14 @@ def may_draw(user: User | AnonymousUser, county: Region) -> bool:
 
 def reproduce(draw: SamplingDraw) -> bool:
     """Draw again from the draw's own run with its seed: True when the same schools come out."""
-    drawn, _ = draw_schools(draw.run.result["schools"], draw.per_stratum, draw.seed, draw.failing_weight)
-    again = [(x["school_code"], x["level"]) for x in drawn]
+    drawn, _ = draw_schools(draw.run.result_obj.schools, draw.per_stratum, draw.seed, draw.failing_weight)
+    again = [(x.school_code, x.level) for x in drawn]
     return again == [(s.school_code, s.level) for s in draw.schools.all()]
 
 
-def school_result(sampled: SampledSchool) -> dict[str, Any] | None:
+def school_result(sampled: SampledSchool) -> School | None:
     """The school's reported values in the draw's run (what the checklist asks to verify)."""
-    for s in sampled.draw.run.result["schools"]:
-        if s["school_code"] == sampled.school_code and s["level"] == sampled.level:
+    for s in sampled.draw.run.result_obj.schools:
+        if s.school_code == sampled.school_code and s.level == sampled.level:
             return s
     return None

@@ -3,6 +3,10 @@ sampled school's printable checklist with the inspectors' findings (entered on a
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dudao.actors import person
 from dudao.engine.fields import LEVEL_ZH
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import rectification_permissions
@@ -23,6 +28,9 @@ from dudao.reports.content import location_zh
 from dudao.reports.models import SampledSchool, SamplingDraw
 from dudao.reports.views import report_county
 from dudao.tables import Column, Table, download
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _text(error: Exception) -> str:
@@ -42,7 +50,14 @@ def draws_table(draws: list[SamplingDraw]) -> Table:
     return Table("draws", _("实地核验抽样记录"), columns, rows)
 
 
-def sampled_table(draw: SamplingDraw, schools: list[SampledSchool]) -> Table:
+_NOTHING_POSTED: Mapping[str, Any] = MappingProxyType({})  # what the forms show before anything is posted
+
+
+class _Counted(TypedDict):
+    n_findings: int
+
+
+def sampled_table(draw: SamplingDraw, schools: Sequence[WithAnnotations[SampledSchool, _Counted]]) -> Table:
     columns = [Column("order", _("序号"), "int"), Column("name", _("学校名称")), Column("level", _("学段")),
                Column("location", _("城乡类型")), Column("passed", _("每校要求"), "verdict"),
                Column("findings", _("核验发现"), "int")]  # fmt: skip
@@ -66,11 +81,11 @@ def strata_table(draw: SamplingDraw) -> Table:
 @login_required
 def draws(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     county = report_county(request.user, code, year, standard_id)
-    error, post = "", {}
+    error, post = "", _NOTHING_POSTED
     if request.method == "POST":
         post = request.POST
         try:
-            draw = actions.create_draw(request.user, county, year, standard_id, post.get("per_stratum"),
+            draw = actions.create_draw(person(request.user), county, year, standard_id, post.get("per_stratum"),
                                         post.get("seed"), post.get("failing_weight"))  # fmt: skip
         except (sampling.SamplingError, EvaluationError) as exc:
             error = _text(exc)
@@ -116,14 +131,14 @@ def checklist(request: HttpRequest, pk: int, school: int) -> HttpResponse:
         raise Http404
     county = found.county
     may_record = "inspect" in rectification_permissions(request.user, county)
-    error, post = "", {}
+    error, post = "", _NOTHING_POSTED
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied
         post = request.POST
         try:
             deadline = parse_date(post.get("deadline", ""), "完成时限", "the deadline")
-            actions.record_finding(request.user, sampled, post.get("text", ""), post.get("target", ""),
+            actions.record_finding(person(request.user), sampled, post.get("text", ""), post.get("target", ""),
                                     post.get("department"), deadline, post.get("indicator", ""),
                                     post.get("observed"))  # fmt: skip
         except (RectificationError, sampling.SamplingError) as exc:
@@ -131,9 +146,10 @@ def checklist(request: HttpRequest, pk: int, school: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录核验发现，并列入整改事项。"))
             return redirect("reports:checklist", found.pk, sampled.pk)
-    result = sampling.school_result(sampled) or {"indicators": {}}
-    names = {c: i for c, i in found.run.result["levels"].get(sampled.level, {}).get("indicators", {}).items()}
-    rows = [(code, names.get(code, {}), ind) for code, ind in result["indicators"].items()]
+    result = sampling.school_result(sampled)
+    level = found.run.result_obj.levels.get(sampled.level)
+    names = level.indicators if level is not None else {}
+    rows = [(code, names.get(code), ind) for code, ind in (result.indicators if result else {}).items()]
     return render(request, "reports/checklist.html", {
         "draw": found, "county": county, "sampled": sampled, "rows": rows, "may_record": may_record,
         "findings": sampled.findings.select_related("item__task__department"), "departments": departments(county),

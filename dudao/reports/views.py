@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dudao.actors import person
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.access import access_county, rectification_permissions, region_permissions, visible_regions
@@ -125,7 +126,7 @@ def template(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
         try:
             if upload is None:
                 raise TemplateRefused("required", "请选择模板文件（.docx）", "choose a template file (.docx)")
-            upload_template(request.user, region, upload)
+            upload_template(person(request.user), region, upload)
         except TemplateRefused as exc:
             messages.error(request, exc.message_en if get_language().startswith("en") else exc.message_zh)
         else:

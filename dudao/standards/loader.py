@@ -141,17 +141,27 @@ def _walk_unconfirmed(node: Any, path: str, names: tuple[str, str]) -> Iterator[
         names = (getattr(node, "name_zh", None) or names[0], getattr(node, "name_en", None) or names[1])
     if isinstance(node, Sourced):
         if node.confirmation == "memory":
-            if path.endswith(".all_must_pass"):
-                names = (f"{names[0]}：所有条目均须达标", f"{names[1]}: every item must be met")
-            elif not names[0] and node.note:
-                names = (node.note, path.rsplit(".", 1)[-1].replace("_", " "))
-            yield Unconfirmed(path, names[0], names[1], node.value, node.note)
+            yield _sourced(node, path, names)
         return
     if isinstance(node, BaseModel) and getattr(node, "confirmation", None) == "memory":
         threshold = getattr(node, "threshold", None)
         value = threshold.value if threshold is not None else None
         yield Unconfirmed(path, names[0], names[1], value, getattr(node, "note", None))
         return
+    yield from _walk_children(node, path, names)
+
+
+def _sourced(node: Sourced, path: str, names: tuple[str, str]) -> Unconfirmed:
+    """An unconfirmed value, named after what holds it (or by its note when nothing named holds it)."""
+    if path.endswith(".all_must_pass"):
+        names = (f"{names[0]}：所有条目均须达标", f"{names[1]}: every item must be met")
+    elif not names[0] and node.note:
+        names = (node.note, path.rsplit(".", 1)[-1].replace("_", " "))
+    return Unconfirmed(path, names[0], names[1], node.value, node.note)
+
+
+def _walk_children(node: Any, path: str, names: tuple[str, str]) -> Iterator[Unconfirmed]:
+    """The fields of a model, the values of a mapping, the entries of a list (each named by its code)."""
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             if name == "survey_sample":  # the survey's defaults, not a rule an evaluation rests on

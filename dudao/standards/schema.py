@@ -185,7 +185,8 @@ class SurveySample(Strict):
             raise ValueError("survey_sample: a tier table needs its tiers_source, and the reverse")
         if self.tiers:
             bounds = [t.below for t in self.tiers]
-            if bounds[-1] is not None or any(b is None for b in bounds[:-1]) or bounds[:-1] != sorted(set(bounds[:-1])):
+            inner = [b for b in bounds[:-1] if b is not None]
+            if bounds[-1] is not None or len(inner) < len(bounds) - 1 or inner != sorted(set(inner)):
                 raise ValueError("survey_sample: tiers ascend by 'below' and end with an open row (below: null)")
         return self
 

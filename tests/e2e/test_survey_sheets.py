@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from dudao.surveys.models import Survey
@@ -53,7 +53,7 @@ def test_class_slips_print_several_to_a_page(page: Page, world: World, survey: S
     page.get_by_label("结束年级").select_option(label="三年级")
     page.get_by_label("每年级班数").fill("6")
     page.get_by_role("button", name="按年级生成").click()
-    assert page.locator(".class-slip").count() == 18
+    expect(page.locator(".class-slip")).to_have_count(18)  # waits for the page the form posts to
     texts = pdf_pages(page, "survey-sheets-classes")
     flat = "".join(texts)
     assert all(f"{g}年级{n}班" in flat for g in "一二三" for n in range(1, 7))

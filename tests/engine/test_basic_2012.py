@@ -38,7 +38,7 @@ def school(code: str, students: int, values: dict[str, float], **extra) -> dict:
 
 
 def level_result(frame: pd.DataFrame, level: str = "primary") -> dict:
-    return county_result(evaluate_table(frame, BASIC))["levels"][level]
+    return county_result(evaluate_table(frame, BASIC)).to_dict()["levels"][level]
 
 
 def test_composite_is_the_mean_of_the_eight_cvs_by_hand():
@@ -157,4 +157,4 @@ def test_private_schools_and_teaching_points_are_left_out_in_2012():
         "PRIV": "private_excluded",
         "TP": "type_excluded",
     }
-    assert county_result(ev)["levels"]["primary"]["composite_cv"] == pytest.approx(0.1, rel=1e-12)
+    assert county_result(ev).to_dict()["levels"]["primary"]["composite_cv"] == pytest.approx(0.1, rel=1e-12)

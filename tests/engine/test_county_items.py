@@ -45,7 +45,7 @@ def passing_items(**changes) -> dict:
 
 
 def result(raw: dict, evaluation=None) -> dict:
-    return county_result(evaluation or passing_county(), items=parse_item_values(NATIONAL, raw))
+    return county_result(evaluation or passing_county(), items=parse_item_values(NATIONAL, raw)).to_dict()
 
 
 def item_entry(res: dict, code: str) -> dict:
@@ -134,7 +134,7 @@ def test_a_veto_condition_that_does_not_exist_does_not_veto():
 
 
 def test_nothing_entered_is_not_assessed_and_never_passes():
-    res = county_result(passing_county())
+    res = county_result(passing_county()).to_dict()
     assert res["areas"]["RA"]["passed"] is True
     for code in ("GG", "EQ", "SR"):
         assert res["areas"][code]["status"] == "not_assessed"
@@ -204,7 +204,7 @@ def test_recognition_typed_as_a_percentage_never_passes():
     except InputError as exc:
         assert [p.column for p in exc.problems] == ["SR-01"]
         return
-    res = county_result(passing_county(), items=items)
+    res = county_result(passing_county(), items=items).to_dict()
     assert item_entry(res, "SR-01")["passed"] is False
     assert res["passed"] is False
 
@@ -215,7 +215,7 @@ def test_blank_cell_is_not_entered():
     except InputError as exc:
         assert [p.column for p in exc.problems] == ["SR-01"]
         return
-    res = county_result(passing_county(), items=items)
+    res = county_result(passing_county(), items=items).to_dict()
     assert res["vetoes"] == []
     assert res["areas"]["SR"]["status"] == "not_assessed"
     assert res["passed"] is None

@@ -114,7 +114,7 @@ def test_weighted_differs_from_unweighted_and_engine_is_weighted():
 
 def test_county_result_reports_the_same_cv():
     frame = l4_county([100, 200, 700], [300, 1000, 4200])
-    entry = county_result(evaluate_table(frame, NATIONAL))["levels"]["primary"]["indicators"]["L4"]
+    entry = county_result(evaluate_table(frame, NATIONAL)).to_dict()["levels"]["primary"]["indicators"]["L4"]
     assert entry["cv"] == pytest.approx(0.167628081041688860, rel=1e-12)
     assert entry["cv_3dp"] == 0.168
     assert entry["cv_limit"] == 0.5
@@ -225,7 +225,7 @@ def test_school_without_pupils_is_left_out_with_a_warning():
     excluded = ev.excluded.set_index("school_code")
     assert excluded.loc["S3", "reason"] == "no_students"
     assert [w.rule for w in ev.warnings] == ["no_students"]
-    result = county_result(ev)
+    result = county_result(ev).to_dict()
     assert [w["rule"] for w in result["warnings"]] == ["no_students"]
     assert [e["school_code"] for e in result["excluded"]] == ["S3"]
     assert "S3" not in {s["school_code"] for s in result["schools"]}
@@ -247,7 +247,7 @@ def test_zero_county_mean_gives_undefined_cv_and_no_pass():
     row = indicator_row(ev, "L7")
     assert row["mean"] == 0
     assert row["cv_status"] == "undefined"
-    result = county_result(ev)
+    result = county_result(ev).to_dict()
     entry = result["levels"]["primary"]["indicators"]["L7"]
     assert entry["cv"] is None
     assert entry["cv_3dp"] is None
@@ -286,11 +286,11 @@ def test_cv_just_above_limit_fails_though_it_displays_as_the_limit():
     # S = √(½·3.0024² + ½·3.0024²) = 3.0024, CV = 3.0024 / 6 = 0.5004 → shown as 0.500, but > 0.50.
     ev = evaluate_table(two_school_cv_frame("0.5004"), NATIONAL)
     assert float(indicator_row(ev, "L4")["cv"]) == pytest.approx(0.5004, rel=1e-12)
-    entry = county_result(ev)["levels"]["primary"]["indicators"]["L4"]
+    entry = county_result(ev).to_dict()["levels"]["primary"]["indicators"]["L4"]
     assert entry["cv_3dp"] == 0.5
     assert entry["cv_passed"] is False
-    assert "cv_exceeds" in [r["rule"] for r in county_result(ev)["levels"]["primary"]["reasons"]]
-    assert county_result(ev)["levels"]["primary"]["passed"] is False
+    assert "cv_exceeds" in [r["rule"] for r in county_result(ev).to_dict()["levels"]["primary"]["reasons"]]
+    assert county_result(ev).to_dict()["levels"]["primary"]["passed"] is False
 
 
 @pytest.mark.parametrize("cv", ["0.5001", "0.50001", "0.500001"])
@@ -323,7 +323,7 @@ def test_cv_3dp_rounds_half_up():
     ev = evaluate_table(frame, NATIONAL)
     assert float(indicator_row(ev, "L4")["cv"]) == 0.0625
     assert round(0.0625, 3) == 0.062  # what Python's round() would show
-    assert county_result(ev)["levels"]["primary"]["indicators"]["L4"]["cv_3dp"] == 0.063
+    assert county_result(ev).to_dict()["levels"]["primary"]["indicators"]["L4"]["cv_3dp"] == 0.063
 
 
 @pytest.mark.parametrize(
@@ -343,7 +343,7 @@ def test_cv_3dp_of_an_exact_half_by_hand():
     # Areas 112.35 and 87.65 m² for 100 pupils each: L4 = 1.1235 and 0.8765, X̄ = 1, S = 0.1235,
     # CV = 0.1235 exactly → half-up to 3 decimals = 0.124 (what a county computes in Excel).
     ev = evaluate_table(l4_county([100, 100], [112.35, 87.65]), NATIONAL)
-    assert county_result(ev)["levels"]["primary"]["indicators"]["L4"]["cv_3dp"] == 0.124
+    assert county_result(ev).to_dict()["levels"]["primary"]["indicators"]["L4"]["cv_3dp"] == 0.124
 
 
 def test_blank_cell_for_some_schools_is_an_input_error():
@@ -356,7 +356,7 @@ def test_blank_cell_for_some_schools_is_an_input_error():
 
 def test_blank_column_for_the_whole_county_is_no_data():
     frame = pd.DataFrame([school("A", multimedia_classrooms=math.nan), school("B", multimedia_classrooms=math.nan)])
-    result = county_result(evaluate_table(frame, NATIONAL))
+    result = county_result(evaluate_table(frame, NATIONAL)).to_dict()
     entry = result["levels"]["primary"]["indicators"]["L7"]
     assert (entry["cv"], entry["cv_status"], entry["cv_passed"]) == (None, "no_data", None)
     assert "cv_undefined" not in [r["rule"] for r in result["levels"]["primary"]["reasons"]]

@@ -88,7 +88,7 @@ def test_met_indicator_has_no_gap():
 
 
 def test_gap_in_the_county_result():
-    result = county_result(evaluate_table(pd.DataFrame([school(teachers_above_qualification=19)]), NATIONAL))
+    result = county_result(evaluate_table(pd.DataFrame([school(teachers_above_qualification=19)]), NATIONAL)).to_dict()
     l1 = result["schools"][0]["indicators"]["L1"]
     assert (l1["met"], l1["gap"], l1["gap_unit"]) == (False, 2, "person")
     unmet = next(r for r in result["schools"][0]["reasons"] if r["rule"] == "indicator_unmet")

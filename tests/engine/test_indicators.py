@@ -88,7 +88,7 @@ def test_equipment_value_is_in_yuan_per_pupil():
     assert row["L6_threshold"] == 2000
     assert not is_met(row, "L6")
     assert row["L6_gap"] == 1  # one yuan
-    entry = county_result(evaluate_table(pd.DataFrame([school(equipment_value_yuan=999_999)]), NATIONAL))
+    entry = county_result(evaluate_table(pd.DataFrame([school(equipment_value_yuan=999_999)]), NATIONAL)).to_dict()
     l6 = entry["schools"][0]["indicators"]["L6"]
     assert l6 == {**l6, "threshold": 2000.0, "met": False, "gap": 1, "gap_unit": "yuan"}
 

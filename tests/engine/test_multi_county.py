@@ -60,21 +60,21 @@ def together():
 @pytest.mark.parametrize(("code", "rows"), [("130102", COUNTY_A), ("130104", COUNTY_B)])
 def test_each_county_gets_exactly_its_result_alone(together, code, rows):
     alone = evaluate_table(pd.DataFrame(rows), NATIONAL)
-    assert without_rows(county_result(together, code)) == without_rows(county_result(alone, code))
+    assert without_rows(county_result(together, code).to_dict()) == without_rows(county_result(alone, code).to_dict())
     cols = ["level", "code", "mean", "cv", "cv_status", "cv_passed", "schools", "students", "schools_met"]
     mine = together.indicators[together.indicators["county_code"] == code][cols].reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, alone.indicators[cols].reset_index(drop=True))
 
 
 def test_the_two_counties_really_differ(together):
-    a, b = county_result(together, "130102"), county_result(together, "130104")
+    a, b = county_result(together, "130102").to_dict(), county_result(together, "130104").to_dict()
     assert a["levels"]["primary"]["passed"] is True
     assert b["levels"]["primary"]["passed"] is False
     assert a["levels"]["primary"]["indicators"]["L4"]["cv"] != b["levels"]["primary"]["indicators"]["L4"]["cv"]
 
 
 def test_county_result_holds_only_its_own_schools(together):
-    res = county_result(together, "130102")
+    res = county_result(together, "130102").to_dict()
     assert res["county"]["code"] == "130102"
     assert sorted((s["school_code"], s["school_name"]) for s in res["schools"]) == [
         ("J1", "130102-J1"),
@@ -90,7 +90,7 @@ def test_county_result_holds_only_its_own_schools(together):
 
 
 def test_other_county_keeps_its_exclusions_and_warnings(together):
-    res = county_result(together, "130104")
+    res = county_result(together, "130104").to_dict()
     assert {e["school_code"]: e["reason"] for e in res["excluded"]} == {"P0": "no_students", "SP": "type_excluded"}
     assert [w["rule"] for w in res["warnings"]] == ["no_students"]
     assert {s["school_name"] for s in res["schools"]} == {"130104-P1", "130104-P9", "130104-J1"}
@@ -102,7 +102,7 @@ def test_counties_lists_both(together):
 
 def test_frame_without_county_code_is_one_county():
     frame = pd.DataFrame(COUNTY_A).drop(columns=["county_code"])
-    res = county_result(evaluate_table(frame, NATIONAL))
+    res = county_result(evaluate_table(frame, NATIONAL)).to_dict()
     assert res["county"]["code"] is None
     assert len(res["schools"]) == 3
     assert res["levels"]["primary"]["passed"] is True
@@ -110,7 +110,7 @@ def test_frame_without_county_code_is_one_county():
 
 def test_county_without_a_column_is_the_same_alone_and_together():
     b_rows = [{k: v for k, v in row.items() if k != "multimedia_classrooms"} for row in COUNTY_B]
-    alone = county_result(evaluate_table(pd.DataFrame(b_rows), NATIONAL), "130104")
-    together = county_result(evaluate_table(pd.DataFrame(COUNTY_A + b_rows), NATIONAL), "130104")
+    alone = county_result(evaluate_table(pd.DataFrame(b_rows), NATIONAL), "130104").to_dict()
+    together = county_result(evaluate_table(pd.DataFrame(COUNTY_A + b_rows), NATIONAL), "130104").to_dict()
     assert alone["levels"]["primary"]["indicators"]["L7"]["cv_status"] == "no_data"
     assert together["levels"]["primary"]["indicators"]["L7"]["cv_status"] == "no_data"

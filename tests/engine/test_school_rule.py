@@ -20,7 +20,7 @@ def school(code: str = "S1", **overrides) -> dict:
 def results(*rows: dict, drop: tuple[str, ...] = ()) -> dict[str, dict]:
     """county_result's school entries by school code."""
     frame = pd.DataFrame(list(rows)).drop(columns=list(drop))
-    return {s["school_code"]: s for s in county_result(evaluate_table(frame, NATIONAL))["schools"]}
+    return {s["school_code"]: s for s in county_result(evaluate_table(frame, NATIONAL)).to_dict()["schools"]}
 
 
 def rules(entry: dict) -> list[str]:
@@ -95,7 +95,7 @@ def test_absent_column_leaves_six_met_undetermined_but_two_unmet_still_fail():
 
 
 def level(*rows: dict) -> dict:
-    return county_result(evaluate_table(pd.DataFrame(list(rows)), NATIONAL))["levels"]["primary"]
+    return county_result(evaluate_table(pd.DataFrame(list(rows)), NATIONAL)).to_dict()["levels"]["primary"]
 
 
 def test_level_passes_when_every_school_and_every_cv_passes():
@@ -119,7 +119,7 @@ def test_level_fails_with_one_failing_school():
 
 def test_level_undetermined_when_a_school_is_undetermined():
     frame = pd.DataFrame([school("A"), school("B")]).drop(columns=["multimedia_classrooms"])
-    lv = county_result(evaluate_table(frame, NATIONAL))["levels"]["primary"]
+    lv = county_result(evaluate_table(frame, NATIONAL)).to_dict()["levels"]["primary"]
     assert lv["schools_undetermined"] == 2
     assert lv["passed"] is None
     assert "schools_undetermined" in rules(lv)

@@ -27,7 +27,7 @@ from dudao.evaluation.actions import (
     stale_counties,
 )
 from dudao.evaluation.models import EvaluationRun
-from dudao.evaluation.render import to_json, to_text
+from dudao.evaluation.render import to_text
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.reader import read_school_table
 from dudao.standards import load
@@ -156,7 +156,8 @@ def test_stored_county_evaluates_as_its_spreadsheet(world: World, stored: dict, 
     run = evaluate_county(world.county_supervisor, world.county, YEAR, STANDARD)
 
     table = read_school_table(write_sheet(world, tmp_path / "county.xlsx"))
-    sheet = county_result(evaluate_table(table.frame, load(STANDARD), table.present), world.county.code)
+    typed = county_result(evaluate_table(table.frame, load(STANDARD), table.present), world.county.code)
+    sheet = typed.to_dict()
 
     stored_result = run.result
     for level in ("primary", "junior"):
@@ -170,8 +171,8 @@ def test_stored_county_evaluates_as_its_spreadsheet(world: World, stored: dict, 
     assert len(verdicts) == 7  # the nine-year school split into its two level parts
     assert verdicts[("1399010011", "primary")][0] is False
     # Not only CVs and verdicts: the whole result, and so the report, is the spreadsheet's.
-    assert_same(strip_rows(stored_result), strip_rows(json.loads(to_json(sheet))))
-    assert to_text(stored_result) == to_text(sheet)
+    assert_same(strip_rows(stored_result), strip_rows(json.loads(typed.to_json())))
+    assert to_text(run.result_obj) == to_text(typed)
     assert run.passed is False and stored_result["areas"]["RA"]["passed"] is False
 
 
@@ -247,8 +248,8 @@ def test_a_past_run_keeps_and_reproduces_its_result(world: World, stored: dict) 
     past = EvaluationRun.objects.get(pk=run.pk)
     assert past.result == before
     assert past.is_stale() and not later.is_stale()
-    assert past.reproduce() == past.result  # from its stored inputs, not today's data
-    assert later.reproduce() == later.result
+    assert past.reproduce().to_dict() == past.result  # from its stored inputs, not today's data
+    assert later.reproduce().to_dict() == later.result
     assert latest_run(world.county, YEAR, STANDARD) == later
 
 
@@ -286,7 +287,7 @@ def test_command_prints_the_report_and_stores_the_run(world: World, stored: dict
     out, err = run_command("--county", world.county.code, "--year", str(YEAR))
     run = latest_run(world.county, YEAR, STANDARD)
     assert run is not None and run.created_by is None
-    assert out == to_text(run.result)
+    assert out == to_text(run.result_obj)
     assert "县域义务教育优质均衡发展督导评估办法" in out and "示范县河西小学" in out
     assert f"#{run.pk}" in err
     # The same report as `dudao evaluate` on the same figures in a spreadsheet.
@@ -366,7 +367,7 @@ def test_lists_read_latest_runs_and_staleness_in_three_queries(
         stale = stale_counties(runs, YEAR, STANDARD)
     assert list(runs) == [world.county.pk] and runs[world.county.pk].pk == new.pk != old.pk
     assert stale == set()
-    assert runs[world.county.pk].summary == result_summary(new.result)
+    assert runs[world.county.pk].summary == result_summary(new.result_obj).to_dict()
     # 河西小学 (primary) and the nine-year school's junior part fail the per-school rule.
     levels = new.summary["levels"]
     assert new.summary["schools_failing"] == 2 and new.summary["schools"] == 6

@@ -82,7 +82,7 @@ def test_every_chart_has_its_numbers_beside_it_from_the_engine(world: World, sto
     page = county.get(url(world))
     assert page.status_code == 200
     html = page.text
-    result = current_run(world.county, YEAR, STANDARD).result
+    result = current_run(world.county, YEAR, STANDARD).result_obj
     expected = balance(result)["levels"]["primary"]["indicators"]
     data = chart_data(html)
     assert data["level"] == "primary" and [i["code"] for i in data["indicators"]] == list(expected)

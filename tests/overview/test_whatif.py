@@ -60,15 +60,15 @@ def run(world: World) -> EvaluationRun:
 
 
 def test_no_change_is_the_stored_result_exactly(world: World, run: EvaluationRun) -> None:
-    assert run.reproduce() == run.result
-    assert run.reproduce({}) == run.result
-    part = whatif.find_part(run.result, f"{DONGGUAN}:primary")
-    row = whatif.input_row(run, part["source_row"])
+    assert run.reproduce().to_dict() == run.result
+    assert run.reproduce({}).to_dict() == run.result
+    part = whatif.find_part(run.result_obj, f"{DONGGUAN}:primary")
+    row = whatif.input_row(run, part.source_row)
     keys = whatif.figure_keys(load(STANDARD), run, row)
     # the figures as the form shows them, sent back unchanged: no change at all
     same = {k: whatif.number_text(row[k]) for k in keys}
     assert whatif.parse_changes(same, keys, row) == {}
-    assert whatif.recompute(run, part["source_row"], {}) == run.result
+    assert whatif.recompute(run, part.source_row, {}).to_dict() == run.result
     data = whatif.outcome(run, f"{DONGGUAN}:primary", same).data
     for level in data["levels"].values():
         assert level["passed"][0] == level["passed"][1]
@@ -101,10 +101,10 @@ def test_adding_pe_and_art_teachers_by_hand(world: World, run: EvaluationRun) ->
     # The same change through a direct engine call on the stored census gives the same result.
     frame, present = census_table([world.county], YEAR)
     frame.loc[frame["school_code"] == DONGGUAN, "pe_art_teachers"] = 5.0
-    direct = json.loads(json.dumps(county_result(evaluate_table(frame, load(STANDARD), present), world.county.code)))
-    new = run.reproduce({dongguan["source_row"]: {"pe_art_teachers": 5.0}})
+    direct = county_result(evaluate_table(frame, load(STANDARD), present), world.county.code).to_dict()
+    new = run.reproduce({dongguan["source_row"]: {"pe_art_teachers": 5.0}}).to_dict()
     assert new == direct
-    assert whatif.recompute(run, dongguan["source_row"], {"pe_art_teachers": 5.0}) == direct
+    assert whatif.recompute(run, dongguan["source_row"], {"pe_art_teachers": 5.0}).to_dict() == direct
     # and the junior CVs, untouched by a primary school, stay as they were
     junior = direct["levels"]["junior"]["indicators"]["L3"]["cv"]
     assert data["levels"]["junior"]["indicators"]["L3"]["cv"] == [junior, junior]
@@ -122,7 +122,9 @@ def test_a_school_without_pupils_leaves_the_evaluation_with_its_reason(world: Wo
 
 def test_the_baseline_is_recomputed_when_the_standard_changed_since_the_run(world: World, run: EvaluationRun) -> None:
     run.standard_version = "an older version"
-    assert whatif.baseline(run) == run.reproduce() == run.result  # the same data under today's standard
+    assert (
+        whatif.baseline(run).to_dict() == run.reproduce().to_dict() == run.result
+    )  # the same data under today's standard
 
 
 def test_a_whole_school_record_changes_both_of_its_parts(world: World, run: EvaluationRun) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from dudao.census.actions import save_record
 from dudao.rectification import actions
+from dudao.rectification import rules as rectification_rules
 from dudao.rectification.models import RectificationItem, Task, TaskEvent, WorkPlan
 from dudao.rectification.rules import rules_for
 from tests.engine.schools import JUNIOR, PRIMARY
@@ -135,7 +137,7 @@ def test_nothing_to_evaluate_is_a_clear_400_and_writes_nothing(rect: Rect) -> No
 
 def test_the_department_mapping_is_data_overridable_per_county(rect: Rect, census: None, settings, tmp_path) -> None:
     rules = tmp_path / "rules.yaml"
-    base = actions.__file__.rsplit("/", 1)[0] + "/rules.yaml"
+    base = Path(rectification_rules.__file__).with_name("rules.yaml")
     text = (
         open(base, encoding="utf-8")
         .read()

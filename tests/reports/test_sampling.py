@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from dudao.engine.result import School
 from dudao.evaluation.actions import current_run
 from dudao.rectification.models import RectificationItem
 from dudao.reports import actions, sampling
@@ -17,10 +18,12 @@ from tests.personas import SYSTEM, YEAR
 from tests.rectification.conftest import STANDARD, Rect, login
 
 
-def schools(n: int) -> list[dict]:
+def schools(n: int) -> list[School]:
     return [
-        {"school_code": f"S{i:03d}", "school_name": f"学校{i}", "level": "primary" if i % 3 else "junior",
-         "location": ("urban", "town", "rural")[i % 4 % 3], "passed": i % 5 != 0}
+        School(school_code=f"S{i:03d}", school_name=f"学校{i}", school_type="primary",
+               level="primary" if i % 3 else "junior", location=("urban", "town", "rural")[i % 4 % 3],
+               ownership="public", students=100, part_of_whole=False, source_row=i + 2, indicators={},
+               met_count=None, indicator_count=7, passed=i % 5 != 0, reasons=[])
         for i in range(n)
     ]  # fmt: skip
 
@@ -28,23 +31,23 @@ def schools(n: int) -> list[dict]:
 def test_the_draw_is_stratified_and_the_same_seed_gives_the_same_schools() -> None:
     pool = schools(300)
     drawn, strata = sampling.draw_schools(pool, 3, seed=42)
-    assert sorted((s["level"], s["location"]) for s in strata) == sorted({(s["level"], s["location"]) for s in pool})
+    assert sorted((s["level"], s["location"]) for s in strata) == sorted({(s.level, s.location) for s in pool})
     assert all(s["drawn"] == 3 for s in strata) and len(drawn) == 3 * len(strata)
     for s in drawn:
-        assert sum(1 for x in drawn if (x["level"], x["location"]) == (s["level"], s["location"])) == 3
+        assert sum(1 for x in drawn if (x.level, x.location) == (s.level, s.location)) == 3
     assert sampling.draw_schools(list(reversed(pool)), 3, seed=42)[0] == drawn  # order of the input is irrelevant
     assert sampling.draw_schools(pool, 3, seed=43)[0] != drawn
 
 
 def test_weighting_draws_failing_schools_more_often() -> None:
     pool = schools(300)
-    failing = {s["school_code"] for s in pool if not s["passed"]}
+    failing = {s.school_code for s in pool if not s.passed}
 
     def share(weight: float) -> float:
         hits = total = 0
         for seed in range(60):
             drawn, _ = sampling.draw_schools(pool, 3, seed, weight)
-            hits += sum(1 for s in drawn if s["school_code"] in failing)
+            hits += sum(1 for s in drawn if s.school_code in failing)
             total += len(drawn)
         return hits / total
 
@@ -69,8 +72,8 @@ def test_an_inspector_draws_and_records_a_finding_that_becomes_an_item(stored: R
     sampled = SampledSchool.objects.filter(draw=draw, school_name="示范县第一小学").first() or draw.schools.first()
     checklist = reverse("reports:checklist", args=[draw.pk, sampled.pk])
     page = inspector.get(checklist)
-    reported = sampling.school_result(sampled)["indicators"]["L1"]
-    assert page.status_code == 200 and f"{reported['value']:.2f}" in page.text and "L1" in page.text
+    reported = sampling.school_result(sampled).indicators["L1"]
+    assert page.status_code == 200 and f"{reported.value:.2f}" in page.text and "L1" in page.text
     deadline = (dt.date.today() + dt.timedelta(days=60)).isoformat()
     form = {"indicator": "L3", "text": "体育教师实际在岗2人，与填报不符", "observed": "2", "target": "补足体育教师",
             "department": str(stored.bureau.pk), "deadline": deadline}  # fmt: skip

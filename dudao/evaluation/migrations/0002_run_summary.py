@@ -3,13 +3,14 @@
 from django.db import migrations
 
 import dudao.evaluation.models
-from dudao.engine import result_summary
+from dudao.engine import CountyResult, result_summary
 
 
 def backfill(apps, schema_editor):
     EvaluationRun = apps.get_model("evaluation", "EvaluationRun")
     for run in EvaluationRun.objects.only("pk", "result").iterator():
-        EvaluationRun.objects.filter(pk=run.pk).update(summary=result_summary(run.result))
+        summary = result_summary(CountyResult.from_dict(run.result)).to_dict()
+        EvaluationRun.objects.filter(pk=run.pk).update(summary=summary)
 
 
 class Migration(migrations.Migration):

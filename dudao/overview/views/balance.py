@@ -36,15 +36,15 @@ def county_run(
 @login_required
 def balance(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     context, run = county_run(request, code, year, standard_id, "balance")
-    levels = levels_of(run.result) if run is not None else []
+    levels = levels_of(run.result_obj) if run is not None else []
     if run is not None and not levels:
         context["error"] = _("本学年没有参评学校，无法做均衡分析")
-    if "error" in context:
+    if "error" in context or run is None:  # county_run says why there is no run
         return render(request, "overview/balance.html", context)
     level = request.GET.get("level") or levels[0]
     if level not in levels:
         raise Http404
-    view = balance_view(run.result, level)
+    view = balance_view(run.result_obj, level)
     if (response := download(request, view.tables)) is not None:
         return response
     context.update({"run": run, "b": view})

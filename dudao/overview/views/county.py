@@ -8,7 +8,7 @@ the subnav (``overview/_county_nav.html``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -105,9 +105,10 @@ class SchoolFilter(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         every = ("", _("全部"))
-        self.fields["level"].choices = [every, *((lvl, level_label(lvl)) for lvl in ("primary", "junior"))]
-        self.fields["location"].choices = [every, *LOCATIONS.items()]
-        self.fields["verdict"].choices = [
+        level, location, verdict = (cast(forms.ChoiceField, self.fields[k]) for k in ("level", "location", "verdict"))
+        level.choices = [every, *((lvl, level_label(lvl)) for lvl in ("primary", "junior"))]
+        location.choices = [every, *LOCATIONS.items()]
+        verdict.choices = [
             every,
             ("passed", _("达标")),
             ("failed", _("未达标")),
@@ -128,10 +129,10 @@ def schools(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
         download(request, [])
         context["error"] = error.text(lang())
         return render(request, "overview/schools.html", context)
-    table = data.school_list(run.result, school_url(year, standard_id), **form.cleaned_data)
+    table = data.school_list(run.result_obj, school_url(year, standard_id), **form.cleaned_data)
     if (response := download(request, [table])) is not None:
         return response
-    context.update({"run": run, "table": table, "total": len(run.result["schools"])})
+    context.update({"run": run, "table": table, "total": len(run.result_obj.schools)})
     return render(request, "overview/schools.html", context)
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dudao.actors import person
 from dudao.evaluation import actions
 from dudao.evaluation.actions import EvaluationError
 from dudao.evaluation.render import level_label
@@ -229,7 +230,7 @@ def _js_text() -> dict[str, str]:
 def _parents(request: HttpRequest, place: Region, year: int, standard_id: str) -> list[tuple[Region, str]]:
     """The place's ancestors, top first, linked when the user may view them (``access_region`` has
     loaded the parent; a province has none)."""
-    out = []
+    out: list[tuple[Region, str]] = []
     node = place.parent
     while node is not None:
         url = ""
@@ -279,7 +280,7 @@ def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
     previous = actions.latest_run(county, year, standard_id)
     try:
         run = actions.evaluate_county(
-            request.user, county, year, standard_id, province=previous.province if previous else None
+            person(request.user), county, year, standard_id, province=previous.province if previous else None
         )
     except EvaluationError as error:
         english = (get_language() or "").startswith("en")

@@ -132,7 +132,7 @@ def school(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     except EvaluationError as error:
         context["error"] = error.text(lang())
     else:
-        parts = data.school_parts(run.result, found.code)
+        parts = data.school_parts(run.result_obj, found.code)
         runs = data.runs_by_year(county, standard_id)
         runs[year] = run
         history, chart = data.school_history(runs, found.code)
@@ -141,7 +141,7 @@ def school(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
             {
                 "run": run,
                 "parts": parts,
-                "excluded": data.excluded_reasons(run.result, found.code),
+                "excluded": data.excluded_reasons(run.result_obj, found.code),
                 "history": history,
                 "chart": chart if any(len(c["years"]) > 1 for c in chart.values()) else None,
             }

@@ -41,7 +41,7 @@ def whatif(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     if run is None:
         return render(request, "overview/whatif.html", context)
     values = request.POST if request.method == "POST" else request.GET
-    context.update({"run": run, "choices": choices(run.result), "selected": values.get("school", "")})
+    context.update({"run": run, "choices": choices(run.result_obj), "selected": values.get("school", "")})
     if not context["selected"]:
         download(request, [])
         return render(request, "overview/whatif.html", context)
@@ -52,7 +52,7 @@ def whatif(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         return render(request, "overview/whatif.html", context, status=400)
     if (response := download(request, result.tables)) is not None:
         return response
-    context["selected"] = f"{result.part['school_code']}:{result.part['level']}"
+    context["selected"] = f"{result.part.school_code}:{result.part.level}"
     context.update(_page_context(result, request.path))
     return render(request, "overview/whatif.html", context)
 

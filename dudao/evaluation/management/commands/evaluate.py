@@ -10,7 +10,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values
-from dudao.evaluation.render import to_json, to_text, write_xlsx
+from dudao.evaluation.render import to_text, write_xlsx
 from dudao.sheets.checks import read_and_check
 from dudao.standards import StandardError, available_provinces, load
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             write_xlsx(result, opts["out"], lang)
             self.stdout.write(str(opts["out"]))
             return
-        text = to_json(result) if opts["format"] == "json" else to_text(result, lang)
+        text = result.to_json() if opts["format"] == "json" else to_text(result, lang)
         if opts["out"]:
             _write_atomic(opts["out"], text)
             self.stdout.write(str(opts["out"]))

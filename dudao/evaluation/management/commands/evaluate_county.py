@@ -15,7 +15,7 @@ from dudao.actors import system
 from dudao.census.models import CensusRecord
 from dudao.evaluation.actions import EvaluationError, evaluate_county, latest_run
 from dudao.evaluation.management.commands.evaluate import SCHOOL_TABLE_STANDARDS
-from dudao.evaluation.render import to_json, to_text
+from dudao.evaluation.render import to_text
 from dudao.orgs.models import Region
 from dudao.standards import available_provinces
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             run = evaluate_county(ACTOR, county, opts["year"], opts["standard"], opts["province"])
         except EvaluationError as exc:
             raise CommandError(exc.text(lang)) from exc
-        text = to_json(run.result) if opts["format"] == "json" else to_text(run.result, lang)
+        text = run.result_obj.to_json() if opts["format"] == "json" else to_text(run.result_obj, lang)
         self.stdout.write(text, ending="")
         self.stderr.write(
             f"已保存评估记录 #{run.pk}（数据版本 {run.data_version[:12]}）"
@@ -64,10 +64,10 @@ class Command(BaseCommand):
         )
 
     def _all(self, opts: dict[str, Any]) -> None:
-        pairs = CensusRecord.objects.filter(school__county__level=Region.Level.COUNTY)
+        records = CensusRecord.objects.filter(school__county__level=Region.Level.COUNTY)
         if opts["year"] is not None:
-            pairs = pairs.filter(year=opts["year"])
-        pairs = pairs.values_list("school__county_id", "year").distinct().order_by("school__county_id", "year")
+            records = records.filter(year=opts["year"])
+        pairs = records.values_list("school__county_id", "year").distinct().order_by("school__county_id", "year")
         counties = Region.objects.in_bulk({county_id for county_id, _ in pairs})
         failed = 0
         for county_id, year in pairs:

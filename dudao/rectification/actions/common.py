@@ -1,0 +1,168 @@
+"""The error every refusal raises, the permission checks, and the checks of input shared by the
+forms, the spreadsheet import and the API (county, text, deadline, department, indicators)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from dudao.actors import Actor, is_system, user_of
+from dudao.orgs.access import rectification_permissions, task_permissions
+from dudao.orgs.models import Department, Region
+from dudao.rectification.models import (
+    RectificationItem,
+    Task,
+    TaskEvent,
+)
+from dudao.standards import StandardError, load
+
+Status = Task.Status
+Item = RectificationItem
+MAX_TITLE = 2000
+MAX_FILES = 10
+
+
+class RectificationError(Exception):
+    """A refused action, with a stable code and messages in both languages."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, details: list[dict] | None = None) -> None:
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+        self.details = details or []
+        super().__init__(f"{code}: {message_en}")
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
+
+
+def _require(actor: Actor, county: Region, perm: str) -> None:
+    if not is_system(actor) and perm not in rectification_permissions(actor, county):
+        raise PermissionDenied
+
+
+def _require_task(actor: Actor, task: Task, perm: str) -> None:
+    if not is_system(actor) and perm not in task_permissions(actor, task):
+        raise PermissionDenied
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _event(task: Task, action: str, actor: Actor, note: str = "", **data: Any) -> TaskEvent:
+    return TaskEvent.objects.create(task=task, action=action, user=user_of(actor), note=note, data=data)
+
+
+def check_county(county: Region) -> None:
+    if county.level != Region.Level.COUNTY:
+        raise RectificationError(
+            "not_a_county", f"“{county.name}”不是县级区域", f"{county.code} is not a county; tasks belong to counties"
+        )
+
+
+def check_text(value: str, label_zh: str, label_en: str, limit: int = MAX_TITLE) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise RectificationError("required", f"请填写{label_zh}", f"{label_en} is required")
+    if len(text) > limit:
+        raise RectificationError(
+            "too_long", f"{label_zh}超过 {limit} 字", f"{label_en} is longer than {limit} characters"
+        )
+    return text
+
+
+def check_deadline(deadline: dt.date | None, on: dt.date | None = None, label: str = "完成时限") -> dt.date:
+    if deadline is None:
+        raise RectificationError("required", f"请填写{label}", "a deadline is required")
+    on = on or today()
+    if deadline < on:
+        raise RectificationError(
+            "deadline_past",
+            f"{label} {deadline:%Y-%m-%d} 已经过去，请填写今天（{on:%Y-%m-%d}）或以后的日期",
+            f"the deadline {deadline:%Y-%m-%d} is in the past; give today ({on:%Y-%m-%d}) or a later date",
+        )
+    return deadline
+
+
+def check_department(county: Region, department: Department | int | str | None) -> Department:
+    """A department of ``county``, given as a unit, its id or its name."""
+    if department is None or (isinstance(department, str) and not department.strip()):
+        raise RectificationError("required", "请填写责任单位", "a responsible unit is required")
+    found: Department | None = None
+    if isinstance(department, Department):
+        found = department if department.county_id == county.pk else None
+    elif isinstance(department, int) or (isinstance(department, str) and department.isdigit()):
+        found = Department.objects.filter(county=county, pk=int(department)).first()
+    elif isinstance(department, str) and department.strip():
+        found = find_department(county, department)
+    if found is None:
+        raise RectificationError(
+            "unknown_department",
+            f"{county.name}没有“{department}”这个部门（单位），请从本县部门中选择",
+            f"{county.name} has no department {str(department)!r}; choose one of the county's departments",
+            [{"value": str(department)}],
+        )
+    return found
+
+
+def find_department(county: Region, name: str) -> Department | None:
+    """By its full name; a town's name (东关街道 → 东关街道办事处); the name without the county's
+    (财政局, 县财政局 → 示范县财政局); or the usual short name of a kind the county has one of
+    (人社局 → 示范县人力资源和社会保障局)."""
+    name = name.strip()
+    units = list(Department.objects.filter(county=county))
+    by_name = {d.name: d for d in units}
+    bare = name.removeprefix(county.name).removeprefix("县")
+    for candidate in (name, county.name + bare, name + "人民政府", name + "办事处"):
+        if candidate in by_name:
+            return by_name[candidate]
+    kinds = [k for k, label in Department.Kind.choices if str(label) == bare]
+    of_kind = [d for d in units if kinds and d.kind == kinds[0]]
+    return of_kind[0] if len(of_kind) == 1 else None
+
+
+def town_of(department: Department) -> Region | None:
+    """The town a town government (乡镇人民政府, 街道办事处) stands for, by its name."""
+    if department.kind != Department.Kind.TOWN:
+        return None
+    towns = Region.objects.filter(parent_id=department.county_id, level=Region.Level.TOWN)
+    matches = [t for t in towns if department.name.startswith(t.name)]
+    return max(matches, key=lambda t: len(t.name)) if matches else None
+
+
+def indicator_codes() -> set[str]:
+    try:
+        standard = load(_default_standard())
+    except StandardError:
+        return set()
+    return {i.code for i in standard.indicators}
+
+
+def _default_standard() -> str:
+    return str(settings.DUDAO_DEFAULT_STANDARD)
+
+
+def check_indicators(codes: Iterable[str]) -> list[str]:
+    wanted = [c.strip().upper() for c in codes if c and c.strip()]
+    known = indicator_codes()
+    bad = [c for c in wanted if c not in known]
+    if bad:
+        raise RectificationError(
+            "unknown_indicator",
+            f"未知的指标代码：{'、'.join(bad)}（可选：{'、'.join(sorted(known))}）",
+            f"unknown indicator code(s): {', '.join(bad)} (known: {', '.join(sorted(known))})",
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def check_cooperating(county: Region, lead: Department, units: Iterable[Department | int | str]) -> list[Department]:
+    out = []
+    for unit in units:
+        dept = check_department(county, unit)
+        if dept.pk != lead.pk and dept not in out:
+            out.append(dept)
+    return out
