@@ -44,13 +44,16 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only; no
-# inline script, no plugins, no framing, forms post to this site. Images may be data: URLs (the
+# inline script or <style>, no plugins, no framing, forms post to this site. Images may be data: URLs (the
 # QR codes, ECharts' saved images).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # Style attributes only (not <style> elements, never script): ECharts writes its tooltips as HTML
+        # with style attributes; without this the tooltip's colour keys are blocked on every hover.
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
