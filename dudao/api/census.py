@@ -114,6 +114,9 @@ class WarningOut(Schema):
     field: str
     message_zh: str
     message_en: str
+    kind: Literal["unusual", "impossible"] = Field(
+        "unusual", description="unusual: saved, needs a note; impossible: refused (see the census rule table)"
+    )
 
 
 class SaveOut(Schema):

@@ -19,7 +19,8 @@ Status codes and their ``code`` values:
       nothing was saved)
 413   ``too_large`` (an upload over the limit)
 422   a census rule refused a well-formed request in the current state: ``note_required``
-      (``details`` holds the plausibility warnings), ``year_locked``, ``bad_state``,
+      (``details`` holds the plausibility warnings), ``impossible_values`` (figures that cannot be
+      true of one school, refused by the census rule table; ``details`` holds each one), ``year_locked``, ``bad_state``,
       ``already_locked``, ``not_locked``, and any other census code not listed above
 ====  ==========================================================================================
 
@@ -52,6 +53,7 @@ CENSUS_ERROR_STATUS: dict[str, int] = {
     "bad_level": 400,
     "reason_required": 400,
     "note_required": 422,
+    "impossible_values": 422,
     "year_locked": 422,
     "bad_state": 422,
     "already_locked": 422,

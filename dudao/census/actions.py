@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from dudao.actors import Actor, is_system, user_of
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
-from dudao.census.plausibility import Warning, plausibility
+from dudao.census.plausibility import Warning, plausibility, refusals, warnings_only
 from dudao.engine.fields import ONE_THROUGH_PARTS, TYPE_LEVEL
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
@@ -155,7 +155,17 @@ def save_record(
     changed = [k for k, v in cleaned.items() if current[k] != v]
     previous_year = CensusRecord.objects.filter(school=school, year=year - 1, level=level).first()
     merged = {**(record.values() if not created else {}), **cleaned}
-    warnings = plausibility(merged, previous_year.values() if previous_year else None)
+    findings = plausibility(
+        merged, previous_year.values() if previous_year else None, school_year.school_type if school_year else None
+    )
+    if (changed or created) and (refused := refusals(findings)):
+        raise CensusError(
+            "impossible_values",
+            "数值不可能成立，未保存：" + "；".join(w.message_zh for w in refused),
+            "impossible figures, nothing was saved: " + "; ".join(w.message_en for w in refused),
+            [w.__dict__ for w in refused],
+        )
+    warnings = warnings_only(findings)
     note_text = note if note is not None else record.note
     if warnings and changed and not (note_text or "").strip():
         raise CensusError(
