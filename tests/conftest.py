@@ -16,3 +16,9 @@ def world(db: None) -> World:
 def _fast_password_hashing(settings: object) -> None:
     """Real hashing makes every test user cost ~0.3 s; the tests do not test hashing strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files (evidence, census files kept for their preview) go to a temporary folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]

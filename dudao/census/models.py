@@ -170,3 +170,27 @@ class CensusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.record_id or self.census_year_id}"
+
+
+class PendingImport(models.Model):
+    """A census file uploaded for import and waiting for its confirmation after the preview
+    (docs/adr/0017-import-preview.md): kept server-side under a random name with its SHA-256 until it is
+    imported, discarded or expired. Only the person who uploaded it may see its preview or confirm it."""
+
+    token = models.CharField(max_length=64, unique=True)  # the preview's URL: random, unguessable
+    county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)  # as uploaded (the batch keeps it)
+    stored_as = models.CharField(max_length=255)  # the file under MEDIA_ROOT/census-imports/, a random name
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("待确认的导入")
+        verbose_name_plural = _("待确认的导入")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.county_id} {self.year})"

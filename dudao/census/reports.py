@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from dudao.census.models import CensusRecord, CensusYear
-from dudao.orgs.models import Region, SchoolYear
+from dudao.orgs.models import Region, School, SchoolYear
 
 ORDER = {"returned": 0, "draft": 1, "missing": 1, "submitted": 2, "approved": 3}
 
@@ -47,11 +49,13 @@ class Completeness:
         return [r for r in self.rows if r.state in ("missing", "draft", "returned")]
 
 
-def expected_schools(county: Region, year: int) -> list[SchoolYear]:
-    """Open schools of the county in ``year``; a school last described in ``year - 1`` and not closed
-    is still expected (its attributes carry over until changed)."""
+def expected_schools(county: Region | None, year: int, schools: QuerySet[School] | None = None) -> list[SchoolYear]:
+    """Open schools of the county (or among ``schools``) in ``year``; a school last described in ``year - 1``
+    and not closed is still expected (its attributes carry over until changed)."""
     latest: dict[int, SchoolYear] = {}
-    for sy in SchoolYear.objects.filter(school__county=county, year__in=(year - 1, year)).select_related("school"):
+    query = SchoolYear.objects.filter(year__in=(year - 1, year)).select_related("school", "school__county")
+    query = query.filter(school__county=county) if county is not None else query.filter(school__in=schools)
+    for sy in query:
         if sy.school_id not in latest or sy.year > latest[sy.school_id].year:
             latest[sy.school_id] = sy
     return sorted((sy for sy in latest.values() if sy.status == SchoolYear.Status.OPEN), key=lambda s: s.school.code)

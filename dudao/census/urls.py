@@ -1,11 +1,18 @@
 from django.urls import path
 
-from dudao.census import views
+from dudao.census import views, views_import, views_template
 
 app_name = "census"
 urlpatterns = [
     path("county/<str:code>/<int:year>/", views.county_completeness, name="completeness"),
     path("county/<str:code>/<int:year>/import/", views.upload, name="upload"),
+    path("county/<str:code>/<int:year>/import/<str:token>/", views_import.preview, name="preview"),
+    path("county/<str:code>/<int:year>/import/<str:token>/confirm/", views_import.confirm, name="confirm"),
+    path("county/<str:code>/<int:year>/import/<str:token>/discard/", views_import.discard, name="discard"),
+    path("county/<str:code>/<int:year>/template.xlsx", views_template.county_template, name="county_template"),
+    path("template/<int:year>/", views_template.templates, name="templates"),
+    path("template/<int:year>/mine.xlsx", views_template.my_template, name="my_template"),
+    path("template/blank.xlsx", views_template.blank_template, name="blank_template"),
     path("county/<str:code>/<int:year>/deadline/", views.deadline, name="deadline"),
     path("county/<str:code>/<int:year>/lock/", views.lock, name="lock"),
     path("county/<str:code>/<int:year>/unlock/", views.lock, {"unlock": True}, name="unlock"),

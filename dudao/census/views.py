@@ -6,9 +6,7 @@ Views parse, call ``dudao.census.actions`` and render; objects are fetched throu
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,10 +20,8 @@ from django.views.decorators.http import require_POST
 from dudao.census import actions
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
-from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.reports import completeness
-from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
 from dudao.sheets.reader import MAX_FILE_BYTES
@@ -140,9 +136,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """A county's census file: every problem listed (nothing written), or what changed and who is missing."""
+    """A county's census file: kept for its preview (``views_import.preview``), which lists every problem
+    or everything the import would change; nothing is imported before the preview is confirmed."""
     county = access_region(request.user, code, "review")
-    context: dict[str, object] = {"county": county, "year": year}
     if request.method == "POST":
         file = request.FILES.get("file")
         if file is None:
@@ -150,22 +146,9 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         elif file.size > MAX_FILE_BYTES:
             messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
         else:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / (Path(file.name or "").name or "upload")  # the batch keeps the file's name
-                with path.open("wb") as out:
-                    for chunk in file.chunks():
-                        out.write(chunk)
-                try:
-                    result = import_census(path, year, county=county, user=request.user,
-                                           dry_run=bool(request.POST.get("dry_run")))  # fmt: skip
-                except InputError as error:
-                    context["problems"] = error.problems
-                except CensusError as error:  # e.g. a record changed by someone else during the import
-                    messages.error(request, _message(error))
-                else:
-                    context["result"] = result
-            context["filename"] = file.name
-    return render(request, "census/upload.html", context)
+            pending = actions.stage_upload(request.user, county, year, file.name or "", file.chunks())
+            return redirect("census:preview", code=code, year=year, token=pending.token)
+    return render(request, "census/upload.html", {"county": county, "year": year})
 
 
 @login_required

@@ -22,6 +22,7 @@ from dudao.engine.problems import Problem
 from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.api.conftest import census_csv, upload
+from tests.census.uploads import confirm
 from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
@@ -176,9 +177,10 @@ def test_the_web_upload_shows_the_warnings_and_the_school_page_asks_for_a_note(w
     county = client_for(world.county_supervisor)
     path = workbook(tmp_path, [row(world, indoor_gym_area_m2=1200, teaching_aux_area_m2=1000)])
     url = reverse("census:upload", args=[world.county.code, YEAR])
-    page = county.post(url, {"file": SimpleUploadedFile("示范县.xlsx", path.read_bytes())})
-    assert "导入完成" in page.text and "gym_larger_than_teaching_area" in page.text
+    page = county.post(url, {"file": SimpleUploadedFile("示范县.xlsx", path.read_bytes())}, follow=True)
+    assert "检查通过，尚未写入" in page.text and "gym_larger_than_teaching_area" in page.text
     assert COLUMN_BY_KEY["indoor_gym_area_m2"].zh in page.text and "室内体育用房面积（1200）大于" in page.text
+    assert "1 条提示，相关记录须填写情况说明" in confirm(county, page).text
     record = CensusRecord.objects.get(school=world.primary, year=YEAR)
     assert record.indoor_gym_area_m2 == 1200 and record.note == ""
     school = client_for(world.school_clerk).get(reverse("census:school", args=[world.primary.code, YEAR]))

@@ -333,7 +333,7 @@ def test_school_list_query_count_is_pinned(world: World, extra: int, django_asse
 
 
 def test_people_land_on_their_own_unit(world: World, stored: dict) -> None:
-    census.save_record(SYSTEM, world.primary, YEAR + 1, "primary", figures(PRIMARY))  # a later year with data
+    census.save_record(SYSTEM, world.primary, YEAR + 1, "primary", figures(PRIMARY), note="运动场改建")  # a later year
     home = reverse("home")
     response = client_for(world.county_supervisor).get(home)
     assert response.status_code == 302 and response.url == cockpit_url(world.county, YEAR + 1)

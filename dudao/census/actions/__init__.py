@@ -328,3 +328,7 @@ def timeline(record: CensusRecord) -> list[dict[str, Any]]:
         for e in record.events.select_related("user")
     ]  # fmt: skip
     return sorted(entries, key=lambda e: e["at"])
+
+
+# Topics (each imports what it needs from above).
+from dudao.census.actions.uploads import confirm_upload, discard_upload, preview, stage_upload  # noqa: E402, F401

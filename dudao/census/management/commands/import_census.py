@@ -1,5 +1,8 @@
 """``dudao import_census FILE --year 2025 [--county CODE] [--dry-run] [--lang zh|en] [--user USERNAME]``:
-import a county's census file (or a file of several counties with a ``county_code`` column)."""
+import a county's census file (or a file of several counties with a ``county_code`` column).
+
+``--dry-run`` prints the preview the web upload shows: each record created or changed, each changed figure
+(stored → new), the warnings, and the approved records that would go back to review; it writes nothing."""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from dudao.actors import Actor, system
 from dudao.census.actions import CensusError
 from dudao.census.importing import ImportResult, import_census
-from dudao.engine.fields import LEVEL_ZH
+from dudao.census.preview import preview_text
 from dudao.engine.problems import InputError
 from dudao.orgs.models import Region
 
@@ -103,20 +107,8 @@ def summary(result: ImportResult, lang: str = "zh") -> str:
             f"Schools: {result.schools_created} {verb}created; school-year attributes {result.school_years_created} "
             f"{verb}created, {result.school_years_updated} {verb}updated"
         )
-    if result.dry_run and result.changes:
-        lines.append("将发生的变化：" if zh else "Changes:")
-        for c in result.changes:
-            level = LEVEL_ZH.get(c.level, c.level) if zh else c.level
-            if zh:
-                what = "新建" if c.action == "create" else "更新"
-                lines.append(
-                    f"  第{c.source_row}行 {c.school_name}（{c.school_code}，{level}）：{what}，{len(c.fields)} 项"
-                )
-            else:
-                lines.append(
-                    f"  row {c.source_row} {c.school_name} ({c.school_code}, {level}): {c.action}, {len(c.fields)} "
-                    "value(s)"
-                )
+    with translation.override("zh-hans" if zh else "en"):
+        lines += preview_text(result, lang)
     if result.not_submitted:
         n = len(result.not_submitted)
         lines.append(f"未报送（{n} 所）：" if zh else f"Not submitted ({n} school(s)):")
