@@ -23,7 +23,7 @@ reader's share (``read_school_table``) and the write phase are measured inside t
 Two adjustments to the synthetic data, both stated in the output: special schools get the level
 ``primary`` (the census stores special schools by the level they teach; a row without one is
 refused with ``level_required``), and the national CSV (about 28 MB) is over the reader's 20 MB
-limit, which this script raises for the national runs (``dudao.sheets.reader.MAX_FILE_BYTES``).
+limit, which this script raises for the national runs (``settings.DUDAO_UPLOAD_MAX_BYTES``).
 """
 
 from __future__ import annotations
@@ -115,17 +115,17 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dudao.settings")
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
     from dudao.census import importing
     from dudao.census.models import CensusRecord
-    from dudao.sheets import reader
 
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
     setup = {"migrate_s": time.perf_counter() - t}
-    reader.MAX_FILE_BYTES = max(reader.MAX_FILE_BYTES, 64 * 2**20)  # the national CSV is ~28 MB
+    settings.DUDAO_UPLOAD_MAX_BYTES = max(settings.DUDAO_UPLOAD_MAX_BYTES, 64 * 2**20)  # the national CSV is ~28 MB
     t = time.perf_counter()
     county = _regions(files[case])
     setup["regions_s"] = time.perf_counter() - t

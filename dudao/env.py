@@ -47,3 +47,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """A whole number; ``20971520`` or with a unit, ``20MB``/``20MiB``, ``512KB`` (binary units)."""
+    value = _raw(name)
+    if value is None or not value.strip():
+        return default
+    text = value.strip().upper().replace("_", "")
+    factor = 1
+    for unit, size in (("MIB", 2**20), ("KIB", 2**10), ("MB", 2**20), ("KB", 2**10), ("M", 2**20), ("K", 2**10)):
+        if text.endswith(unit):
+            text, factor = text[: -len(unit)].strip(), size
+            break
+    try:
+        number = int(text) * factor
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number (such as 20971520 or 20MB)") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} must be at least {minimum}")
+    return number

@@ -3,23 +3,63 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from dudao.env import env_bool, env_list, env_str
+from dudao.env import env_bool, env_int, env_list, env_str
+from dudao.sheets.limits import SETTINGS as FILE_LIMITS
+from dudao.sheets.limits import Limits
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("DUDAO_DATA_DIR", str(BASE_DIR.parent / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dudao-insecure-development-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    # Commands that never sign anything (evaluate, template, migrate) still work without a key;
-    # a deployment must set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE.
-    SECRET_KEY = "dudao-unset-secret-key"
+# The key that signs sessions, CSRF tokens and the survey form's start time. The web application
+# refuses to start without it unless DEBUG is on (dudao.security.startup, called by dudao.wsgi);
+# commands that never sign (evaluate, template, migrate, seed_demo ...) run without it on a key of
+# their own process that no one knows, never on a constant written in the source.
+SECRET_KEY_GIVEN = bool(env_str("DJANGO_SECRET_KEY", ""))
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "") or (
+    "dudao-insecure-development-key-change-me" if DEBUG else secrets.token_urlsafe(50)
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# HTTPS (docs/security.md): DUDAO_HTTPS=true redirects to https, sends cookies only over https and
+# sends HSTS; behind DUDAO_PROXY_COUNT trusted reverse proxies, X-Forwarded-Proto tells a request
+# that came in over https, and X-Forwarded-For the client's address (dudao.security.addresses).
+DUDAO_HTTPS = env_bool("DUDAO_HTTPS", False)
+DUDAO_PROXY_COUNT = env_int("DUDAO_PROXY_COUNT", 0)
+SECURE_SSL_REDIRECT = DUDAO_HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = DUDAO_HTTPS
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if DUDAO_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DUDAO_PROXY_COUNT else None
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only; no
+# inline script, no plugins, no framing, forms post to this site. Images may be data: URLs (the
+# QR codes, ECharts' saved images).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -28,11 +68,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "dudao.security",
     "dudao.orgs",
     "dudao.audit",
     "dudao.census",
     "dudao.evaluation",
     "dudao.overview",
+    "dudao.notifications",
     "dudao.rectification",
     "dudao.surveys",
     "dudao.reports",
@@ -49,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its answer
 ]
 
 ROOT_URLCONF = "dudao.urls"
@@ -84,6 +130,23 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
+
+# Login throttling and lock-outs (django-axes; dudao.security.throttle, docs/security.md).
+AUTHENTICATION_BACKENDS = ["dudao.security.throttle.LoginBackend", "django.contrib.auth.backends.ModelBackend"]
+DUDAO_LOGIN_FAILURE_LIMIT = env_int("DUDAO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+DUDAO_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DUDAO_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+DUDAO_LOGIN_COOLOFF_MINUTES = env_int("DUDAO_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_HANDLER = "dudao.security.throttle.ThrottleHandler"
+AXES_FAILURE_LIMIT = DUDAO_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = "dudao.security.throttle.lockout_parameters"
+AXES_COOLOFF_TIME = "dudao.security.throttle.cool_off"
+AXES_CLIENT_IP_CALLABLE = "dudao.security.addresses.axes_address"
+AXES_LOCKOUT_CALLABLE = "dudao.security.throttle.locked_out"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -128,3 +191,22 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "dudao@localhost")
 # Links in e-mails need the site's address, e.g. https://dudao.example.gov.cn
 DUDAO_SITE_URL = env_str("DUDAO_SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (Celery, dudao/celery.py). With DUDAO_BROKER_URL (e.g. redis://127.0.0.1:6379/0) jobs
+# go to the workers (`celery -A dudao worker`, the schedule by `celery -A dudao beat`); without it a job
+# runs at once in the process that queues it, after the transaction commits (the demo needs no Redis).
+CELERY_BROKER_URL = env_str("DUDAO_BROKER_URL", "") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# The sweep that brings every out-of-date result up to date (a job missed, data changed by hand).
+CELERY_BEAT_SCHEDULE = {
+    "evaluate-stale": {"task": "dudao.evaluation.jobs.refresh_stale", "schedule": 300.0},
+}
+
+# Untrusted files (uploads, imports, a county's report template) are read within these bounds:
+# DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).
+for _setting, _field in FILE_LIMITS.items():
+    globals()[_setting] = env_int(_setting, getattr(Limits(), _field), minimum=1)

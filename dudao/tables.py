@@ -16,8 +16,6 @@ matching number format, never as text.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -29,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dudao.engine.rules import round_half_up
+from dudao.sheets.writer import Figure, csv_bytes, workbook_bytes
 
 Kind = Literal["text", "int", "number", "percent", "verdict"]
 FORMATS = ("xlsx", "csv")
@@ -132,13 +131,16 @@ class Table:
         return [(c, "num" if c.numeric else "") for c in self.columns]
 
     def to_csv(self) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel on Windows reads the Chinese right."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([c.label for c in self.columns])
+        """UTF-8 with a byte-order mark, so Excel on Windows reads the Chinese right; text that a
+        spreadsheet would take for a formula is made inert (dudao.sheets.writer)."""
+        rows: list[list[object]] = [[c.label for c in self.columns]]
         for row in self.rows:
-            writer.writerow(["" if (t := c.text(row.get(c.key))) == "—" else t for c in self.columns])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            cells: list[object] = []
+            for c in self.columns:
+                text = c.text(row.get(c.key))
+                cells.append("" if text == "—" else Figure(text) if c.numeric else text)
+            rows.append(cells)
+        return csv_bytes(rows)
 
     def to_xlsx(self) -> bytes:
         workbook = Workbook()
@@ -165,9 +167,7 @@ class Table:
         sheet.freeze_panes = "A2"
         if self.note:
             sheet.cell(row=sheet.max_row + 2, column=1, value=self.note)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return workbook_bytes(workbook)
 
 
 def _sheet_title(title: str) -> str:

@@ -3,15 +3,17 @@ from django.urls import include, path
 
 from dudao import views
 from dudao.api.api import api
+from dudao.security import accounts
 from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(accounts.urlpatterns())),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
     path("evaluation/", include("dudao.evaluation.urls")),
     path("overview/", include("dudao.overview.urls")),
+    path("notifications/", include("dudao.notifications.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("surveys/", include("dudao.surveys.urls")),
     path("", include((public_urlpatterns, "surveys_public"))),

@@ -9,6 +9,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dudao.settings")
 application = get_wsgi_application()
 
 
+def _check() -> None:
+    from dudao.security.startup import require_secret_key
+
+    require_secret_key()
+
+
+_check()
+
+
 def _warm_up() -> None:
     from django.urls import get_resolver
 

@@ -25,6 +25,15 @@ YEAR = 2025
 SYSTEM = system("test set-up")
 
 
+def evaluate(*counties: Region, year: int = YEAR, standard: str = "national-2017") -> None:
+    """Store each county's first evaluation, as its supervision office does once the data are in; later
+    data changes bring the stored result up to date by themselves when they commit (ADR 0020)."""
+    from dudao.evaluation.actions import evaluate_county
+
+    for county in counties:
+        evaluate_county(SYSTEM, county, year, standard)
+
+
 @dataclass
 class World:
     province: Region

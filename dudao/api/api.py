@@ -31,14 +31,19 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from dudao.api import census, docs, errors, evaluation, rectification, schools
 from dudao.api.models import ApiToken
+from dudao.security.throttle import token_allowed, token_failed
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <key>``; the key is looked up by its hash."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
+        if not token_allowed(request):  # too many bad tokens (or passwords) from this address
+            request.axes_locked_out = True  # type: ignore[attr-defined]  # answered 429 by axes' middleware
+            raise AuthenticationError
         user = ApiToken.user_for_key(token.strip())
         if user is None:
+            token_failed(request)
             raise AuthenticationError  # never fall back to the session with a bad token
         return user
 

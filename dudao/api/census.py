@@ -33,7 +33,7 @@ from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.orgs.access import access_school, visible_schools
-from dudao.sheets.reader import MAX_FILE_BYTES
+from dudao.sheets.limits import current_limits
 
 router = Router()
 
@@ -291,8 +291,8 @@ def unlock_year(
 
 
 def import_limit() -> int:
-    """The largest census file accepted, in bytes (``DUDAO_IMPORT_MAX_BYTES``, default the reader's)."""
-    return int(getattr(settings, "DUDAO_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
+    """The largest census file accepted, in bytes (``DUDAO_IMPORT_MAX_BYTES``, default ``DUDAO_UPLOAD_MAX_BYTES``)."""
+    return int(getattr(settings, "DUDAO_IMPORT_MAX_BYTES", current_limits().file_bytes))
 
 
 # multipart framing and the form fields besides the file

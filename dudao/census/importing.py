@@ -74,6 +74,7 @@ from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusY
 from dudao.census.plausibility import IMPOSSIBLE, evaluate, figures, rule_table, shown
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH, TEACHER_FIELDS, TYPE_LEVEL
 from dudao.engine.problems import InputError, Problem
+from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.columns import COLUMN_BY_KEY
@@ -1092,6 +1093,7 @@ class _Import:
                 for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
             ),
         )
+        after_change(county_ids, self.year)
         return batch
 
     def _check_versions(self, plan: _Plan) -> None:

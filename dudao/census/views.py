@@ -24,7 +24,7 @@ from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.reports import completeness
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
-from dudao.sheets.reader import MAX_FILE_BYTES
+from dudao.sheets.limits import current_limits
 
 
 def _plain(value: object) -> object:
@@ -143,7 +143,7 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         file = request.FILES.get("file")
         if file is None:
             messages.error(request, _("请选择要导入的文件"))
-        elif file.size > MAX_FILE_BYTES:
+        elif file.size > current_limits().file_bytes:
             messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
         else:
             pending = actions.stage_upload(request.user, county, year, file.name or "", file.chunks())

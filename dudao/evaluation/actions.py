@@ -31,9 +31,11 @@ from dudao.evaluation.models import (
     CountyItemValue,
     EvaluationRun,
     Evidence,
+    RefreshFailure,
     data_version,
     data_versions,
 )
+from dudao.evaluation.refresh import after_change
 from dudao.evidence import UploadRefused, check_upload, save_with_file
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
@@ -111,11 +113,41 @@ def stale_counties(runs: dict[int, EvaluationRun], year: int, standard_id: str) 
     return {pk for pk, run in runs.items() if run.data_version != versions[pk]}
 
 
+def stored_run(county: Region, year: int, standard_id: str) -> EvaluationRun:
+    """What pages show: the latest stored run, never a new one (a GET does not evaluate; results are
+    brought up to date by a job when the data changes, ADR 0020). ``run.stale`` tells whether the
+    data changed since (a job is updating it, or the data as it is now cannot be evaluated).
+
+    Raises :class:`EvaluationError` ``no_records`` when the county has no census data for the year,
+    ``not_evaluated`` when it has but no result was stored yet."""
+    run = latest_run(county, year, standard_id)
+    if run is None:
+        if not CensusRecord.objects.filter(school__county=county, year=year).exists():
+            raise EvaluationError(
+                "no_records",
+                f"{county.name}{year}学年没有学校统计数据，无法评估",
+                f"{county.code} has no census records for {year}; nothing to evaluate",
+            )
+        raise EvaluationError(
+            "not_evaluated",
+            f"{county.name}{year}学年尚未评估：县级督导室审核数据后点击“评估”即生成结果",
+            f"{county.code} has not been evaluated for {year} yet: the county supervision office evaluates "
+            "once the data are reviewed",
+        )
+    current = data_version(county.pk, year, standard_id)
+    run.stale = run.data_version != current
+    if run.stale:
+        run.failure = RefreshFailure.objects.filter(
+            county=county, year=year, standard_id=standard_id, data_version=current
+        ).first()
+    return run
+
+
 def current_run(county: Region, year: int, standard_id: str) -> EvaluationRun:
-    """The county's result on its data as it is now: the latest run if nothing changed since,
-    else a new run computed and stored as the system (so every page shows a result that matches
-    the data it stands beside). Raises :class:`EvaluationError` when there is nothing to evaluate
-    or the stored data cannot be evaluated."""
+    """For actions (a POST) that need the result on the data as it is now: the latest run if nothing
+    changed since, else a new run computed and stored as the system. Pages use :func:`stored_run`.
+    Raises :class:`EvaluationError` when there is nothing to evaluate or the stored data cannot be
+    evaluated."""
     run = latest_run(county, year, standard_id)
     if run is not None and not run.is_stale():
         return run
@@ -206,7 +238,7 @@ def evaluate_county(
         except InputError as exc:
             raise _problems(exc, frame) from exc
         result = json.loads(json.dumps(county_result(evaluation, county.code, items), allow_nan=False))
-        return EvaluationRun.objects.create(
+        run = EvaluationRun.objects.create(
             county=county,
             year=year,
             standard_id=standard_id,
@@ -221,6 +253,8 @@ def evaluate_county(
             census_locked=CensusYear.objects.filter(county=county, year=year, locked=True).exists(),
             created_by=user_of(actor),
         )
+        RefreshFailure.objects.filter(county=county, year=year, standard_id=standard_id).delete()
+        return run
 
 
 def _blank(value: Any) -> bool:
@@ -268,6 +302,7 @@ def set_county_item(
         item.value, item.note, item.updated_by = new, note, who
         item.save()
         CountyItemChange.objects.create(item=item, old=old, new=new, note=note, user=who, reason=reason)
+        after_change([county.pk], year)
     return item
 
 

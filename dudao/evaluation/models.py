@@ -122,6 +122,11 @@ class EvaluationRun(models.Model):
     def __str__(self) -> str:
         return f"{self.county_id} {self.year} {self.standard_id} #{self.pk}"
 
+    # Set by ``actions.stored_run`` (what pages show): whether the data changed since this run, and why
+    # it could not be brought up to date (a RefreshFailure for the data as they are now), if so.
+    stale: bool = False
+    failure: RefreshFailure | None = None
+
     def current_data_version(self) -> str:
         return data_version(self.county_id, self.year, self.standard_id)
 
@@ -153,6 +158,32 @@ class EvaluationRun(models.Model):
 
     def county_code(self) -> str:
         return self.result["county"]["code"] or ""
+
+
+class RefreshFailure(models.Model):
+    """The last time a county's stored result could not be brought up to date because the data as they
+    are now cannot be evaluated (``jobs``): pages show it beside the out-of-date result until a later
+    evaluation succeeds (which deletes it)."""
+
+    county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    standard_id = models.CharField(max_length=32)
+    data_version = models.CharField(max_length=64)
+    code = models.CharField(max_length=32)
+    message_zh = models.TextField()
+    message_en = models.TextField()
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year", "standard_id"], name="refresh_failure_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} {self.standard_id}: {self.code}"
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
 
 
 class CountyItemValue(models.Model):

@@ -7,8 +7,6 @@ carry both languages and the renderer picks one. Numbers are never recomputed he
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from wcwidth import wcswidth
 
 from dudao.engine.messages import UNITS, fmt_cv, fmt_number
+from dudao.sheets.writer import save_workbook
 
 SCHOOL_TYPES = {
     "primary": gettext_lazy("小学"),
@@ -230,15 +229,7 @@ def write_xlsx(result: dict[str, Any], path: Path, lang: str = "zh") -> None:
     """Write the result workbook atomically (a temp file renamed into place: never half-written)."""
     with override(_lang_code(lang)):
         wb = _workbook(result, lang)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save_workbook(wb, path)
 
 
 def _header(ws: Any, headers: list[str]) -> None:

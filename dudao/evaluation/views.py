@@ -9,7 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.evaluation import actions
@@ -93,11 +96,20 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     county = access_region(request.user, code, "review")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    previous = actions.latest_run(county, year, standard_id)
     try:
-        run = actions.evaluate_county(request.user, county, year, standard_id)
+        run = actions.evaluate_county(
+            request.user, county, year, standard_id, province=previous.province if previous else None
+        )
     except EvaluationError as error:
         messages.error(request, _message(error))
-        return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
+        return redirect(back or reverse("evaluation:items", args=[code, year, standard_id]))
+    if back:
+        messages.success(request, _("已按当前数据重新评估"))
+        return redirect(back)
     return redirect("evaluation:run", pk=run.pk)
 
 

@@ -22,7 +22,7 @@ from dudao.census.models import CensusRecord
 from dudao.census.reports import Completeness, completeness
 from dudao.engine.items import item_catalogue
 from dudao.engine.messages import UNITS
-from dudao.evaluation.actions import EvaluationError, current_run, latest_runs, stale_counties
+from dudao.evaluation.actions import latest_runs, stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import LOCATIONS, SCHOOL_TYPES, level_label, status_label, verdict_label
 from dudao.orgs.models import Region
@@ -403,26 +403,16 @@ def veto_table(run: EvaluationRun) -> tuple[Table, int]:
 def previous_change(
     county: Region, year: int, standard_id: str, summary: dict[str, Any], result: dict[str, Any], years: list[int]
 ) -> Change:
-    """Each CV and the school counts against the previous school year's result (re-evaluated when its
-    data changed since), or why there is none. ``years``: the county's years with census data. A
+    """Each CV and the school counts against the previous school year's stored result, or why there is
+    none. ``years``: the county's years with census data. A
     constant number of queries."""
     change = Change(year - 1)
     if year - 1 not in years:
         change.message = _("%(year)s学年没有统计数据，无法比较。") % {"year": year - 1}
         return change
-    runs = latest_runs([county], year - 1, standard_id)
-    run = runs.get(county.pk)
-    try:
-        if run is None or stale_counties(runs, year - 1, standard_id):
-            run = current_run(county, year - 1, standard_id)
-    except EvaluationError as error:
-        if error.code == "no_records":
-            change.message = _("%(year)s学年没有统计数据，无法比较。") % {"year": year - 1}
-        else:
-            change.message = _("%(year)s学年的数据无法评估：%(error)s") % {
-                "year": year - 1,
-                "error": error.text(get_language() or "zh"),
-            }
+    run = latest_runs([county], year - 1, standard_id).get(county.pk)
+    if run is None:
+        change.message = _("%(year)s学年尚未评估，无法比较。") % {"year": year - 1}
         return change
     change.run = run
     before = run.summary
@@ -476,10 +466,10 @@ def previous_change(
 
 
 def cockpit(county: Region, year: int, standard_id: str, school_url: Any, years: list[int]) -> Cockpit:
-    """The county's current result (``current_run``: re-evaluated when the data changed) made ready to
+    """The county's stored result (``stored_run``; ``run.stale`` when the data changed since) made ready to
     show; ``school_url(code)`` links a school, ``years`` are the county's years with census data.
     Raises :class:`EvaluationError` when there is nothing to evaluate or the data cannot be."""
-    run = current_run(county, year, standard_id)
+    run = stored_run(county, year, standard_id)
     result = run.result
     vetoes, pending = veto_table(run)
     tables = {"cvs": cv_table(result), "failing": failing_table(result, school_url), "vetoes": vetoes}

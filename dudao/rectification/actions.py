@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from dudao.actors import Actor, is_system, user_of
@@ -33,9 +33,11 @@ from dudao.engine.messages import LEVEL
 from dudao.evaluation.actions import current_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.evidence import UploadRefused, check_upload, save_with_file
+from dudao.notifications import notify
+from dudao.notifications.models import Kind
+from dudao.notifications.recipients import clerks, supervisors
 from dudao.orgs.access import rectification_permissions, task_permissions
 from dudao.orgs.models import Department, Region, School, SchoolYear
-from dudao.rectification import notifications
 from dudao.rectification.models import (
     Bulletin,
     Decision,
@@ -300,14 +302,18 @@ def _insert_task(actor: Actor, plan: WorkPlan, checked: CheckedTask, town: Regio
     return task
 
 
+def task_url(task: Task) -> str:
+    return reverse("rectification:task", args=[task.pk])
+
+
 def _notify_new(task: Task, department: Department, cooperating: list[Department]) -> None:
     zh = f"新任务（{department.name}，{task.deadline:%Y-%m-%d}前完成）：{task.title[:80]}"
     en = f"New task for {department.name}, due {task.deadline:%Y-%m-%d}: {task.title[:80]}"
-    notifications.notify(notifications.clerks([department]), "new_task", f"new_task:{task.pk}", zh, en, task)
+    notify(clerks([department]), Kind.TASK_ASSIGNED, f"task_assigned:{task.pk}", zh, en, task_url(task))
     if cooperating:
         zh = f"新任务（配合{department.name}，{task.deadline:%Y-%m-%d}前完成）：{task.title[:80]}"
         en = f"New task (cooperating with {department.name}), due {task.deadline:%Y-%m-%d}: {task.title[:80]}"
-        notifications.notify(notifications.clerks(cooperating), "new_task", f"new_task:{task.pk}", zh, en, task)
+        notify(clerks(cooperating), Kind.TASK_ASSIGNED, f"task_assigned:{task.pk}", zh, en, task_url(task))
 
 
 def create_task(actor: Actor, plan: WorkPlan, spec: TaskSpec) -> Task:
@@ -473,9 +479,8 @@ def report_progress(
         if done:
             zh = f"{locked.department.name}报告任务已完成，请验收：{locked.title[:80]}"
             en = f"{locked.department.name} reports a task done; please accept or return it: {locked.title[:80]}"
-            notifications.notify(
-                notifications.supervisors(locked.county), "submitted", f"submitted:{report.pk}", zh, en, locked
-            )
+            notify(supervisors(locked.county), Kind.TASK_SUBMITTED, f"task_submitted:{report.pk}", zh, en,
+                   task_url(locked))  # fmt: skip
     task.refresh_from_db()
     return report
 
@@ -495,9 +500,8 @@ def accept_task(actor: Actor, task: Task, note: str = "") -> Task:
         locked.save()
         event = _event(locked, TaskEvent.Action.ACCEPT, actor, note.strip())
         zh, en = f"任务已验收通过：{locked.title[:80]}", f"Task accepted: {locked.title[:80]}"
-        notifications.notify(
-            notifications.clerks([locked.department_id]), "accepted", f"accepted:{event.pk}", zh, en, locked
-        )
+        notify(clerks([locked.department_id]), Kind.TASK_ACCEPTED, f"task_accepted:{event.pk}", zh, en,
+               task_url(locked))  # fmt: skip
     task.refresh_from_db()
     return task
 
@@ -521,9 +525,8 @@ def return_task(actor: Actor, task: Task, reason: str) -> Task:
         event = _event(locked, TaskEvent.Action.RETURN, actor, reason)
         zh = f"任务被督导室退回（原因：{reason[:100]}）：{locked.title[:60]}"
         en = f"Task returned by the supervision office (reason: {reason[:100]}): {locked.title[:60]}"
-        notifications.notify(
-            notifications.clerks([locked.department_id]), "returned", f"returned:{event.pk}", zh, en, locked
-        )
+        notify(clerks([locked.department_id]), Kind.TASK_RETURNED, f"task_returned:{event.pk}", zh, en,
+               task_url(locked))  # fmt: skip
     task.refresh_from_db()
     return task
 
@@ -810,11 +813,18 @@ def add_item(
         WorkPlan.objects.select_for_update().get(pk=plan.pk)
         town = _school_towns(county, year).get(unit.code) if unit else None
         task = _insert_task(actor, plan, checked, town=town, why=source)
-        return Item.objects.create(
+        item = Item.objects.create(
             county=county, task=task, source=source, year=year, school=unit, school_name=_school_name(unit, year),
             finding=(finding or "").strip(),
             target=checked.title, indicator=(checked.indicators or [""])[0], created_by=user_of(actor),
         )  # fmt: skip
+        if source == Item.Source.INSPECTION:
+            where = f"（{item.school_name}）" if item.school_name else ""
+            zh = f"督导检查发现问题{where}：{item.finding[:80]}；已列入整改，责任单位{checked.department.name}"
+            en = (f"Inspection finding{f' at {item.school_name}' if item.school_name else ''}: {item.finding[:80]}; "
+                  f"a rectification task for {checked.department.name}")  # fmt: skip
+            notify(supervisors(county), Kind.FINDING, f"finding:{item.pk}", zh, en, task_url(task))
+        return item
 
 
 def _school_name(school: School | None, year: int) -> str:
@@ -1060,30 +1070,23 @@ def send_reminders(on: dt.date | None = None) -> ReminderResult:
     for task in tasks:
         rules = rules_for(task.county.code)
         days = (task.deadline - on).days
-        people = notifications.clerks([task.department_id])
+        people = clerks([task.department_id])
         if days < 0:
             zh = f"任务已逾期 {-days} 天（时限 {task.deadline:%Y-%m-%d}）：{task.title[:80]}"
             en = f"Task {-days} day(s) overdue (due {task.deadline:%Y-%m-%d}): {task.title[:80]}"
-            out.overdue += len(notifications.notify(people, "overdue", f"overdue:{task.pk}:{on}", zh, en, task))
+            key = f"task_overdue:{task.pk}:{on}"
+            out.overdue += len(notify(people, Kind.TASK_OVERDUE, key, zh, en, task_url(task)))
             overdue_by_county.setdefault(task.county_id, []).append(task)
         elif days <= rules.remind_days:
             zh = f"任务将于 {days} 天后到期（{task.deadline:%Y-%m-%d}），请抓紧推进：{task.title[:80]}"
             en = f"Task due in {days} day(s) ({task.deadline:%Y-%m-%d}): {task.title[:80]}"
-            out.due_soon += len(notifications.notify(people, "due_soon", f"due_soon:{task.pk}:{on}", zh, en, task))
+            key = f"task_due:{task.pk}:{on}"
+            out.due_soon += len(notify(people, Kind.TASK_DUE, key, zh, en, task_url(task)))
     for tasks_of in overdue_by_county.values():
         county = tasks_of[0].county
         units = sorted({t.department.name for t in tasks_of})
         zh = f"{county.name}有 {len(tasks_of)} 项任务逾期未完成，涉及：{'、'.join(units)}"
         en = f"{county.name}: {len(tasks_of)} task(s) overdue, at {', '.join(units)}"
-        out.digests += len(notifications.notify(
-            notifications.supervisors(county), "overdue", f"digest:{county.pk}:{on}", zh, en
-        ))  # fmt: skip
+        url = reverse("rectification:dashboard", args=[county.code])
+        out.digests += len(notify(supervisors(county), Kind.TASK_OVERDUE, f"digest:{county.pk}:{on}", zh, en, url))
     return out
-
-
-def mark_read(actor: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications read (all when ``ids`` is None)."""
-    rows = actor.notifications.filter(read_at__isnull=True)
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())

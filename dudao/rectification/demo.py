@@ -25,9 +25,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from dudao.actors import Actor, system
+from dudao.notifications.models import Notification
 from dudao.orgs.demo import COUNTY_CODE, CURRENT_YEAR
 from dudao.orgs.models import Department, Region, SchoolYear
 from dudao.rectification import actions
+from dudao.rectification.actions import task_url
 from dudao.rectification.models import (
     Bulletin,
     Decision,
@@ -35,7 +37,6 @@ from dudao.rectification.models import (
     LiaisonSchool,
     Meeting,
     Milestone,
-    Notification,
     PracticalMatter,
     ProgressReport,
     RectificationItem,
@@ -261,7 +262,7 @@ def reset(county: Region | None = None) -> int:
     for doc in TaskEvidence.objects.filter(report__task__in=tasks):
         doc.file.delete(save=False)
     for queryset in (
-        Notification.objects.filter(task__in=tasks),
+        Notification.objects.filter(url__in=[task_url(t) for t in tasks]),
         Notification.objects.filter(key__startswith=f"digest:{county.pk}:"),
         Bulletin.objects.filter(county=county),
         Decision.objects.filter(meeting__county=county),

@@ -10,7 +10,11 @@ left as it is, so importing an exported list again adds nothing.
 
 :func:`write_task_list` writes a plan's tasks in the same layout (importable again).
 
-Rule codes: ``unknown_format``, ``file_too_large``, ``not_xlsx``, ``no_header``, ``missing_column``,
+The file is read by the generic sheet reader (:func:`dudao.sheets.table.read_table`, within the
+upload bounds and at most 5 MB), as every spreadsheet import is.
+
+Rule codes: the reader's (``unknown_format``, ``xls_not_supported``, ``file_too_large``, ``not_xlsx``,
+the bounds, ``no_header``, ``missing_column``, ``duplicate_column``, ``formula_not_calculated``, …) and
 ``no_rows``, ``required``, ``too_long``, ``unknown_department``, ``bad_date``, ``deadline_past``,
 ``unknown_indicator``.
 """
@@ -18,14 +22,12 @@ Rule codes: ``unknown_format``, ``file_too_large``, ``not_xlsx``, ``no_header``,
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
@@ -41,10 +43,12 @@ from dudao.rectification.actions import (
     today,
 )
 from dudao.rectification.models import Task, WorkPlan
+from dudao.sheets.limits import current_limits
+from dudao.sheets.table import ColumnSpec, Row, read_table
+from dudao.sheets.writer import workbook_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
-HEADER_SCAN_ROWS = 10
-# Column key → (header as written in the layout, other headers accepted, English).
+# The task list's columns: key, header as written in the layout, other headers accepted, English.
 COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "number": ("序号", ("编号", "no", "no.", "number"), "No."),
     "title": ("任务", ("任务内容", "工作任务", "重点任务", "整改任务", "具体任务", "task"), "Task"),
@@ -61,14 +65,21 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
 REQUIRED = ("title", "department", "deadline")
 _SPLIT = re.compile(r"[、，,；;/\n]+")
 _SECTION = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]")
-_NOTE = re.compile(r"^\s*(注|备注|说明|填表|制表)")
+_DEADLINE_RULE = (
+    "bad_date", "完成时限无法识别，请写成 2025-12-31、2025年12月31日 或 2025年12月底",
+    "the deadline is not a date; write it as 2025-12-31, 2025年12月31日 or 2025年12月底",
+)  # fmt: skip
 
 
-def _norm(text: Any) -> str:
-    return re.sub(r"\s+", "", str(text or "")).lower()
-
-
-_HEADERS = {_norm(name): key for key, (zh, aliases, _en) in COLUMNS.items() for name in (zh, *aliases)}
+def _specs() -> list[ColumnSpec]:
+    """The columns for :func:`dudao.sheets.table.read_table`: every cell read as written (text), but the
+    deadline, read as a date; each is then checked against the county by the task rules."""
+    return [
+        ColumnSpec(key, zh, "date" if key == "deadline" else "text", aliases, required=key in REQUIRED,
+                   nonempty=False, parse=parse_deadline if key == "deadline" else None,
+                   invalid=_DEADLINE_RULE if key == "deadline" else None)
+        for key, (zh, aliases, _en) in COLUMNS.items()
+    ]  # fmt: skip
 
 
 @dataclass
@@ -84,55 +95,6 @@ def _problem(rule: str, zh: str, en: str, sheet: str, row: int | None = None, co
              value: Any = None) -> Problem:  # fmt: skip
     return Problem(rule, zh, en, sheet=sheet, row=row, column=column,
                    value=None if value is None or value == "" else str(value))  # fmt: skip
-
-
-def _workbook(name: str, data: bytes) -> Any:
-    suffix = Path(name).suffix.lower()
-    if suffix != ".xlsx":
-        raise InputError([_problem(
-            "unknown_format",
-            f"不支持的文件类型“{suffix or '（无扩展名）'}”：请上传 .xlsx 文件（可在 Excel 或 WPS 中另存为）",
-            f"unsupported file type {suffix or '(none)'!r}: upload an .xlsx file", "", value=name,
-        )])  # fmt: skip
-    if len(data) > MAX_BYTES:
-        raise InputError([_problem(
-            "file_too_large", f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 5 MB",
-            f"the file is too large ({len(data) / 1024 / 1024:.1f} MB; the limit is 5 MB)", "", value=name,
-        )])  # fmt: skip
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:
-        raise InputError([_problem(
-            "not_xlsx", "文件不是有效的 .xlsx 工作簿（可能已损坏或改了扩展名）",
-            "the file is not a valid .xlsx workbook (damaged, or another file renamed)", "", value=name,
-        )]) from None  # fmt: skip
-
-
-def _rows(ws: Any) -> list[list[Any]]:
-    """The sheet's values with merged ranges filled (a unit merged over rows applies to each)."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    for merged in ws.merged_cells.ranges:
-        value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else None
-        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                if c - 1 < len(rows[r - 1]):
-                    rows[r - 1][c - 1] = value
-    return rows
-
-
-def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, str]] | None:
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found: dict[str, int] = {}
-        written: dict[str, str] = {}
-        for col, cell in enumerate(row):
-            key = _HEADERS.get(_norm(cell))
-            if key and key not in found:
-                found[key], written[key] = col, str(cell).strip()
-        if "title" in found and ("department" in found or "deadline" in found):
-            return index, found, written
-    return None
 
 
 _DATE_FORMS = (
@@ -167,59 +129,24 @@ def parse_deadline(value: Any) -> dt.date | None:
     return None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_task_list(name: str, data: bytes | BinaryIO, plan: WorkPlan, on: dt.date | None = None) -> ImportPlan:
-    """Check the whole file for ``plan``; raise :class:`InputError` with every problem found."""
-    raw = data if isinstance(data, bytes) else data.read()
+    """Check the whole file for ``plan``; raise :class:`InputError` with every problem found. The file
+    is read within the upload bounds, at most 5 MB (:func:`dudao.sheets.table.read_table`)."""
+    raw = data if isinstance(data, bytes) else data.read(MAX_BYTES + 1)
     county = Region.objects.get(pk=plan.county_id)
-    wb = _workbook(name, raw)
-    found = None
-    for ws in wb.worksheets:
-        rows = _rows(ws)
-        header = _header(rows)
-        if header is not None:
-            found = (ws.title, rows, header)
-            break
-    if found is None:
-        sheets = "、".join(f"“{ws.title}”" for ws in wb.worksheets)
-        raise InputError([_problem(
-            "no_header",
-            f"所有工作表（{sheets}）的前 {HEADER_SCAN_ROWS} 行中都找不到表头"
-            "（序号、任务、责任单位、配合单位、完成时限、进展情况）",
-            f"no sheet has the header row (序号, 任务, 责任单位, 配合单位, 完成时限, 进展情况) in its first "
-            f"{HEADER_SCAN_ROWS} rows", "", value=name,
-        )])  # fmt: skip
-    sheet, rows, (header_index, cols, written) = found
-    problems = [
-        _problem("missing_column", f"缺少“{COLUMNS[key][0]}”列",
-                 f"the {COLUMNS[key][2]} ({COLUMNS[key][0]}) column is missing", sheet, header_index + 1,
-                 COLUMNS[key][0])
-        for key in REQUIRED if key not in cols
-    ]  # fmt: skip
-    if problems:
-        raise InputError(problems)
+    limits = replace(current_limits(), file_bytes=min(MAX_BYTES, current_limits().file_bytes))
+    table = read_table(raw, _specs(), name=Path(name).name or "upload.xlsx", formats=("xlsx",), limits=limits,
+                       strict=False)  # fmt: skip
+    problems: list[Problem] = list(table.problems)
     existing = {(t.title, t.department_id) for t in Task.objects.filter(plan=plan)}
-    out = ImportPlan(sheet=sheet)
+    out = ImportPlan(sheet=table.sheet)
     seen_rows = 0
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        cell = {key: row[col] if col < len(row) else None for key, col in cols.items()}
-        title, unit = _text(cell.get("title")), _text(cell.get("department"))
-        first = _text(row[0]) if row else ""
-        if not any(_text(v) for v in row):
-            continue
-        if _NOTE.match(first) or _NOTE.match(title):
-            continue
-        if not unit and not _text(cell.get("deadline")) and (_SECTION.match(first) or _SECTION.match(title)):
+    for row in table.rows:
+        first, title = row["number"] or "", row["title"] or ""
+        if not row["department"] and row["deadline"] is None and (_SECTION.match(first) or _SECTION.match(title)):
             continue  # a section heading: 一、师资配备
         seen_rows += 1
-        checked = _check_row(county, cell, written, on or today(), sheet, offset, problems)
+        checked = _check_row(county, row, table.headers, on or today(), table.sheet, problems)
         if checked is None:
             continue
         if (checked.title, checked.department.pk) in existing:
@@ -227,64 +154,61 @@ def read_task_list(name: str, data: bytes | BinaryIO, plan: WorkPlan, on: dt.dat
             continue
         out.tasks.append(checked)
     if not seen_rows and not problems:
-        problems.append(_problem("no_rows", "表中没有任务行", "the sheet holds no task rows", sheet, header_index + 2))
+        problems.append(_problem("no_rows", "表中没有任务行", "the sheet holds no task rows", table.sheet,
+                                 table.header_row + 1))  # fmt: skip
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: p.row or 0))
     return out
 
 
 def _check_row(
-    county: Region,
-    cell: dict[str, Any],
-    written: dict[str, str],
-    on: dt.date,
-    sheet: str,
-    row: int,
-    problems: list[Problem],
+    county: Region, row: Row, written: dict[str, str], on: dt.date, sheet: str, problems: list[Problem]
 ) -> CheckedTask | None:
-    """Each field by its own rule, so every problem of the row names its column; None if any."""
+    """Each field by its own rule, so every problem of the row names its column; None if any (a
+    deadline that is no date was named by the reader already)."""
     before = len(problems)
     out: dict[str, Any] = {}
-    units = [u for u in _SPLIT.split(_text(cell.get("cooperating"))) if u.strip()]
-    codes = [c for c in re.split(r"[、，,\s]+", _text(cell.get("indicators"))) if c]
-    deadline = parse_deadline(cell.get("deadline"))
-
-    def check_date() -> dt.date:
-        if deadline is None and _text(cell.get("deadline")):  # a missing one is check_deadline's
-            raise RectificationError(
-                "bad_date", "完成时限无法识别，请写成 2025-12-31、2025年12月31日 或 2025年12月底",
-                "the deadline is not a date; write it as 2025-12-31, 2025年12月31日 or 2025年12月底",
-            )  # fmt: skip
-        return check_deadline(deadline, on)
+    units = [u for u in _SPLIT.split(row["cooperating"] or "") if u.strip()]
+    codes = [c for c in re.split(r"[、，,\s]+", row["indicators"] or "") if c]
+    unreadable = "deadline" in row.invalid
 
     checks = (
-        ("title", lambda: check_text(_text(cell.get("title")), "任务内容", "the task")),
-        ("department", lambda: check_department(county, _text(cell.get("department")) or None)),
-        ("deadline", check_date),
+        ("title", lambda: check_text(row["title"] or "", "任务内容", "the task")),
+        ("department", lambda: check_department(county, row["department"] or None)),
+        ("deadline", lambda: None if unreadable else check_deadline(row["deadline"], on)),
         ("indicators", lambda: check_indicators(codes)),
     )
     for key, check in checks:
         try:
             out[key] = check()
         except RectificationError as error:
-            value = error.details[0].get("value") if error.details else _text(cell.get(key))
-            problems.append(_problem(error.code, error.message_zh, error.message_en, sheet, row,
+            value = error.details[0].get("value") if error.details else row[key]
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            problems.append(_problem(error.code, error.message_zh, error.message_en, sheet, row.row,
                                      written.get(key, COLUMNS[key][0]), value))  # fmt: skip
     lead = out.get("department")
-    cooperating = []
+    cooperating = _cooperating(county, units, lead, written.get("cooperating", "配合单位"), sheet, row.row, problems)
+    if len(problems) > before or unreadable:
+        return None
+    return CheckedTask(out["title"], lead, out["deadline"], cooperating, out["indicators"], [],
+                       row["progress"] or "")  # fmt: skip
+
+
+def _cooperating(
+    county: Region, units: list[str], lead: Any, column: str, sheet: str, row: int, problems: list[Problem]
+) -> list[Any]:
+    """The cooperating units named (each checked; the lead unit and repeats left out)."""
+    cooperating: list[Any] = []
     for unit in units:
         try:
             dept = check_department(county, unit)
         except RectificationError as error:
-            problems.append(_problem(error.code, error.message_zh, error.message_en, sheet, row,
-                                     written.get("cooperating", "配合单位"), unit))  # fmt: skip
+            problems.append(_problem(error.code, error.message_zh, error.message_en, sheet, row, column, unit))
             continue
         if (lead is None or dept.pk != lead.pk) and dept not in cooperating:
             cooperating.append(dept)
-    if len(problems) > before:
-        return None
-    return CheckedTask(out["title"], lead, out["deadline"], cooperating, out["indicators"], [],
-                       _text(cell.get("progress")))  # fmt: skip
+    return cooperating
 
 
 def write_task_list(plan: WorkPlan, tasks: list[Task]) -> bytes:
@@ -322,6 +246,4 @@ def write_task_list(plan: WorkPlan, tasks: list[Task]) -> bytes:
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

@@ -13,7 +13,7 @@
 - :class:`TaskEvent` — the timeline of a task (and its item); never edited, never deleted.
 - Leaders' liaison schools (:class:`Leader`, :class:`LiaisonSchool`, :class:`Visit`,
   :class:`PracticalMatter`), consultation meetings (:class:`Meeting`, :class:`Decision`),
-  :class:`Notification` and :class:`Bulletin`.
+  and :class:`Bulletin` (notifications: :mod:`dudao.notifications`).
 
 Every change goes through :mod:`dudao.rectification.actions`.
 """
@@ -347,36 +347,7 @@ class Decision(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Notifications and bulletins
-
-
-class Notification(models.Model):
-    class Kind(models.TextChoices):
-        NEW_TASK = "new_task", _("新任务")
-        DUE_SOON = "due_soon", _("即将到期")
-        OVERDUE = "overdue", _("已逾期")
-        RETURNED = "returned", _("被退回")
-        ACCEPTED = "accepted", _("已验收")
-        SUBMITTED = "submitted", _("待验收")
-
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, related_name="+")
-    # What makes it the same notification: a reminder is keyed by its day, an event by the event.
-    key = models.CharField(max_length=100)
-    message_zh = models.TextField()
-    message_en = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.key}"
+# Bulletins
 
 
 class Bulletin(models.Model):

@@ -17,7 +17,6 @@ from dudao.rectification.models import (
     Decision,
     Leader,
     Meeting,
-    Notification,
     PracticalMatter,
     RectificationItem,
     Task,
@@ -349,16 +348,3 @@ def bulletins_table(bulletins: Iterable[Bulletin]) -> Table:
         for b in bulletins
     ]  # fmt: skip
     return Table("bulletins", _("督导通报"), columns, rows)
-
-
-def notifications_table(rows_in: Iterable[Notification], lang: str) -> Table:
-    columns = [Column("at", _("时间")), Column("kind", _("类别")), Column("message", _("内容")),
-               Column("read", _("状态"))]  # fmt: skip
-    rows = [
-        {"at": _local(n.created_at), "kind": n.get_kind_display(),
-         "message": n.message_en if lang.startswith("en") else n.message_zh,
-         "read": _("已读") if n.read_at else _("未读"), "_row_class": "" if n.read_at else "unread",
-         "_href": {"message": reverse("rectification:task", args=[n.task_id])} if n.task_id else {}}
-        for n in rows_in
-    ]  # fmt: skip
-    return Table("notifications", _("通知"), columns, rows)

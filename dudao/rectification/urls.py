@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.rectification.views import county, liaison, meetings, notices, plans, tasks
+from dudao.rectification.views import county, liaison, meetings, plans, tasks
 
 app_name = "rectification"
 urlpatterns = [
@@ -31,7 +31,4 @@ urlpatterns = [
     path("meeting/<int:pk>/", meetings.meeting, name="meeting"),
     path("meeting/<int:pk>/decisions/", meetings.add_decision, name="add_decision"),
     path("decision/<int:pk>/task/", meetings.decision_task, name="decision_task"),
-    path("notifications/", notices.notifications, name="notifications"),
-    path("notifications/unread.json", notices.unread, name="unread"),
-    path("notifications/read/", notices.read, name="read"),
 ]

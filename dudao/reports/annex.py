@@ -8,7 +8,6 @@ for ratios); every figure comes from :class:`dudao.reports.content.ReportData`.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dudao.engine.fields import LEVEL_ZH
 from dudao.reports.content import AREA_STATUS_ZH, ReportData, location_zh, school_type_zh, unmet_codes, verdict_zh
+from dudao.sheets.writer import workbook_bytes
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -145,6 +145,4 @@ def annex_xlsx(data: ReportData) -> bytes:
     _cv_sheet(wb, data, number)
     _rules_sheet(wb, data, number + 1)
     _items_sheet(wb, data, number + 2)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from dudao.evaluation.models import Evidence
 from dudao.orgs.models import Region
 from dudao.rectification.models import TaskEvidence
+from dudao.sheets.writer import workbook_bytes
 from dudao.standards import load
 
 UNLINKED = "未关联指标"
@@ -101,9 +102,7 @@ def manifest_xlsx(county: Region, year: int, entries: list[PackEntry]) -> bytes:
         ws.cell(ws.max_row, 9).number_format = "yyyy-mm-dd hh:mm"
     for col, width in zip("ABCDEFGHI", (6, 36, 10, 30, 30, 50, 12, 20, 18), strict=True):
         ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 class _Sink(io.RawIOBase):

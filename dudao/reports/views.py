@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.access import access_county, rectification_permissions, region_permissions, visible_regions
 from dudao.orgs.models import Region
@@ -49,7 +49,7 @@ def report_county(user: object, code: str, year: int, standard_id: str) -> Regio
 
 def _run(county: Region, year: int, standard_id: str) -> EvaluationRun:
     try:
-        return current_run(county, year, standard_id)
+        return stored_run(county, year, standard_id)
     except EvaluationError:
         raise Http404 from None
 
@@ -83,7 +83,7 @@ def county(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     region = report_county(request.user, code, year, standard_id)
     run, error = None, ""
     try:
-        run = current_run(region, year, standard_id)
+        run = stored_run(region, year, standard_id)
     except EvaluationError as exc:
         error = exc.message_en if get_language().startswith("en") else exc.message_zh
     return render(request, "reports/county.html", {

@@ -4,10 +4,11 @@ headers the reader accepts for each."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
-from dudao.engine.fields import FIELD_BY_KEY, FIELDS, ITEM_FIELDS, LEVEL_TEACHER_FIELDS, LEVEL_ZH, Field, Kind
+from dudao.engine.fields import ENUMS, FIELD_BY_KEY, FIELDS, ITEM_FIELDS, LEVEL_TEACHER_FIELDS, LEVEL_ZH, Field, Kind
+from dudao.sheets.cells import normalize_header
+from dudao.sheets.table import ColumnSpec
 
 # The Chinese prefix of a per-level column header, e.g. 小学部专任教师数.
 LEVEL_PART_ZH = {"primary": "小学部", "junior": "初中部", "senior": "高中部"}
@@ -64,14 +65,6 @@ COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 LEVEL_COLUMNS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.level)
 
 
-def normalize_header(text: object) -> str:
-    """Header (or enum value) as compared: NFKC (full-width letters, digits and brackets become
-    half-width), no whitespace anywhere, no required-marker asterisks around it, case-folded."""
-    s = unicodedata.normalize("NFKC", str(text))
-    s = "".join(s.split()).strip("*")
-    return s.casefold()
-
-
 def _header_index() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     index: dict[str, str] = {}
     collisions: list[tuple[str, str, str]] = []
@@ -89,3 +82,18 @@ def _header_index() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
 # Normalised header -> canonical key. HEADER_COLLISIONS should stay empty (checked by a test).
 HEADER_INDEX, HEADER_COLLISIONS = _header_index()
 KEY_NAMES = frozenset(normalize_header(c.key) for c in COLUMNS)
+# The columns as the generic table reader takes them (:mod:`dudao.sheets.table`).
+SPECS: tuple[ColumnSpec, ...] = tuple(
+    ColumnSpec(c.key, c.zh, c.kind, c.aliases, required=c.required, choices=ENUMS.get(c.key)) for c in COLUMNS
+)
+
+__all__ = [
+    "COLUMNS",
+    "COLUMN_BY_KEY",
+    "HEADER_INDEX",
+    "KEY_NAMES",
+    "LEVEL_COLUMNS",
+    "SPECS",
+    "Column",
+    "normalize_header",
+]

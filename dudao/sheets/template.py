@@ -17,6 +17,7 @@ from wcwidth import wcswidth
 
 from dudao.engine.fields import LEVEL_ZH, LOCATION_ZH, OWNERSHIP_ZH, SCHOOL_TYPE_ZH
 from dudao.sheets.columns import COLUMNS, Column
+from dudao.sheets.writer import save_workbook, workbook_bytes
 
 DATA_SHEET = "学校数据"
 HELP_SHEET = "说明"
@@ -245,7 +246,11 @@ def _help_sheet(ws: Worksheet, extra: Sequence[tuple[str, str]] = ()) -> None:
 
 
 def _save(wb: Workbook, target: Path | str | IO[bytes]) -> None:
-    wb.save(Path(target) if isinstance(target, str | Path) else target)  # type: ignore[arg-type]
+    """To a path (``save_workbook``) or a binary file object (``workbook_bytes``): made inert either way."""
+    if isinstance(target, str | Path):
+        save_workbook(wb, target)
+    else:
+        target.write(workbook_bytes(wb))
 
 
 def write_template(path: Path | str | IO[bytes]) -> None:
@@ -276,7 +281,7 @@ def write_rows(path: Path | str, rows: pd.DataFrame | Iterable[Mapping[str, obje
     ws.title = DATA_SHEET
     _data_sheet(ws, columns, table)
     _help_sheet(wb.create_sheet(HELP_SHEET))
-    wb.save(Path(path))
+    save_workbook(wb, path)
 
 
 # The columns that say which school and record a row is: locked on the rows a prefilled template fills in.

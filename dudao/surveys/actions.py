@@ -17,6 +17,7 @@ from django.db.models import Count, F, Max
 from django.utils.translation import gettext as _
 
 from dudao.actors import Actor, is_system, user_of
+from dudao.audit.record import record_event
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.surveys import intake, stats
@@ -116,8 +117,11 @@ def set_status(actor: Actor, survey: Survey, status: str) -> None:
     _require_edit(actor, survey.county)
     if status not in Survey.Status.values:
         raise SurveyError(400, _("状态无效"))
-    survey.status = status
-    survey.save(update_fields=["status"])
+    before, survey.status = survey.status, status
+    with transaction.atomic():
+        survey.save(update_fields=["status"])
+        record_event(actor, "surveys.survey.status", target=survey, region=survey.county,
+                     data={"before": before, "after": status})  # fmt: skip
 
 
 CONFIG_NUMBERS = {
@@ -129,13 +133,16 @@ CONFIG_NUMBERS = {
     "straight_min_items": (2, 100),
     "burst_per_window": (1, 100_000),
     "address_limit": (1, 100_000),
+    "token_address_limit": (1, 100_000),
     "device_limit": (1, 100_000),
 }
 
 
-def update_config(actor: Actor, survey: Survey, values: dict[str, Any], population: Any) -> Survey:
-    """Sample rule, full-group policy, recognition answers and integrity thresholds."""
+def update_config(actor: Actor, survey: Survey, values: dict[str, Any], population: Any, why: str = "") -> Survey:
+    """Sample rule, full-group policy, recognition answers and integrity thresholds. The change (old
+    and new values) and its reason go to the audit trail."""
     _require_edit(actor, survey.county)
+    before = {**default_config(), **survey.config, "population": survey.population}
     config = {**default_config(), **survey.config}
     for name, (low, high) in CONFIG_NUMBERS.items():
         if name not in values or values[name] in ("", None):
@@ -177,9 +184,13 @@ def update_config(actor: Actor, survey: Survey, values: dict[str, Any], populati
         if survey.population < 0:
             raise SurveyError(400, _("常住人口须为整数"))
     survey.config = config
+    after = {**config, "population": survey.population}
+    changed = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
     with transaction.atomic():
         survey.save(update_fields=["config", "population"])
         replan(survey)
+        record_event(actor, "surveys.survey.settings", target=survey, region=survey.county, why=why.strip()[:1000],
+                     data={"changed": changed})  # fmt: skip
     return survey
 
 
@@ -404,15 +415,21 @@ def submit(sub: Submission) -> Survey:
         raise SurveyError(409, _("本次调查的样本计划不含这一类调查对象，感谢您的关注！"))
     flags = _flags(survey, questionnaire, answers, seconds)
     window = int(sub.now) // RATE_WINDOW
-    if token_id is None:
-        if sub.device and _bump(_hash("device", sub.device), window) > int(survey.setting("device_limit")):
-            raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
-        per_address = _bump(_hash("address", sub.address), window)
-        if per_address > int(survey.setting("address_limit")):
-            raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
-        if per_address > int(survey.setting("burst_per_window")):
-            flags.append("burst")
-        RateCounter.objects.filter(window__lt=window - RATE_KEEP // RATE_WINDOW).delete()
+    if (
+        token_id is None
+        and sub.device
+        and _bump(_hash("device", sub.device), window) > int(survey.setting("device_limit"))
+    ):
+        raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
+    # one counter per address for open links and codes alike; codes (handed out in person, maybe to a
+    # roomful of parents on one network) have a limit of their own
+    per_address = _bump(_hash("address", sub.address), window)
+    limit = "address_limit" if token_id is None else "token_address_limit"
+    if per_address > int(survey.setting(limit)):
+        raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
+    if token_id is None and per_address > int(survey.setting("burst_per_window")):
+        flags.append("burst")
+    RateCounter.objects.filter(window__lt=window - RATE_KEEP // RATE_WINDOW).delete()
     values = {
         "group": sub.group, "token_id": token_id, "answers": answers, "school_id": school, "town": town,
         "stage": stage[:20], "seconds": seconds, "flags": flags, "review": Response.Review.PENDING if flags else "",
@@ -449,14 +466,24 @@ def _where(survey: Survey, sub: Submission, errors: dict[str, str]) -> tuple[int
     return None, town
 
 
-def review(actor: Actor, response: Response, decision: str) -> None:
+def review(actor: Actor, response: Response, decision: str, why: str = "") -> None:
+    """Keeps or excludes a flagged answer (an exclusion changes the recognition rate, SR-01, so it
+    needs a reason); who, why and the answer's flags go to the audit trail."""
     _require_edit(actor, response.survey.county)
     if decision not in (Response.Review.KEPT, Response.Review.EXCLUDED):
         raise SurveyError(400, _("复核结论无效"))
-    response.review = decision
+    why = why.strip()[:1000]
+    if decision == Response.Review.EXCLUDED and not why:
+        raise SurveyError(400, _("剔除答卷须填写原因。"))
+    before, response.review = response.review, decision
     with transaction.atomic():
         response.save(update_fields=["review"])
         recount(response.survey)
+        record_event(
+            actor, "surveys.response.exclude" if decision == Response.Review.EXCLUDED else "surveys.response.keep",
+            target=response, region=response.survey.county, why=why,
+            data={"before": before, "after": decision, "group": response.group, "flags": list(response.flags)},
+        )  # fmt: skip
 
 
 def last_version(survey: Survey) -> dict[str, int]:

@@ -30,8 +30,9 @@ DEFAULT_CONFIG = {
     "recognition_answers": ["满意", "比较满意"],
     "min_seconds_per_item": 1.5,  # faster than this per answered item: flagged "too_fast"
     "straight_min_items": 6,  # this many identical Likert answers or more: flagged "straight"
-    "burst_per_window": 20,  # responses from one address in a window beyond this: flagged "burst"
-    "address_limit": 120,  # per address and window: refused (429) beyond this on open links
+    "burst_per_window": 10,  # open-link responses from one address in a window beyond this: flagged "burst"
+    "address_limit": 20,  # per address and window: refused (429) beyond this on open links
+    "token_address_limit": 60,  # per address and window: refused beyond this with one-use codes
     "device_limit": 3,  # per device cookie and window: refused beyond this on open links
 }
 

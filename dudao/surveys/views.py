@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from dudao.evaluation.actions import EvaluationError, set_county_item
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import School
+from dudao.security.addresses import client_address
 from dudao.surveys import actions, links, results
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
@@ -103,7 +104,9 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
             values["split_by"] = post.getlist("split_by")
             values["recognition_answers"] = post.getlist("recognition_answers")
             values["recognition_items"] = post.get("recognition_items", "").replace("，", ",").split(",")
-            actions.update_config(request.user, s, values, post.get("population"))
+            if not post.get("why", "").strip():
+                raise SurveyError(400, _("请填写修改原因。"))
+            actions.update_config(request.user, s, values, post.get("population"), why=post.get("why", ""))
     except SurveyError as exc:
         messages.error(request, exc.message)
         return redirect("surveys:survey", pk=s.pk)
@@ -198,7 +201,7 @@ def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     if found is None:
         raise Http404
     try:
-        actions.review(request.user, found, request.POST.get("decision", ""))
+        actions.review(request.user, found, request.POST.get("decision", ""), request.POST.get("why", ""))
     except SurveyError as exc:
         return _refused(request, exc, reverse("surveys:results", args=[s.pk]))
     return redirect("surveys:results", pk=s.pk)
@@ -206,8 +209,9 @@ def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
 
 @login_required
 def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
-    """POST: makes a batch of one-use codes; GET: printable slips with a QR code each."""
-    s = _survey(request, pk, "edit" if request.method == "POST" else "view")
+    """POST: makes a batch of one-use codes; GET: printable slips with a QR code each. Only those who
+    hand the codes out (the county's supervision office) see them: an unused code is an answer."""
+    s = _survey(request, pk, "edit")
     if group not in GROUPS:
         raise Http404
     if request.method == "POST":
@@ -296,7 +300,7 @@ def public(request: HttpRequest, key: str, group: str) -> HttpResponse:
         data = dict(request.POST.lists())
     except Exception:  # a body Django cannot parse is the sender's error
         return _message(request, TITLE, _("提交的内容无法识别。"), 400)
-    sub = Submission(key, group, data, request.META.get("REMOTE_ADDR", ""), request.COOKIES.get(DEVICE_COOKIE, ""))
+    sub = Submission(key, group, data, client_address(request), request.COOKIES.get(DEVICE_COOKIE, ""))
     try:
         survey = actions.submit(sub)
     except SurveyError as exc:

@@ -21,7 +21,6 @@ from dudao.census.importing import import_census
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs.models import Region, School, SchoolYear
-from dudao.sheets import reader
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.personas import SYSTEM, YEAR, World
 
@@ -306,9 +305,9 @@ def test_a_missing_sheet_is_named(world: World, tmp_path: Path) -> None:
     assert DATA_SHEET in problem.message_zh
 
 
-def test_a_file_over_the_size_limit_is_refused(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_over_the_size_limit_is_refused(world: World, tmp_path: Path, settings: Any) -> None:
     path = workbook(tmp_path)
-    monkeypatch.setattr(reader, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    settings.DUDAO_UPLOAD_MAX_BYTES = path.stat().st_size - 1
     assert rules(problems_of(path)) == ["file_too_large"]
 
 

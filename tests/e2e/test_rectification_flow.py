@@ -95,7 +95,7 @@ def test_the_rectification_pages_fit_a_phone(phone: Page, rect: Rect, settings, 
         "rect-meeting": reverse("rectification:meeting", args=[meeting.pk]),
         "rect-liaison": reverse("rectification:liaison", args=[code]),
         "rect-bulletins": reverse("rectification:bulletins", args=[code]),
-        "rect-notifications": reverse("rectification:notifications"),
+        "rect-notifications": reverse("notifications:centre"),
     }
     for name, address in pages.items():
         phone.goto(address)

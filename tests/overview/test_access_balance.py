@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dudao.census.actions import save_record
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World, evaluate
 
 STANDARD = "national-2017"
 PEOPLE = [
@@ -68,6 +68,7 @@ def census(world: World) -> None:
     values = {k: v for k, v in PRIMARY.items() if k != "school_type"}
     for school in (world.primary, world.neighbour_school, world.other_school):
         save_record(SYSTEM, school, YEAR, "primary", values)
+    evaluate(world.county, world.neighbour, world.other_county)
 
 
 @pytest.mark.parametrize("page", list(PAGES))

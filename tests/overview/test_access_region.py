@@ -1,6 +1,7 @@
 """Every role × the city and province views and the evaluate endpoint, own and other unit: the exact
-status. A unit the person cannot see is a 404; whoever sees a county may bring its result up to date
-(reviewers evaluate under their name, the others as the system)."""
+status. A unit the person cannot see is a 404; only the county's supervision office evaluates (an
+inspector or observer who sees the county gets 403 and stores nothing: results follow the data by
+themselves, ADR 0020); no GET stores a run."""
 
 from __future__ import annotations
 
@@ -36,11 +37,11 @@ PAGES = {
     "province view of another province": ("get", lambda w: region(w.other_province.code), {}),
     "evaluate 示范县": (
         "post", lambda w: evaluate(w.county.code),
-        {"province_inspector": 200, "city_inspector": 200, "observer": 200, "county_supervisor": 200},
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 200},
     ),
     "evaluate 邻县": (
         "post", lambda w: evaluate(w.neighbour.code),
-        {"province_inspector": 200, "city_inspector": 200, "neighbour_supervisor": 200},
+        {"province_inspector": 403, "city_inspector": 403, "neighbour_supervisor": 200},
     ),
     "evaluate a county in another province": ("post", lambda w: evaluate(w.other_county.code), {}),
 }  # fmt: skip

@@ -17,7 +17,7 @@ from dudao.engine.balance import balance
 from dudao.evaluation.actions import current_run
 from dudao.orgs.models import SchoolYear
 from tests.evaluation.test_stored_evaluation import store_county
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import PASSWORD, YEAR, World, evaluate
 
 STANDARD = "national-2017"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -56,6 +56,7 @@ def text(html: str) -> str:
 def stored(world: World) -> None:
     store_county(world)
     SchoolYear.objects.filter(school__code="1399010012", year=YEAR).update(ownership="private")
+    evaluate(world.county)
 
 
 def test_groups_by_location_and_ownership_as_a_table_with_the_hand_computed_figures(world: World, stored) -> None:

@@ -97,10 +97,10 @@ def test_without_javascript_the_form_posts_and_comes_back(world: World, two_hats
     # somewhere else is not followed: back to the county's city
     response = county.post(evaluate_url(world.county.code), {"next": "https://example.com/"})
     assert response.status_code == 302 and response.url == back
-    # 邻县 is seen (through the city), not reviewed: it is brought up to date as the system
+    # 邻县 is seen (through the city), not reviewed: evaluating it is not theirs to do (F13)
     fill(world.neighbour_school)
-    assert county.post(evaluate_url(world.neighbour.code), {"next": back}).url == back
-    assert actions.latest_run(world.neighbour, YEAR, STANDARD).created_by is None
+    assert county.post(evaluate_url(world.neighbour.code), {"next": back}).status_code == 403
+    assert actions.latest_run(world.neighbour, YEAR, STANDARD) is None
 
 
 def test_bad_addresses_and_methods(world: World) -> None:
@@ -124,15 +124,17 @@ def test_evaluate_all_offers_the_counties_whose_result_is_out_of_date(world: Wor
     fill(world.neighbour_school)
     html = client_for(two_hats).get(region_url(world.city.code)).text
     section = html.split('id="evaluate"', 1)[1].split("</section>", 1)[0]
-    assert re.findall(r'<li data-county="(\d+)"', section) == [world.county.code, world.neighbour.code]
+    assert re.findall(r'<li data-county="(\d+)"', section) == [world.county.code]  # 邻县 is not theirs
     assert f'data-url="{evaluate_url(world.county.code)}"' in section
-    assert '<progress id="evaluate-progress" max="2" value="0"' in section
+    assert '<progress id="evaluate-progress" max="1" value="0"' in section
     assert 'id="evaluate-status" role="status" aria-live="polite"' in section
     assert 'id="evaluate-text"' in section and "dudao/progress.js" in html
-    # the city inspector refreshes a result as the system: the run is not theirs
-    city = client_for(world.city_inspector, **JSON)
-    assert city.post(evaluate_url(world.neighbour.code)).json()["ok"] is True
-    assert actions.latest_run(world.neighbour, YEAR, STANDARD).created_by is None
+    # the city inspector only reads: how many results are waiting, and no way to store one (F13)
+    city = client_for(world.city_inspector)
+    waiting = city.get(region_url(world.city.code)).text
+    assert 'id="evaluate"' not in waiting and "2 个县（市、区）的评估结果尚未生成或待更新" in waiting
+    assert city.post(evaluate_url(world.neighbour.code), **JSON).status_code == 403
+    assert not EvaluationRun.objects.exists()
     # once evaluated, nothing left to offer; when the data changes, it is offered again as stale
     client_for(two_hats, **JSON).post(evaluate_url(world.county.code))
     assert actions.latest_run(world.county, YEAR, STANDARD).created_by == two_hats

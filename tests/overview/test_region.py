@@ -318,6 +318,7 @@ def test_english(evaluated: World) -> None:
     for text in ("County comparison", "Ranking and first tier", "not assessed", "Overall verdict", "First tier:"):
         assert text in html, text
     assert "未评估" not in html and "第一方阵" not in html
+    assert "Counties whose result is not yet made or out of date: 1." in html
 
 
 def _city_with(n: int) -> tuple[Region, User]:

@@ -19,7 +19,7 @@ from dudao.rectification.models import RectificationItem
 from tests.engine.schools import PRIMARY
 from tests.evaluation.test_stored_evaluation import NINE_YEAR
 from tests.overview.test_cockpit import STANDARD, client_for, cockpit_url, county_census, figures, section, text
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, evaluate
 
 
 def school_url(school: School, year: int = YEAR, standard: str = STANDARD) -> str:
@@ -38,7 +38,9 @@ def row_cells(html: str, table: str, first: str) -> list[str]:
 
 @pytest.fixture
 def stored(world: World) -> dict[str, School]:
-    return county_census(world)
+    schools = county_census(world)
+    evaluate(world.county)
+    return schools
 
 
 def test_each_indicator_against_its_threshold_with_the_gap(world: World, stored: dict) -> None:
@@ -112,8 +114,11 @@ def test_the_schools_rectification_items_with_their_tasks(world: World, stored: 
     assert csv.status_code == 200 and item.target in csv.content.decode("utf-8-sig")
 
 
-def test_a_nine_year_school_shows_both_level_parts(world: World, stored: dict) -> None:
-    census.save_record(SYSTEM, world.nine_year, YEAR, "all", NINE_YEAR)
+def test_a_nine_year_school_shows_both_level_parts(
+    world: World, stored: dict, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        census.save_record(SYSTEM, world.nine_year, YEAR, "all", NINE_YEAR)
     page = client_for(world.county_supervisor).get(school_url(world.nine_year))
     assert 'id="part-primary"' in page.text and 'id="part-junior"' in page.text
     assert "一贯制学校按学段分摊后的数据" in page.text

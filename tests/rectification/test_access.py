@@ -122,7 +122,7 @@ PAGES = {
         "post", lambda s: reverse("rectification:add_item", args=[s.rect.world.county.code]),
         {"province_inspector": 400, "city_inspector": 400, "observer": 403, "county_supervisor": 400},
     ),
-    "notifications": ("get", lambda s: reverse("rectification:notifications"), dict.fromkeys(PEOPLE, 200)),
+    "notifications": ("get", lambda s: reverse("notifications:centre"), dict.fromkeys(PEOPLE, 200)),
     "my tasks": (
         "get", lambda s: reverse("rectification:mine"),
         {**dict.fromkeys(PEOPLE, 200), **dict.fromkeys(COUNTY_HOMED, 302)},

@@ -78,5 +78,5 @@ def test_the_pages_are_english_when_asked(rect: Rect, pages: dict[str, str]) -> 
         assert chinese_left(response.text, HEADERS if name == "plan" else set()) == [], name
     clerk = login(rect.finance_clerk)
     clerk.cookies["django_language"] = "en"
-    for url in (reverse("rectification:mine"), reverse("rectification:notifications")):
+    for url in (reverse("rectification:mine"), reverse("notifications:centre")):
         assert chinese_left(clerk.get(url).text) == [], url

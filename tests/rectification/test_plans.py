@@ -14,9 +14,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from dudao.engine.problems import InputError
+from dudao.notifications.models import Notification
 from dudao.rectification import actions
 from dudao.rectification.importing import parse_deadline, read_task_list
-from dudao.rectification.models import Milestone, Notification, Task, TaskEvent, WorkPlan
+from dudao.rectification.models import Milestone, Task, TaskEvent, WorkPlan
 from tests.personas import YEAR
 from tests.rectification.conftest import Rect, login, plan_of, task_for
 
@@ -129,7 +130,7 @@ def test_an_import_adds_every_row_and_reads_the_usual_spellings(rect: Rect) -> N
     assert tasks[2].deadline == dt.date(year, 8, 31)
     assert tasks[3].department == rect.town_government and tasks[3].town == rect.world.town
     assert tasks[4].department == rect.town_government and tasks[4].deadline == dt.date(year, 12, 31)
-    assert Notification.objects.filter(user=rect.town_clerk, kind="new_task").count() == 2
+    assert Notification.objects.filter(user=rect.town_clerk, kind="task_assigned").count() == 2
 
 
 def test_an_import_with_problems_lists_each_and_writes_nothing(rect: Rect) -> None:
@@ -163,7 +164,8 @@ def test_an_import_with_problems_lists_each_and_writes_nothing(rect: Rect) -> No
 @pytest.mark.parametrize(
     ("name", "data", "rule"),
     [
-        ("清单.xls", b"\xd0\xcf\x11\xe0", "unknown_format"),
+        ("清单.xls", b"\xd0\xcf\x11\xe0", "xls_not_supported"),  # the same reading as every workbook
+        ("清单.txt", b"1,2", "unknown_format"),
         ("清单.xlsx", b"not a workbook", "not_xlsx"),
         ("清单.xlsx", None, "no_header"),
         ("清单.xlsx", b"PK" + b"\x00" * (5 * 1024 * 1024), "file_too_large"),

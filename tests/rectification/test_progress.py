@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dudao.notifications.models import Notification
 from dudao.rectification import actions
-from dudao.rectification.models import Milestone, Notification, ProgressReport, Task, TaskEvent, TaskEvidence
+from dudao.rectification.models import Milestone, ProgressReport, Task, TaskEvent, TaskEvidence
 from tests.personas import SYSTEM
 from tests.rectification.conftest import PDF, PNG, Rect, login, plan_of, task_for
 
@@ -49,7 +50,7 @@ def test_done_is_accepted_by_the_supervision_office(
                files=[SimpleUploadedFile("预算批复.pdf", PDF)])  # fmt: skip
     task.refresh_from_db()
     assert task.status == "submitted" and task.submitted_at is not None
-    assert Notification.objects.filter(user=rect.world.county_supervisor, kind="submitted").exists()
+    assert Notification.objects.filter(user=rect.world.county_supervisor, kind="task_submitted").exists()
     county = login(rect.world.county_supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         assert county.post(reverse("rectification:accept", args=[task.pk]), {"note": "材料齐全"}).status_code == 302
@@ -57,7 +58,7 @@ def test_done_is_accepted_by_the_supervision_office(
     assert task.status == "accepted" and task.accepted_at is not None
     assert [e.action for e in TaskEvent.objects.filter(task=task)] == ["create", "done", "accept"]
     # the clerk is told, in the application and by e-mail (the clerk has an address)
-    assert Notification.objects.filter(user=rect.finance_clerk, kind="accepted").exists()
+    assert Notification.objects.filter(user=rect.finance_clerk, kind="task_accepted").exists()
     assert any("任务已验收通过" in m.subject and m.to == ["finance@example.cn"] for m in mailoutbox)
     # no more reports on an accepted task
     again = report(rect, task, text="补充", percent="100")
@@ -72,7 +73,7 @@ def test_a_return_needs_a_reason_and_the_clerk_reports_again(rect: Rect, task: T
     county.post(reverse("rectification:return", args=[task.pk]), {"reason": "缺少财政局盖章的预算批复"})
     task.refresh_from_db()
     assert task.status == "returned" and task.return_reason == "缺少财政局盖章的预算批复"
-    note = Notification.objects.get(user=rect.finance_clerk, kind="returned")
+    note = Notification.objects.get(user=rect.finance_clerk, kind="task_returned")
     assert "缺少财政局盖章的预算批复" in note.message_zh
     page = login(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk]))
     assert "缺少财政局盖章的预算批复" in page.text and 'id="report"' in page.text
@@ -176,5 +177,5 @@ def test_the_office_changes_the_deadline_and_the_unit_keeping_old_and_new(rect: 
     assert task.department == rect.bureau and task.deadline == later
     event = TaskEvent.objects.get(task=task, action="edit")
     assert event.data["changes"]["department"] == ["示范县财政局", "示范县教育局"] and event.note == "调整分工"
-    assert Notification.objects.filter(user=rect.bureau_clerk, kind="new_task").exists()
+    assert Notification.objects.filter(user=rect.bureau_clerk, kind="task_assigned").exists()
     assert login(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk])).status_code == 404

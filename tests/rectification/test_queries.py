@@ -33,7 +33,7 @@ def grow(rect: Rect, n: int) -> None:
 
 PAGES: dict[str, tuple[str, Callable[[Rect], str], int]] = {
     "my tasks": ("finance_clerk", lambda r: reverse("rectification:mine"), 7),
-    "notifications": ("finance_clerk", lambda r: reverse("rectification:notifications"), 4),
+    "notifications": ("finance_clerk", lambda r: reverse("notifications:centre"), 4),
     "plans": ("county_supervisor", lambda r: reverse("rectification:plans", args=[r.world.county.code]), 7),
     "meetings": ("county_supervisor", lambda r: reverse("rectification:meetings", args=[r.world.county.code]), 6),
     "liaison": ("county_supervisor", lambda r: reverse("rectification:liaison", args=[r.world.county.code]), 14),

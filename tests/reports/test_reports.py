@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from dudao.evaluation.actions import current_run
 from dudao.rectification.models import RectificationItem
-from tests.personas import YEAR
+from tests.personas import YEAR, evaluate
 from tests.rectification.conftest import STANDARD, Rect, login
 
 
@@ -172,6 +172,7 @@ def test_the_command_writes_both_files(stored: Rect, tmp_path: Path) -> None:
 def test_the_2012_standard_reports_its_cvs_without_a_per_school_rule(stored: Rect) -> None:
     world = stored.world
     client = login(world.county_supervisor)
+    evaluate(world.county, standard="basic-2012")
     response = client.get(url("report", world.county.code, standard="basic-2012"))
     assert response.status_code == 200
     run = current_run(world.county, YEAR, "basic-2012")

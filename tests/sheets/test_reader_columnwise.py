@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from dudao.engine.fields import ONE_THROUGH_PARTS
 from dudao.engine.problems import InputError
-from dudao.sheets import reader
-from dudao.sheets.reader import _plain_numbers, _read
+from dudao.sheets.cells import PLAIN, cell_number, plain_numbers
+from dudao.sheets.reader import read_school_table
 
 from ._util import write_csv, write_xlsx
 
@@ -36,7 +36,7 @@ def read_both(path: Path) -> tuple[Any, Any]:
     out = []
     for columnwise in (True, False):
         try:
-            out.append(_read(path, None, columnwise=columnwise))
+            out.append(read_school_table(path, per_cell=not columnwise))
         except InputError as e:
             out.append(e.problems)
     return out[0], out[1]
@@ -90,7 +90,7 @@ def test_tricky_figures_among_plain_rows(tmp_path: Path, column: str) -> None:
         problems = assert_same(path)  # every problem, in order
         assert len(problems) >= 12
     valid = [r for r, cell in zip(rows, NUMBER_CELLS, strict=True)
-             if cell.strip() and not isinstance(reader._cell_number(kind, cell), str)]  # fmt: skip
+             if cell.strip() and not isinstance(cell_number(kind, cell), str)]  # fmt: skip
     for path in both_formats(tmp_path, [HEADER, *valid]):
         assert len(assert_same(path).frame) == len(valid) >= 15  # every value
 
@@ -189,26 +189,21 @@ def test_text_and_enum_cells(tmp_path: Path, cells: dict[int, str]) -> None:
         assert_same(path)
 
 
-def test_a_clean_csv_never_reaches_the_per_cell_parser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clean_csv_never_reaches_the_per_cell_parser(tmp_path: Path) -> None:
     rows = [HEADER, *(row(f"42010200{i:02}") for i in range(30))]
     rows[5] = row("4201020005", **{"在校生数": "1,200"})  # separators, full-width: settled column-wise
     rows[6] = row("4201020006", **{"图书": "１２３"})
     rows[7] = row("4201020007", school_type="九年一贯制", level="", **{"在校生数": "", **PARTS})
+    table = read_school_table(write_csv(tmp_path / "clean.csv", rows))
+    assert len(table.frame) == 30 and table.per_cell_rows == 0
+    assert read_school_table(tmp_path / "clean.csv", per_cell=True).per_cell_rows == 30
+
     rows[20] = row("4201020020", **{"专任教师数": "八"})
     rows[25] = row("4201020025", **{"小学部在校生数": "3"})
-    calls: list[int] = []
-    original = reader._Parser._row
-
-    def counted(self: Any, row_no: int, cells: Any) -> Any:
-        calls.append(row_no)
-        return original(self, row_no, cells)
-
-    monkeypatch.setattr(reader._Parser, "_row", counted)
     path = write_csv(tmp_path / "t.csv", rows)
     with pytest.raises(InputError) as info:
-        reader.read_school_table(path)
+        read_school_table(path)
     assert [(p.rule, p.row) for p in info.value.problems] == [("not_a_number", 21), ("not_applicable", 26)]
-    assert calls == [21, 26]  # only the two rows with problems went through the per-cell parser
     assert_same(path)
 
 
@@ -318,12 +313,12 @@ def _typed(v: str) -> Any:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.from_regex(r"[0-9]{0,17}(\.[0-9]{0,17})?|[0-9 .,+\-e１٣]{0,6}", fullmatch=True), max_size=40))
 def test_plain_numbers_are_parsed_as_float_parses_them(cells: list[str]) -> None:
-    parsed = _plain_numbers(cells)
+    parsed = plain_numbers(cells)
     assert parsed is not None
     values, empty, plain = parsed
     for i, cell in enumerate(cells):
         assert empty[i] == (cell == "")
-        expected = reader._PLAIN.fullmatch(cell) is not None and cell.isascii() and sum(c.isdigit() for c in cell) <= 15
+        expected = PLAIN.fullmatch(cell) is not None and cell.isascii() and sum(c.isdigit() for c in cell) <= 15
         assert plain[i] == expected, cell
         if plain[i]:
             assert values[i] == float(cell) and math.copysign(1, values[i]) == 1, cell
@@ -338,5 +333,5 @@ def test_digits_beyond_any_float_are_not_a_number(tmp_path: Path, column: str) -
 
 
 def test_plain_numbers_need_one_cell_per_line() -> None:
-    assert _plain_numbers(["1", "2\n3"]) is None
-    assert _plain_numbers(["1", None]) is None
+    assert plain_numbers(["1", "2\n3"]) is None
+    assert plain_numbers(["1", None]) is None

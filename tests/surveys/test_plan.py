@@ -131,7 +131,7 @@ def test_exclusion_gives_the_place_back(world: World, survey: Survey) -> None:
     configure(world, survey, minimum=14, per_mille=0.01)  # one teacher
     assert post(Client(), survey, answers(survey, "teacher", started=OLD), "teacher").status_code == 200
     assert post(Client(), survey, answers(survey, "teacher", started=OLD), "teacher").status_code == 409
-    actions.review(world.county_supervisor, Response.objects.get(), Response.Review.EXCLUDED)
+    actions.review(world.county_supervisor, Response.objects.get(), Response.Review.EXCLUDED, "重复作答")
     assert not QuotaCount.objects.filter(survey=survey, group="teacher", count__gt=0).exists()
     assert post(Client(), survey, answers(survey, "teacher", started=OLD), "teacher").status_code == 200
     assert Response.objects.count() == 2
@@ -152,7 +152,7 @@ def test_settings_page_saves_rule_and_divisions(world: World, survey: Survey, to
     client = Client()
     client.force_login(world.county_supervisor)
     form = {"sample_rule": "tiers", "split_by": ["town"], "full_policy": "stop", "recognition_answers": ["满意"],
-            "recognition_items": "overall"}  # fmt: skip
+            "recognition_items": "overall", "why": "按学前教育分档表抽样"}  # fmt: skip
     assert client.post(f"/surveys/{survey.pk}/settings/", form).status_code == 302
     survey.refresh_from_db()
     assert survey.setting("sample_rule") == "tiers" and survey.setting("split_by") == ["town"]

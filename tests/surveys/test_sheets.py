@@ -4,6 +4,7 @@ link), the class slips and their generator, and the schools listed (open in the 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client, RequestFactory
@@ -160,7 +161,9 @@ def test_print_all_has_one_sheet_per_open_school(world: World, survey: Survey) -
     body = as_(world, "observer").get(f"/surveys/{survey.pk}/sheets/all/").content.decode()
     assert body.count('<section class="qr-sheet">') == 2
     assert "示范县第一小学" in body and "示范县第一中学" in body and "九年一贯制" not in body
-    assert "break-after: page" in body and "no-print" in body
+    assert "surveys/sheets.css" in body and "no-print" in body  # the print rules: a stylesheet (CSP: no inline style)
+    css = (Path(__file__).resolve().parents[2] / "dudao" / "surveys" / "static" / "surveys" / "sheets.css").read_text()
+    assert "break-after: page" in css and "@page { size: A4" in css
     urls = [url for _g, _svg, url in CODE.findall(body)]
     assert len(urls) == 8 and sum(u.endswith(f"?school={world.primary.code}") for u in urls) == 4
 

@@ -23,6 +23,7 @@ from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import Warning, plausibility, refusals, warnings_only
 from dudao.engine.fields import ONE_THROUGH_PARTS, TYPE_LEVEL
+from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
 
@@ -204,6 +205,7 @@ def save_record(
     )  # fmt: skip
     if created:
         CensusEvent.objects.create(record=record, action=CensusEvent.Action.CREATE, user=user_of(actor), reason=reason)
+    after_change([school.county_id], year)
     return SaveResult(record, created, changed, warnings)
 
 
@@ -228,6 +230,7 @@ def _transition(actor: Actor, record: CensusRecord, perm: str, sources: tuple[st
         locked.updated_by = user_of(actor)
         locked.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
         CensusEvent.objects.create(record=locked, action=action, user=user_of(actor), reason=reason)
+        after_change([record.school.county_id], record.year)
     return locked
 
 

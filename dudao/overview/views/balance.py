@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.overview.balance import balance_view, levels_of
 from dudao.overview.views.county import county_page, lang, nav_context
@@ -26,7 +26,7 @@ def county_run(
     county, standard = county_page(request, code, year, standard_id)
     context: dict[str, Any] = {**nav_context(county, year, standard_id, page), "standard": standard}
     try:
-        return context, current_run(county, year, standard_id)
+        return context, stored_run(county, year, standard_id)
     except EvaluationError as error:
         download(request, [])
         context["error"] = error.text(lang())

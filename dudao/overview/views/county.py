@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.render import LOCATIONS, level_label
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import Region
@@ -89,7 +89,7 @@ def cockpit(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
         view = data.cockpit(county, year, standard_id, school_url(year, standard_id), context["nav_years"])
     except EvaluationError as error:
         download(request, [])  # a table asked for that is not shown: 404
-        context["error"] = error.text(lang())
+        context["error"], context["error_code"] = error.text(lang()), error.code
         return render(request, "overview/county.html", context)
     if (response := download(request, view.all_tables())) is not None:
         return response
@@ -123,7 +123,7 @@ def schools(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
     if not form.is_valid():
         return render(request, "overview/schools.html", context, status=400)
     try:
-        run = current_run(county, year, standard_id)
+        run = stored_run(county, year, standard_id)
     except EvaluationError as error:
         download(request, [])
         context["error"] = error.text(lang())

@@ -181,9 +181,12 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
-    # Bringing a result up to date changes no data: whoever sees the county may ask for it (as the
-    # cockpit does on every view); reviewers' runs are recorded under their name.
-    to_evaluate = [(r, regions.status_text(r.status)) for r in rows if r.needs_evaluation()]
+    # Results follow the data by themselves (ADR 0020); a county's supervision office may evaluate its
+    # own counties from here too, inspectors see how many are waiting.
+    waiting = [r for r in rows if r.needs_evaluation()]
+    to_evaluate = [
+        (r, regions.status_text(r.status)) for r in waiting if "review" in region_permissions(request.user, r.county)
+    ]
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
         "counts": regions.summary_counts(rows),
@@ -193,7 +196,7 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "city_table": shown(cities, IDS["cities"]) if cities else None,
         "option_groups": _option_groups(options, chosen), "sort": request.GET.get("sort", ""),
         "tier": rule.describe(sum(1 for e in ranked if e.rank is not None)),
-        "to_evaluate": to_evaluate, "js_text": _js_text() if to_evaluate else None,
+        "to_evaluate": to_evaluate, "js_text": _js_text() if to_evaluate else None, "waiting": len(waiting),
         "standards": evaluable_standards(), "years": regions.years_of(place, year),
         "parents": _parents(request, place, year, standard_id),
     })  # fmt: skip
@@ -266,22 +269,18 @@ def _row_html(request: HttpRequest, row: CountyRow, standard: Standard, year: in
 @login_required
 @require_POST
 def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    """Bring one county's result up to date: evaluated as the user when they review the county, else
-    (inspectors, observers) as the system, like the cockpit's ``current_run``. JSON for progress.js
-    (the new summary and the county's table rows, or the error in both languages); a redirect back
-    with a message for a plain form post."""
-    county = access_region(request.user, code)
+    """Evaluate one county's data as it is now, as the user (its supervision office: ``review``; an
+    inspector or observer may not). JSON for progress.js (the new summary and the county's table rows,
+    or the error in both languages); a redirect back with a message for a plain form post."""
+    county = access_region(request.user, code, "review")
     standard = evaluable_standard(standard_id)
     if county.level != Region.Level.COUNTY or not valid_year(year) or standard is None:
         raise Http404
     previous = actions.latest_run(county, year, standard_id)
     try:
-        if "review" in region_permissions(request.user, county):
-            run = actions.evaluate_county(
-                request.user, county, year, standard_id, province=previous.province if previous else None
-            )
-        else:
-            run = actions.current_run(county, year, standard_id)
+        run = actions.evaluate_county(
+            request.user, county, year, standard_id, province=previous.province if previous else None
+        )
     except EvaluationError as error:
         english = (get_language() or "").startswith("en")
         if _wants_json(request):

@@ -2,7 +2,7 @@
 over the years with a result, and its census records with their review status and timeline.
 
 The school comes through ``access_school`` (a school clerk reaches their own school; others by their
-region rights); the figures from the county's current run (``current_run``).
+region rights); the figures from the county's stored run (``stored_run``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dudao.census import actions as census
 from dudao.census.models import CensusRecord, CensusYear
-from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.orgs.access import access_school, region_permissions
 from dudao.orgs.models import School, SchoolYear
 from dudao.overview import cockpit as data
@@ -128,7 +128,7 @@ def school(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     }
     tables.append(context["rectification"])
     try:
-        run = current_run(county, year, standard_id)
+        run = stored_run(county, year, standard_id)
     except EvaluationError as error:
         context["error"] = error.text(lang())
     else:

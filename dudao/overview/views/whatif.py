@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dudao.evaluation.actions import EvaluationError, current_run
+from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.overview.views.balance import county_run
 from dudao.overview.views.county import county_page, lang
 from dudao.overview.whatif import Outcome, WhatIfError, choices, outcome
@@ -77,7 +77,7 @@ def compute(request: HttpRequest, code: str, year: int, standard_id: str) -> Jso
         return _error(WhatIfError("bad_request", "请求应为 JSON 对象：{\"school\": …, \"values\": {…}}",
                                   'the request must be a JSON object: {"school": ..., "values": {...}}'))  # fmt: skip
     try:
-        run = current_run(county, year, standard_id)
+        run = stored_run(county, year, standard_id)
         result = outcome(run, str(body.get("school") or ""), body.get("values", {}))
     except (WhatIfError, EvaluationError) as error:
         return _error(error)

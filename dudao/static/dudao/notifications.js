@@ -1,11 +1,12 @@
 // The header's notifications (通知): the unread count and the newest few, read from
-// /rectification/notifications/unread.json. Without JavaScript the link opens the full list.
+// /notifications/unread.json. Without JavaScript the link opens the full list.
 (function () {
   "use strict";
   var box = document.getElementById("notices");
   if (!box || !window.fetch) { return; }
   var count = box.querySelector(".notice-count");
   var list = box.querySelector(".notice-list");
+  var all = box.querySelector(".notice-panel > a");
   fetch(box.getAttribute("data-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (data) {
@@ -19,7 +20,7 @@
       data.items.forEach(function (item) {
         var li = document.createElement("li");
         var a = document.createElement("a");
-        a.href = item.url;
+        a.href = item.url || all.href;  // without a link of its own: the centre
         a.textContent = item.message;
         li.appendChild(a);
         list.appendChild(li);

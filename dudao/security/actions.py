@@ -1,0 +1,35 @@
+"""Lifting a lock-out (the only state change of this app): by an administrator, with a reason, in
+the audit trail."""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from dudao.actors import Actor, is_system
+from dudao.audit.record import record_event
+
+
+class UnlockError(ValueError):
+    """Nothing named, or no reason given."""
+
+
+def lift_lockout(actor: Actor, *, username: str = "", address: str = "", why: str) -> int:
+    """Forgets the failed logins (and bad tokens) of the account ``username`` and of the address
+    ``address`` (either or both), so they may log in at once. Returns how many records were removed."""
+    if not is_system(actor) and not actor.is_superuser:  # type: ignore[union-attr]
+        raise PermissionDenied
+    if not (username or address):
+        raise UnlockError("name a username or an address / 请指定用户名或网络地址")
+    if not why.strip():
+        raise UnlockError("give the reason / 请填写解除原因")
+    with transaction.atomic():
+        removed = AxesProxyHandler.reset_attempts(
+            username=username or None, ip_address=address or None, ip_or_username=bool(username and address)
+        )
+        record_event(
+            actor, "security.lockout.lift", why=why.strip(),
+            data={"username": username, "address": address, "records": removed},
+        )  # fmt: skip
+    return removed
