@@ -16,12 +16,14 @@ Status codes and their ``code`` values:
       path under ``/api/v1/`` that is no endpoint)
 405   ``method_not_allowed`` (the ``Allow`` header lists the methods the path takes)
 409   ``conflict`` (optimistic concurrency: the record changed since ``expected_version``;
-      nothing was saved)
+      nothing was saved), ``lock_changed``, ``plan_changed`` and ``upload_changed`` (what was confirmed —
+      the unapproved records of a lock, an import's preview, its kept file — is no longer so; nothing
+      was done)
 413   ``too_large`` (an upload over the limit)
 422   a census rule refused a well-formed request in the current state: ``note_required``
       (``details`` holds the plausibility warnings), ``impossible_values`` (figures that cannot be
       true of one school, refused by the census rule table; ``details`` holds each one), ``year_locked``, ``bad_state``,
-      ``already_locked``, ``not_locked``, and any other census code not listed above
+      ``already_locked``, ``not_locked``, ``upload_expired``, and any other census code not listed above
 ====  ==========================================================================================
 
 Evaluation (``POST /evaluations``): 400 ``unknown_standard``, ``not_supported``; 409 ``busy`` (the data
@@ -49,6 +51,10 @@ from dudao.evaluation.actions import EvaluationError
 
 CENSUS_ERROR_STATUS: dict[str, int] = {
     "conflict": 409,
+    "lock_changed": 409,
+    "plan_changed": 409,
+    "upload_changed": 409,
+    "upload_expired": 422,
     "invalid_values": 400,
     "bad_level": 400,
     "reason_required": 400,

@@ -194,3 +194,29 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.county_id} {self.year})"
+
+
+class CensusReminder(models.Model):
+    """催报: a school of the county reminded, on one day (Asia/Shanghai), to submit its census for ``year``.
+
+    At most one per school, year and day (a constraint): a second reminder the same day sends nothing.
+    The reminders of one click share ``sent_at`` and ``sent_by``."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="census_reminders")
+    day = models.DateField()
+    state = models.CharField(max_length=10)  # the school's state when reminded: missing, draft or returned
+    recipients = models.PositiveSmallIntegerField(default=0)  # the school's clerks notified
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    sent_by_label = models.CharField(max_length=150)  # the person's username, or "system (why)"
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        constraints = [models.UniqueConstraint(fields=["school", "year", "day"], name="census_reminder_once_a_day")]
+        indexes = [models.Index(fields=["county", "year", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.year} {self.day}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.census import views, views_import, views_template
+from dudao.census import views, views_import, views_review, views_template
 
 app_name = "census"
 urlpatterns = [
@@ -15,7 +15,12 @@ urlpatterns = [
     path("template/blank.xlsx", views_template.blank_template, name="blank_template"),
     path("county/<str:code>/<int:year>/deadline/", views.deadline, name="deadline"),
     path("county/<str:code>/<int:year>/lock/", views.lock, name="lock"),
-    path("county/<str:code>/<int:year>/unlock/", views.lock, {"unlock": True}, name="unlock"),
+    path("county/<str:code>/<int:year>/unlock/", views.unlock, name="unlock"),
+    path("county/<str:code>/<int:year>/remind/", views.remind, name="remind"),
+    path("county/<str:code>/<int:year>/review/", views_review.review_queue, name="review"),
+    path("county/<str:code>/<int:year>/review/approve-clean/", views_review.approve_clean, name="approve_clean"),
+    path("county/<str:code>/<int:year>/review/<int:pk>/", views_review.review_record, name="review_record"),
+    path("county/<str:code>/<int:year>/review/<int:pk>/<str:action>/", views_review.decide, name="decide"),
     path("school/<str:code>/<int:year>/", views.school_year, name="school"),
     path("school/<str:code>/<int:year>/<str:level>/", views.save, name="save"),
     path("record/<int:pk>/<str:action>/", views.transition, name="transition"),

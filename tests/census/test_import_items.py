@@ -24,7 +24,7 @@ from dudao.engine.fields import ITEM_FIELDS
 from dudao.sheets import read_school_table, write_template
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.census.test_import import county_rows, problems_of, rules, set_cells
-from tests.census.uploads import upload_and_confirm
+from tests.census.web import upload_and_confirm
 from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from dudao.census import actions
@@ -22,8 +21,8 @@ from dudao.engine.problems import Problem
 from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.api.conftest import census_csv, upload
-from tests.census.uploads import confirm
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.census.web import client_for, confirm
+from tests.personas import SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -165,12 +164,6 @@ def test_the_command_prints_the_warnings(world: World, tmp_path: Path, capsys: p
     out = capsys.readouterr().out
     assert f"row 3, column '{column}': pe_art_teachers exceeds teachers" in out and "[pe_art_exceed_teachers]" in out
     assert CensusRecord.objects.get(school=world.primary, year=YEAR).pe_art_teachers == 70
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_the_web_upload_shows_the_warnings_and_the_school_page_asks_for_a_note(world: World, tmp_path: Path) -> None:

@@ -24,16 +24,10 @@ from dudao.census.models import CensusChange, CensusRecord, ImportBatch, Pending
 from dudao.sheets.template import write_rows
 from tests.api.conftest import FIGURES, census_csv
 from tests.api.conftest import upload as api_upload
-from tests.census.uploads import confirm, upload
+from tests.census.web import client_for, confirm, upload
 from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def row(code: str, name: str, school_type: str = "primary", **figures: Any) -> dict[str, Any]:

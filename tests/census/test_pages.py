@@ -8,14 +8,8 @@ from django.urls import reverse
 
 from dudao.census import actions
 from dudao.census.models import CensusRecord
-from tests.census.uploads import confirm, upload
-from tests.personas import PASSWORD, YEAR, World
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.census.web import client_for, confirm, upload
+from tests.personas import YEAR, World
 
 
 def school_url(world: World) -> str:
@@ -105,7 +99,7 @@ def test_completeness_lists_missing_schools_and_is_one_screen_of_queries(
 
 def test_the_county_locks_and_unlocks_with_a_reason(world: World) -> None:
     county = client_for(world.county_supervisor)
-    county.post(reverse("census:lock", args=[world.county.code, YEAR]))
+    county.post(reverse("census:lock", args=[world.county.code, YEAR]), {"unapproved": "0"})  # confirmed: none
     page = county.get(reverse("census:completeness", args=[world.county.code, YEAR])).text
     assert "本学年数据已锁定" in page
     response = county.post(reverse("census:unlock", args=[world.county.code, YEAR]), {"reason": ""}, follow=True)

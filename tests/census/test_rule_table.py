@@ -21,15 +21,10 @@ from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.template import DATA_SHEET, write_rows
 from dudao.standards.checks import load_checks
 from tests.api.conftest import FIGURES, call
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.census.web import client_for
+from tests.personas import SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def workbook(tmp_path: Path, school: School, name: str, school_type: str = "primary", **figures: Any) -> Path:

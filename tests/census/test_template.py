@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -24,7 +23,8 @@ from dudao.engine.problems import InputError
 from dudao.sheets.reader import read_school_table
 from dudao.sheets.template import DATA_SHEET, KEY_COLUMNS
 from tests.api.conftest import FIGURES
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.census.web import client_for
+from tests.personas import SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ NINE_YEAR = {**FIGURES, "students": 1500, "students_primary": 900, "students_jun
              "backbone_teachers_junior": 10, "pe_art_teachers_primary": 7, "pe_art_teachers_junior": 7,
              "senior_title_teachers_primary": 30, "senior_title_teachers_junior": 25, "senior_title_teachers": 55,
              "teaching_aux_area_m2": "8789.28", "equipment_value_yuan": "3500000.5"}  # fmt: skip
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 ITEMS = {"classes": 24, "max_class_size": 45, "music_rooms": 2, "art_rooms": 0, "music_room_min_area_m2": "96.5",

@@ -18,7 +18,7 @@ from dudao.evaluation import actions
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.models import Membership, Role
 from dudao.sheets.template import write_rows
-from tests.census.uploads import confirm, upload
+from tests.census.web import confirm, upload
 from tests.engine.schools import PRIMARY
 from tests.personas import PASSWORD, SYSTEM, YEAR, World
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.actors import Actor, is_system, user_of
+from dudao.census import notices
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import Warning, plausibility, refusals, warnings_only
@@ -229,7 +230,9 @@ def _transition(actor: Actor, record: CensusRecord, perm: str, sources: tuple[st
             locked.return_reason = ""
         locked.updated_by = user_of(actor)
         locked.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
-        CensusEvent.objects.create(record=locked, action=action, user=user_of(actor), reason=reason)
+        event = CensusEvent.objects.create(record=locked, action=action, user=user_of(actor), reason=reason)
+        if action in (CensusEvent.Action.APPROVE, CensusEvent.Action.RETURN):
+            notices.reviewed(locked, action, event.pk, reason)
         after_change([record.school.county_id], record.year)
     return locked
 
@@ -255,15 +258,33 @@ def _require_county(actor: Actor, county: Region) -> None:
         raise PermissionDenied
 
 
+def unapproved(county: Region, year: int) -> int:
+    """How many of the county's records of ``year`` are not approved (what locking would freeze unreviewed)."""
+    return CensusRecord.objects.filter(school__county=county, year=year).exclude(status=Status.APPROVED).count()
+
+
 @transaction.atomic
-def lock_year(actor: Actor, county: Region, year: int) -> CensusYear:
+def lock_year(actor: Actor, county: Region, year: int, confirmed_unapproved: int | None = None) -> CensusYear:
+    """Lock the county's year. ``confirmed_unapproved`` is the number of unapproved records the person was
+    shown when confirming: if it is no longer true, nothing is locked (``lock_changed``), so a lock never
+    freezes more unreviewed records than the person agreed to. The event keeps the number."""
     _require_county(actor, county)
     cy = CensusYear.objects.select_for_update().get_or_create(county=county, year=year)[0]
     if cy.locked:
         raise CensusError("already_locked", f"{year}学年已锁定", f"{year} is already locked")
+    open_records = unapproved(county, year)
+    if confirmed_unapproved is not None and confirmed_unapproved != open_records:
+        raise CensusError(
+            "lock_changed",
+            f"确认后情况已变化：现有 {open_records} 条记录未审核（确认时为 {confirmed_unapproved} 条），"
+            "未锁定；请重新确认",
+            f"{open_records} records are unapproved now ({confirmed_unapproved} when you confirmed); nothing was "
+            "locked: confirm again",
+        )
     cy.locked, cy.locked_at, cy.locked_by = True, timezone.now(), user_of(actor)
     cy.save()
-    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user_of(actor))
+    reason = f"锁定时 {open_records} 条记录未审核" if open_records else ""
+    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user_of(actor), reason=reason)
     return cy
 
 
@@ -334,4 +355,6 @@ def timeline(record: CensusRecord) -> list[dict[str, Any]]:
 
 
 # Topics (each imports what it needs from above).
+from dudao.census.actions.reminders import remind  # noqa: E402, F401
+from dudao.census.actions.review import approve_many  # noqa: E402, F401
 from dudao.census.actions.uploads import confirm_upload, discard_upload, preview, stage_upload  # noqa: E402, F401

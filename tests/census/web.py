@@ -1,5 +1,5 @@
-"""The census upload through the web, as a county's supervisor does it: upload (kept, redirected to the
-preview), then confirm what the preview shows."""
+"""The census pages through HTTP, as the personas use them: a logged-in client, and the upload as a county's
+supervisor does it (upload: kept, redirected to the preview; then confirm what the preview shows)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+
+from tests.personas import PASSWORD
+
+
+def client_for(user: Any) -> Client:
+    """A client logged in as ``user`` (a persona of ``tests/personas.py``)."""
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
 
 
 def upload(client: Client, county: str, year: int, content: bytes, name: str = "示范县2025.xlsx", **extra: Any) -> Any:
