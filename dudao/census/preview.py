@@ -11,17 +11,12 @@ from django.utils.translation import gettext as _
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.importing import ImportResult, RecordPlan
 from dudao.census.models import CensusRecord
-from dudao.census.plausibility import shown
+from dudao.census.review import figure
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.problems import Problem
 from dudao.tables import Table, columns
 
 SUBMITTED = CensusRecord.Status.SUBMITTED
-
-
-def figure(value: object) -> str:
-    """A stored figure as text: 8789.28, 1200, — for none."""
-    return "—" if value is None else shown(float(value))  # type: ignore[arg-type]
 
 
 def status_change(plan: RecordPlan, english: bool = False) -> str:

@@ -50,6 +50,11 @@ class Completeness:
         }
 
     @property
+    def records_submitted(self) -> int:
+        """Records (not schools) waiting for review: a school entered by level has one per level."""
+        return sum(1 for r in self.rows for status in r.statuses.values() if status == "submitted")
+
+    @property
     def not_submitted(self) -> list[SchoolRow]:
         return [r for r in self.rows if r.state in ("missing", "draft", "returned")]
 

@@ -11,10 +11,15 @@ from typing import Any
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.forms import fields_for
 from dudao.census.models import CensusRecord
-from dudao.census.plausibility import Warning, plausibility
+from dudao.census.plausibility import Warning, plausibility, shown
 from dudao.orgs.models import Region, SchoolYear
 
 SUBMITTED = CensusRecord.Status.SUBMITTED
+
+
+def figure(value: object) -> str:
+    """A stored figure as it is written: 500, 8789.28, — for none."""
+    return "—" if value is None else shown(float(value))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -99,7 +104,8 @@ def change_rows(entry: Entry) -> list[dict[str, Any]]:
         if value is not None and before not in (None, 0, Decimal(0)):
             change = float(value) / float(before) - 1  # type: ignore[arg-type]
         rows.append({
-            "field": CENSUS_FIELD_BY_KEY[spec.key].label, "before": before, "now": value, "change": change,
-            "_row_class": "flagged" if spec.key in flagged else "",
+            "field": CENSUS_FIELD_BY_KEY[spec.key].label, "before": figure(before), "now": figure(value),
+            "change": change,
+            "_row_class": "flagged" if spec.key in flagged else "", "_class": {"before": "num", "now": "num"},
         })  # fmt: skip
     return rows

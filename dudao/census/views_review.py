@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -72,7 +73,7 @@ def queue_table(county: Region, year: int, queued: list[Entry], run: Any) -> Tab
         verdicts = [p.get("passed") for p in parts]
         rows.append({
             "school": e.name, "level": e.record.get_level_display(), "code": e.record.school.code,
-            "submitted": e.record.updated_at.strftime("%Y-%m-%d %H:%M") if e.record.updated_at else "",
+            "submitted": timezone.localtime(e.record.updated_at).strftime("%Y-%m-%d %H:%M"),
             "met": _met(parts),
             "verdict": None if not verdicts or None in verdicts else all(verdicts),
             "impossible": len(e.impossible), "unusual": len(e.unusual),
@@ -122,8 +123,8 @@ def changes_table(entry: Entry) -> Table:
         _("与上学年比较"),
         columns(
             ("field", _("项目")),
-            ("before", _("上学年"), "number", 2),
-            ("now", _("本学年"), "number", 2),
+            ("before", _("上学年")),
+            ("now", _("本学年")),
             ("change", _("变化"), "percent", 1),
         ),
         change_rows(entry),
