@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -24,10 +25,11 @@ from django.utils import timezone
 
 from dudao.audit.record import record_event
 from dudao.census.actions import CensusError, _require_county
-from dudao.census.importing import ImportResult, import_census
-from dudao.census.importing import _sha256 as file_sha256
 from dudao.census.models import PendingImport
 from dudao.orgs.models import Region
+
+if TYPE_CHECKING:  # the import imports the actions (CensusError): at run time it is imported where used
+    from dudao.census.importing import ImportResult
 
 FOLDER = "census-imports"
 
@@ -99,11 +101,15 @@ def as_uploaded(pending: PendingImport) -> Iterator[Path]:
 
 def preview(actor: User, pending: PendingImport) -> ImportResult:
     """What importing the staged file would do now (a dry run: nothing is written)."""
+    from dudao.census.importing import import_census
+
     with as_uploaded(pending) as path:
         return import_census(path, pending.year, county=pending.county, user=actor, dry_run=True)
 
 
 def _check_staged(pending: PendingImport) -> None:
+    from dudao.census.importing import _sha256 as file_sha256
+
     if pending.expires_at <= timezone.now():
         raise CensusError(
             "upload_expired", "上传的文件已过期（超过确认时限），未导入任何数据；请重新上传",
@@ -121,6 +127,8 @@ def confirm_upload(actor: User, pending: PendingImport, digest: str) -> ImportRe
     """Import the staged file, exactly as previewed (``digest``); then drop it. ``CensusError``
     ``upload_expired``, ``upload_changed`` or ``plan_changed`` (nothing written; the staged file stays for
     a new preview unless it expired), or the import's own errors."""
+    from dudao.census.importing import import_census
+
     _require_county(actor, pending.county)
     _check_staged(pending)
     with as_uploaded(pending) as path:
