@@ -930,15 +930,16 @@ class _Import:
         if not keys or not any(code in schools for code in self.codes):
             return before
         index: dict[tuple[int, str], int] = {}
-        stored: list[tuple[Any, ...]] = []
+        blocks: list[np.ndarray] = []  # floats a block of rows at a time: not 40 Python objects a record
         for chunk in _chunks(county_ids, _in_chunk()):
             query = CensusRecord.objects.filter(school__county_id__in=chunk, year=self.year - 1)
-            for school_id, level, *values in query.values_list("school_id", "level", *keys):
-                index[(school_id, level)] = len(stored)
-                stored.append(tuple(values))
-        if not stored:
+            for block in _batches(query.values_list("school_id", "level", *keys).iterator(BATCH_SIZE), BATCH_SIZE):
+                for school_id, level, *_values in block:
+                    index[(school_id, level)] = len(index)
+                blocks.append(np.array([row[2:] for row in block], dtype=float))  # None -> NaN
+        if not blocks:
             return before
-        matrix = np.array(stored, dtype=float)  # None -> NaN
+        matrix = np.vstack(blocks)
         position = np.array(
             [index.get((known[0], self.levels[i]), -1) if (known := schools.get(self.codes[i])) else -1
              for i in rows.tolist()], dtype=np.int64,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User
 from django.db import transaction
 
+from dudao.actors import Actor, user_of
 from dudao.census import notices
 from dudao.census.actions import CensusError, _require_county
 from dudao.census.models import CensusEvent, CensusRecord, CensusYear
@@ -24,7 +24,7 @@ class BatchApproval:
     flagged: int = 0  # with a finding of the rule table: one by one
 
 
-def approve_many(actor: User, county: Region, year: int, shown: dict[int, int]) -> BatchApproval:
+def approve_many(actor: Actor, county: Region, year: int, shown: dict[int, int]) -> BatchApproval:
     """Approve the county's records ``shown`` (record id → the version the reviewer saw) that are still
     submitted, unchanged since, and without any finding of the census rule table. The others are left
     for one-by-one review and counted. Each approval is a workflow event and tells the school's clerks."""
@@ -50,9 +50,10 @@ def approve_many(actor: User, county: Region, year: int, shown: dict[int, int]) 
             elif not entry.clean:
                 result.flagged += 1
             else:
-                record.status, record.return_reason, record.updated_by = Status.APPROVED, "", actor
+                person = user_of(actor)
+                record.status, record.return_reason, record.updated_by = Status.APPROVED, "", person
                 record.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
-                event = CensusEvent.objects.create(record=record, action=CensusEvent.Action.APPROVE, user=actor,
+                event = CensusEvent.objects.create(record=record, action=CensusEvent.Action.APPROVE, user=person,
                                                    reason="批量审核通过")  # fmt: skip
                 notices.reviewed(record, CensusEvent.Action.APPROVE, event.pk)
                 result.approved.append(record)
