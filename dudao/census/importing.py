@@ -930,7 +930,7 @@ class _Import:
         if not keys or not any(code in schools for code in self.codes):
             return before
         index: dict[tuple[int, str], int] = {}
-        blocks: list[np.ndarray] = []  # floats a block of rows at a time: not 40 Python objects a record
+        blocks: list[np.ndarray] = []  # floats a block of rows at a time: not 35 Python objects a record
         for chunk in _chunks(county_ids, _in_chunk()):
             query = CensusRecord.objects.filter(school__county_id__in=chunk, year=self.year - 1)
             for block in _batches(query.values_list("school_id", "level", *keys).iterator(BATCH_SIZE), BATCH_SIZE):

@@ -29,6 +29,8 @@ from typing import Any, Literal
 import numpy as np
 
 from dudao.census.fields import CENSUS_FIELD_BY_KEY, CENSUS_FIELDS
+from dudao.engine.problems import Problem
+from dudao.sheets.reader import SchoolTable
 from dudao.standards.checks import CheckRule, CheckTable, Kind, load_checks
 
 Source = Literal["now", "before"]
@@ -223,3 +225,24 @@ def refusals(findings: Sequence[Warning]) -> list[Warning]:
 
 def warnings_only(findings: Sequence[Warning]) -> list[Warning]:
     return [w for w in findings if not w.impossible]
+
+
+def table_findings(table: SchoolTable) -> tuple[list[Problem], list[Problem]]:
+    """The rule table on a school data sheet as read (``dudao evaluate``: no stored data, so no year-on-year
+    comparison): the impossible findings (to refuse, as any other problem of the file) and the unusual ones
+    (warnings), each naming sheet, row, column as written, value and rule."""
+    frame = table.frame
+    rule_set = rule_table()
+    now = {k: frame[k].to_numpy(dtype=float) for k in rule_set.fields_now if k in table.present and k in frame}
+    types = frame["school_type"].astype(str).to_numpy(dtype=object) if "school_type" in frame else None
+    rows = frame["source_row"].tolist()
+    impossible: list[Problem] = []
+    unusual: list[Problem] = []
+    for rule, hits in evaluate(now, {}, types, rule_set):
+        for k in hits.tolist():
+            zh, en = rule.messages(*figures(rule, now, {}, k))
+            column = table.headers.get(rule.field) or rule.field
+            problem = Problem(rule.code, zh, en, sheet=table.sheet, row=int(rows[k]), column=column,
+                              value=shown(now[rule.field][k]))  # fmt: skip
+            (impossible if rule.kind == IMPOSSIBLE else unusual).append(problem)
+    return sorted(impossible, key=lambda p: p.row or 0), sorted(unusual, key=lambda p: p.row or 0)

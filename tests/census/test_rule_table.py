@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -185,3 +186,23 @@ def test_an_override_file_changes_a_figure_and_a_kind(world: World, tmp_path: Pa
     with pytest.raises(actions.CensusError) as info:
         actions.save_record(SYSTEM, world.primary, YEAR, "primary", {**FIGURES, "teachers": 300})
     assert info.value.code == "impossible_values"
+
+
+def test_dudao_evaluate_applies_the_table_to_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """The command line evaluation refuses impossible figures as any problem of the file, and lists the
+    unusual ones with the report's warnings (no stored data there: no year-on-year comparison)."""
+    rows = [{"county_code": "130135", "school_code": "2130010001", "school_name": "实验小学", "school_type": "primary",
+             "level": "primary", **FIGURES, "teachers": 5000, "students": 1108}]  # fmt: skip
+    path = tmp_path / "schools.xlsx"
+    write_rows(path, rows)
+    with pytest.raises(CommandError):
+        call_command("evaluate", str(path))
+    err = capsys.readouterr().err
+    assert (
+        "第3行，列“专任教师数”：专任教师数（5000）多于在校生数（1108），不可能" in err
+        and "[teachers_exceed_students]" in err
+    )
+    write_rows(path, [{**rows[0], "school_type": "special", "teachers": 1200}])
+    call_command("evaluate", str(path), "--format", "json", "--out", str(tmp_path / "r.json"))
+    report = (tmp_path / "r.json").read_text(encoding="utf-8")
+    assert "teachers_exceed_students_special" in report

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dudao.census.plausibility import table_findings
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values
 from dudao.evaluation.render import to_json, to_text, write_xlsx
 from dudao.sheets.reader import read_school_table
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         try:
             standard = load(opts["standard"], province=opts["province"], override=opts["override"])
             table = read_school_table(opts["file"], sheet=opts["sheet"])
+            refused, unusual = table_findings(table)  # the census rule table (impossible figures refuse)
+            if refused:
+                raise InputError(refused)
             evaluation = evaluate_table(table.frame, standard, table.present)
             items = parse_item_values(standard, _read_items(opts["items"])) if opts["items"] else None
         except StandardError as exc:
@@ -52,7 +56,7 @@ class Command(BaseCommand):
                 if lang == "zh"
                 else f"{len(exc.problems)} problem(s); nothing written"
             ) from exc
-        evaluation.warnings[:0] = table.warnings
+        evaluation.warnings[:0] = [*table.warnings, *unusual]
         county = self._pick_county(evaluation.counties(), opts["county"], lang)
         result = county_result(evaluation, county, items)
 
