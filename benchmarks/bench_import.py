@@ -122,6 +122,7 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
     from dudao.actors import system
     from dudao.census import importing
     from dudao.census.models import CensusRecord
+    from dudao.sheets import checks
 
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -143,7 +144,7 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
 
         return run
 
-    importing.read_school_table = timed("read", importing.read_school_table)  # type: ignore[assignment]
+    checks.read_school_table = timed("read", checks.read_school_table)  # type: ignore[assignment]
     importing._Import._write = timed("write", importing._Import._write)  # type: ignore[method-assign]
     importing._Import._plan = timed("plan", importing._Import._plan)  # type: ignore[method-assign]
     importing._Import.run = timed("run", importing._Import.run)  # type: ignore[method-assign]

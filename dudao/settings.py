@@ -94,7 +94,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its answer
+    "axes.middleware.AxesMiddleware",  # after the user is known: turns a lock-out into its answer
+    # last: refuses an oversized body before any view (or the CSRF check) reads it; the others wrap its 413
+    "dudao.uploads.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "dudao.urls"

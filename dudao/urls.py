@@ -3,11 +3,13 @@ from django.urls import include, path
 
 from dudao import views
 from dudao.api.api import api
+from dudao.orgs.urls import auth_urlpatterns
 from dudao.security import accounts
 from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/", include(auth_urlpatterns)),  # first: the login knows temporary passwords (orgs)
     path("accounts/", include(accounts.urlpatterns())),
     path("i18n/", include("django.conf.urls.i18n")),
     path("census/", include("dudao.census.urls")),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("surveys/", include("dudao.surveys.urls")),
     path("", include((public_urlpatterns, "surveys_public"))),
     path("reports/", include("dudao.reports.urls")),
+    path("orgs/", include("dudao.orgs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

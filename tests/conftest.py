@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.personas import World, build_world
+from tests.sheets._hostile import build_corpus
 
 
 @pytest.fixture
@@ -22,3 +25,9 @@ def _fast_password_hashing(settings: object) -> None:
 def _media_in_tmp(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded files (evidence, census files kept for their preview) go to a temporary folder, never var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The corpus of hostile files (tests/sheets/_hostile.py), built once per session."""
+    return build_corpus(tmp_path_factory.mktemp("hostile"))

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja import Path as PathParam
 from ninja.decorators import decorate_view
@@ -34,6 +34,8 @@ from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.orgs.access import access_school, visible_schools
 from dudao.sheets.limits import current_limits
+from dudao.uploads import FORM_ALLOWANCE, declared_length
+from dudao.uploads import too_large as too_large_response
 
 router = Router()
 
@@ -295,24 +297,14 @@ def import_limit() -> int:
     return int(getattr(settings, "DUDAO_IMPORT_MAX_BYTES", current_limits().file_bytes))
 
 
-# multipart framing and the form fields besides the file
-_FORM_OVERHEAD = 64 * 1024
-
-
 def refuse_large_bodies(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """413 before a byte of an oversized upload is read (by its Content-Length)."""
+    """413 before a byte of an oversized upload is read (by its Content-Length), against the import's limit."""
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        limit = import_limit()
-        if length > limit + _FORM_OVERHEAD:
-            code, zh, en = too_large(limit)
-            body = {"code": code, "message_zh": zh, "message_en": en, "details": [{"content_length": length}]}
-            return JsonResponse(body, status=413, json_dumps_params={"ensure_ascii": False})
+        length, limit = declared_length(request), import_limit()
+        if length > limit + FORM_ALLOWANCE:
+            return too_large_response(request, length, limit)
         return run(request, *args, **kwargs)
 
     return wrapper
@@ -376,7 +368,7 @@ class ImportOut(Schema):
 
 @router.post(
     "/imports",
-    response={200: ImportOut, 201: ImportOut, **responses(400, 401, 403, 404, 413, 422)},
+    response={200: ImportOut, 201: ImportOut, **responses(400, 401, 403, 404, 413, 422, 503)},
     summary="导入统计文件 / import a census file",
 )
 @decorate_view(refuse_large_bodies)

@@ -19,11 +19,14 @@ Status codes and their ``code`` values:
       nothing was saved), ``lock_changed``, ``plan_changed`` and ``upload_changed`` (what was confirmed —
       the unapproved records of a lock, an import's preview, its kept file — is no longer so; nothing
       was done)
-413   ``too_large`` (an upload over the limit)
+413   ``too_large`` (an upload over the limit, refused by its Content-Length before it is received)
 422   a census rule refused a well-formed request in the current state: ``note_required``
       (``details`` holds the plausibility warnings), ``impossible_values`` (figures that cannot be
-      true of one school, refused by the census rule table; ``details`` holds each one), ``year_locked``, ``bad_state``,
-      ``already_locked``, ``not_locked``, ``upload_expired``, and any other census code not listed above
+      true of one school, refused by the census rule table; ``details`` holds each one), ``year_locked``,
+      ``bad_state``, ``already_locked``, ``not_locked``, ``upload_expired``, and any other census code
+      not listed above
+503   ``database_error`` (the database failed during an import — locked, read-only, full: nothing
+      was written; try again later)
 ====  ==========================================================================================
 
 Evaluation (``POST /evaluations``): 400 ``unknown_standard``, ``not_supported``; 409 ``busy`` (the data
@@ -55,6 +58,7 @@ CENSUS_ERROR_STATUS: dict[str, int] = {
     "plan_changed": 409,
     "upload_changed": 409,
     "upload_expired": 422,
+    "database_error": 503,
     "invalid_values": 400,
     "bad_level": 400,
     "reason_required": 400,

@@ -1,49 +1,51 @@
-"""Import a census file (.xlsx or .csv in the template layout) for one county, or for many counties
-named in a ``county_code`` column.
+"""Import a census file (.xlsx or .csv in the template layout) for one county, or for many counties named
+in a ``county_code`` column.
 
-:func:`import_census` reads the file with :func:`dudao.sheets.reader.read_school_table` and checks
-the *whole* file against what is stored (counties, schools, locks, permissions, levels) before it
-writes anything. Any problem raises :class:`~dudao.engine.problems.InputError` with every problem
-found (sheet, row, column — named by its header as written in the file, as the reader names it —
-value, rule, in Chinese and English) and nothing is written. Otherwise
-one transaction upserts by (school code, year, level): unknown schools of the county are created
-(``School`` + ``SchoolYear``), the school's attributes for the year are created or updated (a changed
-attribute of a stored school year with a :class:`CensusChange` naming the school year), changed
-figures are written with one :class:`CensusChange` per changed value, and every created or changed
-record gets a :class:`CensusEvent` ``import`` naming the :class:`ImportBatch`. A created or changed
-record becomes *submitted* (the county's own import is its submission); an unchanged one keeps its
-status. Importing the same file again changes nothing (it is logged as a batch with 0 changes).
+:func:`import_census` reads the file as every path reads a county's file
+(:func:`dudao.sheets.checks.read_and_check`: the reader, then the rules of the table as a whole, the
+same for ``dudao evaluate``) and checks the *whole* file against what is stored (counties, schools,
+locks, permissions, levels) before it writes anything. Any problem raises
+:class:`~dudao.engine.problems.InputError` with every problem found (sheet, row, column — named by its
+header as written in the file, as the reader names it — value, rule, in Chinese and English) and nothing
+is written. Otherwise one transaction upserts by (school code, year, level): unknown schools of the
+county are created (``School`` + ``SchoolYear``), the school's attributes for the year are created or
+updated (a changed attribute of a stored school year with a :class:`CensusChange` naming the school
+year), changed figures are written with one :class:`CensusChange` per changed value, and every created
+or changed record gets a :class:`CensusEvent` ``import`` naming the :class:`ImportBatch`. A created or
+changed record becomes *submitted* (the county's own import is its submission); an unchanged one keeps
+its status. Importing the same file again changes nothing (it is logged as a batch with 0 changes).
 
-A created record's figures are recorded by its ``import`` event and batch, not by one
-``CensusChange`` per value (a national import would otherwise write ~30 history rows per school);
-``CensusChange`` holds every *change* to a stored value, with the old and the new value.
+A created record's figures are recorded by its ``import`` event and batch, not by one ``CensusChange``
+per value (a national import would otherwise write ~30 history rows per school); ``CensusChange`` holds
+every *change* to a stored value, with the old and the new value.
 
-The work is column-wise and set-wise, so a 300-school county and a national file take the same
-path: the county's schools, school years and records are loaded in a few queries, differences are
-computed in memory (stored and new figures compared as ``int``/``Decimal``, so a re-import is a
-no-op), and rows are written in batches — on PostgreSQL with ``COPY`` and ``UPDATE ... FROM
-unnest(...)``, elsewhere with ``bulk_create``/``bulk_update`` (see :func:`_insert`, :func:`_update`;
-Django's ``bulk_create`` of the 44-column record runs at about 7,600 rows/s on PostgreSQL, ``COPY``
-about 8× faster). Records to be changed are locked and their versions checked before they are
-written: a record someone changed during the import is never overwritten (``CensusError``
-``conflict``, nothing written).
+The work is column-wise and set-wise, so a 300-school county and a national file take the same path: the
+county's schools, school years and records are loaded in a few queries, differences are computed in
+memory (stored and new figures compared as ``int``/``Decimal``, so a re-import is a no-op), and rows are
+written in batches — on PostgreSQL with ``COPY`` and ``UPDATE ... FROM unnest(...)``, elsewhere with
+``bulk_create``/``bulk_update`` (see :func:`_insert`, :func:`_update`; Django's ``bulk_create`` of the
+44-column record runs at about 7,600 rows/s on PostgreSQL, ``COPY`` about 8× faster). Records to be
+changed are locked and their versions checked before they are written: a record someone changed during
+the import is never overwritten (``CensusError`` ``conflict``, nothing written).
 
-Rule codes (errors): the reader's (see ``dudao.sheets.reader``) and ``bad_year``, ``no_rows``,
-``county_required``, ``unknown_county``, ``wrong_county``, ``not_permitted``, ``year_locked``,
-``other_county``, ``bad_level``, ``level_required``, ``duplicate_school``, ``mixed_split``,
-``inconsistent_school``, ``missing_level_students``, ``missing_level_teachers``,
-``students_mismatch``, ``too_large``, ``too_long``, ``stored_levels_conflict``, and the *impossible* rules
-of the census rule table (``dudao.census.plausibility``: ``teachers_exceed_students``,
-``class_larger_than_school`` ...); warnings: the reader's and ``senior_skipped``, ``school_not_open``, and
-the table's *unusual* rules (``year_on_year``, ``few_students_per_teacher``, ``pe_art_exceed_teachers`` ...).
-The table is applied to every record created or changed — its figures as they will be stored (the file's
-over the stored ones) against the school's previous-year record of the same level, for its school type, as
-the entry form and the API apply it. An unusual figure does not stop the import; the record then needs an
-explanation note (情况说明), which its school page asks for.
+Rule codes (errors): the reader's (see ``dudao.sheets.reader``), those of every reading of the file
+(``dudao.sheets.checks``: ``no_rows``, ``bad_level``, ``level_required``, ``duplicate_school``,
+``mixed_split``, ``inconsistent_school``, ``missing_level_students``, ``missing_level_teachers``,
+``students_mismatch``, ``too_large``, ``too_long``, ``missing_column``, ``unreadable_file``) and
+``bad_year``, ``county_required``, ``unknown_county``, ``wrong_county``, ``not_permitted``,
+``year_locked``, ``other_county``, ``stored_levels_conflict``, ``missing_column`` (no students column,
+and records to create), and the *impossible* rules of the census rule table (``dudao.census.plausibility``:
+``teachers_exceed_students``, ``class_larger_than_school`` ...); warnings: the reader's and
+``senior_skipped``, ``school_not_open``, and the table's *unusual* rules (``year_on_year``,
+``few_students_per_teacher``, ``pe_art_exceed_teachers`` ...). The table is applied to every record created
+or changed — its figures as they will be stored (the file's over the stored ones) against the school's
+previous-year record of the same level, for its school type, as the entry form and the API apply it. An
+unusual figure does not stop the import; the record then needs an explanation note (情况说明), which its
+school page asks for.
 
-The stages, as :meth:`_Import.run` calls them: *read* (``read_school_table``), *check* against what is
-stored, *plan* (``_plan``: per record the figures it gives or changes, old and new, and its status before),
-*check the plan* against the rule table, then *write*. A dry run stops before writing; its
+The stages, as :meth:`_Import.run` calls them: *read* and check the file (``read_and_check``), *check* it
+against what is stored, *plan* (``_plan``: per record the figures it gives or changes, old and new, and its
+status before), *check the plan* against the rule table, then *write*. A dry run stops before writing; its
 :class:`ImportResult` is the preview (``changes``, ``warnings``, ``back_to_review``), and its
 :meth:`ImportResult.digest` lets an import refuse to write anything but what was previewed
 (``expected_digest``; docs/adr/0017-import-preview.md).
@@ -63,29 +65,39 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import pandas as pd
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from dudao.actors import Actor, is_system, user_of
-from dudao.census.actions import CensusError, allowed_levels
+from dudao.census.actions import CensusError
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import IMPOSSIBLE, evaluate, figures, rule_table, shown
-from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH, TEACHER_FIELDS, TYPE_LEVEL
+from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
 from dudao.evaluation.refresh import after_change
-from dudao.orgs.access import region_permissions
+from dudao.orgs.access import counties_with, region_permissions
 from dudao.orgs.models import Region, School, SchoolYear
+from dudao.sheets.checks import (
+    CODE_MAX_LENGTH,
+    INT_LIMIT,
+    NAME_MAX_LENGTH,
+    NUMBER_LIMIT,
+    TableCheck,
+    allowed_levels,
+    column_name,
+    missing_students,
+    read_and_check,
+    sorted_problems,
+)
 from dudao.sheets.columns import COLUMN_BY_KEY
-from dudao.sheets.reader import SchoolTable, read_school_table
+from dudao.sheets.reader import SchoolTable
 
 __all__ = ["IMPORTED_FIELDS", "AbsentSchool", "ImportResult", "RecordPlan", "import_census"]
 
 BATCH_SIZE = 2000
 MIN_YEAR, MAX_YEAR = 1990, 2100
-INT_LIMIT = 2_147_483_647  # PositiveIntegerField on PostgreSQL
-NUMBER_LIMIT = 10.0**12  # DecimalField(max_digits=16, decimal_places=4)
 _Q = Decimal("0.0001")
 
 # The census figures a school data sheet can carry (the reader's numeric columns), in census order.
@@ -93,9 +105,9 @@ IMPORTED_FIELDS: tuple[str, ...] = tuple(f.key for f in CENSUS_FIELDS if f.key i
 _KIND = {f.key: f.kind for f in CENSUS_FIELDS}
 # The level part a per-level column describes (students_primary -> primary), None for plain columns.
 _PART = {key: COLUMN_BY_KEY[key].level for key in IMPORTED_FIELDS}
-_CODE_MAX = School._meta.get_field("code").max_length
-_NAME_MAX = SchoolYear._meta.get_field("name").max_length
-STUDENT_PART_FIELDS = ("students_primary", "students_junior", "students_senior")
+# The checks of dudao.sheets.checks know what the census stores.
+assert School._meta.get_field("code").max_length == CODE_MAX_LENGTH
+assert SchoolYear._meta.get_field("name").max_length == NAME_MAX_LENGTH
 _STATUS_ZH = {"closed": "已撤销", "merged": "已合并"}
 _REGION_LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "town": "乡镇（街道）"}
 
@@ -215,14 +227,17 @@ def import_census(
     """Import the census file at ``path`` for school year ``year``.
 
     ``county`` is the county the file belongs to; ``None`` takes each row's county from the file's
-    ``county_code`` column. ``user`` is who imports (a person, or the system: ADR 0008); they need the
-    ``review`` permission on every county of the file (``PermissionDenied`` at once for ``county``, a
-    ``not_permitted`` problem for a county named in the file). ``dry_run`` validates and reports what
+    ``county_code`` column. ``user`` is who imports (a person, or the system: ADR 0008); a person needs the
+    ``review`` permission on every county of the file: ``PermissionDenied`` before the file is read when they hold
+    it on ``county`` (or, without ``county``, on no county at all); a ``not_permitted`` problem for a
+    code in the file that is no county they review — and then nothing more is said (not whether the code
+    exists, nor its name, nor its locks or schools). ``dry_run`` validates and reports what
     would change without writing. Raises ``InputError`` with every problem; then nothing is written.
     ``CensusError`` ``conflict`` if a record to be changed was changed by someone else meanwhile
-    (nothing written either); a database error rolls the whole import back. ``expected_digest`` is the
-    :meth:`ImportResult.digest` of the preview the user confirmed: if what the import would do differs
-    (the data changed meanwhile), ``CensusError`` ``plan_changed`` and nothing is written.
+    (nothing written either); a database that fails (locked, read-only, full) rolls the whole import
+    back and is ``CensusError`` ``database_error``. ``expected_digest`` is the :meth:`ImportResult.digest` of
+    the preview the user confirmed: if what the import would do differs (the data changed meanwhile),
+    ``CensusError`` ``plan_changed`` and nothing is written.
     """
     path = Path(path)
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -247,22 +262,40 @@ def import_census(
             )  # fmt: skip
         if not is_system(user) and "review" not in region_permissions(user, county):
             raise PermissionDenied
-    table = read_school_table(path, sheet)
-    job = _Import(path, table, year, county, user)
-    if dry_run:
-        return job.run(write=False)
-    with transaction.atomic():
-        return job.run(write=True, expected_digest=expected_digest)
+    elif not is_system(user) and not counties_with(user, "review").exists():
+        raise PermissionDenied  # decided before a byte of the file is read: it names no county this user may import
+    table, check = read_and_check(path, sheet, students=False)
+    job = _Import(path, table, check, year, county, user)
+    try:
+        if dry_run:
+            return job.run(write=False)
+        with transaction.atomic():
+            return job.run(write=True, expected_digest=expected_digest)
+    except DatabaseError as exc:  # the transaction is rolled back: nothing of the import was written
+        raise database_error(exc) from exc
+
+
+def database_error(exc: DatabaseError) -> CensusError:
+    """A database that failed during an import (locked, read-only, full, gone), said plainly
+    (``database_error``; the API answers 503): nothing was written, try again later."""
+    text = str(exc).lower()
+    if "locked" in text or "lock timeout" in text or "deadlock" in text:
+        why_zh, why_en = "数据库正被其他操作占用", "the database is busy with another operation"
+    elif "read-only" in text or "readonly" in text or "read only" in text:
+        why_zh, why_en = "数据库当前为只读", "the database is read-only"
+    elif "disk" in text or "space" in text or "full" in text:
+        why_zh, why_en = "数据库所在磁盘已满", "the database's disk is full"
+    else:
+        why_zh, why_en = "数据库出错", "the database failed"
+    return CensusError(
+        "database_error",
+        f"{why_zh}，本次导入未写入任何数据；请稍后再试，如仍不行请联系系统管理员",
+        f"{why_en}; nothing of this import was written. Try again later, and tell the administrator if it "
+        "keeps failing",
+    )
 
 
 # --------------------------------------------------------------------------------------------
-
-
-def _text(value: object) -> str:
-    """A cell of a text or categorical column: "" for missing."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
 
 
 def _stored_text(value: object) -> str | None:
@@ -306,39 +339,30 @@ class _Plan:
 
 
 class _Import:
-    def __init__(self, path: Path, table: SchoolTable, year: int, county: Region | None, user: Actor) -> None:
+    def __init__(
+        self, path: Path, table: SchoolTable, check: TableCheck, year: int, county: Region | None, user: Actor
+    ) -> None:
         self.path, self.table, self.year, self.county, self.user = path, table, year, county, user
         self.sheet = table.sheet
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = list(table.warnings)
-        frame = table.frame
-        self.n = len(frame)
-        self.source_row: list[int] = frame["source_row"].tolist() if self.n else []
-
-        def column(key: str, default: str = "") -> list[str]:
-            if key not in frame:
-                return [default] * self.n
-            values = frame[key]
-            if isinstance(values.dtype, pd.CategoricalDtype):  # enums and county codes: few distinct values
-                names = [_text(c) or default for c in values.cat.categories] + [default]  # code -1: missing
-                return [names[c] for c in values.cat.codes.tolist()]
-            return [_text(v) or default for v in values.tolist()]
-
-        self.codes = column("school_code")
-        self.names = column("school_name")
-        self.types = column("school_type")
-        self.given_levels = column("level", "all")
-        self.locations = column("location")
-        self.ownerships = column("ownership")
-        self.county_codes = column("county_code")
+        self.problems: list[Problem] = list(check.problems)  # the file's, as every reading finds them
+        self.warnings: list[Problem] = [*table.warnings, *check.warnings]
+        rows = check.rows
+        self.n = len(rows.source_row)
+        self.source_row = rows.source_row
+        self.codes, self.names, self.types = rows.codes, rows.names, rows.types
+        self.given_levels, self.locations, self.ownerships = rows.given_levels, rows.locations, rows.ownerships
+        self.county_codes = rows.county_codes
+        self.levels: list[str | None] = check.levels  # the stored level ("senior": skipped)
         self.fields = [k for k in IMPORTED_FIELDS if k in table.present]
-        self.levels: list[str | None] = [None] * self.n  # the stored level ("senior": skipped)
+        # the figures that describe a count (an area where the room count is 0 is not given), by position
+        self.described = [j for j, k in enumerate(self.fields) if COLUMN_BY_KEY[k].requires]
         self.row_county: list[Region | None] = [None] * self.n
         self.schools: dict[str, tuple[int, int]] = {}
         self.records: dict[tuple[int, str], tuple[Any, ...]] = {}
         self.row_values: list[tuple[Any, ...]] = []  # each row's figures in ``self.fields`` order
-        self._school_year_codes: dict[int, str] = {}  # school year id -> school code, of the changed ones
+        self.columns = tuple(self.fields)  # shared by every created record's plan
         self.floats: dict[str, np.ndarray] = {}  # each figure's column as stored, as floats (NaN: not given)
+        self._school_year_codes: dict[int, str] = {}  # school year id -> school code, of the changed ones
 
     # -- problems
 
@@ -347,19 +371,10 @@ class _Import:
         """``column`` is a key (``students``); the problem names the column as the file does."""
         problem = Problem(
             rule, zh, en, sheet=self.sheet, row=None if i is None else self.source_row[i],
-            column=None if column is None else self._column_name(column),
+            column=None if column is None else column_name(self.table, column),
             value=None if value is None or value == "" else str(value),
         )  # fmt: skip
         (self.warnings if warning else self.problems).append(problem)
-
-    def _column_name(self, key: str) -> str:
-        """The column's header as written in the file, as the reader's problems name it; for a column
-        the file does not have, the template's header with the key (``初中部在校生数 (students_junior)``)."""
-        written = self.table.headers.get(key)
-        if written:
-            return written
-        column = COLUMN_BY_KEY.get(key)
-        return f"{column.zh} ({key})" if column is not None else key
 
     # -- the whole run
 
@@ -368,13 +383,10 @@ class _Import:
         (``_plan``), check the planned records against the census rule table (``_check_plausibility``),
         then, unless a dry run, write the plan (``_write``)."""
         if self.n == 0:
-            self._problem("no_rows", "文件中没有数据行", "The file holds no data rows")
-            raise InputError(self.problems)
+            raise InputError(self.problems)  # no_rows
         self._resolve_counties()
-        self._check_rows()
         self._convert_values()
         counties = sorted({c.pk: c for c in self._regions()}.values(), key=lambda c: c.code)
-        self._check_permissions(counties)
         census_years = self._census_years(counties, lock=write)
         self._check_locked(counties, census_years)
         schools = self.schools = self._load_schools()
@@ -383,9 +395,9 @@ class _Import:
         school_years = self._load_school_years(county_ids)
         records = self.records = self._load_records(county_ids)
         self._check_stored_levels(schools, records)
+        self._check_students(schools, records)
         if self.problems:
-            # In the order of the file: problems of the whole file first, then row by row.
-            raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))
+            raise InputError(sorted_problems(self.problems))
         result = ImportResult(
             filename=self.path.name, sheet=self.sheet, year=self.year, dry_run=not write, rows=self.n,
             counties=[c.code for c in counties], warnings=self.warnings,
@@ -393,7 +405,7 @@ class _Import:
         plan = self._plan(schools, school_years, records, result)
         self._check_plausibility(plan, schools, county_ids)
         if self.problems:  # impossible figures (the rule table): refused like any other problem
-            raise InputError(sorted(self.problems, key=lambda p: -1 if p.row is None else p.row))
+            raise InputError(sorted_problems(self.problems))
         result.not_submitted = self._absent(county_ids, school_years, counties)
         if write:
             if expected_digest is not None and result.digest() != expected_digest:
@@ -444,6 +456,9 @@ class _Import:
                 "by its county_code column",
                 empty[0], "county_code",
             )  # fmt: skip
+        if not is_system(self.user):
+            self._resolve_permitted(by_code)
+            return
         found = {r.code: r for r in Region.objects.filter(code__in=list(by_code))}
         for code, rows in by_code.items():
             region = found.get(code)
@@ -462,172 +477,32 @@ class _Import:
             for i in rows:
                 self.row_county[i] = region
 
+    def _resolve_permitted(self, by_code: dict[str, list[int]]) -> None:
+        """A person's file: each code must be a county they review; any other code is named as written and
+        the import stops there, saying nothing of that code (whether it exists, its name, its data)."""
+        person = user_of(self.user)
+        assert person is not None
+        found = {r.code: r for r in counties_with(person, "review").filter(code__in=list(by_code))}
+        refused = False
+        for code, rows in by_code.items():
+            region = found.get(code)
+            if region is None:
+                refused = True
+                self._problem(
+                    "not_permitted",
+                    f"县级行政区划代码“{code}”不是您可以导入的县（只能导入您有审核权限的县；共 {len(rows)} 行）",
+                    f"County code {code} is not a county you may import ({len(rows)} row(s)); you may import "
+                    "only the counties you review", rows[0], "county_code", code,
+                )  # fmt: skip
+                continue
+            for i in rows:
+                self.row_county[i] = region
+        if refused:
+            raise InputError(sorted_problems([p for p in self.problems if p.rule == "not_permitted"]))
+
     def _regions(self) -> list[Region]:
         """The distinct Region objects of ``row_county`` (one object per county, shared by its rows)."""
         return list({id(c): c for c in self.row_county if c is not None}.values())
-
-    def _check_permissions(self, counties: list[Region]) -> None:
-        if is_system(self.user) or self.county is not None:
-            return  # the system; or checked before reading the file
-        for region in counties:
-            if "review" not in region_permissions(self.user, region):
-                first = next(i for i, c in enumerate(self.row_county) if c is not None and c.pk == region.pk)
-                self._problem(
-                    "not_permitted", f"您无权导入“{region.name}”（{region.code}）的数据（需县级督导室的审核权限）",
-                    f"You may not import data for {region.name} ({region.code}): it needs the county's review "
-                    "permission", first, "county_code", region.code,
-                )  # fmt: skip
-
-    def _check_rows(self) -> None:
-        """Levels against school types, duplicates, one form per school, consistent identity."""
-        first_of_school: dict[str, int] = {}
-        first_of_key: dict[tuple[str, str], int] = {}
-        forms: dict[str, dict[str, int]] = {}  # school -> {"whole"|"split": first row index}
-        fine: dict[tuple[str, str], str] = {}  # (type, level given) -> stored level, for pairs without a problem
-        for i in range(self.n):
-            code, school_type, given = self.codes[i], self.types[i], self.given_levels[i]
-            if len(code) > _CODE_MAX:
-                self._problem(
-                    "too_long", f"学校标识码过长（最多 {_CODE_MAX} 个字符）",
-                    f"School code too long (at most {_CODE_MAX} characters)", i, "school_code", code,
-                )  # fmt: skip
-            if len(self.names[i]) > _NAME_MAX:
-                self._problem(
-                    "too_long", f"学校名称过长（最多 {_NAME_MAX} 个字）",
-                    f"School name too long (at most {_NAME_MAX} characters)", i, "school_name", self.names[i],
-                )  # fmt: skip
-            level = fine.get((school_type, given))
-            if level is None:
-                reported = len(self.problems) + len(self.warnings)
-                level = self._stored_level(i, school_type, given)
-                if level is not None and len(self.problems) + len(self.warnings) == reported:
-                    fine[(school_type, given)] = level
-            self.levels[i] = level
-            first = first_of_school.setdefault(code, i)
-            if first != i:
-                self._check_same_school(first, i)
-            if level is None:
-                continue
-            key = (code, level)
-            seen = first_of_key.setdefault(key, i)
-            if seen != i:
-                self._problem(
-                    "duplicate_school",
-                    f"学校标识码“{code}”的{_level_zh(level)}重复（首次出现在第{self.source_row[seen]}行）",
-                    f"School code {code} appears twice for level {level} (first at row {self.source_row[seen]})",
-                    i, "school_code", code,
-                )  # fmt: skip
-                continue
-            if level != "senior":
-                form = forms.setdefault(code, {})
-                form.setdefault("whole" if level == "all" else "split", i)
-                if len(form) == 2 and i in form.values():
-                    other = form["whole" if level != "all" else "split"]
-                    self._problem(
-                        "mixed_split",
-                        f"学校“{code}”既有整校一行（学段“全校”或空）又有分学段行（第{self.source_row[other]}行），"
-                        "只能选一种填法",
-                        f"School {code} has both a whole-school row and per-level rows (row "
-                        f"{self.source_row[other]}); use one form",
-                        i, "level", self.given_levels[i],
-                    )  # fmt: skip
-        self._check_whole_rows()
-
-    def _stored_level(self, i: int, school_type: str, given: str) -> str | None:
-        """The level a row is stored under, "senior" for a senior part (skipped), None if wrong."""
-        type_zh = SCHOOL_TYPE_ZH.get(school_type, school_type)
-        if given == "senior":
-            if "senior" in ONE_THROUGH_PARTS.get(school_type, ()):
-                self._problem(
-                    "senior_skipped", "高中学段不属于义务教育统计，此行未导入",
-                    "The senior level is outside the compulsory-education census; the row is not imported",
-                    i, "level", LEVEL_ZH["senior"], warning=True,
-                )  # fmt: skip
-                return "senior"
-            level: str | None = None
-        elif given == "all":
-            if school_type in ONE_THROUGH_PARTS:
-                level = "all"
-            elif school_type in TYPE_LEVEL:
-                level = TYPE_LEVEL[school_type]
-            else:
-                self._problem(
-                    "level_required",
-                    f"“{type_zh}”须在“学段”列填写所教学段（小学或初中），每个学段一行",
-                    f"A {school_type} school needs its level (primary or junior) in the level column, one row "
-                    "per level",
-                    i, "level", self.given_levels[i] if self.given_levels[i] != "all" else None,
-                )  # fmt: skip
-                return None
-        else:
-            level = given
-        if level is None or level not in allowed_levels(school_type):
-            fits = "、".join(_level_zh(lv) for lv in allowed_levels(school_type))
-            self._problem(
-                "bad_level", f"学段“{_level_zh(given)}”与学校类型“{type_zh}”不符；可填：{fits}",
-                f"Level {given} does not fit a {school_type} school; accepted: "
-                f"{', '.join(allowed_levels(school_type))}", i, "level", _level_zh(given),
-            )  # fmt: skip
-            return None
-        return level
-
-    def _check_same_school(self, first: int, i: int) -> None:
-        """Rows of one school (one per level) must agree on what the school is."""
-        for key, values in (
-            ("county_code", self.county_codes),
-            ("school_name", self.names),
-            ("school_type", self.types),
-            ("location", self.locations),
-            ("ownership", self.ownerships),
-        ):
-            if values[i] != values[first]:
-                self._problem(
-                    "inconsistent_school",
-                    f"同一学校（{self.codes[i]}）各行的“{COLUMN_BY_KEY[key].zh}”不一致"
-                    f"（第{self.source_row[first]}行为“{values[first]}”）",
-                    f"Rows of the same school ({self.codes[i]}) disagree on {key} (row {self.source_row[first]} "
-                    f"has {values[first]!r})",
-                    i, key, values[i],
-                )  # fmt: skip
-
-    def _check_whole_rows(self) -> None:
-        """A whole-school row of a one-through school needs its per-level pupils and teachers, and
-        its pupils must add up (the engine splits it by them at evaluation time)."""
-        teacher_fields = [f for f in TEACHER_FIELDS if f in self.table.present]
-        frame = self.table.frame
-        numbers = {k: frame[k].to_numpy(dtype=float) for k in ("students", *STUDENT_PART_FIELDS) if k in frame}
-        for i in range(self.n):
-            if self.levels[i] != "all":
-                continue
-            parts = ONE_THROUGH_PARTS[self.types[i]]
-            type_zh = SCHOOL_TYPE_ZH[self.types[i]]
-            missing = [f"students_{p}" for p in parts if f"students_{p}" not in self.table.present]
-            missing_t = [f"{f}_{p}" for f in teacher_fields for p in parts if p != "senior"
-                         if f"{f}_{p}" not in self.table.present]  # fmt: skip
-            for key in missing:
-                self._problem(
-                    "missing_level_students",
-                    f"{type_zh}整校一行须填写“{COLUMN_BY_KEY[key].zh}”，文件中没有该列",
-                    f"A whole-school row of a {self.types[i]} school needs {key}; the file has no such column",
-                    i, key,
-                )  # fmt: skip
-            for key in missing_t:
-                self._problem(
-                    "missing_level_teachers",
-                    f"{type_zh}整校一行须分学段填写教师数，文件中没有“{COLUMN_BY_KEY[key].zh}”列",
-                    f"A whole-school row of a {self.types[i]} school needs teachers per level; the file has no "
-                    f"{key} column",
-                    i, key,
-                )  # fmt: skip
-            if not missing and "students" in numbers:
-                total = numbers["students"][i]
-                level_sum = sum(numbers[f"students_{p}"][i] for p in parts)
-                if abs(total - level_sum) > 1e-9:
-                    self._problem(
-                        "students_mismatch", f"在校生数 {total:g} 不等于各学段在校生数之和 {level_sum:g}",
-                        f"Students {total:g} is not the sum of the per-level students ({level_sum:g})",
-                        i, "students", f"{total:g}",
-                    )  # fmt: skip
 
     def _convert_values(self) -> None:
         """The figures as stored: int for counts, Decimal (4 places) for areas and money, None where a
@@ -647,15 +522,7 @@ class _Import:
         for key in self.fields:
             numbers = np.nan_to_num(frame[key].to_numpy(dtype=float))
             int_kind = _KIND[key] == "int"
-            limit = INT_LIMIT if int_kind else NUMBER_LIMIT
-            over = np.flatnonzero(numbers > limit)
-            for i in over.tolist():
-                shown = f"{INT_LIMIT:,}" if int_kind else "1,000,000,000,000"
-                self._problem("too_large", f"数值过大（不能超过 {shown}），请核对单位和数字",
-                              f"The number is too large (the limit is {shown}); check the unit and the digits",
-                              i, key, f"{numbers[i]:.15g}")  # fmt: skip
-            if len(over):
-                numbers[over] = 0.0
+            numbers[numbers > (INT_LIMIT if int_kind else NUMBER_LIMIT)] = 0.0  # too_large: named by the checks
             part = _PART[key]
             rows = applies[part] if part is not None else None
             picked = numbers if rows is None else numbers[rows]
@@ -808,6 +675,22 @@ class _Import:
                 i, "level", self.given_levels[i],
             )  # fmt: skip
 
+    def _check_students(
+        self, schools: dict[str, tuple[int, int]], records: dict[tuple[int, str], tuple[Any, ...]]
+    ) -> None:
+        """A file without the students column may update stored records (their pupils stay), but a record
+        it would create would have no pupils: refused, as an evaluation of the file is."""
+        if "students" in self.table.present:
+            return
+        for i, code in enumerate(self.codes):
+            level = self.levels[i]
+            if level is None or level == "senior":
+                continue
+            known = schools.get(code)
+            if known is None or (known[0], level) not in records:
+                self.problems.append(missing_students(self.table))
+                return
+
     # -- planning
 
     def _plan(
@@ -821,13 +704,8 @@ class _Import:
         by_school: dict[str, list[int]] = {}
         for i, code in enumerate(self.codes):
             by_school.setdefault(code, []).append(i)
-        fields = self.fields
-        columns = tuple(fields)
-        rows = self.row_values
-        # The figures a new record is given: all but the per-level ones that do not apply to it, and
-        # the ones describing a count that is 0.
+        # The figures a new record is given, by what decides them (see ``_plan_record``).
         given_by: dict[tuple[Any, ...], tuple[str, ...]] = {}
-        described = [j for j, k in enumerate(fields) if COLUMN_BY_KEY[k].requires]
         region_keys = {id(c): (c.pk, c.code) for c in self._regions()}  # not a model attribute per school
         for code, indexes in by_school.items():
             i0 = indexes[0]
@@ -840,38 +718,7 @@ class _Import:
                 plan.new_schools.append((code, region_pk))
             self._plan_school_year(plan, code, i0, school_years.get(school_id, {}) if school_id else {})
             for i in indexes:
-                level = self.levels[i]
-                if level == "senior":
-                    continue
-                assert level is not None
-                new = rows[i]
-                stored = records.get((school_id, level)) if school_id else None
-                if stored is None:
-                    given_key = (level, self.types[i])
-                    if described:
-                        given_key += tuple(new[j] is None for j in described)
-                    given = given_by.get(given_key)
-                    if given is None:
-                        given = given_by[given_key] = tuple(
-                            k for k, v in zip(fields, new, strict=True) if v is not None
-                        )
-                    plan.new_records.append(i)
-                    result.changes.append(
-                        RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "create", given,
-                                   row=new, columns=columns)
-                    )  # fmt: skip
-                    continue
-                old = stored[3:]
-                if old == new:  # Decimal("1.5000") == Decimal("1.5"): compared as numbers
-                    result.unchanged += 1
-                    continue
-                changed = {k: (o, v) for k, o, v in zip(fields, old, new, strict=True) if o != v}
-                plan.changed_records.append((stored[0], stored[2], i, changed))
-                result.changes.append(
-                    RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "update", tuple(changed),
-                               status=stored[1], changed=changed)
-                )  # fmt: skip
-                result.values_changed += len(changed)
+                self._plan_record(plan, result, i, region_code, school_id, records, given_by)
         result.created = len(plan.new_records)
         result.updated = len(plan.changed_records)
         result.schools_created = len(plan.new_schools)
@@ -883,6 +730,48 @@ class _Import:
         ]
         return plan
 
+    def _plan_record(
+        self,
+        plan: _Plan,
+        result: ImportResult,
+        i: int,
+        region_code: str,
+        school_id: int | None,
+        records: dict[tuple[int, str], tuple[Any, ...]],
+        given_by: dict[tuple[Any, ...], tuple[str, ...]],
+    ) -> None:
+        """Row ``i``: a record to create, to change (which figures), or unchanged."""
+        level = self.levels[i]
+        if level == "senior":
+            return
+        assert level is not None
+        code, fields, new = self.codes[i], self.fields, self.row_values[i]
+        stored = records.get((school_id, level)) if school_id else None
+        if stored is None:
+            # The figures a new record is given: all but the per-level ones that do not apply to it, and the
+            # ones describing a count that is 0 — the same for every row of a level, type and such counts.
+            given_key = (level, self.types[i], *(new[j] is None for j in self.described))
+            given = given_by.get(given_key)
+            if given is None:
+                given = given_by[given_key] = tuple(k for k, v in zip(fields, new, strict=True) if v is not None)
+            plan.new_records.append(i)
+            result.changes.append(
+                RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "create", given,
+                           row=new, columns=self.columns)
+            )  # fmt: skip
+            return
+        old = stored[3:]
+        if old == new:  # Decimal("1.5000") == Decimal("1.5"): compared as numbers
+            result.unchanged += 1
+            return
+        changed = {k: (o, v) for k, o, v in zip(fields, old, new, strict=True) if o != v}
+        plan.changed_records.append((stored[0], stored[2], i, changed))
+        result.changes.append(
+            RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "update", tuple(changed),
+                       status=stored[1], changed=changed)
+        )  # fmt: skip
+        result.values_changed += len(changed)
+
     def _check_plausibility(self, plan: _Plan, schools: dict[str, tuple[int, int]], county_ids: list[int]) -> None:
         """The census rule table (``dudao.census.plausibility``) on every record created or changed,
         column-wise: its figures as they will be stored — the file's, and the stored ones of the columns the
@@ -893,17 +782,7 @@ class _Import:
         if not len(rows):
             return
         table = rule_table()
-        n_new = len(plan.new_records)
-        now: dict[str, np.ndarray] = {}
-        missing = [k for k in table.fields_now if k not in self.floats]
-        for key in table.fields_now:
-            now[key] = self.floats[key][rows] if key in self.floats else np.full(len(rows), np.nan)
-        if missing and plan.changed_records:  # a changed record keeps its stored figures of the missing columns
-            position = {pk: n_new + k for k, (pk, *_rest) in enumerate(plan.changed_records)}
-            for chunk in _chunks(list(position), _in_chunk()):
-                for pk, *values in CensusRecord.objects.filter(pk__in=chunk).values_list("pk", *missing):
-                    for key, value in zip(missing, values, strict=True):
-                        now[key][position[pk]] = np.nan if value is None else float(value)
+        now = self._figures_now(plan, rows, table.fields_now)
         before = self._previous_year(rows, schools, county_ids, table.fields_before)
         types = np.array([self.types[i] for i in rows.tolist()], dtype=object)
         found = []
@@ -920,6 +799,20 @@ class _Import:
                     f"{en}; once imported, the record needs an explanation note (情况说明) on the school's census "
                     "page", i, rule.field, value, warning=True,
                 )  # fmt: skip
+
+    def _figures_now(self, plan: _Plan, rows: np.ndarray, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The figures ``keys`` as the records ``rows`` will hold them: the file's, and for a changed record
+        the stored ones of the columns the file lacks."""
+        now = {k: self.floats[k][rows] if k in self.floats else np.full(len(rows), np.nan) for k in keys}
+        missing = [k for k in keys if k not in self.floats]
+        if missing and plan.changed_records:
+            n_new = len(plan.new_records)
+            position = {pk: n_new + k for k, (pk, *_rest) in enumerate(plan.changed_records)}
+            for chunk in _chunks(list(position), _in_chunk()):
+                for pk, *values in CensusRecord.objects.filter(pk__in=chunk).values_list("pk", *missing):
+                    for key, value in zip(missing, values, strict=True):
+                        now[key][position[pk]] = np.nan if value is None else float(value)
+        return now
 
     def _previous_year(
         self, rows: np.ndarray, schools: dict[str, tuple[int, int]], county_ids: list[int], keys: Sequence[str]
@@ -998,7 +891,6 @@ class _Import:
 
     def _write(self, plan: _Plan, result: ImportResult, counties: list[Region]) -> ImportBatch:
         user_id = person.pk if (person := user_of(self.user)) is not None else None
-        county_ids = [c.pk for c in counties]
         now = timezone.now()
         batch = ImportBatch.objects.create(
             county=counties[0] if len(counties) == 1 else None,
@@ -1015,6 +907,26 @@ class _Import:
             schools_created=result.schools_created,
             not_submitted=[a.code for a in result.not_submitted],
         )
+        school_ids = self._write_schools(plan)
+        self._write_school_years(plan, school_ids, (user_id, now, batch.pk))
+        self._check_versions(plan)
+        created_ids = self._write_new_records(plan, school_ids, [c.pk for c in counties], (user_id, now))
+        self._write_changed_records(plan, (user_id, now, batch.pk))
+        # Every created or changed record: its import event, naming the batch.
+        reason = self.path.name
+        _insert(
+            CensusEvent,
+            ["record_id", "action", "user_id", "at", "reason", "batch_id"],
+            (
+                (pk, CensusEvent.Action.IMPORT, user_id, now, reason, batch.pk)
+                for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
+            ),
+        )
+        after_change([c.pk for c in counties], self.year)
+        return batch
+
+    def _write_schools(self, plan: _Plan) -> dict[str, int]:
+        """The new schools; returns every school code of the file -> its id."""
         school_ids = {code: pk for code, (pk, _) in self.schools.items()}
         if plan.new_schools and _on_postgres():
             ids = _new_ids(School, len(plan.new_schools))  # no reading back what was inserted
@@ -1029,8 +941,12 @@ class _Import:
             school_ids.update(
                 (code, pk) for code, (pk, _) in _schools_by_code([c for c, _ in plan.new_schools]).items()
             )
-        # An empty location or ownership takes the model's default.
-        ownership = _DEFAULT_OWNERSHIP
+        return school_ids
+
+    def _write_school_years(self, plan: _Plan, school_ids: dict[str, int], stamp: tuple[Any, Any, int]) -> None:
+        """New school years, and the changed attributes of stored ones with their history (``stamp``: user
+        id, time, batch id)."""
+        ownership = _DEFAULT_OWNERSHIP  # an empty location or ownership takes the model's default
         _insert(
             SchoolYear,
             ["school_id", "year", "name", "school_type", "location", "ownership", "town_id"],
@@ -1046,24 +962,32 @@ class _Import:
             _insert(
                 CensusChange,
                 ["school_year_id", "field", "old", "new", "user_id", "at", "batch_id"],
-                ((pk, k, old, new, user_id, now, batch.pk) for pk, k, old, new in plan.year_changes),
+                ((pk, k, old, new, *stamp) for pk, k, old, new in plan.year_changes),
             )
 
+    def _write_new_records(
+        self, plan: _Plan, school_ids: dict[str, int], county_ids: list[int], stamp: tuple[Any, Any]
+    ) -> list[int]:
+        """The new records (submitted), in the order of the file; returns their ids."""
+        if not plan.new_records:
+            return []
         submitted = CensusRecord.Status.SUBMITTED
-        self._check_versions(plan)
-        created_ids: list[int] = []
-        if plan.new_records:
-            names = ["school_id", "year", "level", "status", "updated_by_id", "updated_at", *self.fields]
-            rows = (
-                (school_ids[self.codes[i]], self.year, self.levels[i], submitted, user_id, now, *self.row_values[i])
-                for i in plan.new_records
-            )
-            if _on_postgres():
-                created_ids = _new_ids(CensusRecord, len(plan.new_records))
-                _insert(CensusRecord, ["id", *names], ((pk, *row) for pk, row in zip(created_ids, rows, strict=True)))
-            else:
-                _insert(CensusRecord, names, rows)
-                created_ids = self._created_record_ids(county_ids, school_ids, plan)
+        names = ["school_id", "year", "level", "status", "updated_by_id", "updated_at", *self.fields]
+        rows = (
+            (school_ids[self.codes[i]], self.year, self.levels[i], submitted, *stamp, *self.row_values[i])
+            for i in plan.new_records
+        )
+        if _on_postgres():
+            created_ids = _new_ids(CensusRecord, len(plan.new_records))
+            _insert(CensusRecord, ["id", *names], ((pk, *row) for pk, row in zip(created_ids, rows, strict=True)))
+            return created_ids
+        _insert(CensusRecord, names, rows)
+        return self._created_record_ids(county_ids, school_ids, plan)
+
+    def _write_changed_records(self, plan: _Plan, stamp: tuple[Any, Any, int]) -> None:
+        """The changed figures of stored records (submitted, a version on), each change in the history."""
+        user_id, now, batch_id = stamp
+        submitted = CensusRecord.Status.SUBMITTED
         for chunk in _chunks(plan.changed_records, BATCH_SIZE):
             names = sorted({k for *_, changed in chunk for k in changed})
             index = [self.fields.index(k) for k in names]
@@ -1079,23 +1003,11 @@ class _Import:
             CensusChange,
             ["record_id", "field", "old", "new", "user_id", "at", "batch_id"],
             (
-                (pk, k, _stored_text(old), _stored_text(new), user_id, now, batch.pk)
+                (pk, k, _stored_text(old), _stored_text(new), user_id, now, batch_id)
                 for pk, _, _, changed in plan.changed_records
                 for k, (old, new) in changed.items()
             ),
         )
-        # Every created or changed record: its import event, naming the batch.
-        reason = self.path.name
-        _insert(
-            CensusEvent,
-            ["record_id", "action", "user_id", "at", "reason", "batch_id"],
-            (
-                (pk, CensusEvent.Action.IMPORT, user_id, now, reason, batch.pk)
-                for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
-            ),
-        )
-        after_change(county_ids, self.year)
-        return batch
 
     def _check_versions(self, plan: _Plan) -> None:
         """Lock the records to be changed and make sure nobody changed them since they were read:
@@ -1183,9 +1095,11 @@ def _insert(model: type[Model], names: list[str], rows: Iterable[tuple[Any, ...]
         connection.ops.quote_name(f.column) for f in [*(model._meta.get_field(n) for n in names), *rest]
     )
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row + defaults)
+    # psycopg's COPY goes past Django's cursor: its errors are made Django's (DatabaseError) here
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row + defaults)
 
 
 def _update(model: type[Model], names: list[str], rows: Sequence[tuple[Any, ...]]) -> None:

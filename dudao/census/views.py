@@ -25,7 +25,7 @@ from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.reports import completeness, completeness_table, reminders_table
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
-from dudao.sheets.limits import current_limits
+from dudao.sheets.limits import current_limits, shown_bytes
 from dudao.tables import download
 
 
@@ -156,8 +156,8 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         file = request.FILES.get("file")
         if file is None:
             messages.error(request, _("请选择要导入的文件"))
-        elif file.size > current_limits().file_bytes:
-            messages.error(request, _("文件超过 20 MB，请拆分后分别导入"))
+        elif file.size > (limit := current_limits().file_bytes):
+            messages.error(request, _("文件超过 %(limit)s 的上限，请拆分后分别导入") % {"limit": shown_bytes(limit)})
         else:
             pending = actions.stage_upload(request.user, county, year, file.name or "", file.chunks())
             return redirect("census:preview", code=code, year=year, token=pending.token)

@@ -66,6 +66,8 @@ def prepare(frame: pd.DataFrame, standard: Standard, present: frozenset[str] | N
     present = frozenset(present if present is not None else frame.columns)
     # Only the columns the evaluation reads, figures as float64: every later step copies less.
     n = len(frame)
+    if n == 0:
+        raise InputError([Problem("no_rows", "没有学校数据行", "there are no school rows")])
     columns: dict[str, np.ndarray] = {
         "source_row": frame["source_row"].to_numpy() if "source_row" in frame else np.arange(2, n + 2)
     }

@@ -467,6 +467,8 @@ def demo_users() -> list[DemoUser]:
         DemoUser("city", "示范市督学", Role.CITY_INSPECTOR, CITY[0]),
         DemoUser("county", "示范县督导室", Role.COUNTY_SUPERVISOR, COUNTY_CODE),
         DemoUser("observer", "示范县观察员（只读）", Role.OBSERVER, COUNTY_CODE),
+        # 示范市's administrator: manages the city's counties (their supervisors and administrators).
+        DemoUser("admin", "示范市管理员", Role.REGION_ADMIN, CITY[0]),
     ]
     for code, (name, pinyin, _) in NEIGHBOURS.items():
         users.append(DemoUser(f"county-{pinyin}", f"{name}督导室", Role.COUNTY_SUPERVISOR, code))

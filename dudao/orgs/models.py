@@ -1,9 +1,12 @@
-"""Regions (province > city > county > town), departments, schools effective per school year, and roles.
+"""Regions (province > city > county > town), departments, schools effective per school year, roles
+and accounts.
 
 A region keeps a parent pointer and a derived ``path`` ("/13/1301/130102/") so "everything under
-this city" is one indexed prefix query. A school's identity (学校标识码) never changes; what it is in a
-given school year (name, type, location, town, open or merged) lives in :class:`SchoolYear`, so a
-school that closes or merges keeps its history.
+this city" is one indexed prefix query; moving a region rewrites its whole subtree's paths in one
+statement (``dudao.orgs.actions.regions.move_region``). A school's identity (学校标识码) never changes;
+what it is in a given school year (name, type, location, town, open or merged) lives in
+:class:`SchoolYear`, so a school that closes or merges keeps its history (docs/adr/0014). Every change
+goes through ``dudao.orgs.actions``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ class Region(models.Model):
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     path = models.CharField(max_length=128, db_index=True, editable=False)
     resident_population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
+    # The school year from which the region no longer exists (撤销); None while it exists. A closed
+    # region keeps its row: past school years still name it.
+    closed_from = models.PositiveSmallIntegerField(_("撤销学年"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("行政区域")
@@ -100,6 +106,10 @@ class School(models.Model):
 
     code = models.CharField(_("学校标识码"), max_length=20, unique=True)
     county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="schools")
+    # Contact details of the register (学校名录): the current ones, each change an audit event.
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    head = models.CharField(_("校长"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("学校")
@@ -155,6 +165,7 @@ class Role(models.TextChoices):
     DEPARTMENT_CLERK = "department_clerk", _("部门联络员")
     SCHOOL_CLERK = "school_clerk", _("学校填报员")
     OBSERVER = "observer", _("只读观察员")
+    REGION_ADMIN = "region_admin", _("管理员")
 
 
 class Membership(models.Model):
@@ -171,6 +182,7 @@ class Membership(models.Model):
         Role.CITY_INSPECTOR: "region",
         Role.COUNTY_SUPERVISOR: "region",
         Role.OBSERVER: "region",
+        Role.REGION_ADMIN: "region",
         Role.DEPARTMENT_CLERK: "department",
         Role.SCHOOL_CLERK: "school",
     }
@@ -195,3 +207,28 @@ class Membership(models.Model):
         level = self.REGION_LEVEL.get(Role(self.role))
         if level and self.region.level != level:
             raise ValidationError(_("角色与区域层级不符"))
+
+
+class Account(models.Model):
+    """What an account needs beyond Django's user: the unit whose administrators manage it (its
+    ``region``: the county of a clerk, the city of a city inspector), a phone number, and whether the
+    password was set by an administrator and must be changed at the next login.
+
+    Accounts are never deleted: a deactivated user (``is_active=False``) keeps its row, so history
+    keeps the name; it can no longer log in nor use an API token."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="account"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所属单位")
+    )
+    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+
+    def __str__(self) -> str:
+        return str(self.user)

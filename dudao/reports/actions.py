@@ -1,14 +1,17 @@
 """Every change in reports: the county's own report template (uploaded by its supervision office,
-checked, kept; the latest is used for the report, earlier ones stay as uploaded), and on-site sampling
-(an inspector's draw of schools, a finding at a sampled school made a rectification item)."""
+checked and made safe, kept; the latest is used for the report), and on-site sampling (an inspector's
+draw of schools, a finding at a sampled school made a rectification item)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from dudao.actors import Actor, is_system, user_of
@@ -19,7 +22,7 @@ from dudao.orgs.models import Region
 from dudao.rectification import actions as rectification
 from dudao.rectification.models import RectificationItem
 from dudao.reports import sampling
-from dudao.reports.document import TemplateRefused, check_template
+from dudao.reports.document import TemplateRefused, check_template, safe_template
 from dudao.reports.models import Finding, ReportTemplate, SampledSchool, SamplingDraw
 
 
@@ -28,7 +31,9 @@ def county_template(county: Region) -> ReportTemplate | None:
 
 
 def upload_template(actor: Actor, county: Region, uploaded_file: File) -> ReportTemplate:
-    """Store the county's template; refused (``TemplateRefused``) unless a .docx with the report's styles."""
+    """Store the county's template; refused (``TemplateRefused``) unless a .docx within the upload bounds,
+    without macros or fetching fields, with the report's styles. What is stored holds no external
+    relationship nor attached template (removed if the upload had any)."""
     if not is_system(actor) and "review" not in region_permissions(actor, county):
         raise PermissionDenied
     try:
@@ -38,11 +43,18 @@ def upload_template(actor: Actor, county: Region, uploaded_file: File) -> Report
     if checked.ext != "docx":
         raise TemplateRefused("not_docx", "模板应为Word文档（.docx）", "the template must be a .docx file")
     uploaded_file.seek(0)
-    check_template(uploaded_file.read())
-    uploaded_file.seek(0)
+    content = uploaded_file.read()
+    cleaned = safe_template(content, checked.name)  # no external relationship or attached template is kept
+    check_template(cleaned)
+    stored: File = uploaded_file
+    if cleaned != content:
+        stored = ContentFile(cleaned, name=checked.name)
+        checked = replace(checked, size=len(cleaned), sha256=hashlib.sha256(cleaned).hexdigest())
+    else:
+        uploaded_file.seek(0)
     template = ReportTemplate(county=county)
     template.describe(checked, user_of(actor))
-    save_with_file(template, uploaded_file, checked)
+    save_with_file(template, stored, checked)
     return template
 
 

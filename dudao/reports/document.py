@@ -31,6 +31,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from dudao.engine.fields import LEVEL_ZH
+from dudao.engine.problems import InputError
 from dudao.reports import charts
 from dudao.reports.content import (
     AREA_STATUS_ZH,
@@ -42,6 +43,7 @@ from dudao.reports.content import (
     unmet_codes,
     verdict_zh,
 )
+from dudao.sheets.ooxml import clean_docx
 
 TEMPLATE = Path(__file__).parent / "template" / "self_evaluation.docx"
 NUMERALS = "一二三四五六七八九十"
@@ -59,6 +61,18 @@ class TemplateRefused(ValueError):
     def __init__(self, code: str, message_zh: str, message_en: str) -> None:
         self.code, self.message_zh, self.message_en = code, message_zh, message_en
         super().__init__(f"{code}: {message_en}")
+
+
+def safe_template(content: bytes, name: str) -> bytes:
+    """A template from outside, made safe (:func:`dudao.sheets.ooxml.clean_docx`: within the upload bounds,
+    without external relationships — Word would fetch an attached template, a linked picture or frame from
+    wherever they point when the report is opened — nor macros or fields that fetch or run something).
+    Refused with ``TemplateRefused`` naming why."""
+    try:
+        return clean_docx(content, name)
+    except InputError as error:
+        problem = error.problems[0]
+        raise TemplateRefused(problem.rule, problem.message_zh, problem.message_en) from None
 
 
 def check_template(content: bytes) -> None:
@@ -382,10 +396,16 @@ def _conclusion(w: _Writer, data: ReportData) -> None:
     w.text(f"经自查，{data.county.name}{data.year}年度{areas}。综合判定：{verdict}。")
 
 
-def report_docx(data: ReportData, template: Path | IO[bytes] | None = None) -> bytes:
-    """The report over ``template`` (a path or an open file; by default the shipped one)."""
-    source = template if template is not None else template_path()
-    doc = Document(str(source) if isinstance(source, Path) else source)
+def report_docx(data: ReportData, template: Path | str | IO[bytes] | None = None) -> bytes:
+    """The report over ``template`` (a path or an open file; by default the shipped one). A template that
+    is not safe (see :func:`safe_template`) is ``TemplateRefused``."""
+    if template is None:
+        doc = Document(str(template_path()))  # the shipped one (or the site's, named by the administrator)
+    else:  # a county's own: made safe again, also if it was stored before templates were cleaned
+        template = Path(template) if isinstance(template, str) else template
+        name = template.name if isinstance(template, Path) else "template.docx"
+        content = template.read_bytes() if isinstance(template, Path) else template.read()
+        doc = Document(io.BytesIO(safe_template(content, name)))
     standard = data.standard
     _fill(doc, {
         "{县名}": data.county.name, "{年度}": str(data.year), "{标准}": standard.get("title_zh") or "",

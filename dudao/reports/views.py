@@ -106,8 +106,12 @@ def report(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     own = county_template(region)
     if own is None:
         return _attachment(report_docx(data), file_names(data)[0], DOCX)
-    with own.file.open("rb") as template:
-        return _attachment(report_docx(data, template), file_names(data)[0], DOCX)
+    try:
+        with own.file.open("rb") as template:
+            return _attachment(report_docx(data, template), file_names(data)[0], DOCX)
+    except TemplateRefused as exc:  # a template stored before templates were checked as they are now
+        messages.error(request, exc.message_en if get_language().startswith("en") else exc.message_zh)
+        return redirect("reports:county", region.code, year, standard_id)
 
 
 @login_required

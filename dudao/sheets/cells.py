@@ -57,6 +57,18 @@ def text_of(v: Any) -> str:
     return str(v).strip()
 
 
+def single_line(text: str) -> str:
+    """A name on one line: the line breaks of a wrapped cell (Alt+Enter) removed — between Chinese
+    characters nothing is left, between Latin words one space."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        out += ("" if not (out[-1].isascii() and line[0].isascii()) else " ") + line
+    return out
+
+
 def is_excel_error(v: Any) -> bool:
     return isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS
 

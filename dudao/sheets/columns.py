@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dudao.engine.fields import ENUMS, FIELD_BY_KEY, FIELDS, ITEM_FIELDS, LEVEL_TEACHER_FIELDS, LEVEL_ZH, Field, Kind
+from dudao.engine.fields import (
+    ENUMS,
+    FIELD_BY_KEY,
+    FIELDS,
+    ITEM_FIELDS,
+    LEVEL_TEACHER_FIELDS,
+    LEVEL_ZH,
+    ONE_THROUGH_PARTS,
+    TYPE_LEVEL,
+    Field,
+    Kind,
+)
 from dudao.sheets.cells import normalize_header
 from dudao.sheets.table import ColumnSpec
 
@@ -82,6 +93,17 @@ def _header_index() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
 # Normalised header -> canonical key. HEADER_COLLISIONS should stay empty (checked by a test).
 HEADER_INDEX, HEADER_COLLISIONS = _header_index()
 KEY_NAMES = frozenset(normalize_header(c.key) for c in COLUMNS)
+
+
+def allowed_levels(school_type: str) -> tuple[str, ...]:
+    """The levels a school of ``school_type`` is entered by ("all": one whole-school row)."""
+    if school_type in ONE_THROUGH_PARTS:
+        return (*[lvl for lvl in ONE_THROUGH_PARTS[school_type] if lvl != "senior"], "all")
+    if school_type in TYPE_LEVEL:
+        return (TYPE_LEVEL[school_type],)
+    return ("primary", "junior")  # special schools: entered by the level they teach
+
+
 # The columns as the generic table reader takes them (:mod:`dudao.sheets.table`).
 SPECS: tuple[ColumnSpec, ...] = tuple(
     ColumnSpec(c.key, c.zh, c.kind, c.aliases, required=c.required, choices=ENUMS.get(c.key)) for c in COLUMNS

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dudao.engine.fields import ENUMS, ONE_THROUGH_PARTS, ONE_THROUGH_TYPES
+from dudao.engine.fields import ENUMS, ONE_THROUGH_PARTS, ONE_THROUGH_TYPES, TYPE_LEVEL
 from dudao.engine.problems import InputError, Problem
 from dudao.sheets.cells import (
     EXCEL_ERRORS,
@@ -56,9 +56,10 @@ from dudao.sheets.cells import (
     normalize_header,
     parse_number,
     plain_numbers,
+    single_line,
     text_of,
 )
-from dudao.sheets.columns import COLUMN_BY_KEY, COLUMNS, LEVEL_PART_ZH, SPECS
+from dudao.sheets.columns import COLUMN_BY_KEY, COLUMNS, LEVEL_PART_ZH, SPECS, allowed_levels
 from dudao.sheets.limits import Limits
 from dudao.sheets.table import TableReader, locate
 from dudao.sheets.workbook import Sheet, open_workbook
@@ -155,6 +156,15 @@ def _unsettled_where_applies(applies: np.ndarray, values: np.ndarray, empty: np.
     return unsettled
 
 
+def _fits(school_type: str, level: str) -> bool:
+    """Whether a row's level fits its school type (else the checks name it, and the per-level columns of
+    the row are not judged): one of its levels, empty for a type with one level, a one-through school's
+    senior part."""
+    if level == "all":
+        return school_type in ONE_THROUGH_PARTS or school_type in TYPE_LEVEL
+    return level in allowed_levels(school_type) or level in ONE_THROUGH_PARTS.get(school_type, ())
+
+
 def _wan_to_yuan(v: Any) -> float:
     """A valid 万元 cell in yuan, exactly (Decimal: 0.07 万元 is 700 yuan, not 700.0000000000001)."""
     d = parse_number(v)
@@ -168,7 +178,14 @@ def _isin(values: Sequence[Any], wanted: Sequence[str]) -> np.ndarray:
 
 
 def _text_column(cells: Sequence[Any], required: bool, text_only: bool) -> tuple[list[str], np.ndarray]:
-    """``_text_cell`` of every cell, and where it reports a problem."""
+    """``text_cell`` of every cell, and where it reports a problem."""
+    texts, bad = _texts(cells, required, text_only)
+    if any("\n" in t or "\r" in t for t in texts):
+        texts = list(map(single_line, texts))
+    return texts, bad
+
+
+def _texts(cells: Sequence[Any], required: bool, text_only: bool) -> tuple[list[str], np.ndarray]:
     n = len(cells)
     if text_only:
         texts = list(map(str.strip, cells))
@@ -396,8 +413,14 @@ class _Parser(TableReader):
         dirty = np.zeros(n, dtype=bool)
         types = out["school_type"]
         whole = _isin(types, ONE_THROUGH_TYPES)
-        if "level" in out:
-            whole &= _isin(out["level"], ("all",))
+        levels = out["level"] if "level" in out else ["all"] * n
+        whole &= _isin(levels, ("all",))
+        # a level that does not fit the type (named by the checks): the per-cell parser leaves its per-level
+        # columns unjudged
+        fits = {pair: _fits(*pair) for pair in set(zip(types, levels, strict=True)) if None not in pair}
+        dirty |= np.fromiter(
+            (not fits.get(pair, True) for pair in zip(types, levels, strict=True)), dtype=bool, count=n
+        )
         applies = {
             part: whole & _isin(types, [t for t, parts in ONE_THROUGH_PARTS.items() if part in parts])
             for part in LEVEL_PART_ZH
@@ -423,16 +446,23 @@ class _Parser(TableReader):
         for key, empty in described.items():  # it applies where the count is not 0
             dirty |= _unsettled_where_applies(out[COLUMN_BY_KEY[key].requires] != 0.0, out[key], empty)
         if students_empty is not None and students_empty.any():
-            for school_type, parts in ONE_THROUGH_PARTS.items():
-                rows = students_empty & whole & _isin(types, (school_type,))
-                given = [f"students_{p}" for p in parts if f"students_{p}" in self.columns]
-                if not given:
-                    dirty |= rows
-                    continue
-                total = np.zeros(int(rows.sum()))
-                for k in given:  # in the order of the parts, as ``_row`` adds them
-                    total = total + out[k][rows]
-                out["students"][rows] = total
+            dirty |= self._students_of_parts_columnwise(out, students_empty & whole)
+        return dirty
+
+    def _students_of_parts_columnwise(self, out: dict[str, Any], empty_whole: np.ndarray) -> np.ndarray:
+        """``_students_of_parts`` on the whole-school rows whose students are empty; returns the rows
+        without the parts' columns (the per-cell parser names them)."""
+        dirty = np.zeros(len(empty_whole), dtype=bool)
+        for school_type, parts in ONE_THROUGH_PARTS.items():
+            rows = empty_whole & _isin(out["school_type"], (school_type,))
+            given = [f"students_{p}" for p in parts if f"students_{p}" in self.columns]
+            if not given:
+                dirty |= rows
+                continue
+            total = np.zeros(int(rows.sum()))
+            for k in given:  # in the order of the parts, as ``_row`` adds them
+                total = total + out[k][rows]
+            out["students"][rows] = total
         return dirty
 
     def _equipment_column(self, cells: Callable[[str], Sequence[Any]], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -455,6 +485,10 @@ class _Parser(TableReader):
                     equipment[i] = _wan_to_yuan(wan[i])
         return equipment, dirty | (given != 1)  # both units, or neither
 
+    def text_cell(self, row_no: int, row: Sequence[Any], key: str) -> str:
+        """The school table's text (codes and names) on one line."""
+        return single_line(super().text_cell(row_no, row, key))
+
     def _headers(self, keys: list[str]) -> dict[str, str]:
         headers = {k: self.columns[k][1] for k in keys if k in self.columns}
         if _YUAN in keys and _YUAN not in self.columns:
@@ -475,7 +509,7 @@ class _Parser(TableReader):
                 values[key] = self.enum_cell(row_no, row, key)
         school_type = values.get("school_type")
         level = values.get("level", "all")
-        known = bool(school_type) and level is not None
+        known = bool(school_type) and level is not None and _fits(school_type, level)
         whole = known and school_type in ONE_THROUGH_TYPES and level == "all"
         parts = ONE_THROUGH_PARTS.get(school_type, ()) if whole else ()
         described = [k for k in self.columns if COLUMN_BY_KEY[k].requires in self.columns]

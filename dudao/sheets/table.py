@@ -332,8 +332,11 @@ class TableReader:
                 )  # fmt: skip
 
     def is_key_row(self, row: Sequence[Any]) -> bool:
+        """The row of keys under the header (``school_code`` …, the template's second row): all its cells
+        are keys, or two or more and at least half of them (a key renamed along with its header)."""
         names = [normalize_header(v) for v in row if not blank(v)]
-        return bool(names) and all(n in self.key_names for n in names)
+        keys = sum(n in self.key_names for n in names)
+        return bool(names) and (keys == len(names) or (keys >= 2 and 2 * keys >= len(names)))
 
     # -- merged cells
 
@@ -360,7 +363,7 @@ class TableReader:
                         "figure (unmerge the cells)",
                         r1 + 1, written, top,
                     )  # fmt: skip
-                    continue
+                # a text applies to every row it covers; a figure is named above, its rows not again as empty
                 for ri in range(max(r1, start), r2 + 1):
                     while len(rows[ri]) <= ci:
                         rows[ri].append(None)

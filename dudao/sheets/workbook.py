@@ -602,6 +602,18 @@ def _lines(text: str, newline: str) -> Iterator[str]:
         start = end
 
 
+def _too_many_rows(name: str, rows: int, width: int, limits: Limits) -> NoReturn:
+    columns_zh, columns_en = (f"，{width:,} 列", f", {width:,} columns") if width else ("", "")
+    fail(
+        "too_many_cells",
+        f"CSV 文件过大：超过 {EXCEL_MAX_ROWS:,} 行或 {limits.cells:,} 个单元格的上限（第 {rows:,} 行{columns_zh}）；"
+        "请拆分后分别导入",
+        f"The CSV file is too large: over {EXCEL_MAX_ROWS:,} rows or {limits.cells:,} cells (row {rows:,}"
+        f"{columns_en}); split it",
+        name,
+    )
+
+
 def _read_csv(name: str, data: bytes, limits: Limits) -> Sheet:
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if data.startswith((b"PK\x03\x04", OLE_MAGIC)) or (not utf16 and b"\x00" in data[:4096]):
@@ -626,6 +638,8 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Sheet:
             name,
         )
     newline = "\n" if "\n" in text or "\r" not in text else "\r"  # "\r" alone: an old Mac's CSV
+    if text.count(newline) > EXCEL_MAX_ROWS:  # more lines than Excel has rows: refused before they are parsed
+        _too_many_rows(name, text.count(newline), 0, limits)
     first = next((line for line in _lines(text, newline) if line.strip()), "")
     delimiter = max((",", "\t", ";"), key=first.count)
     if not first.count(delimiter):
@@ -636,15 +650,7 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Sheet:
         for row in csv.reader(_lines(text, newline), delimiter=delimiter):
             width = max(width, len(row))
             if len(rows) >= EXCEL_MAX_ROWS or (len(rows) + 1) * width > limits.cells:
-                fail(
-                    "too_many_cells",
-                    f"CSV 文件过大：超过 {EXCEL_MAX_ROWS:,} 行或 {limits.cells:,} 个单元格的上限"
-                    f"（第 {len(rows) + 1:,} 行，"
-                    f"{width:,} 列）；请拆分后分别导入",
-                    f"The CSV file is too large: over {EXCEL_MAX_ROWS:,} rows or {limits.cells:,} cells (row "
-                    f"{len(rows) + 1:,}, {width:,} columns); split it",
-                    name,
-                )
+                _too_many_rows(name, len(rows) + 1, width, limits)
             rows.append(row)
     except csv.Error as exc:
         fail("not_csv", f"CSV 文件格式有误：{exc}", f"Malformed CSV file: {exc}", name)

@@ -13,15 +13,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError
 from openpyxl import load_workbook
 
-from dudao.census import actions, importing
+from dudao.census import actions
 from dudao.census.importing import import_census
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.template import DATA_SHEET, write_rows
+from tests.census._db import on_insert
 from tests.personas import SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
@@ -491,55 +491,38 @@ def test_every_problem_of_the_file_at_once(world: World, tmp_path: Path) -> None
     assert sorted(rules(problems)) == ["bad_level", "duplicate_school", "other_county", "year_locked"]
 
 
-def test_a_database_error_midway_leaves_the_database_as_it_was(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_database_error_midway_leaves_the_database_as_it_was(world: World, tmp_path: Path) -> None:
     import_census(workbook(tmp_path), YEAR, county=world.county, user=SYSTEM)
     rows = county_rows()
     rows[0]["students"] = 1300
     rows.append({**rows[3], "school_code": "1399010005", "school_name": "示范县第三小学"})
     before = counts()
     values = {r.pk: r.values() for r in CensusRecord.objects.all()}
-    written = []
-    insert = importing._insert  # the bulk write (COPY on PostgreSQL, bulk_create elsewhere)
-
-    def fail_on_events(model: type, *args: Any) -> None:
-        if model is CensusEvent:  # the last write: records, schools and school years are in by now
-            written.append(CensusRecord.objects.count())
-            raise DatabaseError("disk full")
-        insert(model, *args)
-
-    monkeypatch.setattr(importing, "_insert", fail_on_events)
-    with pytest.raises(DatabaseError, match="disk full"):
+    # The database refuses the last write (the import events): records, schools and school years are in by then.
+    with on_insert(CensusEvent._meta.db_table), pytest.raises(actions.CensusError) as info:
         import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=SYSTEM)
 
-    assert written == [before["CensusRecord"] + 1]
+    assert info.value.code == "database_error" and "未写入任何数据" in info.value.message_zh
+    assert "nothing of this import was written" in info.value.message_en
     assert counts() == before
     assert {r.pk: r.values() for r in CensusRecord.objects.all()} == values
     assert not School.objects.filter(code="1399010005").exists()
 
 
-def test_a_record_changed_during_the_import_is_not_overwritten(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_record_changed_during_the_import_is_not_overwritten(world: World, tmp_path: Path) -> None:
     import_census(workbook(tmp_path), YEAR, county=world.county, user=SYSTEM)
     rows = county_rows()
     rows[0]["students"] = 1300
     before = counts()
     record = CensusRecord.objects.get(school=world.primary)
-    write = importing._Import._write
-
-    def someone_saves_first(job: Any, *args: Any) -> Any:
-        actions.save_record(world.school_clerk, world.primary, YEAR, "primary", {"students": 1290},
-                            expected_version=record.version)  # fmt: skip
-        return write(job, *args)
-
-    monkeypatch.setattr(importing._Import, "_write", someone_saves_first)
-    with pytest.raises(actions.CensusError) as info:
+    # Someone saves the record (1290 pupils, a new version) just as the import starts writing its batch.
+    table = CensusRecord._meta.db_table
+    someone = f"UPDATE {table} SET version = version + 1, students = 1290 WHERE id = {record.pk}"
+    with on_insert(ImportBatch._meta.db_table, someone), pytest.raises(actions.CensusError) as info:
         import_census(workbook(tmp_path, rows, "v2.xlsx"), YEAR, county=world.county, user=SYSTEM)
 
     assert info.value.code == "conflict"
-    assert counts() == before  # the clerk's save went with the import's transaction
+    assert counts() == before  # the other save went with the import's transaction
     assert CensusRecord.objects.get(pk=record.pk).students == 1200
 
 
@@ -560,7 +543,11 @@ def test_rows_of_a_county_the_user_may_not_review(world: World, tmp_path: Path) 
                  "county_code": "139902"})  # fmt: skip
     (problem,) = problems_of(workbook(tmp_path, rows), county=None, user=world.county_supervisor)
     assert (problem.rule, problem.row, problem.value) == ("not_permitted", 7, "139902")
-    assert rules(problems_of(workbook(tmp_path, rows[:1]), county=None, user=world.school_clerk)) == ["not_permitted"]
+    assert "邻县" not in problem.message_zh + problem.message_en  # nothing said of a county one may not import
+    before = counts()
+    with pytest.raises(PermissionDenied):  # one who reviews no county: refused before the file is read
+        import_census(workbook(tmp_path, rows[:1]), YEAR, county=None, user=world.school_clerk)
+    assert counts() == before
 
 
 def test_the_county_supervisor_may_import(world: World, tmp_path: Path) -> None:

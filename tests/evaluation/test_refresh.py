@@ -116,3 +116,15 @@ def test_no_page_a_person_opens_writes(world: World, stored: dict, person: str) 
         writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
         assert writes == [], (url, writes)
     assert EvaluationRun.objects.count() == 1
+
+
+def test_a_register_change_brings_the_result_up_to_date(
+    world: World, stored: dict, django_capture_on_commit_callbacks
+) -> None:
+    from dudao.orgs.actions import change_school
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_school(world.county_supervisor, stored["weak"], YEAR, why="更正城乡类型", location="urban")
+    latest = EvaluationRun.objects.latest("pk")
+    assert EvaluationRun.objects.count() == 2 and not latest.is_stale()
+    assert next(s for s in latest.result["schools"] if s["school_code"] == stored["weak"].code)["location"] == "urban"

@@ -97,8 +97,14 @@ def test_about_sixty_schools_of_every_type_location_and_ownership(county: Region
     current = SchoolYear.objects.filter(school__county=county, year=2025, status="open")
     assert 55 <= current.count() <= 65
     assert set(current.values_list("school_type", flat=True)) == {
-        "primary", "junior", "nine_year", "twelve_year", "complete_middle", "special", "teaching_point"
-    }  # fmt: skip
+        "primary",
+        "junior",
+        "nine_year",
+        "twelve_year",
+        "complete_middle",
+        "special",
+        "teaching_point",
+    }
     assert set(current.values_list("location", flat=True)) == {"urban", "town", "rural"}
     assert set(current.values_list("ownership", flat=True)) == {"public", "private"}
     assert not current.filter(town__isnull=True).exists()

@@ -22,15 +22,15 @@ from dudao.sheets.ooxml import clean_docx
 from dudao.sheets.reader import read_school_table
 from dudao.sheets.table import ColumnSpec, read_table
 
-from ._hostile import CORPUS, build_corpus
+from ._hostile import CORPUS
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS, MEGABYTES = 2.0, 200
 
 
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_corpus(tmp_path_factory.mktemp("hostile"))
+@pytest.fixture
+def corpus(hostile_files: dict[str, Path]) -> dict[str, Path]:
+    return hostile_files
 
 
 def refusal(path: Path, limits: Limits | None = None) -> Problem:

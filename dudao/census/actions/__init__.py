@@ -23,10 +23,10 @@ from dudao.census import notices
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import Warning, plausibility, refusals, warnings_only
-from dudao.engine.fields import ONE_THROUGH_PARTS, TYPE_LEVEL
 from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
+from dudao.sheets.checks import allowed_levels
 
 Status = CensusRecord.Status
 
@@ -66,14 +66,6 @@ def _check_unlocked(school: School, year: int) -> None:
             f"{year}学年数据已锁定，修改前须由县级解锁并说明原因",
             f"the {year} census is locked; the county must unlock it, giving a reason, before any change",
         )
-
-
-def allowed_levels(school_type: str) -> tuple[str, ...]:
-    if school_type in ONE_THROUGH_PARTS:
-        return (*[lvl for lvl in ONE_THROUGH_PARTS[school_type] if lvl != "senior"], "all")
-    if school_type in TYPE_LEVEL:
-        return (TYPE_LEVEL[school_type],)
-    return ("primary", "junior")  # special schools: entered by the level they teach
 
 
 def clean_values(values: dict[str, Any]) -> dict[str, int | Decimal | None]:

@@ -1,8 +1,5 @@
 """``dudao import_census FILE --year 2025 [--county CODE] [--dry-run] [--lang zh|en] [--user USERNAME]``:
-import a county's census file (or a file of several counties with a ``county_code`` column).
-
-``--dry-run`` prints the preview the web upload shows: each record created or changed, each changed figure
-(stored → new), the warnings, and the approved records that would go back to review; it writes nothing."""
+import a county's census file (or a file of several counties with a ``county_code`` column)."""
 
 from __future__ import annotations
 
@@ -12,11 +9,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import translation
 
 from dudao.actors import Actor, system
 from dudao.census.actions import CensusError
-from dudao.census.importing import ImportResult, import_census
+from dudao.census.importing import ImportResult, database_error, import_census
 from dudao.census.preview import preview_text
 from dudao.engine.problems import InputError
 from dudao.orgs.models import Region
@@ -35,6 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default="zh", choices=["zh", "en"])
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            self._import(opts)
+        except DatabaseError as exc:  # before the import (the county, the user) or in it: said plainly
+            error = database_error(exc)
+            raise CommandError(error.message_zh if opts["lang"] == "zh" else error.message_en) from exc
+
+    def _import(self, opts: dict[str, Any]) -> None:
         lang = opts["lang"]
         zh = lang == "zh"
         county = None
@@ -63,11 +68,12 @@ class Command(BaseCommand):
         except CensusError as exc:
             raise CommandError(exc.message_zh if zh else exc.message_en) from exc
         except PermissionDenied as exc:
-            target = county.code if county else ""
+            target_zh = f" {county.code} 的" if county else "任何县的"
+            target_en = f" for {county.code}" if county else " for any county"
             raise CommandError(
-                f"用户 {opts['user']} 无权导入 {target} 的数据（需县级督导室的审核权限）"
+                f"用户 {opts['user']} 无权导入{target_zh}数据（需县级督导室的审核权限）"
                 if zh
-                else f"User {opts['user']!r} may not import data for {target} (it needs the county's review permission)"
+                else f"User {opts['user']!r} may not import data{target_en} (it needs the county's review permission)"
             ) from exc
         self.stdout.write(summary(result, lang), ending="")
 
@@ -75,40 +81,10 @@ class Command(BaseCommand):
 def summary(result: ImportResult, lang: str = "zh") -> str:
     """The import's outcome as plain text in ``lang`` (zh or en)."""
     zh = lang == "zh"
-    counties = ", ".join(result.counties[:10]) + (" …" if len(result.counties) > 10 else "")
-    lines = []
-    if zh:
-        head = "试运行（未写入任何数据）" if result.dry_run else "已导入"
-        lines.append(
-            f"{head}：{result.filename}（工作表“{result.sheet}”），{result.year}学年，"
-            f"{len(result.counties)} 个县（{counties}），{result.rows} 行"
-        )
-        verb = "将" if result.dry_run else ""
-        lines.append(
-            f"记录：{verb}新建 {result.created} 条，{verb}更新 {result.updated} 条（{result.values_changed} 项数值），"
-            f"未变 {result.unchanged} 条"
-        )
-        lines.append(
-            f"学校：{verb}新建 {result.schools_created} 所；学年信息{verb}新建 {result.school_years_created} 条，"
-            f"{verb}更新 {result.school_years_updated} 条"
-        )
-    else:
-        lines.append(
-            f"{'Dry run (nothing written)' if result.dry_run else 'Imported'}: {result.filename} "
-            f"(sheet {result.sheet!r}), school year {result.year}, {len(result.counties)} county(ies) ({counties}), "
-            f"{result.rows} rows"
-        )
-        verb = "would be " if result.dry_run else ""
-        lines.append(
-            f"Records: {result.created} {verb}created, {result.updated} {verb}updated ({result.values_changed} "
-            f"values), {result.unchanged} unchanged"
-        )
-        lines.append(
-            f"Schools: {result.schools_created} {verb}created; school-year attributes {result.school_years_created} "
-            f"{verb}created, {result.school_years_updated} {verb}updated"
-        )
-    with translation.override("zh-hans" if zh else "en"):
-        lines += preview_text(result, lang)
+    lines = _totals_zh(result) if zh else _totals_en(result)
+    if result.dry_run:  # the preview: each record, each changed figure, the approved ones back to review
+        with translation.override("zh-hans" if zh else "en"):
+            lines += preview_text(result, lang)
     if result.not_submitted:
         n = len(result.not_submitted)
         lines.append(f"未报送（{n} 所）：" if zh else f"Not submitted ({n} school(s)):")
@@ -120,3 +96,33 @@ def summary(result: ImportResult, lang: str = "zh") -> str:
     if result.batch is not None:
         lines.append(f"导入批次：#{result.batch.pk}" if zh else f"Import batch: #{result.batch.pk}")
     return "\n".join(lines) + "\n"
+
+
+def _counties(result: ImportResult) -> str:
+    return ", ".join(result.counties[:10]) + (" …" if len(result.counties) > 10 else "")
+
+
+def _totals_zh(result: ImportResult) -> list[str]:
+    head = "试运行（未写入任何数据）" if result.dry_run else "已导入"
+    verb = "将" if result.dry_run else ""
+    return [
+        f"{head}：{result.filename}（工作表“{result.sheet}”），{result.year}学年，"
+        f"{len(result.counties)} 个县（{_counties(result)}），{result.rows} 行",
+        f"记录：{verb}新建 {result.created} 条，{verb}更新 {result.updated} 条（{result.values_changed} 项数值），"
+        f"未变 {result.unchanged} 条",
+        f"学校：{verb}新建 {result.schools_created} 所；学年信息{verb}新建 {result.school_years_created} 条，"
+        f"{verb}更新 {result.school_years_updated} 条",
+    ]
+
+
+def _totals_en(result: ImportResult) -> list[str]:
+    verb = "would be " if result.dry_run else ""
+    return [
+        f"{'Dry run (nothing written)' if result.dry_run else 'Imported'}: {result.filename} "
+        f"(sheet {result.sheet!r}), school year {result.year}, {len(result.counties)} county(ies) "
+        f"({_counties(result)}), {result.rows} rows",
+        f"Records: {result.created} {verb}created, {result.updated} {verb}updated ({result.values_changed} "
+        f"values), {result.unchanged} unchanged",
+        f"Schools: {result.schools_created} {verb}created; school-year attributes {result.school_years_created} "
+        f"{verb}created, {result.school_years_updated} {verb}updated",
+    ]

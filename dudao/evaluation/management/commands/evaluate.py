@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dudao.census.plausibility import table_findings
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values
 from dudao.evaluation.render import to_json, to_text, write_xlsx
-from dudao.sheets.reader import read_school_table
+from dudao.sheets.checks import read_and_check
 from dudao.standards import StandardError, available_provinces, load
 
 SCHOOL_TABLE_STANDARDS = ("national-2017", "basic-2012")
@@ -41,10 +41,12 @@ class Command(BaseCommand):
             raise CommandError("--format xlsx 需要 --out 文件 / --format xlsx needs --out FILE")
         try:
             standard = load(opts["standard"], province=opts["province"], override=opts["override"])
-            table = read_school_table(opts["file"], sheet=opts["sheet"])
-            refused, unusual = table_findings(table)  # the census rule table (impossible figures refuse)
-            if refused:
-                raise InputError(refused)
+            # the rules of every reading of a county's file (the import's), in its words, and the census rule
+            # table (impossible figures refuse the file; unusual ones join the warnings)
+            table, check = read_and_check(opts["file"], opts["sheet"])
+            refused, unusual = table_findings(table)
+            check.problems += refused
+            check.raise_problems()
             evaluation = evaluate_table(table.frame, standard, table.present)
             items = parse_item_values(standard, _read_items(opts["items"])) if opts["items"] else None
         except StandardError as exc:

@@ -12,7 +12,7 @@ from dudao.orgs.models import Region
 from dudao.reports.actions import county_template
 from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
-from dudao.reports.document import build_template, report_docx
+from dudao.reports.document import TemplateRefused, build_template, report_docx
 from dudao.standards import StandardError, load
 
 
@@ -52,11 +52,14 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         docx_name, xlsx_name = file_names(data)
         own = county_template(county) if template is None else None
-        if own is not None:  # the county's own template, uploaded on its reports page
-            with own.file.open("rb") as f:
-                (out / docx_name).write_bytes(report_docx(data, f))
-        else:
-            (out / docx_name).write_bytes(report_docx(data, template))  # type: ignore[arg-type]
+        try:
+            if own is not None:  # the county's own template, uploaded on its reports page
+                with own.file.open("rb") as f:
+                    (out / docx_name).write_bytes(report_docx(data, f))
+            else:
+                (out / docx_name).write_bytes(report_docx(data, template))  # type: ignore[arg-type]
+        except TemplateRefused as exc:
+            raise CommandError(f"{exc.message_zh} / {exc.message_en}") from None
         (out / xlsx_name).write_bytes(annex_xlsx(data))
         self.stdout.write(str(out / docx_name))
         self.stdout.write(str(out / xlsx_name))
