@@ -22,7 +22,9 @@ from dudao.census.access import access_record
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
 from dudao.census.models import CensusRecord, CensusYear
+from dudao.census.preview import problems_table
 from dudao.census.reports import completeness, completeness_table, reminders_table
+from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
 from dudao.sheets.limits import current_limits, shown_bytes
@@ -149,9 +151,11 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """A county's census file: kept for its preview (``views_import.preview``), which lists every problem
-    or everything the import would change; nothing is imported before the preview is confirmed."""
+    """A county's census file: checked at once (every problem listed, nothing kept), else kept for its preview
+    (``views_import.preview``: everything the import would change); nothing is imported before the preview
+    is confirmed."""
     county = access_region(request.user, code, "review")
+    context: dict[str, object] = {"county": county, "year": year}
     if request.method == "POST":
         file = request.FILES.get("file")
         if file is None:
@@ -159,9 +163,18 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         elif file.size > (limit := current_limits().file_bytes):
             messages.error(request, _("文件超过 %(limit)s 的上限，请拆分后分别导入") % {"limit": shown_bytes(limit)})
         else:
-            pending = actions.stage_upload(request.user, county, year, file.name or "", file.chunks())
-            return redirect("census:preview", code=code, year=year, token=pending.token)
-    return render(request, "census/upload.html", {"county": county, "year": year})
+            try:
+                pending = actions.stage_upload(request.user, county, year, file.name or "", file.chunks())
+            except InputError as error:  # every problem listed; neither the file nor a row is kept
+                english = get_language().startswith("en")
+                context["problems"] = error.problems
+                context["problems_table"] = problems_table("import-problems", _("错误"), error.problems, english)
+                context["filename"] = file.name
+            except CensusError as error:  # e.g. a database that failed
+                messages.error(request, _message(error))
+            else:
+                return redirect("census:preview", code=code, year=year, token=pending.token)
+    return render(request, "census/upload.html", context)
 
 
 @login_required

@@ -48,7 +48,7 @@ def preview(request: HttpRequest, code: str, year: int, token: str) -> HttpRespo
     except InputError as error:
         problems = problems_table("import-problems", _("错误"), error.problems, _english())
         tables = [problems]
-        context["problems"] = problems
+        context["problems"], context["problems_table"] = error.problems, problems
     else:
         tables = preview_tables(result, _english())
         context["result"], context["digest"] = result, result.digest()

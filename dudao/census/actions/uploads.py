@@ -1,9 +1,10 @@
 """A census file waits between its preview and its confirmation (docs/adr/0017-import-preview.md).
 
-:func:`stage_upload` keeps the uploaded bytes under ``MEDIA_ROOT/census-imports/`` with a random name, its
-SHA-256 and an expiry; :func:`confirm_upload` imports exactly that file — refused if it expired, if its
-bytes changed, or if what it would do differs from the preview (the preview's digest); the staged file is
-then deleted. :func:`discard_upload` drops it; expired ones are swept on every new upload.
+:func:`stage_upload` checks the upload (a dry run) and, if it passes, keeps its bytes under
+``MEDIA_ROOT/census-imports/`` with a random name, its SHA-256 and an expiry (a file with problems is not
+kept); :func:`confirm_upload` imports exactly that file — refused if it expired, if its bytes changed, or if
+what it would do differs from the preview (the preview's digest); the staged file is then deleted.
+:func:`discard_upload` drops it; expired ones are swept on every new upload.
 """
 
 from __future__ import annotations
@@ -64,19 +65,27 @@ def sweep_expired(now: dt.datetime | None = None) -> int:
 
 
 def stage_upload(actor: User, county: Region, year: int, name: str, chunks: Iterable[bytes]) -> PendingImport:
-    """Keep an uploaded census file for its preview: under a random name, with its SHA-256, size and expiry."""
+    """Check an uploaded census file (a dry run of the import) and keep it for its preview: under a random
+    name, with its SHA-256, size and expiry. A file with problems raises the import's ``InputError`` and
+    nothing is kept — neither the file nor a row (a refused file leaves the database as it was)."""
     _require_county(actor, county)
-    sweep_expired()
     target = folder()
     target.mkdir(parents=True, exist_ok=True)
     filename = shown_name(name)
     stored_as = secrets.token_hex(16) + Path(filename).suffix.lower()
+    path = target / stored_as
     digest, size = hashlib.sha256(), 0
-    with (target / stored_as).open("xb") as out:
+    with path.open("xb") as out:
         for chunk in chunks:
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
+    try:
+        _dry_run(actor, path, filename, county, year)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    sweep_expired()
     minutes = int(getattr(settings, "DUDAO_IMPORT_PREVIEW_MINUTES", 60))
     with transaction.atomic():
         pending = PendingImport.objects.create(
@@ -90,21 +99,25 @@ def stage_upload(actor: User, county: Region, year: int, name: str, chunks: Iter
 
 
 @contextmanager
-def as_uploaded(pending: PendingImport) -> Iterator[Path]:
-    """The staged file under its uploaded name (a link in a temporary folder): the import's batch and its
-    messages name the file as the user knows it."""
+def _named(path: Path, filename: str) -> Iterator[Path]:
+    """``path`` under the uploaded name (a link in a temporary folder): the import's batch and its messages
+    name the file as the user knows it."""
     with tempfile.TemporaryDirectory(prefix="dudao-import-") as tmp:
-        link = Path(tmp) / pending.filename
-        os.symlink(_path(pending), link)
+        link = Path(tmp) / filename
+        os.symlink(path, link)
         yield link
+
+
+def _dry_run(actor: User, path: Path, filename: str, county: Region, year: int) -> ImportResult:
+    from dudao.census.importing import import_census
+
+    with _named(path, filename) as named:
+        return import_census(named, year, county=county, user=actor, dry_run=True)
 
 
 def preview(actor: User, pending: PendingImport) -> ImportResult:
     """What importing the staged file would do now (a dry run: nothing is written)."""
-    from dudao.census.importing import import_census
-
-    with as_uploaded(pending) as path:
-        return import_census(path, pending.year, county=pending.county, user=actor, dry_run=True)
+    return _dry_run(actor, _path(pending), pending.filename, pending.county, pending.year)
 
 
 def _check_staged(pending: PendingImport) -> None:
@@ -131,7 +144,7 @@ def confirm_upload(actor: User, pending: PendingImport, digest: str) -> ImportRe
 
     _require_county(actor, pending.county)
     _check_staged(pending)
-    with as_uploaded(pending) as path:
+    with _named(_path(pending), pending.filename) as path:
         result = import_census(path, pending.year, county=pending.county, user=actor, expected_digest=digest)
     _delete([pending])
     return result
