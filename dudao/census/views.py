@@ -22,7 +22,6 @@ from dudao.census.access import access_record
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
 from dudao.census.models import CensusRecord, CensusYear
-from dudao.census.preview import problems_table
 from dudao.census.reports import completeness, completeness_table, reminders_table
 from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
@@ -166,10 +165,7 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
             try:
                 pending = actions.stage_upload(request.user, county, year, file.name or "", file.chunks())
             except InputError as error:  # every problem listed; neither the file nor a row is kept
-                english = get_language().startswith("en")
-                context["problems"] = error.problems
-                context["problems_table"] = problems_table("import-problems", _("错误"), error.problems, english)
-                context["filename"] = file.name
+                context["problems"], context["filename"] = error.problems, file.name
             except CensusError as error:  # e.g. a database that failed
                 messages.error(request, _message(error))
             else:

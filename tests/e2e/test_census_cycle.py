@@ -101,6 +101,9 @@ def test_the_cycles_pages_at_desktop_and_phone_width(page: Page, phone: Page, cy
                          "teachers_above_qualification": 25, "backbone_teachers": 6, "pe_art_teachers": 5,
                          "teaching_aux_area_m2": 2500, "sports_area_m2": 4000, "equipment_value_yuan": 1100000,
                          "multimedia_classrooms": 12, "teachers": 40}])  # fmt: skip
+    bad = tmp_path / "有错误.xlsx"
+    write_rows(bad, [{"school_code": cycle.primary.code, "school_name": "示范县第一小学", "school_type": "primary",
+                      "level": "primary", "students": 174, "teachers": 999}])  # fmt: skip
     actions.approve(SYSTEM, CensusRecord.objects.get(school=cycle.primary, year=YEAR))  # it goes back to review
     for tab, size, suffix in ((page, DESKTOP, "desktop"), (phone, PHONE, "phone")):
         tab.set_viewport_size(size)
@@ -114,6 +117,11 @@ def test_the_cycles_pages_at_desktop_and_phone_width(page: Page, phone: Page, cy
         tab.wait_for_url("**/import/*/")
         expect(tab.locator("#back-to-review")).to_contain_text("示范县第一小学（小学）")
         fits(tab, f"preview-{suffix}")
+        tab.goto(reverse("census:upload", args=[county, YEAR]))  # a file with problems: listed, nothing kept
+        tab.set_input_files("#file", str(bad))
+        tab.get_by_role("button", name="上传并预览").click()
+        expect(tab.locator("#upload-problems")).to_contain_text("发现 1 处错误，未导入任何数据")
+        fits(tab, f"upload-problems-{suffix}")
         tab.goto(reverse("census:completeness", args=[county, YEAR]))
         fits(tab, f"completeness-{suffix}")
         tab.goto(reverse("census:review", args=[county, YEAR]))
