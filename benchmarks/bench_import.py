@@ -1,6 +1,6 @@
 """Benchmark of the census import (``dudao.census.importing.import_census``).
 
-    .venv/bin/python benchmarks/bench_import.py [--runs 5] [--nation-runs 3] [--no-nation]
+    .venv/bin/python benchmarks/bench_import.py [--runs 5] [--nation-runs 3] [--no-nation] [--previous-year]
         [--pg postgres://postgres@127.0.0.1:5432] [--db dudao_bench]
 
 Two synthetic data sets (``dudao.demo.synthetic_schools``, seed 2026; generation and file writing
@@ -15,7 +15,7 @@ Each run works on a database of its own (a new SQLite file, or the PostgreSQL da
 ``dudao_bench`` — or the one named by ``--db`` — created and dropped with psycopg around the run),
 migrated and given the regions (province > city > county) the synthetic county codes need before the
 clock starts; the run is a child process of this script, so each starts cold. Timed, each a call of
-``import_census`` with ``user=None``: the **first** import (every school, school year and record
+``import_census`` as the system (``system("benchmark")``): the **first** import (every school, school year and record
 created), the same file **again** (nothing changes), and an **update** (the same file with ``books``
 + 1 on a random 10 % of the rows). Times include reading the file, validation, planning, writing and the commit; the
 reader's share (``read_school_table``) and the write phase are measured inside the same calls.
@@ -119,6 +119,7 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
+    from dudao.actors import system
     from dudao.census import importing
     from dudao.census.models import CensusRecord
     from dudao.sheets import checks
@@ -147,12 +148,19 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
     importing._Import._write = timed("write", importing._Import._write)  # type: ignore[method-assign]
     importing._Import._plan = timed("plan", importing._Import._plan)  # type: ignore[method-assign]
     importing._Import.run = timed("run", importing._Import.run)  # type: ignore[method-assign]
+    # the census rule table on the planned records (last year's figures included): part of "check"
+    importing._Import._check_plausibility = timed("rules", importing._Import._check_plausibility)  # type: ignore[method-assign]
+
+    if os.environ.get("DUDAO_BENCH_PREVIOUS_YEAR"):  # last year's records: the year-on-year rule reads them all
+        t = time.perf_counter()
+        importing.import_census(files[case], YEAR - 1, county=county, user=system("benchmark"))
+        setup["previous_year_s"] = time.perf_counter() - t
 
     out: dict[str, Any] = {"case": case, "vendor": connection.vendor, "setup": setup, "imports": {}}
     for label, key in (("first", case), ("again", case), ("update", f"{case}-update")):
         stages.clear()
         start = time.perf_counter()
-        result = importing.import_census(files[key], YEAR, county=county, user=None)
+        result = importing.import_census(files[key], YEAR, county=county, user=system("benchmark"))
         total = time.perf_counter() - start
         run = stages["run"]
         out["imports"][label] = {
@@ -161,6 +169,7 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
             # checks of the whole file and loading what is stored (everything in run() but these two)
             "check_s": run - stages["plan"] - stages.get("write", 0.0),
             "plan_s": stages["plan"],
+            "rules_s": stages.get("rules", 0.0),
             "write_s": stages.get("write", 0.0),
             "commit_s": total - stages["read"] - run,  # and the rest of import_census (a few ms)
             "peak_rss_mib": _peak_rss_mib(),
@@ -304,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-nation", action="store_true")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--db", default=BENCH_DB, help="PostgreSQL database to create, use and drop for each run")
+    parser.add_argument("--previous-year", action="store_true",
+                        help="import each file for the year before first (not timed): every record then has last "
+                        "year's to be compared with")  # fmt: skip
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.db.isidentifier():
@@ -312,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.child[0], json.loads(args.child[1]))))
         return 0
 
+    if args.previous_year:
+        os.environ["DUDAO_BENCH_PREVIOUS_YEAR"] = "1"  # read by the child runs
     print(f"Machine: {_machine(args.pg)}")
     with tempfile.TemporaryDirectory(prefix="dudao-bench-") as tmp:
         folder = Path(tmp)
@@ -334,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
                 results.setdefault(f"{case} {backend}", []).append(run)
                 first = run["imports"]["first"]
                 print(f"  {case} {backend} run {i + 1}: first {first['total_s']:.2f} s (read {first['read_s']:.2f} s, "
-                      f"check {first['check_s']:.2f} s, plan {first['plan_s']:.2f} s, write {first['write_s']:.2f} s, "
+                      f"check {first['check_s']:.2f} s of which rules {first['rules_s']:.2f} s, "
+                      f"plan {first['plan_s']:.2f} s, write {first['write_s']:.2f} s, "
                       f"commit {first['commit_s']:.2f} s), again {run['imports']['again']['total_s']:.2f} s, "
                       f"update {run['imports']['update']['total_s']:.2f} s; max RSS {run['max_rss_mib']:.0f} MiB",
                       flush=True)  # fmt: skip

@@ -178,6 +178,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Which standards profile is evaluated when none is named.
 DUDAO_DEFAULT_STANDARD = env_str("DUDAO_DEFAULT_STANDARD", "national-2017")
+# The census: an override file for the plausibility rule table (dudao/standards/data/checks/census.yaml,
+# merged rule by rule), and how long an uploaded census file waits for its confirmation after the preview.
+DUDAO_CENSUS_CHECKS = env_str("DUDAO_CENSUS_CHECKS", "")
+DUDAO_IMPORT_PREVIEW_MINUTES = int(env_str("DUDAO_IMPORT_PREVIEW_MINUTES", "60"))
 # The first tier (第一方阵) of a city's or province's ranking: a share ("1/3", "30%") or a count ("5").
 DUDAO_FIRST_TIER = env_str("DUDAO_FIRST_TIER", "1/3")
 

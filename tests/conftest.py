@@ -23,6 +23,12 @@ def _fast_password_hashing(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files (evidence, census files kept for their preview) go to a temporary folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The corpus of hostile files (tests/sheets/_hostile.py), built once per session."""

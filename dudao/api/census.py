@@ -116,6 +116,9 @@ class WarningOut(Schema):
     field: str
     message_zh: str
     message_en: str
+    kind: Literal["unusual", "impossible"] = Field(
+        "unusual", description="unusual: saved, needs a note; impossible: refused (see the census rule table)"
+    )
 
 
 class SaveOut(Schema):
@@ -307,6 +310,12 @@ def refuse_large_bodies(run: Callable[..., HttpResponseBase]) -> Callable[..., H
     return wrapper
 
 
+class ValueChangeOut(Schema):
+    field: str
+    old: int | float | None = Field(description="the stored figure (null: a created record, or not given)")
+    new: int | float | None
+
+
 class RecordPlanOut(Schema):
     county_code: str
     school_code: str
@@ -315,6 +324,9 @@ class RecordPlanOut(Schema):
     source_row: int
     action: str
     fields: list[str]
+    status: str | None = Field(None, description="the stored record's status before the import (null: created)")
+    back_to_review: bool = Field(False, description="an approved record the import changes: it needs approval again")
+    values: list[ValueChangeOut] = Field(description="each figure given (created) or changed (updated), old and new")
 
 
 class AbsentSchoolOut(Schema):
@@ -386,7 +398,7 @@ def import_file(
         )
     body = {
         **{k: getattr(result, k) for k in ImportOut.model_fields if k not in ("changes", "not_submitted", "warnings")},
-        "changes": [asdict(c) for c in result.changes],
+        "changes": [c.as_dict() for c in result.changes],
         "not_submitted": [asdict(a) for a in result.not_submitted],
         "warnings": [w.as_dict() for w in result.warnings],
         "batch": result.batch.pk if result.batch is not None else None,

@@ -16,11 +16,15 @@ Status codes and their ``code`` values:
       path under ``/api/v1/`` that is no endpoint)
 405   ``method_not_allowed`` (the ``Allow`` header lists the methods the path takes)
 409   ``conflict`` (optimistic concurrency: the record changed since ``expected_version``;
-      nothing was saved)
+      nothing was saved), ``lock_changed``, ``plan_changed`` and ``upload_changed`` (what was confirmed —
+      the unapproved records of a lock, an import's preview, its kept file — is no longer so; nothing
+      was done)
 413   ``too_large`` (an upload over the limit, refused by its Content-Length before it is received)
 422   a census rule refused a well-formed request in the current state: ``note_required``
-      (``details`` holds the plausibility warnings), ``year_locked``, ``bad_state``,
-      ``already_locked``, ``not_locked``, and any other census code not listed above
+      (``details`` holds the plausibility warnings), ``impossible_values`` (figures that cannot be
+      true of one school, refused by the census rule table; ``details`` holds each one), ``year_locked``,
+      ``bad_state``, ``already_locked``, ``not_locked``, ``upload_expired``, and any other census code
+      not listed above
 503   ``database_error`` (the database failed during an import — locked, read-only, full: nothing
       was written; try again later)
 ====  ==========================================================================================
@@ -50,11 +54,16 @@ from dudao.evaluation.actions import EvaluationError
 
 CENSUS_ERROR_STATUS: dict[str, int] = {
     "conflict": 409,
+    "lock_changed": 409,
+    "plan_changed": 409,
+    "upload_changed": 409,
+    "upload_expired": 422,
     "database_error": 503,
     "invalid_values": 400,
     "bad_level": 400,
     "reason_required": 400,
     "note_required": 422,
+    "impossible_values": 422,
     "year_locked": 422,
     "bad_state": 422,
     "already_locked": 422,

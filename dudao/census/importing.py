@@ -34,18 +34,28 @@ Rule codes (errors): the reader's (see ``dudao.sheets.reader``), those of every 
 ``students_mismatch``, ``too_large``, ``too_long``, ``missing_column``, ``unreadable_file``) and
 ``bad_year``, ``county_required``, ``unknown_county``, ``wrong_county``, ``not_permitted``,
 ``year_locked``, ``other_county``, ``stored_levels_conflict``, ``missing_column`` (no students column,
-and records to create); warnings: the reader's and ``senior_skipped``, ``school_not_open``, and the
-plausibility rules of ``dudao.census.plausibility`` (``more_than_teachers``, ``students_halved``,
-``class_larger_than_school``) on every record created or changed — its figures as they will be stored
-(the file's over the stored ones) against the school's previous-year record of the same level, as the
-entry form checks them. A plausibility warning does not stop the import; the record then needs an
-explanation note (情况说明), which its school page asks for.
+and records to create), and the *impossible* rules of the census rule table (``dudao.census.plausibility``:
+``teachers_exceed_students``, ``class_larger_than_school`` ...); warnings: the reader's and
+``senior_skipped``, ``school_not_open``, and the table's *unusual* rules (``year_on_year``,
+``few_students_per_teacher``, ``pe_art_exceed_teachers`` ...). The table is applied to every record created
+or changed — its figures as they will be stored (the file's over the stored ones) against the school's
+previous-year record of the same level, for its school type, as the entry form and the API apply it. An
+unusual figure does not stop the import; the record then needs an explanation note (情况说明), which its
+school page asks for.
+
+The stages, as :meth:`_Import.run` calls them: *read* and check the file (``read_and_check``), *check* it
+against what is stored, *plan* (``_plan``: per record the figures it gives or changes, old and new, and its
+status before), *check the plan* against the rule table, then *write*. A dry run stops before writing; its
+:class:`ImportResult` is the preview (``changes``, ``warnings``, ``back_to_review``), and its
+:meth:`ImportResult.digest` lets an import refuse to write anything but what was previewed
+(``expected_digest``; docs/adr/0017-import-preview.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -63,7 +73,7 @@ from dudao.actors import Actor, is_system, user_of
 from dudao.census.actions import CensusError
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
-from dudao.census.plausibility import FIELDS_BEFORE, FIELDS_NOW, evaluate
+from dudao.census.plausibility import IMPOSSIBLE, evaluate, figures, rule_table, shown
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
 from dudao.evaluation.refresh import after_change
@@ -107,7 +117,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RecordPlan:
-    """One record the import creates or changes (or would, on a dry run)."""
+    """One record the import creates or changes (or would, on a dry run): the preview's line."""
 
     county_code: str
     school_code: str
@@ -116,6 +126,35 @@ class RecordPlan:
     source_row: int
     action: Action
     fields: tuple[str, ...]  # the figures given (create) or changed (update)
+    # The stored record's status before the import (None: created); a created or changed record becomes
+    # submitted, so an approved one goes back to review.
+    status: str | None = None
+    # update: {figure: (stored, new)}; create: the row's figures (shared with the import, not copied) in
+    # the order of ``columns``.
+    changed: Mapping[str, tuple[Any, Any]] | None = field(default=None, compare=False, repr=False)
+    row: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    columns: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def back_to_review(self) -> bool:
+        """An approved record the import changes: it is submitted again and needs a new approval."""
+        return self.status == CensusRecord.Status.APPROVED
+
+    def values(self) -> list[tuple[str, Any, Any]]:
+        """(figure, stored, new) for each figure given (create: stored is None) or changed, in census order."""
+        if self.changed is not None:
+            return [(k, *self.changed[k]) for k in self.fields]
+        given = dict(zip(self.columns, self.row, strict=True))
+        return [(k, None, given[k]) for k in self.fields]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (the API's and the digest's): figures as int, float or None."""
+        return {
+            "county_code": self.county_code, "school_code": self.school_code, "school_name": self.school_name,
+            "level": self.level, "source_row": self.source_row, "action": self.action, "fields": list(self.fields),
+            "status": self.status, "back_to_review": self.back_to_review,
+            "values": [{"field": k, "old": _plain(o), "new": _plain(n)} for k, o, n in self.values()],
+        }  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -150,6 +189,29 @@ class ImportResult:
     not_submitted: list[AbsentSchool] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     batch: ImportBatch | None = None  # None on a dry run
+    # The school years the import creates or changes: (school code, attribute, stored, new), stored None
+    # for a new school year (attribute "school_year").
+    school_year_changes: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+
+    @property
+    def back_to_review(self) -> list[RecordPlan]:
+        """The approved records the import changes (they are submitted again and need a new approval)."""
+        return [c for c in self.changes if c.back_to_review]
+
+    def digest(self) -> str:
+        """A fingerprint of what the import does and warns about, as a preview shows it: the same file over
+        the same stored data gives the same digest; a record, a school year or last year's figures changed
+        meanwhile give another (``import_census(..., expected_digest=...)`` refuses to write then)."""
+        digest = hashlib.sha256()
+        for line in (
+            *(json.dumps(c.as_dict(), sort_keys=True, ensure_ascii=False) for c in self.changes),
+            *(json.dumps(list(c), ensure_ascii=False) for c in self.school_year_changes),
+            *(json.dumps(w.as_dict(), sort_keys=True, ensure_ascii=False) for w in self.warnings),
+            json.dumps([self.unchanged, self.schools_created, self.rows, self.counties]),
+        ):
+            digest.update(line.encode("utf-8"))
+            digest.update(b"\n")
+        return digest.hexdigest()
 
 
 def import_census(
@@ -160,6 +222,7 @@ def import_census(
     user: Actor,
     dry_run: bool = False,
     sheet: str | None = None,
+    expected_digest: str | None = None,
 ) -> ImportResult:
     """Import the census file at ``path`` for school year ``year``.
 
@@ -172,7 +235,9 @@ def import_census(
     would change without writing. Raises ``InputError`` with every problem; then nothing is written.
     ``CensusError`` ``conflict`` if a record to be changed was changed by someone else meanwhile
     (nothing written either); a database that fails (locked, read-only, full) rolls the whole import
-    back and is ``CensusError`` ``database_error``.
+    back and is ``CensusError`` ``database_error``. ``expected_digest`` is the :meth:`ImportResult.digest` of
+    the preview the user confirmed: if what the import would do differs (the data changed meanwhile),
+    ``CensusError`` ``plan_changed`` and nothing is written.
     """
     path = Path(path)
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -205,7 +270,7 @@ def import_census(
         if dry_run:
             return job.run(write=False)
         with transaction.atomic():
-            return job.run(write=True)
+            return job.run(write=True, expected_digest=expected_digest)
     except DatabaseError as exc:  # the transaction is rolled back: nothing of the import was written
         raise database_error(exc) from exc
 
@@ -235,6 +300,13 @@ def database_error(exc: DatabaseError) -> CensusError:
 
 def _stored_text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _plain(value: object) -> int | float | None:
+    """A stored figure as plain JSON: int stays int, Decimal("8789.2800") is 8789.28."""
+    if value is None or isinstance(value, int):
+        return value  # type: ignore[return-value]
+    return float(value)  # type: ignore[arg-type]
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -288,6 +360,9 @@ class _Import:
         self.schools: dict[str, tuple[int, int]] = {}
         self.records: dict[tuple[int, str], tuple[Any, ...]] = {}
         self.row_values: list[tuple[Any, ...]] = []  # each row's figures in ``self.fields`` order
+        self.columns = tuple(self.fields)  # shared by every created record's plan
+        self.floats: dict[str, np.ndarray] = {}  # each figure's column as stored, as floats (NaN: not given)
+        self._school_year_codes: dict[int, str] = {}  # school year id -> school code, of the changed ones
 
     # -- problems
 
@@ -303,7 +378,10 @@ class _Import:
 
     # -- the whole run
 
-    def run(self, *, write: bool) -> ImportResult:
+    def run(self, *, write: bool, expected_digest: str | None = None) -> ImportResult:
+        """The stages, in order: check the file against what is stored (``_check_*``), plan what changes
+        (``_plan``), check the planned records against the census rule table (``_check_plausibility``),
+        then, unless a dry run, write the plan (``_write``)."""
         if self.n == 0:
             raise InputError(self.problems)  # no_rows
         self._resolve_counties()
@@ -326,8 +404,17 @@ class _Import:
         )  # fmt: skip
         plan = self._plan(schools, school_years, records, result)
         self._check_plausibility(plan, schools, county_ids)
+        if self.problems:  # impossible figures (the rule table): refused like any other problem
+            raise InputError(sorted_problems(self.problems))
         result.not_submitted = self._absent(county_ids, school_years, counties)
         if write:
+            if expected_digest is not None and result.digest() != expected_digest:
+                raise CensusError(
+                    "plan_changed",
+                    "预览之后数据已有变化（有记录被修改或新建），本次导入与预览不一致，未写入任何数据；请重新预览后确认",
+                    "the data changed since the preview (a record was changed or created), so the import would "
+                    "not be what was previewed; nothing was written: preview again and confirm",
+                )
             result.batch = self._write(plan, result, counties)
         return result
 
@@ -444,10 +531,19 @@ class _Import:
                 if int_kind
                 else [Decimal(repr(v)).quantize(_Q) for v in picked.tolist()]
             )
+            # The same figures as floats, NaN where not given (the rule table reads these, column-wise).
+            floats = np.rint(picked) if int_kind else picked.copy()
+            if rows is not None:
+                spread = np.full(self.n, np.nan)
+                spread[rows] = floats
+                floats = spread
             counted = COLUMN_BY_KEY[key].requires
             if counted in self.table.present:  # a figure describing a count: not given where the count is 0
-                for i in np.flatnonzero(frame[counted].to_numpy(dtype=float) == 0.0).tolist():
+                zero = np.flatnonzero(frame[counted].to_numpy(dtype=float) == 0.0)
+                floats[zero] = np.nan
+                for i in zero.tolist():
                     converted[i] = None
+            self.floats[key] = floats
             if rows is None:
                 columns.append(converted)
             else:  # None (does not apply) but on the rows it applies to
@@ -628,6 +724,10 @@ class _Import:
         result.schools_created = len(plan.new_schools)
         result.school_years_created = len(plan.new_years)
         result.school_years_updated = len(plan.changed_years)
+        result.school_year_changes = [
+            *((code, "school_year", None, self.names[i]) for code, i, _town in plan.new_years),
+            *((self._school_year_codes[pk], k, old, new) for pk, k, old, new in plan.year_changes),
+        ]
         return plan
 
     def _plan_record(
@@ -656,8 +756,9 @@ class _Import:
                 given = given_by[given_key] = tuple(k for k, v in zip(fields, new, strict=True) if v is not None)
             plan.new_records.append(i)
             result.changes.append(
-                RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "create", given)
-            )
+                RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "create", given,
+                           row=new, columns=self.columns)
+            )  # fmt: skip
             return
         old = stored[3:]
         if old == new:  # Decimal("1.5000") == Decimal("1.5"): compared as numbers
@@ -666,44 +767,44 @@ class _Import:
         changed = {k: (o, v) for k, o, v in zip(fields, old, new, strict=True) if o != v}
         plan.changed_records.append((stored[0], stored[2], i, changed))
         result.changes.append(
-            RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "update", tuple(changed))
-        )
+            RecordPlan(region_code, code, self.names[i], level, self.source_row[i], "update", tuple(changed),
+                       status=stored[1], changed=changed)
+        )  # fmt: skip
         result.values_changed += len(changed)
 
     def _check_plausibility(self, plan: _Plan, schools: dict[str, tuple[int, int]], county_ids: list[int]) -> None:
-        """Warn (``dudao.census.plausibility``) on every record created or changed, column-wise: its figures
-        as they will be stored — the file's, and the stored ones of the columns the file lacks — against the
-        school's previous-year record of the same level."""
-        rows = [*plan.new_records, *(i for _, _, i, _ in plan.changed_records)]
-        if not rows:
+        """The census rule table (``dudao.census.plausibility``) on every record created or changed,
+        column-wise: its figures as they will be stored — the file's, and the stored ones of the columns the
+        file lacks — against the school's previous-year record of the same level, for its school type. An
+        impossible figure is a problem (the import is refused); an unusual one a warning (the record then
+        needs an explanation note, as on the form)."""
+        rows = np.array([*plan.new_records, *(i for _, _, i, _ in plan.changed_records)], dtype=np.int64)
+        if not len(rows):
             return
-        now = self._figures_now(plan, rows)
-        before = self._figures_before(rows, schools, county_ids)
+        table = rule_table()
+        now = self._figures_now(plan, rows, table.fields_now)
+        before = self._previous_year(rows, schools, county_ids, table.fields_before)
+        types = np.array([self.types[i] for i in rows.tolist()], dtype=object)
         found = []
-        for rule, hits in evaluate(now, before):
-            left = (now, before)[rule.left[0] == "before"][rule.left[1]]
-            right = (now, before)[rule.right[0] == "before"][rule.right[1]]
+        for rule, hits in evaluate(now, before, types, table):
             for k in hits.tolist():
-                zh, en = rule.messages(left[k], right[k])
-                found.append((rows[k], rule, zh, en, f"{now[rule.field][k]:g}"))
+                zh, en = rule.messages(*figures(rule, now, before, k))
+                found.append((int(rows[k]), rule, zh, en, shown(now[rule.field][k])))
         for i, rule, zh, en, value in sorted(found, key=lambda f: self.source_row[f[0]]):
-            self._problem(
-                rule.code, f"{zh}；已导入，须在学校填报页填写情况说明",
-                f"{en}; imported — the record needs an explanation note (情况说明) on the school's census page",
-                i, rule.field, value, warning=True,
-            )  # fmt: skip
-
-    def _figures_now(self, plan: _Plan, rows: list[int]) -> dict[str, np.ndarray]:
-        """The figures the plausibility rules read, as the records ``rows`` will hold them: the file's, and
-        for a changed record the stored ones of the columns the file lacks."""
-        now: dict[str, np.ndarray] = {}
-        missing = [k for k in FIELDS_NOW if k not in self.fields]
-        for key in FIELDS_NOW:
-            if key in self.fields:
-                j = self.fields.index(key)
-                now[key] = np.array([self.row_values[i][j] for i in rows], dtype=float)  # None -> NaN
+            if rule.kind == IMPOSSIBLE:
+                self._problem(rule.code, zh, en, i, rule.field, value)
             else:
-                now[key] = np.full(len(rows), np.nan)
+                self._problem(
+                    rule.code, f"{zh}；导入后须在学校填报页填写情况说明",
+                    f"{en}; once imported, the record needs an explanation note (情况说明) on the school's census "
+                    "page", i, rule.field, value, warning=True,
+                )  # fmt: skip
+
+    def _figures_now(self, plan: _Plan, rows: np.ndarray, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The figures ``keys`` as the records ``rows`` will hold them: the file's, and for a changed record
+        the stored ones of the columns the file lacks."""
+        now = {k: self.floats[k][rows] if k in self.floats else np.full(len(rows), np.nan) for k in keys}
+        missing = [k for k in keys if k not in self.floats]
         if missing and plan.changed_records:
             n_new = len(plan.new_records)
             position = {pk: n_new + k for k, (pk, *_rest) in enumerate(plan.changed_records)}
@@ -713,24 +814,32 @@ class _Import:
                         now[key][position[pk]] = np.nan if value is None else float(value)
         return now
 
-    def _figures_before(
-        self, rows: list[int], schools: dict[str, tuple[int, int]], county_ids: list[int]
+    def _previous_year(
+        self, rows: np.ndarray, schools: dict[str, tuple[int, int]], county_ids: list[int], keys: Sequence[str]
     ) -> dict[str, np.ndarray]:
-        """Each row's school's record of the same level the year before (NaN where there is none)."""
-        before = {k: np.full(len(rows), np.nan) for k in FIELDS_BEFORE}
-        if not any(code in schools for code in self.codes):
+        """The ``keys`` figures of each row's school's record of the same level the year before (NaN where
+        there is none), as float columns aligned with ``rows``."""
+        before = {k: np.full(len(rows), np.nan) for k in keys}
+        if not keys or not any(code in schools for code in self.codes):
             return before
-        previous: dict[tuple[int, str], tuple[Any, ...]] = {}
+        index: dict[tuple[int, str], int] = {}
+        blocks: list[np.ndarray] = []  # floats a block of rows at a time: not 35 Python objects a record
         for chunk in _chunks(county_ids, _in_chunk()):
             query = CensusRecord.objects.filter(school__county_id__in=chunk, year=self.year - 1)
-            for school_id, level, *values in query.values_list("school_id", "level", *FIELDS_BEFORE):
-                previous[(school_id, level)] = tuple(values)
-        if previous:
-            for k, i in enumerate(rows):
-                known = schools.get(self.codes[i])
-                stored = previous.get((known[0], self.levels[i])) if known else None
-                for key, value in zip(FIELDS_BEFORE, stored or (), strict=False):
-                    before[key][k] = np.nan if value is None else float(value)
+            for block in _batches(query.values_list("school_id", "level", *keys).iterator(BATCH_SIZE), BATCH_SIZE):
+                for school_id, level, *_values in block:
+                    index[(school_id, level)] = len(index)
+                blocks.append(np.array([row[2:] for row in block], dtype=float))  # None -> NaN
+        if not blocks:
+            return before
+        matrix = np.vstack(blocks)
+        position = np.array(
+            [index.get((known[0], self.levels[i]), -1) if (known := schools.get(self.codes[i])) else -1
+             for i in rows.tolist()], dtype=np.int64,
+        )  # fmt: skip
+        found = position >= 0
+        for j, key in enumerate(keys):
+            before[key][found] = matrix[position[found], j]
         return before
 
     def _plan_school_year(self, plan: _Plan, code: str, i: int, years: dict[int, tuple[Any, ...]]) -> None:
@@ -753,6 +862,7 @@ class _Import:
             plan.changed_years.append(SchoolYear(pk=pk, **{**stored, **changed}))
             plan.changed_year_fields |= set(changed)
             plan.year_changes += [(pk, k, stored[k] or None, v or None) for k, v in changed.items()]
+            self._school_year_codes[pk] = code
         if status != SchoolYear.Status.OPEN:
             self._problem(
                 "school_not_open",

@@ -170,3 +170,53 @@ class CensusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.record_id or self.census_year_id}"
+
+
+class PendingImport(models.Model):
+    """A census file uploaded for import and waiting for its confirmation after the preview
+    (docs/adr/0017-import-preview.md): kept server-side under a random name with its SHA-256 until it is
+    imported, discarded or expired. Only the person who uploaded it may see its preview or confirm it."""
+
+    token = models.CharField(max_length=64, unique=True)  # the preview's URL: random, unguessable
+    county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)  # as uploaded (the batch keeps it)
+    stored_as = models.CharField(max_length=255)  # the file under MEDIA_ROOT/census-imports/, a random name
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("待确认的导入")
+        verbose_name_plural = _("待确认的导入")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.county_id} {self.year})"
+
+
+class CensusReminder(models.Model):
+    """催报: a school of the county reminded, on one day (Asia/Shanghai), to submit its census for ``year``.
+
+    At most one per school, year and day (a constraint): a second reminder the same day sends nothing.
+    The reminders of one click share ``sent_at`` and ``sent_by``."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="census_reminders")
+    day = models.DateField()
+    state = models.CharField(max_length=10)  # the school's state when reminded: missing, draft or returned
+    recipients = models.PositiveSmallIntegerField(default=0)  # the school's clerks notified
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    sent_by_label = models.CharField(max_length=150)  # the person's username, or "system (why)"
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        constraints = [models.UniqueConstraint(fields=["school", "year", "day"], name="census_reminder_once_a_day")]
+        indexes = [models.Index(fields=["county", "year", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.year} {self.day}"

@@ -6,9 +6,7 @@ Views parse, call ``dudao.census.actions`` and render; objects are fetched throu
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,15 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
+from dudao.census.access import access_record
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
-from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
-from dudao.census.reports import completeness
+from dudao.census.reports import completeness, completeness_table, reminders_table
 from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
 from dudao.sheets.limits import current_limits, shown_bytes
+from dudao.tables import download
 
 
 def _plain(value: object) -> object:
@@ -48,11 +47,19 @@ def county_completeness(request: HttpRequest, code: str, year: int) -> HttpRespo
     if county.level != "county":
         raise Http404
     report = completeness(county, year, timezone.localdate())
+    perms = region_permissions(request.user, county)
+    tables = [completeness_table(county, year, report)]
+    if "review" in perms:
+        tables.append(reminders_table(county, year))
+    if (response := download(request, tables)) is not None:
+        return response
+    due = report.not_submitted
     return render(
         request,
         "census/completeness.html",
-        {"county": county, "year": year, "report": report, "perms": region_permissions(request.user, county)},
-    )
+        {"county": county, "year": year, "report": report, "perms": perms, "table": tables[0],
+         "reminders": tables[1] if len(tables) > 1 else None, "due": due},
+    )  # fmt: skip
 
 
 @login_required
@@ -77,7 +84,7 @@ def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         form = CensusRecordForm(initial=initial, level=level, prefix=level)
         timeline = actions.timeline(record) if record else []
         # Unusual figures (however entered: form, API or import) ask for an explanation note (情况说明).
-        warnings = actions.plausibility(record.values(), previous.get(level)) if record else []
+        warnings = actions.plausibility(record.values(), previous.get(level), attributes.school_type) if record else []
         sections.append({"level": level, "record": record, "form": form, "timeline": timeline, "warnings": warnings})
     return render(
         request,
@@ -109,6 +116,8 @@ def save(request: HttpRequest, code: str, year: int, level: str) -> HttpResponse
         return redirect("census:school", code=code, year=year)
     if result.changed or result.created:
         messages.success(request, _saved_message(len(result.changed)))
+    else:
+        messages.info(request, _("已保存（数值没有变化）。"))
     return redirect("census:school", code=code, year=year)
 
 
@@ -122,15 +131,16 @@ TRANSITIONS = {"submit": actions.submit, "approve": actions.approve}
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    record = CensusRecord.objects.select_related("school").filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    access_school(request.user, record.school.code)  # invisible → 404 before anything else
+    record = access_record(request.user, pk)  # invisible → 404 before anything else
+    what = {"level": record.get_level_display()}
     try:
         if action == "return":
             actions.return_record(request.user, record, request.POST.get("reason", ""))
+            messages.success(request, _("已退回%(level)s数据，学校填报员已收到通知。") % what)
         elif action in TRANSITIONS:
             TRANSITIONS[action](request.user, record)
+            done = _("已提交%(level)s数据，等待县级审核。") if action == "submit" else _("已审核通过%(level)s数据。")
+            messages.success(request, done % what)
         else:
             raise Http404
     except CensusError as error:
@@ -140,7 +150,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """A county's census file: every problem listed (nothing written), or what changed and who is missing."""
+    """A county's census file: checked at once (every problem listed, nothing kept), else kept for its preview
+    (``views_import.preview``: everything the import would change); nothing is imported before the preview
+    is confirmed."""
     county = access_region(request.user, code, "review")
     context: dict[str, object] = {"county": county, "year": year}
     if request.method == "POST":
@@ -150,21 +162,14 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         elif file.size > (limit := current_limits().file_bytes):
             messages.error(request, _("文件超过 %(limit)s 的上限，请拆分后分别导入") % {"limit": shown_bytes(limit)})
         else:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / (Path(file.name or "").name or "upload")  # the batch keeps the file's name
-                with path.open("wb") as out:
-                    for chunk in file.chunks():
-                        out.write(chunk)
-                try:
-                    result = import_census(path, year, county=county, user=request.user,
-                                           dry_run=bool(request.POST.get("dry_run")))  # fmt: skip
-                except InputError as error:
-                    context["problems"] = error.problems
-                except CensusError as error:  # e.g. a record changed by someone else during the import
-                    messages.error(request, _message(error))
-                else:
-                    context["result"] = result
-            context["filename"] = file.name
+            try:
+                pending = actions.stage_upload(request.user, county, year, file.name or "", file.chunks())
+            except InputError as error:  # every problem listed; neither the file nor a row is kept
+                context["problems"], context["filename"] = error.problems, file.name
+            except CensusError as error:  # e.g. a database that failed
+                messages.error(request, _message(error))
+            else:
+                return redirect("census:preview", code=code, year=year, token=pending.token)
     return render(request, "census/upload.html", context)
 
 
@@ -179,18 +184,70 @@ def deadline(request: HttpRequest, code: str, year: int) -> HttpResponse:
         messages.error(request, _("日期格式应为 YYYY-MM-DD"))
     else:
         actions.set_deadline(request.user, county, year, value)
+        if value is None:
+            messages.success(request, _("已取消填报截止日期。"))
+        else:
+            messages.success(request, _("填报截止日期已设为 %(date)s。") % {"date": value.isoformat()})
+    return redirect("census:completeness", code=code, year=year)
+
+
+@login_required
+def lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """GET: what locking the year would do (how many records are not approved), and the confirmation; POST
+    with that number: lock. A lock whose number changed meanwhile is refused and shown again."""
+    county = access_region(request.user, code, "review")
+    if request.method == "POST":
+        raw = request.POST.get("unapproved", "")
+        if not raw.isdigit():  # not through the confirmation: show it
+            return redirect("census:lock", code=code, year=year)
+        try:
+            actions.lock_year(request.user, county, year, confirmed_unapproved=int(raw))
+        except CensusError as error:
+            messages.error(request, _message(error))
+            return redirect("census:lock", code=code, year=year)
+        messages.success(request, _("已锁定 %(year)d 学年数据（%(n)d 条记录未审核）。此后任何修改须先解锁并说明原因。")
+                         % {"year": year, "n": int(raw)})  # fmt: skip
+        return redirect("census:completeness", code=code, year=year)
+    report = completeness(county, year, timezone.localdate())
+    context = {"county": county, "year": year, "report": report, "unapproved": actions.unapproved(county, year)}
+    return render(request, "census/lock_confirm.html", context)
+
+
+@login_required
+@require_POST
+def unlock(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    county = access_region(request.user, code, "review")
+    reason = request.POST.get("reason", "").strip()
+    try:
+        actions.unlock_year(request.user, county, year, reason)
+    except CensusError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("已解锁 %(year)d 学年数据，原因：%(reason)s。") % {"year": year, "reason": reason})
     return redirect("census:completeness", code=code, year=year)
 
 
 @login_required
 @require_POST
-def lock(request: HttpRequest, code: str, year: int, unlock: bool = False) -> HttpResponse:
+def remind(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """催报: every school not yet submitted, or the one named (``school``)."""
     county = access_region(request.user, code, "review")
-    try:
-        if unlock:
-            actions.unlock_year(request.user, county, year, request.POST.get("reason", ""))
-        else:
-            actions.lock_year(request.user, county, year)
-    except CensusError as error:
-        messages.error(request, _message(error))
+    one = request.POST.get("school", "").strip()
+    result = actions.remind(request.user, county, year, [one] if one else None)
+    parts = []
+    if result.sent:
+        parts.append(
+            _("已催报 %(n)d 所学校，通知 %(people)d 名填报员。") % {"n": len(result.sent), "people": result.notified}
+        )
+    if result.without_clerk:
+        names = "、".join(r.name for r in result.without_clerk)
+        parts.append(_("其中 %(names)s 没有填报员账号，未发出通知（已记录）。") % {"names": names})
+    if result.already:
+        names = "、".join(r.name for r in result.already)
+        parts.append(_("%(names)s 今天已催报过，未重复发送。") % {"names": names})
+    if result.submitted:
+        parts.append(_("所选学校已提交或无须催报。"))
+    if not parts:
+        parts.append(_("没有未提交的学校，无须催报。"))
+    (messages.success if result.sent else messages.info)(request, "".join(parts))
     return redirect("census:completeness", code=code, year=year)

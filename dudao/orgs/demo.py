@@ -697,7 +697,7 @@ def _clerk_for(users: dict[str, User], plan: SchoolPlan) -> User:
 def _note(values: dict[str, Any], previous: dict[str, Any] | None, plan: SchoolPlan) -> str | None:
     """The clerk's explanation where the figures would raise a plausibility question."""
     stored = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in values.items()}
-    if not actions.plausibility(stored, previous):
+    if not actions.plausibility(stored, previous, plan.school_type):
         return None
     if plan.school_type == "special":
         return "特殊教育学校：专任教师含康复训练教师，按实际在岗人数填报。"

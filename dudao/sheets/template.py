@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -16,7 +17,7 @@ from wcwidth import wcswidth
 
 from dudao.engine.fields import LEVEL_ZH, LOCATION_ZH, OWNERSHIP_ZH, SCHOOL_TYPE_ZH
 from dudao.sheets.columns import COLUMNS, Column
-from dudao.sheets.writer import save_workbook
+from dudao.sheets.writer import save_workbook, workbook_bytes
 
 DATA_SHEET = "学校数据"
 HELP_SHEET = "说明"
@@ -232,11 +233,11 @@ _HELP: tuple[tuple[str, str], ...] = (
 )
 
 
-def _help_sheet(ws: Worksheet) -> None:
+def _help_sheet(ws: Worksheet, extra: Sequence[tuple[str, str]] = ()) -> None:
     ws.column_dimensions["A"].width = 70
     ws.column_dimensions["B"].width = 70
     wrap = Alignment(wrap_text=True, vertical="top")
-    for ri, (zh, en) in enumerate(_HELP, start=1):
+    for ri, (zh, en) in enumerate((*_HELP, *extra), start=1):
         for ci, text in enumerate((zh, en), start=1):
             cell = ws.cell(row=ri, column=ci, value=text)
             cell.alignment = wrap
@@ -244,16 +245,24 @@ def _help_sheet(ws: Worksheet) -> None:
                 cell.font = Font(bold=True, size=13)
 
 
-def write_template(path: Path | str) -> None:
-    """Write the input template to ``path`` (.xlsx): sheet 学校数据 (headers, English keys, an example
-    row) and sheet 说明 (instructions in Chinese and English)."""
+def _save(wb: Workbook, target: Path | str | IO[bytes]) -> None:
+    """To a path (``save_workbook``) or a binary file object (``workbook_bytes``): made inert either way."""
+    if isinstance(target, str | Path):
+        save_workbook(wb, target)
+    else:
+        target.write(workbook_bytes(wb))
+
+
+def write_template(path: Path | str | IO[bytes]) -> None:
+    """Write the input template to ``path`` (.xlsx, or a binary file object): sheet 学校数据 (headers,
+    English keys, an example row) and sheet 说明 (instructions in Chinese and English)."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = DATA_SHEET
     _data_sheet(ws)
     _help_sheet(wb.create_sheet(HELP_SHEET))
-    save_workbook(wb, path)
+    _save(wb, path)
 
 
 def write_rows(path: Path | str, rows: pd.DataFrame | Iterable[Mapping[str, object]]) -> None:
@@ -273,3 +282,62 @@ def write_rows(path: Path | str, rows: pd.DataFrame | Iterable[Mapping[str, obje
     _data_sheet(ws, columns, table)
     _help_sheet(wb.create_sheet(HELP_SHEET))
     save_workbook(wb, path)
+
+
+# The columns that say which school and record a row is: locked on the rows a prefilled template fills in.
+KEY_COLUMNS = ("county_code", "county_name", "school_code", "school_name", "school_type", "level", "location",
+               "ownership")  # fmt: skip
+_UNLOCKED, _LOCKED = Protection(locked=False), Protection(locked=True)
+_FILL_LOCKED = PatternFill("solid", fgColor="F2F2F2")
+
+_PREFILLED_HELP: tuple[tuple[str, str], ...] = (
+    ("本表已预填", "This workbook is prefilled"),
+    (
+        "已按本单位的学校预填：每所学校（学段）一行；数值为本学年已填报的数据，本学年尚未填报的为上一学年的数据，"
+        "请逐项核对并改为本学年的数字。",
+        "It lists the unit's schools, one row per school (or level); the figures are this school year's as "
+        "entered so far, or last year's where nothing was entered yet: check each and change it to this year's.",
+    ),
+    (
+        "学校标识码、名称、类型、学段、城乡类型和办学性质（灰色）受保护，不能修改（工作表保护没有密码：确需修改时，"
+        "在 Excel 或 WPS 中选择“审阅 → 撤销工作表保护”）。新增学校请填在最后一行之后。",
+        "The school's code, name, type, level, location and ownership (grey) are protected (the sheet protection "
+        "has no password: where one really must change, use Review → Unprotect Sheet in Excel or WPS). Add a new "
+        "school below the last row.",
+    ),
+)
+
+
+def _protect_keys(ws: Worksheet, columns: Sequence[Column], filled: int) -> None:
+    """Sheet protection without a password: on the ``filled`` rows below the headers the key columns stay
+    locked and every other cell is open; below them (new schools) and in every column's empty cells all is
+    open. Columns may be resized and rows sorted, filtered or inserted."""
+    for ci, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(ci)].protection = _UNLOCKED
+        key = col.key in KEY_COLUMNS
+        for (cell,) in ws.iter_rows(min_row=3, max_row=filled + 2, min_col=ci, max_col=ci):
+            if key:  # grey, and a style of its own (LibreOffice gives a cell without one its column's, unlocked)
+                cell.protection, cell.fill = _LOCKED, _FILL_LOCKED
+            else:
+                cell.protection = _UNLOCKED
+    protection = ws.protection
+    protection.sheet = True
+    protection.formatColumns = protection.formatRows = protection.insertRows = False  # allowed
+    protection.sort = protection.autoFilter = False
+
+
+def write_prefilled(target: Path | str | IO[bytes], rows: Iterable[Mapping[str, object]],
+                    notes: Sequence[tuple[str, str]] = ()) -> None:  # fmt: skip
+    """The input template with every column, prefilled with ``rows`` (canonical keys, as :func:`write_rows`
+    takes them) from row 3 (no example row): numbers as numbers, enums as drop-down lists, the key columns
+    of the filled rows protected (:func:`_protect_keys`). ``notes`` (zh, en) are added to the 说明 sheet.
+    ``read_school_table`` reads the file back to the same figures."""
+    table = [[_cell_value(col, record.get(col.key)) for col in COLUMNS] for record in rows]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = DATA_SHEET
+    _data_sheet(ws, COLUMNS, table)
+    _protect_keys(ws, COLUMNS, len(table))
+    _help_sheet(wb.create_sheet(HELP_SHEET), (*_PREFILLED_HELP, *notes))
+    _save(wb, target)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("county/<str:code>/", views.county, name="county"),
     path("<int:pk>/", views.survey, name="survey"),
     path("<int:pk>/settings/", views.settings, name="settings"),
+    path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/results/", views.result, name="results"),
     path("<int:pk>/results/evaluation/", views.to_evaluation, name="to_evaluation"),
     path("<int:pk>/responses/<int:response_pk>/review/", views.review, name="review"),

@@ -21,7 +21,7 @@ from dudao.evaluation.actions import EvaluationError, set_county_item
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import School
 from dudao.security.addresses import client_address
-from dudao.surveys import actions, links, results
+from dudao.surveys import actions, links, results, stats
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
@@ -96,7 +96,12 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
     post = request.POST
     try:
         if status := post.get("status"):
+            if status == Survey.Status.CLOSED and not post.get("confirm"):  # ending asks first (views.close)
+                return redirect("surveys:close", pk=s.pk)
             actions.set_status(request.user, s, status)
+            messages.success(request, _("已结束调查，公开链接和问卷码不再接收答卷。") if status == Survey.Status.CLOSED
+                             else _("已开始接收答卷。"))  # fmt: skip
+            return redirect("surveys:survey", pk=s.pk)
         else:
             values = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
             values["full_policy"] = post.get("full_policy", "stop")
@@ -194,16 +199,57 @@ def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ending a survey asks first, saying what it does: GET the confirmation (the answers so far, the rate);
+    POST ends it."""
+    s = _survey(request, pk, "edit")
+    if request.method == "POST":
+        try:
+            actions.set_status(request.user, s, Survey.Status.CLOSED)
+        except SurveyError as exc:
+            return _refused(request, exc, reverse("surveys:survey", args=[s.pk]))
+        messages.success(request, _("已结束调查，公开链接和问卷码不再接收答卷。"))
+        return redirect("surveys:survey", pk=s.pk)
+    res = results.compute(s)
+    return render(request, "surveys/close_confirm.html", {
+        "survey": s, "res": res, "answers": len(res.responses) + res.excluded,
+        "shown_rate": Column("rate", "", "percent", 1).text((res.weighted or res.overall).rate),
+    })  # fmt: skip
+
+
+def _rate_without(s: Survey, res: results.Results, response: Response) -> float | None:
+    """The recognition rate as it would be once ``response`` no longer counts."""
+    groups = results.recognition(s, [r for r in res.responses if r.pk != response.pk])
+    k, n = sum(r.k for r in groups.values()), sum(r.n for r in groups.values())
+    return (stats.weighted(groups, res.shares) or stats.wilson(k, n)).rate
+
+
+@login_required
 @require_POST
 def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    """Keep or exclude a flagged answer. An exclusion is confirmed first on a page that says its effect on the
+    recognition rate (the first post renders it and writes nothing; its button posts ``confirm``)."""
     s = _survey(request, pk, "edit")
     found = Response.objects.select_related("survey__county").filter(pk=response_pk, survey=s).first()
     if found is None:
         raise Http404
+    decision, why = request.POST.get("decision", ""), request.POST.get("why", "")
+    if decision == Response.Review.EXCLUDED and not request.POST.get("confirm"):
+        res = results.compute(s)
+        percent = Column("rate", "", "percent", 1)
+        return render(request, "surveys/exclude_confirm.html", {
+            "survey": s, "response": found, "why": why,
+            "rate_now": percent.text((res.weighted or res.overall).rate),
+            "rate_after": percent.text(_rate_without(s, res, found)),
+        })  # fmt: skip
     try:
-        actions.review(request.user, found, request.POST.get("decision", ""), request.POST.get("why", ""))
+        actions.review(request.user, found, decision, why)
     except SurveyError as exc:
         return _refused(request, exc, reverse("surveys:results", args=[s.pk]))
+    if decision == Response.Review.EXCLUDED:
+        messages.success(request, _("已剔除第%(n)d份答卷，不再计入认可度。") % {"n": found.pk})
+    else:
+        messages.success(request, _("已保留第%(n)d份答卷，继续计入认可度。") % {"n": found.pk})
     return redirect("surveys:results", pk=s.pk)
 
 

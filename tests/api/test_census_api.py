@@ -93,12 +93,12 @@ def test_unusual_figures_need_a_note(world: World, as_user: Login) -> None:
     assert refused.status_code == 422
     body = refused.json()
     assert body["code"] == "note_required" and "情况说明" in body["message_zh"]
-    assert [(w["rule"], w["field"]) for w in body["details"]] == [("more_than_teachers", "pe_art_teachers")]
+    assert [(w["rule"], w["field"]) for w in body["details"]] == [("pe_art_exceed_teachers", "pe_art_teachers")]
     assert not CensusRecord.objects.filter(school=world.primary).exists()
 
     saved = put(clerk, world.primary, {"values": unusual, "note": "含外聘体育教师"})
     assert saved.status_code == 201
-    assert [w["rule"] for w in saved.json()["warnings"]] == ["more_than_teachers"]
+    assert [w["rule"] for w in saved.json()["warnings"]] == ["pe_art_exceed_teachers"]
     assert saved.json()["record"]["note"] == "含外聘体育教师"
 
 

@@ -22,6 +22,7 @@ from dudao.census.models import CensusEvent, CensusRecord, ImportBatch
 from dudao.orgs.models import School
 from dudao.sheets.template import write_rows
 from tests.census._db import on_insert
+from tests.census.web import confirm, upload
 from tests.personas import YEAR, World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,8 +46,7 @@ def test_a_database_refusing_the_write_is_said_on_every_path(world: World, tmp_p
     with on_insert(CensusEvent._meta.db_table):
         with pytest.raises(CommandError, match="本次导入未写入任何数据"):
             call_command("import_census", str(path), "--year", str(YEAR), "--county", "139901", stderr=io.StringIO())
-        with path.open("rb") as fh:
-            page = client.post(f"/census/county/139901/{YEAR}/import/", {"file": fh})
+        page = confirm(client, upload(client, "139901", YEAR, path.read_bytes()))  # the page: preview, confirm
         assert page.status_code == 200 and "本次导入未写入任何数据" in page.text
         with path.open("rb") as fh:
             api = client.post("/api/v1/census/imports", {"file": fh, "year": YEAR, "county": "139901"})

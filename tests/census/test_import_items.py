@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
 from openpyxl import load_workbook
 
 from dudao.census import actions
@@ -25,6 +24,7 @@ from dudao.engine.fields import ITEM_FIELDS
 from dudao.sheets import read_school_table, write_template
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.census.test_import import county_rows, problems_of, rules, set_cells
+from tests.census.web import upload_and_confirm
 from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +96,9 @@ def test_the_command_and_the_web_upload_carry_them_too(world: World, tmp_path: P
     items = {code: {**values, "teachers_rotated": values["teachers_rotated"] + 1} for code, values in ITEMS.items()}
     client = Client()
     assert client.login(username=world.county_supervisor.username, password=PASSWORD)
-    with filled_template(tmp_path / "网页上传.xlsx", items).open("rb") as fh:
-        page = client.post(reverse("census:upload", args=[world.county.code, YEAR]), {"file": fh})
-    assert page.status_code == 200 and "导入完成" in page.content.decode()
+    content = filled_template(tmp_path / "网页上传.xlsx", items).read_bytes()
+    page = upload_and_confirm(client, world.county.code, YEAR, content, "网页上传.xlsx")
+    assert page.status_code == 200 and "已导入 网页上传.xlsx" in page.content.decode()
     assert stored("1399010002")["teachers_rotated"] == 10
     change = CensusChange.objects.get(record__school__code="1399010002", field="teachers_rotated")
     assert (change.old, change.new, change.user, change.batch.filename) == (

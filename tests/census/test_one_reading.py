@@ -88,8 +88,9 @@ def by_command(path: Path) -> Outcome:
 
 
 def by_page(path: Path, client: Client) -> Outcome:
+    """The upload: its problems at once (nothing kept), or its preview (the import as a dry run)."""
     with path.open("rb") as fh:
-        response = client.post(f"/census/county/{COUNTY}/{YEAR}/import/", {"file": fh})
+        response = client.post(f"/census/county/{COUNTY}/{YEAR}/import/", {"file": fh}, follow=True)
     assert response.status_code == 200, response.status_code
     problems = response.context.get("problems")
     if problems is not None:

@@ -58,6 +58,48 @@ PAGES = {
         "post", lambda w, r: reverse("census:deadline", args=[w.county.code, YEAR]),
         {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 302},
     ),
+    "review queue of 示范县": (
+        "get", lambda w, r: reverse("census:review", args=[w.county.code, YEAR]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 200},
+    ),
+    "review of 第一小学's record": (
+        "get", lambda w, r: reverse("census:review_record", args=[w.county.code, YEAR, r.pk]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 200},
+    ),
+    "approve from the queue": (
+        "post", lambda w, r: reverse("census:decide", args=[w.county.code, YEAR, r.pk, "approve"]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 302},
+    ),
+    "batch approval": (
+        "post", lambda w, r: reverse("census:approve_clean", args=[w.county.code, YEAR]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 302},
+    ),
+    "remind 示范县's schools": (
+        "post", lambda w, r: reverse("census:remind", args=[w.county.code, YEAR]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 302},
+    ),
+    "lock confirmation of 示范县": (
+        "get", lambda w, r: reverse("census:lock", args=[w.county.code, YEAR]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 200},
+    ),
+    "unlock 示范县": (
+        "post", lambda w, r: reverse("census:unlock", args=[w.county.code, YEAR]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 302},
+    ),
+    "template page": (
+        "get", lambda w, r: reverse("census:templates", args=[YEAR]), dict.fromkeys(PEOPLE, 200),
+    ),
+    "prefilled template of 示范县": (
+        "get", lambda w, r: reverse("census:county_template", args=[w.county.code, YEAR]),
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 200},
+    ),
+    "a clerk's prefilled template": (
+        "get", lambda w, r: reverse("census:my_template", args=[YEAR]),
+        {"school_clerk": 200, "neighbour_clerk": 200},
+    ),
+    "blank template": (
+        "get", lambda w, r: reverse("census:blank_template"), dict.fromkeys(PEOPLE, 200),
+    ),
 }  # fmt: skip
 
 

@@ -8,13 +8,8 @@ from django.urls import reverse
 
 from dudao.census import actions
 from dudao.census.models import CensusRecord
-from tests.personas import PASSWORD, YEAR, World
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.census.web import client_for, confirm, upload
+from tests.personas import YEAR, World
 
 
 def school_url(world: World) -> str:
@@ -104,7 +99,7 @@ def test_completeness_lists_missing_schools_and_is_one_screen_of_queries(
 
 def test_the_county_locks_and_unlocks_with_a_reason(world: World) -> None:
     county = client_for(world.county_supervisor)
-    county.post(reverse("census:lock", args=[world.county.code, YEAR]))
+    county.post(reverse("census:lock", args=[world.county.code, YEAR]), {"unapproved": "0"})  # confirmed: none
     page = county.get(reverse("census:completeness", args=[world.county.code, YEAR])).text
     assert "本学年数据已锁定" in page
     response = county.post(reverse("census:unlock", args=[world.county.code, YEAR]), {"reason": ""}, follow=True)
@@ -136,17 +131,12 @@ def test_past_the_deadline_missing_schools_are_overdue(world: World) -> None:
     )
 
 
-def _upload(client: Client, world: World, rows: list[dict], dry_run: bool = False, tmp_path=None):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def _file(rows: list[dict], tmp_path) -> bytes:
     from dudao.sheets.template import write_rows
 
     path = tmp_path / "schools.xlsx"
     write_rows(path, rows)
-    data = {"file": SimpleUploadedFile("示范县2025.xlsx", path.read_bytes())}
-    if dry_run:
-        data["dry_run"] = "1"
-    return client.post(reverse("census:upload", args=[world.county.code, YEAR]), data)
+    return path.read_bytes()
 
 
 def _row(code: str, name: str, **figures: object) -> dict:
@@ -157,24 +147,27 @@ def _row(code: str, name: str, **figures: object) -> dict:
 def test_the_county_uploads_its_file_in_the_browser(world: World, tmp_path) -> None:
     county = client_for(world.county_supervisor)
     assert county.get(reverse("census:upload", args=[world.county.code, YEAR])).status_code == 200
-    preview = _upload(county, world, [_row(world.primary.code, "示范县第一小学")], dry_run=True, tmp_path=tmp_path)
-    assert "检查通过（未写入）" in preview.text and CensusRecord.objects.count() == 0
-    done = _upload(county, world, [_row(world.primary.code, "示范县第一小学")], tmp_path=tmp_path)
-    assert "导入完成" in done.text and "新增 1 条" in done.text
-    assert "示范县第一中学" in done.text  # listed as not submitted
+    content = _file([_row(world.primary.code, "示范县第一小学")], tmp_path)
+    preview = upload(county, world.county.code, YEAR, content)
+    assert "检查通过，尚未写入" in preview.text and CensusRecord.objects.count() == 0
+    assert "示范县第一中学" in preview.text  # listed as not submitted
+    done = confirm(county, preview)
+    assert "已导入 示范县2025.xlsx：新建 1 条，更新 0 条（0 项数值），未变 0 条。" in done.text
     assert CensusRecord.objects.get().students == 500
 
 
 def test_a_bad_file_lists_every_problem_and_writes_nothing(world: World, tmp_path) -> None:
     county = client_for(world.county_supervisor)
     rows = [_row(world.primary.code, "示范县第一小学", students=-5), _row(world.junior.code, "一中", teachers=-1)]
-    page = _upload(county, world, rows, tmp_path=tmp_path)
+    page = upload(county, world.county.code, YEAR, _file(rows, tmp_path))
     assert "发现 2 处错误，未导入任何数据" in page.text and page.text.count("negative") == 2
+    assert "confirm-import" not in page.text
     assert CensusRecord.objects.count() == 0
 
 
 def test_only_the_county_may_upload(world: World, tmp_path) -> None:
     for person, status in (("school_clerk", 404), ("observer", 403), ("neighbour_supervisor", 404)):
         client = client_for(getattr(world, person))
-        assert _upload(client, world, [_row(world.primary.code, "x")], tmp_path=tmp_path).status_code == status
+        response = upload(client, world.county.code, YEAR, _file([_row(world.primary.code, "x")], tmp_path))
+        assert response.status_code == status
     assert CensusRecord.objects.count() == 0

@@ -34,6 +34,7 @@ PERSONAS = ["province_inspector", "city_inspector", "county_supervisor", "depart
 SERIOUS = ("serious", "critical")
 # Files, not pages: a download the browser saves.
 NOT_PAGES = ("evidence file", "export")
+FILE_ENDINGS = (".xlsx", ".csv", ".zip", ".docx", ".pdf")
 
 
 def matrix_pages(person: str, world: World, setup: rectification_matrix.Setup) -> dict[str, str]:
@@ -52,7 +53,7 @@ def matrix_pages(person: str, world: World, setup: rectification_matrix.Setup) -
     for name, (method, url, expected) in rectification_matrix.PAGES.items():
         if method == "get" and expected.get(person) == 200 and not any(n in name for n in NOT_PAGES):
             out[f"rectification {name}"] = url(setup)
-    return out
+    return {name: url for name, url in out.items() if not url.split("?")[0].endswith(FILE_ENDINGS)}
 
 
 def own_pages(person: str, world: World, survey_pk: int) -> dict[str, str]:

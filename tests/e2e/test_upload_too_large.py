@@ -20,7 +20,7 @@ def test_a_file_over_the_limit(page: Page, world: World, settings: Any) -> None:
     page.goto(f"/census/county/{world.county.code}/{YEAR}/import/")
     page.set_input_files("#file", files=[{"name": "示范县.xlsx", "mimeType": "application/octet-stream",
                                           "buffer": b"x" * (300 * 1024)}])  # fmt: skip
-    page.get_by_role("button", name="检查并导入").click()
+    page.get_by_role("button", name="上传并预览").click()
     page.wait_for_selector("text=上传的文件过大")
     assert "300 KB" in page.locator("main").inner_text() and "100 KB" in page.locator("main").inner_text()
     for name, size in (("desktop", {"width": 1366, "height": 768}), ("phone", {"width": 390, "height": 844})):

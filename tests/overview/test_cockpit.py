@@ -363,7 +363,7 @@ def test_school_list_query_count_is_pinned(world: World, extra: int, django_asse
 def test_people_land_on_their_own_unit(world: World, stored: dict) -> None:
     """The work home leads each person to their county's cockpit, their school, their counties, for
     the latest year with data."""
-    census.save_record(SYSTEM, world.primary, YEAR + 1, "primary", figures(PRIMARY))  # a later year with data
+    census.save_record(SYSTEM, world.primary, YEAR + 1, "primary", figures(PRIMARY), note="运动场改建")  # a later year
     home = reverse("home")
     for person in (world.county_supervisor, world.observer):
         response = client_for(person).get(home)

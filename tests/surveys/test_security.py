@@ -76,11 +76,15 @@ def test_an_exclusion_needs_a_reason_and_is_recorded(world: World, survey: Surve
     page = client.get(f"/surveys/{survey.pk}/results/").content.decode()
     assert 'name="why"' in page
     url = f"/surveys/{survey.pk}/responses/{response.pk}/review/"
-    refused = client.post(url, {"decision": "excluded"}, follow=True)
+    # the exclusion is confirmed first, on a page saying its effect (that page writes nothing)
+    confirmation = client.post(url, {"decision": "excluded"}).content.decode()
+    assert "剔除后此答卷不再计入认可度" in confirmation and 'name="confirm"' in confirmation
+    refused = client.post(url, {"decision": "excluded", "confirm": "1"}, follow=True)
     assert "剔除答卷须填写原因" in refused.content.decode()
     response.refresh_from_db()
     assert response.review == "pending"
-    client.post(url, {"decision": "excluded", "why": "同一设备10秒内提交"})
+    done = client.post(url, {"decision": "excluded", "why": "同一设备10秒内提交", "confirm": "1"}, follow=True)
+    assert f"已剔除第{response.pk}份答卷，不再计入认可度。" in done.content.decode()
     response.refresh_from_db()
     event = AuditEvent.objects.get(verb="surveys.response.exclude")
     assert response.review == "excluded" and event.actor == world.county_supervisor
@@ -101,5 +105,5 @@ def test_a_settings_change_needs_a_reason_and_is_recorded(world: World, survey: 
     assert event.actor == world.county_supervisor and event.why == "按县政府常务会议意见"
     assert event.data["changed"]["recognition_answers"] == [["满意", "比较满意"], ["满意", "比较满意", "一般"]]
     assert event.data["changed"]["per_mille"][1] == 2.0
-    client.post(f"/surveys/{survey.pk}/settings/", {"status": "closed"})
+    client.post(f"/surveys/{survey.pk}/close/")  # ending a survey: after its confirmation page
     assert AuditEvent.objects.filter(verb="surveys.survey.status").first().data == {"before": "open", "after": "closed"}

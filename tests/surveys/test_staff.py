@@ -30,6 +30,7 @@ def pages(s: Survey) -> list[str]:
     return [
         f"/surveys/county/{s.county.code}/", f"/surveys/{s.pk}/", f"/surveys/{s.pk}/results/",
         f"/surveys/{s.pk}/parent/questionnaire/", f"/surveys/{s.pk}/parent/tokens/", f"/surveys/{s.pk}/parent/qr.png",
+        f"/surveys/{s.pk}/close/",
     ]  # fmt: skip
 
 
@@ -38,11 +39,13 @@ def test_access_matrix(world: World, survey: Survey, who: str) -> None:
     client = as_(world, who)
     expected_get = 404 if who in OUTSIDERS else 200
     for page in pages(survey):
-        # the token slips only for those who hand them out: an unused code is an answer (F5)
-        expected = 403 if page.endswith("/tokens/") and who in READERS else expected_get
+        # the token slips only for those who hand them out: an unused code is an answer (F5); ending the
+        # survey's confirmation only for those who may end it
+        expected = 403 if page.endswith(("/tokens/", "/close/")) and who in READERS else expected_get
         assert client.get(page).status_code == expected, page
     writes = [
         (f"/surveys/{survey.pk}/settings/", {"status": "closed"}),
+        (f"/surveys/{survey.pk}/close/", {}),
         (f"/surveys/{survey.pk}/parent/tokens/", {"count": "3"}),
         (f"/surveys/{survey.pk}/parent/questionnaire/", {"items": "[]"}),
         (f"/surveys/{survey.pk}/results/evaluation/", {}),
@@ -138,7 +141,12 @@ def test_review_excludes_a_flagged_response(world: World, survey: Survey) -> Non
     assert client.post(f"/surveys/{survey.pk}/responses/{resp.pk}/review/", {"decision": "bogus"}).status_code == 302
     resp.refresh_from_db()
     assert resp.review == "pending"
-    client.post(f"/surveys/{survey.pk}/responses/{resp.pk}/review/", {"decision": "excluded", "why": "10秒答完"})
+    url = f"/surveys/{survey.pk}/responses/{resp.pk}/review/"
+    confirmation = client.post(url, {"decision": "excluded", "why": "10秒答完"}).content.decode()
+    assert "认可度将由 0.0% 变为 —" in confirmation and "10秒答完" in confirmation  # its effect; nothing yet
+    resp.refresh_from_db()
+    assert resp.review == "pending"
+    client.post(url, {"decision": "excluded", "why": "10秒答完", "confirm": "1"})
     resp.refresh_from_db()
     assert resp.review == "excluded" and Response.objects.count() == 1
     assert actions.counts(survey)["parent"] == 0

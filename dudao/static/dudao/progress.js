@@ -6,7 +6,8 @@
  *    replaced by the server's new rows. Without JavaScript each county has its own form button.
  * 2. The census upload (form[data-upload-progress]): sent with XMLHttpRequest so the bytes sent show
  *    in <progress id="upload-bar">, then "validating…" while the server checks the file; the page the
- *    server answers with (the same page a plain form post gets) replaces the page's main content.
+ *    server answers with (the same page a plain form post gets) replaces the page's main content, or,
+ *    when the server redirected (to the import's preview), the browser goes to that page.
  *    Without JavaScript the form posts normally; the server does exactly the same either way.
  */
 (function () {
@@ -111,6 +112,10 @@
     var main = doc.querySelector("main");
     var current = document.querySelector("main");
     var target = new URL(form.action || window.location.href, window.location.href).href;
+    if (xhr.status === 200 && xhr.responseURL && xhr.responseURL !== target) {
+      window.location.replace(xhr.responseURL);  // redirected (to the import's preview): go there
+      return;
+    }
     if (xhr.status === 200 && main && current && xhr.responseURL === target) {
       current.replaceWith(main);
       document.title = doc.title;

@@ -10,11 +10,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils import translation
 
 from dudao.actors import Actor, system
 from dudao.census.actions import CensusError
-from dudao.census.importing import ImportResult, RecordPlan, database_error, import_census
-from dudao.engine.fields import LEVEL_ZH
+from dudao.census.importing import ImportResult, database_error, import_census
+from dudao.census.preview import preview_text
 from dudao.engine.problems import InputError
 from dudao.orgs.models import Region
 
@@ -81,9 +82,9 @@ def summary(result: ImportResult, lang: str = "zh") -> str:
     """The import's outcome as plain text in ``lang`` (zh or en)."""
     zh = lang == "zh"
     lines = _totals_zh(result) if zh else _totals_en(result)
-    if result.dry_run and result.changes:
-        lines.append("将发生的变化：" if zh else "Changes:")
-        lines += [_change(c, zh) for c in result.changes]
+    if result.dry_run:  # the preview: each record, each changed figure, the approved ones back to review
+        with translation.override("zh-hans" if zh else "en"):
+            lines += preview_text(result, lang)
     if result.not_submitted:
         n = len(result.not_submitted)
         lines.append(f"未报送（{n} 所）：" if zh else f"Not submitted ({n} school(s)):")
@@ -125,11 +126,3 @@ def _totals_en(result: ImportResult) -> list[str]:
         f"Schools: {result.schools_created} {verb}created; school-year attributes {result.school_years_created} "
         f"{verb}created, {result.school_years_updated} {verb}updated",
     ]
-
-
-def _change(c: RecordPlan, zh: bool) -> str:
-    if zh:
-        what = "新建" if c.action == "create" else "更新"
-        level = LEVEL_ZH.get(c.level, c.level)
-        return f"  第{c.source_row}行 {c.school_name}（{c.school_code}，{level}）：{what}，{len(c.fields)} 项"
-    return f"  row {c.source_row} {c.school_name} ({c.school_code}, {c.level}): {c.action}, {len(c.fields)} value(s)"

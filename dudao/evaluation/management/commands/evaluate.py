@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dudao.census.plausibility import table_findings
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values
 from dudao.evaluation.render import to_text, write_xlsx
 from dudao.sheets.checks import read_and_check
@@ -40,8 +41,11 @@ class Command(BaseCommand):
             raise CommandError("--format xlsx 需要 --out 文件 / --format xlsx needs --out FILE")
         try:
             standard = load(opts["standard"], province=opts["province"], override=opts["override"])
-            # the rules of every reading of a county's file (the import's), in its words
+            # the rules of every reading of a county's file (the import's), in its words, and the census rule
+            # table (impossible figures refuse the file; unusual ones join the warnings)
             table, check = read_and_check(opts["file"], opts["sheet"])
+            refused, unusual = table_findings(table)
+            check.problems += refused
             check.raise_problems()
             evaluation = evaluate_table(table.frame, standard, table.present)
             items = parse_item_values(standard, _read_items(opts["items"])) if opts["items"] else None
@@ -54,7 +58,7 @@ class Command(BaseCommand):
                 if lang == "zh"
                 else f"{len(exc.problems)} problem(s); nothing written"
             ) from exc
-        evaluation.warnings[:0] = table.warnings
+        evaluation.warnings[:0] = [*table.warnings, *unusual]
         county = self._pick_county(evaluation.counties(), opts["county"], lang)
         result = county_result(evaluation, county, items)
 

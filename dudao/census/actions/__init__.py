@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.actors import Actor, is_system, user_of
+from dudao.census import notices
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
-from dudao.census.plausibility import Warning, plausibility
+from dudao.census.plausibility import Warning, plausibility, refusals, warnings_only
 from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
@@ -148,7 +149,17 @@ def save_record(
     changed = [k for k, v in cleaned.items() if current[k] != v]
     previous_year = CensusRecord.objects.filter(school=school, year=year - 1, level=level).first()
     merged = {**(record.values() if not created else {}), **cleaned}
-    warnings = plausibility(merged, previous_year.values() if previous_year else None)
+    findings = plausibility(
+        merged, previous_year.values() if previous_year else None, school_year.school_type if school_year else None
+    )
+    if (changed or created) and (refused := refusals(findings)):
+        raise CensusError(
+            "impossible_values",
+            "数值不可能成立，未保存：" + "；".join(w.message_zh for w in refused),
+            "impossible figures, nothing was saved: " + "; ".join(w.message_en for w in refused),
+            [w.__dict__ for w in refused],
+        )
+    warnings = warnings_only(findings)
     note_text = note if note is not None else record.note
     if warnings and changed and not (note_text or "").strip():
         raise CensusError(
@@ -211,7 +222,9 @@ def _transition(actor: Actor, record: CensusRecord, perm: str, sources: tuple[st
             locked.return_reason = ""
         locked.updated_by = user_of(actor)
         locked.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
-        CensusEvent.objects.create(record=locked, action=action, user=user_of(actor), reason=reason)
+        event = CensusEvent.objects.create(record=locked, action=action, user=user_of(actor), reason=reason)
+        if action in (CensusEvent.Action.APPROVE, CensusEvent.Action.RETURN):
+            notices.reviewed(locked, action, event.pk, reason)
         after_change([record.school.county_id], record.year)
     return locked
 
@@ -237,15 +250,33 @@ def _require_county(actor: Actor, county: Region) -> None:
         raise PermissionDenied
 
 
+def unapproved(county: Region, year: int) -> int:
+    """How many of the county's records of ``year`` are not approved (what locking would freeze unreviewed)."""
+    return CensusRecord.objects.filter(school__county=county, year=year).exclude(status=Status.APPROVED).count()
+
+
 @transaction.atomic
-def lock_year(actor: Actor, county: Region, year: int) -> CensusYear:
+def lock_year(actor: Actor, county: Region, year: int, confirmed_unapproved: int | None = None) -> CensusYear:
+    """Lock the county's year. ``confirmed_unapproved`` is the number of unapproved records the person was
+    shown when confirming: if it is no longer true, nothing is locked (``lock_changed``), so a lock never
+    freezes more unreviewed records than the person agreed to. The event keeps the number."""
     _require_county(actor, county)
     cy = CensusYear.objects.select_for_update().get_or_create(county=county, year=year)[0]
     if cy.locked:
         raise CensusError("already_locked", f"{year}学年已锁定", f"{year} is already locked")
+    open_records = unapproved(county, year)
+    if confirmed_unapproved is not None and confirmed_unapproved != open_records:
+        raise CensusError(
+            "lock_changed",
+            f"确认后情况已变化：现有 {open_records} 条记录未审核（确认时为 {confirmed_unapproved} 条），"
+            "未锁定；请重新确认",
+            f"{open_records} records are unapproved now ({confirmed_unapproved} when you confirmed); nothing was "
+            "locked: confirm again",
+        )
     cy.locked, cy.locked_at, cy.locked_by = True, timezone.now(), user_of(actor)
     cy.save()
-    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user_of(actor))
+    reason = f"锁定时 {open_records} 条记录未审核" if open_records else ""
+    CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user_of(actor), reason=reason)
     return cy
 
 
@@ -313,3 +344,9 @@ def timeline(record: CensusRecord) -> list[dict[str, Any]]:
         for e in record.events.select_related("user")
     ]  # fmt: skip
     return sorted(entries, key=lambda e: e["at"])
+
+
+# Topics (each imports what it needs from above).
+from dudao.census.actions.reminders import remind  # noqa: E402, F401
+from dudao.census.actions.review import approve_many  # noqa: E402, F401
+from dudao.census.actions.uploads import confirm_upload, discard_upload, preview, stage_upload  # noqa: E402, F401
