@@ -22,8 +22,6 @@ from django.db import models, transaction
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # settings.DUDAO_EVIDENCE_MAX_BYTES overrides
-
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the old binary Office formats (.doc, .xls)
 # Accepted evidence: extension → (content type stored, signatures the file must start with).
@@ -88,7 +86,7 @@ class StoredFile(models.Model):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "DUDAO_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
+    return int(settings.DUDAO_EVIDENCE_MAX_BYTES)
 
 
 def _mb(n: int) -> str:

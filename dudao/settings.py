@@ -181,7 +181,7 @@ DUDAO_DEFAULT_STANDARD = env_str("DUDAO_DEFAULT_STANDARD", "national-2017")
 # The census: an override file for the plausibility rule table (dudao/standards/data/checks/census.yaml,
 # merged rule by rule), and how long an uploaded census file waits for its confirmation after the preview.
 DUDAO_CENSUS_CHECKS = env_str("DUDAO_CENSUS_CHECKS", "")
-DUDAO_IMPORT_PREVIEW_MINUTES = int(env_str("DUDAO_IMPORT_PREVIEW_MINUTES", "60"))
+DUDAO_IMPORT_PREVIEW_MINUTES = env_int("DUDAO_IMPORT_PREVIEW_MINUTES", 60, minimum=1)
 # The first tier (第一方阵) of a city's or province's ranking: a share ("1/3", "30%") or a count ("5").
 DUDAO_FIRST_TIER = env_str("DUDAO_FIRST_TIER", "1/3")
 
@@ -216,6 +216,12 @@ CELERY_BEAT_SCHEDULE = {
 # DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).
 for _setting, _field in FILE_LIMITS.items():
     globals()[_setting] = env_int(_setting, getattr(Limits(), _field), minimum=1)
+# A supporting document (佐证材料) stored as evidence, and a census file sent to the API's import (the national
+# file goes through the command, with DUDAO_UPLOAD_MAX_BYTES raised for it).
+DUDAO_EVIDENCE_MAX_BYTES = env_int("DUDAO_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+DUDAO_IMPORT_MAX_BYTES = env_int("DUDAO_IMPORT_MAX_BYTES", DUDAO_UPLOAD_MAX_BYTES, minimum=1)  # type: ignore[name-defined]  # noqa: F821
+# The self-evaluation report's template for counties that did not upload their own (default: the shipped one).
+DUDAO_REPORT_TEMPLATE = env_str("DUDAO_REPORT_TEMPLATE", "")
 
 # Notifications (dudao.notifications; docs/notifications.md). Besides the site and e-mail, each
 # channel is offered once its address is set: an SMS gateway (JSON POST {"mobile", "text"}, optional

@@ -35,7 +35,7 @@ def county_nav(
     county (else nothing). ``year`` defaults to the county's latest year with data, ``standard_id`` to
     the default standard; the switch's choices come from the page's ``nav_years``/``nav_standards``."""
     from dudao.orgs.access import region_permissions
-    from dudao.overview.cockpit import DEFAULT_STANDARD, years_with_data
+    from dudao.overview.cockpit import default_standard, years_with_data
 
     request: HttpRequest = context["request"]
     if county is None or "view" not in region_permissions(request.user, county):
@@ -44,7 +44,7 @@ def county_nav(
         years = years_with_data(county.pk)
         year = years[0] if years else timezone.localdate().year
     return {
-        "county": county, "year": year, "standard_id": standard_id or DEFAULT_STANDARD, "nav_page": page,
+        "county": county, "year": year, "standard_id": standard_id or default_standard(), "nav_page": page,
         "nav_years": context.get("nav_years"), "nav_standards": context.get("nav_standards"), "request": request,
     }  # fmt: skip
 

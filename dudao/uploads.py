@@ -31,8 +31,8 @@ def upload_limit() -> int:
     """The largest file any upload of the site may carry, in bytes."""
     return max(
         current_limits().file_bytes,
-        int(getattr(settings, "DUDAO_EVIDENCE_MAX_BYTES", 0)),
-        int(getattr(settings, "DUDAO_IMPORT_MAX_BYTES", 0)),
+        int(settings.DUDAO_EVIDENCE_MAX_BYTES),
+        int(settings.DUDAO_IMPORT_MAX_BYTES),
     )
 
 

@@ -17,7 +17,7 @@ from dudao import workhome
 from dudao.orgs.access import access_region, access_school, home_unit, visible_regions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.overview import regions
-from dudao.overview.cockpit import DEFAULT_STANDARD, latest_years, years_with_data
+from dudao.overview.cockpit import default_standard, latest_years, years_with_data
 from dudao.overview.views.region import shown
 from dudao.tables import Table, columns, download
 
@@ -50,7 +50,7 @@ def counties_table(counties: list[Region], default_year: int) -> Table:
                 "city": county.parent.name if county.parent else "",
                 "census": _("%(year)s学年填报进度") % {"year": year},
                 "_href": {
-                    "county": reverse("overview:county", args=[county.code, year, DEFAULT_STANDARD]),
+                    "county": reverse("overview:county", args=[county.code, year, default_standard()]),
                     "census": reverse("census:completeness", args=[county.code, year]),
                 },
             }
@@ -102,7 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "unit_name": unit.name if isinstance(unit, Region) else user.first_name,
         "schools": schools, "desks": desks, "clerk": clerk, "places": places,
-        "fallback": fallback, "year": year, "standard_id": DEFAULT_STANDARD, "today": today,
+        "fallback": fallback, "year": year, "standard_id": default_standard(), "today": today,
         "acting": [s for s in schools if s.act],
     }  # fmt: skip
     return render(request, "home.html", context)
@@ -116,7 +116,7 @@ def region_latest(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     years = latest_years([c.pk for c in regions.counties_of(region)])
     year = max(years.values(), default=current_year())
-    return redirect("overview:region", code=region.code, year=year, standard_id=DEFAULT_STANDARD)
+    return redirect("overview:region", code=region.code, year=year, standard_id=default_standard())
 
 
 @login_required

@@ -36,7 +36,7 @@ from dudao.evaluation.render import level_label, status_label
 from dudao.orgs.access import clerk_departments, memberships
 from dudao.orgs.models import Region, Role
 from dudao.overview import regions
-from dudao.overview.cockpit import DEFAULT_STANDARD, latest_years, standard, years_with_data
+from dudao.overview.cockpit import default_standard, latest_years, standard, years_with_data
 from dudao.rectification.models import Task
 from dudao.rectification.reports import CountyProgress, counties_states, county_progress
 from dudao.rectification.rules import rules_for
@@ -220,8 +220,8 @@ def county_desks(user: Person, today: dt.date, fallback_year: int) -> list[Count
         if county.level != Region.Level.COUNTY:
             continue
         year = latest_year(county.pk, fallback_year)
-        runs = latest_runs([county], year, DEFAULT_STANDARD)
-        stale = bool(runs) and county.pk in stale_counties(runs, year, DEFAULT_STANDARD)
+        runs = latest_runs([county], year, default_standard())
+        stale = bool(runs) and county.pk in stale_counties(runs, year, default_standard())
         survey = Survey.objects.filter(county=county, year=year).order_by("-created_at").first()
         desk = CountyDesk(
             county, year, completeness(county, year, today), today, county_progress(county, today),
@@ -338,14 +338,14 @@ def region_desks(user: Person, today: dt.date, fallback_year: int) -> list[Regio
         counties = regions.counties_of(region)
         years = latest_years([c.pk for c in counties])
         year = max(years.values(), default=fallback_year)
-        rows = regions.county_rows(counties, year, DEFAULT_STANDARD)
+        rows = regions.county_rows(counties, year, default_standard())
         desks.append(RegionDesk(region, year, rows, counties_states(counties, today)))
     return desks
 
 
 def glance(desk: RegionDesk) -> None:
     """Fill the desk's table and chart data: per county the verdict, the worst CV, census and rectification."""
-    std = standard(DEFAULT_STANDARD)
+    std = standard(default_standard())
     names = {ind.code: regions.localized(ind) for ind in std.indicators}
     columns = [
         Column("county", _("县（市、区）")), Column("overall", _("总体结论")), Column("worst", _("超标最多的差异系数")),
@@ -372,7 +372,7 @@ def glance(desk: RegionDesk) -> None:
         overall = _("未评估") if row.run is None else status_label(_verdict(passed))
         if row.stale:
             overall = _("%(verdict)s（需更新）") % {"verdict": overall}
-        cockpit = reverse("overview:county", args=[county.code, desk.year, DEFAULT_STANDARD])
+        cockpit = reverse("overview:county", args=[county.code, desk.year, default_standard()])
         rows.append({
             "county": county.name, "overall": overall, "worst": worst or "—", "census": census,
             "unsubmitted": ready.not_submitted + ready.returned, "tasks": done, "overdue": states.get("overdue", 0),

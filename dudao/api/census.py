@@ -33,7 +33,6 @@ from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.orgs.access import access_school, visible_schools
-from dudao.sheets.limits import current_limits
 from dudao.uploads import FORM_ALLOWANCE, declared_length
 from dudao.uploads import too_large as too_large_response
 
@@ -294,7 +293,7 @@ def unlock_year(
 
 def import_limit() -> int:
     """The largest census file accepted, in bytes (``DUDAO_IMPORT_MAX_BYTES``, default ``DUDAO_UPLOAD_MAX_BYTES``)."""
-    return int(getattr(settings, "DUDAO_IMPORT_MAX_BYTES", current_limits().file_bytes))
+    return int(settings.DUDAO_IMPORT_MAX_BYTES)
 
 
 def refuse_large_bodies(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -151,7 +151,7 @@ def rule_table() -> RuleTable:
     try:
         from django.conf import settings
 
-        override = str(getattr(settings, "DUDAO_CENSUS_CHECKS", "") or "")
+        override = str(settings.DUDAO_CENSUS_CHECKS or "")
     except ImportError:  # pragma: no cover - the pure use, without Django
         override = ""
     return _table(override)

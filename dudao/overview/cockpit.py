@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -31,7 +32,12 @@ from dudao.orgs.models import Region
 from dudao.standards import Standard, StandardError, available_standards, load
 from dudao.tables import Column, Table, columns
 
-DEFAULT_STANDARD = "national-2017"
+
+def default_standard() -> str:
+    """The standard a page shows when none is named (``DUDAO_DEFAULT_STANDARD``)."""
+    return str(settings.DUDAO_DEFAULT_STANDARD)
+
+
 OWNERSHIPS = {"public": gettext_lazy("公办"), "private": gettext_lazy("民办")}
 VERDICTS = {"passed": True, "failed": False, "undetermined": None}
 

@@ -289,7 +289,7 @@ def tier_rule(text: str | None = None) -> TierRule:
     """Parse the first-tier rule: "1/3" or "30%" (a share, 0 < share ≤ 1) or "5" (a count ≥ 1).
     Without ``text``, the setting ``DUDAO_FIRST_TIER`` (default "1/3"). Anything else is refused."""
     if text is None:
-        text = str(getattr(settings, "DUDAO_FIRST_TIER", FIRST_TIER_DEFAULT))
+        text = str(settings.DUDAO_FIRST_TIER)
     if m := _SHARE.match(text):
         share = Fraction(int(m[1]), int(m[2])) if int(m[2]) else Fraction(0)
     elif m := _PERCENT.match(text):

@@ -104,7 +104,7 @@ def _load(path: str) -> dict[str, Any]:
 
 def rules_for(county_code: str) -> Rules:
     """The rules for ``county_code``: the defaults with that county's overrides applied."""
-    data = _load(str(getattr(settings, "DUDAO_RECTIFICATION_RULES", "") or DEFAULT_PATH))
+    data = _load(str(settings.DUDAO_RECTIFICATION_RULES or DEFAULT_PATH))
     own = (data.get("counties") or {}).get(county_code) or {}
     return Rules(_merge({k: v for k, v in data.items() if k != "counties"}, own))
 

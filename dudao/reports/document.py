@@ -52,7 +52,7 @@ BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "仿宋", "黑体", "楷体"
 
 
 def template_path() -> Path:
-    return Path(getattr(settings, "DUDAO_REPORT_TEMPLATE", "") or TEMPLATE)
+    return Path(settings.DUDAO_REPORT_TEMPLATE or TEMPLATE)
 
 
 REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid")

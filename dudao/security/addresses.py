@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 def client_address(request: HttpRequest) -> str:
     """The client's IP address as text ("" when unknown)."""
-    count = int(getattr(settings, "DUDAO_PROXY_COUNT", 0))
+    count = int(settings.DUDAO_PROXY_COUNT)
     if count > 0:
         entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
         if len(entries) >= count:

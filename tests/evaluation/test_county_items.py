@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -18,7 +19,6 @@ from dudao.evaluation.actions import (
     set_county_item,
 )
 from dudao.evaluation.models import CountyItemChange, CountyItemValue, EvaluationRun, Evidence
-from dudao.evidence import EVIDENCE_MAX_BYTES
 from dudao.standards import load
 from tests.engine.schools import JUNIOR, PRIMARY
 from tests.personas import SYSTEM, YEAR, World
@@ -198,7 +198,7 @@ def test_evidence_is_stored_with_who_when_and_what(
 
 
 def test_evidence_at_the_size_limit_is_accepted(world: World, item: CountyItemValue) -> None:
-    content = PDF + b"0" * (EVIDENCE_MAX_BYTES - len(PDF))
+    content = PDF + b"0" * (django_settings.DUDAO_EVIDENCE_MAX_BYTES - len(PDF))
     evidence = attach_evidence(world.county_supervisor, item, SimpleUploadedFile("a.pdf", content))
     assert evidence.size == 20 * 1024 * 1024
 

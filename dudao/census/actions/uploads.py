@@ -86,7 +86,7 @@ def stage_upload(actor: User, county: Region, year: int, name: str, chunks: Iter
         path.unlink(missing_ok=True)
         raise
     sweep_expired()
-    minutes = int(getattr(settings, "DUDAO_IMPORT_PREVIEW_MINUTES", 60))
+    minutes = int(settings.DUDAO_IMPORT_PREVIEW_MINUTES)
     with transaction.atomic():
         pending = PendingImport.objects.create(
             token=secrets.token_urlsafe(32), county=county, year=year, user=actor, filename=filename,

@@ -144,7 +144,7 @@ def latest(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     years = data.years_with_data(county.pk)
     year = years[0] if years else timezone.localdate().year
-    return redirect("overview:county", code=county.code, year=year, standard_id=data.DEFAULT_STANDARD)
+    return redirect("overview:county", code=county.code, year=year, standard_id=data.default_standard())
 
 
 @login_required
@@ -157,7 +157,7 @@ def switch(request: HttpRequest, code: str) -> HttpResponse:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return HttpResponseBadRequest(gettext("学年应为四位数字，如 2025"))
-    standard_id = request.GET.get("standard", data.DEFAULT_STANDARD)
+    standard_id = request.GET.get("standard", data.default_standard())
     if not valid_year(year) or data.evaluable_standard(standard_id) is None:
         return HttpResponseBadRequest(gettext("没有该学年或评估标准"))
     page = request.GET.get("page", "county")
