@@ -1,20 +1,29 @@
-"""Shared fixtures: ``world`` (tests/personas.py) gives every role a named person on a real hierarchy."""
+"""Shared fixtures: ``world`` (tests/personas.py) gives every role a named person on a real hierarchy,
+built once per test module and copied for each test (tests/worlds.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import translation
 
 from tests.personas import World, build_world
 from tests.sheets._hostile import build_corpus
+from tests.worlds import build_shared, copy_for_test, module_transaction, world_copies  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def shared_world(request: pytest.FixtureRequest) -> World | None:
+    """The module's world, built once (None where the module does not share it: tests/worlds.py)."""
+    return build_shared(request, "world", build_world)
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    return build_world()
+def world(db: None, shared_world: World | None, world_copies: dict[int, Any]) -> World:  # noqa: F811
+    return copy_for_test(shared_world, world_copies) if shared_world else build_world()
 
 
 @pytest.fixture(autouse=True)

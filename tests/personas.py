@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.test import Client
 
 from dudao.actors import system
 from dudao.orgs.models import Department, Membership, Region, Role, School, SchoolYear
@@ -23,6 +24,17 @@ PASSWORD = "dudao-test"
 YEAR = 2025
 # The platform acting on its own (a command, a job) in tests that set data up (docs/adr/0008-actors.md).
 SYSTEM = system("test set-up")
+
+
+def client_for(user: User | None, **headers: str) -> Client:
+    """A test client logged in as ``user`` (a session, as after the login form), anonymous for None: the
+    one login helper of the tests. ``headers`` go to the client (``HTTP_ACCEPT=...``,
+    ``enforce_csrf_checks=True``). Tests of the login itself post the form (tests/test_auth_pages.py);
+    browser tests log in through the page (``tests.e2e.conftest.log_in``)."""
+    client = Client(**headers)
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def evaluate(*counties: Region, year: int = YEAR, standard: str = "national-2017") -> None:

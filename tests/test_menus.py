@@ -13,8 +13,8 @@ from dudao.evaluation.actions import evaluate_county
 from dudao.orgs.models import Membership, Role
 from dudao.surveys import actions as surveys
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
-from tests.rectification.conftest import login, make_rect, plan_of, task_for
+from tests.personas import PASSWORD, SYSTEM, YEAR, World, client_for
+from tests.rectification.conftest import make_rect, plan_of, task_for
 
 STANDARD = "national-2017"
 
@@ -36,7 +36,7 @@ def menu(html: str) -> list[str]:
     ],
 )
 def test_each_role_sees_what_it_can_use(world: World, person: str, expected: list[str]) -> None:
-    client = login(getattr(world, person))
+    client = client_for(getattr(world, person))
     page = client.get(reverse("password_change")).content.decode()
     assert menu(page) == expected
     for link in re.findall(r'<nav class="main-menu".*?</nav>', page, re.S)[0].split('href="')[1:]:
@@ -46,12 +46,12 @@ def test_each_role_sees_what_it_can_use(world: World, person: str, expected: lis
 
 def test_the_latest_year_links_check_access(world: World) -> None:
     save_record(SYSTEM, world.primary, YEAR, "primary", {"students": 500})
-    clerk = login(world.school_clerk)
+    clerk = client_for(world.school_clerk)
     assert clerk.get(reverse("school_latest", args=[world.primary.code])).url == reverse(
         "census:school", args=[world.primary.code, YEAR]
     )
     assert clerk.get(reverse("school_latest", args=[world.junior.code])).status_code == 404
-    city = login(world.city_inspector)
+    city = client_for(world.city_inspector)
     assert city.get(reverse("region_latest", args=[world.city.code])).url == reverse(
         "overview:region", args=[world.city.code, YEAR, STANDARD]
     )
@@ -83,14 +83,14 @@ def test_the_county_subnav_is_on_every_county_page(world: World) -> None:
     survey = surveys.create_survey(world.county_supervisor, world.county, YEAR, "调查")
     pages = county_pages(world, survey.pk, run.pk, task.pk)
     for person in (world.county_supervisor, world.city_inspector):
-        client = login(person)
+        client = client_for(person)
         for name, url in pages.items():
             page = client.get(url).content.decode()
             assert 'id="county-nav"' in page, (person.username, name)
             assert reverse("overview:county", args=[world.county.code, YEAR, STANDARD]) in page, name
-    current = login(world.county_supervisor).get(pages["census"]).content.decode()
+    current = client_for(world.county_supervisor).get(pages["census"]).content.decode()
     assert re.search(r'aria-current="page">填报进度<', current)
-    clerk_page = login(rect.finance_clerk).get(pages["task"]).content.decode()
+    clerk_page = client_for(rect.finance_clerk).get(pages["task"]).content.decode()
     assert 'id="county-nav"' not in clerk_page  # a department's clerk does not see the county's pages
 
 
@@ -98,11 +98,13 @@ def test_a_clerk_of_several_schools_switches_between_them(world: World) -> None:
     clerk = User.objects.create_user("城关镇填报员", password=PASSWORD)
     for school in (world.primary, world.junior):
         Membership.objects.create(user=clerk, role=Role.SCHOOL_CLERK, school=school)
-    page = login(clerk).get(reverse("census:school", args=[world.primary.code, YEAR])).content.decode()
+    page = client_for(clerk).get(reverse("census:school", args=[world.primary.code, YEAR])).content.decode()
     nav = re.search(r'<nav class="subnav" id="school-nav".*?</nav>', page, re.S).group(0)
     assert re.search(r'aria-current="page">示范县第一小学<', nav)
     assert f'href="{reverse("census:school", args=[world.junior.code, YEAR])}">示范县第一中学<' in nav
     assert (
         'id="school-nav"'
-        not in login(world.school_clerk).get(reverse("census:school", args=[world.primary.code, YEAR])).content.decode()
+        not in client_for(world.school_clerk)
+        .get(reverse("census:school", args=[world.primary.code, YEAR]))
+        .content.decode()
     )  # one school: nothing to switch

@@ -9,11 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from dudao.census.models import CensusRecord, ImportBatch
-from tests.personas import YEAR, World
+from tests.personas import YEAR, World, client_for
 
 MIB = 1024 * 1024
 
@@ -47,8 +46,7 @@ def test_a_21_mb_upload_is_refused_after_its_headers(live_server: Any) -> None:
 
 def test_the_page_says_why_in_the_users_language(world: World, settings: Any) -> None:
     settings.DUDAO_UPLOAD_MAX_BYTES = settings.DUDAO_IMPORT_MAX_BYTES = settings.DUDAO_EVIDENCE_MAX_BYTES = 1000
-    client = Client()
-    client.force_login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     url = reverse("census:upload", args=[world.county.code, YEAR])
 
     def big() -> dict[str, Any]:
@@ -66,8 +64,7 @@ def test_the_page_says_why_in_the_users_language(world: World, settings: Any) ->
 
 def test_the_api_answers_with_its_error_body(world: World, settings: Any) -> None:
     settings.DUDAO_UPLOAD_MAX_BYTES = settings.DUDAO_IMPORT_MAX_BYTES = settings.DUDAO_EVIDENCE_MAX_BYTES = 1000
-    client = Client()
-    client.force_login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     response = client.post("/api/v1/census/imports", {"file": SimpleUploadedFile("big.csv", b"x" * (100 * 1024)),
                                                        "year": YEAR})  # fmt: skip
     assert response.status_code == 413

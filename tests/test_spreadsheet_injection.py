@@ -38,7 +38,7 @@ from dudao.sheets import write_rows
 from dudao.sheets.writer import csv_bytes, workbook_bytes
 from dudao.surveys import actions as surveys
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 from tests.rectification.conftest import PDF, STANDARD, figures, make_rect, plan_of, task_for
 from tests.surveys.helpers import answers, post
 
@@ -166,8 +166,7 @@ def test_every_download_of_every_page_keeps_text_inert(planted: World) -> None:
     seen: list[tuple[str, str, bool]] = []
     visited = 0
     for person in PEOPLE:
-        client = Client()
-        client.force_login(getattr(planted, person))
+        client = client_for(getattr(planted, person))
         found = walk(client)
         visited += found.pages
         assert found.files, person
@@ -182,8 +181,7 @@ def test_every_download_of_every_page_keeps_text_inert(planted: World) -> None:
 
 @pytest.mark.django_db
 def test_the_task_list_and_the_annex_keep_text_inert(planted: World) -> None:
-    client = Client()
-    client.force_login(planted.county_supervisor)
+    client = client_for(planted.county_supervisor)
     plan = Task.objects.get(title=AT).plan
     urls = [
         reverse("rectification:export_tasks", args=[plan.pk]),
@@ -250,8 +248,7 @@ def test_libreoffice_shows_the_payload_as_text(planted: World, tmp_path: Path) -
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    client = Client()
-    client.force_login(planted.county_supervisor)
+    client = client_for(planted.county_supervisor)
     survey = planted.county.surveys.get()
     response = client.get(reverse("surveys:results", args=[survey.pk]), {"download": "free-text", "format": "xlsx"})
     assert response.status_code == 200

@@ -19,8 +19,8 @@ from dudao.rectification import actions as rectify
 from dudao.rectification.models import Task
 from dudao.surveys import actions as surveys
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
-from tests.rectification.conftest import Rect, login, make_rect, plan_of, task_for
+from tests.personas import PASSWORD, SYSTEM, YEAR, World, client_for
+from tests.rectification.conftest import Rect, make_rect, plan_of, task_for
 
 STANDARD = "national-2017"
 
@@ -49,7 +49,7 @@ def town_clerk(world: World) -> User:
 def test_a_clerk_of_several_schools_sees_each_with_its_state_and_next_step(
     world: World, town_clerk: User, django_assert_num_queries
 ) -> None:
-    client = login(town_clerk)
+    client = client_for(town_clerk)
     with django_assert_num_queries(10):
         page = client.get("/")
     assert page.status_code == 200
@@ -65,7 +65,7 @@ def test_a_clerk_of_several_schools_sees_each_with_its_state_and_next_step(
 
 
 def test_a_single_school_clerk_is_not_sent_elsewhere(world: World) -> None:
-    page = login(world.school_clerk).get("/")
+    page = client_for(world.school_clerk).get("/")
     assert page.status_code == 200 and "我负责的学校（1 所）" in page.content.decode()
     assert "填报本校数据" in page.content.decode()
 
@@ -107,7 +107,7 @@ def test_the_county_desk_reads_what_waits_and_writes_nothing(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     runs = EvaluationRun.objects.count()
-    client = login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     with django_assert_num_queries(16):
         page = client.get("/")
     text = page.content.decode()
@@ -123,7 +123,7 @@ def test_the_county_desk_reads_what_waits_and_writes_nothing(
 
 def test_an_observer_sees_the_desk_too(world: World, desk: Rect, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
-    assert 'id="tile-review"' in login(world.observer).get("/").content.decode()
+    assert 'id="tile-review"' in client_for(world.observer).get("/").content.decode()
 
 
 def test_a_department_clerk_sees_overdue_first_with_reporting_one_click_away(
@@ -134,7 +134,7 @@ def test_a_department_clerk_sees_overdue_first_with_reporting_one_click_away(
     later = task_for(plan, rect.finance, days=60, title="安排校舍维修经费")
     late = task_for(plan, rect.finance, days=-35, title="落实教育经费“两个只增不减”")
     task_for(plan, rect.hr, days=-3, title="别的部门的任务")
-    client = login(rect.finance_clerk)
+    client = client_for(rect.finance_clerk)
     with django_assert_num_queries(8):
         page = client.get("/")
     text = page.content.decode()
@@ -156,7 +156,7 @@ def evaluated(world: World) -> World:
 
 
 def test_inspectors_see_their_counties_at_a_glance_sortable(evaluated: World, django_assert_num_queries) -> None:
-    client = login(evaluated.city_inspector)
+    client = client_for(evaluated.city_inspector)
     with django_assert_num_queries(13):
         page = client.get("/")
     text = page.content.decode()
@@ -171,13 +171,13 @@ def test_inspectors_see_their_counties_at_a_glance_sortable(evaluated: World, dj
     assert client.get("/?sort=nonsense").status_code == 400
     xlsx = client.get("/?download=counties-1399&format=xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    province = login(evaluated.province_inspector).get("/").content.decode()
+    province = client_for(evaluated.province_inspector).get("/").content.decode()
     assert "河北省 · 2025学年各县概况" in province and "其他县" not in province
 
 
 def test_a_person_without_a_unit_is_told_so(db) -> None:
     User.objects.create_user("新用户", password=PASSWORD)
-    client = login(User.objects.get(username="新用户"))
+    client = client_for(User.objects.get(username="新用户"))
     assert "您的账号尚未分配单位" in client.get("/").content.decode()
     assert not Task.objects.exists()
 
@@ -188,7 +188,7 @@ def test_the_work_home_is_english_when_asked(world: World, town_clerk: User) -> 
     data = {"示范县第一小学", "示范县第一中学", "示范县城关九年一贯制学校", "示范县", "邻县", "示范市", "河北省"}
     data |= {"在校生数与学籍系统不符，请核实"}
     for person in (town_clerk, world.city_inspector, world.county_supervisor):
-        client = login(person)
+        client = client_for(person)
         client.cookies["django_language"] = "en"
         html = client.get("/").content.decode()
         main = html[html.index("<main>") : html.index("</main>")]

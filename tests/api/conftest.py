@@ -16,7 +16,7 @@ from dudao.api.models import ApiToken
 from dudao.census.actions import save_record
 from dudao.census.models import CensusRecord
 from dudao.orgs.models import School
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 API = "/api/v1"
 # A primary school's figures, plausible (no warnings) and enough for the engine to evaluate.
@@ -56,13 +56,7 @@ def call(client: Client, method: str, url: str, body: Any = None, **headers: str
 def as_user() -> Callable[[User | None], Client]:
     """A client logged in (session) as ``user``; anonymous for None."""
 
-    def make(user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
+    return client_for
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from dudao.census import actions
 from dudao.census.models import CensusEvent, CensusRecord, CensusYear
-from tests.census.web import client_for
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 

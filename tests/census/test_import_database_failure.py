@@ -16,14 +16,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from dudao.census.models import CensusEvent, CensusRecord, ImportBatch
 from dudao.orgs.models import School
 from dudao.sheets.template import write_rows
 from tests.census._db import on_insert
 from tests.census.web import confirm, upload
-from tests.personas import YEAR, World
+from tests.personas import YEAR, World, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = [
@@ -41,8 +40,7 @@ def workbook(folder: Path) -> Path:
 @pytest.mark.django_db
 def test_a_database_refusing_the_write_is_said_on_every_path(world: World, tmp_path: Path) -> None:
     path = workbook(tmp_path)
-    client = Client()
-    client.force_login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     with on_insert(CensusEvent._meta.db_table):
         with pytest.raises(CommandError, match="本次导入未写入任何数据"):
             call_command("import_census", str(path), "--year", str(YEAR), "--county", "139901", stderr=io.StringIO())

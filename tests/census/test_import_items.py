@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from openpyxl import load_workbook
 
 from dudao.census import actions
@@ -25,7 +24,7 @@ from dudao.sheets import read_school_table, write_template
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.census.test_import import county_rows, problems_of, rules, set_cells
 from tests.census.web import upload_and_confirm
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +93,7 @@ def test_the_command_and_the_web_upload_carry_them_too(world: World, tmp_path: P
     assert stored("1399010002")["certified_teachers"] == 80
 
     items = {code: {**values, "teachers_rotated": values["teachers_rotated"] + 1} for code, values in ITEMS.items()}
-    client = Client()
-    assert client.login(username=world.county_supervisor.username, password=PASSWORD)
+    client = client_for(world.county_supervisor)
     content = filled_template(tmp_path / "网页上传.xlsx", items).read_bytes()
     page = upload_and_confirm(client, world.county.code, YEAR, content, "网页上传.xlsx")
     assert page.status_code == 200 and "已导入 网页上传.xlsx" in page.content.decode()

@@ -21,8 +21,8 @@ from dudao.engine.problems import Problem
 from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.template import DATA_SHEET, write_rows
 from tests.api.conftest import census_csv, upload
-from tests.census.web import client_for, confirm
-from tests.personas import SYSTEM, YEAR, World
+from tests.census.web import confirm
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 

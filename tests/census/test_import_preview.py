@@ -24,8 +24,8 @@ from dudao.census.models import CensusChange, CensusRecord, ImportBatch, Pending
 from dudao.sheets.template import write_rows
 from tests.api.conftest import FIGURES, census_csv
 from tests.api.conftest import upload as api_upload
-from tests.census.web import client_for, confirm, upload
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.census.web import confirm, upload
+from tests.personas import PASSWORD, SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 

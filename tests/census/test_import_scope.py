@@ -11,14 +11,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from dudao.census import actions
 from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear, ImportBatch
 from dudao.orgs.models import Region
 from dudao.sheets.template import write_rows
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +34,7 @@ def workbook(tmp_path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def api_upload(user: User, path: Path, **form: Any) -> Any:
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     with path.open("rb") as fh:
         return client.post("/api/v1/census/imports", {"file": fh, "year": YEAR, **form})
 
@@ -92,8 +90,7 @@ def test_the_system_still_hears_everything(world: World, tmp_path: Path) -> None
 
 
 def test_the_page_decides_before_reading(world: World, tmp_path: Path, hostile_files: dict[str, Path]) -> None:
-    client = Client()
-    client.force_login(world.neighbour_supervisor)
+    client = client_for(world.neighbour_supervisor)
     with hostile_files["huge_comment_45kb"].open("rb") as fh:
         response = client.post(f"/census/county/{world.county.code}/{YEAR}/import/", {"file": fh})
     assert response.status_code == 404  # another county's page does not exist for them

@@ -26,7 +26,7 @@ from django.test import Client
 from dudao.engine.problems import Problem
 from dudao.orgs.models import Membership, Region, Role, SchoolYear
 from tests.census._broken import COUNTY, KINDS
-from tests.personas import YEAR, World
+from tests.personas import YEAR, World, client_for
 from tests.sheets._hostile import CORPUS
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +113,7 @@ def by_api(path: Path, client: Client) -> Outcome:
 
 def every_reading(path: Path, user: User) -> list[Outcome]:
     """The four paths, the database compared around each refused import."""
-    client = Client()
-    client.force_login(user)  # the session is stored before the first snapshot
+    client = client_for(user)  # the session is stored before the first snapshot
     outcomes = [by_evaluate(path)]
     for run in (by_command, lambda p: by_page(p, client), lambda p: by_api(p, client)):
         before = snapshot()
@@ -146,8 +145,7 @@ def test_every_reading_answers_a_broken_workbook_alike(kind: str, demo_superviso
 
 
 def test_a_name_on_two_lines_is_stored_on_one(demo_supervisor: User, tmp_path: Path) -> None:
-    client = Client()
-    client.force_login(demo_supervisor)
+    client = client_for(demo_supervisor)
     by_api(KINDS["name_on_two_lines"].build(tmp_path), client)
     assert SchoolYear.objects.get(school__code="2130010001", year=YEAR).name == "示范县实验小学"
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dudao.census import actions
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 PEOPLE = [
     "province_inspector", "city_inspector", "county_supervisor", "department_clerk", "school_clerk", "observer",
@@ -109,8 +109,7 @@ def test_access_matrix(world: World, person: str, page: str) -> None:
     record = actions.save_record(SYSTEM, world.primary, YEAR, "primary", {"students": 500}).record
     actions.submit(SYSTEM, record)
     method, url, expected = PAGES[page]
-    client = Client()
-    assert client.login(username=getattr(world, person).username, password=PASSWORD)
+    client = client_for(getattr(world, person))
     response = getattr(client, method)(url(world, record))
     assert response.status_code == expected.get(person, 404), (person, page)
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from dudao.census import actions
 from dudao.census.models import CensusRecord
-from tests.census.web import client_for, confirm, upload
-from tests.personas import YEAR, World
+from tests.census.web import confirm, upload
+from tests.personas import YEAR, World, client_for
 
 
 def school_url(world: World) -> str:

@@ -14,8 +14,7 @@ from dudao.audit.models import AuditEvent
 from dudao.census import actions
 from dudao.census.models import CensusReminder
 from dudao.notifications.models import Notification
-from tests.census.web import client_for
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 

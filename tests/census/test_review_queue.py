@@ -19,9 +19,8 @@ from dudao.census.models import CensusEvent, CensusRecord
 from dudao.evaluation.actions import evaluate_county
 from dudao.notifications.models import Notification
 from dudao.orgs.models import School, SchoolYear
-from tests.census.web import client_for
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 STANDARD = "national-2017"

@@ -22,8 +22,7 @@ from dudao.sheets.columns import COLUMN_BY_KEY
 from dudao.sheets.template import DATA_SHEET, write_rows
 from dudao.standards.checks import load_checks
 from tests.api.conftest import FIGURES, call
-from tests.census.web import client_for
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 

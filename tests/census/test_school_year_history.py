@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.urls import reverse
 
 from dudao.census import actions
@@ -17,15 +16,9 @@ from dudao.census.importing import import_census
 from dudao.census.models import CensusChange, CensusRecord
 from dudao.orgs.models import SchoolYear
 from tests.census.test_import import county_rows, workbook
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: object) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)  # type: ignore[attr-defined]
-    return client
 
 
 def text(html: str) -> str:

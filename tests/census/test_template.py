@@ -23,8 +23,7 @@ from dudao.engine.problems import InputError
 from dudao.sheets.reader import read_school_table
 from dudao.sheets.template import DATA_SHEET, KEY_COLUMNS
 from tests.api.conftest import FIGURES
-from tests.census.web import client_for
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 

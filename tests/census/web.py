@@ -9,14 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.personas import PASSWORD
-
-
-def client_for(user: Any) -> Client:
-    """A client logged in as ``user`` (a persona of ``tests/personas.py``)."""
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.personas import client_for  # noqa: F401  (the one login helper; imported from here by older tests)
 
 
 def upload(client: Client, county: str, year: int, content: bytes, name: str = "示范县2025.xlsx", **extra: Any) -> Any:

@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from dudao.census.actions import save_record
 from dudao.evaluation.actions import evaluate_county
 from dudao.orgs.models import School, SchoolYear
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import SYSTEM, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World
 
 # Playwright's sync API keeps an event loop in the main thread; Django refuses ORM calls made while a
 # loop runs there unless told that this is deliberate (the test's own set-up and checks run here).
@@ -76,10 +77,11 @@ def phone_page(browser: Browser, live_server: object, viewport: dict[str, int]) 
         context.close()
 
 
-def log_in(page: Page, username: str, password: str) -> None:
-    """Through the login form, as a person would; waits for the landing page."""
+def log_in(page: Page, user: User | str, password: str = PASSWORD) -> None:
+    """Through the login form, as a person would (a persona, or a username); waits for the landing page.
+    The browser's counterpart of ``tests.personas.client_for``."""
     page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
+    page.get_by_label("用户名").fill(user if isinstance(user, str) else user.username)
     page.get_by_label("密码").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()

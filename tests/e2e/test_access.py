@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import FAILING_SCHOOL, STANDARD, log_in
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,7 @@ def county_pages(world: World) -> list[str]:
 
 
 def test_a_clerk_of_another_county_sees_only_a_not_found_page(page: Page, census: World) -> None:
-    log_in(page, census.neighbour_clerk.username, PASSWORD)
+    log_in(page, census.neighbour_clerk)
     assert "邻县第一小学" in page.locator("#my-schools").inner_text()  # the work home lists their school
     for url in county_pages(census):
         response = page.goto(url)

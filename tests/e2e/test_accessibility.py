@@ -22,7 +22,7 @@ from tests.e2e.conftest import ARTIFACTS, STANDARD, log_in
 from tests.e2e.visual import PHONE, fits_phone
 from tests.overview import test_access_county_pages as county_matrix
 from tests.overview import test_access_region as region_matrix
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 from tests.rectification import test_access as rectification_matrix
 from tests.rectification.conftest import PDF, make_rect, plan_of, task_for
 
@@ -121,7 +121,7 @@ def test_every_page_is_accessible_and_fits_a_phone(
     folder = ARTIFACTS / person
     folder.mkdir(parents=True, exist_ok=True)
     page.context.add_init_script(path=str(AXE))
-    log_in(page, who.username, PASSWORD)
+    log_in(page, who)
     found: dict[str, list[str]] = {}
     for name, url in pages.items():
         for label, viewport, check in (("1366", DESKTOP, None), ("390", PHONE, fits_phone)):

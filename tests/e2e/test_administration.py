@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from dudao.orgs.actions import create_account
 from tests.e2e.conftest import ARTIFACTS, log_in
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1366, "height": 768}
@@ -46,7 +46,7 @@ def shot(page: Page, size: str, name: str) -> None:
 
 def test_a_county_sets_itself_up_in_the_browser(screen: tuple[str, Page], world: World) -> None:
     size, page = screen
-    log_in(page, world.county_supervisor.username, PASSWORD)
+    log_in(page, world.county_supervisor)
     page.get_by_role("link", name="机构与账号").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("示范县 · 机构设置")
     page.get_by_text("新增乡镇（街道）").click()
@@ -127,7 +127,7 @@ def test_a_city_administrator_sees_its_counties(screen: tuple[str, Page], world:
     admin_of(world.city, "市管理员")
     for i in range(3):
         create_account(world.county_supervisor, f"clerk{i}", f"填报员{i}", "school_clerk", world.primary)
-    log_in(page, "市管理员", PASSWORD)
+    log_in(page, "市管理员")
     page.goto(f"/orgs/region/{world.city.code}/")
     expect(page.locator("#table-regions")).to_contain_text("示范县")
     shot(page, size, "city")

@@ -17,7 +17,7 @@ from dudao.census.models import CensusRecord
 from dudao.sheets.template import write_rows
 from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, log_in
 from tests.engine.schools import JUNIOR
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1366, "height": 768}
@@ -57,7 +57,7 @@ def fits(page: Page, name: str) -> None:
 
 def test_the_review_queue_by_keyboard(page: Page, cycle: World) -> None:
     page.set_viewport_size(DESKTOP)
-    log_in(page, cycle.county_supervisor.username, PASSWORD)
+    log_in(page, cycle.county_supervisor)
     page.goto(reverse("census:review", args=[cycle.county.code, YEAR]))
     expect(page.locator("#queue-summary")).to_contain_text("3 条记录待审核，其中 2 条没有提示")
     shot(page, "review-queue")
@@ -107,7 +107,7 @@ def test_the_cycles_pages_at_desktop_and_phone_width(page: Page, phone: Page, cy
     actions.approve(SYSTEM, CensusRecord.objects.get(school=cycle.primary, year=YEAR))  # it goes back to review
     for tab, size, suffix in ((page, DESKTOP, "desktop"), (phone, PHONE, "phone")):
         tab.set_viewport_size(size)
-        log_in(tab, cycle.county_supervisor.username, PASSWORD)
+        log_in(tab, cycle.county_supervisor)
         tab.goto(reverse("census:templates", args=[YEAR]))
         expect(tab.locator("#template-downloads")).to_contain_text("全县 4 所学校")
         fits(tab, f"templates-{suffix}")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import STANDARD, log_in
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ def county_order(page: Page) -> list[str]:
 
 
 def test_the_city_sees_its_counties_sorts_and_drills_down(page: Page, census: World) -> None:
-    log_in(page, census.city_inspector.username, PASSWORD)
+    log_in(page, census.city_inspector)
     page.goto(reverse("overview:region", args=[census.city.code, YEAR, STANDARD]))
     assert census.city.name in page.locator("#region-title").inner_text()
     counties = page.locator("#county-table")

@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page
 
 from dudao.evaluation.actions import latest_run
 from tests.e2e.conftest import FAILING_SCHOOL, SPORTS_FIXED, STANDARD, log_in, screenshot
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def stored_cv(world: World, code: str) -> float:
 
 
 def test_a_correction_approved_by_the_county_shows_in_the_cockpit(page: Page, census: World) -> None:
-    log_in(page, census.county_supervisor.username, PASSWORD)
+    log_in(page, census.county_supervisor)
     with page.expect_navigation():  # from the work home to the county's cockpit
         page.get_by_role("navigation", name="主菜单").get_by_role("link", name="县域总览").click()
     assert f"/overview/county/{census.county.code}/{YEAR}/{STANDARD}/" in page.url

@@ -16,7 +16,7 @@ from dudao.evaluation.actions import evaluate_county
 from dudao.surveys import actions as surveys
 from tests.e2e.conftest import ARTIFACTS, STANDARD, census, log_in  # noqa: F401
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World
 from tests.surveys.helpers import answers, post
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +53,7 @@ def browse(browser: Browser, live_server: object) -> Iterator[object]:
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("pageerror", lambda e: violations.append(f"page error: {e}"))
         if username:
-            log_in(page, username, PASSWORD)
+            log_in(page, username)
         return page, violations
 
     yield open_page

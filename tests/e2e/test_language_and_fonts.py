@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 
 from dudao.standards import load
 from tests.e2e.conftest import FAILING_SCHOOL, STANDARD, chinese_left, log_in, platform_fonts, screenshot
-from tests.personas import PASSWORD, World
+from tests.personas import World
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ def data_names(world: World) -> set[str]:
 
 
 def test_switching_to_english_keeps_the_page(page: Page, census: World) -> None:
-    log_in(page, census.county_supervisor.username, PASSWORD)
+    log_in(page, census.county_supervisor)
     landing = page.url
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     with page.expect_navigation():
@@ -39,7 +39,7 @@ def test_switching_to_english_keeps_the_page(page: Page, census: World) -> None:
 
 
 def test_chinese_is_drawn_with_a_cjk_font(page: Page, census: World) -> None:
-    log_in(page, census.county_supervisor.username, PASSWORD)
+    log_in(page, census.county_supervisor)
     heading = page.locator("h1").first
     assert census.county.name in heading.inner_text()
     # What the brief names; it is true for any font the page never loads, so it is not the real check.

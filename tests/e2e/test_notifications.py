@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 from dudao.notifications import Kind, notify
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.visual import assert_readable
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def test_the_header_list_is_readable_and_leads_to_the_record(page: Page, world: 
     notify([world.school_clerk], Kind.CENSUS_RETURNED, "census_returned:1",
            "示范县第一小学小学数据被退回：请核实在校生数", "Returned: check the pupils", school_page)  # fmt: skip
     notify([world.school_clerk], Kind.CENSUS_REMINDER, "census_reminder:1", "请于 9 月 30 日前提交", "Due 30 Sept")
-    log_in(page, world.school_clerk.username, PASSWORD)
+    log_in(page, world.school_clerk)
     count = page.locator("#notices .notice-count")
     count.wait_for(state="visible")
     assert count.inner_text() == "2"

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in, phone_page
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
@@ -39,7 +39,7 @@ def fits(page: Page, name: str) -> None:
 
 
 def test_the_pages_fit_a_phone(phone: Page, census: World) -> None:
-    log_in(phone, census.county_supervisor.username, PASSWORD)
+    log_in(phone, census.county_supervisor)
     county, school = census.county.code, FAILING_SCHOOL[0]
     pages = {
         "landing": phone.url,
@@ -63,7 +63,7 @@ def test_the_pages_fit_a_phone(phone: Page, census: World) -> None:
 
     with phone.expect_navigation():
         menu.get_by_role("button", name="退出").click()
-    log_in(phone, census.city_inspector.username, PASSWORD)
+    log_in(phone, census.city_inspector)
     region = url("overview:region", census.city.code, YEAR, STANDARD)
     if region is not None:
         phone.goto(region)

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in, phone_page
 from tests.e2e.visual import PHONE, fits_phone
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 from tests.rectification.conftest import make_rect, plan_of, task_for
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,7 @@ def test_tables_are_cards_on_a_phone(phone: Page, census: World) -> None:
     task_for(
         plan_of(census), rect.finance, days=-35, title="落实教育经费“两个只增不减”，一般公共预算教育支出逐年只增不减"
     )
-    log_in(phone, census.county_supervisor.username, PASSWORD)
+    log_in(phone, census.county_supervisor)
     home = look(phone, "/", "county-home")
     assert any(c["key"] and c["text"].startswith("落实教育经费") for c in home)
     assert any(c["text"] == "逾期 35 天" for c in home)
@@ -45,7 +45,7 @@ def test_tables_are_cards_on_a_phone(phone: Page, census: World) -> None:
     school = look(phone, reverse("overview:school", args=[FAILING_SCHOOL[0], YEAR, STANDARD]), "school")
     assert school
     phone.context.clear_cookies()
-    log_in(phone, rect.finance_clerk.username, PASSWORD)
+    log_in(phone, rect.finance_clerk)
     for url, name in (("/", "clerk-home"), (reverse("rectification:mine"), "my-tasks")):
         cells = look(phone, url, name)
         assert any(c["key"] and c["text"].startswith("落实教育经费") for c in cells), name

@@ -12,7 +12,7 @@ from dudao.rectification import actions
 from dudao.rectification.models import Task, TaskEvidence
 from tests.e2e import test_phone
 from tests.e2e.conftest import log_in, screenshot
-from tests.personas import PASSWORD, SYSTEM, World
+from tests.personas import SYSTEM, World
 from tests.rectification.conftest import PDF, Rect, make_rect, plan_of, task_for
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def test_a_clerk_reports_a_task_done_with_a_file_and_the_office_accepts_it(
     task = task_for(plan_of(rect.world), rect.finance, title="落实教育经费“两个只增不减”")
 
     # The clerk lands on the work home with their tasks; the header counts the new-task notification.
-    log_in(page, rect.finance_clerk.username, PASSWORD)
+    log_in(page, rect.finance_clerk)
     assert "落实教育经费“两个只增不减”" in page.locator("#my-tasks").inner_text()
     page.locator("#notices .notice-count").wait_for(state="visible")
     assert page.locator("#notices .notice-count").inner_text() == "1"
@@ -58,7 +58,7 @@ def test_a_clerk_reports_a_task_done_with_a_file_and_the_office_accepts_it(
         page.get_by_role("button", name="退出").click()
 
     # The supervision office accepts it.
-    log_in(page, rect.world.county_supervisor.username, PASSWORD)
+    log_in(page, rect.world.county_supervisor)
     page.goto(f"/rectification/task/{task.pk}/")
     assert "预算批复.pdf" in page.locator("#table-evidence").inner_text()
     page.get_by_label("验收意见（可不填）").fill("材料齐全，同意验收")
@@ -84,7 +84,7 @@ def test_the_rectification_pages_fit_a_phone(phone: Page, rect: Rect, settings, 
         SYSTEM, rect.world.county, "第三季度会商会", actions.today(), "王刚 副县长", "师资"
     )
     code = rect.world.county.code
-    log_in(phone, rect.world.county_supervisor.username, PASSWORD)
+    log_in(phone, rect.world.county_supervisor)
     pages = {
         "rect-dashboard": reverse("rectification:dashboard", args=[code]),
         "rect-items": reverse("rectification:items", args=[code]),

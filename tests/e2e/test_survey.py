@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page
 from dudao.surveys import actions
 from dudao.surveys.models import Response, Survey
 from tests.e2e.conftest import ARTIFACTS, log_in
-from tests.personas import PASSWORD, World
+from tests.personas import World
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
@@ -76,7 +76,7 @@ def test_supervisor_sees_results_with_charts(page: Page, world: World, survey: S
         sub = actions.Submission(survey.key, "parent", sheet, "10.0.0.1")
         sub.now = 3600
         actions.submit(sub)
-    log_in(page, world.county_supervisor.username, PASSWORD)
+    log_in(page, world.county_supervisor)
     page.goto(f"/surveys/{survey.pk}/results/")
     assert page.locator("#chart-rates canvas").count() == 1
     assert "50.0%" in page.locator("#table-recognition").inner_text()

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from dudao.surveys.models import Survey
 from tests.e2e.conftest import ARTIFACTS, log_in
-from tests.personas import PASSWORD, World
+from tests.personas import World
 from tests.surveys import conftest as surveys
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def pdf_pages(page: Page, name: str) -> list[str]:
 
 
 def test_print_all_schools_gives_one_page_per_school(page: Page, world: World, survey: Survey) -> None:
-    log_in(page, world.county_supervisor.username, PASSWORD)
+    log_in(page, world.county_supervisor)
     page.goto(f"/surveys/{survey.pk}/")
     page.get_by_role("link", name="按学校、班级打印二维码").click()
     page.get_by_role("link", name="打印全部学校（每校一页）").click()
@@ -47,7 +47,7 @@ def test_print_all_schools_gives_one_page_per_school(page: Page, world: World, s
 
 
 def test_class_slips_print_several_to_a_page(page: Page, world: World, survey: Survey) -> None:
-    log_in(page, world.county_supervisor.username, PASSWORD)
+    log_in(page, world.county_supervisor)
     page.goto(f"/surveys/{survey.pk}/sheets/{world.primary.code}/classes/")
     page.get_by_label("起始年级").select_option(label="一年级")
     page.get_by_label("结束年级").select_option(label="三年级")

@@ -9,14 +9,14 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import log_in, screenshot
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_file_over_the_limit(page: Page, world: World, settings: Any) -> None:
     settings.DUDAO_UPLOAD_MAX_BYTES = 100 * 1024
-    log_in(page, world.county_supervisor.username, PASSWORD)
+    log_in(page, world.county_supervisor)
     page.goto(f"/census/county/{world.county.code}/{YEAR}/import/")
     page.set_input_files("#file", files=[{"name": "示范县.xlsx", "mimeType": "application/octet-stream",
                                           "buffer": b"x" * (300 * 1024)}])  # fmt: skip

@@ -9,13 +9,13 @@ from playwright.sync_api import Page, expect
 
 from dudao.census.models import CensusRecord
 from tests.e2e.conftest import FAILING_SCHOOL, SPORTS_BEFORE, SPORTS_FIXED, STANDARD, log_in
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_changed_figure_recomputes_on_the_page(page: Page, census: World) -> None:
-    log_in(page, census.county_supervisor.username, PASSWORD)
+    log_in(page, census.county_supervisor)
     whatif = reverse("overview:whatif", args=[census.county.code, YEAR, STANDARD])
     page.goto(f"{whatif}?school={FAILING_SCHOOL[0]}:primary")
     school = page.locator("#whatif-part-primary .verdicts")

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from dudao.census import actions as census
 from dudao.evaluation.models import CountyItemValue, EvaluationRun, Evidence
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 STANDARD = "national-2017"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def items_url(world: World, county=None) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -16,7 +15,7 @@ from dudao.evaluation.jobs import refresh_county, refresh_stale, stale_runs
 from dudao.evaluation.models import EvaluationRun, RefreshFailure
 from dudao.orgs.models import SchoolYear
 from tests.overview.test_cockpit import STANDARD, county_census
-from tests.personas import PASSWORD, SYSTEM, YEAR, World, evaluate
+from tests.personas import SYSTEM, YEAR, World, client_for, evaluate
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -107,8 +106,7 @@ def _pages(world: World, stored: dict) -> list[str]:
 def test_no_page_a_person_opens_writes(world: World, stored: dict, person: str) -> None:
     census.save_record(SYSTEM, stored["weak"], YEAR, "primary", {"backbone_teachers": 5})  # the result is stale
     census.save_record(SYSTEM, world.primary, YEAR - 1, "primary", {"students": 900})  # a year never evaluated
-    client = Client()
-    assert client.login(username=getattr(world, person).username, password=PASSWORD)
+    client = client_for(getattr(world, person))
     for url in _pages(world, stored):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

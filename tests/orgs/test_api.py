@@ -12,18 +12,12 @@ from django.test import Client
 from dudao.orgs.models import Department, Membership, Region, SchoolYear
 from tests.api.conftest import API, call
 from tests.orgs.conftest import events, table_counts
-from tests.personas import YEAR, World
-
-
-def as_user(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.personas import YEAR, World, client_for
 
 
 @pytest.fixture
 def county(world: World) -> Client:
-    return as_user(world.county_supervisor)
+    return client_for(world.county_supervisor)
 
 
 def test_towns(county: Client, world: World) -> None:
@@ -179,7 +173,7 @@ def test_the_audit_trail(county: Client, world: World) -> None:
     assert trail.json()["items"][0]["why"] == "调离"
     only = call(county, "GET", f"/orgs/audit?region={world.county.code}&verb=orgs.region.")
     assert only.json()["count"] == 1
-    observer = as_user(world.observer)  # may view the county, not read its trail
+    observer = client_for(world.observer)  # may view the county, not read its trail
     assert call(observer, "GET", f"/orgs/audit?region={world.county.code}").json()["count"] == 0
 
 

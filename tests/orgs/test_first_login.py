@@ -11,7 +11,7 @@ from django.urls import reverse
 from dudao.orgs.actions import create_account, reset_password
 from dudao.orgs.models import Account
 from tests.orgs.conftest import events
-from tests.personas import World
+from tests.personas import World, client_for
 from tests.test_auth_pages import NEW_PASSWORD, logged_in_as
 
 
@@ -58,8 +58,7 @@ def test_a_reset_again_ends_the_pending_change(client: Client, world: World) -> 
 
 
 def test_a_reset_ends_the_sessions_of_the_account(world: World) -> None:
-    client = Client()
-    client.force_login(world.school_clerk)
+    client = client_for(world.school_clerk)
     assert logged_in_as(client) == world.school_clerk.username
     reset_password(world.county_supervisor, world.school_clerk)
     assert logged_in_as(client) is None

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from dudao.orgs.models import Department, Membership, Region, SchoolYear
 from tests.orgs.conftest import events, table_counts
-from tests.personas import YEAR, World
+from tests.personas import YEAR, World, client_for
 
 
 @pytest.fixture
@@ -232,8 +232,7 @@ def test_the_audit_trail_filters_by_action_and_date(county: Client, world: World
     later = county.get(f"/orgs/region/{world.county.code}/audit/", {"since": "2999-01-01"})
     assert later.context["table"].rows == []
     # The neighbour's trail does not hold 示范县's events.
-    other = Client()
-    other.force_login(world.neighbour_supervisor)
+    other = client_for(world.neighbour_supervisor)
     assert other.get(f"/orgs/region/{world.neighbour.code}/audit/").context["table"].rows == []
 
 
@@ -243,7 +242,6 @@ def test_the_audit_trail_filters_by_action_and_date(county: Client, world: World
      ("department_clerk", False)],
 )  # fmt: skip
 def test_the_menu_offers_administration_to_those_who_may_open_it(world: World, person: str, shown: bool) -> None:
-    client = Client()
-    client.force_login(getattr(world, person))  # a login: the menu remembers whether they administer
+    client = client_for(getattr(world, person))  # a login: the menu remembers whether they administer
     page = client.get(f"/orgs/region/{world.county.code}/" if shown else "/", follow=True)
     assert ('href="/orgs/"' in page.text) is shown

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dudao.census.actions import save_record
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World, evaluate
+from tests.personas import SYSTEM, YEAR, World, client_for, evaluate
 
 STANDARD = "national-2017"
 PEOPLE = [
@@ -75,8 +75,7 @@ def census(world: World) -> None:
 @pytest.mark.parametrize("person", PEOPLE)
 def test_access_matrix(world: World, census: None, person: str, page: str) -> None:
     call, expected = PAGES[page]
-    client = Client()
-    assert client.login(username=getattr(world, person).username, password=PASSWORD)
+    client = client_for(getattr(world, person))
     response = call(client, world)
     assert response.status_code == expected.get(person, 404), (person, page, response.status_code)
 

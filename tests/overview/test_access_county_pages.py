@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.overview.test_cockpit import STANDARD, county_census
-from tests.personas import PASSWORD, YEAR, World
+from tests.personas import YEAR, World, client_for
 
 PEOPLE = [
     "province_inspector", "city_inspector", "county_supervisor", "department_clerk", "school_clerk", "observer",
@@ -63,16 +63,14 @@ PAGES = {
 def test_access_matrix(world: World, person: str, page: str) -> None:
     county_census(world)
     url, expected = PAGES[page]
-    client = Client()
-    assert client.login(username=getattr(world, person).username, password=PASSWORD)
+    client = client_for(getattr(world, person))
     response = client.get(url(world))
     assert response.status_code == expected.get(person, 404), (person, page)
 
 
 def test_downloads_follow_the_page(world: World) -> None:
     county_census(world)
-    client = Client()
-    assert client.login(username=world.neighbour_supervisor.username, password=PASSWORD)
+    client = client_for(world.neighbour_supervisor)
     url = reverse("overview:county", args=[world.county.code, YEAR, STANDARD])
     assert client.get(url + "?download=cvs&format=csv").status_code == 404
     url = reverse("overview:school", args=[world.primary.code, YEAR, STANDARD])

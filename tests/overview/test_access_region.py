@@ -12,7 +12,7 @@ from django.urls import reverse
 from dudao.census import actions as census
 from dudao.evaluation.models import EvaluationRun
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 STANDARD = "national-2017"
 PEOPLE = [
@@ -60,8 +60,7 @@ def census_data(world: World) -> World:
 def test_access_matrix(census_data: World, person: str, page: str) -> None:
     world = census_data
     method, url, expected = PAGES[page]
-    client = Client(HTTP_ACCEPT="application/json")
-    assert client.login(username=getattr(world, person).username, password=PASSWORD)
+    client = client_for(getattr(world, person), HTTP_ACCEPT="application/json")
     response = getattr(client, method)(url(world))
     assert response.status_code == expected.get(person, 404), (person, page)
     runs = EvaluationRun.objects.count()

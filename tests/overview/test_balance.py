@@ -10,26 +10,19 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from dudao.engine.balance import balance
 from dudao.evaluation.actions import current_run
 from dudao.orgs.models import SchoolYear
 from tests.evaluation.test_stored_evaluation import store_county
-from tests.personas import PASSWORD, YEAR, World, evaluate
+from tests.personas import YEAR, World, client_for, evaluate
 
 STANDARD = "national-2017"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # 示范县 as tests/evaluation/test_stored_evaluation.py stores it; 东关小学 is private here.
 SCHOOL_NAMES = ["示范县第一小学", "示范县河西小学", "示范县东关小学", "示范县城关九年一贯制学校", "示范县第一中学",
                 "示范县河西中学", "示范县", "教督〔2017〕6号"]  # fmt: skip
-
-
-def client_for(user, **headers: str) -> Client:
-    client = Client(**headers)
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def url(world: World, year: int = YEAR, standard: str = STANDARD, code: str | None = None) -> str:

@@ -16,16 +16,10 @@ from dudao.evaluation.jobs import refresh_stale
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.models import Region, School, SchoolYear
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World, evaluate
+from tests.personas import SYSTEM, YEAR, World, client_for, evaluate
 
 STANDARD = "national-2017"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def client_for(user, **headers: str) -> Client:
-    client = Client(**headers)
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 # what the 2012 standard reads besides the 2017 figures

@@ -20,16 +20,10 @@ from dudao.orgs.models import Membership, Role
 from dudao.sheets.template import write_rows
 from tests.census.web import confirm, upload
 from tests.engine.schools import PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World, client_for
 
 STANDARD = "national-2017"
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-def client_for(user: User, **headers: str) -> Client:
-    client = Client(**headers)
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def evaluate_url(code: str, year: int = YEAR, standard: str = STANDARD) -> str:

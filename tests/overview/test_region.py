@@ -12,7 +12,6 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
 from django.urls import reverse
 
 from dudao.census import actions as census
@@ -30,15 +29,9 @@ from dudao.overview.regions import (
 )
 from dudao.standards import load
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World, client_for
 
 STANDARD = "national-2017"
-
-
-def client_for(user: User, **headers: str) -> Client:
-    client = Client(**headers)
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def figures(base: dict, factor: float = 1.0) -> dict:

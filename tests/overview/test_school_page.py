@@ -18,8 +18,8 @@ from dudao.rectification.actions import generate_items
 from dudao.rectification.models import RectificationItem
 from tests.engine.schools import PRIMARY
 from tests.evaluation.test_stored_evaluation import NINE_YEAR
-from tests.overview.test_cockpit import STANDARD, client_for, cockpit_url, county_census, figures, section, text
-from tests.personas import SYSTEM, YEAR, World, evaluate
+from tests.overview.test_cockpit import STANDARD, cockpit_url, county_census, figures, section, text
+from tests.personas import SYSTEM, YEAR, World, client_for, evaluate
 
 
 def school_url(school: School, year: int = YEAR, standard: str = STANDARD) -> str:

@@ -27,17 +27,11 @@ from dudao.orgs.models import School
 from dudao.overview import whatif
 from dudao.standards import load
 from tests.evaluation.test_stored_evaluation import store_county
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 STANDARD = "national-2017"
 DONGGUAN = "1399010012"  # 示范县东关小学, 500 pupils; here with 3 PE/art teachers: 0.6 per 100 < 0.9
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def client_for(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def page_url(world: World) -> str:

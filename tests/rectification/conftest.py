@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from dudao.census.actions import save_record
 from dudao.orgs.models import Department, Membership, Role, SchoolYear
 from dudao.rectification import actions
 from dudao.rectification.models import Task, WorkPlan
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import PASSWORD, SYSTEM, YEAR, World
+from tests.personas import PASSWORD, SYSTEM, YEAR, World, client_for
+from tests.worlds import build_shared, copy_for_test
 
 STANDARD = "national-2017"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -60,9 +60,15 @@ def _clerk(username: str, department: Department, email: str = "") -> User:
     return user
 
 
+@pytest.fixture(scope="module")
+def shared_rect(request: pytest.FixtureRequest, shared_world: World | None) -> Rect | None:
+    """The module's ``rect`` on its shared world (tests/worlds.py); None where the module does not share it."""
+    return build_shared(request, "rect", make_rect, shared_world) if shared_world else None
+
+
 @pytest.fixture
-def rect(world: World) -> Rect:
-    return make_rect(world)
+def rect(world: World, shared_rect: Rect | None, world_copies: dict[int, Any]) -> Rect:
+    return copy_for_test(shared_rect, world_copies) if shared_rect else make_rect(world)
 
 
 def make_rect(world: World) -> Rect:
@@ -99,17 +105,26 @@ def figures(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {**{k: v for k, v in base.items() if k != "school_type"}, **changes}
 
 
+@pytest.fixture(scope="module")
+def shared_census(request: pytest.FixtureRequest, shared_world: World | None) -> bool:
+    """The module's ``census`` entered once on its shared world (tests/worlds.py)."""
+    return shared_world is not None and build_shared(request, "census", enter_census, shared_world) is not None
+
+
 @pytest.fixture
-def census(world: World) -> None:
+def census(world: World, shared_census: bool) -> None:
     """示范县第一小学 short of PE/art teachers and teaching space; 示范县第一中学 meets everything."""
+    if not shared_census:
+        enter_census(world)
+
+
+def enter_census(world: World) -> World:
     save_record(SYSTEM, world.primary, YEAR, "primary", figures(PRIMARY, pe_art_teachers=2, teaching_aux_area_m2=2000))
     save_record(SYSTEM, world.junior, YEAR, "junior", figures(JUNIOR))
+    return world
 
 
-def login(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+login = client_for  # the one login helper (tests.personas.client_for) under the name older tests import
 
 
 def plan_of(world: World, title: str = "示范县推进义务教育优质均衡发展工作方案") -> WorkPlan:

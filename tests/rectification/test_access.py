@@ -5,16 +5,19 @@ reached by a list or by guessing the URL. Adding a page means adding a row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Task, TaskEvidence
-from tests.personas import PASSWORD, SYSTEM
+from tests.personas import SYSTEM, client_for
 from tests.rectification.conftest import PDF, Rect, plan_of, task_for
+from tests.worlds import build_shared, copy_for_test
 
 PEOPLE = [
     "province_inspector", "city_inspector", "county_supervisor", "department_clerk", "school_clerk", "observer",
@@ -33,9 +36,7 @@ class Setup:
     evidence: TaskEvidence
 
 
-@pytest.fixture
-def setup(rect: Rect, settings, tmp_path) -> Setup:
-    settings.MEDIA_ROOT = tmp_path
+def make_setup(rect: Rect) -> Setup:
     plan = plan_of(rect.world)
     finance = task_for(plan, rect.finance, cooperating=[rect.hr])
     section = task_for(plan, rect.personnel, title="核定教师编制")
@@ -43,6 +44,26 @@ def setup(rect: Rect, settings, tmp_path) -> Setup:
         SYSTEM, finance, "资金已拨付", 50, files=[SimpleUploadedFile("拨付文件.pdf", PDF)]
     )  # fmt: skip
     return Setup(rect, finance, section, report.evidence.get())
+
+
+@pytest.fixture(scope="module")
+def shared_setup(
+    request: pytest.FixtureRequest, shared_rect: Rect | None, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Setup, Path] | None:
+    """The plan, tasks and evidence file, built once for the module's tests (tests/worlds.py)."""
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media):
+        built = build_shared(request, "setup", make_setup, shared_rect) if shared_rect else None
+    return (built, media) if built else None
+
+
+@pytest.fixture
+def setup(rect: Rect, shared_setup: tuple[Setup, Path] | None, world_copies: dict, settings, tmp_path) -> Setup:
+    if shared_setup is None:
+        settings.MEDIA_ROOT = tmp_path
+        return make_setup(rect)
+    settings.MEDIA_ROOT = shared_setup[1]
+    return copy_for_test(shared_setup[0], world_copies)
 
 
 def person(s: Setup, name: str):
@@ -136,8 +157,7 @@ DATA = {"edit 财政局's task (a past deadline)": {"deadline": "2000-01-01"}}
 @pytest.mark.parametrize("who", PEOPLE)
 def test_access_matrix(setup: Setup, who: str, page: str) -> None:
     method, url, expected = PAGES[page]
-    client = Client()
-    assert client.login(username=person(setup, who).username, password=PASSWORD)
+    client = client_for(person(setup, who))
     args = (url(setup), DATA.get(page, {})) if method == "post" else (url(setup),)
     response = getattr(client, method)(*args)
     assert response.status_code == expected.get(who, 404), (who, page)
@@ -150,8 +170,7 @@ def test_nobody_anonymous_gets_in(setup: Setup) -> None:
 
 
 def test_a_clerk_lists_only_their_own_departments_tasks(setup: Setup) -> None:
-    client = Client()
-    client.force_login(setup.rect.finance_clerk)
+    client = client_for(setup.rect.finance_clerk)
     page = client.get(reverse("rectification:mine"))
     assert "完成城区学校扩容" in page.text and "核定教师编制" not in page.text
     client.force_login(setup.rect.bureau_clerk)  # the bureau's clerk: its sections' tasks too
@@ -160,8 +179,7 @@ def test_a_clerk_lists_only_their_own_departments_tasks(setup: Setup) -> None:
 
 
 def test_a_department_clerk_lands_on_their_tasks(setup: Setup) -> None:
-    client = Client()
-    client.force_login(setup.rect.finance_clerk)
+    client = client_for(setup.rect.finance_clerk)
     response = client.get(reverse("home"))
     assert response.status_code == 200 and 'id="my-tasks"' in response.text  # the work home lists them
     assert reverse("rectification:task", args=[setup.finance_task.pk]) in response.text

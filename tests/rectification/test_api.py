@@ -12,7 +12,7 @@ from dudao.api.api import api
 from dudao.api.models import ApiToken
 from dudao.rectification import actions
 from dudao.rectification.models import ProgressReport, Task
-from tests.personas import SYSTEM
+from tests.personas import SYSTEM, client_for
 from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 API = "/api/v1/rectification"
@@ -30,8 +30,7 @@ def tasks(rect: Rect, settings, tmp_path) -> dict[str, Task]:
 
 
 def client(user) -> Client:
-    c = Client()
-    c.force_login(user)
+    c = client_for(user)
     return c
 
 

@@ -20,8 +20,8 @@ from pypdf import PdfReader
 
 from dudao.rectification import actions
 from dudao.rectification.models import Bulletin
-from tests.personas import SYSTEM
-from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
+from tests.personas import SYSTEM, client_for
+from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def tasks(rect: Rect, settings, tmp_path) -> None:
 
 
 def issue(rect: Rect, start: str, end: str) -> object:
-    return login(rect.world.county_supervisor).post(
+    return client_for(rect.world.county_supervisor).post(
         reverse("rectification:bulletins", args=[rect.world.county.code]), {"start": start, "end": end}
     )
 
@@ -51,7 +51,7 @@ def test_the_bulletin_names_the_overdue_units_in_the_office_layout(rect: Rect, t
     bulletin = Bulletin.objects.get()
     assert (bulletin.year, bulletin.number) == (today.year, 1)
     assert bulletin.overdue_units == ["示范县发展和改革局", "城关镇人民政府"]  # most overdue tasks first
-    download = login(rect.world.county_supervisor).get(reverse("rectification:bulletin", args=[bulletin.pk]))
+    download = client_for(rect.world.county_supervisor).get(reverse("rectification:bulletin", args=[bulletin.pk]))
     assert download.status_code == 200
     assert "督导通报" in download["Content-Disposition"] or "filename*=" in download["Content-Disposition"]
     doc = Document(io.BytesIO(b"".join(download.streaming_content)))
@@ -65,7 +65,9 @@ def test_the_bulletin_names_the_overdue_units_in_the_office_layout(rect: Rect, t
     first = [c.text for c in overdue_table.rows[1].cells]
     assert first[:2] == ["示范县发展和改革局", "第八小学完成立项批复"] and first[3] == "12"
     # the list page shows it; a second one the same year is number 2
-    page = login(rect.world.county_supervisor).get(reverse("rectification:bulletins", args=[rect.world.county.code]))
+    page = client_for(rect.world.county_supervisor).get(
+        reverse("rectification:bulletins", args=[rect.world.county.code])
+    )
     assert f"{today.year}年第1期" in page.text and "示范县发展和改革局、城关镇人民政府" in page.text
     issue(rect, today.isoformat(), today.isoformat())
     assert sorted(Bulletin.objects.values_list("number", flat=True)) == [1, 2]

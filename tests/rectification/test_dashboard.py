@@ -16,8 +16,8 @@ from dudao.rectification.models import Milestone, Task
 from dudao.rectification.reports import county_progress
 from dudao.rectification.rules import rules_for
 from dudao.rectification.status import task_state
-from tests.personas import SYSTEM
-from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
+from tests.personas import SYSTEM, client_for
+from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 
 def four_states(rect: Rect, settings, tmp_path) -> dict[str, Task]:
@@ -58,7 +58,9 @@ def test_the_dashboard_counts_by_department_and_town(rect: Rect, settings, tmp_p
     assert "城关镇人民政府" not in by_department  # a town government is counted by town
     assert by_department["示范县财政局"]["done"] == 1 and by_department["示范县发展和改革局"]["at_risk"] == 1
     assert [(u.name, u.counts["overdue"]) for u in progress.by_town] == [("城关镇", 1)]
-    page = login(rect.world.county_supervisor).get(reverse("rectification:dashboard", args=[rect.world.county.code]))
+    page = client_for(rect.world.county_supervisor).get(
+        reverse("rectification:dashboard", args=[rect.world.county.code])
+    )
     assert page.status_code == 200
     for text in ("各部门任务推进情况", "各乡镇（街道）任务推进情况", "城关镇学校周边整治", "逾期 5 天", "第八小学立项"):
         assert text in page.text
@@ -66,7 +68,7 @@ def test_the_dashboard_counts_by_department_and_town(rect: Rect, settings, tmp_p
 
 def test_every_table_downloads_as_shown(rect: Rect, settings, tmp_path) -> None:
     four_states(rect, settings, tmp_path)
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     url = reverse("rectification:dashboard", args=[rect.world.county.code])
     response = county.get(url, {"download": "overdue", "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -81,7 +83,7 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
     rect: Rect, settings, tmp_path, django_assert_num_queries: Any
 ) -> None:
     four_states(rect, settings, tmp_path)
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     url = reverse("rectification:dashboard", args=[rect.world.county.code])
     county.get(url)
     # session, user, county, memberships, tasks (+ department, town, plan), milestones, cooperating, items
@@ -98,7 +100,7 @@ def test_the_items_list_reads_a_fixed_number_of_queries(
     rect: Rect, census: None, django_assert_num_queries: Any
 ) -> None:
     actions.generate_items(SYSTEM, rect.world.county, 2025, "national-2017")
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     url = reverse("rectification:items", args=[rect.world.county.code])
     county.get(url)
     # session, user, county, memberships, items (+ task, department), milestones, current year, departments,

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Task
-from tests.personas import SYSTEM, YEAR
-from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
+from tests.personas import SYSTEM, YEAR, client_for
+from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 TAG = re.compile(r"<[^>]+>")
@@ -70,13 +70,13 @@ def pages(rect: Rect, census: None, settings, tmp_path) -> dict[str, str]:
 
 
 def test_the_pages_are_english_when_asked(rect: Rect, pages: dict[str, str]) -> None:
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     county.cookies["django_language"] = "en"
     for name, url in pages.items():
         response = county.get(url)
         assert response.status_code == 200, name
         assert chinese_left(response.text, HEADERS if name == "plan" else set()) == [], name
-    clerk = login(rect.finance_clerk)
+    clerk = client_for(rect.finance_clerk)
     clerk.cookies["django_language"] = "en"
     for url in (reverse("rectification:mine"), reverse("notifications:centre")):
         assert chinese_left(clerk.get(url).text) == [], url

@@ -18,14 +18,14 @@ from dudao.rectification import rules as rectification_rules
 from dudao.rectification.models import RectificationItem, Task, TaskEvent, WorkPlan
 from dudao.rectification.rules import rules_for
 from tests.engine.schools import JUNIOR, PRIMARY
-from tests.personas import SYSTEM, YEAR
-from tests.rectification.conftest import STANDARD, Rect, figures, login
+from tests.personas import SYSTEM, YEAR, client_for
+from tests.rectification.conftest import STANDARD, Rect, figures
 
 Item = RectificationItem
 
 
 def generate(rect: Rect) -> object:
-    return login(rect.world.county_supervisor).post(
+    return client_for(rect.world.county_supervisor).post(
         reverse("rectification:generate", args=[rect.world.county.code]), {"year": YEAR, "standard": STANDARD}
     )
 
@@ -48,7 +48,7 @@ def test_one_click_turns_shortfalls_into_items_with_measurable_targets(rect: Rec
     assert pe.task.deadline == actions.today() + dt.timedelta(days=rules.indicator("L3").deadline_days)
     assert pe.status == "open" and pe.task.status == "assigned" and pe.task.town == rect.world.town
     assert pe.task.plan.kind == WorkPlan.Kind.RECTIFICATION and pe.task.indicators == ["L3"]
-    page = login(rect.world.county_supervisor).get(reverse("rectification:items", args=[rect.world.county.code]))
+    page = client_for(rect.world.county_supervisor).get(reverse("rectification:items", args=[rect.world.county.code]))
     assert "为示范县第一小学补充3名体育艺术专任教师" in page.text and "示范县人力资源和社会保障局" in page.text
 
 
@@ -60,7 +60,7 @@ def test_running_again_never_duplicates_and_a_met_target_closes_with_the_data_th
     assert Item.objects.count() == 2 and Task.objects.count() == 2
     record = rect.world.primary.census_records.get()
     save_record(SYSTEM, rect.world.primary, YEAR, "primary", {"pe_art_teachers": 5}, expected_version=record.version)
-    response = login(rect.world.county_supervisor).post(
+    response = client_for(rect.world.county_supervisor).post(
         reverse("rectification:generate", args=[rect.world.county.code]), {"year": YEAR, "standard": STANDARD},
         follow=True,
     )  # fmt: skip
@@ -74,7 +74,7 @@ def test_running_again_never_duplicates_and_a_met_target_closes_with_the_data_th
     assert event.data["old"]["value"] == 0.4 and event.data["new"]["value"] == 1.0
     # L4 is still short (the school now passes the per-school rule, but the target is the indicator's)
     assert Item.objects.get(indicator="L4").status == "open"
-    task_page = login(rect.world.county_supervisor).get(reverse("rectification:task", args=[pe.task_id]))
+    task_page = client_for(rect.world.county_supervisor).get(reverse("rectification:task", args=[pe.task_id]))
     assert "现值 0.4 → 1.0" in task_page.text and "已达标" in task_page.text
 
 
@@ -129,7 +129,7 @@ def test_nothing_to_evaluate_is_a_clear_400_and_writes_nothing(rect: Rect) -> No
     response = generate(rect)
     assert response.status_code == 400 and "没有学校统计数据" in response.text
     assert not Item.objects.exists() and not Task.objects.exists()
-    bad = login(rect.world.county_supervisor).post(
+    bad = client_for(rect.world.county_supervisor).post(
         reverse("rectification:generate", args=[rect.world.county.code]), {"year": "abc"}
     )
     assert bad.status_code == 400 and "不是整数" in bad.text
@@ -154,7 +154,7 @@ def test_the_department_mapping_is_data_overridable_per_county(rect: Rect, censu
 
 
 def test_the_county_enters_an_item_by_hand(rect: Rect) -> None:
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     deadline = (actions.today() + dt.timedelta(days=60)).isoformat()
     response = county.post(reverse("rectification:add_item", args=[rect.world.county.code]), {
         "source": "manual", "target": "示范县第一中学完成校园安全监控全覆盖", "department": rect.bureau.pk,
@@ -166,7 +166,7 @@ def test_the_county_enters_an_item_by_hand(rect: Rect) -> None:
 
 
 def test_an_inspector_records_a_finding_and_the_county_closes_it_after_the_recheck(rect: Rect) -> None:
-    inspector = login(rect.world.city_inspector)
+    inspector = client_for(rect.world.city_inspector)
     deadline = (actions.today() + dt.timedelta(days=90)).isoformat()
     form = {"source": "inspection", "finding": "示范县第一小学功能室被挪作教室使用", "target": "恢复音乐、美术专用教室",
             "department": rect.bureau.pk, "deadline": deadline, "school": rect.world.primary.code}  # fmt: skip
@@ -179,7 +179,7 @@ def test_an_inspector_records_a_finding_and_the_county_closes_it_after_the_reche
     )
     assert manual.status_code == 403
     assert inspector.post(reverse("rectification:close_item", args=[item.task_id]), {"reason": "x"}).status_code == 403
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     empty = county.post(reverse("rectification:close_item", args=[item.task_id]), {"reason": ""})
     assert empty.status_code == 400 and "请填写销号理由" in empty.text
     county.post(reverse("rectification:close_item", args=[item.task_id]), {"reason": "市督学复查：已恢复功能室"})
@@ -201,7 +201,7 @@ def test_an_inspector_records_a_finding_and_the_county_closes_it_after_the_reche
 def test_bad_input_is_refused_clearly_and_writes_nothing(rect: Rect, change: dict, code: str, text: str) -> None:
     deadline = (actions.today() + dt.timedelta(days=60)).isoformat()
     form = {"source": "manual", "target": "整改", "department": rect.bureau.pk, "deadline": deadline, **change}
-    response = login(rect.world.county_supervisor).post(
+    response = client_for(rect.world.county_supervisor).post(
         reverse("rectification:add_item", args=[rect.world.county.code]), form
     )
     assert response.status_code == 400 and text in response.text
@@ -211,7 +211,7 @@ def test_bad_input_is_refused_clearly_and_writes_nothing(rect: Rect, change: dic
 def test_another_countys_department_is_unknown_here(rect: Rect) -> None:
     deadline = (actions.today() + dt.timedelta(days=60)).isoformat()
     form = {"source": "manual", "target": "整改", "department": rect.neighbour_finance.pk, "deadline": deadline}
-    response = login(rect.world.county_supervisor).post(
+    response = client_for(rect.world.county_supervisor).post(
         reverse("rectification:add_item", args=[rect.world.county.code]), form
     )
     assert response.status_code == 400 and "请从本县部门中选择" in response.text and not Task.objects.exists()

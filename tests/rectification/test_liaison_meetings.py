@@ -11,12 +11,12 @@ from django.urls import reverse
 
 from dudao.rectification import actions
 from dudao.rectification.models import Decision, Leader, LiaisonSchool, Meeting, PracticalMatter, Task, Visit
-from tests.personas import SYSTEM, YEAR
-from tests.rectification.conftest import Rect, login
+from tests.personas import SYSTEM, YEAR, client_for
+from tests.rectification.conftest import Rect
 
 
 def change(rect: Rect, what: str, **form: Any) -> Any:
-    return login(rect.world.county_supervisor).post(
+    return client_for(rect.world.county_supervisor).post(
         reverse("rectification:liaison_change", args=[rect.world.county.code, what]), form
     )
 
@@ -31,14 +31,14 @@ def test_a_leader_links_schools_visits_and_gets_things_done(rect: Rect) -> None:
     assert Visit.objects.get().note == "调研大班额问题"
     change(rect, "matter", leader=leader.pk, school=school, year=YEAR, title="协调解决学校饮水改造")
     matter = PracticalMatter.objects.get()
-    page = login(rect.world.county_supervisor).get(
+    page = client_for(rect.world.county_supervisor).get(
         reverse("rectification:liaison", args=[rect.world.county.code]), {"year": YEAR}
     )
     assert "未完成（目标 1–2 件）" in page.text and "示范县第一小学" in page.text
     change(rect, "matter-done", matter=matter.pk, on=actions.today().isoformat())
     matter.refresh_from_db()
     assert matter.status == "done"
-    page = login(rect.world.county_supervisor).get(
+    page = client_for(rect.world.county_supervisor).get(
         reverse("rectification:liaison", args=[rect.world.county.code]), {"year": YEAR}
     )
     assert "已完成（目标 1–2 件）" in page.text
@@ -70,7 +70,7 @@ def test_an_unknown_liaison_action_or_leader_is_refused(rect: Rect) -> None:
 
 
 def test_decisions_become_tasks_and_are_followed_up_at_the_next_meeting(rect: Rect) -> None:
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     first_day = actions.today() - dt.timedelta(days=90)
     response = county.post(reverse("rectification:meetings", args=[rect.world.county.code]), {
         "title": "第三季度教育工作会商会", "held_on": first_day.isoformat(), "place": "县政府三楼会议室",
@@ -112,7 +112,7 @@ def test_decisions_become_tasks_and_are_followed_up_at_the_next_meeting(rect: Re
     ],
 )
 def test_a_bad_meeting_is_refused(rect: Rect, form: dict, text: str) -> None:
-    response = login(rect.world.county_supervisor).post(
+    response = client_for(rect.world.county_supervisor).post(
         reverse("rectification:meetings", args=[rect.world.county.code]), form
     )
     assert response.status_code == 400 and text in response.text and not Meeting.objects.exists()
@@ -120,7 +120,7 @@ def test_a_bad_meeting_is_refused(rect: Rect, form: dict, text: str) -> None:
 
 def test_a_decision_with_an_unknown_owner_or_past_deadline_writes_nothing(rect: Rect) -> None:
     meeting = actions.record_meeting(SYSTEM, rect.world.county, "会商", actions.today(), "王刚", "议题")
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     url = reverse("rectification:add_decision", args=[meeting.pk])
     bad = county.post(url, {"text": "x", "department": rect.neighbour_finance.pk, "deadline": "2099-01-01"})
     assert bad.status_code == 400 and "请从本县部门中选择" in bad.text

@@ -14,8 +14,8 @@ from django.urls import reverse
 from dudao.notifications.models import Notification
 from dudao.rectification import actions
 from dudao.rectification.actions import task_url
-from tests.personas import SYSTEM
-from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
+from tests.personas import SYSTEM, client_for
+from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 
 def test_a_new_task_reaches_the_clerks_in_the_header_and_by_mail(
@@ -30,7 +30,7 @@ def test_a_new_task_reaches_the_clerks_in_the_header_and_by_mail(
     mail = next(m for m in mailoutbox if m.to == ["hr@example.cn"])
     assert "公开招聘体育艺术教师45名" in mail.subject and f"/rectification/task/{task.pk}/" in mail.body
     assert "New task for 示范县人力资源和社会保障局" in mail.body
-    clerk = login(rect.hr_clerk)
+    clerk = client_for(rect.hr_clerk)
     unread = clerk.get(reverse("notifications:unread")).json()
     assert unread["count"] == 1 and unread["items"][0]["url"] == reverse("rectification:task", args=[task.pk])
     assert "新任务" in unread["items"][0]["message"]
@@ -44,7 +44,7 @@ def test_a_new_task_reaches_the_clerks_in_the_header_and_by_mail(
 
 def test_the_header_list_is_in_english_when_asked(rect: Rect) -> None:
     task_for(plan_of(rect.world), rect.hr, title="招聘")
-    clerk = login(rect.hr_clerk)
+    clerk = client_for(rect.hr_clerk)
     clerk.cookies["django_language"] = "en"
     assert clerk.get(reverse("notifications:unread")).json()["items"][0]["message"].startswith("New task")
 

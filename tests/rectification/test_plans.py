@@ -18,8 +18,8 @@ from dudao.notifications.models import Notification
 from dudao.rectification import actions
 from dudao.rectification.importing import parse_deadline, read_task_list
 from dudao.rectification.models import Milestone, Task, TaskEvent, WorkPlan
-from tests.personas import YEAR
-from tests.rectification.conftest import Rect, login, plan_of, task_for
+from tests.personas import YEAR, client_for
+from tests.rectification.conftest import Rect, plan_of, task_for
 
 HEADER = ["序号", "任务", "责任单位", "配合单位", "完成时限", "进展情况"]
 
@@ -45,7 +45,7 @@ def xlsx(rows: list[list[Any]], title: str | None = "示范县推进义务教育
 
 
 def test_the_county_creates_a_plan_and_assigns_a_task_with_milestones(rect: Rect) -> None:
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     response = county.post(reverse("rectification:plans", args=[rect.world.county.code]), {
         "title": "示范县推进义务教育优质均衡发展工作方案", "doc_no": "示政办〔2025〕17号", "year": YEAR,
         "goal": "2027年通过国家优质均衡督导评估",
@@ -85,7 +85,7 @@ def test_a_bad_task_is_refused_with_a_clear_message_and_nothing_written(
 ) -> None:
     plan = plan_of(rect.world)
     form = {"title": "任务", "department": rect.finance.pk, "deadline": later().isoformat(), **change}
-    response = login(rect.world.county_supervisor).post(reverse("rectification:add_task", args=[plan.pk]), form)
+    response = client_for(rect.world.county_supervisor).post(reverse("rectification:add_task", args=[plan.pk]), form)
     assert response.status_code == status and text in response.text
     assert not Task.objects.exists() and not Notification.objects.exists()
 
@@ -93,12 +93,12 @@ def test_a_bad_task_is_refused_with_a_clear_message_and_nothing_written(
 def test_another_countys_department_cannot_be_given_a_task(rect: Rect) -> None:
     plan = plan_of(rect.world)
     form = {"title": "任务", "department": rect.neighbour_finance.pk, "deadline": later().isoformat()}
-    response = login(rect.world.county_supervisor).post(reverse("rectification:add_task", args=[plan.pk]), form)
+    response = client_for(rect.world.county_supervisor).post(reverse("rectification:add_task", args=[plan.pk]), form)
     assert response.status_code == 400 and not Task.objects.exists()
 
 
 def test_a_plan_needs_a_title_and_a_year(rect: Rect) -> None:
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     url = reverse("rectification:plans", args=[rect.world.county.code])
     assert county.post(url, {"title": "", "year": YEAR}).status_code == 400
     bad = county.post(url, {"title": "方案", "year": "二〇二五"})
@@ -117,7 +117,7 @@ def test_an_import_adds_every_row_and_reads_the_usual_spellings(rect: Rect) -> N
         [4, "为城关镇中心小学增加网络多媒体教室", None, "", f"{year}年底", ""],
         ["注：完成时限为最迟完成时间。"],
     ], merge="C7:C8")  # 城关镇 merged down over rows 7 and 8  # fmt: skip
-    response = login(rect.world.county_supervisor).post(
+    response = client_for(rect.world.county_supervisor).post(
         reverse("rectification:import_tasks", args=[plan.pk]),
         {"file": SimpleUploadedFile("任务清单.xlsx", data)},
         follow=True,
@@ -141,7 +141,7 @@ def test_an_import_with_problems_lists_each_and_writes_nothing(rect: Rect) -> No
         [3, "建设运动场", "发改局", "县规划局", "2001-01-01", ""],
         [4, "", "财政局", "", "下半年", ""],
     ])  # fmt: skip
-    response = login(rect.world.county_supervisor).post(
+    response = client_for(rect.world.county_supervisor).post(
         reverse("rectification:import_tasks", args=[plan.pk]), {"file": SimpleUploadedFile("清单.xlsx", data)}
     )
     assert response.status_code == 400 and "任务清单有 5 处问题，未导入任何任务" in response.text
@@ -188,7 +188,7 @@ def test_export_is_the_familiar_layout_and_imports_again_without_duplicates(rect
     plan = plan_of(rect.world)
     task_for(plan, rect.finance, title="保障教育经费“两个只增不减”", cooperating=[rect.bureau])
     task_for(plan, rect.town_government, title="城关镇小学周边交通整治")
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     response = county.get(reverse("rectification:export_tasks", args=[plan.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
@@ -224,7 +224,7 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(rect: Rect, django_assert
     plan = plan_of(rect.world)
     for i in range(3):
         task_for(plan, rect.finance, title=f"任务{i}", cooperating=[rect.hr, rect.bureau])
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     url = reverse("rectification:plan", args=[plan.pk])
     county.get(url)  # sessions, caches
     # session, user, plan, county (access), memberships, tasks, cooperating, milestones, departments (form)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from dudao.notifications.models import Notification
 from dudao.rectification import actions
 from dudao.rectification.models import Milestone, ProgressReport, Task, TaskEvent, TaskEvidence
-from tests.personas import SYSTEM
-from tests.rectification.conftest import PDF, PNG, Rect, login, plan_of, task_for
+from tests.personas import SYSTEM, client_for
+from tests.rectification.conftest import PDF, PNG, Rect, plan_of, task_for
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def task(rect: Rect, settings, tmp_path) -> Task:
 
 
 def report(rect: Rect, task: Task, **form: object) -> object:
-    return login(rect.finance_clerk).post(reverse("rectification:report", args=[task.pk]), form)
+    return client_for(rect.finance_clerk).post(reverse("rectification:report", args=[task.pk]), form)
 
 
 def test_the_clerk_reports_progress_with_evidence_and_the_timeline_keeps_it(rect: Rect, task: Task) -> None:
@@ -36,9 +36,9 @@ def test_the_clerk_reports_progress_with_evidence_and_the_timeline_keeps_it(rect
     files = list(TaskEvidence.objects.order_by("pk"))
     assert [f.original_name for f in files] == ["拨付凭证.pdf", "现场.png"]
     assert files[0].content_type == "application/pdf" and files[0].uploaded_by == rect.finance_clerk
-    download = login(rect.world.county_supervisor).get(reverse("rectification:evidence", args=[files[0].pk]))
+    download = client_for(rect.world.county_supervisor).get(reverse("rectification:evidence", args=[files[0].pk]))
     assert b"".join(download.streaming_content) == PDF
-    page = login(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk]))
+    page = client_for(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk]))
     assert "拨付凭证.pdf" in page.text and "报送进展" in page.text and "一季度已拨付" in page.text
 
 
@@ -51,7 +51,7 @@ def test_done_is_accepted_by_the_supervision_office(
     task.refresh_from_db()
     assert task.status == "submitted" and task.submitted_at is not None
     assert Notification.objects.filter(user=rect.world.county_supervisor, kind="task_submitted").exists()
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         assert county.post(reverse("rectification:accept", args=[task.pk]), {"note": "材料齐全"}).status_code == 302
     task.refresh_from_db()
@@ -67,7 +67,7 @@ def test_done_is_accepted_by_the_supervision_office(
 
 def test_a_return_needs_a_reason_and_the_clerk_reports_again(rect: Rect, task: Task) -> None:
     report(rect, task, text="已完成", percent="100", done="1", files=[SimpleUploadedFile("a.pdf", PDF)])
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     empty = county.post(reverse("rectification:return", args=[task.pk]), {"reason": " "})
     assert empty.status_code == 400 and "请填写退回原因" in empty.text
     county.post(reverse("rectification:return", args=[task.pk]), {"reason": "缺少财政局盖章的预算批复"})
@@ -75,7 +75,7 @@ def test_a_return_needs_a_reason_and_the_clerk_reports_again(rect: Rect, task: T
     assert task.status == "returned" and task.return_reason == "缺少财政局盖章的预算批复"
     note = Notification.objects.get(user=rect.finance_clerk, kind="task_returned")
     assert "缺少财政局盖章的预算批复" in note.message_zh
-    page = login(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk]))
+    page = client_for(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk]))
     assert "缺少财政局盖章的预算批复" in page.text and 'id="report"' in page.text
     report(rect, task, text="已补充盖章文件", percent="100", done="1", files=[SimpleUploadedFile("b.pdf", PDF)])
     task.refresh_from_db()
@@ -85,13 +85,15 @@ def test_a_return_needs_a_reason_and_the_clerk_reports_again(rect: Rect, task: T
 def test_the_office_may_reopen_an_accepted_task_with_a_reason(rect: Rect, task: Task) -> None:
     report(rect, task, text="已完成", percent="100", done="1", files=[SimpleUploadedFile("a.pdf", PDF)])
     actions.accept_task(SYSTEM, task)
-    login(rect.world.county_supervisor).post(reverse("rectification:return", args=[task.pk]), {"reason": "复查不实"})
+    client_for(rect.world.county_supervisor).post(
+        reverse("rectification:return", args=[task.pk]), {"reason": "复查不实"}
+    )
     task.refresh_from_db()
     assert task.status == "returned" and task.accepted_at is None
 
 
 def test_accepting_a_task_not_reported_done_is_refused(rect: Rect, task: Task) -> None:
-    response = login(rect.world.county_supervisor).post(reverse("rectification:accept", args=[task.pk]))
+    response = client_for(rect.world.county_supervisor).post(reverse("rectification:accept", args=[task.pk]))
     assert response.status_code == 400 and "只有“待验收”的任务可以验收" in response.text
     task.refresh_from_db()
     assert task.status == "assigned"
@@ -139,34 +141,36 @@ def test_a_bad_report_is_refused_clearly(rect: Rect, task: Task, form: dict, tex
 
 def test_a_clerk_cannot_reach_another_departments_task_by_url(rect: Rect, task: Task) -> None:
     other = task_for(task.plan, rect.development, title="新建第八小学")
-    clerk = login(rect.finance_clerk)
+    clerk = client_for(rect.finance_clerk)
     assert clerk.get(reverse("rectification:task", args=[other.pk])).status_code == 404
     response = clerk.post(reverse("rectification:report", args=[other.pk]), {"text": "x", "percent": "10"})
     assert response.status_code == 404 and not ProgressReport.objects.exists()
     # a cooperating department sees the task but does not report on it
-    hr = login(rect.hr_clerk)
+    hr = client_for(rect.hr_clerk)
     assert hr.get(reverse("rectification:task", args=[task.pk])).status_code == 200
     assert hr.post(reverse("rectification:report", args=[task.pk]), {"text": "x", "percent": "10"}).status_code == 403
     # and the neighbour county's clerk knows nothing of it
-    assert login(rect.neighbour_clerk).get(reverse("rectification:task", args=[task.pk])).status_code == 404
+    assert client_for(rect.neighbour_clerk).get(reverse("rectification:task", args=[task.pk])).status_code == 404
 
 
 def test_milestones_are_added_by_the_office_and_done_by_the_clerk(rect: Rect, task: Task) -> None:
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     due = (actions.today() + dt.timedelta(days=10)).isoformat()
     county.post(reverse("rectification:add_milestone", args=[task.pk]), {"title": "预算上会", "due": due})
     milestone = Milestone.objects.get()
     late = county.post(reverse("rectification:add_milestone", args=[task.pk]), {"title": "晚", "due": "2099-01-01"})
     assert late.status_code == 400 and "晚于任务完成时限" in late.text
-    assert login(rect.hr_clerk).post(reverse("rectification:milestone_done", args=[milestone.pk])).status_code == 403
-    login(rect.finance_clerk).post(reverse("rectification:milestone_done", args=[milestone.pk]))
+    assert (
+        client_for(rect.hr_clerk).post(reverse("rectification:milestone_done", args=[milestone.pk])).status_code == 403
+    )
+    client_for(rect.finance_clerk).post(reverse("rectification:milestone_done", args=[milestone.pk]))
     milestone.refresh_from_db()
     assert milestone.done_on == actions.today()
     assert TaskEvent.objects.filter(task=task, action="milestone", note="预算上会").exists()
 
 
 def test_the_office_changes_the_deadline_and_the_unit_keeping_old_and_new(rect: Rect, task: Task) -> None:
-    county = login(rect.world.county_supervisor)
+    county = client_for(rect.world.county_supervisor)
     later = actions.today() + dt.timedelta(days=200)
     past = county.post(reverse("rectification:edit", args=[task.pk]), {"deadline": "2020-01-01"})
     assert past.status_code == 400 and "已经过去" in past.text
@@ -178,4 +182,4 @@ def test_the_office_changes_the_deadline_and_the_unit_keeping_old_and_new(rect: 
     event = TaskEvent.objects.get(task=task, action="edit")
     assert event.data["changes"]["department"] == ["示范县财政局", "示范县教育局"] and event.note == "调整分工"
     assert Notification.objects.filter(user=rect.bureau_clerk, kind="task_assigned").exists()
-    assert login(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk])).status_code == 404
+    assert client_for(rect.finance_clerk).get(reverse("rectification:task", args=[task.pk])).status_code == 404

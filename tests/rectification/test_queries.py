@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dudao.rectification import actions
-from tests.personas import SYSTEM
-from tests.rectification.conftest import PDF, Rect, login, plan_of, task_for
+from tests.personas import SYSTEM, client_for
+from tests.rectification.conftest import PDF, Rect, plan_of, task_for
 
 
 def grow(rect: Rect, n: int) -> None:
@@ -48,7 +48,7 @@ def test_list_pages_read_a_fixed_number_of_queries(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     who, url, queries = PAGES[name]
-    client = login(getattr(rect, who, None) or getattr(rect.world, who))
+    client = client_for(getattr(rect, who, None) or getattr(rect.world, who))
     grow(rect, 1)
     client.get(url(rect))
     with django_assert_num_queries(queries):

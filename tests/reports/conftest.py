@@ -8,7 +8,7 @@ import pytest
 from dudao.evaluation.actions import set_county_item
 from dudao.rectification import actions
 from tests.personas import SYSTEM, YEAR
-from tests.rectification.conftest import STANDARD, Rect, census, rect  # noqa: F401
+from tests.rectification.conftest import STANDARD, Rect, census, rect, shared_census, shared_rect  # noqa: F401
 
 
 @pytest.fixture

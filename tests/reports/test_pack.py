@@ -15,8 +15,8 @@ from dudao.evaluation.actions import attach_evidence
 from dudao.evaluation.models import CountyItemValue
 from dudao.rectification import actions
 from dudao.rectification.models import RectificationItem
-from tests.personas import SYSTEM, YEAR
-from tests.rectification.conftest import PDF, PNG, STANDARD, Rect, login
+from tests.personas import SYSTEM, YEAR, client_for
+from tests.rectification.conftest import PDF, PNG, STANDARD, Rect
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def url(code: str) -> str:
 
 
 def test_the_pack_streams_a_zip_with_a_manifest_and_a_folder_per_indicator(documents: Rect) -> None:
-    response = login(documents.world.county_supervisor).get(url(documents.world.county.code))
+    response = client_for(documents.world.county_supervisor).get(url(documents.world.county.code))
     assert response.status_code == 200 and response.streaming and response["Content-Type"] == "application/zip"
     pack = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert pack.testzip() is None
@@ -51,7 +51,7 @@ def test_the_pack_streams_a_zip_with_a_manifest_and_a_folder_per_indicator(docum
     rows = list(manifest.iter_rows(min_row=3, values_only=True))
     assert [r[5] for r in rows] == names[1:]
     assert {r[2] for r in rows} == {"县级指标", "整改任务"} and all(isinstance(r[6], int) for r in rows)
-    page = login(documents.world.city_inspector).get(reverse("reports:county", args=["139901", YEAR, STANDARD]))
+    page = client_for(documents.world.city_inspector).get(reverse("reports:county", args=["139901", YEAR, STANDARD]))
     assert "共 3 份" in page.text and url("139901") in page.text
 
 
@@ -61,9 +61,9 @@ def test_the_pack_streams_a_zip_with_a_manifest_and_a_folder_per_indicator(docum
      ("school_clerk", 404), ("department_clerk", 404), ("neighbour_supervisor", 404)],
 )  # fmt: skip
 def test_only_the_supervisor_and_the_inspectors_get_the_pack(documents: Rect, who: str, expected: int) -> None:
-    assert login(getattr(documents.world, who)).get(url(documents.world.county.code)).status_code == expected
+    assert client_for(getattr(documents.world, who)).get(url(documents.world.county.code)).status_code == expected
 
 
 def test_an_empty_pack_holds_only_the_manifest(stored: Rect) -> None:
-    response = login(stored.world.county_supervisor).get(url(stored.world.county.code))
+    response = client_for(stored.world.county_supervisor).get(url(stored.world.county.code))
     assert zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist() == ["清单.xlsx"]

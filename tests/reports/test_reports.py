@@ -20,8 +20,8 @@ from pypdf import PdfReader
 
 from dudao.evaluation.actions import current_run
 from dudao.rectification.models import RectificationItem
-from tests.personas import YEAR, evaluate
-from tests.rectification.conftest import STANDARD, Rect, login
+from tests.personas import YEAR, client_for, evaluate
+from tests.rectification.conftest import STANDARD, Rect
 
 
 def url(name: str, code: str = "139901", year: int = YEAR, standard: str = STANDARD) -> str:
@@ -38,7 +38,7 @@ def cvs(run: object) -> list[float]:
 
 def test_the_report_states_the_stored_runs_figures(stored: Rect) -> None:
     world = stored.world
-    response = login(world.county_supervisor).get(url("report", world.county.code))
+    response = client_for(world.county_supervisor).get(url("report", world.county.code))
     assert response.status_code == 200 and "filename*=" in response["Content-Disposition"]
     run = current_run(world.county, YEAR, STANDARD)
     doc = Document(io.BytesIO(body(response)))
@@ -73,7 +73,7 @@ def test_the_report_states_the_stored_runs_figures(stored: Rect) -> None:
 
 def test_the_annex_holds_the_runs_numbers_as_numbers(stored: Rect) -> None:
     world = stored.world
-    response = login(world.city_inspector).get(url("annex", world.county.code))
+    response = client_for(world.city_inspector).get(url("annex", world.county.code))
     assert response.status_code == 200
     run = current_run(world.county, YEAR, STANDARD)
     wb = load_workbook(io.BytesIO(body(response)))
@@ -112,7 +112,7 @@ def _pdf(tmp_path: Path, name: str, content: bytes) -> tuple[int, str]:
 def test_report_and_annex_open_in_libreoffice_with_the_county_and_every_cv(stored: Rect, tmp_path: Path) -> None:
     world = stored.world
     run = current_run(world.county, YEAR, STANDARD)
-    client = login(world.province_inspector)
+    client = client_for(world.province_inspector)
     pages, text = _pdf(tmp_path, "report.docx", body(client.get(url("report", world.county.code))))
     assert pages >= 4 and world.county.name in text and "—2—" in text  # page numbers in the footer
     for cv in cvs(run):
@@ -129,19 +129,19 @@ def test_report_and_annex_open_in_libreoffice_with_the_county_and_every_cv(store
      ("school_clerk", 404), ("department_clerk", 404), ("neighbour_supervisor", 404), ("neighbour_clerk", 404)],
 )  # fmt: skip
 def test_only_the_supervisor_and_the_inspectors_above_see_the_reports(stored: Rect, who: str, expected: int) -> None:
-    client = login(getattr(stored.world, who))
+    client = client_for(getattr(stored.world, who))
     for name in ("county", "report", "annex"):
         assert client.get(url(name, stored.world.county.code)).status_code == expected
 
 
 def test_the_page_offers_both_downloads_and_anonymous_users_log_in(stored: Rect, client) -> None:
-    page = login(stored.world.county_supervisor).get(url("county", stored.world.county.code))
+    page = client_for(stored.world.county_supervisor).get(url("county", stored.world.county.code))
     assert page.status_code == 200 and url("report") in page.text and url("annex") in page.text
     assert client.get(url("report")).status_code == 302
 
 
 def test_bad_input_is_a_404_or_a_message(stored: Rect) -> None:
-    client = login(stored.world.province_inspector)
+    client = client_for(stored.world.province_inspector)
     assert client.get(url("county", stored.world.city.code)).status_code == 404  # a city is no county
     assert client.get(url("county", standard="no-such")).status_code == 404
     assert client.get(url("report", year=1900)).status_code == 404
@@ -171,7 +171,7 @@ def test_the_command_writes_both_files(stored: Rect, tmp_path: Path) -> None:
 
 def test_the_2012_standard_reports_its_cvs_without_a_per_school_rule(stored: Rect) -> None:
     world = stored.world
-    client = login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     evaluate(world.county, standard="basic-2012")
     response = client.get(url("report", world.county.code, standard="basic-2012"))
     assert response.status_code == 200
@@ -195,7 +195,7 @@ def test_the_2012_standard_reports_its_cvs_without_a_per_school_rule(stored: Rec
 def test_the_home_page_lists_the_counties_the_user_may_report_on(
     stored: Rect, who: str, counties: list[str], queries: int, django_assert_num_queries
 ) -> None:
-    client = login(getattr(stored.world, who))
+    client = client_for(getattr(stored.world, who))
     client.get(reverse("reports:home"))
     with django_assert_num_queries(queries):
         page = client.get(reverse("reports:home"))
@@ -209,7 +209,7 @@ def test_the_home_page_lists_the_counties_the_user_may_report_on(
 def test_the_county_uploads_its_own_template_and_the_report_uses_it(stored: Rect, settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     world = stored.world
-    supervisor = login(world.county_supervisor)
+    supervisor = client_for(world.county_supervisor)
     shipped = body(supervisor.get(url("template", world.county.code)))
     doc = Document(io.BytesIO(shipped))
     doc.paragraphs[0].text = "{县名}{年度}年度义务教育优质均衡发展自查报告（本县模板）"
@@ -222,7 +222,7 @@ def test_the_county_uploads_its_own_template_and_the_report_uses_it(stored: Rect
     assert response.status_code == 302
     page = supervisor.get(url("county", world.county.code))
     assert "本县模板.docx" in page.text
-    report = Document(io.BytesIO(body(login(world.city_inspector).get(url("report", world.county.code)))))
+    report = Document(io.BytesIO(body(client_for(world.city_inspector).get(url("report", world.county.code)))))
     assert report.paragraphs[0].text == f"示范县{YEAR}年度义务教育优质均衡发展自查报告（本县模板）"
     assert "一、基本情况" in "\n".join(p.text for p in report.paragraphs)
     assert body(supervisor.get(url("template", world.county.code))) == edited.getvalue()
@@ -240,5 +240,5 @@ def test_the_county_uploads_its_own_template_and_the_report_uses_it(stored: Rect
         assert text in page.text
     assert "本县模板.docx" in page.text
     # an inspector reads the template but does not replace it; an observer does not see it
-    assert login(world.city_inspector).post(url("template", world.county.code), {}).status_code == 403
-    assert login(world.observer).get(url("template", world.county.code)).status_code == 404
+    assert client_for(world.city_inspector).post(url("template", world.county.code), {}).status_code == 403
+    assert client_for(world.observer).get(url("template", world.county.code)).status_code == 404

@@ -14,8 +14,8 @@ from dudao.evaluation.actions import current_run
 from dudao.rectification.models import RectificationItem
 from dudao.reports import actions, sampling
 from dudao.reports.models import Finding, SampledSchool, SamplingDraw
-from tests.personas import SYSTEM, YEAR
-from tests.rectification.conftest import STANDARD, Rect, login
+from tests.personas import SYSTEM, YEAR, client_for
+from tests.rectification.conftest import STANDARD, Rect
 
 
 def schools(n: int) -> list[School]:
@@ -60,7 +60,7 @@ def draws_url(code: str = "139901") -> str:
 
 def test_an_inspector_draws_and_records_a_finding_that_becomes_an_item(stored: Rect) -> None:
     world = stored.world
-    inspector = login(world.city_inspector)
+    inspector = client_for(world.city_inspector)
     response = inspector.post(draws_url(), {"per_stratum": "1", "seed": "20251", "failing_weight": "3"})
     draw = SamplingDraw.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:draw", args=[draw.pk])
@@ -86,8 +86,8 @@ def test_an_inspector_draws_and_records_a_finding_that_becomes_an_item(stored: R
     bad = inspector.post(checklist, {**form, "deadline": "soon"})
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text and Finding.objects.count() == 1
     # the county's own supervisor sees the draw but does not draw its own sample
-    assert login(world.county_supervisor).get(reverse("reports:draw", args=[draw.pk])).status_code == 200
-    assert login(world.county_supervisor).post(draws_url(), {"per_stratum": "1"}).status_code == 403
+    assert client_for(world.county_supervisor).get(reverse("reports:draw", args=[draw.pk])).status_code == 200
+    assert client_for(world.county_supervisor).post(draws_url(), {"per_stratum": "1"}).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_an_inspector_draws_and_records_a_finding_that_becomes_an_item(stored: R
      ({"per_stratum": "1", "seed": "-1"}, "随机种子应为非负整数")],
 )  # fmt: skip
 def test_bad_draw_parameters_are_refused(stored: Rect, form: dict, text: str) -> None:
-    response = login(stored.world.province_inspector).post(draws_url(), form)
+    response = client_for(stored.world.province_inspector).post(draws_url(), form)
     assert response.status_code == 400 and text in response.text and not SamplingDraw.objects.exists()
 
 
@@ -108,7 +108,7 @@ def test_bad_draw_parameters_are_refused(stored: Rect, form: dict, text: str) ->
 )  # fmt: skip
 def test_sampling_pages_are_for_the_supervisor_and_the_inspectors(stored: Rect, who: str, expected: int) -> None:
     draw = actions.create_draw(SYSTEM, stored.world.county, YEAR, STANDARD, 1, seed=7)
-    client = login(getattr(stored.world, who))
+    client = client_for(getattr(stored.world, who))
     sampled = draw.schools.first()
     for url in (draws_url(), reverse("reports:draw", args=[draw.pk]),
                 reverse("reports:checklist", args=[draw.pk, sampled.pk])):  # fmt: skip
@@ -119,7 +119,7 @@ def test_sampling_pages_are_for_the_supervisor_and_the_inspectors(stored: Rect, 
 def test_the_draws_list_has_a_pinned_query_count(stored: Rect, django_assert_num_queries) -> None:
     for seed in range(3):
         actions.create_draw(SYSTEM, stored.world.county, YEAR, STANDARD, 1, seed=seed)
-    client = login(stored.world.province_inspector)
+    client = client_for(stored.world.province_inspector)
     client.get(draws_url())
     with django_assert_num_queries(5):
         assert client.get(draws_url()).status_code == 200

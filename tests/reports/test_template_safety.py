@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from dudao.reports.document import build_template
 from dudao.reports.models import ReportTemplate
-from tests.personas import YEAR
-from tests.rectification.conftest import STANDARD, Rect, login
+from tests.personas import YEAR, client_for
+from tests.rectification.conftest import STANDARD, Rect
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -94,7 +94,7 @@ def test_the_stored_template_and_the_report_hold_nothing_external(stored: Rect, 
     settings.MEDIA_ROOT = tmp_path / "media"
     hostile = hostile_template()
     assert len(externals(hostile)) == 5  # four external relationships and the attached template
-    supervisor = login(stored.world.county_supervisor)
+    supervisor = client_for(stored.world.county_supervisor)
     response = upload(supervisor, hostile)
     assert "已使用新的报告模板" in response.text  # type: ignore[attr-defined]
     kept = ReportTemplate.objects.get()
@@ -102,7 +102,7 @@ def test_the_stored_template_and_the_report_hold_nothing_external(stored: Rect, 
     assert externals(saved) == []
     assert kept.size == len(saved)
     assert "本县督导室网页" in parts_of(saved)["word/document.xml"].decode()  # the link's text stays
-    report = login(stored.world.city_inspector).get(url("report")).content  # type: ignore[attr-defined]
+    report = client_for(stored.world.city_inspector).get(url("report")).content  # type: ignore[attr-defined]
     assert externals(report) == [] and report.startswith(b"PK")
     if shutil.which("soffice"):  # the real client opens the cleaned template
         (tmp_path / "t.docx").write_bytes(saved)
@@ -118,7 +118,7 @@ def test_a_template_stored_before_is_cleaned_for_the_report(stored: Rect, settin
     settings.MEDIA_ROOT = tmp_path / "media"
     old = ReportTemplate(county=stored.world.county, original_name="旧模板.docx", size=1, content_type="x", sha256="")
     old.file.save("old.docx", ContentFile(hostile_template()), save=True)
-    report = login(stored.world.province_inspector).get(url("report")).content  # type: ignore[attr-defined]
+    report = client_for(stored.world.province_inspector).get(url("report")).content  # type: ignore[attr-defined]
     assert report.startswith(b"PK") and externals(report) == []
 
 
@@ -148,14 +148,14 @@ def with_field(instruction: str) -> bytes:
 )
 def test_what_cannot_be_made_safe_is_refused_saying_why(stored: Rect, settings, tmp_path: Path, data, said) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    response = upload(login(stored.world.county_supervisor), data())
+    response = upload(client_for(stored.world.county_supervisor), data())
     assert said in response.text  # type: ignore[attr-defined]
     assert not ReportTemplate.objects.exists()
 
 
 def test_a_hostile_word_file_is_refused(stored: Rect, settings, tmp_path: Path, hostile_files: dict[str, Path]) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    client = login(stored.world.county_supervisor)
+    client = client_for(stored.world.county_supervisor)
     for name, said in (("docx_laughs", "DTD"), ("docx_deep", "嵌套超过"), ("docx_zeros", "解压后超过")):
         response = upload(client, hostile_files[name].read_bytes())
         assert said in response.text, name  # type: ignore[attr-defined]

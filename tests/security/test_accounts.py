@@ -10,12 +10,11 @@ from django.test import Client
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
 import dudao.urls
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, client_for
 
 
 def test_the_current_password_is_refused_as_the_new_one(world: World) -> None:
-    client = Client()
-    client.force_login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     response = client.post(
         reverse("password_change"), {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD}
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from dudao.api.models import ApiToken
 from dudao.audit.models import AuditEvent
 from dudao.security.addresses import client_address
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, client_for
 
 ADDRESS, OTHER = "198.51.100.7", "203.0.113.9"
 
@@ -108,8 +108,7 @@ def test_an_administrator_lifts_the_lock_with_a_reason(world: World) -> None:
 def test_the_admin_lifts_a_lock_and_the_trail_names_who(world: World) -> None:
     fail(world.county_supervisor, 5)
     admin = User.objects.create_superuser("admin", password=PASSWORD)
-    client = Client()
-    client.force_login(admin)
+    client = client_for(admin)
     changelist = reverse("admin:axes_accessattempt_changelist")
     assert client.get(changelist).status_code == 200
     ids = list(AccessAttempt.objects.values_list("pk", flat=True))

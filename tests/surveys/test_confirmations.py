@@ -9,8 +9,7 @@ from django.test import Client
 
 from dudao.audit.models import AuditEvent
 from dudao.surveys.models import Response, Survey
-from tests.census.web import client_for
-from tests.personas import World
+from tests.personas import World, client_for
 from tests.surveys.helpers import answers, post
 
 pytestmark = pytest.mark.django_db

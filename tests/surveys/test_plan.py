@@ -12,7 +12,7 @@ from django.test import Client
 from dudao.orgs.models import Region, SchoolYear
 from dudao.surveys import actions
 from dudao.surveys.models import QuotaCount, Response, Survey
-from tests.personas import World
+from tests.personas import World, client_for
 from tests.surveys.helpers import answers, post, url
 
 OLD = time.time() - 300  # a form opened five minutes ago: not "too fast"
@@ -121,8 +121,7 @@ def test_full_cell_refuses_at_its_quota_while_other_cells_accept(world: World, s
     assert post(Client(), survey, answers(survey, started=OLD, town=big.code, stage="小学")).status_code == 200
     assert Response.objects.count() == 3
     # The progress page shows the cells.
-    client = Client()
-    client.force_login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     page = client.get(f"/surveys/{survey.pk}/").content.decode()
     assert "分乡镇、学段样本进度" in page and "河口乡" in page
 
@@ -149,8 +148,7 @@ def test_stage_division_needs_the_stage_item(world: World, survey: Survey) -> No
 
 
 def test_settings_page_saves_rule_and_divisions(world: World, survey: Survey, towns: tuple[Region, Region]) -> None:
-    client = Client()
-    client.force_login(world.county_supervisor)
+    client = client_for(world.county_supervisor)
     form = {"sample_rule": "tiers", "split_by": ["town"], "full_policy": "stop", "recognition_answers": ["满意"],
             "recognition_items": "overall", "why": "按学前教育分档表抽样"}  # fmt: skip
     assert client.post(f"/surveys/{survey.pk}/settings/", form).status_code == 302

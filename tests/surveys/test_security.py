@@ -13,16 +13,14 @@ from dudao.audit.models import AuditEvent
 from dudao.surveys import actions
 from dudao.surveys.actions import SurveyError
 from dudao.surveys.models import Response, Survey
-from tests.personas import World
+from tests.personas import World, client_for
 from tests.surveys.helpers import answers, post
 
 OLD = time.time() - 600  # the form was opened ten minutes ago: not "too fast"
 
 
 def as_(world: World, who: str) -> Client:
-    client = Client()
-    client.force_login(getattr(world, who))
-    return client
+    return client_for(getattr(world, who))
 
 
 @pytest.mark.parametrize("who", ["observer", "province_inspector", "city_inspector"])

@@ -11,7 +11,7 @@ from django.test import Client
 from dudao.evaluation.models import CountyItemValue
 from dudao.surveys import actions
 from dudao.surveys.models import Questionnaire, Response, Survey
-from tests.personas import PASSWORD, World
+from tests.personas import World, client_for
 from tests.surveys.helpers import answers, post
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,7 @@ OUTSIDERS = ["school_clerk", "department_clerk", "neighbour_supervisor"]
 
 
 def as_(world: World, who: str) -> Client:
-    client = Client()
-    assert client.login(username=getattr(world, who).username, password=PASSWORD)
-    return client
+    return client_for(getattr(world, who))
 
 
 def pages(s: Survey) -> list[str]:
