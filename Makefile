@@ -40,8 +40,12 @@ demo: install
 	@echo "dudao: http://127.0.0.1:$(PORT)/  — 登录 / log in: county / dudao-demo (README: 演示账号 / demo users). Ctrl-C 停止 / to stop."
 	DJANGO_DEBUG=true $(BIN)/dudao runserver 127.0.0.1:$(PORT) --noreload
 
+# The suite on every core (pytest-xdist). worksteal hands each worker a contiguous run of the tests (a
+# module's shared world is built once per worker that runs it) and moves the rest of a slow worker's run
+# to an idle one (docs/testing.md); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Ruff; mypy on the packages listed in pyproject.toml ([tool.mypy] files: the pure core strict); no
 # function above complexity 20 (radon rank D) in the packages listed here (docs/adr/0023).
