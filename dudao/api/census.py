@@ -99,7 +99,7 @@ class RecordOut(Schema):
 
 
 class RecordIn(Schema):
-    values: CensusValuesIn = Field(default_factory=dict)  # type: ignore[valid-type]
+    values: CensusValuesIn = Field(default_factory=CensusValuesIn)  # type: ignore[valid-type]
     expected_version: int = Field(
         0,
         ge=0,

@@ -26,6 +26,7 @@ from dudao.census.reports import completeness, completeness_table, reminders_tab
 from dudao.engine import InputError
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
+from dudao.parsing import read_int
 from dudao.sheets.limits import current_limits, shown_bytes
 from dudao.tables import download
 
@@ -197,16 +198,16 @@ def lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
     with that number: lock. A lock whose number changed meanwhile is refused and shown again."""
     county = access_region(request.user, code, "review")
     if request.method == "POST":
-        raw = request.POST.get("unapproved", "")
-        if not raw.isdigit():  # not through the confirmation: show it
+        unapproved = read_int(request.POST.get("unapproved"), 0)
+        if unapproved is None:  # not through the confirmation: show it
             return redirect("census:lock", code=code, year=year)
         try:
-            actions.lock_year(request.user, county, year, confirmed_unapproved=int(raw))
+            actions.lock_year(request.user, county, year, confirmed_unapproved=unapproved)
         except CensusError as error:
             messages.error(request, _message(error))
             return redirect("census:lock", code=code, year=year)
         messages.success(request, _("已锁定 %(year)d 学年数据（%(n)d 条记录未审核）。此后任何修改须先解锁并说明原因。")
-                         % {"year": year, "n": int(raw)})  # fmt: skip
+                         % {"year": year, "n": unapproved})  # fmt: skip
         return redirect("census:completeness", code=code, year=year)
     report = completeness(county, year, timezone.localdate())
     context = {"county": county, "year": year, "report": report, "unapproved": actions.unapproved(county, year)}

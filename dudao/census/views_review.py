@@ -31,6 +31,7 @@ from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import Region
 from dudao.overview.cockpit import school_parts
+from dudao.parsing import read_id, read_int
 from dudao.tables import Table, columns, download
 
 
@@ -200,8 +201,9 @@ def approve_clean(request: HttpRequest, code: str, year: int) -> HttpResponse:
     shown: dict[int, int] = {}
     for item in request.POST.getlist("record"):
         pk, _sep, version = item.partition(":")
-        if pk.isdigit() and version.isdigit():
-            shown[int(pk)] = int(version)
+        record, seen = read_id(pk), read_int(version, 0)
+        if record is not None and seen is not None:
+            shown[record] = seen
     try:
         result = actions.approve_many(request.user, county, year, shown)
     except CensusError as error:

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from dudao.evaluation.actions import EvaluationError
 from dudao.evaluation.models import CountyItemValue, EvaluationRun, Evidence
 from dudao.evaluation.render import to_text
 from dudao.orgs.access import access_region, region_permissions
+from dudao.parsing import local_path
 from dudao.standards import StandardError, load
 
 
@@ -98,9 +98,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     county = access_region(request.user, code, "review")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
+    back = local_path(request, request.POST.get("next"))
     previous = actions.latest_run(county, year, standard_id)
     try:
         run = actions.evaluate_county(

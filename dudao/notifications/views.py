@@ -15,6 +15,7 @@ from dudao.notifications.actions import NotificationError
 from dudao.notifications.channels import SENT_CHANNELS, offered
 from dudao.notifications.models import Channel, Contact, Delivery, Kind, Notification
 from dudao.notifications.tables import deliveries_table, notifications_table
+from dudao.parsing import read_id
 from dudao.tables import download
 
 HEADER_ITEMS = 5
@@ -50,8 +51,9 @@ def unread(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_POST
 def read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
-    actions.mark_read(request.user, ids or None)  # type: ignore[arg-type]
+    given = request.POST.getlist("id")  # none: mark all read; ids that cannot be one mark nothing
+    ids = [i for i in map(read_id, given) if i is not None]
+    actions.mark_read(request.user, ids if given else None)
     return redirect("notifications:centre")
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from dudao.evaluation.actions import EvaluationError, set_county_item
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import School
+from dudao.parsing import read_int
 from dudao.security.addresses import client_address
 from dudao.surveys import actions, links, results, stats
 from dudao.surveys.actions import Submission, SurveyError
@@ -52,10 +53,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     status = 200
     if request.method == "POST":
-        try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
-            year = 0
+        year = read_int(request.POST.get("year")) or 0
         try:
             survey = actions.create_survey(request.user, region, year, request.POST.get("title", ""))
         except SurveyError as exc:
@@ -261,10 +259,7 @@ def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
     if group not in GROUPS:
         raise Http404
     if request.method == "POST":
-        try:
-            count = int(request.POST.get("count", ""))
-        except ValueError:
-            count = 0
+        count = read_int(request.POST.get("count")) or 0
         try:
             actions.make_tokens(request.user, s, group, count, request.POST.get("label", ""))
         except SurveyError as exc:

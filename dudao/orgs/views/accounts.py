@@ -33,6 +33,7 @@ from dudao.orgs.lists import accounts_in, school_names, states, unit_name
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School, SchoolYear
 from dudao.orgs.views.audit import events_table
 from dudao.orgs.views.common import nav, refused
+from dudao.parsing import id_or_404
 from dudao.tables import Table, columns, download
 
 Unit = Region | Department | School
@@ -241,7 +242,4 @@ def account_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 
 
 def _int(raw: object) -> int:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    return id_or_404(raw)

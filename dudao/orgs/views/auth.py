@@ -19,11 +19,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from dudao.orgs.actions import set_first_password
 from dudao.orgs.models import Account
+from dudao.parsing import local_path
 
 PENDING = "dudao_first_password"
 PENDING_SECONDS = 15 * 60
@@ -73,8 +73,8 @@ def first_password(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING, None)
             auth_login(request, user, backend=pending.get("backend") or "django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("密码已设置，欢迎使用。"))
-            target = pending.get("next") or ""
-            if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = local_path(request, pending.get("next"))
+            if target:
                 return redirect(target)
             return redirect("home")
     return render(request, "orgs/first_password.html", {"form": form, "pending_user": user})

@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.orgs.access import admin_permissions
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.models import Region, SchoolYear
+from dudao.parsing import read_int
 
 
 def refused(request: HttpRequest, error: OrgsError) -> None:
@@ -42,11 +44,8 @@ def register_year(county: Region | None = None) -> int:
 
 
 def parse_year(raw: object, default: int) -> int:
-    try:
-        year = int(str(raw))
-    except (TypeError, ValueError):
-        return default
-    return year if 1990 <= year <= 2100 else default
+    year = read_int(raw, MIN_YEAR, MAX_YEAR)
+    return default if year is None else year
 
 
 def county_of(region: Region) -> Region | None:

@@ -20,6 +20,7 @@ from dudao.orgs.access import CHILD_LEVEL, access_admin_region, access_departmen
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.models import Department, Membership, Region, Role, SchoolYear
 from dudao.orgs.views.common import county_of, nav, parse_year, refused, register_year
+from dudao.parsing import id_or_404
 from dudao.tables import Table, columns, download
 
 
@@ -272,10 +273,7 @@ def create_department(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _int(raw: str) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    return id_or_404(raw)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils import timezone
 from dudao.actors import Actor, is_system, user_of
 from dudao.orgs.access import rectification_permissions, task_permissions
 from dudao.orgs.models import Department, Region
+from dudao.parsing import read_id
 from dudao.rectification.models import (
     RectificationItem,
     Task,
@@ -95,8 +96,8 @@ def check_department(county: Region, department: Department | int | str | None) 
     found: Department | None = None
     if isinstance(department, Department):
         found = department if department.county_id == county.pk else None
-    elif isinstance(department, int) or (isinstance(department, str) and department.isdigit()):
-        found = Department.objects.filter(county=county, pk=int(department)).first()
+    elif isinstance(department, int) or (isinstance(department, str) and read_id(department) is not None):
+        found = Department.objects.filter(county=county, pk=read_id(department)).first()
     elif isinstance(department, str) and department.strip():
         found = find_department(county, department)
     if found is None:

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import access_county
 from dudao.orgs.models import Department, Region, SchoolYear
+from dudao.parsing import read_int
 from dudao.rectification.actions import RectificationError
 from dudao.standards import available_standards, load
 
@@ -39,17 +40,14 @@ def parse_date(raw: str | None, label_zh: str = "日期", label_en: str = "date"
 
 
 def parse_int(raw: str | None, label_zh: str, label_en: str, low: int = 1990, high: int = 2100) -> int:
-    text = (raw or "").strip()
-    try:
-        value = int(text)
-    except ValueError:
+    """A whole number from a form (``dudao.parsing``), refused as the page's own error (shown, 400)."""
+    value = read_int(raw, low, high)
+    if value is None:
+        text = (raw or "").strip()[:40]
         raise RectificationError(
-            "bad_number", f"{label_zh}“{text}”不是整数", f"{label_en} {text!r} is not a whole number"
-        ) from None
-    if not low <= value <= high:
-        raise RectificationError(
-            "bad_number", f"{label_zh} {value} 超出范围（{low}–{high}）", f"{label_en} {value} is outside {low}–{high}"
-        )
+            "bad_number", f"{label_zh}“{text}”应为 {low}–{high} 之间的整数",
+            f"{label_en} {text!r} should be a whole number from {low} to {high}",
+        )  # fmt: skip
     return value
 
 
