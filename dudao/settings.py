@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # after the user is known: turns a lock-out into its answer
     # last: refuses an oversized body before any view (or the CSRF check) reads it; the others wrap its 413
     "dudao.uploads.RequestBodyLimitMiddleware",
+    # then: a NUL anywhere in the path, query or form is refused (400) before PostgreSQL sees it (ADR 0021)
+    "dudao.security.nul.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "dudao.urls"

@@ -282,3 +282,24 @@ def test_the_two_known_instances(populated: World) -> None:
     for value in (str(2**64), "²", "abc"):
         response = client.post("/notifications/read/", {"id": value})
         assert response.status_code < 500, (value, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "url", ["/census/school/a%00b/2025/", "/overview/county/%00/", "/surveys/county/139901/?year=%00",
+            "/api/v1/schools/%00", "/api/v1/schools?year=2025&county=%00"],
+)  # fmt: skip
+def test_a_nul_is_refused_before_the_database_sees_it(world: World, url: str) -> None:
+    """PostgreSQL cannot hold a NUL in text: it was a 500 there (dudao.security.nul)."""
+    client = Client()
+    client.force_login(world.county_supervisor)
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["code"] == "invalid_request"
+    form = client.post("/rectification/county/139901/liaison/link/", {"leader": "1", "school": "a\x00"})
+    assert form.status_code == 400
+    body = client.put(
+        f"/api/v1/census/records/{world.primary.code}/2025/primary", '{"values": {}, "note": "\\u0000"}',
+        content_type="application/json",
+    )  # fmt: skip
+    assert body.status_code == 400
