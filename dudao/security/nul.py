@@ -12,23 +12,29 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
 NUL = "\x00"
 _JSON_NUL = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
-FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in data.lists())
 
 
 def carries_nul(request: HttpRequest) -> bool:
-    if NUL in request.path or any(NUL in k or any(NUL in v for v in vs) for k, vs in request.GET.lists()):
+    if NUL in request.path or _has_nul(request.GET):
         return True
     if request.method not in ("POST", "PUT", "PATCH"):
         return False
     try:
-        if request.content_type in FORMS:
-            return any(NUL in k or any(NUL in v for v in vs) for k, vs in request.POST.lists())
-        return bool(_JSON_NUL.search(request.body))
+        if request.content_type == "multipart/form-data":  # streamed: its files are never held in memory
+            return _has_nul(request.POST)
+        raw = request.body  # read first, so that a view may still read the body after the form is parsed
+        if request.content_type == "application/x-www-form-urlencoded":
+            return _has_nul(request.POST)
+        return bool(_JSON_NUL.search(raw))
     except (RequestDataTooBig, TooManyFieldsSent):  # the view answers these as it always did (413, 400)
         return False
 

@@ -303,3 +303,12 @@ def test_a_nul_is_refused_before_the_database_sees_it(world: World, url: str) ->
         content_type="application/json",
     )  # fmt: skip
     assert body.status_code == 400
+
+
+def test_a_form_posted_where_json_is_expected_is_refused_not_a_server_error(populated: World) -> None:
+    """The what-if reads its JSON body; a form there (the body already read as a form) was a 500."""
+    client = Client()
+    client.force_login(populated.county_supervisor)
+    url = f"/overview/county/{populated.county.code}/{YEAR}/{STANDARD}/whatif/compute/"
+    for data in ({"school": "x"}, {"f": SimpleUploadedFile("a.txt", b"x")}):
+        assert client.post(url, data).status_code == 400
