@@ -25,6 +25,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, NinjaAPI, Router, Schema, UploadedFile
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
@@ -33,6 +34,7 @@ from dudao.api.census import import_limit, refuse_large_bodies
 from dudao.api.common import Pages, Status, request_user
 from dudao.api.errors import CHANGE, READ, ApiError, error_response, responses, too_large
 from dudao.audit.models import AuditEvent
+from dudao.errors import Both
 from dudao.orgs import actions
 from dudao.orgs.access import (
     access_account,
@@ -309,7 +311,12 @@ def _town(county: Region, code: str | None) -> Region | None:
         return None
     town = Region.objects.filter(code=code, parent=county, level=Region.Level.TOWN).first()
     if town is None:
-        raise OrgsError("bad_town", f"{county.name}没有乡镇（街道）{code}", f"{county.code} has no town {code}")
+        raise OrgsError(
+            "bad_town",
+            gettext_lazy("%(county_name)s没有乡镇（街道）%(code_value)s"),
+            county_name=Both(county.name, county.code),
+            code_value=code,
+        )
     return town
 
 
@@ -367,7 +374,7 @@ def merge_school(request: HttpRequest, code: str, body: EndIn) -> dict[str, Any]
     user = request_user(request)
     school = access_register_school(user, code)
     if not body.into:
-        raise OrgsError("bad_target", "请给出并入的学校", "give the school it merges into")
+        raise OrgsError("bad_target", gettext_lazy("请给出并入的学校"))
     into = access_register_school(user, body.into)
     return {"changed": actions.merge_school(user, school, into, body.year, why=body.why)}
 

@@ -68,6 +68,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.census.actions import CensusError
@@ -76,6 +77,7 @@ from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusY
 from dudao.census.plausibility import IMPOSSIBLE, evaluate, figures, rule_table, shown
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
+from dudao.errors import Both
 from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import counties_with, region_permissions
 from dudao.orgs.models import Region, School, SchoolYear
@@ -289,9 +291,8 @@ def database_error(exc: DatabaseError) -> CensusError:
         why_zh, why_en = "数据库出错", "the database failed"
     return CensusError(
         "database_error",
-        f"{why_zh}，本次导入未写入任何数据；请稍后再试，如仍不行请联系系统管理员",
-        f"{why_en}; nothing of this import was written. Try again later, and tell the administrator if it "
-        "keeps failing",
+        gettext_lazy("%(why_zh)s，本次导入未写入任何数据；请稍后再试，如仍不行请联系系统管理员"),
+        why_zh=Both(why_zh, why_en),
     )
 
 
@@ -411,9 +412,9 @@ class _Import:
             if expected_digest is not None and result.digest() != expected_digest:
                 raise CensusError(
                     "plan_changed",
-                    "预览之后数据已有变化（有记录被修改或新建），本次导入与预览不一致，未写入任何数据；请重新预览后确认",
-                    "the data changed since the preview (a record was changed or created), so the import would "
-                    "not be what was previewed; nothing was written: preview again and confirm",
+                    gettext_lazy(
+                        "预览之后数据已有变化（有记录被修改或新建），本次导入与预览不一致，未写入任何数据；请重新预览后确认"
+                    ),
                 )
             result.batch = self._write(plan, result, counties)
         return result
@@ -1020,10 +1021,9 @@ class _Import:
         if stale:
             raise CensusError(
                 "conflict",
-                f"导入期间有 {len(stale)} 条记录被他人修改，未写入任何数据；请重新导入",
-                f"{len(stale)} record(s) were changed by someone else during the import; nothing was written, "
-                "import again",
+                gettext_lazy("导入期间有 %(len_stale)s 条记录被他人修改，未写入任何数据；请重新导入"),
                 [{"record": pk} for pk in stale],
+                len_stale=len(stale),
             )
 
     def _created_record_ids(self, county_ids: list[int], school_ids: dict[str, int], plan: _Plan) -> list[int]:

@@ -39,6 +39,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
@@ -389,7 +390,7 @@ def find_unit(value: str, role: str, actor: Actor) -> Region | Department | Scho
     (``county code/name`` where one name is found in two counties the importer administers)."""
     kind = Membership.UNIT[Role(role)]
     raw = value.strip()
-    unknown = OrgsError("unknown_unit", f"找不到单位“{raw}”", f"no unit {raw!r}")
+    unknown = OrgsError("unknown_unit", gettext_lazy("找不到单位“%(raw)s”"), raw=raw)
     if kind == "region":
         found = Region.objects.filter(code=raw).first()
     elif kind == "school":
@@ -405,9 +406,7 @@ def find_unit(value: str, role: str, actor: Actor) -> Region | Department | Scho
         found_list = list(departments)
         if len(found_list) > 1:
             raise OrgsError(
-                "ambiguous_unit",
-                f"有多个部门名为“{name}”，请写成“县代码/部门名称”",
-                f"several departments are named {name!r}; write county code/name",
+                "ambiguous_unit", gettext_lazy("有多个部门名为“%(name)s”，请写成“县代码/部门名称”"), name=name
             )
         found = found_list[0] if found_list else None
     # A unit the importer may not see is as unknown as one that does not exist.

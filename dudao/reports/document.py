@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -33,6 +34,7 @@ from docx.shared import Cm, Pt
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.problems import InputError
 from dudao.engine.result import Area, LevelIndicator
+from dudao.errors import ActionError, Both
 from dudao.reports import charts
 from dudao.reports.content import (
     AREA_STATUS_ZH,
@@ -58,10 +60,8 @@ def template_path() -> Path:
 REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid")
 
 
-class TemplateRefused(ValueError):
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        super().__init__(f"{code}: {message_en}")
+class TemplateRefused(ActionError, ValueError):
+    """A report template that cannot be used (docs/adr/0026)."""
 
 
 def safe_template(content: bytes, name: str) -> bytes:
@@ -73,7 +73,7 @@ def safe_template(content: bytes, name: str) -> bytes:
         return clean_docx(content, name)
     except InputError as error:
         problem = error.problems[0]
-        raise TemplateRefused(problem.rule, problem.message_zh, problem.message_en) from None
+        raise TemplateRefused.bilingual(problem.rule, problem.message_zh, problem.message_en) from None
 
 
 def check_template(content: bytes) -> None:
@@ -81,14 +81,15 @@ def check_template(content: bytes) -> None:
     try:
         doc = Document(io.BytesIO(content))
     except Exception:  # python-docx raises several kinds for a file that is no .docx
-        raise TemplateRefused("not_docx", "模板无法作为Word文档（.docx）打开", "the template is not a .docx") from None
+        raise TemplateRefused("not_docx", gettext_lazy("模板无法作为Word文档（.docx）打开")) from None
     names = {style.name for style in doc.styles}
     missing = [name for name in REQUIRED_STYLES if name not in names]
     if missing:
         raise TemplateRefused(
-            "styles", f"模板缺少样式：{'、'.join(missing)}（请在默认模板上修改）",
-            f"the template lacks the styles {', '.join(missing)} (edit the default template)",
-        )  # fmt: skip
+            "styles",
+            gettext_lazy("模板缺少样式：%(join_missing)s（请在默认模板上修改）"),
+            join_missing=Both("、".join(missing), ", ".join(missing)),
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dudao.actors import person
@@ -125,7 +125,7 @@ def template(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
         upload = request.FILES.get("template")
         try:
             if upload is None:
-                raise TemplateRefused("required", "请选择模板文件（.docx）", "choose a template file (.docx)")
+                raise TemplateRefused("required", gettext_lazy("请选择模板文件（.docx）"))
             upload_template(person(request.user), region, upload)
         except TemplateRefused as exc:
             messages.error(request, exc.message_en if get_language().startswith("en") else exc.message_zh)

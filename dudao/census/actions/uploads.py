@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.audit.record import record_event
 from dudao.census.actions import CensusError, _require_county
@@ -125,15 +126,13 @@ def _check_staged(pending: PendingImport) -> None:
 
     if pending.expires_at <= timezone.now():
         raise CensusError(
-            "upload_expired", "上传的文件已过期（超过确认时限），未导入任何数据；请重新上传",
-            "the uploaded file expired before it was confirmed; nothing was imported: upload it again",
-        )  # fmt: skip
+            "upload_expired", gettext_lazy("上传的文件已过期（超过确认时限），未导入任何数据；请重新上传")
+        )
     path = _path(pending)
     if not path.is_file() or file_sha256(path) != pending.sha256:
         raise CensusError(
-            "upload_changed", "服务器上保存的文件与上传时不一致，未导入任何数据；请重新上传",
-            "the stored file is not the one uploaded; nothing was imported: upload it again",
-        )  # fmt: skip
+            "upload_changed", gettext_lazy("服务器上保存的文件与上传时不一致，未导入任何数据；请重新上传")
+        )
 
 
 def confirm_upload(actor: User, pending: PendingImport, digest: str) -> ImportResult:

@@ -20,9 +20,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
+from dudao.errors import Both
 from dudao.orgs.access import account_permissions, grant_scopes, may_grant, unit_region
 from dudao.orgs.actions.common import OrgsError, reason, text
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School
@@ -59,9 +61,10 @@ def check_role(role: object, unit: Unit) -> str:
         allowed = "、".join(str(r.label) for r in Role)
         raise OrgsError(
             "unknown_value",
-            f"角色“{raw}”无效，应为：{allowed}",
-            f"role {raw!r} is unknown",
+            gettext_lazy("角色“%(raw)s”无效，应为：%(allowed)s"),
             [{"field": "role", "value": raw}],
+            raw=raw,
+            allowed=allowed,
         )
     wanted = Membership.UNIT[Role(code)]
     fits = (
@@ -73,9 +76,10 @@ def check_role(role: object, unit: Unit) -> str:
         label = str(Role(code).label)
         raise OrgsError(
             "bad_unit",
-            f"“{label}”不能授予在“{unit_label(unit)}”上",
-            f"role {code} does not fit the unit {unit_code(unit)}",
+            gettext_lazy("“%(label)s”不能授予在“%(unit_label_unit)s”上"),
             [{"field": "unit", "value": unit_code(unit)}],
+            label=Both(label, code),
+            unit_label_unit=Both(unit_label(unit), unit_code(unit)),
         )
     return code
 
@@ -104,9 +108,10 @@ def _require_grant(actor: Actor, role: str, unit: Unit) -> None:
     if not may_grant(actor, role, unit):
         raise OrgsError(
             "out_of_scope",
-            f"您不能在“{unit_label(unit)}”上授予“{Role(role).label}”角色",
-            f"you may not grant the role {role} on this unit",
+            gettext_lazy("您不能在“%(unit_label_unit)s”上授予“%(role_role_label)s”角色"),
             [{"field": "unit", "value": unit_code(unit)}],
+            unit_label_unit=Both(unit_label(unit), unit_code(unit)),
+            role_role_label=Both(Role(role).label, role),
         )
 
 
@@ -128,7 +133,7 @@ def home_region(account: User) -> Region | None:
 def _clean_username(username: object) -> str:
     cleaned = str(username or "").strip()
     if not cleaned:
-        raise OrgsError("required", "请填写用户名", "a user name is required", [{"field": "username"}])
+        raise OrgsError("required", gettext_lazy("请填写用户名"), [{"field": "username"}])
     try:
         UnicodeUsernameValidator()(cleaned)
     except ValidationError:
@@ -138,16 +143,17 @@ def _clean_username(username: object) -> str:
     if not cleaned_ok:
         raise OrgsError(
             "bad_username",
-            f"用户名“{cleaned}”无效：只能用字母、数字、汉字和 @ . + - _，不超过 {USERNAME_MAX} 个字符",
-            f"user name {cleaned!r} is invalid: letters, digits and @ . + - _ only, up to {USERNAME_MAX}",
+            gettext_lazy("用户名“%(cleaned)s”无效：只能用字母、数字、汉字和 @ . + - _，不超过 %(username_max)s 个字符"),
             [{"field": "username", "value": cleaned}],
+            cleaned=cleaned,
+            username_max=USERNAME_MAX,
         )
     if User.objects.filter(username__iexact=cleaned).exists():
         raise OrgsError(
             "username_taken",
-            f"用户名“{cleaned}”已被使用",
-            f"user name {cleaned!r} is taken",
+            gettext_lazy("用户名“%(cleaned)s”已被使用"),
             [{"field": "username", "value": cleaned}],
+            cleaned=cleaned,
         )
     return cleaned
 
@@ -160,9 +166,9 @@ def clean_email(email: object) -> str:
         except ValidationError:
             raise OrgsError(
                 "bad_email",
-                f"电子邮箱“{cleaned}”格式不正确",
-                f"e-mail {cleaned!r} is not valid",
+                gettext_lazy("电子邮箱“%(cleaned)s”格式不正确"),
                 [{"field": "email", "value": cleaned}],
+                cleaned=cleaned,
             ) from None
     return cleaned
 
@@ -172,9 +178,9 @@ def clean_phone(phone: object) -> str:
     if cleaned and (len(cleaned) > PHONE_MAX or not re.fullmatch(r"\+?[\d\- ()]{5,}", cleaned)):
         raise OrgsError(
             "bad_phone",
-            f"电话号码“{cleaned}”格式不正确",
-            f"phone number {cleaned!r} is not valid",
+            gettext_lazy("电话号码“%(cleaned)s”格式不正确"),
             [{"field": "phone", "value": cleaned}],
+            cleaned=cleaned,
         )
     return cleaned
 
@@ -249,10 +255,10 @@ def grant_role(actor: Actor, account: User, role: str, unit: Unit, *, why: str) 
     why = reason(why)
     account = User.objects.select_for_update().get(pk=account.pk)
     if not account.is_active:
-        raise OrgsError("inactive", "该账号已停用，请先启用", "the account is deactivated; activate it first")
+        raise OrgsError("inactive", gettext_lazy("该账号已停用，请先启用"))
     field = Membership.UNIT[Role(role)]
     if Membership.objects.filter(user=account, role=role, **{field: unit}).exists():
-        raise OrgsError("already_granted", "该账号已有这个角色", "the account already holds this role")
+        raise OrgsError("already_granted", gettext_lazy("该账号已有这个角色"))
     Account.objects.get_or_create(user=account, defaults={"region": unit_region(unit)})
     membership = Membership.objects.create(user=account, role=role, **{field: unit})
     record_event(
@@ -292,11 +298,7 @@ def _set_active(actor: Actor, account: User, active: bool, why: str) -> User:
     account = User.objects.select_for_update().get(pk=account.pk)
     if account.is_active == active:
         code = "already_active" if active else "already_inactive"
-        raise OrgsError(
-            code,
-            "该账号已启用" if active else "该账号已停用",
-            "the account is already active" if active else "the account is already deactivated",
-        )
+        raise OrgsError(code, gettext_lazy("该账号已启用") if active else gettext_lazy("该账号已停用"))
     account.is_active = active
     account.save(update_fields=["is_active"])
     verb = "orgs.account.activate" if active else "orgs.account.deactivate"
@@ -323,7 +325,7 @@ def reset_password(actor: Actor, account: User, *, why: str = "") -> str:
     why = reason(why, required=False)
     account = User.objects.select_for_update().get(pk=account.pk)
     if not account.is_active:
-        raise OrgsError("inactive", "该账号已停用，请先启用", "the account is deactivated; activate it first")
+        raise OrgsError("inactive", gettext_lazy("该账号已停用，请先启用"))
     password = temporary_password()
     account.set_password(password)
     account.save(update_fields=["password"])
@@ -382,15 +384,15 @@ def create_admin(
         if region.level != level:
             raise OrgsError(
                 "bad_level",
-                f"区划代码 {code} 是“{region.name}”，不是{_LEVEL_ZH[level]}",
-                f"region {code} is a {region.level}, not a {level}",
+                gettext_lazy("区划代码 %(code_value)s 是“%(region_name)s”，不是%(level_zh_level)s"),
+                code_value=code,
+                region_name=Both(region.name, region.level),
+                level_zh_level=Both(_LEVEL_ZH[level], level),
             )
     else:
         if not region_name.strip():
             raise OrgsError(
-                "required",
-                f"区划代码 {code} 尚未登记，请用 --name 给出名称",
-                f"region {code} does not exist yet; give its name with --name",
+                "required", gettext_lazy("区划代码 %(code_value)s 尚未登记，请用 --name 给出名称"), code_value=code
             )
         parent = None
         if level != Region.Level.PROVINCE:
@@ -399,14 +401,17 @@ def create_admin(
             if parent is None:
                 raise OrgsError(
                     "unknown_parent",
-                    f"上级区域 {wanted} 尚未登记，请先为它创建管理员或用 --parent 指定",
-                    f"the parent region {wanted} does not exist; create it first or give --parent",
+                    gettext_lazy("上级区域 %(wanted)s 尚未登记，请先为它创建管理员或用 --parent 指定"),
+                    wanted=wanted,
                 )
             if parent.level != Region.PARENT_LEVEL[level]:
                 raise OrgsError(
                     "bad_parent",
-                    f"上级区域 {wanted} 不是{_LEVEL_ZH[Region.PARENT_LEVEL[level]]}",
-                    f"the parent region {wanted} is not a {Region.PARENT_LEVEL[level]}",
+                    gettext_lazy("上级区域 %(wanted)s 不是%(l_zh_region_parent_level_level)s"),
+                    wanted=wanted,
+                    l_zh_region_parent_level_level=Both(
+                        _LEVEL_ZH[Region.PARENT_LEVEL[level]], Region.PARENT_LEVEL[level]
+                    ),
                 )
         region = create_region(actor, parent, code, region_name, why="create_admin")
         created = True

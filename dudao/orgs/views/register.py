@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dudao.audit.models import AuditEvent
@@ -241,7 +242,7 @@ def end_school(request: HttpRequest, code: str, how: str) -> HttpResponse:
         try:
             if how == "merge":
                 if into is None:
-                    raise OrgsError("bad_target", "请选择并入的学校", "choose the school it merges into")
+                    raise OrgsError("bad_target", gettext_lazy("请选择并入的学校"))
                 actions.merge_school(request.user, found, into, year, why=why)
             else:
                 actions.close_school(request.user, found, year, why=why)

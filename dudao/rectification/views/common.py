@@ -8,8 +8,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
+from dudao.errors import Both
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import access_county
 from dudao.orgs.models import Department, Region, SchoolYear
@@ -34,7 +35,10 @@ def parse_date(raw: str | None, label_zh: str = "日期", label_en: str = "date"
         return dt.date.fromisoformat(text)
     except ValueError:
         raise RectificationError(
-            "bad_date", f"{label_zh}“{text}”的格式应为 YYYY-MM-DD", f"{label_en} {text!r} is not a YYYY-MM-DD date"
+            "bad_date",
+            gettext_lazy("%(label_zh)s“%(text)s”的格式应为 YYYY-MM-DD"),
+            label_zh=Both(label_zh, label_en),
+            text=text,
         ) from None
 
 
@@ -44,11 +48,16 @@ def parse_int(raw: str | None, label_zh: str, label_en: str, low: int = 1990, hi
         value = int(text)
     except ValueError:
         raise RectificationError(
-            "bad_number", f"{label_zh}“{text}”不是整数", f"{label_en} {text!r} is not a whole number"
+            "bad_number", gettext_lazy("%(label_zh)s“%(text)s”不是整数"), label_zh=Both(label_zh, label_en), text=text
         ) from None
     if not low <= value <= high:
         raise RectificationError(
-            "bad_number", f"{label_zh} {value} 超出范围（{low}–{high}）", f"{label_en} {value} is outside {low}–{high}"
+            "bad_number",
+            gettext_lazy("%(label_zh)s %(value)s 超出范围（%(low)s–%(high)s）"),
+            label_zh=Both(label_zh, label_en),
+            value=value,
+            low=low,
+            high=high,
         )
     return value
 

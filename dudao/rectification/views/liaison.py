@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dudao.orgs.access import access_county, rectification_permissions
@@ -63,7 +64,7 @@ def liaison(request: HttpRequest, code: str) -> HttpResponse:
 def _leader(county: Region, raw: str | None) -> Leader:
     leader = Leader.objects.filter(county=county, pk=int(raw)).first() if (raw or "").isdigit() else None
     if leader is None:
-        raise RectificationError("unknown_leader", "请选择县领导", "choose a leader of this county")
+        raise RectificationError("unknown_leader", gettext_lazy("请选择县领导"))
     return leader
 
 
