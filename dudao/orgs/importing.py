@@ -53,6 +53,7 @@ from dudao.orgs.actions.common import require, school_year
 from dudao.orgs.actions.schools import check_code, check_town, find_town, state
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School, SchoolYear
 from dudao.orgs.sheet import ColumnSpec, Help, Row, read_table, write_template
+from dudao.sheets.table import Table
 
 REGISTER_SHEET = "学校名录"
 ACCOUNTS_SHEET = "账号"
@@ -239,10 +240,25 @@ def import_register(
     result = RegisterResult(path.name, table.sheet, year, dry_run, len(table.rows), warnings=table.warnings)
     if not table.rows:
         raise InputError([Problem("no_rows", "文件中没有数据行", "The file holds no data rows", sheet=table.sheet)])
+    plans = _register_rows(table, county, year, problems)
+    problems.raise_any()
+    _register_changes(plans, year, problems, result)
+    problems.raise_any()
+    if dry_run or not (result.created or result.updated):
+        return result
+    _write_register(actor, path, table.sheet, county, year, plans, result)
+    return result
+
+
+Plans = list[tuple[Row, School | None, dict[str, Any]]]
+
+
+def _register_rows(table: Table, county: Region, year: int, problems: _Problems) -> Plans:
+    """Each row's school (stored or None) and the values it gives, its cells checked."""
     codes = [str(r["code"]) for r in table.rows]
     known = {s.code: s for s in School.objects.filter(code__in=codes).select_related("county")}
     seen: dict[str, int] = {}
-    plans: list[tuple[Row, School | None, dict[str, Any]]] = []
+    plans: Plans = []
     for row in table.rows:
         code = problems.check(row, "code", lambda row=row: check_code(row["code"]))
         if code is None:
@@ -279,8 +295,11 @@ def import_register(
         if school is None:
             given.setdefault("ownership", "public")
         plans.append((row, school, given))
-    problems.raise_any()
-    # What each row changes, against the stored state in ``year``.
+    return plans
+
+
+def _register_changes(plans: Plans, year: int, problems: _Problems, result: RegisterResult) -> None:
+    """What each row changes against the stored state in ``year``, into ``result``."""
     for row, school, given in plans:
         if school is None:
             result.created.append(SchoolPlan(row.row, str(row["code"]), given["name"], "create", {}))
@@ -315,9 +334,12 @@ def import_register(
             result.updated.append(SchoolPlan(row.row, school.code, now.name, "update", changes))
         else:
             result.unchanged += 1
-    problems.raise_any()
-    if dry_run or not (result.created or result.updated):
-        return result
+
+
+def _write_register(
+    actor: Actor, path: Path, sheet: str, county: Region, year: int, plans: Plans, result: RegisterResult
+) -> None:
+    """Opens and changes the schools of the plan in one transaction, with the import's audit event."""
     by_row = {row.row: (school, given) for row, school, given in plans}
     with transaction.atomic():
         try:
@@ -329,7 +351,7 @@ def import_register(
                 assert school is not None
                 actions.change_school(actor, school, year, why=path.name, **given)
         except OrgsError as error:  # a change someone made meanwhile: nothing is written
-            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=table.sheet)]) from None
+            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=sheet)]) from None
         record_event(
             actor,
             "orgs.import.register",
@@ -345,7 +367,6 @@ def import_register(
                 "unchanged": result.unchanged,
             },
         )
-    return result
 
 
 def _shown(value: Any) -> Any:
@@ -428,10 +449,25 @@ def import_accounts(
     result = AccountsResult(path.name, table.sheet, dry_run, len(table.rows), warnings=table.warnings)
     if not table.rows:
         raise InputError([Problem("no_rows", "文件中没有数据行", "The file holds no data rows", sheet=table.sheet)])
+    existing, first, rows = _account_rows(table, actor, problems)
+    problems.raise_any()
+    _account_changes(rows, first, existing, result)
+    if dry_run or not (result.created or result.updated or result.granted):
+        return result
+    _write_accounts(actor, path, table.sheet, existing, first, rows, result, region)
+    return result
+
+
+Details = dict[str, tuple[Row, tuple[str, str, str]]]  # user name (casefolded) -> first row, (name, phone, email)
+Grants = list[tuple[Row, str, Region | Department | School, User | None]]  # row, role, unit, stored account
+
+
+def _account_rows(table: Table, actor: Actor, problems: _Problems) -> tuple[dict[str, User], Details, Grants]:
+    """(the stored accounts the file names, each user name's details, each row's grant), cells checked."""
     names = {str(r["username"]) for r in table.rows}
     existing = {u.username.casefold(): u for u in User.objects.filter(username__in=names)}
-    first: dict[str, tuple[Row, tuple[str, str, str]]] = {}
-    rows: list[tuple[Row, str, Region | Department | School, User | None]] = []
+    first: Details = {}
+    rows: Grants = []
     wanted: set[tuple[str, str, str, int]] = set()
     for row in table.rows:
         username = str(row["username"])
@@ -477,7 +513,11 @@ def import_accounts(
             continue
         wanted.add((key, role, type(unit).__name__, unit.pk))
         rows.append((row, role, unit, user))
-    problems.raise_any()
+    return existing, first, rows
+
+
+def _account_changes(rows: Grants, first: Details, existing: dict[str, User], result: AccountsResult) -> None:
+    """What the file creates, grants and changes, into ``result``."""
     created: set[str] = set()
     for row, role, unit, user in rows:
         key = str(row["username"]).casefold()
@@ -510,8 +550,19 @@ def import_accounts(
         ]
         if changed:
             result.updated.append(AccountPlan(row.row, user.username, name, "update", ", ".join(changed)))
-    if dry_run or not (result.created or result.updated or result.granted):
-        return result
+
+
+def _write_accounts(
+    actor: Actor,
+    path: Path,
+    sheet: str,
+    existing: dict[str, User],
+    first: Details,
+    rows: Grants,
+    result: AccountsResult,
+    region: Region | None,
+) -> None:
+    """Creates the accounts and grants the roles of the plan in one transaction, with the import's event."""
     with transaction.atomic():
         try:
             accounts: dict[str, User] = dict(existing)
@@ -533,7 +584,7 @@ def import_accounts(
                     actor, accounts[plan.username.casefold()], name=name, phone=phone, email=email, why=path.name
                 )
         except OrgsError as error:
-            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=table.sheet)]) from None
+            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=sheet)]) from None
         record_event(
             actor,
             "orgs.import.accounts",
@@ -548,7 +599,6 @@ def import_accounts(
                 "unchanged": result.unchanged,
             },
         )
-    return result
 
 
 def _common_region(units: list[Region | Department | School]) -> Region | None:

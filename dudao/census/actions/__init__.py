@@ -106,45 +106,47 @@ def _text(value: object) -> str | None:
 
 
 @transaction.atomic
-def save_record(
-    actor: Actor,
-    school: School,
-    year: int,
-    level: str,
-    values: dict[str, Any],
-    *,
-    expected_version: int | None = None,
-    reason: str = "",
-    note: str | None = None,
-    batch: ImportBatch | None = None,
-) -> SaveResult:
-    """Create or change one record. ``expected_version`` is the version the editor started from
-    (None only when creating); a record changed meanwhile is refused, never overwritten."""
-    _require(actor, school, "edit")
-    _check_unlocked(school, year)
+def _school_year(school: School, year: int, level: str) -> SchoolYear | None:
+    """The school's register entry for ``year``; refused when the school has no such level."""
     school_year = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
     if school_year is not None and level not in allowed_levels(school_year.school_type):
         raise CensusError(
             "bad_level",
-            gettext_lazy("“%(l_year_get_school_type_display)s”不能填报该学段"),
-            l_year_get_school_type_display=Both(school_year.get_school_type_display(), f"{level!r}"),
+            gettext_lazy("“%(school_type)s”不能填报该学段"),
+            school_type=Both(school_year.get_school_type_display(), f"{level!r}"),
         )
-    cleaned = clean_values(values)
+    return school_year
+
+
+def _record_to_save(
+    actor: Actor, school: School, year: int, level: str, expected_version: int | None
+) -> tuple[CensusRecord, bool]:
+    """(the record, locked, or a new one; whether it is new), refused if it changed since ``expected_version``."""
     record = CensusRecord.objects.select_for_update().filter(school=school, year=year, level=level).first()
-    created = record is None
-    if created:
+    if record is None:
         if expected_version not in (None, 0):
             raise CensusError("conflict", gettext_lazy("该记录已不存在或尚未创建"))
-        record = CensusRecord(school=school, year=year, level=level, updated_by=user_of(actor))
-    elif expected_version is not None and expected_version != record.version:
+        return CensusRecord(school=school, year=year, level=level, updated_by=user_of(actor)), True
+    if expected_version is not None and expected_version != record.version:
         raise CensusError(
             "conflict",
             gettext_lazy("该记录已被他人修改，请刷新后重新填写（未保存）"),
             [{"current_version": record.version}],
         )
-    current = {k: getattr(record, k) for k in cleaned} if not created else dict.fromkeys(cleaned)
-    changed = [k for k, v in cleaned.items() if current[k] != v]
-    previous_year = CensusRecord.objects.filter(school=school, year=year - 1, level=level).first()
+    return record, False
+
+
+def _check_figures(
+    record: CensusRecord,
+    created: bool,
+    cleaned: dict[str, Any],
+    changed: bool,
+    note: str | None,
+    school_year: SchoolYear | None,
+) -> list[Warning]:
+    """The census rule table on the figures as they would be saved: impossible ones refuse the save; unusual
+    ones need a note when figures change. Returns the warnings."""
+    previous_year = CensusRecord.objects.filter(school=record.school, year=record.year - 1, level=record.level).first()
     merged = {**(record.values() if not created else {}), **cleaned}
     findings = plausibility(
         merged, previous_year.values() if previous_year else None, school_year.school_type if school_year else None
@@ -165,6 +167,31 @@ def save_record(
             [w.__dict__ for w in warnings],
             problems=Both("；".join(w.message_zh for w in warnings), "; ".join(w.message_en for w in warnings)),
         )
+    return warnings
+
+
+def save_record(
+    actor: Actor,
+    school: School,
+    year: int,
+    level: str,
+    values: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    reason: str = "",
+    note: str | None = None,
+    batch: ImportBatch | None = None,
+) -> SaveResult:
+    """Create or change one record. ``expected_version`` is the version the editor started from
+    (None only when creating); a record changed meanwhile is refused, never overwritten."""
+    _require(actor, school, "edit")
+    _check_unlocked(school, year)
+    school_year = _school_year(school, year, level)
+    cleaned = clean_values(values)
+    record, created = _record_to_save(actor, school, year, level, expected_version)
+    current = {k: getattr(record, k) for k in cleaned} if not created else dict.fromkeys(cleaned)
+    changed = [k for k, v in cleaned.items() if current[k] != v]
+    warnings = _check_figures(record, created, cleaned, bool(changed), note, school_year)
     if not changed and not created and note is None:
         return SaveResult(record, False, [], warnings)
     for key in changed:

@@ -155,9 +155,12 @@ def _check_locked(school: School, years: set[int]) -> None:
         )
 
 
-def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any], why: str) -> dict[str, list[Any]]:
-    """Write ``changes`` (SchoolYear attnames → values) from ``year`` on (see the module doc).
-    Returns {attname: [old, new]} as of ``year``; {} when nothing changes."""
+Touched = dict[int, tuple[SchoolYear, list[tuple[str, Any, Any]]]]  # row year -> (row, [(field, old, new)])
+
+
+def _spread(school: School, year: int, changes: dict[str, Any]) -> tuple[dict[str, list[Any]], Touched]:
+    """({attname: [old, new]} as of ``year``, the school's rows from ``year`` on that change, unsaved): a change
+    runs on into later years until a later change of the same attribute."""
     rows = list(SchoolYear.objects.select_for_update().filter(school=school).order_by("year"))
     before = [r for r in rows if r.year <= year]
     if not before:
@@ -180,7 +183,7 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
         )
     later = [r for r in rows if r.year > year]
     changed: dict[str, list[Any]] = {}
-    touched: dict[int, tuple[SchoolYear, list[tuple[str, Any, Any]]]] = {}  # row year -> (row, [(field, old, new)])
+    touched: Touched = {}
     for field, new in changes.items():
         old = getattr(current, field)
         if old == new:
@@ -193,10 +196,11 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
                 break  # a later change of this attribute stands
             setattr(row, field, new)
             touched.setdefault(row.year, (row, []))[1].append((field, old, new))
-    if not changed:
-        return {}
-    _check_locked(school, set(touched))
-    now = timezone.now()
+    return changed, touched
+
+
+def _codes(touched: Touched) -> tuple[dict[int, str], dict[int, str]]:
+    """The codes of the towns and the schools (merged into) the changes name, by id."""
     towns = {
         pk: code
         for pk, code in Region.objects.filter(
@@ -209,21 +213,33 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
             pk__in={v for f, o, n in _all(touched) if f == "merged_into_id" for v in (o, n) if v}
         ).values_list("pk", "code")
     }
-    history = []
-    for row, fields in touched.values():
+    return towns, schools
+
+
+def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any], why: str) -> dict[str, list[Any]]:
+    """Write ``changes`` (SchoolYear attnames → values) from ``year`` on (see the module doc).
+    Returns {attname: [old, new]} as of ``year``; {} when nothing changes."""
+    now = timezone.now()
+    changed, touched = _spread(school, year, changes)
+    if not changed:
+        return {}
+    _check_locked(school, set(touched))
+    towns, schools = _codes(touched)
+    for row, _fields in touched.values():
         row.save()
-        for field, old, new in fields:
-            history.append(
-                CensusChange(
-                    school_year=row,
-                    field=field.removesuffix("_id"),
-                    old=_stored(field, old, towns, schools),
-                    new=_stored(field, new, towns, schools),
-                    user=user_of(actor),
-                    at=now,
-                    reason=why,
-                )
-            )
+    history = [
+        CensusChange(
+            school_year=row,
+            field=field.removesuffix("_id"),
+            old=_stored(field, old, towns, schools),
+            new=_stored(field, new, towns, schools),
+            user=user_of(actor),
+            at=now,
+            reason=why,
+        )
+        for row, fields in touched.values()
+        for field, old, new in fields
+    ]
     CensusChange.objects.bulk_create(history)
     for touched_year in touched:  # what an evaluation of those years reads has changed (ADR 0020)
         after_change([school.county_id], touched_year)
