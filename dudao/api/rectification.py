@@ -26,8 +26,8 @@ from ninja.pagination import paginate
 
 from dudao.api.common import LocalDateTime, Pages, Status, request_user, within_region
 from dudao.api.errors import CHANGE, READ, error_response, responses
-from dudao.orgs.access import access_task, visible_tasks
 from dudao.rectification import actions
+from dudao.rectification.access import access_task, visible_tasks
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import RectificationItem, Task
 from dudao.rectification.rules import rules_for

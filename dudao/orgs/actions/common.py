@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language
 
 from dudao.actors import Actor, is_system
-from dudao.orgs.access import AdminPermission, admin_permissions
+from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -28,9 +28,9 @@ class OrgsError(Exception):
         return self.message_en if (lang or get_language() or "zh").startswith("en") else self.message_zh
 
 
-def require(actor: Actor, region: Region, perm: AdminPermission) -> None:
+def require(actor: Actor, region: Region, perm: Permission) -> None:
     """People need ``perm`` on ``region``; the system acts unchecked (docs/adr/0008)."""
-    if not is_system(actor) and perm not in admin_permissions(actor, region):
+    if not is_system(actor) and perm not in region_permissions(actor, region):
         raise PermissionDenied
 
 

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from dudao.actors import Actor, is_system, user_of
-from dudao.orgs.access import rectification_permissions, task_permissions
+from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Department, Region
+from dudao.rectification.access import task_permissions
 from dudao.rectification.models import (
     RectificationItem,
     Task,
@@ -40,7 +41,7 @@ class RectificationError(Exception):
 
 
 def _require(actor: Actor, county: Region, perm: str) -> None:
-    if not is_system(actor) and perm not in rectification_permissions(actor, county):
+    if not is_system(actor) and perm not in region_permissions(actor, county):
         raise PermissionDenied
 
 
