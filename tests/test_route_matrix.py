@@ -34,6 +34,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -362,9 +363,14 @@ def _build() -> Any:
     surveys.set_status(w.county_supervisor, survey, "open")
     answer(Client(), survey, answers(survey))
     draw = create_draw(SYSTEM, w.county, YEAR, STANDARD, 1, seed=7)
+    sessions = {}
+    for persona in PERSONAS[1:]:
+        client = Client()
+        client.force_login(getattr(w, persona))
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return SimpleNamespace(
-        w=w, record=record, run=run, item_evidence=item_evidence, pending=pending, plan=plan, task=task,
-        milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
+        w=w, sessions=sessions, record=record, run=run, item_evidence=item_evidence, pending=pending, plan=plan,
+        task=task, milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
         decision=decision, bulletin=bulletin, survey=survey, response=Response.objects.get(survey=survey),
         draw=draw, sampled=draw.schools.first(),
     )  # fmt: skip
@@ -392,8 +398,8 @@ def test_route(objects: Any, db: None, name: str) -> None:
     got = []
     for persona in PERSONAS:
         client = Client(raise_request_exception=False)
-        if persona != "anonymous":
-            client.force_login(getattr(objects.w, persona))
+        if persona != "anonymous":  # signed in once for the module; a fresh client keeps no cookie between routes
+            client.cookies[settings.SESSION_COOKIE_NAME] = objects.sessions[persona]
         with transaction.atomic():
             response = getattr(client, route.method)(url, route.data or {})
             got.append(outcome(response))
