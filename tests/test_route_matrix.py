@@ -22,7 +22,8 @@ supervisor of 示范县), 观察员 (observer of 示范县), 一小填报员 (sc
 school clerk: another county of the same city).
 
 Each request runs in its own transaction, rolled back, so an allowed action does not change what the
-next person sees. The world is built once for the module.
+next person sees. The world is built once for the module. :func:`test_a_missing_id_is_a_404` holds the
+other half of the doors' promise: an id that does not exist gets the same 404 as another unit's object.
 """
 
 from __future__ import annotations
@@ -407,3 +408,38 @@ def test_route(objects: Any, db: None, name: str) -> None:
     expected = route.expected()
     wrong = [f"{p}: got {g}, expected {e}" for p, g, e in zip(PERSONAS, got, expected, strict=True) if g != e]
     assert not wrong, f"{name} ({route.method.upper()} {url}): " + "; ".join(wrong)
+
+
+# Every door answers a missing id as it answers another unit's object: 404 (the supervisor of 示范县, who
+# sees all of 示范县, asks for ids that do not exist).
+NO = 10**9
+MISSING: dict[str, Callable[[Any], list[Any]]] = {
+    "census:transition": lambda o: [NO, "approve"],
+    "census:review_record": lambda o: [*county(o), NO],
+    "census:preview": lambda o: [*county(o), "no-such-token"],
+    "evaluation:run": lambda o: [NO],
+    "evaluation:evidence": lambda o: [NO],
+    "rectification:bulletin": lambda o: [NO],
+    "rectification:plan": lambda o: [NO],
+    "rectification:task": lambda o: [NO],
+    "rectification:accept": lambda o: [NO],
+    "rectification:milestone_done": lambda o: [NO],
+    "rectification:close_item": lambda o: [NO],
+    "rectification:evidence": lambda o: [NO],
+    "rectification:meeting": lambda o: [NO],
+    "rectification:decision_task": lambda o: [NO],
+    "surveys:survey": lambda o: [NO],
+    "surveys:review": lambda o: [o.survey.pk, NO],
+    "reports:draw": lambda o: [NO],
+    "reports:checklist": lambda o: [o.draw.pk, NO],
+    "orgs:department": lambda o: [NO],
+    "orgs:account": lambda o: [NO],
+}
+
+
+@pytest.mark.parametrize("name", list(MISSING))
+def test_a_missing_id_is_a_404(objects: Any, db: None, name: str) -> None:
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = objects.sessions["county_supervisor"]
+    url = reverse(name, args=MISSING[name](objects))
+    assert getattr(client, ROUTES[name].method)(url).status_code == 404, url
