@@ -1,7 +1,7 @@
 """Rectification tasks and their progress: list and read the tasks you may see, their timeline and
 reports; report progress (with evidence files), accept, return.
 
-The same rules as the pages (``dudao.orgs.access``): a department's clerk sees their department's
+The same doors as the pages (``dudao.rectification.access``): a department's clerk sees their department's
 tasks (and its sections', and those it cooperates on) and reports on their own; any other task is
 404. The county supervision office sees the county's tasks and accepts or returns them (403 for
 those who may see a task but not do this). Every change is an action of
@@ -26,8 +26,8 @@ from ninja.pagination import paginate
 
 from dudao.api.common import LocalDateTime, Pages, Status, request_user, within_region
 from dudao.api.errors import CHANGE, READ, error_response, responses
-from dudao.orgs.access import access_task, visible_tasks
 from dudao.rectification import actions
+from dudao.rectification.access import access_task, visible_tasks
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import RectificationItem, Task
 from dudao.rectification.rules import rules_for

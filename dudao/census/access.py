@@ -1,5 +1,6 @@
-"""Fetching the census app's own objects for a view, in the vocabulary of ``dudao.orgs.access``: a record
-or a staged upload the user may not see is a 404, as one that does not exist."""
+"""The doors to the census app's own objects (a school's record, a staged upload), in the vocabulary of
+``dudao.orgs.access``: a record or a staged upload the user may not see is a 404, as one that does not
+exist. (Counties and schools come through ``access_region`` and ``access_school``.)"""
 
 from __future__ import annotations
 
@@ -7,16 +8,16 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 
 from dudao.census.models import CensusRecord, PendingImport
-from dudao.orgs.access import Permission, access_school
+from dudao.orgs.access import Permission, require_school
 from dudao.orgs.models import Region
 
 
-def access_record(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> CensusRecord:
-    """The record with its school (and county), if the user has ``perm`` on its school."""
-    record = CensusRecord.objects.select_related("school", "school__county").filter(pk=pk).first()
+def access_census_record(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> CensusRecord:
+    """The record with its school (and county) and its last editor, if the user has ``perm`` on its school."""
+    record = CensusRecord.objects.select_related("school__county", "updated_by").filter(pk=pk).first()
     if record is None:
         raise Http404
-    record.school = access_school(user, record.school.code, perm)
+    require_school(user, record.school, perm)
     return record
 
 

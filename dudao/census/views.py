@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
-from dudao.census.access import access_record
+from dudao.census.access import access_census_record
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
 from dudao.census.models import CensusRecord, CensusYear
@@ -131,7 +131,7 @@ TRANSITIONS = {"submit": actions.submit, "approve": actions.approve}
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    record = access_record(request.user, pk)  # invisible → 404 before anything else
+    record = access_census_record(request.user, pk)  # invisible → 404 before anything else
     what = {"level": record.get_level_display()}
     try:
         if action == "return":

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
-from dudao.census.access import access_record
+from dudao.census.access import access_census_record
 from dudao.census.actions import CensusError
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.preview import level_label
@@ -135,7 +135,7 @@ def changes_table(entry: Entry) -> Table:
 
 def _record(request: HttpRequest, code: str, year: int, pk: int) -> tuple[Region, CensusRecord]:
     county = _county(request, code)
-    record = access_record(request.user, pk, "review")
+    record = access_census_record(request.user, pk, "review")
     if record.school.county_id != county.pk or record.year != year:
         raise Http404
     return county, record

@@ -46,7 +46,7 @@ from dudao.audit.record import record_event
 from dudao.engine.fields import LOCATIONS, OWNERSHIP, SCHOOL_TYPES
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs import actions
-from dudao.orgs.access import account_permissions, admin_permissions, grant_scopes, may_grant, unit_region
+from dudao.orgs.access import account_permissions, grant_scopes, may_grant, region_permissions, unit_region
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.actions.accounts import check_role, clean_email, clean_phone
 from dudao.orgs.actions.common import require, school_year
@@ -431,7 +431,7 @@ def find_unit(value: str, role: str, actor: Actor) -> Region | Department | Scho
             )
         found = found_list[0] if found_list else None
     # A unit the importer may not see is as unknown as one that does not exist.
-    if found is None or (not is_system(actor) and "view" not in admin_permissions(actor, unit_region(found))):
+    if found is None or (not is_system(actor) and "view" not in region_permissions(actor, unit_region(found))):
         raise unknown
     return found
 

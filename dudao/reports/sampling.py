@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from dudao.engine.result import School
 from dudao.errors import ActionError
-from dudao.orgs.access import rectification_permissions, region_permissions
+from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
+from dudao.reports.access import READ
 from dudao.reports.content import LEVELS, LOCATIONS
 from dudao.reports.models import SampledSchool, SamplingDraw
 
@@ -82,7 +83,8 @@ def check_parameters(per_stratum: Any, seed: Any, failing_weight: Any) -> tuple[
 
 def may_draw(user: User | AnonymousUser, county: Region) -> bool:
     """Inspectors above the county draw (the county's own supervisor does not draw its own sample)."""
-    return "inspect" in rectification_permissions(user, county) and "review" not in region_permissions(user, county)
+    perms = region_permissions(user, county)
+    return READ in perms and "review" not in perms
 
 
 def reproduce(draw: SamplingDraw) -> bool:

@@ -21,6 +21,7 @@ from dudao.audit.record import record_event
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.surveys import intake, stats
+from dudao.surveys.access import MANAGE
 from dudao.surveys.models import (
     RATE_KEEP,
     RATE_WINDOW,
@@ -57,7 +58,7 @@ class SurveyError(Exception):
 
 
 def _require_edit(actor: Actor, county: Region) -> None:
-    if not is_system(actor) and "edit" not in region_permissions(actor, county):
+    if not is_system(actor) and MANAGE not in region_permissions(actor, county):
         raise PermissionDenied
 
 

@@ -18,10 +18,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dudao.evaluation.actions import EvaluationError, set_county_item
-from dudao.orgs.access import access_region, region_permissions
+from dudao.orgs.access import Permission, access_region, region_permissions
 from dudao.orgs.models import School
 from dudao.security.addresses import client_address
 from dudao.surveys import actions, links, results, stats
+from dudao.surveys.access import MANAGE, access_response, access_survey
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
@@ -32,12 +33,8 @@ DEVICE_COOKIE = "dudao_survey_device"
 TITLE = _lazy("社会认可度调查")
 
 
-def _survey(request: HttpRequest, pk: int, perm: str = "view") -> Survey:
-    survey = Survey.objects.select_related("county").filter(pk=pk).first()
-    if survey is None:
-        raise Http404
-    access_region(request.user, survey.county.code, perm)  # type: ignore[arg-type]
-    return survey
+def _survey(request: HttpRequest, pk: int, perm: Permission = "view") -> Survey:
+    return access_survey(request.user, pk, perm)
 
 
 def _refused(request: HttpRequest, exc: SurveyError, target: str) -> HttpResponse:
@@ -47,7 +44,7 @@ def _refused(request: HttpRequest, exc: SurveyError, target: str) -> HttpRespons
 
 @login_required
 def county(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_region(request.user, code, "edit" if request.method == "POST" else "view")
+    region = access_region(request.user, code, MANAGE if request.method == "POST" else "view")
     if region.level != "county":
         raise Http404
     status = 200
@@ -92,7 +89,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def settings(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _survey(request, pk, "edit")
+    s = _survey(request, pk, MANAGE)
     post = request.POST
     try:
         if status := post.get("status"):
@@ -121,7 +118,7 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def questionnaire(request: HttpRequest, pk: int, group: str) -> HttpResponse:
-    s = _survey(request, pk, "edit" if request.method == "POST" else "view")
+    s = _survey(request, pk, MANAGE if request.method == "POST" else "view")
     if group not in GROUPS:
         raise Http404
     q = actions.current_questionnaire(s, group)
@@ -178,7 +175,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     """Feeds the rate into the county's SR-01 item (weighted when the sample is unbalanced)."""
-    s = _survey(request, pk, "edit")
+    s = _survey(request, pk, MANAGE)
     res = results.compute(s)
     rate = (res.weighted or res.overall).rate
     if rate is None:
@@ -202,7 +199,7 @@ def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending a survey asks first, saying what it does: GET the confirmation (the answers so far, the rate);
     POST ends it."""
-    s = _survey(request, pk, "edit")
+    s = _survey(request, pk, MANAGE)
     if request.method == "POST":
         try:
             actions.set_status(request.user, s, Survey.Status.CLOSED)
@@ -229,10 +226,8 @@ def _rate_without(s: Survey, res: results.Results, response: Response) -> float 
 def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     """Keep or exclude a flagged answer. An exclusion is confirmed first on a page that says its effect on the
     recognition rate (the first post renders it and writes nothing; its button posts ``confirm``)."""
-    s = _survey(request, pk, "edit")
-    found = Response.objects.select_related("survey__county").filter(pk=response_pk, survey=s).first()
-    if found is None:
-        raise Http404
+    found = access_response(request.user, pk, response_pk, MANAGE)
+    s = found.survey
     decision, why = request.POST.get("decision", ""), request.POST.get("why", "")
     if decision == Response.Review.EXCLUDED and not request.POST.get("confirm"):
         res = results.compute(s)
@@ -257,7 +252,7 @@ def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
 def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
     """POST: makes a batch of one-use codes; GET: printable slips with a QR code each. Only those who
     hand the codes out (the county's supervision office) see them: an unused code is an answer."""
-    s = _survey(request, pk, "edit")
+    s = _survey(request, pk, MANAGE)
     if group not in GROUPS:
         raise Http404
     if request.method == "POST":

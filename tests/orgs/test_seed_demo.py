@@ -181,10 +181,12 @@ def test_a_user_for_every_role_logs_in_with_the_documented_password(county: Regi
     school = School.objects.get(years__name=demo.OWN_CLERK_SCHOOL, years__year=2025)
     village = School.objects.get(years__name=demo.NO_BACKBONE_SCHOOL, years__year=2025)
     person = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
-    assert region_permissions(person["province"], county) == {"view"}
-    assert region_permissions(person["city"], county) == {"view"}
+    assert region_permissions(person["province"], county) == {"view", "inspect", "audit"}
+    assert region_permissions(person["city"], county) == {"view", "inspect", "audit"}
     assert region_permissions(person["observer"], county) == {"view"}
-    assert region_permissions(person["county"], county) == {"view", "edit", "submit", "review"}
+    assert region_permissions(person["county"], county) == {
+        "view", "edit", "submit", "review", "inspect", "org", "accounts", "audit"
+    }  # fmt: skip
     assert region_permissions(person["county-xinxiang"], county) == frozenset()
     assert school_permissions(person["school"], school) == {"view", "edit", "submit"}
     assert school_permissions(person["school"], village) == frozenset()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
 from dudao.errors import ActionError, Both
-from dudao.orgs.access import AdminPermission, admin_permissions
+from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -19,9 +19,9 @@ class OrgsError(ActionError):
     (docs/adr/0026)."""
 
 
-def require(actor: Actor, region: Region, perm: AdminPermission) -> None:
+def require(actor: Actor, region: Region, perm: Permission) -> None:
     """People need ``perm`` on ``region``; the system acts unchecked (docs/adr/0008)."""
-    if not is_system(actor) and perm not in admin_permissions(actor, region):
+    if not is_system(actor) and perm not in region_permissions(actor, region):
         raise PermissionDenied
 
 

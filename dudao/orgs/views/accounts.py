@@ -21,7 +21,7 @@ from dudao.audit.models import AuditEvent
 from dudao.orgs import actions
 from dudao.orgs.access import (
     access_account,
-    access_admin_region,
+    access_region,
     access_unit,
     account_permissions,
     grant_scopes,
@@ -103,7 +103,7 @@ def grantable_roles(user: Any) -> list[tuple[str, str]]:
 
 @login_required
 def accounts(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_admin_region(request.user, code, "accounts")
+    region = access_region(request.user, code, "accounts")
     state = request.GET.get("state", "active")
     found = accounts_in(request.user, region)
     if state == "active":
@@ -126,7 +126,7 @@ def accounts(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def create_account(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_admin_region(request.user, code, "accounts")
+    region = access_region(request.user, code, "accounts")
     post = request.POST
     try:
         unit = access_unit(request.user, post.get("unit", ""))

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dudao.orgs.access import admin_permissions
+from dudao.orgs.access import region_permissions
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.models import Region, SchoolYear
 
@@ -61,10 +61,10 @@ def county_of(region: Region) -> Region | None:
 def nav(request: HttpRequest, region: Region, page: str) -> dict[str, Any]:
     """The administration subnav's context: 机构设置 · 学校名录 · 账号管理 · 操作记录, each shown when
     the user may open it."""
-    perms = admin_permissions(request.user, region)
+    perms = region_permissions(request.user, region)
     county = county_of(region)
     shown = county or region
-    parent = shown.parent if shown.parent_id and "view" in admin_permissions(request.user, shown.parent) else None
+    parent = shown.parent if shown.parent_id and "view" in region_permissions(request.user, shown.parent) else None
     return {
         "region": region,
         "county": county,

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dudao.engine.problems import InputError
-from dudao.orgs.access import access_admin_region
+from dudao.orgs.access import access_region
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.importing import (
     accounts_template as accounts_template_bytes,
@@ -50,7 +50,7 @@ def register_template(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def accounts_template(request: HttpRequest, code: str) -> HttpResponse:
-    access_admin_region(request.user, code, "accounts")
+    access_region(request.user, code, "accounts")
     return _xlsx(accounts_template_bytes(), "accounts-template.xlsx")
 
 
@@ -105,7 +105,7 @@ def passwords_table(passwords: dict[str, str]) -> Table:
 
 @login_required
 def accounts_import(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_admin_region(request.user, code, "accounts")
+    region = access_region(request.user, code, "accounts")
     context: dict[str, object] = {**nav(request, region, "accounts")}
     if request.method == "POST":
         with _uploaded(request) as path:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.audit.models import AuditEvent
 from dudao.orgs import actions
-from dudao.orgs.access import access_admin_region, access_register_school
+from dudao.orgs.access import access_region, access_register_school
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.actions.schools import ATTRIBUTES, CONTACT
 from dudao.orgs.lists import states
@@ -36,7 +36,7 @@ STATUSES = ("open", "all")
 
 
 def county_for(request: HttpRequest, code: str, perm: str = "view") -> Region:
-    county = access_admin_region(request.user, code, perm)  # type: ignore[arg-type]
+    county = access_region(request.user, code, perm)  # type: ignore[arg-type]
     if county.level != Region.Level.COUNTY:
         raise Http404
     return county

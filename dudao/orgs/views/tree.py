@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.orgs import actions
-from dudao.orgs.access import CHILD_LEVEL, access_admin_region, access_department, admin_permissions, admin_regions
+from dudao.orgs.access import CHILD_LEVEL, access_department, access_region, admin_regions, region_permissions
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.models import Department, Membership, Region, Role, SchoolYear
 from dudao.orgs.views.common import county_of, nav, parse_year, refused, register_year
@@ -106,7 +106,7 @@ def departments_table(county: Region) -> Table:
 @login_required
 def region(request: HttpRequest, code: str) -> HttpResponse:
     """机构设置 of a region: what lies below it, and (for those who manage its parent) its own changes."""
-    found = access_admin_region(request.user, code)
+    found = access_region(request.user, code)
     year = parse_year(request.GET.get("year"), register_year(county_of(found)))
     tables: list[Table] = []
     if found.level != Region.Level.TOWN:
@@ -115,7 +115,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         tables.append(departments_table(found))
     if (response := download(request, tables)) is not None:
         return response
-    parent_perms = admin_permissions(request.user, found.parent) if found.parent else frozenset()
+    parent_perms = region_permissions(request.user, found.parent) if found.parent else frozenset()
     context = {
         **nav(request, found, "tree"),
         "year": year,
@@ -162,7 +162,7 @@ def _move_targets(request: HttpRequest, region: Region) -> list[Region]:
     if region.parent is None:
         return []
     candidates = Region.objects.filter(level=region.parent.level, closed_from__isnull=True).exclude(pk=region.parent_id)
-    return [r for r in candidates.order_by("path") if "org" in admin_permissions(request.user, r)][:500]
+    return [r for r in candidates.order_by("path") if "org" in region_permissions(request.user, r)][:500]
 
 
 def _back(region: Region) -> HttpResponse:
@@ -172,7 +172,7 @@ def _back(region: Region) -> HttpResponse:
 @login_required
 @require_POST
 def create_child(request: HttpRequest, code: str) -> HttpResponse:
-    parent = access_admin_region(request.user, code, "org")
+    parent = access_region(request.user, code, "org")
     try:
         child = actions.create_region(
             request.user,
@@ -191,7 +191,7 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def rename(request: HttpRequest, code: str) -> HttpResponse:
-    found = access_admin_region(request.user, code)
+    found = access_region(request.user, code)
     try:
         actions.rename_region(request.user, found, request.POST.get("name", ""), why=request.POST.get("why", ""))
     except OrgsError as error:
@@ -204,8 +204,8 @@ def rename(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, code: str) -> HttpResponse:
-    found = access_admin_region(request.user, code)
-    target = access_admin_region(request.user, request.POST.get("parent", ""), "org")
+    found = access_region(request.user, code)
+    target = access_region(request.user, request.POST.get("parent", ""), "org")
     try:
         actions.move_region(request.user, found, target, why=request.POST.get("why", ""))
     except OrgsError as error:
@@ -218,14 +218,14 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def close(request: HttpRequest, code: str) -> HttpResponse:
     """Closing a region: the GET states the effect and asks for confirmation; the POST closes."""
-    found = access_admin_region(request.user, code)
-    if found.parent is None or "org" not in admin_permissions(request.user, found.parent):
+    found = access_region(request.user, code)
+    if found.parent is None or "org" not in region_permissions(request.user, found.parent):
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     year = parse_year(source.get("year"), register_year(county_of(found)))
     schools_to = None
     if source.get("schools_to"):
-        schools_to = access_admin_region(request.user, source["schools_to"], "org")
+        schools_to = access_region(request.user, source["schools_to"], "org")
     why = source.get("why", "")
     if request.method == "POST":
         try:
@@ -251,7 +251,7 @@ def close(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def create_department(request: HttpRequest, code: str) -> HttpResponse:
-    county = access_admin_region(request.user, code, "org")
+    county = access_region(request.user, code, "org")
     parent = None
     if request.POST.get("parent"):
         parent = access_department(request.user, _int(request.POST["parent"]), "org")

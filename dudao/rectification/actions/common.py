@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.errors import ActionError, Both
-from dudao.orgs.access import rectification_permissions, task_permissions
+from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Department, Region
+from dudao.rectification.access import task_permissions
 from dudao.rectification.models import (
     RectificationItem,
     Task,
@@ -35,7 +36,7 @@ class RectificationError(ActionError):
 
 
 def _require(actor: Actor, county: Region, perm: str) -> None:
-    if not is_system(actor) and perm not in rectification_permissions(actor, county):
+    if not is_system(actor) and perm not in region_permissions(actor, county):
         raise PermissionDenied
 
 

@@ -18,8 +18,8 @@ from dudao.actors import Actor, is_system, user_of
 from dudao.notifications import notify
 from dudao.notifications.models import Kind
 from dudao.notifications.recipients import clerks
-from dudao.orgs.access import task_permissions
 from dudao.orgs.models import Department, Region
+from dudao.rectification.access import task_permissions
 from dudao.rectification.actions.common import (
     RectificationError,
     _event,

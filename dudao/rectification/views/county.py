@@ -6,15 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.evaluation.actions import EvaluationError
-from dudao.orgs.access import access_county, access_region, rectification_permissions
+from dudao.orgs.access import access_county, region_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
+from dudao.rectification.access import access_bulletin
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import Bulletin, RectificationItem
 from dudao.rectification.reports import county_progress
@@ -53,7 +54,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
     return render(request, "rectification/dashboard.html", {
         "county": county, "on": on, "progress": progress, "tables": tables, "items": items,
-        "perms": rectification_permissions(request.user, county),
+        "perms": region_permissions(request.user, county),
     })  # fmt: skip
 
 
@@ -64,7 +65,7 @@ def _items_page(request: HttpRequest, county: Region, status: int = 200) -> Http
     table = items_table(rows, states, on)
     if (response := download(request, [table])) is not None:
         return response
-    perms = rectification_permissions(request.user, county)
+    perms = region_permissions(request.user, county)
     year = current_year()
     return render(request, "rectification/items.html", {
         "county": county, "table": table, "perms": perms, "shown": shown, "statuses": RectificationItem.Status.choices,
@@ -128,7 +129,7 @@ def _bulletins_page(request: HttpRequest, county: Region, status: int = 200) -> 
     if (response := download(request, [table])) is not None:
         return response
     return render(request, "rectification/bulletins.html", {
-        "county": county, "table": table, "perms": rectification_permissions(request.user, county),
+        "county": county, "table": table, "perms": region_permissions(request.user, county),
         "post": request.POST if request.method == "POST" else {}, "today": actions.today(),
     }, status=status)  # fmt: skip
 
@@ -147,10 +148,6 @@ def bulletins(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def bulletin(request: HttpRequest, pk: int) -> FileResponse:
-    found = Bulletin.objects.select_related("county").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    access_region(request.user, found.county.code)
-    access_county(request.user, found.county.code)
+    found = access_bulletin(request.user, pk)
     name = f"{found.county.name}督导通报{found.year}年第{found.number}期.docx"
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=name)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.orgs.access import access_county, region_permissions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.rectification import actions
 from dudao.rectification.actions import RectificationError
@@ -51,7 +51,7 @@ def _page(request: HttpRequest, county: Region, status: int = 200) -> HttpRespon
         "county": county, "year": year, "tables": tables, "leaders": leaders,
         "open_matters": [m for m in matters if m.status == PracticalMatter.Status.PLANNED],
         "names": names, "schools": schools(county, current_year()), "today": actions.today(),
-        "perms": rectification_permissions(request.user, county), "target": rules_for(county.code).practical_matters,
+        "perms": region_permissions(request.user, county), "target": rules_for(county.code).practical_matters,
         "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
 

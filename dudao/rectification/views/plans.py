@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.engine.problems import InputError
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
+from dudao.rectification.access import access_plan
 from dudao.rectification.actions import RectificationError, TaskSpec
 from dudao.rectification.importing import read_task_list, write_task_list
 from dudao.rectification.models import Task, WorkPlan
@@ -40,7 +41,7 @@ def _plans_page(request: HttpRequest, county: Region, status: int = 200) -> Http
     if (response := download(request, [table])) is not None:
         return response
     return render(request, "rectification/plans.html", {
-        "county": county, "table": table, "perms": rectification_permissions(request.user, county),
+        "county": county, "table": table, "perms": region_permissions(request.user, county),
         "year": current_year(), "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
 
@@ -58,12 +59,8 @@ def plans(request: HttpRequest, code: str) -> HttpResponse:
     return page_or_create(request, code, _plans_page, create)
 
 
-def _plan(request: HttpRequest, pk: int, perm: str = "view") -> WorkPlan:
-    found = WorkPlan.objects.select_related("county").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    access_county(request.user, found.county.code, perm)  # type: ignore[arg-type]
-    return found
+def _plan(request: HttpRequest, pk: int, perm: Permission = "view") -> WorkPlan:
+    return access_plan(request.user, pk, perm)
 
 
 def _tasks(plan: WorkPlan) -> list[Task]:
@@ -85,7 +82,7 @@ def _plan_page(request: HttpRequest, plan: WorkPlan, status: int = 200, problems
         return response
     return render(request, "rectification/plan.html", {
         "plan": plan, "county": plan.county, "table": table,
-        "perms": rectification_permissions(request.user, plan.county), "departments": departments(plan.county),
+        "perms": region_permissions(request.user, plan.county), "departments": departments(plan.county),
         "indicators": indicators(), "problems": [p.text(lang()) for p in problems or []],
         "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
