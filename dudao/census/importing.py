@@ -347,7 +347,13 @@ class _Plan:
 
 class _Import:
     def __init__(
-        self, path: Path, table: SchoolTable, check: TableCheck, year: int, county: Region | None, user: Actor,
+        self,
+        path: Path,
+        table: SchoolTable,
+        check: TableCheck,
+        year: int,
+        county: Region | None,
+        user: Actor,
         own: frozenset[str] | None = None,
     ) -> None:
         self.path, self.table, self.year, self.county, self.user = path, table, year, county, user

@@ -26,7 +26,6 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from dudao.census.models import CensusRecord
-from dudao.evaluation.models import EvaluationRun
 from dudao.standards import load
 from tests.e2e.conftest import ARTIFACTS
 
@@ -70,6 +69,17 @@ FIGURES: dict[str, dict[str, Any]] = {
                    "sports_area_m2": 2400, "equipment_value_yuan": 660_000, "multimedia_classrooms": 7},
 }  # fmt: skip
 RETURNED = "1301350001"
+
+
+def item_value(item: Any) -> str:
+    """What the county enters for a county item so that it is met: a veto 否, any other yes/no 是, a figure
+    at its threshold (below it for a strict "<")."""
+    if item.threshold is None:
+        return "否" if item.veto else "是"
+    value = item.threshold.value
+    return str(value / 2 if item.threshold.op == "<" else value)
+
+
 WRONG_SPORTS = 400  # the clerk's typing error: 400 m² for 500 pupils; the office returns the record
 RETURN_REASON = "体育运动场馆面积 400 平方米明显偏小，请核对后重新提交"
 
@@ -240,3 +250,101 @@ def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server
     expect(clerk.locator(".messages")).to_contain_text("新建 2 条")
     expect(clerk.locator("#my-schools")).to_contain_text("已提交")
     shot(clerk, "clerk-submitted")
+    clerk.get_by_role("button", name="退出").click()
+
+    # 3. The county supervision office: 柳河镇中心小学 from the county's prefilled template, then review.
+    office = person(browser, live_server)
+    first_login(office, "dudaoshi", passwords["dudaoshi"], "Shui-mu-qing-hua-9")
+    expect(office.locator("#tile-review")).to_contain_text("2")
+    shot(office, "office-home")
+    office.get_by_role("link", name="填报进度").first.click()
+    expect(office.locator("h1")).to_contain_text("学年学校数据填报进度")
+    shot(office, "completeness")
+    office.get_by_role("link", name="下载填报模板").click()
+    county_file = download(
+        office, office.get_by_role("link", name="下载预填模板（.xlsx）").first, tmp_path / "示范县.xlsx"
+    )
+    fill_census(county_file, {"1301350003": FIGURES["1301350003"]})
+    office.get_by_role("link", name="导入填好的文件").first.click()
+    office.locator("#file").set_input_files(str(county_file))
+    office.get_by_role("button", name="上传并预览").click()
+    expect(office.locator("#preview-summary")).to_contain_text("检查通过，尚未写入")
+    shot(office, "office-preview")
+    office.locator("#confirm-import").click()
+    expect(office.locator(".messages")).to_contain_text("新建 1 条")
+
+    office.locator("#review-link").click()
+    expect(office.locator("#queue-summary")).to_contain_text("3 条记录待审核")
+    shot(office, "review-queue")
+    queue = office.locator("[data-table='review-queue'] tbody tr")
+    queue.filter(has_text="城关镇第一小学").get_by_role("link").first.click()
+    expect(office.locator("h1")).to_contain_text("城关镇第一小学")
+    shot(office, "review-record")
+    office.locator("#return-reason").fill(RETURN_REASON)
+    office.locator("#return").click()
+    expect(office.locator(".messages")).to_contain_text("已退回")
+    office.get_by_role("button", name="退出").click()
+
+    # 4. The clerk: the notification, the correction, the submission.
+    log_in(clerk, "chengguan", "Liu-he-qing-2025")
+    count = clerk.locator("#notices .notice-count")
+    expect(count).to_have_text("1")
+    clerk.locator("#notices summary").click()
+    notice = clerk.locator("#notices .notice-panel a").first
+    expect(notice).to_contain_text("退回")
+    clerk.screenshot(path=ARTIFACTS / "new-county-clerk-notice-desktop.png")
+    notice.click()
+    expect(clerk.locator("main")).to_contain_text(RETURN_REASON)
+    shot(clerk, "clerk-returned")
+    clerk.locator("#id_primary-sports_area_m2").fill(str(FIGURES[RETURNED]["sports_area_m2"]))
+    clerk.locator("#id_primary-reason").fill("按退回意见更正")
+    clerk.get_by_role("button", name="保存").first.click()
+    expect(clerk.locator(".messages")).to_contain_text("已保存")
+    clerk.get_by_role("button", name="提交审核").click()
+    expect(clerk.locator(".messages")).to_contain_text("已提交")
+    shot(clerk, "clerk-resubmitted")
+
+    # 5. The office: approve all, lock the year (its effect stated), county items, evaluate, the cockpit.
+    log_in(office, "dudaoshi", "Shui-mu-qing-hua-9")
+    office.goto(f"/census/county/{COUNTY}/{YEAR}/review/")
+    while office.locator("#approve").count() or office.locator("[data-table='review-queue'] tbody tr a").count():
+        if not office.locator("#approve").count():
+            office.locator("[data-table='review-queue'] tbody tr a").first.click()
+        office.locator("#approve").click()
+        expect(office.locator(".messages")).to_contain_text("已审核通过")
+        if "/review/" in office.url and office.url.rstrip("/").endswith("review"):
+            break
+    assert not CensusRecord.objects.filter(year=YEAR).exclude(status="approved").exists()
+    office.goto(f"/census/county/{COUNTY}/{YEAR}/")
+    office.locator("#lock-link").click()
+    expect(office.locator("#effect")).to_have_text("全部记录都已审核")
+    shot(office, "lock-confirm")
+    office.locator("#confirm-lock").click()
+    expect(office.locator(".messages")).to_contain_text("已锁定")
+    expect(office.locator("main")).to_contain_text("本学年数据已锁定")
+    shot(office, "locked")
+
+    office.get_by_role("link", name="县级指标与评估结果").click()
+    expect(office.locator("h1")).to_contain_text("学年县级指标")
+    standard = load(STANDARD)
+    items = [item for area in standard.areas if area.basis == "items" for item in area.items] + list(standard.veto)
+    for item in items:
+        field = office.locator(f"#v-{item.code}")
+        if item.kind in ("bool", "qualitative"):
+            field.select_option(item_value(item))
+        else:
+            field.fill(item_value(item))
+        with office.expect_navigation():
+            field.locator("xpath=ancestor::form").get_by_role("button", name="保存").click()
+    expect(office.locator("main")).not_to_contain_text("未填报")
+    shot(office, "items")
+    office.get_by_role("button", name="按当前数据评估并保存结果").click()
+    expect(office.locator("main")).to_contain_text("评估")
+    shot(office, "run")
+
+    office.get_by_role("link", name="县域总览").first.click()
+    expect(office.locator("main")).to_contain_text("总体：达标")
+    expect(office.locator("main")).to_contain_text("本学年数据已锁定")
+    shot(office, "cockpit")
+    for tab in (admin, clerk, office):
+        assert tab.errors == [], tab.errors  # type: ignore[attr-defined]

@@ -25,11 +25,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from dudao.audit.record import record_event
 from dudao.actors import Actor, is_system
+from dudao.audit.record import record_event
 from dudao.census.actions import CensusError
-from dudao.orgs.access import clerk_school_codes, region_permissions
 from dudao.census.models import PendingImport
+from dudao.orgs.access import clerk_school_codes, region_permissions
 from dudao.orgs.models import Region
 
 if TYPE_CHECKING:  # the import imports the actions (CensusError): at run time it is imported where used
