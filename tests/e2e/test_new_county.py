@@ -58,15 +58,24 @@ ACCOUNTS = [
 # Each school's figures, as a clerk types them into the census template: every indicator above its
 # 2017 threshold (500 pupils; see tests/engine/schools.py).
 FIGURES: dict[str, dict[str, Any]] = {
-    "1301350001": {"students": 500, "classes": 12, "teachers": 30, "teachers_above_qualification": 25,
-                   "backbone_teachers": 6, "pe_art_teachers": 5, "teaching_aux_area_m2": 2500,
-                   "sports_area_m2": 4000, "equipment_value_yuan": 1_100_000, "multimedia_classrooms": 12},
-    "1301350002": {"students": 480, "classes": 12, "teachers": 40, "teachers_above_qualification": 30,
-                   "backbone_teachers": 6, "pe_art_teachers": 5, "teaching_aux_area_m2": 3000,
-                   "sports_area_m2": 5500, "equipment_value_yuan": 1_300_000, "multimedia_classrooms": 13},
-    "1301350003": {"students": 300, "classes": 6, "teachers": 20, "teachers_above_qualification": 15,
-                   "backbone_teachers": 4, "pe_art_teachers": 3, "teaching_aux_area_m2": 1500,
-                   "sports_area_m2": 2400, "equipment_value_yuan": 660_000, "multimedia_classrooms": 7},
+    "1301350001": {"students": 500, "classes": 12, "max_class_size": 45, "teachers": 30,
+                   "teachers_above_qualification": 25, "certified_teachers": 30, "senior_title_teachers": 12,
+                   "backbone_teachers": 6, "pe_art_teachers": 5, "teachers_rotated": 3, "backbone_teachers_rotated": 1,
+                   "teaching_aux_area_m2": 2500, "indoor_gym_area_m2": 300, "sports_area_m2": 4000,
+                   "equipment_value_yuan": 1_100_000, "multimedia_classrooms": 12, "computers": 80, "books": 15000,
+                   "music_rooms": 1, "art_rooms": 1, "music_room_min_area_m2": 96, "art_room_min_area_m2": 96},
+    "1301350002": {"students": 480, "classes": 12, "max_class_size": 45, "teachers": 40,
+                   "teachers_above_qualification": 30, "certified_teachers": 40, "senior_title_teachers": 18,
+                   "backbone_teachers": 6, "pe_art_teachers": 5, "teachers_rotated": 4, "backbone_teachers_rotated": 1,
+                   "teaching_aux_area_m2": 3000, "indoor_gym_area_m2": 400, "sports_area_m2": 5500,
+                   "equipment_value_yuan": 1_300_000, "multimedia_classrooms": 13, "computers": 90, "books": 18000,
+                   "music_rooms": 1, "art_rooms": 1, "music_room_min_area_m2": 96, "art_room_min_area_m2": 96},
+    "1301350003": {"students": 300, "classes": 6, "max_class_size": 50, "teachers": 20,
+                   "teachers_above_qualification": 15, "certified_teachers": 20, "senior_title_teachers": 7,
+                   "backbone_teachers": 4, "pe_art_teachers": 3, "teachers_rotated": 2, "backbone_teachers_rotated": 1,
+                   "teaching_aux_area_m2": 1500, "indoor_gym_area_m2": 150, "sports_area_m2": 2400,
+                   "equipment_value_yuan": 660_000, "multimedia_classrooms": 7, "computers": 40, "books": 9000,
+                   "music_rooms": 1, "art_rooms": 1, "music_room_min_area_m2": 73, "art_room_min_area_m2": 73},
 }  # fmt: skip
 RETURNED = "1301350001"
 
@@ -244,6 +253,7 @@ def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server
     clerk.locator("#file").set_input_files(str(mine))
     clerk.get_by_role("button", name="上传并预览").click()
     expect(clerk.locator("#preview-summary")).to_contain_text("检查通过，尚未写入")
+    expect(clerk.locator("#preview-summary li").nth(4)).to_have_text("0条提示")
     clerk.screenshot(path=ARTIFACTS / "new-county-clerk-preview-desktop.png", full_page=True)
     shot(clerk, "clerk-preview")
     clerk.locator("#confirm-import").click()
@@ -334,8 +344,8 @@ def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server
             field.select_option(item_value(item))
         else:
             field.fill(item_value(item))
-        with office.expect_navigation():
-            field.locator("xpath=ancestor::form").get_by_role("button", name="保存").click()
+    office.get_by_role("button", name="保存全部指标").last.click()
+    expect(office.locator(".messages")).to_have_text(f"已保存县级指标：{len(items)} 项有变化。")
     expect(office.locator("main")).not_to_contain_text("未填报")
     shot(office, "items")
     office.get_by_role("button", name="按当前数据评估并保存结果").click()
