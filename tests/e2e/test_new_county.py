@@ -189,16 +189,13 @@ def upload_and_check(page: Page, path: Path) -> None:
 
 
 def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server: Any, tmp_path: Path) -> None:
-    # 0. The one command: the first administrator of the county (and its province and city).
-    out = io.StringIO()
-    call_command("create_admin", "--province", "13", "--name", "河北省", "--username", "hebei-admin", stdout=out)
-    call_command("create_admin", "--city", "1301", "--name", "示范市", "--username", "shifanshi-admin", stdout=out)
+    # Guide step 0. The one command: the county's first administrator (its city and province registered by name).
     out = io.StringIO()
     call_command("create_admin", "--county", COUNTY, "--name", COUNTY_NAME, "--username", "shifanxian-admin",
-                 stdout=out)  # fmt: skip
+                 "--city-name", "示范市", "--province-name", "河北省", stdout=out, stderr=io.StringIO())  # fmt: skip
     temporary = out.getvalue().strip()
 
-    # 1. The administrator: first login, towns, the school register, the accounts.
+    # Guide steps 1–3. The administrator: first login, towns, the school register, the accounts.
     admin = person(browser, live_server)
     first_login(admin, "shifanxian-admin", temporary, "Qiu-shui-2025-lan")
     shot(admin, "admin-home")
@@ -235,7 +232,7 @@ def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server
     admin.screenshot(path=ARTIFACTS / "new-county-accounts-import-desktop.png", full_page=True)
     admin.get_by_role("button", name="退出").click()
 
-    # 2. The 城关镇 clerk: their own password, the prefilled template of their two schools, the upload.
+    # Guide step 4. The 城关镇 clerk: their own password, the prefilled template of their two schools, the upload.
     clerk = person(browser, live_server)
     first_login(clerk, "chengguan", passwords["chengguan"], "Liu-he-qing-2025")
     expect(clerk.locator("#schools-title")).to_have_text("我负责的学校（2 所）")
@@ -262,7 +259,7 @@ def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server
     shot(clerk, "clerk-submitted")
     clerk.get_by_role("button", name="退出").click()
 
-    # 3. The county supervision office: 柳河镇中心小学 from the county's prefilled template, then review.
+    # Guide steps 5–6. The county supervision office: 柳河镇中心小学 from the county's prefilled template, then review.
     office = person(browser, live_server)
     first_login(office, "dudaoshi", passwords["dudaoshi"], "Shui-mu-qing-hua-9")
     expect(office.locator("#tile-review")).to_contain_text("2")
@@ -295,7 +292,7 @@ def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server
     expect(office.locator(".messages")).to_contain_text("已退回")
     office.get_by_role("button", name="退出").click()
 
-    # 4. The clerk: the notification, the correction, the submission.
+    # Guide step 7. The clerk: the notification, the correction, the submission.
     log_in(clerk, "chengguan", "Liu-he-qing-2025")
     count = clerk.locator("#notices .notice-count")
     expect(count).to_have_text("1")
@@ -314,18 +311,17 @@ def test_a_new_county_runs_its_year_in_the_browser(browser: Browser, live_server
     expect(clerk.locator(".messages")).to_contain_text("已提交")
     shot(clerk, "clerk-resubmitted")
 
-    # 5. The office: approve all, lock the year (its effect stated), county items, evaluate, the cockpit.
+    # Guide steps 8–10. The office: approve all, lock the year (its effect stated), county items, evaluate, the cockpit.
     log_in(office, "dudaoshi", "Shui-mu-qing-hua-9")
-    office.goto(f"/census/county/{COUNTY}/{YEAR}/review/")
-    while office.locator("#approve").count() or office.locator("[data-table='review-queue'] tbody tr a").count():
-        if not office.locator("#approve").count():
-            office.locator("[data-table='review-queue'] tbody tr a").first.click()
-        office.locator("#approve").click()
+    office.get_by_role("link", name="填报进度").first.click()
+    office.locator("#review-link").click()
+    office.locator("[data-table='review-queue'] tbody tr a").first.click()
+    for _ in range(3):  # 城关镇's two and 柳河镇's one: each approval opens the next record
+        with office.expect_navigation():
+            office.locator("#approve").click()
         expect(office.locator(".messages")).to_contain_text("已审核通过")
-        if "/review/" in office.url and office.url.rstrip("/").endswith("review"):
-            break
-    assert not CensusRecord.objects.filter(year=YEAR).exclude(status="approved").exists()
-    office.goto(f"/census/county/{COUNTY}/{YEAR}/")
+    assert set(CensusRecord.objects.filter(year=YEAR).values_list("status", flat=True)) == {"approved"}
+    office.get_by_role("link", name="填报进度").first.click()
     office.locator("#lock-link").click()
     expect(office.locator("#effect")).to_have_text("全部记录都已审核")
     shot(office, "lock-confirm")
