@@ -626,7 +626,10 @@ def test_the_command_exits_non_zero_with_every_problem(
 
 
 def test_the_command_refuses_a_user_without_the_permission(world: World, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="一小填报员 无权导入 139901"):
+    with pytest.raises(CommandError, match="观察员 无权导入 139901"):
+        call_command("import_census", str(workbook(tmp_path)), "--year", str(YEAR), "--county", "139901",
+                     "--user", "观察员")  # fmt: skip
+    with pytest.raises(CommandError, match="处错误"):  # a clerk: only their own school's rows
         call_command("import_census", str(workbook(tmp_path)), "--year", str(YEAR), "--county", "139901",
                      "--user", "一小填报员")  # fmt: skip
     assert CensusRecord.objects.count() == 0
