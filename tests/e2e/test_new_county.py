@@ -315,7 +315,10 @@ def test_a_new_county_runs_its_year_in_the_browser(people: Callable[[str], Page]
     notice = clerk.locator("#notices .notice-panel a").first
     expect(notice).to_contain_text("退回")
     clerk.screenshot(path=ARTIFACTS / "new-county-clerk-notice-desktop.png")
-    notice.click()
+    clerk.locator("#notices .notice-panel").get_by_role("link", name="全部通知").click()
+    expect(clerk.locator("main")).to_contain_text("未读 1 条")
+    shot(clerk, "clerk-notifications")
+    clerk.locator("main").get_by_role("link", name=RETURN_REASON, exact=False).click()
     expect(clerk.locator("main")).to_contain_text(RETURN_REASON)
     shot(clerk, "clerk-returned")
     clerk.locator("#id_primary-sports_area_m2").fill(str(FIGURES[RETURNED]["sports_area_m2"]))
