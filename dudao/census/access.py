@@ -5,10 +5,11 @@ exist. (Counties and schools come through ``access_region`` and ``access_school`
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dudao.census.models import CensusRecord, PendingImport
-from dudao.orgs.access import Permission, require_school
+from dudao.orgs.access import Permission, clerk_school_codes, region_permissions, require_school
 from dudao.orgs.models import Region
 
 
@@ -28,3 +29,20 @@ def access_pending_import(user: User | AnonymousUser, county: Region, year: int,
     if pending is None:
         raise Http404
     return pending
+
+
+def access_import_county(user: User | AnonymousUser, code: str) -> tuple[Region, frozenset[str] | None]:
+    """The county whose census file the user may upload, and which of its schools: all of them (``None``) for
+    whoever reviews the county, or the codes of the schools a school clerk answers for. Anyone else: 404 if
+    they may not view the county, 403 if they may."""
+    county = Region.objects.select_related("parent").filter(code=code).first()
+    if county is None:
+        raise Http404
+    perms = region_permissions(user, county)
+    if "review" in perms:
+        return county, None
+    if codes := clerk_school_codes(user, county):
+        return county, codes
+    if "view" in perms:
+        raise PermissionDenied
+    raise Http404

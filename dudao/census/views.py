@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
-from dudao.census.access import access_census_record
+from dudao.census.access import access_census_record, access_import_county
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
 from dudao.census.models import CensusRecord, CensusYear
@@ -153,8 +153,8 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A county's census file: checked at once (every problem listed, nothing kept), else kept for its preview
     (``views_import.preview``: everything the import would change); nothing is imported before the preview
     is confirmed."""
-    county = access_region(request.user, code, "review")
-    context: dict[str, object] = {"county": county, "year": year}
+    county, own = access_import_county(request.user, code)
+    context: dict[str, object] = {"county": county, "year": year, "clerk": own is not None}
     if request.method == "POST":
         file = request.FILES.get("file")
         if file is None:

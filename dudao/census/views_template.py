@@ -63,7 +63,13 @@ def templates(request: HttpRequest, year: int) -> HttpResponse:
     _year(year)
     counties = [(county, len(expected_schools(county, year))) for county in editable_counties(request.user)]
     mine = _clerk_school_years(request.user, year)
-    return render(request, "census/templates.html", {"year": year, "counties": counties, "mine": mine})
+    supervised = {county.pk for county, _n in counties}
+    mine_counties = sorted(
+        {s.county.pk: s.county for s in clerk_schools(request.user) if s.county_id not in supervised}.values(),
+        key=lambda c: c.code,
+    )
+    context = {"year": year, "counties": counties, "mine": mine, "mine_counties": mine_counties}
+    return render(request, "census/templates.html", context)
 
 
 @login_required

@@ -299,6 +299,40 @@ def set_county_item(
     return item
 
 
+def set_county_items(
+    actor: Actor, county: Region, year: int, standard_id: str, entries: dict[str, tuple[Any, str]], reason: str = ""
+) -> int:
+    """Enter or change many county items at once (the items page's one form): ``entries`` is code -> (value,
+    note). Every value is checked first: any bad one refuses the whole form (``EvaluationError`` naming each,
+    nothing written). Then each item whose value or note changed is saved as :func:`set_county_item` saves it
+    (its history, the stale run), in one transaction; returns how many changed."""
+    _require_review(actor, county)
+    _check_county(county)
+    standard = _standard(standard_id)
+    try:
+        parse_item_values(standard, {code: None if _blank(v) else v for code, (v, _note) in entries.items()})
+    except InputError as exc:
+        zh = "；".join(p.message_zh for p in exc.problems)
+        en = "; ".join(p.message_en for p in exc.problems)
+        raise EvaluationError(
+            "bad_item_value",
+            gettext_lazy("未保存任何指标：%(zh)s"),
+            [p.as_dict() for p in exc.problems],
+            zh=Both(zh, en),
+        ) from exc
+    stored = {i.code: i for i in CountyItemValue.objects.filter(county=county, year=year, standard_id=standard_id)}
+    changed = 0
+    with transaction.atomic():
+        for code, (value, note) in entries.items():
+            item = stored.get(code)
+            if item is None and _blank(value) and not note:
+                continue  # neither entered before nor now
+            before = (item.value, item.note) if item is not None else None
+            saved = set_county_item(actor, county, year, standard_id, code, value, note=note, reason=reason)
+            changed += before != (saved.value, saved.note)
+    return changed
+
+
 def attach_evidence(actor: Actor, item: CountyItemValue, uploaded_file: File) -> Evidence:
     """Store a supporting document for ``item``. Refused (nothing stored) when too large, empty, of a
     type not accepted, or when its content does not match its extension (``dudao.evidence``)."""

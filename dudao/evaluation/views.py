@@ -73,6 +73,28 @@ def save_item(request: HttpRequest, code: str, year: int, standard_id: str, item
 
 @login_required
 @require_POST
+def save_items(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """The items page's one form: every item's value and note (``value-<code>``, ``note-<code>``)."""
+    county = access_region(request.user, code, "review")
+    standard = _standard(standard_id)
+    codes = [i.code for area in standard.areas if area.basis == "items" for i in area.items]
+    codes += [i.code for i in standard.veto]
+    entries = {
+        c: (request.POST.get(f"value-{c}", ""), request.POST.get(f"note-{c}", ""))
+        for c in codes
+        if f"value-{c}" in request.POST
+    }
+    try:
+        n = actions.set_county_items(person(request.user), county, year, standard_id, entries)
+    except EvaluationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("已保存县级指标：%(n)d 项有变化。") % {"n": n})
+    return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
+
+
+@login_required
+@require_POST
 def upload_evidence(request: HttpRequest, code: str, year: int, standard_id: str, item_code: str) -> HttpResponse:
     county = access_region(request.user, code, "review")
     file = request.FILES.get("file")

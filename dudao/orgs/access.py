@@ -212,6 +212,16 @@ def home_unit(user: User | AnonymousUser) -> Region | School | None:
 # Counties and departments' clerks (rectification: the tasks themselves are in dudao.rectification.access)
 
 
+def clerk_school_codes(user: User | AnonymousUser, county: Region) -> frozenset[str]:
+    """The codes of ``county``'s schools the user enters figures for as their clerk: the schools whose census
+    file a clerk may import (the county's supervision office imports the whole county)."""
+    return frozenset(
+        m.school.code
+        for m in memberships(user)
+        if m.school_id is not None and m.role == Role.SCHOOL_CLERK and m.school.county_id == county.pk
+    )
+
+
 def clerk_departments(user: User | AnonymousUser) -> frozenset[int]:
     """The departments whose tasks the user answers for as a clerk: their own and their sections."""
     own = [m.department_id for m in memberships(user) if m.department_id is not None]

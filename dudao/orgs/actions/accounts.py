@@ -11,6 +11,7 @@ A temporary password is returned once and never stored in clear nor written to t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -352,6 +353,7 @@ class AdminCreated:
     password: str
     region: Region
     region_created: bool
+    parents_created: tuple[Region, ...] = ()
 
 
 PARENT_CODE_LENGTH = {"city": 2, "county": 4}
@@ -369,10 +371,13 @@ def create_admin(
     parent_code: str = "",
     phone: str = "",
     email: str = "",
+    parent_names: Mapping[str, str] | None = None,
 ) -> AdminCreated:
     """The first administrator of a province, city or county (``dudao create_admin``), creating the
     region when it does not exist yet (a province from nothing; a city or county under its parent,
-    by default the region whose code its own begins with)."""
+    by default the region whose code its own begins with). ``parent_names`` (level -> name, e.g.
+    ``{"province": "河北省", "city": "示范市"}``) registers missing parents too, without administrators: a
+    county that starts alone needs one command."""
     from dudao.orgs.actions.regions import create_region
 
     if not is_system(actor):
@@ -380,6 +385,7 @@ def create_admin(
     code = str(code or "").strip()
     region = Region.objects.filter(code=code).first()
     created = False
+    made: list[Region] = []
     if region is not None:
         if region.level != level:
             raise OrgsError(
@@ -396,23 +402,7 @@ def create_admin(
             )
         parent = None
         if level != Region.Level.PROVINCE:
-            wanted = parent_code.strip() or code[: PARENT_CODE_LENGTH[level]]
-            parent = Region.objects.filter(code=wanted).first()
-            if parent is None:
-                raise OrgsError(
-                    "unknown_parent",
-                    gettext_lazy("上级区域 %(wanted)s 尚未登记，请先为它创建管理员或用 --parent 指定"),
-                    wanted=wanted,
-                )
-            if parent.level != Region.PARENT_LEVEL[level]:
-                raise OrgsError(
-                    "bad_parent",
-                    gettext_lazy("上级区域 %(wanted)s 不是%(l_zh_region_parent_level_level)s"),
-                    wanted=wanted,
-                    l_zh_region_parent_level_level=Both(
-                        _LEVEL_ZH[Region.PARENT_LEVEL[level]], Region.PARENT_LEVEL[level]
-                    ),
-                )
+            parent = _admin_parent(actor, level, code, parent_code, parent_names or {}, made)
         region = create_region(actor, parent, code, region_name, why="create_admin")
         created = True
     user, password = create_account(
@@ -425,7 +415,43 @@ def create_admin(
         email=email,
         why="create_admin",
     )
-    return AdminCreated(user, password, region, created)
+    return AdminCreated(user, password, region, created, tuple(made))
+
+
+def _admin_parent(
+    actor: Actor, level: str, code: str, parent_code: str, names: Mapping[str, str], made: list[Region]
+) -> Region:
+    """The parent a new city or county goes under: the region ``parent_code`` names (by default the one
+    whose code its own begins with), registered first — and its own parent, upwards — when it is missing
+    and ``names`` gives a name for its level (the regions registered are appended to ``made``)."""
+    from dudao.orgs.actions.regions import create_region
+
+    wanted = parent_code.strip() or code[: PARENT_CODE_LENGTH[level]]
+    parent_level = Region.PARENT_LEVEL[level]
+    parent = Region.objects.filter(code=wanted).first()
+    if parent is None and names.get(parent_level, "").strip():
+        grand = None if parent_level == Region.Level.PROVINCE else _admin_parent(actor, parent_level, wanted, "",
+                                                                                 names, made)  # fmt: skip
+        parent = create_region(actor, grand, wanted, names[parent_level].strip(), why="create_admin")
+        made.append(parent)
+    if parent is None:
+        option = {"province": "--province-name", "city": "--city-name"}[parent_level]
+        raise OrgsError(
+            "unknown_parent",
+            gettext_lazy(
+                "上级区域 %(wanted)s 尚未登记，请先为它创建管理员、用 %(option)s 给出名称一并登记，或用 --parent 指定"
+            ),
+            wanted=wanted,
+            option=option,
+        )
+    if parent.level != parent_level:
+        raise OrgsError(
+            "bad_parent",
+            gettext_lazy("上级区域 %(wanted)s 不是%(level_zh_parent_level)s"),
+            wanted=wanted,
+            level_zh_parent_level=Both(_LEVEL_ZH[parent_level], parent_level),
+        )
+    return parent
 
 
 _LEVEL_ZH = {"province": "省", "city": "市", "county": "县（市、区）", "town": "乡镇（街道）"}
