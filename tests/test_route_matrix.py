@@ -119,7 +119,8 @@ ROUTES: dict[str, Route] = {
     "set_language": post("set_language", language="en"),
     # census
     "census:completeness": get("census:completeness", county, COUNTY_VIEW),
-    "census:upload": get("census:upload", county, COUNTY_REVIEW),
+    # the county's office, and a school clerk for their own schools' rows
+    "census:upload": get("census:upload", county, "login 403 403 ok 403 ok 404 404 404"),
     "census:preview": get("census:preview", lambda o: [*county(o), o.pending.token],
                           "login 403 403 ok 403 404 404 404 404"),
     "census:confirm": post("census:confirm", lambda o: [*county(o), o.pending.token], COUNTY_REVIEW),
@@ -143,6 +144,7 @@ ROUTES: dict[str, Route] = {
     # evaluation
     "evaluation:items": get("evaluation:items", evaluation, COUNTY_VIEW),
     "evaluation:save_item": post("evaluation:save_item", lambda o: [*evaluation(o), "GG-01"], COUNTY_REVIEW),
+    "evaluation:save_items": post("evaluation:save_items", evaluation, COUNTY_REVIEW),
     "evaluation:upload_evidence": post("evaluation:upload_evidence", lambda o: [*evaluation(o), "GG-01"],
                                        COUNTY_REVIEW),
     "evaluation:evaluate": post("evaluation:evaluate", evaluation, COUNTY_REVIEW),
