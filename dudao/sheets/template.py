@@ -25,7 +25,7 @@ _ENUM_ZH = {"school_type": SCHOOL_TYPE_ZH, "level": LEVEL_ZH, "location": LOCATI
 DATA_ROWS = 2000  # rows below the header given enum drop-downs
 
 # The template's example row (row 3); the reader skips it by its school_code.
-EXAMPLE: dict[str, object] = {
+EXAMPLE: dict[str, str | int | float] = {
     "county_code": "420102",
     "county_name": "示例县",
     "school_code": "示例",
