@@ -33,10 +33,10 @@ def items(user: Any) -> list[Item]:
     roles = memberships(user)
     held = {m.role for m in roles}
     out = [Item(_("工作台"), reverse("home"), "home")]
-    counties = [m.region for m in roles if m.region_id and m.region.level == "county"]
-    regions = sorted((m.region for m in roles if m.region_id and m.region.level in ("city", "province")),
+    counties = [m.region for m in roles if m.region and m.region.level == "county"]
+    regions = sorted((m.region for m in roles if m.region and m.region.level in ("city", "province")),
                      key=lambda r: len(r.path))  # fmt: skip
-    schools = [m.school for m in roles if m.school_id]
+    schools = [m.school for m in roles if m.school]
     if counties:
         county = counties[0]
         out.append(Item(_("县域总览"), reverse("overview:county_latest", args=[county.code]), "overview"))

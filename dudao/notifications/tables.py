@@ -34,7 +34,7 @@ def deliveries_table(rows_in: Iterable[Delivery], lang: str) -> Table:
         Column("message", _("通知")), Column("channel", _("渠道")), Column("status", _("状态")),
         Column("attempts", _("尝试次数"), "int"), Column("when", _("时间")), Column("error", _("说明")),
     ]  # fmt: skip
-    css = {Delivery.Status.SENT: "ok", Delivery.Status.FAILED: "bad", Delivery.Status.RETRY: "warn"}
+    css: dict[str, str] = {Delivery.Status.SENT: "ok", Delivery.Status.FAILED: "bad", Delivery.Status.RETRY: "warn"}
     rows = []
     for d in rows_in:
         when = d.sent_at if d.status == Delivery.Status.SENT else d.next_attempt_at
