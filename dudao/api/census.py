@@ -79,7 +79,7 @@ class RecordOut(Schema):
     return_reason: str
     updated_at: LocalDateTime
     updated_by: str | None
-    values: CensusValuesOut  # type: ignore[valid-type]
+    values: CensusValuesOut
 
     @staticmethod
     def resolve_school(obj: CensusRecord) -> str:
@@ -99,7 +99,7 @@ class RecordOut(Schema):
 
 
 class RecordIn(Schema):
-    values: CensusValuesIn = Field(default_factory=dict)  # type: ignore[valid-type]
+    values: CensusValuesIn = Field(default_factory=CensusValuesIn)
     expected_version: int = Field(
         0,
         ge=0,

@@ -84,7 +84,7 @@ def install(api: NinjaAPI) -> None:
         status = ERROR_STATUS.get(exc.code, 400)
         return error_response(api, request, status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
-    api.add_exception_handler(OrgsError, on_refusal)
+    api.exception_handler(OrgsError)(on_refusal)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,7 +408,7 @@ class AccountOut(Schema):
 
 
 def _unit_key(m: Membership) -> str:
-    return unit_ref(m.unit)  # type: ignore[arg-type]
+    return unit_ref(m.unit)
 
 
 def _accounts_out(users: list[User]) -> list[dict[str, Any]]:

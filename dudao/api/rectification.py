@@ -47,7 +47,7 @@ def install(api: NinjaAPI) -> None:
         status = ERROR_STATUS.get(exc.code, 400)
         return error_response(api, request, status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
-    api.add_exception_handler(RectificationError, on_refusal)
+    api.exception_handler(RectificationError)(on_refusal)
 
 
 class MilestoneOut(Schema):
