@@ -113,7 +113,7 @@ def memberships(user: User | AnonymousUser) -> list[Membership]:
     cached = getattr(user, "_dudao_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("region", "school", "department"))
-        user._dudao_memberships = cached  # type: ignore[union-attr]
+        vars(user)["_dudao_memberships"] = cached
     return cached
 
 
@@ -121,7 +121,7 @@ def region_permissions(user: User | AnonymousUser, region: Region) -> frozenset[
     """What ``user`` may do on ``region`` and everything below it."""
     perms: set[str] = set()
     for m in memberships(user):
-        if m.region_id is not None and region.path.startswith(m.region.path):
+        if m.region is not None and region.path.startswith(m.region.path):
             perms |= REGION_ROLE_PERMISSIONS.get(m.role, frozenset())
     return frozenset(perms)
 
@@ -160,7 +160,7 @@ def access_school(user: User | AnonymousUser, code: str, perm: Permission = "vie
 
 def visible_regions(user: User | AnonymousUser) -> QuerySet[Region]:
     """Every region the user may view (their units and everything below)."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     if not prefixes:
         return Region.objects.none()
     query = Q()
@@ -175,7 +175,7 @@ def counties_with(user: User | AnonymousUser, perm: Permission) -> QuerySet[Regi
     prefixes = [
         m.region.path
         for m in memberships(user)
-        if m.region_id is not None and perm in REGION_ROLE_PERMISSIONS.get(m.role, frozenset())
+        if m.region is not None and perm in REGION_ROLE_PERMISSIONS.get(m.role, frozenset())
     ]
     if not prefixes:
         return Region.objects.none()
@@ -187,7 +187,7 @@ def counties_with(user: User | AnonymousUser, perm: Permission) -> QuerySet[Regi
 
 def visible_schools(user: User | AnonymousUser) -> QuerySet[School]:
     """Every school the user may view."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     own = [m.school_id for m in memberships(user) if m.school_id is not None and m.role == Role.SCHOOL_CLERK]
     query = Q(pk__in=own)
     for prefix in prefixes:
@@ -198,7 +198,7 @@ def visible_schools(user: User | AnonymousUser) -> QuerySet[School]:
 def home_unit(user: User | AnonymousUser) -> Region | School | None:
     """Where the user lands: their highest region, else their school."""
     roles = memberships(user)
-    regions = sorted((m.region for m in roles if m.region_id is not None), key=lambda r: len(r.path))
+    regions = sorted((m.region for m in roles if m.region is not None), key=lambda r: len(r.path))
     if regions:
         return regions[0]
     schools = [m.school for m in roles if m.school_id is not None]
@@ -213,7 +213,7 @@ def rectification_permissions(user: User | AnonymousUser, county: Region) -> fro
     """What ``user`` may do in the rectification of ``county`` through their region roles."""
     perms: set[str] = set()
     for m in memberships(user):
-        if m.region_id is not None and county.path.startswith(m.region.path):
+        if m.region is not None and county.path.startswith(m.region.path):
             perms |= RECTIFICATION_ROLE_PERMISSIONS.get(m.role, frozenset())
     return frozenset(perms)
 
@@ -261,7 +261,7 @@ def access_task(user: User | AnonymousUser, pk: int, perm: TaskPermission = "vie
 
 def visible_tasks(user: User | AnonymousUser) -> QuerySet[Task]:
     """Every task the user may see: all tasks of the counties they view, and a clerk's own."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     own = clerk_departments(user)
     if not prefixes and not own:
         return Task.objects.none()
@@ -281,7 +281,7 @@ def admin_permissions(user: User | AnonymousUser, region: Region) -> frozenset[s
     """What ``user`` may do in the administration of ``region`` and everything below it."""
     perms: set[str] = set()
     for m in memberships(user):
-        if m.region_id is not None and region.path.startswith(m.region.path):
+        if m.region is not None and region.path.startswith(m.region.path):
             perms |= ADMIN_ROLE_PERMISSIONS.get(m.role, frozenset())
     return frozenset(perms)
 
@@ -355,9 +355,9 @@ def grant_scopes(user: User | AnonymousUser) -> list[GrantScope]:
     """Everything ``user`` may grant, by where (see the module's table)."""
     scopes: list[GrantScope] = []
     for m in memberships(user):
-        if m.region_id is None:
-            continue
         home = m.region
+        if home is None:
+            continue
         if m.role == Role.REGION_ADMIN:
             own = {LEVEL_ROLE[home.level], Role.OBSERVER} if home.level in LEVEL_ROLE else {Role.OBSERVER}
             if home.level == Region.Level.COUNTY:
@@ -402,7 +402,7 @@ def visible_accounts(user: User | AnonymousUser) -> QuerySet[User]:
     """The accounts ``user`` administers: holding a role they may grant, or, holding none, belonging
     (``Account.region``) where they may grant one. Their own account is never among them."""
     scopes = grant_scopes(user)
-    if not scopes:
+    if not scopes or not isinstance(user, User):  # nobody logged in holds no scope
         return User.objects.none()
     granted = Membership.objects.filter(_grantable_memberships(scopes)).values("user_id")
     home = Q(pk__in=[])
@@ -473,5 +473,5 @@ def unit_ref(unit: Region | Department | School) -> str:
 
 def admin_regions(user: User | AnonymousUser) -> list[Region]:
     """The regions whose administration the user may view, highest first (where 机构设置 opens)."""
-    regions = [m.region for m in memberships(user) if m.region_id is not None and m.role in ADMIN_ROLE_PERMISSIONS]
+    regions = [m.region for m in memberships(user) if m.region is not None and m.role in ADMIN_ROLE_PERMISSIONS]
     return sorted({r.pk: r for r in regions}.values(), key=lambda r: (len(r.path), r.path))
