@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,13 +130,15 @@ def save_record(
             l_year_get_school_type_display=Both(school_year.get_school_type_display(), f"{level!r}"),
         )
     cleaned = clean_values(values)
-    record = CensusRecord.objects.select_for_update().filter(school=school, year=year, level=level).first()
-    created = record is None
-    if created:
+    found = CensusRecord.objects.select_for_update().filter(school=school, year=year, level=level).first()
+    created = found is None
+    if found is None:
         if expected_version not in (None, 0):
             raise CensusError("conflict", gettext_lazy("该记录已不存在或尚未创建"))
         record = CensusRecord(school=school, year=year, level=level, updated_by=user_of(actor))
-    elif expected_version is not None and expected_version != record.version:
+    else:
+        record = found
+    if not created and expected_version is not None and expected_version != record.version:
         raise CensusError(
             "conflict",
             gettext_lazy("该记录已被他人修改，请刷新后重新填写（未保存）"),
@@ -320,6 +322,7 @@ def timeline(record: CensusRecord) -> list[dict[str, Any]]:
     for c in changes:
         if c.school_year_id:
             spec = SchoolYear._meta.get_field(c.field)
+            assert isinstance(spec, models.Field)  # a change names a column of the school year
             shown = town_names if c.field == "town" else dict(spec.flatchoices)  # the town by its code
             kind, label = "school_change", spec.verbose_name
             old_label, new_label = (None if v is None else str(shown.get(v, v)) for v in (c.old, c.new))
