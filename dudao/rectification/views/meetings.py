@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import TaskPermission, access_county, rectification_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
 from dudao.rectification.actions import RectificationError
@@ -41,7 +42,7 @@ def _meetings_page(request: HttpRequest, county: Region, status: int = 200) -> H
 
 
 @login_required
-def meetings(request: HttpRequest, code: str) -> HttpResponse:
+def meetings(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     post = request.POST
 
     def record(county: Region) -> tuple[str, HttpResponse]:
@@ -53,11 +54,11 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
     return page_or_create(request, code, _meetings_page, record)
 
 
-def _meeting(request: HttpRequest, pk: int, perm: str = "view") -> Meeting:
+def _meeting(request: HttpRequest, pk: int, perm: TaskPermission = "view") -> Meeting:
     found = Meeting.objects.select_related("county").filter(pk=pk).first()
     if found is None:
         raise Http404
-    access_county(request.user, found.county.code, perm)  # type: ignore[arg-type]
+    access_county(request.user, found.county.code, perm)
     return found
 
 
@@ -93,13 +94,13 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200) -> 
 
 
 @login_required
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, _meeting(request, pk))
 
 
 @login_required
 @require_POST
-def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _meeting(request, pk, "review")
     post = request.POST
     try:
@@ -113,7 +114,7 @@ def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_task(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     decision = Decision.objects.select_related("meeting__county").filter(pk=pk).first()
     if decision is None:
         raise Http404

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.engine.problems import InputError
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import TaskPermission, access_county, rectification_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
 from dudao.rectification.actions import RectificationError, TaskSpec
@@ -46,7 +47,7 @@ def _plans_page(request: HttpRequest, county: Region, status: int = 200) -> Http
 
 
 @login_required
-def plans(request: HttpRequest, code: str) -> HttpResponse:
+def plans(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     post = request.POST
 
     def create(county: Region) -> tuple[str, HttpResponse]:
@@ -58,11 +59,11 @@ def plans(request: HttpRequest, code: str) -> HttpResponse:
     return page_or_create(request, code, _plans_page, create)
 
 
-def _plan(request: HttpRequest, pk: int, perm: str = "view") -> WorkPlan:
+def _plan(request: HttpRequest, pk: int, perm: TaskPermission = "view") -> WorkPlan:
     found = WorkPlan.objects.select_related("county").filter(pk=pk).first()
     if found is None:
         raise Http404
-    access_county(request.user, found.county.code, perm)  # type: ignore[arg-type]
+    access_county(request.user, found.county.code, perm)
     return found
 
 
@@ -92,13 +93,13 @@ def _plan_page(request: HttpRequest, plan: WorkPlan, status: int = 200, problems
 
 
 @login_required
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _plan(request, pk))
 
 
 @login_required
 @require_POST
-def add_task(request: HttpRequest, pk: int) -> HttpResponse:
+def add_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _plan(request, pk, "review")
     post = request.POST
     try:
@@ -122,7 +123,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def import_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The whole file is checked first; any problem is listed and nothing is imported."""
     found = _plan(request, pk, "review")
     file = request.FILES.get("file")
@@ -141,7 +142,7 @@ def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def export_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _plan(request, pk)
     response = HttpResponse(write_task_list(found, _tasks(found)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="tasks-{found.county.code}-{found.pk}.xlsx"'

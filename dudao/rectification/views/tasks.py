@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.evidence import ACCEPT_ATTRIBUTE, ACCEPTED, max_bytes
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import (
+    TaskPermission,
     access_task,
     clerk_departments,
     home_unit,
@@ -36,7 +38,7 @@ from dudao.tables import Column, Table, download
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A clerk's tasks; a county supervisor goes to the county's dashboard; others choose a county."""
     own = clerk_departments(request.user)
     unit = home_unit(request.user)
@@ -96,14 +98,16 @@ def _task_page(request: HttpRequest, task: Task, status: int = 200) -> HttpRespo
 
 
 @login_required
-def task(request: HttpRequest, pk: int) -> HttpResponse:
+def task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _task_page(request, access_task(request.user, pk))
 
 
-def _act(request: HttpRequest, pk: int, perm: str, act: Callable[[Task], object], done: str = "") -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, perm: TaskPermission, act: Callable[[Task], object], done: str = ""
+) -> HttpResponse:
     """Fetch the task through access (404/403), call the action; a refusal re-renders the task page
     with the message (400), else back to the task (PRG)."""
-    found = access_task(request.user, pk, perm)  # type: ignore[arg-type]
+    found = access_task(request.user, pk, perm)
     try:
         act(found)
     except RectificationError as error:
@@ -116,7 +120,7 @@ def _act(request: HttpRequest, pk: int, perm: str, act: Callable[[Task], object]
 
 @login_required
 @require_POST
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post, done = request.POST, request.POST.get("done") in ("1", "on", "true")
     files = request.FILES.getlist("files")
     return _act(request, pk, "report", lambda t: actions.report_progress(
@@ -126,14 +130,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     return _act(request, pk, "review", lambda t: actions.accept_task(request.user, t, note), _("已验收通过。"))
 
 
 @login_required
 @require_POST
-def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def send_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     return _act(request, pk, "review", lambda t: actions.return_task(request.user, t, reason),
                 _("已退回，并通知责任单位。"))  # fmt: skip
@@ -141,7 +145,7 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = request.POST
 
     def change(task: Task) -> object:
@@ -157,7 +161,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+def add_milestone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = request.POST
     return _act(request, pk, "review", lambda t: actions.add_milestone(
         request.user, t, post.get("title", ""), parse_date(post.get("due"), "节点时限", "milestone date")
@@ -166,7 +170,7 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = Milestone.objects.filter(pk=pk).first()
     if milestone is None:
         raise Http404
@@ -180,7 +184,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close_item(request: HttpRequest, pk: int) -> HttpResponse:
+def close_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = RectificationItem.objects.filter(task_id=pk).first()
     if item is None:
         access_task(request.user, pk)  # a task without an item: 404 as for any page that is not there
@@ -190,7 +194,7 @@ def close_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     doc = TaskEvidence.objects.select_related("report").filter(pk=pk).first()
     if doc is None:
         raise Http404
