@@ -48,12 +48,12 @@ class _ValuesIn(Schema):
 
 
 # One optional property per census field, so the OpenAPI document lists (and labels) every figure.
-CensusValuesIn: type[Schema] = create_model(  # type: ignore[call-overload]
+CensusValuesIn: type[Schema] = create_model(  # type: ignore[call-overload]  # fields as **dict: pydantic's overloads list them
     "CensusValuesIn",
     __base__=_ValuesIn,
     **{f.key: (StrictInt | StrictFloat | StrictStr | None, Field(None, description=f.label)) for f in CENSUS_FIELDS},
 )
-CensusValuesOut: type[Schema] = create_model(  # type: ignore[call-overload]
+CensusValuesOut: type[Schema] = create_model(  # type: ignore[call-overload]  # fields as **dict: pydantic's overloads list them
     "CensusValues",
     __base__=Schema,
     **{

@@ -65,5 +65,5 @@ try:  # django-ninja >= 1.5
     from ninja.responses import Status
 except ImportError:  # pragma: no cover - older ninja takes a (status, body) tuple
 
-    def Status(status_code: int, value: Any) -> Any:  # type: ignore[no-redef]
+    def Status(status_code: int, value: Any) -> Any:  # type: ignore[no-redef]  # the fallback of the import above
         return (status_code, value)

@@ -356,7 +356,9 @@ def open_school(request: HttpRequest, body: SchoolIn) -> Any:
         phone=body.phone,
         why=body.why,
     )
-    return Status(201, _register_row(actions.schools.state(school, body.year)))  # type: ignore[arg-type]
+    opened = actions.schools.state(school, body.year)
+    assert opened is not None  # the row open_school just wrote
+    return Status(201, _register_row(opened))
 
 
 @router.patch("/register/{code}", response={200: ChangedOut, **CHANGE}, summary="变更学校信息 / change a school")

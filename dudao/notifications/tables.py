@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -11,8 +12,8 @@ from dudao.notifications.models import Delivery, Notification
 from dudao.tables import Column, Table
 
 
-def _local(at: object) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""  # type: ignore[arg-type]
+def _local(at: dt.datetime | None) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def notifications_table(rows_in: Iterable[Notification], lang: str) -> Table:

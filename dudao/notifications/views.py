@@ -67,10 +67,13 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     channels = [c for c in offered() if c in SENT_CHANNELS]
     status = 200
     if request.method == "POST":
-        picked = [tuple(v.split(":", 1)) for v in request.POST.getlist("on") if ":" in v]
+        picked = [
+            (kind, channel)
+            for kind, _sep, channel in (v.partition(":") for v in request.POST.getlist("on") if ":" in v)
+        ]
         mobile = request.POST.get("mobile", "")
         try:
-            actions.set_preferences(user, mobile, picked)  # type: ignore[arg-type]
+            actions.set_preferences(user, mobile, picked)
         except NotificationError as error:
             messages.error(request, error.text(lang()))
             on, status = set(picked), 400

@@ -135,7 +135,7 @@ def school_permissions(user: User | AnonymousUser, school: School) -> frozenset[
     return frozenset(perms)
 
 
-def _check(perms: frozenset[str], perm: Permission) -> None:
+def _check(perms: frozenset[str], perm: str) -> None:
     if "view" not in perms:
         raise Http404
     if perm not in perms:
@@ -227,7 +227,7 @@ def clerk_departments(user: User | AnonymousUser) -> frozenset[int]:
     if cached is None:
         sections = Department.objects.filter(parent_id__in=own).values_list("pk", flat=True)
         cached = frozenset([*own, *sections])
-        user._dudao_departments = cached  # type: ignore[union-attr]
+        vars(user)["_dudao_departments"] = cached
     return cached
 
 
@@ -247,7 +247,7 @@ def access_county(user: User | AnonymousUser, code: str, perm: TaskPermission = 
     county = Region.objects.select_related("parent").filter(code=code, level=Region.Level.COUNTY).first()
     if county is None:
         raise Http404
-    _check(rectification_permissions(user, county), perm)  # type: ignore[arg-type]
+    _check(rectification_permissions(user, county), perm)
     return county
 
 
@@ -255,7 +255,7 @@ def access_task(user: User | AnonymousUser, pk: int, perm: TaskPermission = "vie
     task = Task.objects.select_related("county", "department", "plan", "town").filter(pk=pk).first()
     if task is None:
         raise Http404
-    _check(task_permissions(user, task), perm)  # type: ignore[arg-type]
+    _check(task_permissions(user, task), perm)
     return task
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -36,10 +37,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def report_county(user: object, code: str, year: int, standard_id: str) -> Region:
+def report_county(user: User | AnonymousUser, code: str, year: int, standard_id: str) -> Region:
     """The county whose reports ``user`` may fetch: supervisor or inspector (``inspect``), else 404."""
-    county = access_county(user, code)  # type: ignore[arg-type]
-    if "inspect" not in rectification_permissions(user, county) or not 2000 <= year <= 2100:  # type: ignore[arg-type]
+    county = access_county(user, code)
+    if "inspect" not in rectification_permissions(user, county) or not 2000 <= year <= 2100:
         raise Http404
     try:
         load(standard_id)

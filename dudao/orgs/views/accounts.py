@@ -166,7 +166,10 @@ def _home(request: HttpRequest, user: User) -> Region:
         if home is not None and home.path.startswith(scope.anchor.path):
             return scope.anchor
     scopes = grant_scopes(request.user)
-    return scopes[0].anchor if scopes else home  # type: ignore[return-value]
+    shown = scopes[0].anchor if scopes else home
+    if shown is None:  # no scope and no home: nothing to show it under
+        raise Http404
+    return shown
 
 
 @login_required

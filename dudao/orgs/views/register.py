@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from dudao.audit.models import AuditEvent
 from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs import actions
-from dudao.orgs.access import access_admin_region, access_register_school
+from dudao.orgs.access import AdminPermission, access_admin_region, access_register_school
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.actions.schools import ATTRIBUTES, CONTACT
 from dudao.orgs.lists import states
@@ -36,8 +36,8 @@ from dudao.tables import Table, columns, download
 STATUSES = ("open", "all")
 
 
-def county_for(request: HttpRequest, code: str, perm: str = "view") -> Region:
-    county = access_admin_region(request.user, code, perm)  # type: ignore[arg-type]
+def county_for(request: HttpRequest, code: str, perm: AdminPermission = "view") -> Region:
+    county = access_admin_region(request.user, code, perm)
     if county.level != Region.Level.COUNTY:
         raise Http404
     return county
