@@ -43,7 +43,7 @@ demo: install
 test: install system-deps
 	$(BIN)/pytest
 
-# Ruff; mypy on the packages listed in pyproject.toml ([tool.mypy] files: the pure core strict); no
+# Ruff; mypy on all of dudao ([tool.mypy] in pyproject.toml: engine, standards and sheets strict); no
 # function above complexity 20 (radon rank D) in the packages listed here (docs/adr/0023).
 COMPLEXITY_CHECKED := dudao/engine dudao/standards dudao/evaluation dudao/overview dudao/reports dudao/rectification
 lint: install
