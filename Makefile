@@ -43,7 +43,7 @@ demo: install
 test: install system-deps
 	$(BIN)/pytest
 
-# Ruff; mypy on the packages listed in pyproject.toml ([tool.mypy] files: the pure core strict); no
+# Ruff; mypy on all of dudao ([tool.mypy] in pyproject.toml: engine, standards and sheets strict); no
 # function above complexity 20 (radon rank D) anywhere in dudao/, except the two demo-data generators,
 # whose naming cases and random draws are kept in one order on purpose (docs/adr/0023).
 COMPLEXITY_EXCLUDED := dudao/demo/synthetic.py,dudao/orgs/demo.py

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import models, transaction
-from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -130,13 +131,22 @@ def check_upload(uploaded_file: File) -> CheckedUpload:
     return CheckedUpload(name[-255:], ext, size, content_type, digest.hexdigest())
 
 
-def save_with_file(row: Model, uploaded_file: File, checked: CheckedUpload) -> None:
+class RowWithFile(Protocol):
+    """A model row with a ``file`` (a FileField): an evidence file, a progress document, a report template."""
+
+    @property
+    def file(self) -> FieldFile: ...
+
+    def save(self) -> None: ...
+
+
+def save_with_file(row: RowWithFile, uploaded_file: File, checked: CheckedUpload) -> None:
     """Store ``uploaded_file`` in ``row.file`` (the default storage, under a random name) and save
     ``row``; if the row cannot be saved, the stored file is deleted again."""
-    row.file.save(f"{uuid4().hex}.{checked.ext}", uploaded_file, save=False)  # type: ignore[attr-defined]
+    row.file.save(f"{uuid4().hex}.{checked.ext}", uploaded_file, save=False)
     try:
         with transaction.atomic():
             row.save()
     except BaseException:
-        row.file.delete(save=False)  # type: ignore[attr-defined]
+        row.file.delete(save=False)
         raise

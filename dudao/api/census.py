@@ -49,12 +49,12 @@ class _ValuesIn(Schema):
 
 
 # One optional property per census field, so the OpenAPI document lists (and labels) every figure.
-CensusValuesIn: type[Schema] = create_model(  # type: ignore[call-overload]
+CensusValuesIn: type[Schema] = create_model(  # type: ignore[call-overload]  # fields as **dict: pydantic's overloads list them
     "CensusValuesIn",
     __base__=_ValuesIn,
     **{f.key: (StrictInt | StrictFloat | StrictStr | None, Field(None, description=f.label)) for f in CENSUS_FIELDS},
 )
-CensusValuesOut: type[Schema] = create_model(  # type: ignore[call-overload]
+CensusValuesOut: type[Schema] = create_model(  # type: ignore[call-overload]  # fields as **dict: pydantic's overloads list them
     "CensusValues",
     __base__=Schema,
     **{
@@ -80,7 +80,7 @@ class RecordOut(Schema):
     return_reason: str
     updated_at: LocalDateTime
     updated_by: str | None
-    values: CensusValuesOut  # type: ignore[valid-type]
+    values: CensusValuesOut
 
     @staticmethod
     def resolve_school(obj: CensusRecord) -> str:
@@ -100,7 +100,7 @@ class RecordOut(Schema):
 
 
 class RecordIn(Schema):
-    values: CensusValuesIn = Field(default_factory=dict)  # type: ignore[valid-type]
+    values: CensusValuesIn = Field(default_factory=CensusValuesIn)
     expected_version: int = Field(
         0,
         ge=0,

@@ -84,7 +84,7 @@ def install(api: NinjaAPI) -> None:
         status = ERROR_STATUS.get(exc.code, 400)
         return error_response(api, request, status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
-    api.add_exception_handler(OrgsError, on_refusal)
+    api.exception_handler(OrgsError)(on_refusal)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,7 +356,9 @@ def open_school(request: HttpRequest, body: SchoolIn) -> Any:
         phone=body.phone,
         why=body.why,
     )
-    return Status(201, _register_row(actions.schools.state(school, body.year)))  # type: ignore[arg-type]
+    opened = actions.schools.state(school, body.year)
+    assert opened is not None  # the row open_school just wrote
+    return Status(201, _register_row(opened))
 
 
 @router.patch("/register/{code}", response={200: ChangedOut, **CHANGE}, summary="变更学校信息 / change a school")
@@ -408,7 +410,7 @@ class AccountOut(Schema):
 
 
 def _unit_key(m: Membership) -> str:
-    return unit_ref(m.unit)  # type: ignore[arg-type]
+    return unit_ref(m.unit)
 
 
 def _accounts_out(users: list[User]) -> list[dict[str, Any]]:

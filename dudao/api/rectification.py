@@ -26,6 +26,7 @@ from ninja.pagination import paginate
 
 from dudao.api.common import LocalDateTime, Pages, Status, request_user, within_region
 from dudao.api.errors import CHANGE, READ, error_response, responses
+from dudao.orgs.access import Permission
 from dudao.rectification import actions
 from dudao.rectification.access import access_task, visible_tasks
 from dudao.rectification.actions import RectificationError
@@ -47,7 +48,7 @@ def install(api: NinjaAPI) -> None:
         status = ERROR_STATUS.get(exc.code, 400)
         return error_response(api, request, status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
-    api.add_exception_handler(RectificationError, on_refusal)
+    api.exception_handler(RectificationError)(on_refusal)
 
 
 class MilestoneOut(Schema):
@@ -151,8 +152,8 @@ def _out(task: Task, item: RectificationItem | None, on: dt.date) -> dict[str, A
     }  # fmt: skip
 
 
-def _one(request: HttpRequest, task_id: int, perm: str = "view") -> Task:
-    access_task(request_user(request), task_id, perm)  # type: ignore[arg-type]  # 404 / 403 first
+def _one(request: HttpRequest, task_id: int, perm: Permission = "view") -> Task:
+    access_task(request_user(request), task_id, perm)  # 404 / 403 first
     task = _tasks().filter(pk=task_id).first()
     if task is None:  # pragma: no cover - removed meanwhile
         raise Http404

@@ -25,6 +25,8 @@ def access_census_record(user: User | AnonymousUser, pk: int, perm: Permission =
 def access_pending_import(user: User | AnonymousUser, county: Region, year: int, token: str) -> PendingImport:
     """A staged upload of ``county`` and ``year``: only the person who uploaded it sees it (its token is
     random; anyone else, or a wrong county or year, gets a 404)."""
+    if not isinstance(user, User):  # an upload is always someone's
+        raise Http404
     pending = PendingImport.objects.filter(token=token, county=county, year=year, user_id=user.pk).first()
     if pending is None:
         raise Http404

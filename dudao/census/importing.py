@@ -310,11 +310,11 @@ def _stored_text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _plain(value: object) -> int | float | None:
+def _plain(value: float | Decimal | None) -> int | float | None:
     """A stored figure as plain JSON: int stays int, Decimal("8789.2800") is 8789.28."""
     if value is None or isinstance(value, int):
-        return value  # type: ignore[return-value]
-    return float(value)  # type: ignore[arg-type]
+        return value
+    return float(value)
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -672,8 +672,8 @@ class _Import:
         nor with levels its new type does not have: the stored records would stay beside the new ones
         (records are never deleted)."""
         stored: dict[int, set[str]] = {}
-        for school_id, level in records:
-            stored.setdefault(school_id, set()).add(level)
+        for school_id, stored_level in records:
+            stored.setdefault(school_id, set()).add(stored_level)
         if not stored:
             return
         allowed = {t: set(allowed_levels(t)) for t in set(self.types)}
@@ -1120,13 +1120,21 @@ def _new_ids(model: type[Model], n: int) -> list[int]:
     return list(map(int, ids.split(",")))  # one value, not n rows: about 5× faster to fetch
 
 
+def _column(field: object) -> str:
+    """The table column of a concrete field (every field named here has one)."""
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise ValueError(f"{field} has no column")
+    return column
+
+
 def _insert(model: type[Model], names: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """Insert ``rows`` (values for the fields ``names``, by attname; every other column takes its
     model default; the primary key only if named). PostgreSQL: ``COPY FROM STDIN`` (about 8× faster
     than Django's ``INSERT`` of a 44-column census record); elsewhere ``bulk_create`` in batches."""
     if connection.vendor != "postgresql":
         for chunk in _batches(rows, BATCH_SIZE):
-            model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in chunk])
+            model._default_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in chunk])
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in names]
     given = set(names)
@@ -1134,7 +1142,7 @@ def _insert(model: type[Model], names: list[str], rows: Iterable[tuple[Any, ...]
     assert not given - {f.attname for f in fields}, given
     defaults = tuple(f.get_default() for f in rest)
     columns = ", ".join(
-        connection.ops.quote_name(f.column) for f in [*(model._meta.get_field(n) for n in names), *rest]
+        connection.ops.quote_name(_column(f)) for f in [*(model._meta.get_field(n) for n in names), *rest]
     )
     table = connection.ops.quote_name(model._meta.db_table)
     # psycopg's COPY goes past Django's cursor: its errors are made Django's (DatabaseError) here
@@ -1152,13 +1160,13 @@ def _update(model: type[Model], names: list[str], rows: Sequence[tuple[Any, ...]
         return
     if connection.vendor != "postgresql":
         objs = [model(pk=row[0], **dict(zip(names, row[1:], strict=True))) for row in rows]
-        model.objects.bulk_update(objs, [model._meta.get_field(n).name for n in names], batch_size=BATCH_SIZE)
+        model._default_manager.bulk_update(objs, [model._meta.get_field(n).name for n in names], batch_size=BATCH_SIZE)
         return
     qn = connection.ops.quote_name
     pk = model._meta.pk
     assert pk is not None
     fields = [pk, *(model._meta.get_field(n) for n in names)]
-    columns = [qn(f.column) for f in fields]
+    columns = [qn(_column(f)) for f in fields]
     arrays = ", ".join(f"%s::{f.rel_db_type(connection) if f is pk else f.db_type(connection)}[]" for f in fields)
     sets = ", ".join(f"{c} = v.{c}" for c in columns[1:])
     sql = (

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from dudao.census.importing import ImportResult
 from dudao.census.preview import level_label, preview_tables, problems_table
 from dudao.census.views import _message
 from dudao.engine import InputError
+from dudao.http import AuthenticatedHttpRequest
 from dudao.tables import download
 
 
@@ -35,7 +36,7 @@ def _english() -> bool:
 
 
 @login_required
-def preview(request: HttpRequest, code: str, year: int, token: str) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest, code: str, year: int, token: str) -> HttpResponse:
     county, own = access_import_county(request.user, code)
     pending = access_pending_import(request.user, county, year, token)
     if pending.expires_at <= timezone.now():  # swept on the next upload (a GET writes nothing)
@@ -74,7 +75,7 @@ def imported_message(result: ImportResult) -> str:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, code: str, year: int, token: str) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, code: str, year: int, token: str) -> HttpResponse:
     county, own = access_import_county(request.user, code)
     pending = access_pending_import(request.user, county, year, token)
     try:
@@ -95,7 +96,7 @@ def confirm(request: HttpRequest, code: str, year: int, token: str) -> HttpRespo
 
 @login_required
 @require_POST
-def discard(request: HttpRequest, code: str, year: int, token: str) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, code: str, year: int, token: str) -> HttpResponse:
     county, _own = access_import_county(request.user, code)
     pending = access_pending_import(request.user, county, year, token)
     actions.discard_upload(request.user, pending)

@@ -101,10 +101,9 @@ def deliver(delivery_id: int, now: dt.datetime | None = None) -> Delivery | None
     when there was nothing to do. The row stays locked while it is tried, so two workers never send
     the same delivery twice; a crash before the commit leaves it to be tried again (at least once)."""
     now = now or timezone.now()
-    lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(**lock)
+            Delivery.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
             .filter(pk=delivery_id, status__in=OPEN, next_attempt_at__lte=now)
             .first()
         )

@@ -101,7 +101,7 @@ def memberships(user: User | AnonymousUser) -> list[Membership]:
     cached = getattr(user, "_dudao_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("region", "school", "department"))
-        user._dudao_memberships = cached  # type: ignore[union-attr]
+        vars(user)["_dudao_memberships"] = cached
     return cached
 
 
@@ -110,7 +110,7 @@ def region_permissions(user: User | AnonymousUser, region: Region) -> frozenset[
     surveys, reports and administration alike)."""
     perms: set[str] = set()
     for m in memberships(user):
-        if m.region_id is not None and region.path.startswith(m.region.path):
+        if m.region is not None and region.path.startswith(m.region.path):
             perms |= ROLE_PERMISSIONS.get(m.role, frozenset())
     return frozenset(perms)
 
@@ -163,7 +163,7 @@ def access_school(user: User | AnonymousUser, code: str, perm: Permission = "vie
 
 def visible_regions(user: User | AnonymousUser) -> QuerySet[Region]:
     """Every region the user may view (their units and everything below)."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     if not prefixes:
         return Region.objects.none()
     query = Q()
@@ -178,7 +178,7 @@ def counties_with(user: User | AnonymousUser, perm: Permission) -> QuerySet[Regi
     prefixes = [
         m.region.path
         for m in memberships(user)
-        if m.region_id is not None and perm in ROLE_PERMISSIONS.get(m.role, frozenset())
+        if m.region is not None and perm in ROLE_PERMISSIONS.get(m.role, frozenset())
     ]
     if not prefixes:
         return Region.objects.none()
@@ -190,7 +190,7 @@ def counties_with(user: User | AnonymousUser, perm: Permission) -> QuerySet[Regi
 
 def visible_schools(user: User | AnonymousUser) -> QuerySet[School]:
     """Every school the user may view."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     own = [m.school_id for m in memberships(user) if m.school_id is not None and m.role == Role.SCHOOL_CLERK]
     query = Q(pk__in=own)
     for prefix in prefixes:
@@ -201,7 +201,7 @@ def visible_schools(user: User | AnonymousUser) -> QuerySet[School]:
 def home_unit(user: User | AnonymousUser) -> Region | School | None:
     """Where the user lands: their highest region, else their school."""
     roles = memberships(user)
-    regions = sorted((m.region for m in roles if m.region_id is not None), key=lambda r: len(r.path))
+    regions = sorted((m.region for m in roles if m.region is not None), key=lambda r: len(r.path))
     if regions:
         return regions[0]
     schools = [m.school for m in roles if m.school_id is not None]
@@ -218,7 +218,7 @@ def clerk_school_codes(user: User | AnonymousUser, county: Region) -> frozenset[
     return frozenset(
         m.school.code
         for m in memberships(user)
-        if m.school_id is not None and m.role == Role.SCHOOL_CLERK and m.school.county_id == county.pk
+        if m.school is not None and m.role == Role.SCHOOL_CLERK and m.school.county_id == county.pk
     )
 
 
@@ -231,7 +231,7 @@ def clerk_departments(user: User | AnonymousUser) -> frozenset[int]:
     if cached is None:
         sections = Department.objects.filter(parent_id__in=own).values_list("pk", flat=True)
         cached = frozenset([*own, *sections])
-        user._dudao_departments = cached  # type: ignore[union-attr]
+        vars(user)["_dudao_departments"] = cached
     return cached
 
 
@@ -300,9 +300,9 @@ def grant_scopes(user: User | AnonymousUser) -> list[GrantScope]:
     """Everything ``user`` may grant, by where (see the module's table)."""
     scopes: list[GrantScope] = []
     for m in memberships(user):
-        if m.region_id is None:
-            continue
         home = m.region
+        if home is None:
+            continue
         if m.role == Role.REGION_ADMIN:
             own = {LEVEL_ROLE[home.level], Role.OBSERVER} if home.level in LEVEL_ROLE else {Role.OBSERVER}
             if home.level == Region.Level.COUNTY:
@@ -347,7 +347,7 @@ def visible_accounts(user: User | AnonymousUser) -> QuerySet[User]:
     """The accounts ``user`` administers: holding a role they may grant, or, holding none, belonging
     (``Account.region``) where they may grant one. Their own account is never among them."""
     scopes = grant_scopes(user)
-    if not scopes:
+    if not scopes or not isinstance(user, User):  # nobody logged in holds no scope
         return User.objects.none()
     granted = Membership.objects.filter(_grantable_memberships(scopes)).values("user_id")
     home = Q(pk__in=[])
@@ -415,6 +415,6 @@ def unit_ref(unit: Region | Department | School) -> str:
 def admin_regions(user: User | AnonymousUser) -> list[Region]:
     """The regions whose administration the user may view, highest first (where 机构设置 opens)."""
     regions = [
-        m.region for m in memberships(user) if m.region_id is not None and "view" in ROLE_PERMISSIONS.get(m.role, ())
+        m.region for m in memberships(user) if m.region is not None and "view" in ROLE_PERMISSIONS.get(m.role, ())
     ]
     return sorted({r.pk: r for r in regions}.values(), key=lambda r: (len(r.path), r.path))

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +187,8 @@ def accounts_template() -> bytes:
 
 class _Problems:
     def __init__(self, sheet: str, headers: dict[str, str]) -> None:
-        self.sheet, self.headers, self.found = sheet, headers, []  # type: list[Problem]
+        self.sheet, self.headers = sheet, headers
+        self.found: list[Problem] = []
 
     def add(self, row: Row, key: str, rule: str, zh: str, en: str, value: object = None) -> None:
         shown = row[key] if value is None else value
@@ -213,6 +215,11 @@ class _Problems:
     def raise_any(self) -> None:
         if self.found:
             raise InputError(self.found)
+
+
+def _town(county: Region, value: object, year: int) -> Region | None:
+    """The town a register row names (found, and open in ``year``), or the refusal."""
+    return check_town(find_town(county, value), county, year)
 
 
 def _sha256(path: Path) -> str:
@@ -260,7 +267,7 @@ def _register_rows(table: Table, county: Region, year: int, problems: _Problems)
     seen: dict[str, int] = {}
     plans: Plans = []
     for row in table.rows:
-        code = problems.check(row, "code", lambda row=row: check_code(row["code"]))
+        code = problems.check(row, "code", partial(check_code, row["code"]))
         if code is None:
             continue
         if code in seen:
@@ -288,9 +295,7 @@ def _register_rows(table: Table, county: Region, year: int, problems: _Problems)
             if row[key]:
                 given[key] = row[key]
         if row["town"]:
-            given["town"] = problems.check(
-                row, "town", lambda row=row: check_town(find_town(county, row["town"]), county, year)
-            )
+            given["town"] = problems.check(row, "town", partial(_town, county, row["town"], year))
         given.update({k: row[k] for k in ("address", "head", "phone") if row[k]})
         if school is None:
             given.setdefault("ownership", "public")
@@ -412,6 +417,7 @@ def find_unit(value: str, role: str, actor: Actor) -> Region | Department | Scho
     kind = Membership.UNIT[Role(role)]
     raw = value.strip()
     unknown = OrgsError("unknown_unit", gettext_lazy("找不到单位“%(raw)s”"), raw=raw)
+    found: Region | School | Department | None
     if kind == "region":
         found = Region.objects.filter(code=raw).first()
     elif kind == "school":
@@ -421,10 +427,10 @@ def find_unit(value: str, role: str, actor: Actor) -> Region | Department | Scho
         departments = Department.objects.select_related("county").filter(name=name.strip())
         if county_code:
             departments = departments.filter(county__code=county_code.strip())
+        found_list = list(departments)
         if not is_system(actor):
             scopes = grant_scopes(actor)
-            departments = [d for d in departments if any(s.covers(d.county) for s in scopes)]
-        found_list = list(departments)
+            found_list = [d for d in found_list if any(s.covers(d.county) for s in scopes)]
         if len(found_list) > 1:
             raise OrgsError(
                 "ambiguous_unit", gettext_lazy("有多个部门名为“%(name)s”，请写成“县代码/部门名称”"), name=name
@@ -473,8 +479,8 @@ def _account_rows(table: Table, actor: Actor, problems: _Problems) -> tuple[dict
         username = str(row["username"])
         details = (
             str(row["name"]),
-            problems.check(row, "phone", lambda row=row: clean_phone(row["phone"])) or "",
-            problems.check(row, "email", lambda row=row: clean_email(row["email"])) or "",
+            problems.check(row, "phone", partial(clean_phone, row["phone"])) or "",
+            problems.check(row, "email", partial(clean_email, row["email"])) or "",
         )
         key = username.casefold()
         if key in first:
@@ -488,10 +494,10 @@ def _account_rows(table: Table, actor: Actor, problems: _Problems) -> tuple[dict
                 )
         else:
             first[key] = (row, details)
-        unit = problems.check(row, "unit", lambda row=row: find_unit(str(row["unit"]), row["role"], actor))
+        unit = problems.check(row, "unit", partial(find_unit, str(row["unit"]), row["role"], actor))
         if unit is None:
             continue
-        role = problems.check(row, "unit", lambda row=row, unit=unit: check_role(row["role"], unit))
+        role = problems.check(row, "unit", partial(check_role, row["role"], unit))
         if role is None:
             continue
         if not is_system(actor) and not may_grant(actor, role, unit):
@@ -505,7 +511,7 @@ def _account_rows(table: Table, actor: Actor, problems: _Problems) -> tuple[dict
             continue
         user = existing.get(key)
         if user is None and key not in {k for k, *_ in wanted}:
-            problems.check(row, "username", lambda u=username: actions.accounts._clean_username(u))
+            problems.check(row, "username", partial(actions.accounts._clean_username, username))
         if user is not None and not is_system(actor) and "manage" not in account_permissions(actor, user):
             problems.add(
                 row, "username", "username_taken", f"用户名“{username}”已被使用", f"user name {username!r} is taken"

@@ -44,7 +44,7 @@ def access_task(user: User | AnonymousUser, pk: int, perm: Permission = "view") 
 
 def visible_tasks(user: User | AnonymousUser) -> QuerySet[Task]:
     """Every task the user may see: all tasks of the counties they view, and a clerk's own."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     own = clerk_departments(user)
     if not prefixes and not own:
         return Task.objects.none()

@@ -30,6 +30,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.styles.style import CharacterStyle
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.problems import InputError
@@ -96,18 +99,18 @@ def check_template(content: bytes) -> None:
 # The template (run `dudao report --write-template FILE` to start a county's own from this one)
 
 
-def _style_font(style: object, name: str, size: float, bold: bool = False) -> None:
-    style.font.name = name  # type: ignore[attr-defined]
-    style.font.size = Pt(size)  # type: ignore[attr-defined]
-    style.font.bold = bold  # type: ignore[attr-defined]
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)  # type: ignore[attr-defined]
+def _style_font(style: CharacterStyle, name: str, size: float, bold: bool = False) -> None:
+    style.font.name = name
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _page_number(paragraph: object) -> None:
+def _page_number(paragraph: Paragraph) -> None:
     """— PAGE — centred: the page number field as official documents print it."""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
-    paragraph.add_run("— ")  # type: ignore[attr-defined]
-    run = paragraph.add_run()  # type: ignore[attr-defined]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    run = paragraph.add_run()
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             char = OxmlElement("w:fldChar")
@@ -118,7 +121,7 @@ def _page_number(paragraph: object) -> None:
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
             run._r.append(instr)
-    paragraph.add_run(" —")  # type: ignore[attr-defined]
+    paragraph.add_run(" —")
 
 
 def build_template() -> bytes:
@@ -225,8 +228,8 @@ class _Writer:
                     cell.width = Cm(width)
 
     @staticmethod
-    def _cell(cell: object, text: str, bold: bool = False) -> None:
-        paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    def _cell(cell: _Cell, text: str, bold: bool = False) -> None:
+        paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.paragraph_format.line_spacing = 1.0
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from dudao.actors import person
 from dudao.engine.fields import LEVEL_ZH
+from dudao.errors import ActionError
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import region_permissions
 from dudao.rectification.actions import RectificationError
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-def _text(error: Exception) -> str:
-    return error.message_en if get_language().startswith("en") else error.message_zh  # type: ignore[attr-defined]
+def _text(error: ActionError) -> str:
+    return error.message_en if get_language().startswith("en") else error.message_zh
 
 
 def draws_table(draws: list[SamplingDraw]) -> Table:

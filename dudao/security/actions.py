@@ -20,7 +20,7 @@ class UnlockError(ActionError):
 def lift_lockout(actor: Actor, *, username: str = "", address: str = "", why: str) -> int:
     """Forgets the failed logins (and bad tokens) of the account ``username`` and of the address
     ``address`` (either or both), so they may log in at once. Returns how many records were removed."""
-    if not is_system(actor) and not actor.is_superuser:  # type: ignore[union-attr]
+    if not is_system(actor) and not actor.is_superuser:
         raise PermissionDenied
     if not (username or address):
         raise UnlockError("nothing_named", gettext_lazy("请指定用户名或网络地址"))

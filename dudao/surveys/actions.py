@@ -464,7 +464,8 @@ def submit(sub: Submission) -> Survey:
     school, town = _where(survey, sub, errors)
     if errors:
         raise SurveyError(400, _("请检查标出的题目。"), errors)
-    stage = answers.get("stage") if isinstance(answers.get("stage"), str) else ""
+    given_stage = answers.get("stage")
+    stage = given_stage if isinstance(given_stage, str) else ""
     cell, quota = cell_of(survey, sub.group, town, stage)
     stop = survey.setting("full_policy") == "stop"
     if stop and quotas(survey)[sub.group] == 0:

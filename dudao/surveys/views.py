@@ -4,6 +4,7 @@ public, account-free form."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import yaml
 from django.contrib import messages
@@ -12,12 +13,14 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dudao.evaluation.actions import EvaluationError, set_county_item
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import Permission, access_region, region_permissions
 from dudao.orgs.models import School
 from dudao.security.addresses import client_address
@@ -43,7 +46,7 @@ def _refused(request: HttpRequest, exc: SurveyError, target: str) -> HttpRespons
 
 
 @login_required
-def county(request: HttpRequest, code: str) -> HttpResponse:
+def county(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = access_region(request.user, code, MANAGE if request.method == "POST" else "view")
     if region.level != "county":
         raise Http404
@@ -69,7 +72,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
+def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     s = _survey(request, pk)
     tables = results.progress_tables(s)
     if (response := download(request, tables)) is not None:
@@ -88,7 +91,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings(request: HttpRequest, pk: int) -> HttpResponse:
+def settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     s = _survey(request, pk, MANAGE)
     post = request.POST
     try:
@@ -100,7 +103,7 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
                              else _("已开始接收答卷。"))  # fmt: skip
             return redirect("surveys:survey", pk=s.pk)
         else:
-            values = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
+            values: dict[str, Any] = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
             values["full_policy"] = post.get("full_policy", "stop")
             values["sample_rule"] = post.get("sample_rule", "rate")
             values["split_by"] = post.getlist("split_by")
@@ -117,7 +120,7 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def questionnaire(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+def questionnaire(request: AuthenticatedHttpRequest, pk: int, group: str) -> HttpResponse:
     s = _survey(request, pk, MANAGE if request.method == "POST" else "view")
     if group not in GROUPS:
         raise Http404
@@ -154,7 +157,7 @@ def _display(items: list[dict], given: dict[str, list[str]] | None = None) -> li
 
 
 @login_required
-def result(request: HttpRequest, pk: int) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     s = _survey(request, pk)
     res = results.compute(s)
     rate = results.rate_table(res)
@@ -173,7 +176,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+def to_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Feeds the rate into the county's SR-01 item (weighted when the sample is unbalanced)."""
     s = _survey(request, pk, MANAGE)
     res = results.compute(s)
@@ -196,7 +199,7 @@ def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ending a survey asks first, saying what it does: GET the confirmation (the answers so far, the rate);
     POST ends it."""
     s = _survey(request, pk, MANAGE)
@@ -223,7 +226,7 @@ def _rate_without(s: Survey, res: results.Results, response: Response) -> float 
 
 @login_required
 @require_POST
-def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int, response_pk: int) -> HttpResponse:
     """Keep or exclude a flagged answer. An exclusion is confirmed first on a page that says its effect on the
     recognition rate (the first post renders it and writes nothing; its button posts ``confirm``)."""
     found = access_response(request.user, pk, response_pk, MANAGE)
@@ -249,7 +252,7 @@ def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest, pk: int, group: str) -> HttpResponse:
     """POST: makes a batch of one-use codes; GET: printable slips with a QR code each. Only those who
     hand the codes out (the county's supervision office) see them: an unused code is an answer."""
     s = _survey(request, pk, MANAGE)
@@ -274,7 +277,7 @@ def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
 
 
 @login_required
-def qr(request: HttpRequest, pk: int, group: str, fmt: str) -> HttpResponse:
+def qr(request: AuthenticatedHttpRequest, pk: int, group: str, fmt: str) -> HttpResponse:
     """The QR code of a group's link as PNG or SVG; ``?school=CODE`` for that school's link."""
     s = _survey(request, pk)
     if group not in GROUPS or fmt not in ("png", "svg"):
@@ -312,7 +315,7 @@ def _form(request: HttpRequest, s: Survey, group: str, status: int = 200, given:
     return response
 
 
-def _message(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+def _message(request: HttpRequest, title: str | Promise, message: str | Promise, status: int) -> HttpResponse:
     return render(request, "surveys/message.html", {"title": title, "message": message}, status=status)
 
 

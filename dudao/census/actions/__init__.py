@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -347,6 +347,7 @@ def timeline(record: CensusRecord) -> list[dict[str, Any]]:
     for c in changes:
         if c.school_year_id:
             spec = SchoolYear._meta.get_field(c.field)
+            assert isinstance(spec, models.Field)  # a change names a column of the school year
             shown = town_names if c.field == "town" else dict(spec.flatchoices)  # the town by its code
             kind, label = "school_change", spec.verbose_name
             old_label, new_label = (None if v is None else str(shown.get(v, v)) for v in (c.old, c.new))

@@ -73,4 +73,4 @@ def school_year(year: object) -> int:
 def region_of_event(region: Region) -> Region:
     """Where an event about ``region`` is filed: its parent (whose people see it change), or itself
     for a province."""
-    return region.parent if region.parent_id is not None else region
+    return region.parent if region.parent is not None else region

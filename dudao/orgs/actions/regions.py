@@ -92,7 +92,7 @@ def create_region(
     if parent is None:
         if not is_system(actor):
             raise PermissionDenied
-        level = Region.Level.PROVINCE
+        level: str = Region.Level.PROVINCE
     else:
         require(actor, parent, "org")
         parent = Region.objects.select_for_update().get(pk=parent.pk)
@@ -183,21 +183,23 @@ def move_region(actor: Actor, region: Region, new_parent: Region, *, why: str) -
     list(locked.order_by("pk").values_list("pk", flat=True))
     region = Region.objects.select_related("parent").get(pk=region.pk)
     new_parent = Region.objects.get(pk=new_parent.pk)
+    old_parent = region.parent
+    if old_parent is None:  # read again under the lock: a province still
+        raise OrgsError("cannot_move", gettext_lazy("省级区域不能移动"))
     if region.path != old_prefix:
         raise OrgsError("conflict", gettext_lazy("该区域刚被他人移动，请刷新后重试"))
     if new_parent.pk == region.parent_id:
         return region
-    if new_parent.level != region.parent.level or new_parent.path.startswith(region.path):
+    if new_parent.level != old_parent.level or new_parent.path.startswith(region.path):
         raise OrgsError(
             "bad_parent",
             gettext_lazy("“%(region_name)s”只能移到另一个%(level_zh_region_parent_level)s之下"),
             region_name=Both(region.name, region.code),
-            level_zh_region_parent_level=Both(LEVEL_ZH[region.parent.level], _level_en(region.parent.level)),
+            level_zh_region_parent_level=Both(LEVEL_ZH[old_parent.level], _level_en(old_parent.level)),
         )
     if new_parent.closed_from is not None or region.closed_from is not None:
         raise OrgsError("closed", gettext_lazy("已撤销的区域不能移动或移入"))
     _check_name_free(new_parent, region.name)
-    old_parent = region.parent
     new_prefix = f"{new_parent.path}{region.code}/"
     schools = _schools_in_town(region) if region.level == Region.Level.TOWN else []
     moved = Region.objects.filter(path__startswith=old_prefix).update(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -36,9 +36,16 @@ from dudao.orgs.models import Region, School, SchoolYear
 
 ATTRIBUTES = ("name", "school_type", "location", "ownership", "town")  # effective by school year
 CONTACT = ("address", "head", "phone")  # the school's current details
-NAME_MAX = SchoolYear._meta.get_field("name").max_length or 100
-CODE_MAX = School._meta.get_field("code").max_length or 20
-_LIMITS = {f: School._meta.get_field(f).max_length or 200 for f in CONTACT}
+
+
+def _max_length(model: type[models.Model], name: str) -> int | None:
+    field = model._meta.get_field(name)
+    return field.max_length if isinstance(field, models.Field) else None
+
+
+NAME_MAX = _max_length(SchoolYear, "name") or 100
+CODE_MAX = _max_length(School, "code") or 20
+_LIMITS = {f: _max_length(School, f) or 200 for f in CONTACT}
 _LABELS = {
     "name": ("学校名称", "School name"),
     "school_type": ("学校类型", "School type"),
@@ -293,7 +300,7 @@ def open_school(
     actor: Actor,
     county: Region,
     code: str,
-    year: int,
+    year: int | str,
     *,
     name: str,
     school_type: str,
@@ -354,7 +361,9 @@ def open_school(
 
 
 @transaction.atomic
-def change_school(actor: Actor, school: School, year: int | None, *, why: str = "", **changes: Any) -> dict[str, Any]:
+def change_school(
+    actor: Actor, school: School, year: int | str | None, *, why: str = "", **changes: Any
+) -> dict[str, Any]:
     """Change the school's attributes from school ``year`` on (name, school_type, location,
     ownership, town — a town as a :class:`Region`) and its contact details (address, head, phone;
     ``year`` may be None when only these change). Returns what changed ({} for nothing: no event)."""

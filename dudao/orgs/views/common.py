@@ -19,8 +19,8 @@ def refused(request: HttpRequest, error: OrgsError) -> None:
     """A refused action as a message on the next page (its details, e.g. the schools still in a
     town, listed after it)."""
     text = error.text()
-    names = [d.get("name") or d.get("code") or d.get("value") for d in error.details if isinstance(d, dict)]
-    names = [str(n) for n in names if n]
+    given = [d.get("name") or d.get("code") or d.get("value") for d in error.details if isinstance(d, dict)]
+    names = [str(n) for n in given if n]
     if names and error.code in ("has_open_schools", "has_open_children"):
         english = (get_language() or "").startswith("en")
         shown = (", " if english else "、").join(names[:20]) + ("…" if len(names) > 20 else "")
@@ -64,7 +64,7 @@ def nav(request: HttpRequest, region: Region, page: str) -> dict[str, Any]:
     perms = region_permissions(request.user, region)
     county = county_of(region)
     shown = county or region
-    parent = shown.parent if shown.parent_id and "view" in region_permissions(request.user, shown.parent) else None
+    parent = shown.parent if shown.parent and "view" in region_permissions(request.user, shown.parent) else None
     return {
         "region": region,
         "county": county,

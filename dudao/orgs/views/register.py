@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dudao.audit.models import AuditEvent
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs import actions
 from dudao.orgs.access import access_region, access_register_school
 from dudao.orgs.actions import OrgsError
@@ -95,10 +96,12 @@ def _towns(county: Region) -> list[Region]:
 
 
 @login_required
-def schools(request: HttpRequest, code: str) -> HttpResponse:
+def schools(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     county = county_for(request, code)
     year = parse_year(request.GET.get("year"), register_year(county))
-    status = request.GET.get("status") if request.GET.get("status") in STATUSES else "open"
+    status = request.GET.get("status", "")
+    if status not in STATUSES:
+        status = "open"
     table = register_table(county, year, status)
     if (response := download(request, [table])) is not None:
         return response
@@ -124,7 +127,7 @@ def _town(request: HttpRequest, county: Region, raw: str) -> Region | None:
 
 @login_required
 @require_POST
-def open_school(request: HttpRequest, code: str) -> HttpResponse:
+def open_school(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     county = county_for(request, code, "org")
     post = request.POST
     try:
@@ -181,7 +184,7 @@ def history_table(school: School) -> Table:
 
 
 @login_required
-def school(request: HttpRequest, code: str) -> HttpResponse:
+def school(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     found = access_register_school(request.user, code)
     county = found.county
     year = parse_year(request.GET.get("year"), register_year(county))
@@ -211,7 +214,7 @@ def school(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_school(request: HttpRequest, code: str) -> HttpResponse:
+def change_school(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     found = access_register_school(request.user, code, "org")
     post = request.POST
     given: dict[str, Any] = {k: post[k] for k in (*ATTRIBUTES, *CONTACT) if k in post and k != "town"}
@@ -227,7 +230,7 @@ def change_school(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def end_school(request: HttpRequest, code: str, how: str) -> HttpResponse:
+def end_school(request: AuthenticatedHttpRequest, code: str, how: str) -> HttpResponse:
     """Merge or close: the GET (from the school page's form) states the effect; the POST does it."""
     if how not in ("merge", "close"):
         raise Http404

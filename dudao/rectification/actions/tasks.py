@@ -76,7 +76,7 @@ class TaskSpec:
     deadline: dt.date | None
     cooperating: Sequence[Department | int | str] = ()
     indicators: Sequence[str] = ()
-    milestones: Sequence[tuple[str, dt.date]] = ()
+    milestones: Sequence[tuple[str, dt.date | None]] = ()  # a date missing is refused as the deadline is
     progress: str = ""
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import access_county, region_permissions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.rectification import actions
@@ -57,12 +58,13 @@ def _page(request: HttpRequest, county: Region, status: int = 200) -> HttpRespon
 
 
 @login_required
-def liaison(request: HttpRequest, code: str) -> HttpResponse:
+def liaison(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return _page(request, access_county(request.user, code))
 
 
 def _leader(county: Region, raw: str | None) -> Leader:
-    leader = Leader.objects.filter(county=county, pk=int(raw)).first() if (raw or "").isdigit() else None
+    text = raw or ""
+    leader = Leader.objects.filter(county=county, pk=int(text)).first() if text.isdigit() else None
     if leader is None:
         raise RectificationError("unknown_leader", gettext_lazy("请选择县领导"))
     return leader
@@ -70,7 +72,7 @@ def _leader(county: Region, raw: str | None) -> Leader:
 
 @login_required
 @require_POST
-def change(request: HttpRequest, code: str, what: str) -> HttpResponse:
+def change(request: AuthenticatedHttpRequest, code: str, what: str) -> HttpResponse:
     county = access_county(request.user, code, "review")
     post = request.POST
     try:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
@@ -42,7 +43,7 @@ def _meetings_page(request: HttpRequest, county: Region, status: int = 200) -> H
 
 
 @login_required
-def meetings(request: HttpRequest, code: str) -> HttpResponse:
+def meetings(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     post = request.POST
 
     def record(county: Region) -> tuple[str, HttpResponse]:
@@ -90,13 +91,13 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200) -> 
 
 
 @login_required
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, _meeting(request, pk))
 
 
 @login_required
 @require_POST
-def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _meeting(request, pk, "review")
     post = request.POST
     try:
@@ -110,7 +111,7 @@ def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_task(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     decision = access_decision(request.user, pk, "review")
     found = decision.meeting
     try:

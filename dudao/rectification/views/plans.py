@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.engine.problems import InputError
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
@@ -47,7 +48,7 @@ def _plans_page(request: HttpRequest, county: Region, status: int = 200) -> Http
 
 
 @login_required
-def plans(request: HttpRequest, code: str) -> HttpResponse:
+def plans(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     post = request.POST
 
     def create(county: Region) -> tuple[str, HttpResponse]:
@@ -89,13 +90,13 @@ def _plan_page(request: HttpRequest, plan: WorkPlan, status: int = 200, problems
 
 
 @login_required
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _plan(request, pk))
 
 
 @login_required
 @require_POST
-def add_task(request: HttpRequest, pk: int) -> HttpResponse:
+def add_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _plan(request, pk, "review")
     post = request.POST
     try:
@@ -119,7 +120,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def import_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The whole file is checked first; any problem is listed and nothing is imported."""
     found = _plan(request, pk, "review")
     file = request.FILES.get("file")
@@ -138,7 +139,7 @@ def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def export_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _plan(request, pk)
     response = HttpResponse(write_task_list(found, _tasks(found)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="tasks-{found.county.code}-{found.pk}.xlsx"'

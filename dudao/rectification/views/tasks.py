@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.evidence import ACCEPT_ATTRIBUTE, ACCEPTED, max_bytes
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import Permission, clerk_departments, home_unit, region_permissions, visible_regions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
@@ -34,7 +35,7 @@ from dudao.tables import Column, Table, download
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A clerk's tasks; a county supervisor goes to the county's dashboard; others choose a county."""
     own = clerk_departments(request.user)
     unit = home_unit(request.user)
@@ -94,7 +95,7 @@ def _task_page(request: HttpRequest, task: Task, status: int = 200) -> HttpRespo
 
 
 @login_required
-def task(request: HttpRequest, pk: int) -> HttpResponse:
+def task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _task_page(request, access_task(request.user, pk))
 
 
@@ -116,7 +117,7 @@ def _act(
 
 @login_required
 @require_POST
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post, done = request.POST, request.POST.get("done") in ("1", "on", "true")
     files = request.FILES.getlist("files")
     return _act(request, pk, "report", lambda t: actions.report_progress(
@@ -126,14 +127,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     return _act(request, pk, "review", lambda t: actions.accept_task(request.user, t, note), _("已验收通过。"))
 
 
 @login_required
 @require_POST
-def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def send_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     return _act(request, pk, "review", lambda t: actions.return_task(request.user, t, reason),
                 _("已退回，并通知责任单位。"))  # fmt: skip
@@ -141,7 +142,7 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = request.POST
 
     def change(task: Task) -> object:
@@ -157,7 +158,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+def add_milestone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = request.POST
     return _act(request, pk, "review", lambda t: actions.add_milestone(
         request.user, t, post.get("title", ""), parse_date(post.get("due"), "节点时限", "milestone date")
@@ -166,7 +167,7 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = access_milestone(request.user, pk, "report")
     actions.complete_milestone(request.user, milestone)
     return redirect("rectification:task", pk=milestone.task.pk)
@@ -174,7 +175,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close_item(request: HttpRequest, pk: int) -> HttpResponse:
+def close_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = RectificationItem.objects.filter(task_id=pk).first()
     if item is None:
         access_task(request.user, pk)  # a task without an item: 404 as for any page that is not there
@@ -184,6 +185,6 @@ def close_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     doc = access_task_evidence(request.user, pk)  # only those who may see the task get its files
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name)
