@@ -221,7 +221,7 @@ for _setting, _field in FILE_LIMITS.items():
 # A supporting document (佐证材料) stored as evidence, and a census file sent to the API's import (the national
 # file goes through the command, with DUDAO_UPLOAD_MAX_BYTES raised for it).
 DUDAO_EVIDENCE_MAX_BYTES = env_int("DUDAO_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
-DUDAO_IMPORT_MAX_BYTES = env_int("DUDAO_IMPORT_MAX_BYTES", DUDAO_UPLOAD_MAX_BYTES, minimum=1)  # type: ignore[name-defined]  # noqa: F821
+DUDAO_IMPORT_MAX_BYTES = env_int("DUDAO_IMPORT_MAX_BYTES", globals()["DUDAO_UPLOAD_MAX_BYTES"], minimum=1)
 # The self-evaluation report's template for counties that did not upload their own (default: the shipped one).
 DUDAO_REPORT_TEMPLATE = env_str("DUDAO_REPORT_TEMPLATE", "")
 

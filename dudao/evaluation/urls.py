@@ -5,6 +5,7 @@ from dudao.evaluation import views
 app_name = "evaluation"
 urlpatterns = [
     path("county/<str:code>/<year:year>/<str:standard_id>/items/", views.items, name="items"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/items/save/", views.save_items, name="save_items"),
     path("county/<str:code>/<year:year>/<str:standard_id>/items/<str:item_code>/", views.save_item, name="save_item"),
     path(
         "county/<str:code>/<year:year>/<str:standard_id>/items/<str:item_code>/evidence/",

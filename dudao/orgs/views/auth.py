@@ -57,7 +57,7 @@ class LoginView(auth_views.LoginView):
 
 def first_password(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING) or {}
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first() if pending else None
+    user = User.objects.filter(pk=pending.get("user") or 0, is_active=True).first() if pending else None
     fresh = bool(pending) and time.time() - pending.get("at", 0) < PENDING_SECONDS
     if user is None or not fresh or not constant_time_compare(pending.get("fingerprint", ""), _fingerprint(user)):
         request.session.pop(PENDING, None)

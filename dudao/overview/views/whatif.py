@@ -19,6 +19,7 @@ from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dudao.evaluation.actions import EvaluationError, stored_run
@@ -75,8 +76,7 @@ def compute(request: HttpRequest, code: str, year: int, standard_id: str) -> Jso
     except (ValueError, UnicodeDecodeError, RawPostDataException):  # not JSON; a form already read as one
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
-        return _error(WhatIfError("bad_request", "请求应为 JSON 对象：{\"school\": …, \"values\": {…}}",
-                                  'the request must be a JSON object: {"school": ..., "values": {...}}'))  # fmt: skip
+        return _error(WhatIfError("bad_request", gettext_lazy('请求应为 JSON 对象：{"school": …, "values": {…}}')))
     try:
         run = stored_run(county, year, standard_id)
         result = outcome(run, str(body.get("school") or ""), body.get("values", {}))

@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dudao.converters import MAX_YEAR, MIN_YEAR
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import access_county, region_permissions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.parsing import id_or_404, read_id, read_int
 from dudao.rectification import actions
@@ -51,13 +53,13 @@ def _page(request: HttpRequest, county: Region, status: int = 200) -> HttpRespon
         "county": county, "year": year, "tables": tables, "leaders": leaders,
         "open_matters": [m for m in matters if m.status == PracticalMatter.Status.PLANNED],
         "names": names, "schools": schools(county, current_year()), "today": actions.today(),
-        "perms": rectification_permissions(request.user, county), "target": rules_for(county.code).practical_matters,
+        "perms": region_permissions(request.user, county), "target": rules_for(county.code).practical_matters,
         "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
 
 
 @login_required
-def liaison(request: HttpRequest, code: str) -> HttpResponse:
+def liaison(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return _page(request, access_county(request.user, code))
 
 
@@ -65,13 +67,13 @@ def _leader(county: Region, raw: str | None) -> Leader:
     pk = read_id(raw)
     leader = Leader.objects.filter(county=county, pk=pk).first() if pk is not None else None
     if leader is None:
-        raise RectificationError("unknown_leader", "请选择县领导", "choose a leader of this county")
+        raise RectificationError("unknown_leader", gettext_lazy("请选择县领导"))
     return leader
 
 
 @login_required
 @require_POST
-def change(request: HttpRequest, code: str, what: str) -> HttpResponse:
+def change(request: AuthenticatedHttpRequest, code: str, what: str) -> HttpResponse:
     county = access_county(request.user, code, "review")
     post = request.POST
     try:
