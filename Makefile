@@ -47,14 +47,15 @@ TEST_WORKERS ?= auto
 test: install system-deps
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
-# Ruff; mypy on the packages listed in pyproject.toml ([tool.mypy] files: the pure core strict); no
-# function above complexity 20 (radon rank D) in the packages listed here (docs/adr/0023).
-COMPLEXITY_CHECKED := dudao/engine dudao/standards dudao/evaluation dudao/overview dudao/reports dudao/rectification
+# Ruff; mypy on all of dudao ([tool.mypy] in pyproject.toml: engine, standards and sheets strict); no
+# function above complexity 20 (radon rank D) anywhere in dudao/, except the two demo-data generators,
+# whose naming cases and random draws are kept in one order on purpose (docs/adr/0023).
+COMPLEXITY_EXCLUDED := dudao/demo/synthetic.py,dudao/orgs/demo.py
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/xenon --max-absolute C $(COMPLEXITY_CHECKED)
+	$(BIN)/xenon --max-absolute C --exclude $(COMPLEXITY_EXCLUDED) dudao
 
 # Refresh the English catalogue after changing user-facing strings (new msgids arrive empty: write
 # their English in dudao/locale/en/LC_MESSAGES/django.po, the one source of English), then compile it.

@@ -13,14 +13,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import models, transaction
-from django.db.models import Model
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from dudao.errors import ActionError, Both
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the old binary Office formats (.doc, .xls)
@@ -41,12 +45,8 @@ ACCEPTED = "pdf、jpg、png、docx、xlsx、doc、xls、zip"
 ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in EVIDENCE_TYPES)
 
 
-class UploadRefused(Exception):
-    """A file that may not be stored, with a stable code and messages in both languages."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        super().__init__(f"{code}: {message_en}")
+class UploadRefused(ActionError):
+    """A file that may not be stored (docs/adr/0026)."""
 
 
 @dataclass(frozen=True)
@@ -101,27 +101,28 @@ def check_upload(uploaded_file: File) -> CheckedUpload:
     if ext not in EVIDENCE_TYPES:
         raise UploadRefused(
             "bad_file_type",
-            f"不支持的文件类型“{name}”，可上传：{ACCEPTED}",
-            f"file type of {name!r} is not accepted; accepted: {ACCEPTED.replace('、', ', ')}",
+            gettext_lazy("不支持的文件类型“%(name)s”，可上传：%(accepted)s"),
+            name=name,
+            accepted=Both(ACCEPTED, ACCEPTED.replace("、", ", ")),
         )
     size = uploaded_file.size or 0
     limit = max_bytes()
     if size > limit:
         raise UploadRefused(
             "file_too_large",
-            f"文件“{name}”大小为 {_mb(size)}，超过 {_mb(limit)} 的上限",
-            f"{name!r} is {_mb(size)}, over the {_mb(limit)} limit",
+            gettext_lazy("文件“%(name)s”大小为 %(mb_size)s，超过 %(mb_limit)s 的上限"),
+            name=name,
+            mb_size=_mb(size),
+            mb_limit=_mb(limit),
         )
     if size == 0:
-        raise UploadRefused("empty_file", f"文件“{name}”是空文件", f"{name!r} is empty")
+        raise UploadRefused("empty_file", gettext_lazy("文件“%(name)s”是空文件"), name=name)
     content_type, signatures = EVIDENCE_TYPES[ext]
     uploaded_file.seek(0)
     head = uploaded_file.read(16)
     if not any(head.startswith(s) for s in signatures):
         raise UploadRefused(
-            "content_mismatch",
-            f"文件“{name}”的内容与扩展名 .{ext} 不符",
-            f"the content of {name!r} is not a .{ext} file",
+            "content_mismatch", gettext_lazy("文件“%(name)s”的内容与扩展名 .%(ext)s 不符"), name=name, ext=ext
         )
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():  # from the start
@@ -130,13 +131,22 @@ def check_upload(uploaded_file: File) -> CheckedUpload:
     return CheckedUpload(name[-255:], ext, size, content_type, digest.hexdigest())
 
 
-def save_with_file(row: Model, uploaded_file: File, checked: CheckedUpload) -> None:
+class RowWithFile(Protocol):
+    """A model row with a ``file`` (a FileField): an evidence file, a progress document, a report template."""
+
+    @property
+    def file(self) -> FieldFile: ...
+
+    def save(self) -> None: ...
+
+
+def save_with_file(row: RowWithFile, uploaded_file: File, checked: CheckedUpload) -> None:
     """Store ``uploaded_file`` in ``row.file`` (the default storage, under a random name) and save
     ``row``; if the row cannot be saved, the stored file is deleted again."""
-    row.file.save(f"{uuid4().hex}.{checked.ext}", uploaded_file, save=False)  # type: ignore[attr-defined]
+    row.file.save(f"{uuid4().hex}.{checked.ext}", uploaded_file, save=False)
     try:
         with transaction.atomic():
             row.save()
     except BaseException:
-        row.file.delete(save=False)  # type: ignore[attr-defined]
+        row.file.delete(save=False)
         raise

@@ -26,28 +26,33 @@ class Item:
     key: str  # the part of the site it opens (marks the current item)
 
 
+def _units(roles: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """The counties, the cities and provinces (highest first), and the schools the roles are held on."""
+    counties = [m.region for m in roles if m.region_id and m.region.level == "county"]
+    regions = [m.region for m in roles if m.region_id and m.region.level in ("city", "province")]
+    schools = [m.school for m in roles if m.school_id]
+    return counties, sorted(regions, key=lambda r: len(r.path)), schools
+
+
 def items(user: Any) -> list[Item]:
     """The menu for ``user``: the work home first, then what their roles open."""
     if not user.is_authenticated:
         return []
     roles = memberships(user)
-    held = {m.role for m in roles}
+    clerk = Role.DEPARTMENT_CLERK in {m.role for m in roles}
+    counties, regions, schools = _units(roles)
     out = [Item(_("工作台"), reverse("home"), "home")]
-    counties = [m.region for m in roles if m.region_id and m.region.level == "county"]
-    regions = sorted((m.region for m in roles if m.region_id and m.region.level in ("city", "province")),
-                     key=lambda r: len(r.path))  # fmt: skip
-    schools = [m.school for m in roles if m.school_id]
     if counties:
-        county = counties[0]
-        out.append(Item(_("县域总览"), reverse("overview:county_latest", args=[county.code]), "overview"))
+        out.append(Item(_("县域总览"), reverse("overview:county_latest", args=[counties[0].code]), "overview"))
     if regions:
         out.append(Item(_("各县对比"), reverse("region_latest", args=[regions[0].code]), "overview"))
     if schools:
         out.append(Item(_("本校填报"), reverse("school_latest", args=[schools[0].code]), "census"))
-    if counties or regions or Role.DEPARTMENT_CLERK in held:
-        label = _("我的任务") if Role.DEPARTMENT_CLERK in held and not (counties or regions) else _("整改督办")
+    supervises = bool(counties or regions)
+    if supervises or clerk:
+        label = _("整改督办") if supervises else _("我的任务")
         out.append(Item(label, reverse("rectification:mine"), "rectification"))
-    if counties or regions:
+    if supervises:
         out.append(Item(_("自查自评与迎检"), reverse("reports:home"), "reports"))
     if admin_regions(user):  # administrators, and inspectors who read the audit trail
         out.append(Item(_("机构与账号"), reverse("orgs:index"), "orgs"))

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # after the user is known: turns a lock-out into its answer
     # last: refuses an oversized body before any view (or the CSRF check) reads it; the others wrap its 413
     "dudao.uploads.RequestBodyLimitMiddleware",
+    # then: a NUL anywhere in the path, query or form is refused (400) before PostgreSQL sees it (ADR 0021)
+    "dudao.security.nul.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "dudao.urls"
@@ -219,7 +221,7 @@ for _setting, _field in FILE_LIMITS.items():
 # A supporting document (佐证材料) stored as evidence, and a census file sent to the API's import (the national
 # file goes through the command, with DUDAO_UPLOAD_MAX_BYTES raised for it).
 DUDAO_EVIDENCE_MAX_BYTES = env_int("DUDAO_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
-DUDAO_IMPORT_MAX_BYTES = env_int("DUDAO_IMPORT_MAX_BYTES", DUDAO_UPLOAD_MAX_BYTES, minimum=1)  # type: ignore[name-defined]  # noqa: F821
+DUDAO_IMPORT_MAX_BYTES = env_int("DUDAO_IMPORT_MAX_BYTES", globals()["DUDAO_UPLOAD_MAX_BYTES"], minimum=1)
 # The self-evaluation report's template for counties that did not upload their own (default: the shipped one).
 DUDAO_REPORT_TEMPLATE = env_str("DUDAO_REPORT_TEMPLATE", "")
 

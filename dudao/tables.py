@@ -53,7 +53,8 @@ class Column:
         if raw is None or raw == "":
             return None
         if self.kind == "int":
-            return int(round_half_up(float(raw), 0))
+            whole = round_half_up(float(raw), 0)
+            return None if whole is None else int(whole)  # None: not a finite number
         if self.kind == "number":
             return round_half_up(float(raw), self.decimals)
         if self.kind == "percent":
@@ -153,6 +154,7 @@ class Table:
     def to_xlsx(self) -> bytes:
         workbook = Workbook()
         sheet = workbook.active
+        assert sheet is not None  # a new workbook has one sheet
         sheet.title = _sheet_title(self.title)
         sheet.append([c.label for c in self.columns])
         for cell in sheet[1]:

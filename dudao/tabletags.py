@@ -56,7 +56,7 @@ def school_nav(context: template.Context, school: Any, year: int) -> dict[str, A
     from dudao.orgs.models import Role, SchoolYear
 
     request: HttpRequest = context["request"]
-    own = {m.school_id: m.school.code for m in memberships(request.user) if m.role == Role.SCHOOL_CLERK and m.school_id}
+    own = {m.school.pk: m.school.code for m in memberships(request.user) if m.role == Role.SCHOOL_CLERK and m.school}
     if len(own) < 2 or school is None or school.pk not in own:
         return {"schools": []}
     names: dict[int, str] = {}

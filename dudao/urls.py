@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from dudao import views
+from dudao import (
+    converters,  # noqa: F401  (registers <year:…> and <id:…> before any app's URLs load)
+    views,
+)
 from dudao.api.api import api
 from dudao.orgs.urls import auth_urlpatterns
 from dudao.security import accounts

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao import workhome
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import access_region, access_school, home_unit, visible_regions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.overview import regions
@@ -62,11 +63,11 @@ def counties_table(counties: list[Region], default_year: int) -> Table:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user, today, year = request.user, timezone.localdate(), current_year()
     schools = workhome.clerk_schools(user, today, year)
     desks = workhome.county_desks(user, today, year)
-    tables: list[Table] = []
+    tables: list[Table | None] = []
     for desk in desks:
         desk.tables = [
             workhome.overdue_schools_table(desk),
@@ -95,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not (schools or desks or clerk or places):  # e.g. an observer of a city: the counties they may view
         counties = list(visible_regions(user).filter(level="county").select_related("parent").order_by("path"))
         fallback = counties_table(counties, year) if counties else None
-        tables.append(fallback)  # type: ignore[arg-type]
+        tables.append(fallback)
     if (response := download(request, tables)) is not None:
         return response
     unit = home_unit(user)

@@ -122,7 +122,7 @@ class SchoolItem:
 
 def clerk_schools(user: Person, today: dt.date, fallback_year: int) -> list[SchoolItem]:
     """Every school the user answers for as a clerk, the ones with something to do first."""
-    own = {m.school_id: m.school for m in memberships(user) if m.role == Role.SCHOOL_CLERK and m.school_id}
+    own = {m.school.pk: m.school for m in memberships(user) if m.role == Role.SCHOOL_CLERK and m.school}
     if not own:
         return []
     by_county: dict[int, list[int]] = {}
@@ -200,11 +200,15 @@ class CountyDesk:
     def evaluation_css(self) -> str:
         if self.run is None or self.stale:
             return "warn"
-        return {True: "ok", False: "bad"}.get(self.run.summary_obj.passed, "muted")
+        return VERDICT_CSS[self.run.summary_obj.passed]
 
     @property
     def survey_rate(self) -> float | None:
         return self.survey_done / self.survey_quota if self.survey_quota else None
+
+
+# The css class of an evaluation's verdict (passed, failed, undetermined).
+VERDICT_CSS: dict[bool | None, str] = {True: "ok", False: "bad", None: "muted"}
 
 
 def _verdict(passed: bool | None) -> str:
@@ -217,7 +221,7 @@ def county_desks(user: Person, today: dt.date, fallback_year: int) -> list[Count
     held = [m for m in memberships(user) if m.role in (Role.COUNTY_SUPERVISOR, Role.OBSERVER) and m.region_id]
     for m in held:
         county = m.region
-        if county.level != Region.Level.COUNTY:
+        if county is None or county.level != Region.Level.COUNTY:
             continue
         year = latest_year(county.pk, fallback_year)
         runs = latest_runs([county], year, default_standard())
@@ -332,7 +336,7 @@ def worst_indicator(summary: ResultSummary | None, names: dict[str, str]) -> tup
 def region_desks(user: Person, today: dt.date, fallback_year: int) -> list[RegionDesk]:
     """One desk per city or province the user inspects (the counties below it)."""
     held = [m.region for m in memberships(user)
-            if m.role in (Role.CITY_INSPECTOR, Role.PROVINCE_INSPECTOR) and m.region_id]  # fmt: skip
+            if m.role in (Role.CITY_INSPECTOR, Role.PROVINCE_INSPECTOR) and m.region]  # fmt: skip
     desks = []
     for region in sorted(held, key=lambda r: r.path):
         counties = regions.counties_of(region)
@@ -353,15 +357,13 @@ def glance(desk: RegionDesk) -> None:
         Column("tasks", _("整改完成"), "percent", 0), Column("overdue", _("逾期任务"), "int"),
         Column("code", _("区划代码")),
     ]  # fmt: skip
-    rows, chart = (
-        [],
-        {
-            "counties": [],
-            "census": [],
-            "tasks": [],
-            "labels": {"census": _("填报审核完成率"), "tasks": _("整改任务完成率")},
-        },
-    )
+    rows: list[dict[str, Any]] = []
+    chart: dict[str, Any] = {
+        "counties": [],
+        "census": [],
+        "tasks": [],
+        "labels": {"census": _("填报审核完成率"), "tasks": _("整改任务完成率")},
+    }
     for row in desk.rows:
         county, ready, states = row.county, row.ready, desk.states.get(row.county.pk, {})
         passed = row.summary.passed if row.summary else None
@@ -379,7 +381,7 @@ def glance(desk: RegionDesk) -> None:
             "code": county.code, "_id": county.code,
             "_href": {"county": cockpit, "census": reverse("census:completeness", args=[county.code, desk.year]),
                       **({"tasks": reverse("rectification:dashboard", args=[county.code])} if total else {})},
-            "_class": {"overall": "warn" if row.stale else {True: "ok", False: "bad"}.get(passed, "muted"),
+            "_class": {"overall": "warn" if row.stale else VERDICT_CSS[passed],
                        "overdue": "bad" if states.get("overdue") else ""},
             "_sort": {"county": county.code, "overall": {False: 0, None: 1, True: 2}[passed] if row.run else -1,
                       "worst": -(ratio or 0), "census": census, "unsubmitted": ready.not_submitted + ready.returned,

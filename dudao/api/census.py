@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja import Path as PathParam
 from ninja.decorators import decorate_view
@@ -29,6 +29,7 @@ from pydantic import ConfigDict, StrictFloat, StrictInt, StrictStr, create_model
 from dudao.api.common import LocalDateTime, Pages, Status, county_for, request_user, within_region
 from dudao.api.errors import CHANGE, READ, ApiError, responses, too_large
 from dudao.census import actions
+from dudao.census.access import access_census_record
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
@@ -48,12 +49,12 @@ class _ValuesIn(Schema):
 
 
 # One optional property per census field, so the OpenAPI document lists (and labels) every figure.
-CensusValuesIn: type[Schema] = create_model(  # type: ignore[call-overload]
+CensusValuesIn: type[Schema] = create_model(  # type: ignore[call-overload]  # fields as **dict: pydantic's overloads list them
     "CensusValuesIn",
     __base__=_ValuesIn,
     **{f.key: (StrictInt | StrictFloat | StrictStr | None, Field(None, description=f.label)) for f in CENSUS_FIELDS},
 )
-CensusValuesOut: type[Schema] = create_model(  # type: ignore[call-overload]
+CensusValuesOut: type[Schema] = create_model(  # type: ignore[call-overload]  # fields as **dict: pydantic's overloads list them
     "CensusValues",
     __base__=Schema,
     **{
@@ -79,7 +80,7 @@ class RecordOut(Schema):
     return_reason: str
     updated_at: LocalDateTime
     updated_by: str | None
-    values: CensusValuesOut  # type: ignore[valid-type]
+    values: CensusValuesOut
 
     @staticmethod
     def resolve_school(obj: CensusRecord) -> str:
@@ -99,7 +100,7 @@ class RecordOut(Schema):
 
 
 class RecordIn(Schema):
-    values: CensusValuesIn = Field(default_factory=dict)  # type: ignore[valid-type]
+    values: CensusValuesIn = Field(default_factory=CensusValuesIn)
     expected_version: int = Field(
         0,
         ge=0,
@@ -172,11 +173,7 @@ def _records() -> QuerySet[CensusRecord]:
 
 def _record(request: HttpRequest, record_id: int) -> CensusRecord:
     """The record, if the user may see its school; otherwise 404 (as for an id that does not exist)."""
-    record = _records().filter(pk=record_id).first()
-    if record is None:
-        raise Http404
-    access_school(request_user(request), record.school.code)
-    return record
+    return access_census_record(request_user(request), record_id)
 
 
 @router.get("/records", response={200: list[RecordOut], **READ}, summary="统计记录列表 / census records you may see")

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator
 
@@ -19,10 +20,17 @@ M = TypeVar("M", bound=Model)
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# Far beyond any list here, and small enough that the offset it makes fits the database's integer.
+MAX_PAGE = 1_000_000
 
 
 class Pages(PageNumberPagination):
-    """``?page=1&page_size=50`` (at most 500); the answer is ``{"items": [...], "count": total}``."""
+    """``?page=1&page_size=50`` (at most 500); the answer is ``{"items": [...], "count": total}``. A page
+    past ``MAX_PAGE`` is 400 (its offset would overflow the database's integer: ADR 0021)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)  # more than MAX_PAGE_SIZE gives MAX_PAGE_SIZE
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
@@ -51,7 +59,7 @@ def within_region(queryset: QuerySet[M], county_path: str, code: str | None) -> 
 
 def request_user(request: HttpRequest) -> User:
     """The authenticated user (from the token or the session)."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]  # django-ninja sets it on the request after authenticating
 
 
 def local_time(value: datetime) -> datetime:
@@ -65,5 +73,5 @@ try:  # django-ninja >= 1.5
     from ninja.responses import Status
 except ImportError:  # pragma: no cover - older ninja takes a (status, body) tuple
 
-    def Status(status_code: int, value: Any) -> Any:  # type: ignore[no-redef]
+    def Status(status_code: int, value: Any) -> Any:  # type: ignore[no-redef]  # the fallback of the import above
         return (status_code, value)

@@ -25,6 +25,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, NinjaAPI, Router, Schema, UploadedFile
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
@@ -33,15 +34,16 @@ from dudao.api.census import import_limit, refuse_large_bodies
 from dudao.api.common import Pages, Status, request_user
 from dudao.api.errors import CHANGE, READ, ApiError, error_response, responses, too_large
 from dudao.audit.models import AuditEvent
+from dudao.errors import Both
 from dudao.orgs import actions
 from dudao.orgs.access import (
     access_account,
-    access_admin_region,
     access_department,
+    access_region,
     access_register_school,
     access_unit,
-    admin_permissions,
     admin_regions,
+    region_permissions,
     unit_ref,
     visible_accounts,
 )
@@ -82,7 +84,7 @@ def install(api: NinjaAPI) -> None:
         status = ERROR_STATUS.get(exc.code, 400)
         return error_response(api, request, status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
-    api.add_exception_handler(OrgsError, on_refusal)
+    api.exception_handler(OrgsError)(on_refusal)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,26 +147,26 @@ def list_regions(request: HttpRequest, parent: str | None = None) -> QuerySet[Re
 
 @router.post("/regions", response={201: RegionOut, **CHANGE}, summary="新增区域 / create a region")
 def create_region(request: HttpRequest, body: RegionIn) -> Any:
-    parent = access_admin_region(request_user(request), body.parent)
+    parent = access_region(request_user(request), body.parent)
     return Status(201, actions.create_region(request_user(request), parent, body.code, body.name, why=body.why))
 
 
 @router.patch("/regions/{code}", response={200: RegionOut, **CHANGE}, summary="更名或调整隶属 / rename or move")
 def change_region(request: HttpRequest, code: str, body: RegionPatch) -> Region:
     user = request_user(request)
-    region = access_admin_region(user, code)
+    region = access_region(user, code)
     if body.name is not None:
         region = actions.rename_region(user, region, body.name, why=body.why)
     if body.parent is not None:
-        region = actions.move_region(user, region, access_admin_region(user, body.parent), why=body.why)
+        region = actions.move_region(user, region, access_region(user, body.parent), why=body.why)
     return Region.objects.select_related("parent").get(pk=region.pk)
 
 
 @router.post("/regions/{code}/close", response={200: RegionOut, **CHANGE}, summary="撤销区域 / close a region")
 def close_region(request: HttpRequest, code: str, body: CloseIn) -> Region:
     user = request_user(request)
-    region = access_admin_region(user, code)
-    target = access_admin_region(user, body.schools_to) if body.schools_to else None
+    region = access_region(user, code)
+    target = access_region(user, body.schools_to) if body.schools_to else None
     actions.close_region(user, region, body.year, why=body.why, schools_to=target)
     return Region.objects.select_related("parent").get(pk=region.pk)
 
@@ -212,7 +214,7 @@ def list_departments(request: HttpRequest, county: str | None = None) -> QuerySe
 @router.post("/departments", response={201: DepartmentOut, **CHANGE}, summary="新增部门或科室 / create a department")
 def create_department(request: HttpRequest, body: DepartmentIn) -> Any:
     user = request_user(request)
-    county = access_admin_region(user, body.county)
+    county = access_region(user, body.county)
     parent = access_department(user, body.parent) if body.parent else None
     return Status(201, actions.create_department(user, county, body.name, body.kind, parent=parent, why=body.why))
 
@@ -309,7 +311,12 @@ def _town(county: Region, code: str | None) -> Region | None:
         return None
     town = Region.objects.filter(code=code, parent=county, level=Region.Level.TOWN).first()
     if town is None:
-        raise OrgsError("bad_town", f"{county.name}没有乡镇（街道）{code}", f"{county.code} has no town {code}")
+        raise OrgsError(
+            "bad_town",
+            gettext_lazy("%(county_name)s没有乡镇（街道）%(code_value)s"),
+            county_name=Both(county.name, county.code),
+            code_value=code,
+        )
     return town
 
 
@@ -333,7 +340,7 @@ def list_register(request: HttpRequest, county: str | None = None, year: int | N
 @router.post("/register", response={201: RegisterOut, **CHANGE}, summary="开办学校 / open a school")
 def open_school(request: HttpRequest, body: SchoolIn) -> Any:
     user = request_user(request)
-    county = access_admin_region(user, body.county)
+    county = access_region(user, body.county)
     school = actions.open_school(
         user,
         county,
@@ -349,7 +356,9 @@ def open_school(request: HttpRequest, body: SchoolIn) -> Any:
         phone=body.phone,
         why=body.why,
     )
-    return Status(201, _register_row(actions.schools.state(school, body.year)))  # type: ignore[arg-type]
+    opened = actions.schools.state(school, body.year)
+    assert opened is not None  # the row open_school just wrote
+    return Status(201, _register_row(opened))
 
 
 @router.patch("/register/{code}", response={200: ChangedOut, **CHANGE}, summary="变更学校信息 / change a school")
@@ -367,7 +376,7 @@ def merge_school(request: HttpRequest, code: str, body: EndIn) -> dict[str, Any]
     user = request_user(request)
     school = access_register_school(user, code)
     if not body.into:
-        raise OrgsError("bad_target", "请给出并入的学校", "give the school it merges into")
+        raise OrgsError("bad_target", gettext_lazy("请给出并入的学校"))
     into = access_register_school(user, body.into)
     return {"changed": actions.merge_school(user, school, into, body.year, why=body.why)}
 
@@ -401,7 +410,7 @@ class AccountOut(Schema):
 
 
 def _unit_key(m: Membership) -> str:
-    return unit_ref(m.unit)  # type: ignore[arg-type]
+    return unit_ref(m.unit)
 
 
 def _accounts_out(users: list[User]) -> list[dict[str, Any]]:
@@ -587,7 +596,7 @@ def list_events(
     """The events of ``region`` (and below) if you may read its trail; otherwise an empty list.
     ``verb`` is one (``orgs.role.grant``) or a prefix ending in a dot (``orgs.role.``)."""
     found = Region.objects.filter(code=region).first()
-    if found is None or "audit" not in admin_permissions(request_user(request), found):
+    if found is None or "audit" not in region_permissions(request_user(request), found):
         return AuditEvent.objects.none()
     events = trail(found).select_related("region")
     if verb:
@@ -684,7 +693,7 @@ def import_register_file(
     """Every problem at once (400 ``invalid_file``) and nothing written; a dry run (200) says what would
     change; an import (201) writes it."""
     user = request_user(request)
-    region = access_admin_region(user, county)
+    region = access_region(user, county)
     if region.level != Region.Level.COUNTY:
         raise Http404
     with tempfile.TemporaryDirectory(prefix="dudao-register-") as folder:

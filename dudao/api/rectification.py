@@ -1,7 +1,7 @@
 """Rectification tasks and their progress: list and read the tasks you may see, their timeline and
 reports; report progress (with evidence files), accept, return.
 
-The same rules as the pages (``dudao.orgs.access``): a department's clerk sees their department's
+The same doors as the pages (``dudao.rectification.access``): a department's clerk sees their department's
 tasks (and its sections', and those it cooperates on) and reports on their own; any other task is
 404. The county supervision office sees the county's tasks and accepts or returns them (403 for
 those who may see a task but not do this). Every change is an action of
@@ -26,8 +26,9 @@ from ninja.pagination import paginate
 
 from dudao.api.common import LocalDateTime, Pages, Status, request_user, within_region
 from dudao.api.errors import CHANGE, READ, error_response, responses
-from dudao.orgs.access import access_task, visible_tasks
+from dudao.orgs.access import Permission
 from dudao.rectification import actions
+from dudao.rectification.access import access_task, visible_tasks
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import RectificationItem, Task
 from dudao.rectification.rules import rules_for
@@ -47,7 +48,7 @@ def install(api: NinjaAPI) -> None:
         status = ERROR_STATUS.get(exc.code, 400)
         return error_response(api, request, status, exc.code, exc.message_zh, exc.message_en, exc.details)
 
-    api.add_exception_handler(RectificationError, on_refusal)
+    api.exception_handler(RectificationError)(on_refusal)
 
 
 class MilestoneOut(Schema):
@@ -151,8 +152,8 @@ def _out(task: Task, item: RectificationItem | None, on: dt.date) -> dict[str, A
     }  # fmt: skip
 
 
-def _one(request: HttpRequest, task_id: int, perm: str = "view") -> Task:
-    access_task(request_user(request), task_id, perm)  # type: ignore[arg-type]  # 404 / 403 first
+def _one(request: HttpRequest, task_id: int, perm: Permission = "view") -> Task:
+    access_task(request_user(request), task_id, perm)  # 404 / 403 first
     task = _tasks().filter(pk=task_id).first()
     if task is None:  # pragma: no cover - removed meanwhile
         raise Http404

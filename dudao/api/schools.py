@@ -2,6 +2,8 @@
 
 # No `from __future__ import annotations`: ninja reads these annotations at runtime to build its models.
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -81,12 +83,9 @@ def list_schools(request: HttpRequest, year: int, county: str | None = None) -> 
 @router.get(
     "/{code}", response={200: SchoolDetailOut, **READ}, summary="学校详情 / one school and its attributes by year"
 )
-def get_school(request: HttpRequest, code: str) -> SchoolDetailOut:
+def get_school(request: HttpRequest, code: str) -> dict[str, Any]:
+    # A dict that ninja validates against SchoolDetailOut, as the list does: SchoolYearOut.model_validate
+    # outside ninja's response path lost the resolved town of a school in a town (a 500, found by the fuzz).
     school = access_school(request_user(request), code)
     years = list(school.years.select_related("town", "merged_into").order_by("year"))
-    return SchoolDetailOut(
-        code=school.code,
-        county=school.county.code,
-        county_name=school.county.name,
-        years=[SchoolYearOut.model_validate(y) for y in years],
-    )
+    return {"code": school.code, "county": school.county.code, "county_name": school.county.name, "years": years}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dudao.census.fields import CENSUS_FIELDS, CensusField
@@ -51,7 +52,7 @@ class CensusRecordForm(forms.Form):
             else:
                 self.fields[f.key] = forms.DecimalField(label=f.label, min_value=0, decimal_places=4, required=False)
 
-    def grouped(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def grouped(self) -> list[tuple[str | Promise, list[forms.BoundField]]]:
         return [(title, [self[f.key] for f in self.census_fields if group_of(f) == key]) for key, title in GROUPS]
 
     def figures(self) -> dict[str, Any]:

@@ -33,7 +33,8 @@ Rule codes (errors): the reader's (see ``dudao.sheets.reader``), those of every 
 ``mixed_split``, ``inconsistent_school``, ``missing_level_students``, ``missing_level_teachers``,
 ``students_mismatch``, ``too_large``, ``too_long``, ``missing_column``, ``unreadable_file``) and
 ``bad_year``, ``county_required``, ``unknown_county``, ``wrong_county``, ``not_permitted``,
-``year_locked``, ``other_county``, ``stored_levels_conflict``, ``missing_column`` (no students column,
+``year_locked``, ``other_county``, ``stored_levels_conflict``, ``not_own_school`` and ``register_change`` (a
+school clerk's file: only their own schools, and not their register attributes), ``missing_column`` (no students column,
 and records to create), and the *impossible* rules of the census rule table (``dudao.census.plausibility``:
 ``teachers_exceed_students``, ``class_larger_than_school`` ...); warnings: the reader's and
 ``senior_skipped``, ``school_not_open``, and the table's *unusual* rules (``year_on_year``,
@@ -68,6 +69,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.census.actions import CensusError
@@ -76,8 +78,9 @@ from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusY
 from dudao.census.plausibility import IMPOSSIBLE, evaluate, figures, rule_table, shown
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
+from dudao.errors import Both
 from dudao.evaluation.refresh import after_change
-from dudao.orgs.access import counties_with, region_permissions
+from dudao.orgs.access import clerk_school_codes, counties_with, region_permissions
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.sheets.checks import (
     CODE_MAX_LENGTH,
@@ -109,6 +112,7 @@ _PART = {key: COLUMN_BY_KEY[key].level for key in IMPORTED_FIELDS}
 assert School._meta.get_field("code").max_length == CODE_MAX_LENGTH
 assert SchoolYear._meta.get_field("name").max_length == NAME_MAX_LENGTH
 _STATUS_ZH = {"closed": "已撤销", "merged": "已合并"}
+_ATTRIBUTE_ZH = {"name": "学校名称", "school_type": "学校类型", "location": "城乡类型", "ownership": "办学性质"}
 _REGION_LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "town": "乡镇（街道）"}
 
 Action = Literal["create", "update", "unchanged"]
@@ -231,7 +235,9 @@ def import_census(
     ``review`` permission on every county of the file: ``PermissionDenied`` before the file is read when they hold
     it on ``county`` (or, without ``county``, on no county at all); a ``not_permitted`` problem for a
     code in the file that is no county they review — and then nothing more is said (not whether the code
-    exists, nor its name, nor its locks or schools). ``dry_run`` validates and reports what
+    exists, nor its name, nor its locks or schools). A school clerk of schools in ``county`` may import the
+    rows of those schools (``not_own_school`` for any other row); their records become submitted as the
+    county's do (confirming the preview is the clerk's submission). ``dry_run`` validates and reports what
     would change without writing. Raises ``InputError`` with every problem; then nothing is written.
     ``CensusError`` ``conflict`` if a record to be changed was changed by someone else meanwhile
     (nothing written either); a database that fails (locked, read-only, full) rolls the whole import
@@ -240,6 +246,7 @@ def import_census(
     ``CensusError`` ``plan_changed`` and nothing is written.
     """
     path = Path(path)
+    own: frozenset[str] | None = None
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InputError(
             [
@@ -261,11 +268,13 @@ def import_census(
                 ]
             )  # fmt: skip
         if not is_system(user) and "review" not in region_permissions(user, county):
-            raise PermissionDenied
+            own = clerk_school_codes(user, county)  # a school clerk imports their own schools' rows only
+            if not own:
+                raise PermissionDenied
     elif not is_system(user) and not counties_with(user, "review").exists():
         raise PermissionDenied  # decided before a byte of the file is read: it names no county this user may import
     table, check = read_and_check(path, sheet, students=False)
-    job = _Import(path, table, check, year, county, user)
+    job = _Import(path, table, check, year, county, user, own)
     try:
         if dry_run:
             return job.run(write=False)
@@ -289,9 +298,8 @@ def database_error(exc: DatabaseError) -> CensusError:
         why_zh, why_en = "数据库出错", "the database failed"
     return CensusError(
         "database_error",
-        f"{why_zh}，本次导入未写入任何数据；请稍后再试，如仍不行请联系系统管理员",
-        f"{why_en}; nothing of this import was written. Try again later, and tell the administrator if it "
-        "keeps failing",
+        gettext_lazy("%(why_zh)s，本次导入未写入任何数据；请稍后再试，如仍不行请联系系统管理员"),
+        why_zh=Both(why_zh, why_en),
     )
 
 
@@ -302,11 +310,11 @@ def _stored_text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _plain(value: object) -> int | float | None:
+def _plain(value: float | Decimal | None) -> int | float | None:
     """A stored figure as plain JSON: int stays int, Decimal("8789.2800") is 8789.28."""
     if value is None or isinstance(value, int):
-        return value  # type: ignore[return-value]
-    return float(value)  # type: ignore[arg-type]
+        return value
+    return float(value)
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -340,9 +348,17 @@ class _Plan:
 
 class _Import:
     def __init__(
-        self, path: Path, table: SchoolTable, check: TableCheck, year: int, county: Region | None, user: Actor
+        self,
+        path: Path,
+        table: SchoolTable,
+        check: TableCheck,
+        year: int,
+        county: Region | None,
+        user: Actor,
+        own: frozenset[str] | None = None,
     ) -> None:
         self.path, self.table, self.year, self.county, self.user = path, table, year, county, user
+        self.own = own  # a school clerk's import: the codes of their schools (None: the whole county)
         self.sheet = table.sheet
         self.problems: list[Problem] = list(check.problems)  # the file's, as every reading finds them
         self.warnings: list[Problem] = [*table.warnings, *check.warnings]
@@ -385,6 +401,7 @@ class _Import:
         if self.n == 0:
             raise InputError(self.problems)  # no_rows
         self._resolve_counties()
+        self._check_own_schools()
         self._convert_values()
         counties = sorted({c.pk: c for c in self._regions()}.values(), key=lambda c: c.code)
         census_years = self._census_years(counties, lock=write)
@@ -411,9 +428,9 @@ class _Import:
             if expected_digest is not None and result.digest() != expected_digest:
                 raise CensusError(
                     "plan_changed",
-                    "预览之后数据已有变化（有记录被修改或新建），本次导入与预览不一致，未写入任何数据；请重新预览后确认",
-                    "the data changed since the preview (a record was changed or created), so the import would "
-                    "not be what was previewed; nothing was written: preview again and confirm",
+                    gettext_lazy(
+                        "预览之后数据已有变化（有记录被修改或新建），本次导入与预览不一致，未写入任何数据；请重新预览后确认"
+                    ),
                 )
             result.batch = self._write(plan, result, counties)
         return result
@@ -499,6 +516,22 @@ class _Import:
                 self.row_county[i] = region
         if refused:
             raise InputError(sorted_problems([p for p in self.problems if p.rule == "not_permitted"]))
+
+    def _check_own_schools(self) -> None:
+        """A school clerk's file holds only the schools they answer for (``not_own_school``, nothing said of
+        the code: whether it exists, its name)."""
+        if self.own is None:
+            return
+        for i, code in enumerate(self.codes):
+            if code not in self.own:
+                self._problem(
+                    "not_own_school",
+                    f"学校标识码“{code}”不是您负责的学校；您只能导入本人负责学校的数据",
+                    f"School code {code} is not one of your schools; you may import only the schools you answer for",
+                    i, "school_code", code,
+                )  # fmt: skip
+        if self.problems:
+            raise InputError(sorted_problems(self.problems))
 
     def _regions(self) -> list[Region]:
         """The distinct Region objects of ``row_county`` (one object per county, shared by its rows)."""
@@ -639,8 +672,8 @@ class _Import:
         nor with levels its new type does not have: the stored records would stay beside the new ones
         (records are never deleted)."""
         stored: dict[int, set[str]] = {}
-        for school_id, level in records:
-            stored.setdefault(school_id, set()).add(level)
+        for school_id, stored_level in records:
+            stored.setdefault(school_id, set()).add(stored_level)
         if not stored:
             return
         allowed = {t: set(allowed_levels(t)) for t in set(self.types)}
@@ -856,6 +889,16 @@ class _Import:
         pk, _code, _county, name, school_type, location, ownership, _town, status = current
         stored = {"name": name, "school_type": school_type, "location": location, "ownership": ownership}
         changed = {k: v for k, v in attrs.items() if stored[k] != v}
+        if changed and self.own is not None:
+            self._problem(
+                "register_change",
+                f"学校“{name}”的名称、类型、城乡类型和办学性质以县督导室的学校名录为准，填报员的文件不能修改"
+                f"（{'、'.join(_ATTRIBUTE_ZH[k] for k in changed)}）；请按预填模板填写，或请县督导室在学校名录中变更",
+                f"School {name!r}: its name, type, location and ownership come from the county's register; a clerk's "
+                f"file cannot change them ({', '.join(changed)}). Keep the prefilled values or ask the county office",
+                i, "school_code", code,
+            )  # fmt: skip
+            changed = {}
         if changed:
             # Every attribute, changed or not: the update writes the attributes changed on any of the
             # school years to all of them.
@@ -881,7 +924,7 @@ class _Import:
             sy = years.get(self.year) or years.get(self.year - 1)
             assert sy is not None
             _pk, code, county_id, name, *_rest, status = sy
-            if code in in_file or status != SchoolYear.Status.OPEN:
+            if code in in_file or status != SchoolYear.Status.OPEN or (self.own is not None and code not in self.own):
                 continue
             year = self.year if self.year in years else self.year - 1
             absent.append(AbsentSchool(codes[county_id], code, name, year))
@@ -1020,10 +1063,9 @@ class _Import:
         if stale:
             raise CensusError(
                 "conflict",
-                f"导入期间有 {len(stale)} 条记录被他人修改，未写入任何数据；请重新导入",
-                f"{len(stale)} record(s) were changed by someone else during the import; nothing was written, "
-                "import again",
+                gettext_lazy("导入期间有 %(len_stale)s 条记录被他人修改，未写入任何数据；请重新导入"),
                 [{"record": pk} for pk in stale],
+                len_stale=len(stale),
             )
 
     def _created_record_ids(self, county_ids: list[int], school_ids: dict[str, int], plan: _Plan) -> list[int]:
@@ -1078,13 +1120,21 @@ def _new_ids(model: type[Model], n: int) -> list[int]:
     return list(map(int, ids.split(",")))  # one value, not n rows: about 5× faster to fetch
 
 
+def _column(field: object) -> str:
+    """The table column of a concrete field (every field named here has one)."""
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise ValueError(f"{field} has no column")
+    return column
+
+
 def _insert(model: type[Model], names: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """Insert ``rows`` (values for the fields ``names``, by attname; every other column takes its
     model default; the primary key only if named). PostgreSQL: ``COPY FROM STDIN`` (about 8× faster
     than Django's ``INSERT`` of a 44-column census record); elsewhere ``bulk_create`` in batches."""
     if connection.vendor != "postgresql":
         for chunk in _batches(rows, BATCH_SIZE):
-            model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in chunk])
+            model._default_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in chunk])
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in names]
     given = set(names)
@@ -1092,7 +1142,7 @@ def _insert(model: type[Model], names: list[str], rows: Iterable[tuple[Any, ...]
     assert not given - {f.attname for f in fields}, given
     defaults = tuple(f.get_default() for f in rest)
     columns = ", ".join(
-        connection.ops.quote_name(f.column) for f in [*(model._meta.get_field(n) for n in names), *rest]
+        connection.ops.quote_name(_column(f)) for f in [*(model._meta.get_field(n) for n in names), *rest]
     )
     table = connection.ops.quote_name(model._meta.db_table)
     # psycopg's COPY goes past Django's cursor: its errors are made Django's (DatabaseError) here
@@ -1110,13 +1160,13 @@ def _update(model: type[Model], names: list[str], rows: Sequence[tuple[Any, ...]
         return
     if connection.vendor != "postgresql":
         objs = [model(pk=row[0], **dict(zip(names, row[1:], strict=True))) for row in rows]
-        model.objects.bulk_update(objs, [model._meta.get_field(n).name for n in names], batch_size=BATCH_SIZE)
+        model._default_manager.bulk_update(objs, [model._meta.get_field(n).name for n in names], batch_size=BATCH_SIZE)
         return
     qn = connection.ops.quote_name
     pk = model._meta.pk
     assert pk is not None
     fields = [pk, *(model._meta.get_field(n) for n in names)]
-    columns = [qn(f.column) for f in fields]
+    columns = [qn(_column(f)) for f in fields]
     arrays = ", ".join(f"%s::{f.rel_db_type(connection) if f is pk else f.db_type(connection)}[]" for f in fields)
     sets = ", ".join(f"{c} = v.{c}" for c in columns[1:])
     sql = (

@@ -9,12 +9,18 @@ county locks a year, after which any change needs an unlock with a reason.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TypeAlias
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.orgs.models import Region, School, SchoolYear
+
+# A census figure as stored: an IntegerField's int or a DecimalField's Decimal; None where not given.
+Figure: TypeAlias = int | Decimal | None
 
 
 class CensusYear(models.Model):
@@ -68,7 +74,7 @@ class CensusRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.school.code} {self.year} {self.level}"
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> dict[str, Figure]:
         """The figures as entered (None where not given)."""
         return {f.key: getattr(self, f.key) for f in CENSUS_FIELDS}
 

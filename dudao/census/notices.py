@@ -20,7 +20,8 @@ def school_clerks(school_ids: Iterable[int]) -> dict[int, list[User]]:
     out: dict[int, list[User]] = {}
     rows = Membership.objects.filter(role=Role.SCHOOL_CLERK, school_id__in=list(school_ids), user__is_active=True)
     for m in rows.select_related("user").order_by("user__username"):
-        out.setdefault(m.school_id, []).append(m.user)  # type: ignore[arg-type]
+        if m.school_id is not None:  # the query names schools
+            out.setdefault(m.school_id, []).append(m.user)
     return out
 
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from decimal import Decimal
+from functools import cache, partial
 from typing import Any, Literal
 
 import numpy as np
@@ -98,26 +99,25 @@ def _side(name: str) -> tuple[Source, str]:
 
 
 def _rules(entry: CheckRule) -> list[Rule]:
-    common = {
-        "code": entry.code, "kind": entry.kind, "message_zh": entry.message_zh, "message_en": entry.message_en,
-        "only_types": frozenset(entry.school_types) if entry.school_types is not None else None,
-        "except_types": frozenset(entry.except_school_types),
-    }  # fmt: skip
+    rule = partial(
+        Rule, code=entry.code, kind=entry.kind, message_zh=entry.message_zh, message_en=entry.message_en,
+        only_types=frozenset(entry.school_types) if entry.school_types is not None else None,
+        except_types=frozenset(entry.except_school_types),
+    )  # fmt: skip
     if entry.change is not None:
         ratio, least = float(entry.change.ratio.value), float(entry.change.min_difference.value)
         out = []
         for f in CENSUS_FIELDS:
-            now, before = ("now", f.key), ("before", f.key)
-            out.append(Rule(field=f.key, left=now, right=before, factor=ratio, min_difference=least, change="rise",
-                            **common))  # fmt: skip
-            out.append(Rule(field=f.key, left=before, right=now, factor=ratio, min_difference=least, change="fall",
-                            **common))  # fmt: skip
+            now: tuple[Source, str] = ("now", f.key)
+            before: tuple[Source, str] = ("before", f.key)
+            out.append(rule(field=f.key, left=now, right=before, factor=ratio, min_difference=least, change="rise"))
+            out.append(rule(field=f.key, left=before, right=now, factor=ratio, min_difference=least, change="fall"))
         return out
     assert entry.compare is not None and entry.factor is not None and entry.field is not None
     least = float(entry.min_difference.value) if entry.min_difference is not None else 0.0
     return [
-        Rule(field=_side(entry.field)[1], left=_side(entry.compare.left), right=_side(entry.compare.right),
-             factor=float(entry.factor.value), min_difference=least, **common)
+        rule(field=_side(entry.field)[1], left=_side(entry.compare.left), right=_side(entry.compare.right),
+             factor=float(entry.factor.value), min_difference=least)
     ]  # fmt: skip
 
 
@@ -201,8 +201,8 @@ def figures(rule: Rule, now: Mapping[str, np.ndarray], before: Mapping[str, np.n
     return float(left), float(right)
 
 
-def _column(value: object) -> np.ndarray:
-    return np.array([np.nan if value is None else float(value)])  # type: ignore[arg-type]
+def _column(value: float | Decimal | None) -> np.ndarray:
+    return np.array([np.nan if value is None else float(value)])
 
 
 def plausibility(

@@ -25,7 +25,7 @@ def status_change(plan: RecordPlan, english: bool = False) -> str:
     if english:
         before = plan.status or "new"
         return f"{before} → {SUBMITTED}" + (" (needs approval again)" if plan.back_to_review else "")
-    before = Status(plan.status).label if plan.status else _("新建")
+    before = str(Status(plan.status).label if plan.status else _("新建"))
     after = Status(SUBMITTED).label
     return f"{before} → {after}" + (_("（须重新审核）") if plan.back_to_review else "")
 

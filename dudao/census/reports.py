@@ -64,7 +64,12 @@ def expected_schools(county: Region | None, year: int, schools: QuerySet[School]
     and not closed is still expected (its attributes carry over until changed)."""
     latest: dict[int, SchoolYear] = {}
     query = SchoolYear.objects.filter(year__in=(year - 1, year)).select_related("school", "school__county")
-    query = query.filter(school__county=county) if county is not None else query.filter(school__in=schools)
+    if county is not None:
+        query = query.filter(school__county=county)
+    elif schools is not None:
+        query = query.filter(school__in=schools)
+    else:
+        raise ValueError("expected_schools: a county or the schools")
     for sy in query:
         if sy.school_id not in latest or sy.year > latest[sy.school_id].year:
             latest[sy.school_id] = sy
@@ -138,12 +143,12 @@ def completeness_table(county: Region, year: int, report: Completeness) -> Table
 
 def reminders_table(county: Region, year: int) -> Table:
     """The county's reminders for ``year``, newest first: one row per click (who, when, which schools)."""
-    clicks: dict[tuple[object, str], list[str]] = {}
+    clicks: dict[tuple[dt.datetime, str], list[str]] = {}
     names = {sy.school_id: sy.name for sy in expected_schools(county, year)}
     for r in CensusReminder.objects.filter(county=county, year=year).order_by("-sent_at", "school__code"):
         clicks.setdefault((r.sent_at, r.sent_by_label), []).append(names.get(r.school_id, str(r.school_id)))
     rows = [
-        {"at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"), "by": by, "n": len(schools),  # type: ignore[arg-type]
+        {"at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"), "by": by, "n": len(schools),
          "schools": "、".join(schools)}
         for (at, by), schools in clicks.items()
     ]  # fmt: skip

@@ -17,9 +17,9 @@ from dudao.orgs.models import Region, SchoolYear
 SUBMITTED = CensusRecord.Status.SUBMITTED
 
 
-def figure(value: object) -> str:
+def figure(value: float | Decimal | None) -> str:
     """A stored figure as it is written: 500, 8789.28, — for none."""
-    return "—" if value is None else shown(float(value))  # type: ignore[arg-type]
+    return "—" if value is None else shown(float(value))
 
 
 @dataclass
@@ -53,8 +53,8 @@ def entries(records: list[CensusRecord], year: int) -> list[Entry]:
         (r.school_id, r.level): r.values() for r in CensusRecord.objects.filter(school_id__in=school_ids, year=year - 1)
     }
     described: dict[int, SchoolYear] = {}
-    for sy in SchoolYear.objects.filter(school_id__in=school_ids, year__lte=year).order_by("year"):
-        described[sy.school_id] = sy
+    for row in SchoolYear.objects.filter(school_id__in=school_ids, year__lte=year).order_by("year"):
+        described[row.school_id] = row
     out = []
     for r in records:
         sy = described.get(r.school_id)
@@ -102,7 +102,7 @@ def change_rows(entry: Entry) -> list[dict[str, Any]]:
             continue
         change = None
         if value is not None and before not in (None, 0, Decimal(0)):
-            change = float(value) / float(before) - 1  # type: ignore[arg-type]
+            change = float(value) / float(before) - 1
         rows.append({
             "field": CENSUS_FIELD_BY_KEY[spec.key].label, "before": figure(before), "now": figure(value),
             "change": change,

@@ -24,8 +24,8 @@ def census_table(counties: Iterable[Region], year: int) -> tuple[pd.DataFrame, f
     )
     # A school's attributes are those of the latest school year up to this one (they carry over until changed).
     attributes: dict[int, SchoolYear] = {}
-    for sy in SchoolYear.objects.filter(school__county_id__in=county_ids, year__lte=year).order_by("year"):
-        attributes[sy.school_id] = sy
+    for row in SchoolYear.objects.filter(school__county_id__in=county_ids, year__lte=year).order_by("year"):
+        attributes[row.school_id] = row
     keys = [f.key for f in CENSUS_FIELDS]
     rows = []
     for r in records:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,14 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
-from dudao.census.access import access_record
+from dudao.census.access import access_census_record, access_import_county
 from dudao.census.actions import CensusError
 from dudao.census.forms import CensusRecordForm
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.reports import completeness, completeness_table, reminders_table
 from dudao.engine import InputError
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import access_region, access_school, region_permissions, school_permissions
 from dudao.orgs.models import SchoolYear
+from dudao.parsing import read_int
 from dudao.sheets.limits import current_limits, shown_bytes
 from dudao.tables import download
 
@@ -42,7 +44,7 @@ def _message(error: CensusError) -> str:
 
 
 @login_required
-def county_completeness(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def county_completeness(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     county = access_region(request.user, code)
     if county.level != "county":
         raise Http404
@@ -63,7 +65,7 @@ def county_completeness(request: HttpRequest, code: str, year: int) -> HttpRespo
 
 
 @login_required
-def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def school_year(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     school = access_school(request.user, code)
     attributes = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
     if attributes is None:
@@ -96,13 +98,14 @@ def school_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def save(request: HttpRequest, code: str, year: int, level: str) -> HttpResponse:
+def save(request: AuthenticatedHttpRequest, code: str, year: int, level: str) -> HttpResponse:
     school = access_school(request.user, code, "edit")
     form = CensusRecordForm(request.POST, level=level, prefix=level)
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(
-                request, f"{form.fields[field].label if field in form.fields else field}：{'；'.join(errors)}"
+                request,
+                f"{form.fields[field].label if field in form.fields else field}：{'；'.join(str(e) for e in errors)}",
             )
         return redirect("census:school", code=code, year=year)
     try:
@@ -130,8 +133,8 @@ TRANSITIONS = {"submit": actions.submit, "approve": actions.approve}
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    record = access_record(request.user, pk)  # invisible → 404 before anything else
+def transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    record = access_census_record(request.user, pk)  # invisible → 404 before anything else
     what = {"level": record.get_level_display()}
     try:
         if action == "return":
@@ -149,17 +152,17 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """A county's census file: checked at once (every problem listed, nothing kept), else kept for its preview
     (``views_import.preview``: everything the import would change); nothing is imported before the preview
     is confirmed."""
-    county = access_region(request.user, code, "review")
-    context: dict[str, object] = {"county": county, "year": year}
+    county, own = access_import_county(request.user, code)
+    context: dict[str, object] = {"county": county, "year": year, "clerk": own is not None}
     if request.method == "POST":
         file = request.FILES.get("file")
         if file is None:
             messages.error(request, _("请选择要导入的文件"))
-        elif file.size > (limit := current_limits().file_bytes):
+        elif (file.size or 0) > (limit := current_limits().file_bytes):
             messages.error(request, _("文件超过 %(limit)s 的上限，请拆分后分别导入") % {"limit": shown_bytes(limit)})
         else:
             try:
@@ -175,7 +178,7 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deadline(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def deadline(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     county = access_region(request.user, code, "review")
     raw = request.POST.get("deadline", "").strip()
     try:
@@ -192,21 +195,21 @@ def deadline(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 
 @login_required
-def lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def lock(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """GET: what locking the year would do (how many records are not approved), and the confirmation; POST
     with that number: lock. A lock whose number changed meanwhile is refused and shown again."""
     county = access_region(request.user, code, "review")
     if request.method == "POST":
-        raw = request.POST.get("unapproved", "")
-        if not raw.isdigit():  # not through the confirmation: show it
+        unapproved = read_int(request.POST.get("unapproved"), 0)
+        if unapproved is None:  # not through the confirmation: show it
             return redirect("census:lock", code=code, year=year)
         try:
-            actions.lock_year(request.user, county, year, confirmed_unapproved=int(raw))
+            actions.lock_year(request.user, county, year, confirmed_unapproved=unapproved)
         except CensusError as error:
             messages.error(request, _message(error))
             return redirect("census:lock", code=code, year=year)
         messages.success(request, _("已锁定 %(year)d 学年数据（%(n)d 条记录未审核）。此后任何修改须先解锁并说明原因。")
-                         % {"year": year, "n": int(raw)})  # fmt: skip
+                         % {"year": year, "n": unapproved})  # fmt: skip
         return redirect("census:completeness", code=code, year=year)
     report = completeness(county, year, timezone.localdate())
     context = {"county": county, "year": year, "report": report, "unapproved": actions.unapproved(county, year)}
@@ -215,7 +218,7 @@ def lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unlock(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def unlock(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     county = access_region(request.user, code, "review")
     reason = request.POST.get("reason", "").strip()
     try:
@@ -229,7 +232,7 @@ def unlock(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remind(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def remind(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     """催报: every school not yet submitted, or the one named (``school``)."""
     county = access_region(request.user, code, "review")
     one = request.POST.get("school", "").strip()

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
-from dudao.census.access import access_pending_import
+from dudao.census.access import access_import_county, access_pending_import
 from dudao.census.actions import CensusError
 from dudao.census.importing import ImportResult
 from dudao.census.preview import level_label, preview_tables, problems_table
 from dudao.census.views import _message
 from dudao.engine import InputError
-from dudao.orgs.access import access_region
+from dudao.http import AuthenticatedHttpRequest
 from dudao.tables import download
 
 
@@ -36,13 +36,13 @@ def _english() -> bool:
 
 
 @login_required
-def preview(request: HttpRequest, code: str, year: int, token: str) -> HttpResponse:
-    county = access_region(request.user, code, "review")
+def preview(request: AuthenticatedHttpRequest, code: str, year: int, token: str) -> HttpResponse:
+    county, own = access_import_county(request.user, code)
     pending = access_pending_import(request.user, county, year, token)
     if pending.expires_at <= timezone.now():  # swept on the next upload (a GET writes nothing)
         messages.error(request, _("上传的文件已过期（超过确认时限），请重新上传"))
         return redirect("census:upload", code=code, year=year)
-    context: dict[str, Any] = {"county": county, "year": year, "pending": pending}
+    context: dict[str, Any] = {"county": county, "year": year, "pending": pending, "clerk": own is not None}
     try:
         result = actions.preview(request.user, pending)
     except InputError as error:
@@ -75,8 +75,8 @@ def imported_message(result: ImportResult) -> str:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, code: str, year: int, token: str) -> HttpResponse:
-    county = access_region(request.user, code, "review")
+def confirm(request: AuthenticatedHttpRequest, code: str, year: int, token: str) -> HttpResponse:
+    county, own = access_import_county(request.user, code)
     pending = access_pending_import(request.user, county, year, token)
     try:
         result = actions.confirm_upload(request.user, pending, request.POST.get("digest", ""))
@@ -89,13 +89,15 @@ def confirm(request: HttpRequest, code: str, year: int, token: str) -> HttpRespo
         messages.error(request, _("预览之后数据已有变化，文件不再能导入，未写入任何数据；请查看下方的错误"))
         return redirect("census:preview", code=code, year=year, token=token)
     messages.success(request, imported_message(result))
+    if own is not None:  # a school clerk: back to their schools, each with its status
+        return redirect("home")
     return redirect("census:completeness", code=code, year=year)
 
 
 @login_required
 @require_POST
-def discard(request: HttpRequest, code: str, year: int, token: str) -> HttpResponse:
-    county = access_region(request.user, code, "review")
+def discard(request: AuthenticatedHttpRequest, code: str, year: int, token: str) -> HttpResponse:
+    county, _own = access_import_county(request.user, code)
     pending = access_pending_import(request.user, county, year, token)
     actions.discard_upload(request.user, pending)
     messages.success(request, _("已放弃导入 %(file)s，未写入任何数据。") % {"file": pending.filename})

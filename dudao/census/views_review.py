@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.census import actions
-from dudao.census.access import access_record
+from dudao.census.access import access_census_record
 from dudao.census.actions import CensusError
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.preview import level_label
@@ -28,9 +28,11 @@ from dudao.census.review import Entry, change_rows, entries, neighbours, queue
 from dudao.census.views import _message
 from dudao.engine.result import School as ResultSchool
 from dudao.evaluation.actions import EvaluationError, stored_run
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import Region
 from dudao.overview.cockpit import school_parts
+from dudao.parsing import read_id, read_int
 from dudao.tables import Table, columns, download
 
 
@@ -102,7 +104,7 @@ def queue_table(county: Region, year: int, queued: list[Entry], run: Any) -> Tab
 
 
 @login_required
-def review_queue(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     county = _county(request, code)
     queued = queue(county, year)
     run, error_code, error = _run(county, year)
@@ -135,14 +137,14 @@ def changes_table(entry: Entry) -> Table:
 
 def _record(request: HttpRequest, code: str, year: int, pk: int) -> tuple[Region, CensusRecord]:
     county = _county(request, code)
-    record = access_record(request.user, pk, "review")
+    record = access_census_record(request.user, pk, "review")
     if record.school.county_id != county.pk or record.year != year:
         raise Http404
     return county, record
 
 
 @login_required
-def review_record(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+def review_record(request: AuthenticatedHttpRequest, code: str, year: int, pk: int) -> HttpResponse:
     county, record = _record(request, code, year, pk)
     (entry,) = entries([record], year)
     run, error_code, error = _run(county, year)
@@ -172,7 +174,7 @@ def _after(county: Region, year: int, record: CensusRecord) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, code: str, year: int, pk: int, action: str) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, code: str, year: int, pk: int, action: str) -> HttpResponse:
     county, record = _record(request, code, year, pk)
     (entry,) = entries([record], year)
     what = {"name": entry.name, "level": record.get_level_display()}
@@ -195,13 +197,14 @@ def decide(request: HttpRequest, code: str, year: int, pk: int, action: str) -> 
 
 @login_required
 @require_POST
-def approve_clean(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def approve_clean(request: AuthenticatedHttpRequest, code: str, year: int) -> HttpResponse:
     county = _county(request, code)
     shown: dict[int, int] = {}
     for item in request.POST.getlist("record"):
         pk, _sep, version = item.partition(":")
-        if pk.isdigit() and version.isdigit():
-            shown[int(pk)] = int(version)
+        record, seen = read_id(pk), read_int(version, 0)
+        if record is not None and seen is not None:
+            shown[record] = seen
     try:
         result = actions.approve_many(request.user, county, year, shown)
     except CensusError as error:

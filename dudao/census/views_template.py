@@ -8,12 +8,13 @@ import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dudao.census.reports import expected_schools
 from dudao.census.template import write_census_template
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import access_region, memberships, region_permissions, school_permissions
 from dudao.orgs.models import Region, Role, School, SchoolYear
 from dudao.sheets.template import write_template
@@ -36,7 +37,7 @@ def _workbook(write: Any, filename: str) -> FileResponse:
 
 def editable_counties(user: Any) -> list[Region]:
     """The counties whose every school the user may enter figures for (a county's supervision office)."""
-    found = {m.region_id: m.region for m in memberships(user) if m.region_id is not None}
+    found = {m.region.pk: m.region for m in memberships(user) if m.region is not None}
     return sorted(
         (r for r in found.values() if r.level == Region.Level.COUNTY and "edit" in region_permissions(user, r)),
         key=lambda r: r.code,
@@ -48,7 +49,7 @@ def clerk_schools(user: Any) -> list[School]:
     return [
         m.school
         for m in memberships(user)
-        if m.school_id is not None and m.role == Role.SCHOOL_CLERK and "edit" in school_permissions(user, m.school)
+        if m.school is not None and m.role == Role.SCHOOL_CLERK and "edit" in school_permissions(user, m.school)
     ]
 
 
@@ -58,16 +59,22 @@ def _clerk_school_years(user: Any, year: int) -> list[SchoolYear]:
 
 
 @login_required
-def templates(request: HttpRequest, year: int) -> HttpResponse:
+def templates(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """What the user may download: each county they supervise, their own schools as a clerk, the blank one."""
     _year(year)
     counties = [(county, len(expected_schools(county, year))) for county in editable_counties(request.user)]
     mine = _clerk_school_years(request.user, year)
-    return render(request, "census/templates.html", {"year": year, "counties": counties, "mine": mine})
+    supervised = {county.pk for county, _n in counties}
+    mine_counties = sorted(
+        {s.county.pk: s.county for s in clerk_schools(request.user) if s.county_id not in supervised}.values(),
+        key=lambda c: c.code,
+    )
+    context = {"year": year, "counties": counties, "mine": mine, "mine_counties": mine_counties}
+    return render(request, "census/templates.html", context)
 
 
 @login_required
-def county_template(request: HttpRequest, code: str, year: int) -> FileResponse:
+def county_template(request: AuthenticatedHttpRequest, code: str, year: int) -> FileResponse:
     county = access_region(request.user, code, "edit")
     if county.level != Region.Level.COUNTY:
         raise Http404
@@ -77,7 +84,7 @@ def county_template(request: HttpRequest, code: str, year: int) -> FileResponse:
 
 
 @login_required
-def my_template(request: HttpRequest, year: int) -> FileResponse:
+def my_template(request: AuthenticatedHttpRequest, year: int) -> FileResponse:
     school_years = _clerk_school_years(request.user, _year(year))
     if not school_years:
         raise Http404
@@ -86,5 +93,5 @@ def my_template(request: HttpRequest, year: int) -> FileResponse:
 
 
 @login_required
-def blank_template(request: HttpRequest) -> FileResponse:
+def blank_template(request: AuthenticatedHttpRequest) -> FileResponse:
     return _workbook(write_template, _("学校数据填报模板.xlsx"))

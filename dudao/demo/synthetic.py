@@ -19,6 +19,8 @@ but names and figures are invented.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -198,7 +200,7 @@ class _Names:
         return stem + suffix
 
     def places(self, n: int, suffix: str, taken: set[str]) -> list[str]:
-        out = []
+        out: list[str] = []
         chars = list(_PLACE_CHARS)
         while len(out) < n:
             name = self.rng.choice(chars) + self.rng.choice(_TOWN_SUFFIX) + suffix
@@ -657,7 +659,11 @@ def _demo_failures(frame: pd.DataFrame, rng: np.random.Generator) -> None:
     pupils = frame["students"].astype(float)
 
     def pick(mask: pd.Series, largest: bool) -> int:
-        return int(pupils[mask].idxmax() if largest else pupils[mask].idxmin())
+        label = pupils[mask].idxmax() if largest else pupils[mask].idxmin()
+        return int(cast("int", label))  # the frame's index is its row numbers
+
+    def figure(row: int, key: str) -> float:
+        return float(frame[key].astype(float)[row])
 
     # A crowded urban primary school: 3.4 m² of sports ground per pupil (standard 7.5).
     i = pick((frame["school_type"] == "primary") & (frame["location"] == "urban") & public, True)
@@ -675,14 +681,14 @@ def _demo_failures(frame: pd.DataFrame, rng: np.random.Generator) -> None:
         ("backbone_teachers", 1.0, 100),
         ("multimedia_classrooms", 2.4, 100),
     ):
-        frame.loc[i, key] = max(int(frame.loc[i, key]), int(np.ceil(bound * p / per * 1.15)))
+        frame.loc[i, key] = max(int(figure(i, key)), int(np.ceil(bound * p / per * 1.15)))
     for key, bound in (("teaching_aux_area_m2", 5.8), ("sports_area_m2", 10.2), ("equipment_value_yuan", 2500.0)):
-        frame.loc[i, key] = max(float(frame.loc[i, key]), round(bound * p * 1.2, 2))
-    frame.loc[i, "teachers"] = max(int(frame.loc[i, "teachers"]), int(frame.loc[i, "teachers_above_qualification"]) + 5)
+        frame.loc[i, key] = max(figure(i, key), round(bound * p * 1.2, 2))
+    frame.loc[i, "teachers"] = max(int(figure(i, "teachers")), int(figure(i, "teachers_above_qualification")) + 5)
     # Equipment: the county-seat junior schools hold 8,000–9,500 yuan per pupil, the town and village
     # junior schools just meet the standard (2,500): a high equipment CV with no school below it.
     junior = (frame["school_type"] == "junior").to_numpy()
     urban = (frame["location"] == "urban").to_numpy()
-    for i in np.flatnonzero(junior):
-        low, high = (8000, 9500) if urban[i] else (2550, 2900)
-        frame.loc[i, "equipment_value_yuan"] = round(float(pupils[i]) * rng.uniform(low, high), 2)
+    for row in np.flatnonzero(junior):
+        low, high = (8000, 9500) if urban[row] else (2550, 2900)
+        frame.loc[row, "equipment_value_yuan"] = round(float(pupils[row]) * rng.uniform(low, high), 2)

@@ -20,11 +20,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, system, user_of
 from dudao.census.models import CensusRecord, CensusYear
 from dudao.census.tables import census_table
 from dudao.engine import InputError, county_result, evaluate_table, parse_item_values, result_summary
+from dudao.errors import ActionError, Both
 from dudao.evaluation.models import (
     CountyItemChange,
     CountyItemValue,
@@ -41,16 +43,8 @@ from dudao.orgs.models import Region
 from dudao.standards import Standard, StandardError, load
 
 
-class EvaluationError(Exception):
-    """A refused action, with a stable code and messages in both languages."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str, details: list[dict] | None = None) -> None:
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        self.details = details or []
-        super().__init__(f"{code}: {message_en}")
-
-    def text(self, lang: str = "zh") -> str:
-        return self.message_en if lang.startswith("en") else self.message_zh
+class EvaluationError(ActionError):
+    """A refused evaluation action (docs/adr/0026)."""
 
 
 def _require_review(actor: Actor, county: Region) -> None:
@@ -63,8 +57,8 @@ def _check_county(county: Region) -> None:
     if county.level != Region.Level.COUNTY:
         raise EvaluationError(
             "not_a_county",
-            f"“{county.name}”不是县级区域，只能评估县（市、区）",
-            f"{county.code} is not a county; only counties are evaluated",
+            gettext_lazy("“%(county_name)s”不是县级区域，只能评估县（市、区）"),
+            county_name=Both(county.name, county.code),
         )
 
 
@@ -72,9 +66,7 @@ def _standard(standard_id: str, province: str | None = None) -> Standard:
     try:
         return load(standard_id, province=province or None)
     except StandardError as exc:
-        raise EvaluationError(
-            "unknown_standard", f"无法加载评估标准：{exc}", f"cannot load the standard: {exc}"
-        ) from exc
+        raise EvaluationError("unknown_standard", gettext_lazy("无法加载评估标准：%(exc)s"), exc=exc) from exc
 
 
 def current_items(county: Region, year: int, standard_id: str) -> dict[str, Any]:
@@ -124,14 +116,15 @@ def stored_run(county: Region, year: int, standard_id: str) -> EvaluationRun:
         if not CensusRecord.objects.filter(school__county=county, year=year).exists():
             raise EvaluationError(
                 "no_records",
-                f"{county.name}{year}学年没有学校统计数据，无法评估",
-                f"{county.code} has no census records for {year}; nothing to evaluate",
+                gettext_lazy("%(county_name)s%(year)s学年没有学校统计数据，无法评估"),
+                county_name=Both(county.name, county.code),
+                year=year,
             )
         raise EvaluationError(
             "not_evaluated",
-            f"{county.name}{year}学年尚未评估：县级督导室审核数据后点击“评估”即生成结果",
-            f"{county.code} has not been evaluated for {year} yet: the county supervision office evaluates "
-            "once the data are reviewed",
+            gettext_lazy("%(county_name)s%(year)s学年尚未评估：县级督导室审核数据后点击“评估”即生成结果"),
+            county_name=Both(county.name, county.code),
+            year=year,
         )
     current = data_version(county.pk, year, standard_id)
     run.stale = run.data_version != current
@@ -188,9 +181,9 @@ def _problems(exc: InputError, frame: pd.DataFrame) -> EvaluationError:
         en.append(f"school {school}: {p.message_en}" if school else p.message_en)
     return EvaluationError(
         "invalid_data",
-        "统计数据无法评估：" + "；".join(zh[:10]),
-        "the stored census cannot be evaluated: " + "; ".join(en[:10]),
+        gettext_lazy("统计数据无法评估：%(problems)s"),
         details,
+        problems=Both("；".join(zh[:10]), "; ".join(en[:10])),
     )
 
 
@@ -204,8 +197,8 @@ def evaluate_county(
     if not any(area.basis == "school_table" for area in standard.areas):
         raise EvaluationError(
             "not_supported",
-            f"标准 {standard_id} 不按学校统计数据评估，暂不支持",
-            f"standard {standard_id} is not evaluated from school figures; not supported here",
+            gettext_lazy("标准 %(standard_id)s 不按学校统计数据评估，暂不支持"),
+            standard_id=standard_id,
         )
     with transaction.atomic():
         # The version stored must describe exactly the data read: read between two equal versions.
@@ -222,14 +215,13 @@ def evaluate_county(
             if data_version(county.pk, year, standard_id) == before:
                 break
         else:
-            raise EvaluationError(
-                "busy", "数据正在被修改，请稍后重新评估", "the data kept changing while being read; evaluate again"
-            )
+            raise EvaluationError("busy", gettext_lazy("数据正在被修改，请稍后重新评估"))
         if frame.empty:
             raise EvaluationError(
                 "no_records",
-                f"{county.name}{year}学年没有学校统计数据，无法评估",
-                f"{county.code} has no census records for {year}; nothing to evaluate",
+                gettext_lazy("%(county_name)s%(year)s学年没有学校统计数据，无法评估"),
+                county_name=Both(county.name, county.code),
+                year=year,
             )
         try:
             items = parse_item_values(standard, stored_items)
@@ -283,7 +275,9 @@ def set_county_item(
         parsed = parse_item_values(standard, {code: None if _blank(value) else value})
     except InputError as exc:
         problem = exc.problems[0]
-        raise EvaluationError(problem.rule, problem.message_zh, problem.message_en, [problem.as_dict()]) from exc
+        raise EvaluationError.bilingual(
+            problem.rule, problem.message_zh, problem.message_en, [problem.as_dict()]
+        ) from exc
     new = parsed.get(code)
     who = user_of(actor)
     with transaction.atomic():
@@ -305,6 +299,40 @@ def set_county_item(
     return item
 
 
+def set_county_items(
+    actor: Actor, county: Region, year: int, standard_id: str, entries: dict[str, tuple[Any, str]], reason: str = ""
+) -> int:
+    """Enter or change many county items at once (the items page's one form): ``entries`` is code -> (value,
+    note). Every value is checked first: any bad one refuses the whole form (``EvaluationError`` naming each,
+    nothing written). Then each item whose value or note changed is saved as :func:`set_county_item` saves it
+    (its history, the stale run), in one transaction; returns how many changed."""
+    _require_review(actor, county)
+    _check_county(county)
+    standard = _standard(standard_id)
+    try:
+        parse_item_values(standard, {code: None if _blank(v) else v for code, (v, _note) in entries.items()})
+    except InputError as exc:
+        zh = "；".join(p.message_zh for p in exc.problems)
+        en = "; ".join(p.message_en for p in exc.problems)
+        raise EvaluationError(
+            "bad_item_value",
+            gettext_lazy("未保存任何指标：%(zh)s"),
+            [p.as_dict() for p in exc.problems],
+            zh=Both(zh, en),
+        ) from exc
+    stored = {i.code: i for i in CountyItemValue.objects.filter(county=county, year=year, standard_id=standard_id)}
+    changed = 0
+    with transaction.atomic():
+        for code, (value, note) in entries.items():
+            item = stored.get(code)
+            if item is None and _blank(value) and not note:
+                continue  # neither entered before nor now
+            before = (item.value, item.note) if item is not None else None
+            saved = set_county_item(actor, county, year, standard_id, code, value, note=note, reason=reason)
+            changed += before != (saved.value, saved.note)
+    return changed
+
+
 def attach_evidence(actor: Actor, item: CountyItemValue, uploaded_file: File) -> Evidence:
     """Store a supporting document for ``item``. Refused (nothing stored) when too large, empty, of a
     type not accepted, or when its content does not match its extension (``dudao.evidence``)."""
@@ -313,7 +341,7 @@ def attach_evidence(actor: Actor, item: CountyItemValue, uploaded_file: File) ->
     try:
         checked = check_upload(uploaded_file)
     except UploadRefused as refused:
-        raise EvaluationError(refused.code, refused.message_zh, refused.message_en) from None
+        raise EvaluationError(refused.code, refused.message, **refused.params) from None
     evidence = Evidence(item=item)
     evidence.describe(checked, user_of(actor))
     save_with_file(evidence, uploaded_file, checked)

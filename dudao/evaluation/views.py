@@ -1,6 +1,7 @@
 """County items (政府保障、教育质量、社会认可度、一票否决) with evidence, and stored evaluation runs.
 
-Views parse, call ``dudao.evaluation.actions`` and render; objects come through ``dudao.orgs.access``.
+Views parse, call ``dudao.evaluation.actions`` and render; objects come through ``dudao.orgs.access`` and
+``dudao.evaluation.access``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.actors import person
 from dudao.evaluation import actions
+from dudao.evaluation.access import access_evaluation_run, access_item_evidence
 from dudao.evaluation.actions import EvaluationError
-from dudao.evaluation.models import CountyItemValue, EvaluationRun, Evidence
+from dudao.evaluation.models import CountyItemValue
 from dudao.evaluation.render import to_text
 from dudao.orgs.access import access_region, region_permissions
+from dudao.parsing import local_path
 from dudao.standards import StandardError, load
 
 
@@ -71,6 +73,28 @@ def save_item(request: HttpRequest, code: str, year: int, standard_id: str, item
 
 @login_required
 @require_POST
+def save_items(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """The items page's one form: every item's value and note (``value-<code>``, ``note-<code>``)."""
+    county = access_region(request.user, code, "review")
+    standard = _standard(standard_id)
+    codes = [i.code for area in standard.areas if area.basis == "items" for i in area.items]
+    codes += [i.code for i in standard.veto]
+    entries = {
+        c: (request.POST.get(f"value-{c}", ""), request.POST.get(f"note-{c}", ""))
+        for c in codes
+        if f"value-{c}" in request.POST
+    }
+    try:
+        n = actions.set_county_items(person(request.user), county, year, standard_id, entries)
+    except EvaluationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("已保存县级指标：%(n)d 项有变化。") % {"n": n})
+    return redirect("evaluation:items", code=code, year=year, standard_id=standard_id)
+
+
+@login_required
+@require_POST
 def upload_evidence(request: HttpRequest, code: str, year: int, standard_id: str, item_code: str) -> HttpResponse:
     county = access_region(request.user, code, "review")
     file = request.FILES.get("file")
@@ -87,10 +111,7 @@ def upload_evidence(request: HttpRequest, code: str, year: int, standard_id: str
 
 @login_required
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
-    doc = Evidence.objects.select_related("item__county").filter(pk=pk).first()
-    if doc is None:
-        raise Http404
-    access_region(request.user, doc.item.county.code)  # only those who may see the county get the file
+    doc = access_item_evidence(request.user, pk)  # only those who may see the county get the file
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name)
 
 
@@ -98,9 +119,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     county = access_region(request.user, code, "review")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
+    back = local_path(request, request.POST.get("next"))
     previous = actions.latest_run(county, year, standard_id)
     try:
         run = actions.evaluate_county(
@@ -117,10 +136,7 @@ def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
 
 @login_required
 def run(request: HttpRequest, pk: int) -> HttpResponse:
-    stored = EvaluationRun.objects.select_related("county", "created_by").filter(pk=pk).first()
-    if stored is None:
-        raise Http404
-    access_region(request.user, stored.county.code)
+    stored = access_evaluation_run(request.user, pk)
     lang = "en" if get_language().startswith("en") else "zh"
     result = stored.result_obj
     return render(request, "evaluation/run.html", {

@@ -21,7 +21,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from dudao.errors import ActionError
 from dudao.notifications.channels import CHANNELS, SENT_CHANNELS, Result, offered
 from dudao.notifications.models import Attempt, Contact, Delivery, Kind, Notification, Preference
 
@@ -30,13 +32,8 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 OPEN = (Delivery.Status.PENDING, Delivery.Status.RETRY)
 
 
-class NotificationError(Exception):
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-
-    def text(self, lang: str) -> str:
-        return self.message_en if lang.startswith("en") else self.message_zh
+class NotificationError(ActionError):
+    """A refused notification setting (docs/adr/0026)."""
 
 
 def notify(
@@ -104,10 +101,9 @@ def deliver(delivery_id: int, now: dt.datetime | None = None) -> Delivery | None
     when there was nothing to do. The row stays locked while it is tried, so two workers never send
     the same delivery twice; a crash before the commit leaves it to be tried again (at least once)."""
     now = now or timezone.now()
-    lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(**lock)
+            Delivery.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
             .filter(pk=delivery_id, status__in=OPEN, next_attempt_at__lte=now)
             .first()
         )
@@ -162,14 +158,14 @@ def set_preferences(user: User, mobile: str, enabled: Iterable[tuple[str, str]])
     mobile = re.sub(r"[\s-]", "", mobile or "").removeprefix("+86")
     if mobile and not MOBILE.fullmatch(mobile):
         raise NotificationError(
-            "bad_mobile", f"手机号码“{mobile[:20]}”应为 11 位数字，以 1 开头",
-            f"the mobile number {mobile[:20]!r} should be 11 digits starting with 1",
-        )  # fmt: skip
+            "bad_mobile", gettext_lazy("手机号码“%(mobile_20)s”应为 11 位数字，以 1 开头"), mobile_20=mobile[:20]
+        )
     on = set(enabled)
     channels = [c for c in offered() if c in SENT_CHANNELS]
     unknown = {(k, c) for k, c in on if k not in Kind.values or c not in channels}
     if unknown:
-        raise NotificationError("bad_choice", "所选通知方式无效", f"unknown choices: {sorted(unknown)}")
+        shown = ", ".join(f"{kind}/{channel}" for kind, channel in sorted(unknown))
+        raise NotificationError("bad_choice", gettext_lazy("所选通知方式无效：%(choices)s"), choices=shown)
     with transaction.atomic():
         Contact.objects.update_or_create(user=user, defaults={"mobile": mobile})
         Preference.objects.filter(user=user, channel__in=channels).delete()

@@ -75,7 +75,7 @@ def mobile_of(notification: Notification) -> str:
 
 
 class App:
-    name = Name.APP
+    name: ClassVar[str] = Name.APP
 
     def configured(self) -> bool:
         return True
@@ -88,7 +88,7 @@ class App:
 
 
 class Email:
-    name = Name.EMAIL
+    name: ClassVar[str] = Name.EMAIL
 
     def configured(self) -> bool:
         return bool(settings.EMAIL_BACKEND)
@@ -194,7 +194,7 @@ class Webhook:
 
 
 class Sms(Webhook):
-    name = Name.SMS
+    name: ClassVar[str] = Name.SMS
 
     def url(self) -> str:
         return str(settings.DUDAO_SMS_WEBHOOK_URL)
@@ -229,7 +229,7 @@ class Robot(Webhook):
 
 
 class WeCom(Robot):
-    name = Name.WECOM
+    name: ClassVar[str] = Name.WECOM
 
     def url(self) -> str:
         return str(settings.DUDAO_WECOM_WEBHOOK_URL)
@@ -242,7 +242,7 @@ class WeCom(Robot):
 
 
 class DingTalk(Robot):
-    name = Name.DINGTALK
+    name: ClassVar[str] = Name.DINGTALK
 
     def url(self) -> str:
         return str(settings.DUDAO_DINGTALK_WEBHOOK_URL)

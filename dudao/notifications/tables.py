@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -11,8 +12,8 @@ from dudao.notifications.models import Delivery, Notification
 from dudao.tables import Column, Table
 
 
-def _local(at: object) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""  # type: ignore[arg-type]
+def _local(at: dt.datetime | None) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def notifications_table(rows_in: Iterable[Notification], lang: str) -> Table:
@@ -34,7 +35,7 @@ def deliveries_table(rows_in: Iterable[Delivery], lang: str) -> Table:
         Column("message", _("通知")), Column("channel", _("渠道")), Column("status", _("状态")),
         Column("attempts", _("尝试次数"), "int"), Column("when", _("时间")), Column("error", _("说明")),
     ]  # fmt: skip
-    css = {Delivery.Status.SENT: "ok", Delivery.Status.FAILED: "bad", Delivery.Status.RETRY: "warn"}
+    css: dict[str, str] = {Delivery.Status.SENT: "ok", Delivery.Status.FAILED: "bad", Delivery.Status.RETRY: "warn"}
     rows = []
     for d in rows_in:
         when = d.sent_at if d.status == Delivery.Status.SENT else d.next_attempt_at

@@ -1,58 +1,64 @@
-"""Who may do what, in one place. Every view, API endpoint and command fetches objects through these.
+"""Who may do what, in one place: one vocabulary of permissions, one role table, and the doors to the
+units (regions, counties, schools, departments, accounts). Each app that names its own objects in a URL
+or an API route has its own ``access.py`` with one ``access_<kind>(user, key, perm)`` per kind, built on
+this module (docs/adr/0025-one-door-per-object.md); this module imports no other app.
 
-Permissions:
+Permissions (``Permission``; one meaning each, whichever app asks):
 
-- ``view``    read a unit's schools, census records and results
-- ``edit``    enter or change census values
-- ``submit``  submit census records for review
-- ``review``  approve or return records, lock or unlock a year, import for many schools, evaluate
+==========  =====================================================================================
+``view``    see a unit and what lies below it: schools, census records, results, rectification,
+            surveys, reports and the administration pages
+``edit``    enter or change a unit's data: census figures; a county's surveys (create, settings,
+            codes, review of answers, recognition rate into the evaluation)
+``submit``  submit census records for review
+``review``  the county supervision office's decisions: approve or return census records, lock or
+            unlock a year, import for many schools, evaluate and set county items; create and assign
+            rectification tasks, accept or return them, generate items, issue bulletins; upload the
+            county's report template
+``inspect`` an inspector's work on a county: record findings, fetch its self-evaluation report and
+            evidence pack, see on-site sampling (a sample is drawn from above: ``inspect`` without
+            ``review``)
+``report``  on a task: report its progress (the clerk of the responsible department or its parent)
+``org``     change what lies *below* a region: child regions, departments, schools
+``accounts`` manage accounts below a region (which ones: :func:`grant_scopes`)
+``audit``   read a region's audit trail
+``manage``  on an account: edit, deactivate, reset its password, grant or revoke its roles
+==========  =====================================================================================
 
-Roles (a user may hold several, each on one unit):
+Roles (a user may hold several, each on one unit) and what they give on the unit and everything below
+(``ROLE_PERMISSIONS``, ``SCHOOL_ROLE_PERMISSIONS``):
 
-==================  ===========================  ===============================
-role                unit                         permissions inside the unit
-==================  ===========================  ===============================
-province_inspector  a province                   view
-city_inspector      a city                       view
-county_supervisor   a county                     view, edit, submit, review
-observer            any region                   view
-school_clerk        a school                     view, edit, submit
-department_clerk    a department                 none here (tasks: own department)
-==================  ===========================  ===============================
-
-Rectification (tasks, items, plans, meetings, bulletins) has its own permissions on a county:
-``view``; ``inspect`` (record an inspector's finding: province, city and county); ``review`` (the
-county supervision office: create and assign tasks, accept or return them, generate items, issue
-bulletins); and, on a task, ``report`` (the clerk of the responsible department or of its parent,
-e.g. the education bureau for its sections). A department clerk sees the tasks of their department
-(and its sections) and those it cooperates on, and nothing else: every other task is a 404.
-
-Administration (the org tree, the school register, accounts and the audit trail; docs/adr/0015) has
-its own permissions on a region and everything below it:
-
-==================  =====================================  =================================================
-role                permissions (``ADMIN_ROLE_PERMISSIONS``)  roles it grants and revokes (:func:`grant_scopes`)
-==================  =====================================  =================================================
-region_admin        view, org, accounts, audit             on its own region: that level's role and observer
-                                                           (and, on a county, the department and school
-                                                           clerks); on the level below: that level's role,
-                                                           observer and region_admin
-county_supervisor   view, org, accounts, audit             in its county: department and school clerks, and
-                                                           observers (county or town)
-province_inspector  view, audit                            none
-city_inspector      view, audit                            none
-observer            view                                   none
-==================  =====================================  =================================================
+==================  ===========  =================================================================
+role                unit         permissions inside the unit
+==================  ===========  =================================================================
+province_inspector  a province   view, inspect, audit
+city_inspector      a city       view, inspect, audit
+county_supervisor   a county     view, edit, submit, review, inspect, org, accounts, audit
+observer            any region   view
+region_admin        any region   view, org, accounts, audit
+school_clerk        a school     view, edit, submit (on that school only)
+department_clerk    a department none on a region; on a task of their department (or its sections):
+                                 view, report; on a task it cooperates on: view
+                                 (``dudao.rectification.access``)
+==================  ===========  =================================================================
 
 ``org`` on a region allows changing what lies *below* it: create, rename, move or close its child regions
 (a move needs ``org`` on the old and the new parent), its departments and its schools. So a county
 supervisor manages its towns, departments and schools, a city administrator its counties, and nobody
 changes the region they sit in. An account is managed (edited, deactivated, its password reset, roles
 granted or revoked) by someone who may grant *every* role it holds, and never by its own user: a county
-supervisor manages the county's clerks but not a fellow supervisor.
+supervisor manages the county's clerks but not a fellow supervisor. Who grants what:
 
-A unit the user may not *view* does not exist for them: the ``access_*`` functions raise ``Http404``
-(so guessing a URL tells nothing); a unit they may view but not act on raises ``PermissionDenied``.
+==================  =================================================================================
+region_admin        on its own region: that level's role and observer (and, on a county, the
+                    department and school clerks); on the level below: that level's role, observer
+                    and region_admin
+county_supervisor   in its county: department and school clerks, and observers (county or town)
+==================  =================================================================================
+
+The doors: an object the user may not *view* does not exist for them: every ``access_*`` function raises
+``Http404``, the same for a missing id and for another unit's object (so guessing a URL tells nothing);
+an object they may view but not act on raises ``PermissionDenied`` (403).
 """
 
 from __future__ import annotations
@@ -66,33 +72,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School
-from dudao.rectification.models import Task
 
-Permission = Literal["view", "edit", "submit", "review"]
-TaskPermission = Literal["view", "report", "inspect", "review"]
-AdminPermission = Literal["view", "org", "accounts", "audit"]
-AccountPermission = Literal["view", "manage"]
+Permission = Literal["view", "edit", "submit", "review", "inspect", "report", "org", "accounts", "audit", "manage"]
 
-REGION_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_INSPECTOR: frozenset({"view"}),
-    Role.CITY_INSPECTOR: frozenset({"view"}),
-    Role.COUNTY_SUPERVISOR: frozenset({"view", "edit", "submit", "review"}),
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PROVINCE_INSPECTOR: frozenset({"view", "inspect", "audit"}),
+    Role.CITY_INSPECTOR: frozenset({"view", "inspect", "audit"}),
+    Role.COUNTY_SUPERVISOR: frozenset({"view", "edit", "submit", "review", "inspect", "org", "accounts", "audit"}),
     Role.OBSERVER: frozenset({"view"}),
-    Role.REGION_ADMIN: frozenset({"view"}),
-}
-RECTIFICATION_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_INSPECTOR: frozenset({"view", "inspect"}),
-    Role.CITY_INSPECTOR: frozenset({"view", "inspect"}),
-    Role.COUNTY_SUPERVISOR: frozenset({"view", "inspect", "review"}),
-    Role.OBSERVER: frozenset({"view"}),
-    Role.REGION_ADMIN: frozenset({"view"}),
-}
-ADMIN_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.REGION_ADMIN: frozenset({"view", "org", "accounts", "audit"}),
-    Role.COUNTY_SUPERVISOR: frozenset({"view", "org", "accounts", "audit"}),
-    Role.PROVINCE_INSPECTOR: frozenset({"view", "audit"}),
-    Role.CITY_INSPECTOR: frozenset({"view", "audit"}),
-    Role.OBSERVER: frozenset({"view"}),
 }
 # The role of each region level (a town has none of its own).
 LEVEL_ROLE: dict[str, str] = {
@@ -113,16 +101,17 @@ def memberships(user: User | AnonymousUser) -> list[Membership]:
     cached = getattr(user, "_dudao_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("region", "school", "department"))
-        user._dudao_memberships = cached  # type: ignore[union-attr]
+        vars(user)["_dudao_memberships"] = cached
     return cached
 
 
 def region_permissions(user: User | AnonymousUser, region: Region) -> frozenset[str]:
-    """What ``user`` may do on ``region`` and everything below it."""
+    """What ``user`` may do on ``region`` and everything below it (census, evaluation, rectification,
+    surveys, reports and administration alike)."""
     perms: set[str] = set()
     for m in memberships(user):
-        if m.region_id is not None and region.path.startswith(m.region.path):
-            perms |= REGION_ROLE_PERMISSIONS.get(m.role, frozenset())
+        if m.region is not None and region.path.startswith(m.region.path):
+            perms |= ROLE_PERMISSIONS.get(m.role, frozenset())
     return frozenset(perms)
 
 
@@ -135,32 +124,46 @@ def school_permissions(user: User | AnonymousUser, school: School) -> frozenset[
     return frozenset(perms)
 
 
-def _check(perms: frozenset[str], perm: Permission) -> None:
+def require(perms: frozenset[str], perm: Permission) -> None:
+    """The one check behind every door: no ``view``, the object does not exist for the user (404); ``view``
+    without ``perm``, 403."""
     if "view" not in perms:
         raise Http404
     if perm not in perms:
         raise PermissionDenied
 
 
-def access_region(user: User | AnonymousUser, code: str, perm: Permission = "view") -> Region:
-    region = Region.objects.select_related("parent").filter(code=code).first()
-    if region is None:
-        raise Http404
-    _check(region_permissions(user, region), perm)
+def require_region(user: User | AnonymousUser, region: Region, perm: Permission = "view") -> Region:
+    """``region`` (already fetched, e.g. an object's county) if the user has ``perm`` on it; else 404/403."""
+    require(region_permissions(user, region), perm)
     return region
 
 
+def require_school(user: User | AnonymousUser, school: School, perm: Permission = "view") -> School:
+    """``school`` (already fetched, e.g. a record's school) if the user has ``perm`` on it; else 404/403."""
+    require(school_permissions(user, school), perm)
+    return school
+
+
+def access_region(user: User | AnonymousUser, code: str, perm: Permission = "view") -> Region:
+    """A region by code (any level): its pages, census, evaluation, surveys and administration."""
+    region = Region.objects.select_related("parent").filter(code=code).first()
+    if region is None:
+        raise Http404
+    return require_region(user, region, perm)
+
+
 def access_school(user: User | AnonymousUser, code: str, perm: Permission = "view") -> School:
+    """A school by code, through its county's roles or a school role (its census, its overview page)."""
     school = School.objects.select_related("county").filter(code=code).first()
     if school is None:
         raise Http404
-    _check(school_permissions(user, school), perm)
-    return school
+    return require_school(user, school, perm)
 
 
 def visible_regions(user: User | AnonymousUser) -> QuerySet[Region]:
     """Every region the user may view (their units and everything below)."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     if not prefixes:
         return Region.objects.none()
     query = Q()
@@ -175,7 +178,7 @@ def counties_with(user: User | AnonymousUser, perm: Permission) -> QuerySet[Regi
     prefixes = [
         m.region.path
         for m in memberships(user)
-        if m.region_id is not None and perm in REGION_ROLE_PERMISSIONS.get(m.role, frozenset())
+        if m.region is not None and perm in ROLE_PERMISSIONS.get(m.role, frozenset())
     ]
     if not prefixes:
         return Region.objects.none()
@@ -187,7 +190,7 @@ def counties_with(user: User | AnonymousUser, perm: Permission) -> QuerySet[Regi
 
 def visible_schools(user: User | AnonymousUser) -> QuerySet[School]:
     """Every school the user may view."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
+    prefixes = [m.region.path for m in memberships(user) if m.region is not None]
     own = [m.school_id for m in memberships(user) if m.school_id is not None and m.role == Role.SCHOOL_CLERK]
     query = Q(pk__in=own)
     for prefix in prefixes:
@@ -198,7 +201,7 @@ def visible_schools(user: User | AnonymousUser) -> QuerySet[School]:
 def home_unit(user: User | AnonymousUser) -> Region | School | None:
     """Where the user lands: their highest region, else their school."""
     roles = memberships(user)
-    regions = sorted((m.region for m in roles if m.region_id is not None), key=lambda r: len(r.path))
+    regions = sorted((m.region for m in roles if m.region is not None), key=lambda r: len(r.path))
     if regions:
         return regions[0]
     schools = [m.school for m in roles if m.school_id is not None]
@@ -206,16 +209,17 @@ def home_unit(user: User | AnonymousUser) -> Region | School | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rectification: counties, departments and tasks
+# Counties and departments' clerks (rectification: the tasks themselves are in dudao.rectification.access)
 
 
-def rectification_permissions(user: User | AnonymousUser, county: Region) -> frozenset[str]:
-    """What ``user`` may do in the rectification of ``county`` through their region roles."""
-    perms: set[str] = set()
-    for m in memberships(user):
-        if m.region_id is not None and county.path.startswith(m.region.path):
-            perms |= RECTIFICATION_ROLE_PERMISSIONS.get(m.role, frozenset())
-    return frozenset(perms)
+def clerk_school_codes(user: User | AnonymousUser, county: Region) -> frozenset[str]:
+    """The codes of ``county``'s schools the user enters figures for as their clerk: the schools whose census
+    file a clerk may import (the county's supervision office imports the whole county)."""
+    return frozenset(
+        m.school.code
+        for m in memberships(user)
+        if m.school is not None and m.role == Role.SCHOOL_CLERK and m.school.county_id == county.pk
+    )
 
 
 def clerk_departments(user: User | AnonymousUser) -> frozenset[int]:
@@ -227,98 +231,39 @@ def clerk_departments(user: User | AnonymousUser) -> frozenset[int]:
     if cached is None:
         sections = Department.objects.filter(parent_id__in=own).values_list("pk", flat=True)
         cached = frozenset([*own, *sections])
-        user._dudao_departments = cached  # type: ignore[union-attr]
+        vars(user)["_dudao_departments"] = cached
     return cached
 
 
-def task_permissions(user: User | AnonymousUser, task: Task) -> frozenset[str]:
-    """What ``user`` may do on ``task`` (its county's roles, or a clerk of a unit on it)."""
-    perms = set(rectification_permissions(user, task.county))
-    own = clerk_departments(user)
-    if task.department_id in own:
-        perms |= {"view", "report"}
-    elif own and task.cooperating.filter(pk__in=own).exists():
-        perms.add("view")
-    return frozenset(perms)
-
-
-def access_county(user: User | AnonymousUser, code: str, perm: TaskPermission = "view") -> Region:
-    """A county's rectification pages: 404 for a code that is no county or a county not visible."""
+def access_county(user: User | AnonymousUser, code: str, perm: Permission = "view") -> Region:
+    """A county by code (the rectification and report pages): 404 for a code that is no county."""
     county = Region.objects.select_related("parent").filter(code=code, level=Region.Level.COUNTY).first()
     if county is None:
         raise Http404
-    _check(rectification_permissions(user, county), perm)  # type: ignore[arg-type]
-    return county
-
-
-def access_task(user: User | AnonymousUser, pk: int, perm: TaskPermission = "view") -> Task:
-    task = Task.objects.select_related("county", "department", "plan", "town").filter(pk=pk).first()
-    if task is None:
-        raise Http404
-    _check(task_permissions(user, task), perm)  # type: ignore[arg-type]
-    return task
-
-
-def visible_tasks(user: User | AnonymousUser) -> QuerySet[Task]:
-    """Every task the user may see: all tasks of the counties they view, and a clerk's own."""
-    prefixes = [m.region.path for m in memberships(user) if m.region_id is not None]
-    own = clerk_departments(user)
-    if not prefixes and not own:
-        return Task.objects.none()
-    query = Q(department_id__in=own) | Q(
-        pk__in=Task.cooperating.through.objects.filter(department_id__in=own).values("task_id")
-    )
-    for prefix in prefixes:
-        query |= Q(county__path__startswith=prefix)
-    return Task.objects.filter(query)
+    return require_region(user, county, perm)
 
 
 # ---------------------------------------------------------------------------------------------
 # Administration: the org tree, the school register, accounts, the audit trail (docs/adr/0015)
 
 
-def admin_permissions(user: User | AnonymousUser, region: Region) -> frozenset[str]:
-    """What ``user`` may do in the administration of ``region`` and everything below it."""
-    perms: set[str] = set()
-    for m in memberships(user):
-        if m.region_id is not None and region.path.startswith(m.region.path):
-            perms |= ADMIN_ROLE_PERMISSIONS.get(m.role, frozenset())
-    return frozenset(perms)
-
-
-def _check_admin(perms: frozenset[str], perm: AdminPermission) -> None:
-    if "view" not in perms:
-        raise Http404
-    if perm not in perms:
-        raise PermissionDenied
-
-
-def access_admin_region(user: User | AnonymousUser, code: str, perm: AdminPermission = "view") -> Region:
-    """A region's administration pages (机构设置, 学校名录, 账号管理, 操作记录): 404 unless the user
-    may view the region's administration, 403 without ``perm``."""
-    region = Region.objects.select_related("parent").filter(code=code).first()
-    if region is None:
-        raise Http404
-    _check_admin(admin_permissions(user, region), perm)
-    return region
-
-
-def access_department(user: User | AnonymousUser, pk: int, perm: AdminPermission = "view") -> Department:
+def access_department(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> Department:
     """A department (or section) of a county: 404 unless the user may view the county's
     administration; ``org`` on the county to change it."""
     department = Department.objects.select_related("county", "parent").filter(pk=pk).first()
     if department is None:
         raise Http404
-    _check_admin(admin_permissions(user, department.county), perm)
+    require_region(user, department.county, perm)
     return department
 
 
-def access_register_school(user: User | AnonymousUser, code: str, perm: AdminPermission = "view") -> School:
-    """A school in the register (学校名录): ``org`` on its county to open, change, merge or close it."""
+def access_register_school(user: User | AnonymousUser, code: str, perm: Permission = "view") -> School:
+    """A school in the register (学校名录), through its county's roles only (a school's clerk does not
+    see the register): ``org`` on its county to open, change, merge or close it."""
     school = School.objects.select_related("county").filter(code=code).first()
     if school is None:
         raise Http404
-    _check_admin(admin_permissions(user, school.county), perm)
+    require_region(user, school.county, perm)
     return school
 
 
@@ -355,9 +300,9 @@ def grant_scopes(user: User | AnonymousUser) -> list[GrantScope]:
     """Everything ``user`` may grant, by where (see the module's table)."""
     scopes: list[GrantScope] = []
     for m in memberships(user):
-        if m.region_id is None:
-            continue
         home = m.region
+        if home is None:
+            continue
         if m.role == Role.REGION_ADMIN:
             own = {LEVEL_ROLE[home.level], Role.OBSERVER} if home.level in LEVEL_ROLE else {Role.OBSERVER}
             if home.level == Region.Level.COUNTY:
@@ -402,7 +347,7 @@ def visible_accounts(user: User | AnonymousUser) -> QuerySet[User]:
     """The accounts ``user`` administers: holding a role they may grant, or, holding none, belonging
     (``Account.region``) where they may grant one. Their own account is never among them."""
     scopes = grant_scopes(user)
-    if not scopes:
+    if not scopes or not isinstance(user, User):  # nobody logged in holds no scope
         return User.objects.none()
     granted = Membership.objects.filter(_grantable_memberships(scopes)).values("user_id")
     home = Q(pk__in=[])
@@ -435,7 +380,7 @@ def account_permissions(user: User | AnonymousUser, account: User) -> frozenset[
 
 
 def access_account(user: User | AnonymousUser, *, pk: int | None = None, username: str | None = None,
-                   perm: AccountPermission = "view") -> User:  # fmt: skip
+                   perm: Permission = "view") -> User:  # fmt: skip
     """An account by id or user name: 404 unless the user administers it, 403 without ``perm``."""
     if (pk is None) == (username is None):
         raise TypeError("give pk or username")
@@ -443,11 +388,7 @@ def access_account(user: User | AnonymousUser, *, pk: int | None = None, usernam
     account = User.objects.filter(**lookup).first()
     if account is None:
         raise Http404
-    perms = account_permissions(user, account)
-    if "view" not in perms:
-        raise Http404
-    if perm not in perms:
-        raise PermissionDenied
+    require(account_permissions(user, account), perm)
     return account
 
 
@@ -456,7 +397,7 @@ def access_unit(user: User | AnonymousUser, ref: str) -> Region | Department | S
     the user may view its administration; anything else is a 404."""
     kind, _sep, key = (ref or "").partition(":")
     if kind == "region":
-        return access_admin_region(user, key)
+        return access_region(user, key)
     if kind == "department" and key.isdigit():
         return access_department(user, int(key))
     if kind == "school":
@@ -473,5 +414,7 @@ def unit_ref(unit: Region | Department | School) -> str:
 
 def admin_regions(user: User | AnonymousUser) -> list[Region]:
     """The regions whose administration the user may view, highest first (where 机构设置 opens)."""
-    regions = [m.region for m in memberships(user) if m.region_id is not None and m.role in ADMIN_ROLE_PERMISSIONS]
+    regions = [
+        m.region for m in memberships(user) if m.region is not None and "view" in ROLE_PERMISSIONS.get(m.role, ())
+    ]
     return sorted({r.pk: r for r in regions}.values(), key=lambda r: (len(r.path), r.path))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -170,7 +170,7 @@ class SchoolPlan:
     merged_in: int | None = None  # year
 
 
-def _row_values(row: dict[str, Any]) -> dict[str, Any]:
+def _row_values(row: Mapping[Any, Any]) -> dict[str, Any]:
     """A synthetic row's census values as plain numbers (empty cells left out)."""
     out: dict[str, Any] = {}
     for key in _CENSUS_KEYS:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +40,21 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
 from dudao.engine.fields import LOCATIONS, OWNERSHIP, SCHOOL_TYPES
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs import actions
-from dudao.orgs.access import account_permissions, admin_permissions, grant_scopes, may_grant, unit_region
+from dudao.orgs.access import account_permissions, grant_scopes, may_grant, region_permissions, unit_region
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.actions.accounts import check_role, clean_email, clean_phone
 from dudao.orgs.actions.common import require, school_year
 from dudao.orgs.actions.schools import check_code, check_town, find_town, state
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School, SchoolYear
 from dudao.orgs.sheet import ColumnSpec, Help, Row, read_table, write_template
+from dudao.sheets.table import Table
 
 REGISTER_SHEET = "学校名录"
 ACCOUNTS_SHEET = "账号"
@@ -184,7 +187,8 @@ def accounts_template() -> bytes:
 
 class _Problems:
     def __init__(self, sheet: str, headers: dict[str, str]) -> None:
-        self.sheet, self.headers, self.found = sheet, headers, []  # type: list[Problem]
+        self.sheet, self.headers = sheet, headers
+        self.found: list[Problem] = []
 
     def add(self, row: Row, key: str, rule: str, zh: str, en: str, value: object = None) -> None:
         shown = row[key] if value is None else value
@@ -213,6 +217,11 @@ class _Problems:
             raise InputError(self.found)
 
 
+def _town(county: Region, value: object, year: int) -> Region | None:
+    """The town a register row names (found, and open in ``year``), or the refusal."""
+    return check_town(find_town(county, value), county, year)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -238,12 +247,27 @@ def import_register(
     result = RegisterResult(path.name, table.sheet, year, dry_run, len(table.rows), warnings=table.warnings)
     if not table.rows:
         raise InputError([Problem("no_rows", "文件中没有数据行", "The file holds no data rows", sheet=table.sheet)])
+    plans = _register_rows(table, county, year, problems)
+    problems.raise_any()
+    _register_changes(plans, year, problems, result)
+    problems.raise_any()
+    if dry_run or not (result.created or result.updated):
+        return result
+    _write_register(actor, path, table.sheet, county, year, plans, result)
+    return result
+
+
+Plans = list[tuple[Row, School | None, dict[str, Any]]]
+
+
+def _register_rows(table: Table, county: Region, year: int, problems: _Problems) -> Plans:
+    """Each row's school (stored or None) and the values it gives, its cells checked."""
     codes = [str(r["code"]) for r in table.rows]
     known = {s.code: s for s in School.objects.filter(code__in=codes).select_related("county")}
     seen: dict[str, int] = {}
-    plans: list[tuple[Row, School | None, dict[str, Any]]] = []
+    plans: Plans = []
     for row in table.rows:
-        code = problems.check(row, "code", lambda row=row: check_code(row["code"]))
+        code = problems.check(row, "code", partial(check_code, row["code"]))
         if code is None:
             continue
         if code in seen:
@@ -271,15 +295,16 @@ def import_register(
             if row[key]:
                 given[key] = row[key]
         if row["town"]:
-            given["town"] = problems.check(
-                row, "town", lambda row=row: check_town(find_town(county, row["town"]), county, year)
-            )
+            given["town"] = problems.check(row, "town", partial(_town, county, row["town"], year))
         given.update({k: row[k] for k in ("address", "head", "phone") if row[k]})
         if school is None:
             given.setdefault("ownership", "public")
         plans.append((row, school, given))
-    problems.raise_any()
-    # What each row changes, against the stored state in ``year``.
+    return plans
+
+
+def _register_changes(plans: Plans, year: int, problems: _Problems, result: RegisterResult) -> None:
+    """What each row changes against the stored state in ``year``, into ``result``."""
     for row, school, given in plans:
         if school is None:
             result.created.append(SchoolPlan(row.row, str(row["code"]), given["name"], "create", {}))
@@ -314,9 +339,12 @@ def import_register(
             result.updated.append(SchoolPlan(row.row, school.code, now.name, "update", changes))
         else:
             result.unchanged += 1
-    problems.raise_any()
-    if dry_run or not (result.created or result.updated):
-        return result
+
+
+def _write_register(
+    actor: Actor, path: Path, sheet: str, county: Region, year: int, plans: Plans, result: RegisterResult
+) -> None:
+    """Opens and changes the schools of the plan in one transaction, with the import's audit event."""
     by_row = {row.row: (school, given) for row, school, given in plans}
     with transaction.atomic():
         try:
@@ -328,7 +356,7 @@ def import_register(
                 assert school is not None
                 actions.change_school(actor, school, year, why=path.name, **given)
         except OrgsError as error:  # a change someone made meanwhile: nothing is written
-            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=table.sheet)]) from None
+            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=sheet)]) from None
         record_event(
             actor,
             "orgs.import.register",
@@ -344,7 +372,6 @@ def import_register(
                 "unchanged": result.unchanged,
             },
         )
-    return result
 
 
 def _shown(value: Any) -> Any:
@@ -389,7 +416,8 @@ def find_unit(value: str, role: str, actor: Actor) -> Region | Department | Scho
     (``county code/name`` where one name is found in two counties the importer administers)."""
     kind = Membership.UNIT[Role(role)]
     raw = value.strip()
-    unknown = OrgsError("unknown_unit", f"找不到单位“{raw}”", f"no unit {raw!r}")
+    unknown = OrgsError("unknown_unit", gettext_lazy("找不到单位“%(raw)s”"), raw=raw)
+    found: Region | School | Department | None
     if kind == "region":
         found = Region.objects.filter(code=raw).first()
     elif kind == "school":
@@ -399,19 +427,17 @@ def find_unit(value: str, role: str, actor: Actor) -> Region | Department | Scho
         departments = Department.objects.select_related("county").filter(name=name.strip())
         if county_code:
             departments = departments.filter(county__code=county_code.strip())
+        found_list = list(departments)
         if not is_system(actor):
             scopes = grant_scopes(actor)
-            departments = [d for d in departments if any(s.covers(d.county) for s in scopes)]
-        found_list = list(departments)
+            found_list = [d for d in found_list if any(s.covers(d.county) for s in scopes)]
         if len(found_list) > 1:
             raise OrgsError(
-                "ambiguous_unit",
-                f"有多个部门名为“{name}”，请写成“县代码/部门名称”",
-                f"several departments are named {name!r}; write county code/name",
+                "ambiguous_unit", gettext_lazy("有多个部门名为“%(name)s”，请写成“县代码/部门名称”"), name=name
             )
         found = found_list[0] if found_list else None
     # A unit the importer may not see is as unknown as one that does not exist.
-    if found is None or (not is_system(actor) and "view" not in admin_permissions(actor, unit_region(found))):
+    if found is None or (not is_system(actor) and "view" not in region_permissions(actor, unit_region(found))):
         raise unknown
     return found
 
@@ -429,17 +455,32 @@ def import_accounts(
     result = AccountsResult(path.name, table.sheet, dry_run, len(table.rows), warnings=table.warnings)
     if not table.rows:
         raise InputError([Problem("no_rows", "文件中没有数据行", "The file holds no data rows", sheet=table.sheet)])
+    existing, first, rows = _account_rows(table, actor, problems)
+    problems.raise_any()
+    _account_changes(rows, first, existing, result)
+    if dry_run or not (result.created or result.updated or result.granted):
+        return result
+    _write_accounts(actor, path, table.sheet, existing, first, rows, result, region)
+    return result
+
+
+Details = dict[str, tuple[Row, tuple[str, str, str]]]  # user name (casefolded) -> first row, (name, phone, email)
+Grants = list[tuple[Row, str, Region | Department | School, User | None]]  # row, role, unit, stored account
+
+
+def _account_rows(table: Table, actor: Actor, problems: _Problems) -> tuple[dict[str, User], Details, Grants]:
+    """(the stored accounts the file names, each user name's details, each row's grant), cells checked."""
     names = {str(r["username"]) for r in table.rows}
     existing = {u.username.casefold(): u for u in User.objects.filter(username__in=names)}
-    first: dict[str, tuple[Row, tuple[str, str, str]]] = {}
-    rows: list[tuple[Row, str, Region | Department | School, User | None]] = []
+    first: Details = {}
+    rows: Grants = []
     wanted: set[tuple[str, str, str, int]] = set()
     for row in table.rows:
         username = str(row["username"])
         details = (
             str(row["name"]),
-            problems.check(row, "phone", lambda row=row: clean_phone(row["phone"])) or "",
-            problems.check(row, "email", lambda row=row: clean_email(row["email"])) or "",
+            problems.check(row, "phone", partial(clean_phone, row["phone"])) or "",
+            problems.check(row, "email", partial(clean_email, row["email"])) or "",
         )
         key = username.casefold()
         if key in first:
@@ -453,10 +494,10 @@ def import_accounts(
                 )
         else:
             first[key] = (row, details)
-        unit = problems.check(row, "unit", lambda row=row: find_unit(str(row["unit"]), row["role"], actor))
+        unit = problems.check(row, "unit", partial(find_unit, str(row["unit"]), row["role"], actor))
         if unit is None:
             continue
-        role = problems.check(row, "unit", lambda row=row, unit=unit: check_role(row["role"], unit))
+        role = problems.check(row, "unit", partial(check_role, row["role"], unit))
         if role is None:
             continue
         if not is_system(actor) and not may_grant(actor, role, unit):
@@ -470,7 +511,7 @@ def import_accounts(
             continue
         user = existing.get(key)
         if user is None and key not in {k for k, *_ in wanted}:
-            problems.check(row, "username", lambda u=username: actions.accounts._clean_username(u))
+            problems.check(row, "username", partial(actions.accounts._clean_username, username))
         if user is not None and not is_system(actor) and "manage" not in account_permissions(actor, user):
             problems.add(
                 row, "username", "username_taken", f"用户名“{username}”已被使用", f"user name {username!r} is taken"
@@ -478,7 +519,11 @@ def import_accounts(
             continue
         wanted.add((key, role, type(unit).__name__, unit.pk))
         rows.append((row, role, unit, user))
-    problems.raise_any()
+    return existing, first, rows
+
+
+def _account_changes(rows: Grants, first: Details, existing: dict[str, User], result: AccountsResult) -> None:
+    """What the file creates, grants and changes, into ``result``."""
     created: set[str] = set()
     for row, role, unit, user in rows:
         key = str(row["username"]).casefold()
@@ -511,8 +556,19 @@ def import_accounts(
         ]
         if changed:
             result.updated.append(AccountPlan(row.row, user.username, name, "update", ", ".join(changed)))
-    if dry_run or not (result.created or result.updated or result.granted):
-        return result
+
+
+def _write_accounts(
+    actor: Actor,
+    path: Path,
+    sheet: str,
+    existing: dict[str, User],
+    first: Details,
+    rows: Grants,
+    result: AccountsResult,
+    region: Region | None,
+) -> None:
+    """Creates the accounts and grants the roles of the plan in one transaction, with the import's event."""
     with transaction.atomic():
         try:
             accounts: dict[str, User] = dict(existing)
@@ -534,7 +590,7 @@ def import_accounts(
                     actor, accounts[plan.username.casefold()], name=name, phone=phone, email=email, why=path.name
                 )
         except OrgsError as error:
-            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=table.sheet)]) from None
+            raise InputError([Problem(error.code, error.message_zh, error.message_en, sheet=sheet)]) from None
         record_event(
             actor,
             "orgs.import.accounts",
@@ -549,7 +605,6 @@ def import_accounts(
                 "unchanged": result.unchanged,
             },
         )
-    return result
 
 
 def _common_region(units: list[Region | Department | School]) -> Region | None:

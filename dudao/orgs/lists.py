@@ -36,9 +36,10 @@ def school_names(school_ids: set[int]) -> dict[int, str]:
 
 def unit_name(m: Membership, names: dict[int, str]) -> str:
     """A membership's unit as shown: a school by its latest name (``names`` from :func:`school_names`)."""
-    if m.school_id is not None:
-        return names.get(m.school_id, m.school.code)
-    return m.unit.name if m.unit is not None else ""
+    unit = m.unit
+    if isinstance(unit, School):
+        return names.get(unit.pk, unit.code)
+    return unit.name
 
 
 def accounts_in(user: Any, region: Region) -> QuerySet[User]:

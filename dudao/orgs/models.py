@@ -11,6 +11,8 @@ goes through ``dudao.orgs.actions``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -47,7 +49,7 @@ class Region(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.path = f"{self.parent.path if self.parent else '/'}{self.code}/"
         super().save(*args, **kwargs)
 
@@ -193,11 +195,15 @@ class Membership(models.Model):
         verbose_name_plural = _("角色授权")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+        return f"{self.user} · {self.get_role_display()} · {getattr(self, self.UNIT[Role(self.role)])}"
 
     @property
-    def unit(self) -> Region | Department | School | None:
-        return getattr(self, self.UNIT[Role(self.role)])
+    def unit(self) -> Region | Department | School:
+        """Where the role is held: its region, department or school (exactly one, as clean() checks)."""
+        unit: Region | Department | School | None = getattr(self, self.UNIT[Role(self.role)])
+        if unit is None:
+            raise ValueError(f"membership {self.pk} ({self.role}) names no {self.UNIT[Role(self.role)]}")
+        return unit
 
     def clean(self) -> None:
         wanted = self.UNIT[Role(self.role)]
@@ -205,7 +211,7 @@ class Membership(models.Model):
         if given != [wanted]:
             raise ValidationError(_("该角色须且只须关联一个%(unit)s") % {"unit": wanted})
         level = self.REGION_LEVEL.get(Role(self.role))
-        if level and self.region.level != level:
+        if level and self.region is not None and self.region.level != level:
             raise ValidationError(_("角色与区域层级不符"))
 
 

@@ -11,7 +11,7 @@ urlpatterns = [
     path("region/<str:code>/move/", tree.move, name="move"),
     path("region/<str:code>/close/", tree.close, name="close"),
     path("region/<str:code>/departments/new/", tree.create_department, name="create_department"),
-    path("department/<int:pk>/", tree.department, name="department"),
+    path("department/<id:pk>/", tree.department, name="department"),
     path("county/<str:code>/schools/", register.schools, name="schools"),
     path("county/<str:code>/schools/new/", register.open_school, name="open_school"),
     path("county/<str:code>/schools/import/", imports.register_import, name="register_import"),
@@ -23,8 +23,8 @@ urlpatterns = [
     path("region/<str:code>/accounts/new/", accounts.create_account, name="create_account"),
     path("region/<str:code>/accounts/import/", imports.accounts_import, name="accounts_import"),
     path("region/<str:code>/accounts/template.xlsx", imports.accounts_template, name="accounts_template"),
-    path("account/<int:pk>/", accounts.account, name="account"),
-    path("account/<int:pk>/<str:what>/", accounts.account_action, name="account_action"),
+    path("account/<id:pk>/", accounts.account, name="account"),
+    path("account/<id:pk>/<str:what>/", accounts.account_action, name="account_action"),
     path("region/<str:code>/audit/", audit.audit, name="audit"),
 ]
 

@@ -27,6 +27,7 @@ from dudao.engine.fields import FIELD_BY_KEY, ONE_THROUGH_PARTS, ONE_THROUGH_TYP
 from dudao.engine.prepare import EVALUATED_LEVELS
 from dudao.engine.result import Level, LevelIndicator, School, SchoolIndicator
 from dudao.engine.rules import round_half_up
+from dudao.errors import ActionError, Both
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import level_label
 from dudao.overview.cockpit import gap_text, pick
@@ -55,15 +56,10 @@ LABELS: dict[str, Promise] = {
 PART_NAMES = {"primary": gettext_lazy("小学部"), "junior": gettext_lazy("初中部"), "senior": gettext_lazy("高中部")}
 
 
-class WhatIfError(Exception):
-    """Input the what-if cannot take, with a stable code and messages in both languages."""
+class WhatIfError(ActionError):
+    """Input the what-if cannot take (docs/adr/0026); ``field`` names the figure it is about, if one."""
 
-    def __init__(self, code: str, message_zh: str, message_en: str, field: str | None = None) -> None:
-        self.code, self.message_zh, self.message_en, self.field = code, message_zh, message_en, field
-        super().__init__(f"{code}: {message_en}")
-
-    def text(self, lang: str = "zh") -> str:
-        return self.message_en if lang.startswith("en") else self.message_zh
+    field: str | None = None
 
 
 def _both(text: Any) -> tuple[str, str]:
@@ -118,9 +114,7 @@ def find_part(result: CountyResult, selector: str) -> School:
         if s.school_code == code and (not lvl or s.level == lvl):
             return s
     raise WhatIfError(
-        "unknown_school",
-        f"本次评估中没有学校“{selector}”，请从列表中选择参评学校",
-        f"no school {selector!r} in this evaluation; choose one of the schools listed",
+        "unknown_school", gettext_lazy("本次评估中没有学校“%(selector)s”，请从列表中选择参评学校"), selector=selector
     )
 
 
@@ -131,7 +125,7 @@ def input_row(run: EvaluationRun, source_row: int) -> dict[str, Any]:
     for row in run.inputs["schools"]:
         if row[at] == source_row:
             return dict(zip(columns, row, strict=True))
-    raise WhatIfError("unknown_school", "该学校的统计数据不在本次评估中", "the school's figures are not in this run")
+    raise WhatIfError("unknown_school", gettext_lazy("该学校的统计数据不在本次评估中"))
 
 
 def whole_school(row: dict[str, Any]) -> bool:
@@ -178,7 +172,9 @@ def _kind(key: str) -> str:
 
 def _bad(code: str, key: str, zh: str, en: str) -> WhatIfError:
     name_zh, name_en = _both(label(key))
-    return WhatIfError(code, f"“{name_zh}”{zh}", f"{name_en}: {en}", key)
+    error = WhatIfError.bilingual(code, f"“{name_zh}”{zh}", f"{name_en}: {en}")
+    error.field = key
+    return error
 
 
 def parse_value(key: str, raw: Any) -> float | None:
@@ -210,8 +206,8 @@ def parse_changes(values: Mapping[str, Any], keys: list[str], row: dict[str, Any
         names = "、".join(unknown)
         raise WhatIfError(
             "unknown_field",
-            f"不能修改“{names}”：可修改的是该校参与评估的统计数字",
-            f"cannot change {', '.join(unknown)}: only the school's figures the evaluation reads can be changed",
+            gettext_lazy("不能修改“%(names)s”：可修改的是该校参与评估的统计数字"),
+            names=Both(names, ", ".join(unknown)),
         )
     changes: dict[str, float | None] = {}
     for key in keys:
@@ -246,7 +242,7 @@ def recompute(run: EvaluationRun, source_row: int, changes: dict[str, float | No
     try:
         return run.reproduce({source_row: changes})
     except InputError as exc:
-        raise WhatIfError(
+        raise WhatIfError.bilingual(
             "cannot_evaluate",
             "修改后的数据无法评估：" + "；".join(p.message_zh for p in exc.problems[:5]),
             "the changed figures cannot be evaluated: " + "; ".join(p.message_en for p in exc.problems[:5]),

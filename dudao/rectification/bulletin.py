@@ -14,12 +14,14 @@ import io
 from dataclasses import dataclass
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from dudao.orgs.models import Department, Region
 from dudao.rectification.models import ProgressReport, Task
@@ -71,24 +73,24 @@ def bulletin_report(county: Region, start: dt.date, end: dt.date, number: int) -
 # Writing
 
 
-def _font(run: object, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
-    run.font.name = name  # type: ignore[attr-defined]
-    run.font.size = Pt(size)  # type: ignore[attr-defined]
-    run.font.bold = bold  # type: ignore[attr-defined]
+def _font(run: Run, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
     if color is not None:
-        run.font.color.rgb = color  # type: ignore[attr-defined]
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
+        run.font.color.rgb = color
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), name)
 
 
 def _para(
-    doc: Document,
+    doc: DocumentObject,
     text: str = "",
     *,
     font: str = BODY_FONT,
     size: float = 16,
     bold: bool = False,
-    align: int | None = None,
+    align: WD_PARAGRAPH_ALIGNMENT | None = None,
     indent: bool = False,
     color: RGBColor | None = None,
 ) -> Paragraph:
@@ -115,7 +117,7 @@ def _rule(paragraph: Paragraph, color: str = "C00000", where: str = "bottom") ->
     paragraph._p.get_or_add_pPr().append(borders)
 
 
-def _table(doc: Document, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+def _table(doc: DocumentObject, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
     """A bordered table; ``widths`` in cm (the page holds about 15.6 cm)."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"

@@ -191,7 +191,7 @@ def _check_row(
     cooperating = _cooperating(county, units, lead, written.get("cooperating", "配合单位"), sheet, row.row, problems)
     if len(problems) > before or unreadable:
         return None
-    return CheckedTask(out["title"], lead, out["deadline"], cooperating, out["indicators"], [],
+    return CheckedTask(out["title"], out["department"], out["deadline"], cooperating, out["indicators"], [],
                        row["progress"] or "")  # fmt: skip
 
 
@@ -215,6 +215,7 @@ def write_task_list(plan: WorkPlan, tasks: list[Task]) -> bytes:
     """The plan's tasks in the familiar layout, with a title row; importable again."""
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook has one sheet
     ws.title = "任务清单"
     headers = ["序号", "任务", "责任单位", "配合单位", "完成时限", "进展情况"]
     title = plan.title + (f"（{plan.doc_no}）" if plan.doc_no else "")
@@ -239,7 +240,7 @@ def write_task_list(plan: WorkPlan, tasks: list[Task]) -> bytes:
             if cell.row == 2:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(horizontal="center", vertical="center")
-            if cell.column == 5 and cell.row > 2:
+            if cell.column == 5 and cell.row is not None and cell.row > 2:
                 cell.number_format = "yyyy-mm-dd"
     for index, width in enumerate((6, 48, 20, 24, 13, 40), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width

@@ -74,7 +74,7 @@ def county_progress(county: Region, on: dt.date, tasks: list[Task] | None = None
     states = {t.pk: task_state(t, on, rules) for t in tasks}
     units: dict[int, UnitProgress] = {}
     towns: dict[int, UnitProgress] = {}
-    totals = dict.fromkeys(STATES, 0)
+    totals: dict[str, int] = dict.fromkeys(STATES, 0)
     town_units = set()
     for task in tasks:
         state = states[task.pk]
@@ -83,7 +83,7 @@ def county_progress(county: Region, on: dt.date, tasks: list[Task] | None = None
         if task.department.kind == Department.Kind.TOWN:
             town_units.add(task.department_id)
         if task.town is not None:
-            towns.setdefault(task.town_id, UnitProgress(task.town.name, task.town_id)).counts[state] += 1
+            towns.setdefault(task.town.pk, UnitProgress(task.town.name, task.town.pk)).counts[state] += 1
     by_unit = _order(units)
     departments = [u for u in by_unit if u.pk not in town_units]
     return CountyProgress(county, on, tasks, states, by_unit, departments, _order(towns), totals)
@@ -100,7 +100,7 @@ def overdue_units(progress: CountyProgress) -> list[tuple[Department, list[Task]
 def counties_states(counties: list[Region], on: dt.date) -> dict[int, dict[str, int]]:
     """Per county (pk), how many of its tasks are in each state on ``on`` (the same ``task_state`` as
     every page); two queries whatever the number of counties."""
-    out = {c.pk: dict.fromkeys(STATES, 0) for c in counties}
+    out: dict[int, dict[str, int]] = {c.pk: dict.fromkeys(STATES, 0) for c in counties}
     codes = {c.pk: c.code for c in counties}
     tasks = Task.objects.filter(county__in=counties).prefetch_related("milestones")
     for task in tasks:

@@ -38,7 +38,7 @@ def task_state(task: Task, today: dt.date, rules: Rules) -> State:
         return "done"
     submitted = _day(task.submitted_at)
     waiting = task.status in (Task.Status.SUBMITTED, Task.Status.ACCEPTED) and submitted is not None
-    if task.deadline < today and not (waiting and submitted <= task.deadline):
+    if task.deadline < today and not (waiting and submitted is not None and submitted <= task.deadline):
         return "overdue"
     if waiting:
         return "on_time"
@@ -54,7 +54,7 @@ def days_overdue(task: Task, today: dt.date) -> int:
 
 
 def count_states(states: Iterable[State]) -> dict[str, int]:
-    counts = dict.fromkeys(STATES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATES, 0)
     for state in states:
         counts[state] += 1
     return counts

@@ -73,7 +73,7 @@ def task_columns(with_state: bool = True) -> list[Column]:
     return columns
 
 
-def task_row(task: Task, state: State | None, on: dt.date) -> dict[str, object]:
+def task_row(task: Task, state: State | None, on: dt.date) -> dict[str, Any]:
     label = str(STATE_LABELS[state]) if state else ""
     if state == "overdue":
         label = _("逾期 %(days)d 天") % {"days": days_overdue(task, on)}

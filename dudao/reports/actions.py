@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.evaluation.actions import current_run
@@ -39,9 +40,9 @@ def upload_template(actor: Actor, county: Region, uploaded_file: File) -> Report
     try:
         checked = check_upload(uploaded_file)
     except UploadRefused as refused:
-        raise TemplateRefused(refused.code, refused.message_zh, refused.message_en) from None
+        raise TemplateRefused(refused.code, refused.message, **refused.params) from None
     if checked.ext != "docx":
-        raise TemplateRefused("not_docx", "模板应为Word文档（.docx）", "the template must be a .docx file")
+        raise TemplateRefused("not_docx", gettext_lazy("模板应为Word文档（.docx）"))
     uploaded_file.seek(0)
     content = uploaded_file.read()
     cleaned = safe_template(content, checked.name)  # no external relationship or attached template is kept
@@ -101,7 +102,7 @@ def record_finding(
     try:
         value = float(observed) if observed not in (None, "") else None
     except (TypeError, ValueError):
-        raise sampling.SamplingError("bad_number", "核实值应为数字", "the observed value is a number") from None
+        raise sampling.SamplingError("bad_number", gettext_lazy("核实值应为数字")) from None
     with transaction.atomic():
         item = rectification.add_item(
             actor, draw.county, RectificationItem.Source.INSPECTION, target, department, deadline,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -29,10 +30,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.styles.style import CharacterStyle
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.problems import InputError
 from dudao.engine.result import Area, LevelIndicator
+from dudao.errors import ActionError, Both
 from dudao.reports import charts
 from dudao.reports.content import (
     AREA_STATUS_ZH,
@@ -58,10 +63,8 @@ def template_path() -> Path:
 REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid")
 
 
-class TemplateRefused(ValueError):
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        super().__init__(f"{code}: {message_en}")
+class TemplateRefused(ActionError, ValueError):
+    """A report template that cannot be used (docs/adr/0026)."""
 
 
 def safe_template(content: bytes, name: str) -> bytes:
@@ -73,7 +76,7 @@ def safe_template(content: bytes, name: str) -> bytes:
         return clean_docx(content, name)
     except InputError as error:
         problem = error.problems[0]
-        raise TemplateRefused(problem.rule, problem.message_zh, problem.message_en) from None
+        raise TemplateRefused.bilingual(problem.rule, problem.message_zh, problem.message_en) from None
 
 
 def check_template(content: bytes) -> None:
@@ -81,32 +84,33 @@ def check_template(content: bytes) -> None:
     try:
         doc = Document(io.BytesIO(content))
     except Exception:  # python-docx raises several kinds for a file that is no .docx
-        raise TemplateRefused("not_docx", "模板无法作为Word文档（.docx）打开", "the template is not a .docx") from None
+        raise TemplateRefused("not_docx", gettext_lazy("模板无法作为Word文档（.docx）打开")) from None
     names = {style.name for style in doc.styles}
     missing = [name for name in REQUIRED_STYLES if name not in names]
     if missing:
         raise TemplateRefused(
-            "styles", f"模板缺少样式：{'、'.join(missing)}（请在默认模板上修改）",
-            f"the template lacks the styles {', '.join(missing)} (edit the default template)",
-        )  # fmt: skip
+            "styles",
+            gettext_lazy("模板缺少样式：%(join_missing)s（请在默认模板上修改）"),
+            join_missing=Both("、".join(missing), ", ".join(missing)),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # The template (run `dudao report --write-template FILE` to start a county's own from this one)
 
 
-def _style_font(style: object, name: str, size: float, bold: bool = False) -> None:
-    style.font.name = name  # type: ignore[attr-defined]
-    style.font.size = Pt(size)  # type: ignore[attr-defined]
-    style.font.bold = bold  # type: ignore[attr-defined]
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)  # type: ignore[attr-defined]
+def _style_font(style: CharacterStyle, name: str, size: float, bold: bool = False) -> None:
+    style.font.name = name
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _page_number(paragraph: object) -> None:
+def _page_number(paragraph: Paragraph) -> None:
     """— PAGE — centred: the page number field as official documents print it."""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
-    paragraph.add_run("— ")  # type: ignore[attr-defined]
-    run = paragraph.add_run()  # type: ignore[attr-defined]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    run = paragraph.add_run()
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             char = OxmlElement("w:fldChar")
@@ -117,7 +121,7 @@ def _page_number(paragraph: object) -> None:
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
             run._r.append(instr)
-    paragraph.add_run(" —")  # type: ignore[attr-defined]
+    paragraph.add_run(" —")
 
 
 def build_template() -> bytes:
@@ -224,8 +228,8 @@ class _Writer:
                     cell.width = Cm(width)
 
     @staticmethod
-    def _cell(cell: object, text: str, bold: bool = False) -> None:
-        paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    def _cell(cell: _Cell, text: str, bold: bool = False) -> None:
+        paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.paragraph_format.line_spacing = 1.0
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from openpyxl import Workbook
+from typing_extensions import Buffer
 
 from dudao.evaluation.models import Evidence
 from dudao.orgs.models import Region
@@ -114,9 +115,10 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._chunks.append(bytes(data))
-        return len(data)
+    def write(self, data: Buffer) -> int:
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        return len(chunk)
 
     def drain(self) -> bytes:
         data, self._chunks = b"".join(self._chunks), []

@@ -16,10 +16,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext_lazy
 
 from dudao.engine.result import School
-from dudao.orgs.access import rectification_permissions, region_permissions
+from dudao.errors import ActionError
+from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
+from dudao.reports.access import READ
 from dudao.reports.content import LEVELS, LOCATIONS
 from dudao.reports.models import SampledSchool, SamplingDraw
 
@@ -27,10 +30,8 @@ MAX_PER_STRATUM = 50
 MAX_WEIGHT = 10.0
 
 
-class SamplingError(ValueError):
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        super().__init__(f"{code}: {message_en}")
+class SamplingError(ActionError, ValueError):
+    """A refused sampling draw (docs/adr/0026)."""
 
 
 def draw_schools(
@@ -66,21 +67,24 @@ def check_parameters(per_stratum: Any, seed: Any, failing_weight: Any) -> tuple[
         w = float(failing_weight if failing_weight not in (None, "") else 1.0)
         s = int(seed) if seed not in (None, "") else secrets.randbelow(10**9)
     except (TypeError, ValueError):
-        raise SamplingError("bad_number", "请填写整数的抽取校数和随机种子、数字的权重", "numbers expected") from None
+        raise SamplingError("bad_number", gettext_lazy("请填写整数的抽取校数和随机种子、数字的权重")) from None
     if not 1 <= n <= MAX_PER_STRATUM:
         raise SamplingError(
-            "per_stratum", f"每层抽取校数应在1至{MAX_PER_STRATUM}之间", f"per stratum: 1 to {MAX_PER_STRATUM}"
+            "per_stratum", gettext_lazy("每层抽取校数应在1至%(max_per_stratum)s之间"), max_per_stratum=MAX_PER_STRATUM
         )
     if not 1.0 <= w <= MAX_WEIGHT:
-        raise SamplingError("weight", f"未达标学校权重应在1至{MAX_WEIGHT:g}之间", f"weight: 1 to {MAX_WEIGHT:g}")
+        raise SamplingError(
+            "weight", gettext_lazy("未达标学校权重应在1至%(f_max_weight_g)s之间"), f_max_weight_g=f"{MAX_WEIGHT:g}"
+        )
     if not 0 <= s < 2**62:
-        raise SamplingError("seed", "随机种子应为非负整数", "the seed is a non-negative integer")
+        raise SamplingError("seed", gettext_lazy("随机种子应为非负整数"))
     return n, s, w
 
 
 def may_draw(user: User | AnonymousUser, county: Region) -> bool:
     """Inspectors above the county draw (the county's own supervisor does not draw its own sample)."""
-    return "inspect" in rectification_permissions(user, county) and "review" not in region_permissions(user, county)
+    perms = region_permissions(user, county)
+    return READ in perms and "review" not in perms
 
 
 def reproduce(draw: SamplingDraw) -> bool:

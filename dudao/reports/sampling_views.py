@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,22 +19,23 @@ from django.utils.translation import gettext as _
 
 from dudao.actors import person
 from dudao.engine.fields import LEVEL_ZH
+from dudao.errors import ActionError
 from dudao.evaluation.actions import EvaluationError
-from dudao.orgs.access import rectification_permissions
+from dudao.orgs.access import region_permissions
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.views.common import departments, parse_date
 from dudao.reports import actions, sampling
+from dudao.reports.access import READ, access_report_county, access_sampled_school, access_sampling_draw
 from dudao.reports.content import location_zh
 from dudao.reports.models import SampledSchool, SamplingDraw
-from dudao.reports.views import report_county
 from dudao.tables import Column, Table, download
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-def _text(error: Exception) -> str:
-    return error.message_en if get_language().startswith("en") else error.message_zh  # type: ignore[attr-defined]
+def _text(error: ActionError) -> str:
+    return error.message_en if get_language().startswith("en") else error.message_zh
 
 
 def draws_table(draws: list[SamplingDraw]) -> Table:
@@ -80,7 +81,7 @@ def strata_table(draw: SamplingDraw) -> Table:
 
 @login_required
 def draws(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    county = report_county(request.user, code, year, standard_id)
+    county = access_report_county(request.user, code, year, standard_id)
     error, post = "", _NOTHING_POSTED
     if request.method == "POST":
         post = request.POST
@@ -103,17 +104,9 @@ def draws(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
     }, status=400 if error else 200)  # fmt: skip
 
 
-def _draw(request: HttpRequest, pk: int) -> SamplingDraw:
-    draw = SamplingDraw.objects.select_related("county", "run", "created_by").filter(pk=pk).first()
-    if draw is None:
-        raise Http404
-    report_county(request.user, draw.county.code, draw.year, draw.standard_id)
-    return draw
-
-
 @login_required
 def draw(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _draw(request, pk)
+    found = access_sampling_draw(request.user, pk)
     schools = list(found.schools.annotate(n_findings=Count("findings")))
     tables = [sampled_table(found, schools), strata_table(found)]
     if (response := download(request, tables)) is not None:
@@ -125,12 +118,10 @@ def draw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def checklist(request: HttpRequest, pk: int, school: int) -> HttpResponse:
-    found = _draw(request, pk)
-    sampled = SampledSchool.objects.filter(draw=found, pk=school).first()
-    if sampled is None:
-        raise Http404
+    sampled = access_sampled_school(request.user, pk, school)
+    found = sampled.draw
     county = found.county
-    may_record = "inspect" in rectification_permissions(request.user, county)
+    may_record = READ in region_permissions(request.user, county)
     error, post = "", _NOTHING_POSTED
     if request.method == "POST":
         if not may_record:

@@ -15,37 +15,25 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dudao.actors import person
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
-from dudao.orgs.access import access_county, rectification_permissions, region_permissions, visible_regions
+from dudao.orgs.access import region_permissions, visible_regions
 from dudao.orgs.models import Region
+from dudao.reports.access import READ, access_report_county
 from dudao.reports.actions import county_template, upload_template
 from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
 from dudao.reports.document import TemplateRefused, report_docx, template_path
 from dudao.reports.pack import pack_entries, stream_pack
-from dudao.standards import StandardError, load
 from dudao.tables import Column, Table, download
 from dudao.views import current_year
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def report_county(user: object, code: str, year: int, standard_id: str) -> Region:
-    """The county whose reports ``user`` may fetch: supervisor or inspector (``inspect``), else 404."""
-    county = access_county(user, code)  # type: ignore[arg-type]
-    if "inspect" not in rectification_permissions(user, county) or not 2000 <= year <= 2100:  # type: ignore[arg-type]
-        raise Http404
-    try:
-        load(standard_id)
-    except StandardError:
-        raise Http404 from None
-    return county
 
 
 def _run(county: Region, year: int, standard_id: str) -> EvaluationRun:
@@ -72,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The counties whose reports the user may fetch (their own, or those below an inspector)."""
     year, standard_id = current_year(), str(settings.DUDAO_DEFAULT_STANDARD)
     found = visible_regions(request.user).filter(level=Region.Level.COUNTY).order_by("code")
-    table = counties_table([c for c in found if "inspect" in rectification_permissions(request.user, c)], year,
+    table = counties_table([c for c in found if READ in region_permissions(request.user, c)], year,
                            standard_id)  # fmt: skip
     if (response := download(request, [table])) is not None:
         return response
@@ -81,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def county(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    region = report_county(request.user, code, year, standard_id)
+    region = access_report_county(request.user, code, year, standard_id)
     run, error = None, ""
     try:
         run = stored_run(region, year, standard_id)
@@ -102,7 +90,7 @@ def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    region = report_county(request.user, code, year, standard_id)
+    region = access_report_county(request.user, code, year, standard_id)
     data = report_data(_run(region, year, standard_id))
     own = county_template(region)
     if own is None:
@@ -118,14 +106,14 @@ def report(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
 @login_required
 def template(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     """GET: the template in use (the county's own, else the shipped one); POST: upload the county's own."""
-    region = report_county(request.user, code, year, standard_id)
+    region = access_report_county(request.user, code, year, standard_id)
     if request.method == "POST":
         if "review" not in region_permissions(request.user, region):
             raise PermissionDenied
         upload = request.FILES.get("template")
         try:
             if upload is None:
-                raise TemplateRefused("required", "请选择模板文件（.docx）", "choose a template file (.docx)")
+                raise TemplateRefused("required", gettext_lazy("请选择模板文件（.docx）"))
             upload_template(person(request.user), region, upload)
         except TemplateRefused as exc:
             messages.error(request, exc.message_en if get_language().startswith("en") else exc.message_zh)
@@ -141,14 +129,14 @@ def template(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
 
 @login_required
 def annex(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    data = report_data(_run(report_county(request.user, code, year, standard_id), year, standard_id))
+    data = report_data(_run(access_report_county(request.user, code, year, standard_id), year, standard_id))
     return _attachment(annex_xlsx(data), file_names(data)[1], XLSX)
 
 
 @login_required
 def pack(request: HttpRequest, code: str, year: int, standard_id: str) -> StreamingHttpResponse:
     """The evidence pack (.zip, streamed): the manifest and a folder per indicator."""
-    region = report_county(request.user, code, year, standard_id)
+    region = access_report_county(request.user, code, year, standard_id)
     entries = pack_entries(region, year, standard_id)
     response = StreamingHttpResponse(stream_pack(region, year, entries), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, f"{region.name}{year}年度佐证材料.zip")

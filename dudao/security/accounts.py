@@ -17,7 +17,8 @@ class PasswordChangeForm(forms.PasswordChangeForm):
     """Django's form, refusing the current password as the new one."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Django's clean returns (its stub says it may be None)
         new = cleaned.get("new_password2")
         if new and self.user.check_password(new):
             self.add_error("new_password2", _("新密码不能与当前密码相同。"))

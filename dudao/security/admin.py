@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from dudao.actors import person
 from dudao.security.actions import lift_lockout
 
 if admin.site.is_registered(AccessAttempt):
@@ -27,7 +28,9 @@ class AccessAttemptAdmin(admin.ModelAdmin):
     def lift(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
         pairs = set(queryset.values_list("username", "ip_address"))
         for username, address in pairs:
-            lift_lockout(request.user, username=username or "", address=address or "", why=str(_("在管理后台解除")))
+            lift_lockout(
+                person(request.user), username=username or "", address=address or "", why=str(_("在管理后台解除"))
+            )
         messages.success(request, _("已解除%(n)s项锁定。") % {"n": len(pairs)})
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -101,7 +101,7 @@ class ThrottleHandler(AxesDatabaseHandler):
         count, _ = AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - LONGEST).delete()
         mine = AccessAttempt.objects.filter(
             username=get_client_username(request, credentials),
-            ip_address=request.axes_ip_address,  # type: ignore[attr-defined]
+            ip_address=request.axes_ip_address,  # type: ignore[attr-defined]  # set by axes' middleware
             attempt_time__lt=get_cool_off_threshold(request),
         )
         return count + mine.delete()[0]
@@ -156,7 +156,7 @@ def token_allowed(request: HttpRequest) -> bool:
     """False when the client's address is locked for bad tokens (or bad passwords)."""
     from axes.handlers.proxy import AxesProxyHandler
 
-    request.dudao_api_token = True  # type: ignore[attr-defined]
+    request.dudao_api_token = True  # type: ignore[attr-defined]  # a mark for this module's axes handler
     if not AccessAttempt.objects.filter(ip_address=client_address(request) or None).exists():
         return True  # the usual case, one query: no failure on record for this address
     return AxesProxyHandler.is_allowed(request, {"username": None, TOKEN: True})
@@ -164,5 +164,5 @@ def token_allowed(request: HttpRequest) -> bool:
 
 def token_failed(request: HttpRequest) -> None:
     """Counts a wrong API token against the client's address."""
-    request.dudao_api_token = True  # type: ignore[attr-defined]
+    request.dudao_api_token = True  # type: ignore[attr-defined]  # a mark for this module's axes handler
     user_login_failed.send(sender=__name__, credentials={"username": None, TOKEN: True}, request=request)

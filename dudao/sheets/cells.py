@@ -174,9 +174,10 @@ def cell_date(v: Any) -> dt.date | None:
 def blank_mask(cells: Sequence[Any], text_only: bool) -> np.ndarray:
     n = len(cells)
     if text_only:
-        return (np.fromiter(map(len, cells), dtype=np.intp, count=n) == 0) | np.fromiter(
+        mask: np.ndarray = (np.fromiter(map(len, cells), dtype=np.intp, count=n) == 0) | np.fromiter(
             map(str.isspace, cells), dtype=bool, count=n
         )
+        return mask
     return np.fromiter(map(blank, cells), dtype=bool, count=n)
 
 

@@ -339,7 +339,7 @@ class _BoundedParser:
         self.depth -= 1
         self.on_end(self.names.get(name) or self._local(name))
 
-    def _forbidden(self, *args: object) -> None:
+    def _forbidden(self, *args: object) -> NoReturn:
         self._refuse(
             "xml_forbidden",
             "含有文档类型定义（DTD）或实体声明（Office 文件不含这些内容，恶意文件借此消耗服务器资源）",

@@ -444,7 +444,7 @@ class _Parser(TableReader):
                 dirty |= empty
             out[key] = values
         for key, empty in described.items():  # it applies where the count is not 0
-            dirty |= _unsettled_where_applies(out[COLUMN_BY_KEY[key].requires] != 0.0, out[key], empty)
+            dirty |= _unsettled_where_applies(out[COLUMN_BY_KEY[key].requires or ""] != 0.0, out[key], empty)
         if students_empty is not None and students_empty.any():
             dirty |= self._students_of_parts_columnwise(out, students_empty & whole)
         return dirty
@@ -499,7 +499,8 @@ class _Parser(TableReader):
         ci = self.columns[key][0]
         return row[ci] if ci < len(row) else None
 
-    def _row(self, row_no: int, row: Sequence[Any]) -> dict[str, Any]:
+    def _texts(self, row_no: int, row: Sequence[Any]) -> dict[str, Any]:
+        """The row's text and enumeration cells, by key."""
         values: dict[str, Any] = {}
         for key in self.columns:
             col = COLUMN_BY_KEY[key]
@@ -507,7 +508,11 @@ class _Parser(TableReader):
                 values[key] = self.text_cell(row_no, row, key)
             elif col.kind == "enum":
                 values[key] = self.enum_cell(row_no, row, key)
-        school_type = values.get("school_type")
+        return values
+
+    def _row(self, row_no: int, row: Sequence[Any]) -> dict[str, Any]:
+        values = self._texts(row_no, row)
+        school_type = values.get("school_type") or ""
         level = values.get("level", "all")
         known = bool(school_type) and level is not None and _fits(school_type, level)
         whole = known and school_type in ONE_THROUGH_TYPES and level == "all"
@@ -520,7 +525,7 @@ class _Parser(TableReader):
         if students_empty and whole:
             self._students_of_parts(row_no, values, parts)
         for key in described:
-            values[key] = self._described(row_no, row, key, values[COLUMN_BY_KEY[key].requires])
+            values[key] = self._described(row_no, row, key, values[COLUMN_BY_KEY[key].requires or ""])
         if _YUAN in self.columns or _WAN in self.columns:
             values[_YUAN] = self._equipment(row_no, row)
         return values

@@ -265,7 +265,7 @@ class TableReader:
         header_row = (self.header or 0) + 1
         return Table(self.sheet.name, out, headers, self.warnings, [] if strict else self.errors, header_row)
 
-    def start(self) -> list[Sequence[Any]]:
+    def start(self) -> Sequence[Sequence[Any]]:
         """Map the header and return the rows with merged text cells filled in; ``first_data`` is the
         index of the first row after the header (and the key row)."""
         rows = self.sheet.rows
@@ -340,21 +340,21 @@ class TableReader:
 
     # -- merged cells
 
-    def unmerge(self, rows: list[Sequence[Any]], start: int) -> list[Sequence[Any]]:
+    def unmerge(self, rows: Sequence[Sequence[Any]], start: int) -> Sequence[Sequence[Any]]:
         """Merged cells in the data: a text cell merged down (e.g. 城乡类型 for several schools) applies to
         every row it covers; a merged figure cannot be split between rows and is named as a problem."""
         ranges = [m for m in self.sheet.merged if m[2] >= start and m[2] > m[0] and m[0] < len(rows)]
         if not ranges:
             return rows
-        rows = [list(r) for r in rows]
+        grid: list[list[Any]] = [list(r) for r in rows]
         by_index = {ci: (key, written) for key, (ci, written) in self.columns.items()}
         for r1, c1, r2, c2 in ranges:
-            r2 = min(r2, len(rows) - 1)
+            r2 = min(r2, len(grid) - 1)
             for ci in range(c1, c2 + 1):
                 if ci not in by_index:
                     continue
                 key, written = by_index[ci]
-                top = rows[r1][c1] if c1 < len(rows[r1]) else None
+                top = grid[r1][c1] if c1 < len(grid[r1]) else None
                 if self.specs[key].kind in ("int", "number"):
                     self.add(
                         "merged_cell",
@@ -365,10 +365,10 @@ class TableReader:
                     )  # fmt: skip
                 # a text applies to every row it covers; a figure is named above, its rows not again as empty
                 for ri in range(max(r1, start), r2 + 1):
-                    while len(rows[ri]) <= ci:
-                        rows[ri].append(None)
-                    rows[ri][ci] = top
-        return rows
+                    while len(grid[ri]) <= ci:
+                        grid[ri].append(None)
+                    grid[ri][ci] = top
+        return grid
 
     # -- data rows
 

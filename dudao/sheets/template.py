@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -25,7 +25,7 @@ _ENUM_ZH = {"school_type": SCHOOL_TYPE_ZH, "level": LEVEL_ZH, "location": LOCATI
 DATA_ROWS = 2000  # rows below the header given enum drop-downs
 
 # The template's example row (row 3); the reader skips it by its school_code.
-EXAMPLE: dict[str, object] = {
+EXAMPLE: dict[str, str | int | float] = {
     "county_code": "420102",
     "county_name": "示例县",
     "school_code": "示例",
@@ -100,15 +100,15 @@ def _enum_list(key: str) -> str | None:
     return None if names is None else '"' + ",".join(names) + '"'
 
 
-def _cell_value(col: Column, value: object) -> object:
+def _cell_value(col: Column, value: Any) -> object:
     """A canonical value as written to the sheet: enum codes as their Chinese names, NA as empty."""
-    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # type: ignore[call-overload]
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return None
     if col.kind == "enum":
         return _ENUM_ZH[col.key].get(str(value), value)
     if col.kind == "text":
         return str(value)
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return int(number) if col.kind == "int" and number.is_integer() else number
 
 

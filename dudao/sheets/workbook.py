@@ -485,7 +485,7 @@ class _SheetXml(_TextCollector):
             return raw.strip() in ("1", "true")
         if kind == "d":
             try:
-                return from_ISO8601(raw)
+                return from_ISO8601(raw)  # type: ignore[no-untyped-call]  # types-openpyxl leaves it untyped
             except ValueError:
                 return raw
         return self._number(raw, style)
@@ -514,8 +514,8 @@ class _SheetXml(_TextCollector):
                 self.shared[index] = (text, here)
             elif index in self.shared:
                 master, anchor = self.shared[index]
-                try:
-                    return Translator("=" + master, origin=anchor).translate_formula(here)
+                try:  # str(): translate_formula is untyped in types-openpyxl
+                    return str(Translator("=" + master, origin=anchor).translate_formula(here))
                 except TranslatorError:
                     return "=" + master
         return "=" + text

@@ -9,6 +9,7 @@ any other value is replaced. The merged result is validated as a whole.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,8 @@ from dudao.standards.schema import Sourced, Standard
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCE_DIR = DATA_DIR / "provinces"
+# The names a standard or a province may have (they come from URLs and forms): letters, digits, "-", "_".
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 class StandardError(ValueError):
@@ -79,10 +82,15 @@ def _validate(data: dict[str, Any], where: str) -> Standard:
         raise StandardError(f"{where}: invalid standard / 标准配置无效: {problems}") from exc
 
 
+def _named(name: str) -> bool:
+    """A name that can be a file of the catalogue: no path, no NUL, not longer than a file name may be."""
+    return bool(_NAME.fullmatch(name))
+
+
 @cache
 def _national(standard_id: str) -> dict[str, Any]:
     path = DATA_DIR / f"{standard_id}.yaml"
-    if not path.exists():
+    if not _named(standard_id) or not path.exists():
         raise StandardError(
             f"unknown standard {standard_id!r} / 未知标准; available / 可用: {', '.join(available_standards())}"
         )
@@ -95,7 +103,7 @@ def load(standard_id: str, province: str | None = None, override: Path | None = 
     where = f"{standard_id}.yaml"
     if province:
         path = PROVINCE_DIR / f"{province}.yaml"
-        if not path.exists():
+        if not _named(province) or not path.exists():
             raise StandardError(
                 f"unknown province profile {province!r} / 未知省级配置; "
                 f"available / 可用: {', '.join(available_provinces())}"

@@ -21,6 +21,7 @@ from dudao.audit.record import record_event
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region, SchoolYear
 from dudao.surveys import intake, stats
+from dudao.surveys.access import MANAGE
 from dudao.surveys.models import (
     RATE_KEEP,
     RATE_WINDOW,
@@ -57,7 +58,7 @@ class SurveyError(Exception):
 
 
 def _require_edit(actor: Actor, county: Region) -> None:
-    if not is_system(actor) and "edit" not in region_permissions(actor, county):
+    if not is_system(actor) and MANAGE not in region_permissions(actor, county):
         raise PermissionDenied
 
 
@@ -138,12 +139,9 @@ CONFIG_NUMBERS = {
 }
 
 
-def update_config(actor: Actor, survey: Survey, values: dict[str, Any], population: Any, why: str = "") -> Survey:
-    """Sample rule, full-group policy, recognition answers and integrity thresholds. The change (old
-    and new values) and its reason go to the audit trail."""
-    _require_edit(actor, survey.county)
-    before = {**default_config(), **survey.config, "population": survey.population}
-    config = {**default_config(), **survey.config}
+def _numbers(values: dict[str, Any]) -> dict[str, Any]:
+    """The numeric settings given in ``values``, each of its default's type and within its bounds."""
+    out: dict[str, Any] = {}
     for name, (low, high) in CONFIG_NUMBERS.items():
         if name not in values or values[name] in ("", None):
             continue
@@ -153,36 +151,62 @@ def update_config(actor: Actor, survey: Survey, values: dict[str, Any], populati
             raise SurveyError(400, _("数值无效：%(name)s") % {"name": name}) from None
         if not low <= number <= high:
             raise SurveyError(400, _("数值超出范围：%(name)s") % {"name": name})
-        config[name] = number
+        out[name] = number
+    return out
+
+
+def _choices(values: dict[str, Any]) -> dict[str, Any]:
+    """The sampling choices given in ``values`` (full-group policy, sample rule, split), each checked."""
+    out: dict[str, Any] = {}
     if "full_policy" in values:
         if values["full_policy"] not in ("stop", "accept"):
             raise SurveyError(400, _("满额处理方式无效"))
-        config["full_policy"] = values["full_policy"]
+        out["full_policy"] = values["full_policy"]
     if "sample_rule" in values:
         if values["sample_rule"] not in ("rate", "tiers"):
             raise SurveyError(400, _("样本规则无效"))
-        config["sample_rule"] = values["sample_rule"]
+        out["sample_rule"] = values["sample_rule"]
     if "split_by" in values:
         if any(v not in SPLITS for v in values["split_by"]):
             raise SurveyError(400, _("样本分配方式无效"))
-        config["split_by"] = [v for v in SPLITS if v in values["split_by"]]
+        out["split_by"] = [v for v in SPLITS if v in values["split_by"]]
+    return out
+
+
+def _recognition(values: dict[str, Any]) -> dict[str, Any]:
+    """Which answers count as recognition, and on which items, if given in ``values``."""
+    out: dict[str, Any] = {}
     if "recognition_answers" in values:
         answers = [a for a in values["recognition_answers"] if a]
         if not answers or any(a not in LIKERT for a in answers):
             raise SurveyError(400, _("请至少选择一个计为认可的答案"))
-        config["recognition_answers"] = [a for a in LIKERT if a in answers]
+        out["recognition_answers"] = [a for a in LIKERT if a in answers]
     if "recognition_items" in values:
         codes = [c.strip() for c in values["recognition_items"] if c.strip()]
         if not codes:
             raise SurveyError(400, _("请至少指定一道计入认可度的题目"))
-        config["recognition_items"] = codes
+        out["recognition_items"] = codes
+    return out
+
+
+def _population(raw: Any) -> int:
+    try:
+        population = int(raw)
+    except (TypeError, ValueError):
+        raise SurveyError(400, _("常住人口须为整数")) from None
+    if population < 0:
+        raise SurveyError(400, _("常住人口须为整数"))
+    return population
+
+
+def update_config(actor: Actor, survey: Survey, values: dict[str, Any], population: Any, why: str = "") -> Survey:
+    """Sample rule, full-group policy, recognition answers and integrity thresholds. The change (old
+    and new values) and its reason go to the audit trail."""
+    _require_edit(actor, survey.county)
+    before = {**default_config(), **survey.config, "population": survey.population}
+    config = {**default_config(), **survey.config, **_numbers(values), **_choices(values), **_recognition(values)}
     if population not in (None, ""):
-        try:
-            survey.population = int(population)
-        except (TypeError, ValueError):
-            raise SurveyError(400, _("常住人口须为整数")) from None
-        if survey.population < 0:
-            raise SurveyError(400, _("常住人口须为整数"))
+        survey.population = _population(population)
     survey.config = config
     after = {**config, "population": survey.population}
     changed = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
@@ -367,13 +391,8 @@ def _first(data: dict[str, list[str]], name: str, limit: int = 200) -> str:
     return (data.get(name) or [""])[0][:limit]
 
 
-def submit(sub: Submission) -> Survey:
-    """Checks and stores one anonymous response and returns its survey; raises SurveyError (nothing
-    written) otherwise. The usual path with a one-use code is two reads (the questionnaire with its
-    survey; the code with its response) and one transaction (dudao.surveys.intake): the insert, whose
-    unique code lets exactly one of two concurrent submits in, and the cell's counter, a conditional
-    UPDATE that refuses exactly at the quota. An open link adds the rate-limit counters; a school
-    link, the school's town."""
+def _form(sub: Submission) -> tuple[Survey, Any, int | None]:
+    """(the survey, the questionnaire the form was made from, the one-use code's id or None), or refused."""
     stale = SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
     version, code = _first(sub.data, "v", 9), _first(sub.data, "t", 40)
     found = (
@@ -396,7 +415,12 @@ def submit(sub: Submission) -> Survey:
         token_id = token[0]
     if found is None:
         raise stale
-    questionnaire = found[1]
+    return survey, found[1], token_id
+
+
+def _seconds(sub: Submission, survey: Survey) -> int:
+    """Seconds since the form was opened, from its signed start (a forged or old form is refused)."""
+    stale = SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
     try:
         key, group, started = _signer.unsign(_first(sub.data, "s")).split(":")
         seconds = int(sub.now) - int(started)
@@ -404,16 +428,12 @@ def submit(sub: Submission) -> Survey:
         raise stale from None
     if (key, group) != (survey.key, sub.group) or not 0 <= seconds <= FORM_MAX_AGE:
         raise stale
-    answers, errors = check_answers(questionnaire.items, sub.data)
-    school, town = _where(survey, sub, errors)
-    if errors:
-        raise SurveyError(400, _("请检查标出的题目。"), errors)
-    stage = answers.get("stage") if isinstance(answers.get("stage"), str) else ""
-    cell, quota = cell_of(survey, sub.group, town, stage)
-    stop = survey.setting("full_policy") == "stop"
-    if stop and quotas(survey)[sub.group] == 0:
-        raise SurveyError(409, _("本次调查的样本计划不含这一类调查对象，感谢您的关注！"))
-    flags = _flags(survey, questionnaire, answers, seconds)
+    return seconds
+
+
+def _rate_limited(survey: Survey, sub: Submission, token_id: int | None) -> bool:
+    """Counts the answer against its device and address; refuses it over the limits (429). True when
+    an open link's address is past the burst threshold (the answer is flagged, not refused)."""
     window = int(sub.now) // RATE_WINDOW
     if (
         token_id is None
@@ -427,9 +447,32 @@ def submit(sub: Submission) -> Survey:
     limit = "address_limit" if token_id is None else "token_address_limit"
     if per_address > int(survey.setting(limit)):
         raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
-    if token_id is None and per_address > int(survey.setting("burst_per_window")):
-        flags.append("burst")
     RateCounter.objects.filter(window__lt=window - RATE_KEEP // RATE_WINDOW).delete()
+    return token_id is None and per_address > int(survey.setting("burst_per_window"))
+
+
+def submit(sub: Submission) -> Survey:
+    """Checks and stores one anonymous response and returns its survey; raises SurveyError (nothing
+    written) otherwise. The usual path with a one-use code is two reads (the questionnaire with its
+    survey; the code with its response) and one transaction (dudao.surveys.intake): the insert, whose
+    unique code lets exactly one of two concurrent submits in, and the cell's counter, a conditional
+    UPDATE that refuses exactly at the quota. An open link adds the rate-limit counters; a school
+    link, the school's town."""
+    survey, questionnaire, token_id = _form(sub)
+    seconds = _seconds(sub, survey)
+    answers, errors = check_answers(questionnaire.items, sub.data)
+    school, town = _where(survey, sub, errors)
+    if errors:
+        raise SurveyError(400, _("请检查标出的题目。"), errors)
+    given_stage = answers.get("stage")
+    stage = given_stage if isinstance(given_stage, str) else ""
+    cell, quota = cell_of(survey, sub.group, town, stage)
+    stop = survey.setting("full_policy") == "stop"
+    if stop and quotas(survey)[sub.group] == 0:
+        raise SurveyError(409, _("本次调查的样本计划不含这一类调查对象，感谢您的关注！"))
+    flags = _flags(survey, questionnaire, answers, seconds)
+    if _rate_limited(survey, sub, token_id):
+        flags.append("burst")
     values = {
         "group": sub.group, "token_id": token_id, "answers": answers, "school_id": school, "town": town,
         "stage": stage[:20], "seconds": seconds, "flags": flags, "review": Response.Review.PENDING if flags else "",

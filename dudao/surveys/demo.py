@@ -79,7 +79,7 @@ def seed() -> Survey | None:
                     answers.update({i["code"]: "满意" for i in q.items if i["type"] == "likert"})
                 rows.append(Response(
                     survey=survey, questionnaire=q, group=group, answers=answers, flags=flags, town=town,
-                    stage=answers.get("stage", ""),
+                    stage=str(answers.get("stage", "")),
                     seconds=rng.randint(8, 15) if flags else rng.randint(90, 400),
                     review=Response.Review.PENDING if flags else "",
                 ))  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from dudao.surveys.models import Questionnaire, QuotaCount, Response, Survey
@@ -47,7 +47,9 @@ def _from_db(model: type[Any], name: str, value: Any) -> Any:
 
 
 def _to_db(name: str, value: Any) -> Any:
-    return Response._meta.get_field(name).get_db_prep_save(value, connection)
+    field = Response._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column of the response
+    return field.get_db_prep_save(value, connection)
 
 
 def form(key: str, group: str, version: int, code: str = "") -> tuple[Survey, Questionnaire, Code | None] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -45,7 +46,7 @@ SPLITS = ("town", "stage")
 
 
 @cache
-def default_config() -> dict[str, object]:
+def default_config() -> dict[str, Any]:
     """The defaults above, with the sample rule and the pass line read from the standard: its
     survey_sample and its SR-01 threshold (the survey passes exactly when the evaluation's
     社会认可度 item would)."""
@@ -53,6 +54,7 @@ def default_config() -> dict[str, object]:
     item = next(i for area in standard.areas for i in area.items if i.code == RECOGNITION_ITEM)
     sample = standard.survey_sample
     assert sample is not None and sample.per_mille and sample.minimum and sample.parent_share
+    assert item.threshold is not None
     return {
         **DEFAULT_CONFIG, "threshold": float(item.threshold.value), "per_mille": float(sample.per_mille.value),
         "minimum": int(sample.minimum.value), "parent_share": float(sample.parent_share.value),
@@ -100,7 +102,8 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def setting(self, name: str) -> object:
+    def setting(self, name: str) -> Any:
+        """A value of the survey's config (JSON: a number, a text or a list), else its default."""
         return self.config.get(name, default_config()[name])
 
 

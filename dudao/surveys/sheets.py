@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.models import Region, School, SchoolYear
 from dudao.surveys import links
 from dudao.surveys.models import Survey
@@ -77,7 +78,7 @@ def _sheet(request: HttpRequest, survey: Survey, school: School, name: str) -> S
 
 
 @login_required
-def index(request: HttpRequest, pk: int) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The county's open schools by town, with their sheets, class slips and QR downloads."""
     s = _survey(request, pk)
     towns = [(town, list(rows)) for town, rows in groupby(open_schools(s.county, s.year), key=lambda sy: sy.town)]
@@ -86,7 +87,7 @@ def index(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def print_all(request: HttpRequest, pk: int) -> HttpResponse:
+def print_all(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every open school's sheet, one A4 page each."""
     s = _survey(request, pk)
     sheets = [_sheet(request, s, sy.school, sy.name) for sy in open_schools(s.county, s.year)]
@@ -94,7 +95,7 @@ def print_all(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def school(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """One school's A4 sheet: a large QR code per school-based group."""
     s = _survey(request, pk)
     found, name = _school(s, code)
@@ -132,12 +133,14 @@ def _requested_labels(query: dict[str, str]) -> tuple[list[str], str]:
 
 
 @login_required
-def classes(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def classes(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """A form (group, class labels or a grade × class generator) and one slip per class."""
     s = _survey(request, pk)
     found, name = _school(s, code)
     query = request.GET.dict()
-    group = query.get("group") if query.get("group") in CLASS_GROUPS else CLASS_GROUPS[0]
+    group = query.get("group", "")
+    if group not in CLASS_GROUPS:
+        group = CLASS_GROUPS[0]
     labels, error = _requested_labels(query)
     url = links.public_url(request, s, group, found)
     return render(request, "surveys/sheets_classes.html", {

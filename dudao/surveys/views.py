@@ -4,6 +4,7 @@ public, account-free form."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import yaml
 from django.contrib import messages
@@ -12,16 +13,20 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dudao.evaluation.actions import EvaluationError, set_county_item
-from dudao.orgs.access import access_region, region_permissions
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import Permission, access_region, region_permissions
 from dudao.orgs.models import School
+from dudao.parsing import read_int
 from dudao.security.addresses import client_address
 from dudao.surveys import actions, links, results, stats
+from dudao.surveys.access import MANAGE, access_response, access_survey
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
@@ -32,12 +37,8 @@ DEVICE_COOKIE = "dudao_survey_device"
 TITLE = _lazy("社会认可度调查")
 
 
-def _survey(request: HttpRequest, pk: int, perm: str = "view") -> Survey:
-    survey = Survey.objects.select_related("county").filter(pk=pk).first()
-    if survey is None:
-        raise Http404
-    access_region(request.user, survey.county.code, perm)  # type: ignore[arg-type]
-    return survey
+def _survey(request: HttpRequest, pk: int, perm: Permission = "view") -> Survey:
+    return access_survey(request.user, pk, perm)
 
 
 def _refused(request: HttpRequest, exc: SurveyError, target: str) -> HttpResponse:
@@ -46,16 +47,13 @@ def _refused(request: HttpRequest, exc: SurveyError, target: str) -> HttpRespons
 
 
 @login_required
-def county(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_region(request.user, code, "edit" if request.method == "POST" else "view")
+def county(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code, MANAGE if request.method == "POST" else "view")
     if region.level != "county":
         raise Http404
     status = 200
     if request.method == "POST":
-        try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
-            year = 0
+        year = read_int(request.POST.get("year")) or 0
         try:
             survey = actions.create_survey(request.user, region, year, request.POST.get("title", ""))
         except SurveyError as exc:
@@ -72,7 +70,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
+def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     s = _survey(request, pk)
     tables = results.progress_tables(s)
     if (response := download(request, tables)) is not None:
@@ -91,8 +89,8 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _survey(request, pk, "edit")
+def settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    s = _survey(request, pk, MANAGE)
     post = request.POST
     try:
         if status := post.get("status"):
@@ -103,7 +101,7 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
                              else _("已开始接收答卷。"))  # fmt: skip
             return redirect("surveys:survey", pk=s.pk)
         else:
-            values = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
+            values: dict[str, Any] = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
             values["full_policy"] = post.get("full_policy", "stop")
             values["sample_rule"] = post.get("sample_rule", "rate")
             values["split_by"] = post.getlist("split_by")
@@ -120,8 +118,8 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def questionnaire(request: HttpRequest, pk: int, group: str) -> HttpResponse:
-    s = _survey(request, pk, "edit" if request.method == "POST" else "view")
+def questionnaire(request: AuthenticatedHttpRequest, pk: int, group: str) -> HttpResponse:
+    s = _survey(request, pk, MANAGE if request.method == "POST" else "view")
     if group not in GROUPS:
         raise Http404
     q = actions.current_questionnaire(s, group)
@@ -157,7 +155,7 @@ def _display(items: list[dict], given: dict[str, list[str]] | None = None) -> li
 
 
 @login_required
-def result(request: HttpRequest, pk: int) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     s = _survey(request, pk)
     res = results.compute(s)
     rate = results.rate_table(res)
@@ -176,9 +174,9 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+def to_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Feeds the rate into the county's SR-01 item (weighted when the sample is unbalanced)."""
-    s = _survey(request, pk, "edit")
+    s = _survey(request, pk, MANAGE)
     res = results.compute(s)
     rate = (res.weighted or res.overall).rate
     if rate is None:
@@ -199,10 +197,10 @@ def to_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ending a survey asks first, saying what it does: GET the confirmation (the answers so far, the rate);
     POST ends it."""
-    s = _survey(request, pk, "edit")
+    s = _survey(request, pk, MANAGE)
     if request.method == "POST":
         try:
             actions.set_status(request.user, s, Survey.Status.CLOSED)
@@ -226,13 +224,11 @@ def _rate_without(s: Survey, res: results.Results, response: Response) -> float 
 
 @login_required
 @require_POST
-def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int, response_pk: int) -> HttpResponse:
     """Keep or exclude a flagged answer. An exclusion is confirmed first on a page that says its effect on the
     recognition rate (the first post renders it and writes nothing; its button posts ``confirm``)."""
-    s = _survey(request, pk, "edit")
-    found = Response.objects.select_related("survey__county").filter(pk=response_pk, survey=s).first()
-    if found is None:
-        raise Http404
+    found = access_response(request.user, pk, response_pk, MANAGE)
+    s = found.survey
     decision, why = request.POST.get("decision", ""), request.POST.get("why", "")
     if decision == Response.Review.EXCLUDED and not request.POST.get("confirm"):
         res = results.compute(s)
@@ -254,17 +250,14 @@ def review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest, pk: int, group: str) -> HttpResponse:
     """POST: makes a batch of one-use codes; GET: printable slips with a QR code each. Only those who
     hand the codes out (the county's supervision office) see them: an unused code is an answer."""
-    s = _survey(request, pk, "edit")
+    s = _survey(request, pk, MANAGE)
     if group not in GROUPS:
         raise Http404
     if request.method == "POST":
-        try:
-            count = int(request.POST.get("count", ""))
-        except ValueError:
-            count = 0
+        count = read_int(request.POST.get("count")) or 0
         try:
             actions.make_tokens(request.user, s, group, count, request.POST.get("label", ""))
         except SurveyError as exc:
@@ -279,7 +272,7 @@ def tokens(request: HttpRequest, pk: int, group: str) -> HttpResponse:
 
 
 @login_required
-def qr(request: HttpRequest, pk: int, group: str, fmt: str) -> HttpResponse:
+def qr(request: AuthenticatedHttpRequest, pk: int, group: str, fmt: str) -> HttpResponse:
     """The QR code of a group's link as PNG or SVG; ``?school=CODE`` for that school's link."""
     s = _survey(request, pk)
     if group not in GROUPS or fmt not in ("png", "svg"):
@@ -317,7 +310,7 @@ def _form(request: HttpRequest, s: Survey, group: str, status: int = 200, given:
     return response
 
 
-def _message(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+def _message(request: HttpRequest, title: str | Promise, message: str | Promise, status: int) -> HttpResponse:
     return render(request, "surveys/message.html", {"title": title, "message": message}, status=status)
 
 

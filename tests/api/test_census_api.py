@@ -58,6 +58,15 @@ def test_null_clears_a_figure(world: World, as_user: Login) -> None:
     assert CensusChange.objects.get(record=record, field="books", user=world.school_clerk).new is None
 
 
+def test_a_note_alone_changes_no_figure(world: World, as_user: Login) -> None:
+    """``values`` may be left out (its default is an empty set of figures, not a 500)."""
+    store(world.primary)
+    response = put(as_user(world.school_clerk), world.primary, {"note": "学生数含随班就读", "expected_version": 1})
+    assert response.status_code == 200
+    assert response.json()["changed"] == []
+    assert CensusRecord.objects.get(school=world.primary, year=YEAR, level="primary").note == "学生数含随班就读"
+
+
 def test_figures_are_kept_exactly(world: World, as_user: Login) -> None:
     clerk = as_user(world.school_clerk)
     put(clerk, world.primary, {"values": {"equipment_value_yuan": "2,500,000.55", "sports_area_m2": 0.1}})

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import User
 from django.test import Client
 
-from dudao.api.common import MAX_PAGE_SIZE
+from dudao.api.common import MAX_PAGE, MAX_PAGE_SIZE
 from dudao.orgs.models import School, SchoolYear
 from tests.api.conftest import call
 from tests.personas import YEAR, World
@@ -73,6 +73,21 @@ def test_one_school_with_its_history(world: World, as_user: Login) -> None:
         (YEAR - 1, "nine_year", "town"),
         (YEAR, "nine_year", "town"),
     ]
+
+
+def test_a_school_in_a_town_names_its_town(world: World, as_user: Login) -> None:
+    """Was a 500 (the detail lost its resolved town), found by tests/security/test_fuzz_api.py."""
+    SchoolYear.objects.filter(school=world.primary).update(town=world.town)
+    response = call(as_user(world.county_supervisor), "GET", f"/schools/{world.primary.code}")
+    assert response.status_code == 200, response.content
+    assert {(y["town"], y["town_name"]) for y in response.json()["years"]} == {(world.town.code, world.town.name)}
+
+
+def test_pages_past_the_last_are_empty_and_page_numbers_are_bounded(world: World, as_user: Login) -> None:
+    client = as_user(world.county_supervisor)
+    assert call(client, "GET", f"/schools?year={YEAR}&page={MAX_PAGE}").json()["items"] == []
+    assert call(client, "GET", f"/schools?year={YEAR}&page={MAX_PAGE + 1}").status_code == 400
+    assert call(client, "GET", f"/schools?year={YEAR}&page={2**64}").status_code == 400
 
 
 def test_an_invisible_school_looks_like_a_missing_one(world: World, as_user: Login) -> None:

@@ -529,12 +529,30 @@ def test_a_record_changed_during_the_import_is_not_overwritten(world: World, tmp
 # -- who may import
 
 
-def test_a_school_clerk_may_not_import(world: World, tmp_path: Path) -> None:
+def test_who_may_not_import(world: World, tmp_path: Path) -> None:
     before = counts()
-    for user in (world.school_clerk, world.observer, world.neighbour_supervisor, world.province_inspector):
+    for user in (world.observer, world.neighbour_supervisor, world.province_inspector):
         with pytest.raises(PermissionDenied):
             import_census(workbook(tmp_path), YEAR, county=world.county, user=user)
     assert counts() == before
+
+
+def test_a_school_clerk_imports_only_their_own_school(world: World, tmp_path: Path) -> None:
+    """The clerk of 示范县第一小学: the county's file is refused at every other school's row (nothing said
+    of them) and nothing is written; their own row imports, submitted; the register's attributes are not
+    theirs to change."""
+    problems = problems_of(workbook(tmp_path), county=world.county, user=world.school_clerk)
+    assert {(p.rule, p.value) for p in problems} == {
+        ("not_own_school", code) for code in ("1399010002", "1399010003", "1399010004")
+    }
+    own = county_rows()[:1]
+    renamed = [{**own[0], "school_name": "示范县实验小学"}]
+    (problem,) = problems_of(workbook(tmp_path, renamed), county=world.county, user=world.school_clerk)
+    assert problem.rule == "register_change" and "学校名称" in problem.message_zh
+    result = import_census(workbook(tmp_path, own), YEAR, county=world.county, user=world.school_clerk)
+    assert (result.created + result.updated, result.not_submitted) == (1, [])
+    record = CensusRecord.objects.get(school=world.primary, year=YEAR)
+    assert (record.status, record.students) == ("submitted", 1200)
 
 
 def test_rows_of_a_county_the_user_may_not_review(world: World, tmp_path: Path) -> None:
@@ -608,7 +626,10 @@ def test_the_command_exits_non_zero_with_every_problem(
 
 
 def test_the_command_refuses_a_user_without_the_permission(world: World, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="一小填报员 无权导入 139901"):
+    with pytest.raises(CommandError, match="观察员 无权导入 139901"):
+        call_command("import_census", str(workbook(tmp_path)), "--year", str(YEAR), "--county", "139901",
+                     "--user", "观察员")  # fmt: skip
+    with pytest.raises(CommandError, match="处错误"):  # a clerk: only their own school's rows
         call_command("import_census", str(workbook(tmp_path)), "--year", str(YEAR), "--county", "139901",
                      "--user", "一小填报员")  # fmt: skip
     assert CensusRecord.objects.count() == 0

@@ -52,7 +52,8 @@ PAGES = {
     ),
     "upload for 示范县": (
         "get", lambda w, r: reverse("census:upload", args=[w.county.code, YEAR]),
-        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 200},
+        {"province_inspector": 403, "city_inspector": 403, "observer": 403, "county_supervisor": 200,
+         "school_clerk": 200},
     ),
     "deadline of 示范县": (
         "post", lambda w, r: reverse("census:deadline", args=[w.county.code, YEAR]),

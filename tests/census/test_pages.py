@@ -165,9 +165,23 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(world: World, tmp_pat
     assert CensusRecord.objects.count() == 0
 
 
-def test_only_the_county_may_upload(world: World, tmp_path) -> None:
-    for person, status in (("school_clerk", 404), ("observer", 403), ("neighbour_supervisor", 404)):
+def test_only_the_county_and_its_clerks_may_upload(world: World, tmp_path) -> None:
+    for person, status in (("observer", 403), ("neighbour_supervisor", 404), ("department_clerk", 404)):
         client = client_for(getattr(world, person))
         response = upload(client, world.county.code, YEAR, _file([_row(world.primary.code, "x")], tmp_path))
         assert response.status_code == status
     assert CensusRecord.objects.count() == 0
+
+
+def test_a_school_clerk_uploads_their_own_school_and_submits_it(world: World, tmp_path) -> None:
+    clerk = client_for(world.school_clerk)
+    other = upload(clerk, world.county.code, YEAR, _file([_row(world.junior.code, "示范县第一中学")], tmp_path))
+    assert "发现 1 处错误，未导入任何数据" in other.text and "不是您负责的学校" in other.text
+    assert "示范县第一中学（" not in other.text  # nothing said of the school beyond the code the file gave
+    page = clerk.get(reverse("census:upload", args=[world.county.code, YEAR]))
+    assert "您只能导入本人负责学校的数据" in page.text and "返回工作台" in page.text
+    preview = upload(clerk, world.county.code, YEAR, _file([_row(world.primary.code, "示范县第一小学")], tmp_path))
+    assert "检查通过，尚未写入" in preview.text and "示范县第一中学" not in preview.text  # not "not submitted"
+    done = confirm(clerk, preview)
+    assert "已导入 示范县2025.xlsx：新建 1 条" in done.text and "我负责的学校" in done.text  # back to the work home
+    assert CensusRecord.objects.get().status == "submitted"

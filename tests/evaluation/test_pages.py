@@ -54,6 +54,23 @@ def test_a_bad_value_is_refused_with_a_message(world: World) -> None:
     assert "比例应在0到1之间" in page.text and not CountyItemValue.objects.exists()
 
 
+def test_the_items_page_saves_every_item_at_once_or_none(world: World) -> None:
+    county = client_for(world.county_supervisor)
+    save = reverse("evaluation:save_items", args=[world.county.code, YEAR, STANDARD])
+    bad = {"value-SR-01": "85", "value-GG-01": "是", "note-GG-01": "规划已批复", "value-GG-07": ""}
+    page = county.post(save, bad, follow=True)
+    assert "未保存任何指标" in page.text and "比例应在0到1之间" in page.text
+    assert not CountyItemValue.objects.exists()
+    page = county.post(save, {**bad, "value-SR-01": "0.9"}, follow=True)
+    assert "已保存县级指标：2 项有变化。" in page.text
+    stored = {i.code: (i.value, i.note) for i in CountyItemValue.objects.all()}
+    assert stored == {"SR-01": (0.9, ""), "GG-01": (True, "规划已批复")}  # a blank never entered: not stored
+    page = county.post(save, {**bad, "value-SR-01": "0.9"}, follow=True)
+    assert "已保存县级指标：0 项有变化。" in page.text
+    assert client_for(world.observer).post(save, {"value-GG-01": "否"}).status_code == 403
+    assert CountyItemValue.objects.get(code="GG-01").value is True
+
+
 OUTSIDERS = [
     ("observer", 403), ("city_inspector", 403), ("neighbour_supervisor", 404), ("school_clerk", 404),
     ("department_clerk", 404),

@@ -79,6 +79,22 @@ def test_from_an_empty_database_to_a_county_with_towns_schools_and_clerks(tmp_pa
     assert county_password
 
 
+def test_a_county_starting_alone_needs_one_command() -> None:
+    """The county's missing city and province are registered by name, without administrators of their own."""
+    password, err = run("create_admin", "--county", "130135", "--name", "示范县", "--username", "xian-admin",
+                        "--city-name", "示范市", "--province-name", "河北省")  # fmt: skip
+    assert [line.split("/")[0] for line in err.splitlines()[:3]] == [
+        "已登记区域 河北省（13）", "已登记区域 示范市（1301）", "已登记区域 示范县（130135）",
+    ]  # fmt: skip
+    assert Region.objects.get(code="130135").path == "/13/1301/130135/"
+    assert Region.objects.get(code="1301").level == "city" and Region.objects.get(code="13").level == "province"
+    assert [m.region.code for m in Membership.objects.select_related("region")] == ["130135"]
+    assert authenticate(username="xian-admin", password=password) is not None
+    # a second county of the same city: the names are not needed (and not used) any more
+    run("create_admin", "--county", "130136", "--name", "示范区", "--username", "qu-admin", "--city-name", "别的名字")
+    assert Region.objects.get(code="1301").name == "示范市" and Region.objects.count() == 4
+
+
 def test_create_admin_refuses_what_it_cannot_do() -> None:
     with pytest.raises(CommandError, match="尚未登记"):
         run("create_admin", "--province", "13", "--username", "a")  # no name for a new region

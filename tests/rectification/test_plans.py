@@ -227,10 +227,10 @@ def test_the_plan_page_reads_a_fixed_number_of_queries(rect: Rect, django_assert
     county = client_for(rect.world.county_supervisor)
     url = reverse("rectification:plan", args=[plan.pk])
     county.get(url)  # sessions, caches
-    # session, user, plan, county (access), memberships, tasks, cooperating, milestones, departments (form)
-    with django_assert_num_queries(10):  # 9 + the county subnav's latest year
+    # session, user, plan with its county (access), memberships, tasks, cooperating, milestones, departments (form)
+    with django_assert_num_queries(9):  # 8 + the county subnav's latest year
         assert county.get(url).status_code == 200
     for i in range(5):
         task_for(plan, rect.hr, title=f"更多任务{i}", cooperating=[rect.finance])
-    with django_assert_num_queries(10):  # 9 + the county subnav's latest year
+    with django_assert_num_queries(9):  # 8 + the county subnav's latest year
         assert county.get(url).status_code == 200

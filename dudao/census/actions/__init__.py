@@ -13,16 +13,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.census import notices
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import Warning, plausibility, refusals, warnings_only
+from dudao.errors import ActionError, Both
 from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import region_permissions, school_permissions
 from dudao.orgs.models import Region, School, SchoolYear
@@ -31,13 +33,8 @@ from dudao.sheets.checks import allowed_levels
 Status = CensusRecord.Status
 
 
-class CensusError(Exception):
-    """A refused change, with a stable code and messages in both languages."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str, details: list[dict] | None = None) -> None:
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        self.details = details or []
-        super().__init__(f"{code}: {message_en}")
+class CensusError(ActionError):
+    """A refused census change (docs/adr/0026)."""
 
 
 @dataclass
@@ -62,9 +59,7 @@ def _check_unlocked(school: School, year: int) -> None:
     cy = CensusYear.objects.filter(county_id=school.county_id, year=year).first()
     if cy is not None and cy.locked:
         raise CensusError(
-            "year_locked",
-            f"{year}学年数据已锁定，修改前须由县级解锁并说明原因",
-            f"the {year} census is locked; the county must unlock it, giving a reason, before any change",
+            "year_locked", gettext_lazy("%(year)s学年数据已锁定，修改前须由县级解锁并说明原因"), year=year
         )
 
 
@@ -96,9 +91,12 @@ def clean_values(values: dict[str, Any]) -> dict[str, int | Decimal | None]:
                   for p in problems]  # fmt: skip
         raise CensusError(
             "invalid_values",
-            "以下数值无效：" + "；".join(f"{label}（{p['rule']}）" for label, p in zip(labels, problems, strict=True)),
-            "invalid values: " + "; ".join(f"{p['field']} ({p['rule']})" for p in problems),
+            gettext_lazy("以下数值无效：%(values)s"),
             problems,
+            values=Both(
+                "；".join(f"{label}（{p['rule']}）" for label, p in zip(labels, problems, strict=True)),
+                "; ".join(f"{p['field']} ({p['rule']})" for p in problems),
+            ),
         )
     return out
 
@@ -108,6 +106,70 @@ def _text(value: object) -> str | None:
 
 
 @transaction.atomic
+def _school_year(school: School, year: int, level: str) -> SchoolYear | None:
+    """The school's register entry for ``year``; refused when the school has no such level."""
+    school_year = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
+    if school_year is not None and level not in allowed_levels(school_year.school_type):
+        raise CensusError(
+            "bad_level",
+            gettext_lazy("“%(school_type)s”不能填报该学段"),
+            school_type=Both(school_year.get_school_type_display(), f"{level!r}"),
+        )
+    return school_year
+
+
+def _record_to_save(
+    actor: Actor, school: School, year: int, level: str, expected_version: int | None
+) -> tuple[CensusRecord, bool]:
+    """(the record, locked, or a new one; whether it is new), refused if it changed since ``expected_version``."""
+    record = CensusRecord.objects.select_for_update().filter(school=school, year=year, level=level).first()
+    if record is None:
+        if expected_version not in (None, 0):
+            raise CensusError("conflict", gettext_lazy("该记录已不存在或尚未创建"))
+        return CensusRecord(school=school, year=year, level=level, updated_by=user_of(actor)), True
+    if expected_version is not None and expected_version != record.version:
+        raise CensusError(
+            "conflict",
+            gettext_lazy("该记录已被他人修改，请刷新后重新填写（未保存）"),
+            [{"current_version": record.version}],
+        )
+    return record, False
+
+
+def _check_figures(
+    record: CensusRecord,
+    created: bool,
+    cleaned: dict[str, Any],
+    changed: bool,
+    note: str | None,
+    school_year: SchoolYear | None,
+) -> list[Warning]:
+    """The census rule table on the figures as they would be saved: impossible ones refuse the save; unusual
+    ones need a note when figures change. Returns the warnings."""
+    previous_year = CensusRecord.objects.filter(school=record.school, year=record.year - 1, level=record.level).first()
+    merged = {**(record.values() if not created else {}), **cleaned}
+    findings = plausibility(
+        merged, previous_year.values() if previous_year else None, school_year.school_type if school_year else None
+    )
+    if (changed or created) and (refused := refusals(findings)):
+        raise CensusError(
+            "impossible_values",
+            gettext_lazy("数值不可能成立，未保存：%(problems)s"),
+            [w.__dict__ for w in refused],
+            problems=Both("；".join(w.message_zh for w in refused), "; ".join(w.message_en for w in refused)),
+        )
+    warnings = warnings_only(findings)
+    note_text = note if note is not None else record.note
+    if warnings and changed and not (note_text or "").strip():
+        raise CensusError(
+            "note_required",
+            gettext_lazy("数据异常，请填写情况说明后保存：%(problems)s"),
+            [w.__dict__ for w in warnings],
+            problems=Both("；".join(w.message_zh for w in warnings), "; ".join(w.message_en for w in warnings)),
+        )
+    return warnings
+
+
 def save_record(
     actor: Actor,
     school: School,
@@ -124,50 +186,12 @@ def save_record(
     (None only when creating); a record changed meanwhile is refused, never overwritten."""
     _require(actor, school, "edit")
     _check_unlocked(school, year)
-    school_year = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
-    if school_year is not None and level not in allowed_levels(school_year.school_type):
-        raise CensusError(
-            "bad_level",
-            f"“{school_year.get_school_type_display()}”不能填报该学段",
-            f"level {level!r} does not fit this school",
-        )
+    school_year = _school_year(school, year, level)
     cleaned = clean_values(values)
-    record = CensusRecord.objects.select_for_update().filter(school=school, year=year, level=level).first()
-    created = record is None
-    if created:
-        if expected_version not in (None, 0):
-            raise CensusError("conflict", "该记录已不存在或尚未创建", "the record does not exist")
-        record = CensusRecord(school=school, year=year, level=level, updated_by=user_of(actor))
-    elif expected_version is not None and expected_version != record.version:
-        raise CensusError(
-            "conflict",
-            "该记录已被他人修改，请刷新后重新填写（未保存）",
-            "someone else changed this record meanwhile; reload and enter again (nothing was saved)",
-            [{"current_version": record.version}],
-        )
+    record, created = _record_to_save(actor, school, year, level, expected_version)
     current = {k: getattr(record, k) for k in cleaned} if not created else dict.fromkeys(cleaned)
     changed = [k for k, v in cleaned.items() if current[k] != v]
-    previous_year = CensusRecord.objects.filter(school=school, year=year - 1, level=level).first()
-    merged = {**(record.values() if not created else {}), **cleaned}
-    findings = plausibility(
-        merged, previous_year.values() if previous_year else None, school_year.school_type if school_year else None
-    )
-    if (changed or created) and (refused := refusals(findings)):
-        raise CensusError(
-            "impossible_values",
-            "数值不可能成立，未保存：" + "；".join(w.message_zh for w in refused),
-            "impossible figures, nothing was saved: " + "; ".join(w.message_en for w in refused),
-            [w.__dict__ for w in refused],
-        )
-    warnings = warnings_only(findings)
-    note_text = note if note is not None else record.note
-    if warnings and changed and not (note_text or "").strip():
-        raise CensusError(
-            "note_required",
-            "数据异常，请填写情况说明后保存：" + "；".join(w.message_zh for w in warnings),
-            "unusual figures; save again with an explanation note: " + "; ".join(w.message_en for w in warnings),
-            [w.__dict__ for w in warnings],
-        )
+    warnings = _check_figures(record, created, cleaned, bool(changed), note, school_year)
     if not changed and not created and note is None:
         return SaveResult(record, False, [], warnings)
     for key in changed:
@@ -184,11 +208,7 @@ def save_record(
         with transaction.atomic():
             record.save()
     except IntegrityError:  # created by someone else between our read and our write
-        raise CensusError(
-            "conflict",
-            "该记录刚被他人创建，请刷新后重新填写（未保存）",
-            "someone else just created this record; reload",
-        ) from None
+        raise CensusError("conflict", gettext_lazy("该记录刚被他人创建，请刷新后重新填写（未保存）")) from None
     CensusChange.objects.bulk_create(
         [
             CensusChange(record=record, field=k, old=_text(current[k]), new=_text(cleaned[k]), user=user_of(actor),
@@ -211,8 +231,8 @@ def _transition(actor: Actor, record: CensusRecord, perm: str, sources: tuple[st
         if locked.status not in sources:
             raise CensusError(
                 "bad_state",
-                f"当前状态“{locked.get_status_display()}”下不能执行该操作",
-                f"cannot {action} a record that is {locked.status}",
+                gettext_lazy("当前状态“%(status)s”下不能执行该操作"),
+                status=Both(locked.get_status_display(), locked.status),
             )
         locked.status = target
         # The current return reason is shown to the school until the record is approved; the events keep it.
@@ -240,7 +260,7 @@ def approve(actor: Actor, record: CensusRecord) -> CensusRecord:
 
 def return_record(actor: Actor, record: CensusRecord, reason: str) -> CensusRecord:
     if not reason.strip():
-        raise CensusError("reason_required", "退回须说明原因", "a return needs a reason")
+        raise CensusError("reason_required", gettext_lazy("退回须说明原因"))
     return _transition(actor, record, "review", (Status.SUBMITTED, Status.APPROVED), Status.RETURNED,
                        CensusEvent.Action.RETURN, reason)  # fmt: skip
 
@@ -263,15 +283,17 @@ def lock_year(actor: Actor, county: Region, year: int, confirmed_unapproved: int
     _require_county(actor, county)
     cy = CensusYear.objects.select_for_update().get_or_create(county=county, year=year)[0]
     if cy.locked:
-        raise CensusError("already_locked", f"{year}学年已锁定", f"{year} is already locked")
+        raise CensusError("already_locked", gettext_lazy("%(year)s学年已锁定"), year=year)
     open_records = unapproved(county, year)
     if confirmed_unapproved is not None and confirmed_unapproved != open_records:
         raise CensusError(
             "lock_changed",
-            f"确认后情况已变化：现有 {open_records} 条记录未审核（确认时为 {confirmed_unapproved} 条），"
-            "未锁定；请重新确认",
-            f"{open_records} records are unapproved now ({confirmed_unapproved} when you confirmed); nothing was "
-            "locked: confirm again",
+            gettext_lazy(
+                "确认后情况已变化：现有 %(open_records)s 条记录未审核"
+                "（确认时为 %(confirmed_unapproved)s 条），未锁定；请重新确认"
+            ),
+            open_records=open_records,
+            confirmed_unapproved=confirmed_unapproved,
         )
     cy.locked, cy.locked_at, cy.locked_by = True, timezone.now(), user_of(actor)
     cy.save()
@@ -284,10 +306,10 @@ def lock_year(actor: Actor, county: Region, year: int, confirmed_unapproved: int
 def unlock_year(actor: Actor, county: Region, year: int, reason: str) -> CensusYear:
     _require_county(actor, county)
     if not reason.strip():
-        raise CensusError("reason_required", "解锁须说明原因", "an unlock needs a reason")
+        raise CensusError("reason_required", gettext_lazy("解锁须说明原因"))
     cy = CensusYear.objects.select_for_update().filter(county=county, year=year).first()
     if cy is None or not cy.locked:
-        raise CensusError("not_locked", f"{year}学年未锁定", f"{year} is not locked")
+        raise CensusError("not_locked", gettext_lazy("%(year)s学年未锁定"), year=year)
     cy.locked, cy.locked_at, cy.locked_by = False, None, None
     cy.save()
     CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.UNLOCK, user=user_of(actor), reason=reason)
@@ -325,6 +347,7 @@ def timeline(record: CensusRecord) -> list[dict[str, Any]]:
     for c in changes:
         if c.school_year_id:
             spec = SchoolYear._meta.get_field(c.field)
+            assert isinstance(spec, models.Field)  # a change names a column of the school year
             shown = town_names if c.field == "town" else dict(spec.flatchoices)  # the town by its code
             kind, label = "school_change", spec.verbose_name
             old_label, new_label = (None if v is None else str(shown.get(v, v)) for v in (c.old, c.new))

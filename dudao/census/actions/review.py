@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
 from dudao.census import notices
@@ -31,9 +32,8 @@ def approve_many(actor: Actor, county: Region, year: int, shown: dict[int, int])
     _require_county(actor, county)
     if CensusYear.objects.filter(county=county, year=year, locked=True).exists():
         raise CensusError(
-            "year_locked", f"{year}学年数据已锁定，修改前须由县级解锁并说明原因",
-            f"the {year} census is locked; the county must unlock it, giving a reason, before any change",
-        )  # fmt: skip
+            "year_locked", gettext_lazy("%(year)s学年数据已锁定，修改前须由县级解锁并说明原因"), year=year
+        )
     result = BatchApproval()
     with transaction.atomic():
         records = list(

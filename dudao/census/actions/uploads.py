@@ -21,12 +21,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
-from dudao.census.actions import CensusError, _require_county
+from dudao.census.actions import CensusError
 from dudao.census.models import PendingImport
+from dudao.orgs.access import clerk_school_codes, region_permissions
 from dudao.orgs.models import Region
 
 if TYPE_CHECKING:  # the import imports the actions (CensusError): at run time it is imported where used
@@ -44,6 +48,13 @@ def shown_name(name: str) -> str:
     base = Path(name.replace("\\", "/")).name or "upload"
     suffix = Path(base).suffix[:16]
     return base if len(base) <= 255 else base[: 255 - len(suffix)] + suffix
+
+
+def _require_importer(actor: Actor, county: Region) -> None:
+    """Whoever reviews the county, or a clerk of some of its schools (the import keeps a clerk to them)."""
+    if is_system(actor) or "review" in region_permissions(actor, county) or clerk_school_codes(actor, county):
+        return
+    raise PermissionDenied
 
 
 def _path(pending: PendingImport) -> Path:
@@ -68,7 +79,7 @@ def stage_upload(actor: User, county: Region, year: int, name: str, chunks: Iter
     """Check an uploaded census file (a dry run of the import) and keep it for its preview: under a random
     name, with its SHA-256, size and expiry. A file with problems raises the import's ``InputError`` and
     nothing is kept — neither the file nor a row (a refused file leaves the database as it was)."""
-    _require_county(actor, county)
+    _require_importer(actor, county)
     target = folder()
     target.mkdir(parents=True, exist_ok=True)
     filename = shown_name(name)
@@ -125,15 +136,13 @@ def _check_staged(pending: PendingImport) -> None:
 
     if pending.expires_at <= timezone.now():
         raise CensusError(
-            "upload_expired", "上传的文件已过期（超过确认时限），未导入任何数据；请重新上传",
-            "the uploaded file expired before it was confirmed; nothing was imported: upload it again",
-        )  # fmt: skip
+            "upload_expired", gettext_lazy("上传的文件已过期（超过确认时限），未导入任何数据；请重新上传")
+        )
     path = _path(pending)
     if not path.is_file() or file_sha256(path) != pending.sha256:
         raise CensusError(
-            "upload_changed", "服务器上保存的文件与上传时不一致，未导入任何数据；请重新上传",
-            "the stored file is not the one uploaded; nothing was imported: upload it again",
-        )  # fmt: skip
+            "upload_changed", gettext_lazy("服务器上保存的文件与上传时不一致，未导入任何数据；请重新上传")
+        )
 
 
 def confirm_upload(actor: User, pending: PendingImport, digest: str) -> ImportResult:
@@ -142,7 +151,7 @@ def confirm_upload(actor: User, pending: PendingImport, digest: str) -> ImportRe
     a new preview unless it expired), or the import's own errors."""
     from dudao.census.importing import import_census
 
-    _require_county(actor, pending.county)
+    _require_importer(actor, pending.county)
     _check_staged(pending)
     with _named(_path(pending), pending.filename) as path:
         result = import_census(path, pending.year, county=pending.county, user=actor, expected_digest=digest)
@@ -151,7 +160,7 @@ def confirm_upload(actor: User, pending: PendingImport, digest: str) -> ImportRe
 
 
 def discard_upload(actor: User, pending: PendingImport) -> None:
-    _require_county(actor, pending.county)
+    _require_importer(actor, pending.county)
     with transaction.atomic():
         record_event(actor, "census.import_discarded", region=pending.county,
                      data={"file": pending.filename, "sha256": pending.sha256})  # fmt: skip

@@ -11,6 +11,7 @@ A temporary password is returned once and never stored in clear nor written to t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +21,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
+from dudao.errors import Both
 from dudao.orgs.access import account_permissions, grant_scopes, may_grant, unit_region
 from dudao.orgs.actions.common import OrgsError, reason, text
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School
@@ -59,9 +62,10 @@ def check_role(role: object, unit: Unit) -> str:
         allowed = "、".join(str(r.label) for r in Role)
         raise OrgsError(
             "unknown_value",
-            f"角色“{raw}”无效，应为：{allowed}",
-            f"role {raw!r} is unknown",
+            gettext_lazy("角色“%(raw)s”无效，应为：%(allowed)s"),
             [{"field": "role", "value": raw}],
+            raw=raw,
+            allowed=allowed,
         )
     wanted = Membership.UNIT[Role(code)]
     fits = (
@@ -73,9 +77,10 @@ def check_role(role: object, unit: Unit) -> str:
         label = str(Role(code).label)
         raise OrgsError(
             "bad_unit",
-            f"“{label}”不能授予在“{unit_label(unit)}”上",
-            f"role {code} does not fit the unit {unit_code(unit)}",
+            gettext_lazy("“%(label)s”不能授予在“%(unit_label_unit)s”上"),
             [{"field": "unit", "value": unit_code(unit)}],
+            label=Both(label, code),
+            unit_label_unit=Both(unit_label(unit), unit_code(unit)),
         )
     return code
 
@@ -104,9 +109,10 @@ def _require_grant(actor: Actor, role: str, unit: Unit) -> None:
     if not may_grant(actor, role, unit):
         raise OrgsError(
             "out_of_scope",
-            f"您不能在“{unit_label(unit)}”上授予“{Role(role).label}”角色",
-            f"you may not grant the role {role} on this unit",
+            gettext_lazy("您不能在“%(unit_label_unit)s”上授予“%(role_role_label)s”角色"),
             [{"field": "unit", "value": unit_code(unit)}],
+            unit_label_unit=Both(unit_label(unit), unit_code(unit)),
+            role_role_label=Both(Role(role).label, role),
         )
 
 
@@ -128,7 +134,7 @@ def home_region(account: User) -> Region | None:
 def _clean_username(username: object) -> str:
     cleaned = str(username or "").strip()
     if not cleaned:
-        raise OrgsError("required", "请填写用户名", "a user name is required", [{"field": "username"}])
+        raise OrgsError("required", gettext_lazy("请填写用户名"), [{"field": "username"}])
     try:
         UnicodeUsernameValidator()(cleaned)
     except ValidationError:
@@ -138,16 +144,17 @@ def _clean_username(username: object) -> str:
     if not cleaned_ok:
         raise OrgsError(
             "bad_username",
-            f"用户名“{cleaned}”无效：只能用字母、数字、汉字和 @ . + - _，不超过 {USERNAME_MAX} 个字符",
-            f"user name {cleaned!r} is invalid: letters, digits and @ . + - _ only, up to {USERNAME_MAX}",
+            gettext_lazy("用户名“%(cleaned)s”无效：只能用字母、数字、汉字和 @ . + - _，不超过 %(username_max)s 个字符"),
             [{"field": "username", "value": cleaned}],
+            cleaned=cleaned,
+            username_max=USERNAME_MAX,
         )
     if User.objects.filter(username__iexact=cleaned).exists():
         raise OrgsError(
             "username_taken",
-            f"用户名“{cleaned}”已被使用",
-            f"user name {cleaned!r} is taken",
+            gettext_lazy("用户名“%(cleaned)s”已被使用"),
             [{"field": "username", "value": cleaned}],
+            cleaned=cleaned,
         )
     return cleaned
 
@@ -160,9 +167,9 @@ def clean_email(email: object) -> str:
         except ValidationError:
             raise OrgsError(
                 "bad_email",
-                f"电子邮箱“{cleaned}”格式不正确",
-                f"e-mail {cleaned!r} is not valid",
+                gettext_lazy("电子邮箱“%(cleaned)s”格式不正确"),
                 [{"field": "email", "value": cleaned}],
+                cleaned=cleaned,
             ) from None
     return cleaned
 
@@ -172,9 +179,9 @@ def clean_phone(phone: object) -> str:
     if cleaned and (len(cleaned) > PHONE_MAX or not re.fullmatch(r"\+?[\d\- ()]{5,}", cleaned)):
         raise OrgsError(
             "bad_phone",
-            f"电话号码“{cleaned}”格式不正确",
-            f"phone number {cleaned!r} is not valid",
+            gettext_lazy("电话号码“%(cleaned)s”格式不正确"),
             [{"field": "phone", "value": cleaned}],
+            cleaned=cleaned,
         )
     return cleaned
 
@@ -249,10 +256,10 @@ def grant_role(actor: Actor, account: User, role: str, unit: Unit, *, why: str) 
     why = reason(why)
     account = User.objects.select_for_update().get(pk=account.pk)
     if not account.is_active:
-        raise OrgsError("inactive", "该账号已停用，请先启用", "the account is deactivated; activate it first")
+        raise OrgsError("inactive", gettext_lazy("该账号已停用，请先启用"))
     field = Membership.UNIT[Role(role)]
     if Membership.objects.filter(user=account, role=role, **{field: unit}).exists():
-        raise OrgsError("already_granted", "该账号已有这个角色", "the account already holds this role")
+        raise OrgsError("already_granted", gettext_lazy("该账号已有这个角色"))
     Account.objects.get_or_create(user=account, defaults={"region": unit_region(unit)})
     membership = Membership.objects.create(user=account, role=role, **{field: unit})
     record_event(
@@ -292,11 +299,7 @@ def _set_active(actor: Actor, account: User, active: bool, why: str) -> User:
     account = User.objects.select_for_update().get(pk=account.pk)
     if account.is_active == active:
         code = "already_active" if active else "already_inactive"
-        raise OrgsError(
-            code,
-            "该账号已启用" if active else "该账号已停用",
-            "the account is already active" if active else "the account is already deactivated",
-        )
+        raise OrgsError(code, gettext_lazy("该账号已启用") if active else gettext_lazy("该账号已停用"))
     account.is_active = active
     account.save(update_fields=["is_active"])
     verb = "orgs.account.activate" if active else "orgs.account.deactivate"
@@ -323,7 +326,7 @@ def reset_password(actor: Actor, account: User, *, why: str = "") -> str:
     why = reason(why, required=False)
     account = User.objects.select_for_update().get(pk=account.pk)
     if not account.is_active:
-        raise OrgsError("inactive", "该账号已停用，请先启用", "the account is deactivated; activate it first")
+        raise OrgsError("inactive", gettext_lazy("该账号已停用，请先启用"))
     password = temporary_password()
     account.set_password(password)
     account.save(update_fields=["password"])
@@ -350,6 +353,7 @@ class AdminCreated:
     password: str
     region: Region
     region_created: bool
+    parents_created: tuple[Region, ...] = ()
 
 
 PARENT_CODE_LENGTH = {"city": 2, "county": 4}
@@ -367,10 +371,13 @@ def create_admin(
     parent_code: str = "",
     phone: str = "",
     email: str = "",
+    parent_names: Mapping[str, str] | None = None,
 ) -> AdminCreated:
     """The first administrator of a province, city or county (``dudao create_admin``), creating the
     region when it does not exist yet (a province from nothing; a city or county under its parent,
-    by default the region whose code its own begins with)."""
+    by default the region whose code its own begins with). ``parent_names`` (level -> name, e.g.
+    ``{"province": "河北省", "city": "示范市"}``) registers missing parents too, without administrators: a
+    county that starts alone needs one command."""
     from dudao.orgs.actions.regions import create_region
 
     if not is_system(actor):
@@ -378,36 +385,24 @@ def create_admin(
     code = str(code or "").strip()
     region = Region.objects.filter(code=code).first()
     created = False
+    made: list[Region] = []
     if region is not None:
         if region.level != level:
             raise OrgsError(
                 "bad_level",
-                f"区划代码 {code} 是“{region.name}”，不是{_LEVEL_ZH[level]}",
-                f"region {code} is a {region.level}, not a {level}",
+                gettext_lazy("区划代码 %(code_value)s 是“%(region_name)s”，不是%(level_zh_level)s"),
+                code_value=code,
+                region_name=Both(region.name, region.level),
+                level_zh_level=Both(_LEVEL_ZH[level], level),
             )
     else:
         if not region_name.strip():
             raise OrgsError(
-                "required",
-                f"区划代码 {code} 尚未登记，请用 --name 给出名称",
-                f"region {code} does not exist yet; give its name with --name",
+                "required", gettext_lazy("区划代码 %(code_value)s 尚未登记，请用 --name 给出名称"), code_value=code
             )
         parent = None
         if level != Region.Level.PROVINCE:
-            wanted = parent_code.strip() or code[: PARENT_CODE_LENGTH[level]]
-            parent = Region.objects.filter(code=wanted).first()
-            if parent is None:
-                raise OrgsError(
-                    "unknown_parent",
-                    f"上级区域 {wanted} 尚未登记，请先为它创建管理员或用 --parent 指定",
-                    f"the parent region {wanted} does not exist; create it first or give --parent",
-                )
-            if parent.level != Region.PARENT_LEVEL[level]:
-                raise OrgsError(
-                    "bad_parent",
-                    f"上级区域 {wanted} 不是{_LEVEL_ZH[Region.PARENT_LEVEL[level]]}",
-                    f"the parent region {wanted} is not a {Region.PARENT_LEVEL[level]}",
-                )
+            parent = _admin_parent(actor, level, code, parent_code, parent_names or {}, made)
         region = create_region(actor, parent, code, region_name, why="create_admin")
         created = True
     user, password = create_account(
@@ -420,7 +415,43 @@ def create_admin(
         email=email,
         why="create_admin",
     )
-    return AdminCreated(user, password, region, created)
+    return AdminCreated(user, password, region, created, tuple(made))
+
+
+def _admin_parent(
+    actor: Actor, level: str, code: str, parent_code: str, names: Mapping[str, str], made: list[Region]
+) -> Region:
+    """The parent a new city or county goes under: the region ``parent_code`` names (by default the one
+    whose code its own begins with), registered first — and its own parent, upwards — when it is missing
+    and ``names`` gives a name for its level (the regions registered are appended to ``made``)."""
+    from dudao.orgs.actions.regions import create_region
+
+    wanted = parent_code.strip() or code[: PARENT_CODE_LENGTH[level]]
+    parent_level = Region.PARENT_LEVEL[level]
+    parent = Region.objects.filter(code=wanted).first()
+    if parent is None and names.get(parent_level, "").strip():
+        grand = None if parent_level == Region.Level.PROVINCE else _admin_parent(actor, parent_level, wanted, "",
+                                                                                 names, made)  # fmt: skip
+        parent = create_region(actor, grand, wanted, names[parent_level].strip(), why="create_admin")
+        made.append(parent)
+    if parent is None:
+        option = {"province": "--province-name", "city": "--city-name"}[parent_level]
+        raise OrgsError(
+            "unknown_parent",
+            gettext_lazy(
+                "上级区域 %(wanted)s 尚未登记，请先为它创建管理员、用 %(option)s 给出名称一并登记，或用 --parent 指定"
+            ),
+            wanted=wanted,
+            option=option,
+        )
+    if parent.level != parent_level:
+        raise OrgsError(
+            "bad_parent",
+            gettext_lazy("上级区域 %(wanted)s 不是%(level_zh_parent_level)s"),
+            wanted=wanted,
+            level_zh_parent_level=Both(_LEVEL_ZH[parent_level], parent_level),
+        )
+    return parent
 
 
 _LEVEL_ZH = {"province": "省", "city": "市", "county": "县（市、区）", "town": "乡镇（街道）"}

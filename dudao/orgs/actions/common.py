@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
-from dudao.orgs.access import AdminPermission, admin_permissions
+from dudao.errors import ActionError, Both
+from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_REASON = 2000
 
 
-class OrgsError(Exception):
-    """A refused administration action: a stable ``code``, messages in both languages, and
-    ``details`` (e.g. the open schools that keep a town from closing)."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str, details: list[dict[str, Any]] | None = None):
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        self.details = details or []
-        super().__init__(f"{code}: {message_en}")
-
-    def text(self, lang: str | None = None) -> str:
-        return self.message_en if (lang or get_language() or "zh").startswith("en") else self.message_zh
+class OrgsError(ActionError):
+    """A refused administration action; ``details`` name e.g. the open schools that keep a town from closing
+    (docs/adr/0026)."""
 
 
-def require(actor: Actor, region: Region, perm: AdminPermission) -> None:
+def require(actor: Actor, region: Region, perm: Permission) -> None:
     """People need ``perm`` on ``region``; the system acts unchecked (docs/adr/0008)."""
-    if not is_system(actor) and perm not in admin_permissions(actor, region):
+    if not is_system(actor) and perm not in region_permissions(actor, region):
         raise PermissionDenied
 
 
@@ -38,13 +29,16 @@ def text(value: object, label_zh: str, label_en: str, limit: int, *, required: b
     """A trimmed text field, or a refusal naming it."""
     cleaned = " ".join(str(value or "").split())
     if required and not cleaned:
-        raise OrgsError("required", f"请填写{label_zh}", f"{label_en} is required", [{"field": label_en}])
+        raise OrgsError(
+            "required", gettext_lazy("请填写%(label_zh)s"), [{"field": label_en}], label_zh=Both(label_zh, label_en)
+        )
     if len(cleaned) > limit:
         raise OrgsError(
             "too_long",
-            f"{label_zh}不能超过 {limit} 个字",
-            f"{label_en} is longer than {limit} characters",
+            gettext_lazy("%(label_zh)s不能超过 %(limit)s 个字"),
             [{"field": label_en, "limit": limit}],
+            label_zh=Both(label_zh, label_en),
+            limit=limit,
         )
     return cleaned
 
@@ -53,11 +47,9 @@ def reason(why: str, *, required: bool = True) -> str:
     """The reason given for a change (kept in the audit trail)."""
     cleaned = str(why or "").strip()
     if required and not cleaned:
-        raise OrgsError("reason_required", "请填写原因", "a reason is required")
+        raise OrgsError("reason_required", gettext_lazy("请填写原因"))
     if len(cleaned) > MAX_REASON:
-        raise OrgsError(
-            "too_long", f"原因不能超过 {MAX_REASON} 个字", f"the reason is longer than {MAX_REASON} characters"
-        )
+        raise OrgsError("too_long", gettext_lazy("原因不能超过 %(max_reason)s 个字"), max_reason=MAX_REASON)
     return cleaned
 
 
@@ -70,8 +62,10 @@ def school_year(year: object) -> int:
     if not MIN_YEAR <= value <= MAX_YEAR:
         raise OrgsError(
             "bad_year",
-            f"学年“{year}”无效：应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份（学年开始的年份）",
-            f"invalid school year {year!r}: give the year it starts, {MIN_YEAR}–{MAX_YEAR}",
+            gettext_lazy("学年“%(year)s”无效：应为 %(min_year)s–%(max_year)s 之间的年份（学年开始的年份）"),
+            year=year,
+            min_year=MIN_YEAR,
+            max_year=MAX_YEAR,
         )
     return value
 
@@ -79,4 +73,4 @@ def school_year(year: object) -> int:
 def region_of_event(region: Region) -> Region:
     """Where an event about ``region`` is filed: its parent (whose people see it change), or itself
     for a province."""
-    return region.parent if region.parent_id is not None else region
+    return region.parent if region.parent is not None else region

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor
 from dudao.audit.record import record_event
+from dudao.errors import Both
 from dudao.orgs.actions.common import OrgsError, reason, require, text
 from dudao.orgs.models import Department, Region
 
@@ -26,9 +28,10 @@ def kind_of(value: object) -> str:
     allowed = "、".join(str(label) for _, label in Department.Kind.choices)
     raise OrgsError(
         "unknown_value",
-        f"部门类别“{raw}”无效，应为：{allowed}",
-        f"department kind {raw!r} is not one of: {', '.join(KINDS)}",
+        gettext_lazy("部门类别“%(raw)s”无效，应为：%(allowed)s"),
         [{"field": "kind", "value": raw}],
+        raw=raw,
+        allowed=Both(allowed, ", ".join(KINDS)),
     )
 
 
@@ -36,16 +39,9 @@ def _check_parent(county: Region, parent: Department | None, department: Departm
     if parent is None:
         return
     if parent.county_id != county.pk or parent.parent_id is not None or (department and parent.pk == department.pk):
-        raise OrgsError(
-            "bad_parent",
-            "科室只能设在本县的一个部门之下（不再分级）",
-            "a section belongs to a top-level department of the same county",
-            [{"field": "parent"}],
-        )
+        raise OrgsError("bad_parent", gettext_lazy("科室只能设在本县的一个部门之下（不再分级）"), [{"field": "parent"}])
     if department is not None and department.sections.exists():
-        raise OrgsError(
-            "bad_parent", "设有科室的部门不能再设为科室", "a department with sections cannot become a section"
-        )
+        raise OrgsError("bad_parent", gettext_lazy("设有科室的部门不能再设为科室"))
 
 
 def _check_name_free(county: Region, name: str, exclude: int | None = None) -> None:
@@ -55,9 +51,10 @@ def _check_name_free(county: Region, name: str, exclude: int | None = None) -> N
     if taken.exists():
         raise OrgsError(
             "name_taken",
-            f"{county.name}已有部门“{name}”",
-            f"{county.code} already has a department named {name!r}",
+            gettext_lazy("%(county_name)s已有部门“%(name)s”"),
             [{"field": "name", "value": name}],
+            county_name=Both(county.name, county.code),
+            name=name,
         )
 
 
@@ -68,7 +65,7 @@ def create_department(
     """A department of ``county``, or a section of ``parent`` (a department of the same county)."""
     require(actor, county, "org")
     if county.level != Region.Level.COUNTY:
-        raise OrgsError("not_a_county", "部门只能设在县级区域", "departments belong to a county")
+        raise OrgsError("not_a_county", gettext_lazy("部门只能设在县级区域"))
     name = text(name, "部门名称", "Department name", NAME_MAX)
     kind = kind_of(kind)
     _check_parent(county, parent)

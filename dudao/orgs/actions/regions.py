@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
 from dudao.census.models import CensusRecord
+from dudao.errors import Both
 from dudao.evaluation.refresh import after_change
 from dudao.orgs.access import CHILD_LEVEL
 from dudao.orgs.actions.common import OrgsError, reason, region_of_event, require, school_year, text
@@ -41,23 +43,27 @@ def check_code(code: object, level: str, parent: Region | None) -> str:
         want = "或".join(str(n) for n in lengths)
         raise OrgsError(
             "bad_code",
-            f"{LEVEL_ZH[level]}的行政区划代码应为 {want} 位数字：“{cleaned}”",
-            f"a {_level_en(level)}'s code has {' or '.join(map(str, lengths))} digits: {cleaned!r}",
+            gettext_lazy("%(level_zh_level)s的行政区划代码应为 %(want)s 位数字：“%(cleaned)s”"),
             [{"field": "code", "value": cleaned}],
+            level_zh_level=Both(LEVEL_ZH[level], _level_en(level)),
+            want=Both(want, " or ".join(map(str, lengths))),
+            cleaned=cleaned,
         )
     if parent is not None and not cleaned.startswith(parent.code):
         raise OrgsError(
             "bad_code",
-            f"代码“{cleaned}”应以上级“{parent.name}”的代码 {parent.code} 开头",
-            f"code {cleaned!r} must start with its parent's code {parent.code}",
+            gettext_lazy("代码“%(cleaned)s”应以上级“%(parent_name)s”的代码 %(parent_code)s 开头"),
             [{"field": "code", "value": cleaned}],
+            cleaned=cleaned,
+            parent_name=parent.name,
+            parent_code=parent.code,
         )
     if Region.objects.filter(code=cleaned).exists():
         raise OrgsError(
             "code_taken",
-            f"行政区划代码 {cleaned} 已登记",
-            f"region code {cleaned} is already registered",
+            gettext_lazy("行政区划代码 %(cleaned)s 已登记"),
             [{"field": "code", "value": cleaned}],
+            cleaned=cleaned,
         )
     return cleaned
 
@@ -70,9 +76,10 @@ def _check_name_free(parent: Region | None, name: str, exclude: int | None = Non
         where = parent.name if parent else ""
         raise OrgsError(
             "name_taken",
-            f"{where}已有名为“{name}”的区域",
-            f"{parent.code if parent else ''} already has a region named {name!r}",
+            gettext_lazy("%(where)s已有名为“%(name)s”的区域"),
             [{"field": "name", "value": name}],
+            where=Both(where, parent.code if parent else ""),
+            name=name,
         )
 
 
@@ -85,14 +92,16 @@ def create_region(
     if parent is None:
         if not is_system(actor):
             raise PermissionDenied
-        level = Region.Level.PROVINCE
+        level: str = Region.Level.PROVINCE
     else:
         require(actor, parent, "org")
         parent = Region.objects.select_for_update().get(pk=parent.pk)
         if parent.level not in CHILD_LEVEL:
-            raise OrgsError("no_children", "乡镇（街道）之下不再设区域", "a town has no regions below it")
+            raise OrgsError("no_children", gettext_lazy("乡镇（街道）之下不再设区域"))
         if parent.closed_from is not None:
-            raise OrgsError("closed", f"“{parent.name}”已撤销", f"{parent.code} is closed")
+            raise OrgsError(
+                "closed", gettext_lazy("“%(parent_name)s”已撤销"), parent_name=Both(parent.name, parent.code)
+            )
         level = CHILD_LEVEL[parent.level]
     name = text(name, "名称", "Name", NAME_MAX)
     code = check_code(code, level, parent)
@@ -161,7 +170,7 @@ def move_region(actor: Actor, region: Region, new_parent: Region, *, why: str) -
     follows at once: every check reads the path."""
     region = Region.objects.select_related("parent").get(pk=region.pk)
     if region.parent is None:
-        raise OrgsError("cannot_move", "省级区域不能移动", "a province cannot be moved")
+        raise OrgsError("cannot_move", gettext_lazy("省级区域不能移动"))
     require(actor, region.parent, "org")
     require(actor, new_parent, "org")
     why = reason(why)
@@ -174,24 +183,23 @@ def move_region(actor: Actor, region: Region, new_parent: Region, *, why: str) -
     list(locked.order_by("pk").values_list("pk", flat=True))
     region = Region.objects.select_related("parent").get(pk=region.pk)
     new_parent = Region.objects.get(pk=new_parent.pk)
+    old_parent = region.parent
+    if old_parent is None:  # read again under the lock: a province still
+        raise OrgsError("cannot_move", gettext_lazy("省级区域不能移动"))
     if region.path != old_prefix:
-        raise OrgsError(
-            "conflict",
-            "该区域刚被他人移动，请刷新后重试",
-            "the region was just moved by someone else; reload and retry",
-        )
+        raise OrgsError("conflict", gettext_lazy("该区域刚被他人移动，请刷新后重试"))
     if new_parent.pk == region.parent_id:
         return region
-    if new_parent.level != region.parent.level or new_parent.path.startswith(region.path):
+    if new_parent.level != old_parent.level or new_parent.path.startswith(region.path):
         raise OrgsError(
             "bad_parent",
-            f"“{region.name}”只能移到另一个{LEVEL_ZH[region.parent.level]}之下",
-            f"{region.code} can only move under another {_level_en(region.parent.level)}",
+            gettext_lazy("“%(region_name)s”只能移到另一个%(level_zh_region_parent_level)s之下"),
+            region_name=Both(region.name, region.code),
+            level_zh_region_parent_level=Both(LEVEL_ZH[old_parent.level], _level_en(old_parent.level)),
         )
     if new_parent.closed_from is not None or region.closed_from is not None:
-        raise OrgsError("closed", "已撤销的区域不能移动或移入", "a closed region cannot be moved or receive regions")
+        raise OrgsError("closed", gettext_lazy("已撤销的区域不能移动或移入"))
     _check_name_free(new_parent, region.name)
-    old_parent = region.parent
     new_prefix = f"{new_parent.path}{region.code}/"
     schools = _schools_in_town(region) if region.level == Region.Level.TOWN else []
     moved = Region.objects.filter(path__startswith=old_prefix).update(
@@ -228,20 +236,22 @@ def close_region(actor: Actor, region: Region, year: int, *, why: str, schools_t
     county) from ``year`` on when it is given; a county or city must be emptied first."""
     region = Region.objects.select_for_update(of=("self",)).select_related("parent").get(pk=region.pk)
     if region.parent is None:
-        raise OrgsError("cannot_close", "省级区域不能撤销", "a province cannot be closed")
+        raise OrgsError("cannot_close", gettext_lazy("省级区域不能撤销"))
     require(actor, region.parent, "org")
     year = school_year(year)
     why = reason(why)
     if region.closed_from is not None:
-        raise OrgsError("closed", f"“{region.name}”已撤销", f"{region.code} is already closed")
+        raise OrgsError("closed", gettext_lazy("“%(region_name)s”已撤销"), region_name=Both(region.name, region.code))
     children = list(region.children.filter(closed_from__isnull=True).order_by("code").values_list("code", "name"))
     if children:
         names = "、".join(name for _, name in children[:10])
         raise OrgsError(
             "has_open_children",
-            f"“{region.name}”下还有 {len(children)} 个未撤销的区域（{names}），请先移走或撤销",
-            f"{region.code} still has {len(children)} open region(s) below it; move or close them first",
+            gettext_lazy("“%(region_name)s”下还有 %(len_children)s 个未撤销的区域（%(names)s），请先移走或撤销"),
             [{"code": code, "name": name} for code, name in children],
+            region_name=Both(region.name, region.code),
+            len_children=len(children),
+            names=names,
         )
     from dudao.orgs.actions.schools import move_schools_to_town, open_schools_of_county
 
@@ -252,29 +262,34 @@ def close_region(actor: Actor, region: Region, year: int, *, why: str, schools_t
             details = _school_details(schools, year)
             raise OrgsError(
                 "has_open_schools",
-                f"“{region.name}”还有 {len(schools)} 所学校，请选择这些学校自{year}学年起改属的乡镇（街道）",
-                f"{region.code} still has {len(schools)} school(s); choose the town they belong to from {year} on",
+                gettext_lazy(
+                    "“%(region_name)s”还有 %(len_schools)s 所学校，请选择这些学校自%(year)s学年起改属的乡镇（街道）"
+                ),
                 details,
+                region_name=Both(region.name, region.code),
+                len_schools=len(schools),
+                year=year,
             )
         if schools:
             assert schools_to is not None
             if schools_to.pk == region.pk or schools_to.parent_id != region.parent_id or schools_to.level != "town":
-                raise OrgsError(
-                    "bad_town",
-                    "学校只能改属本县另一个乡镇（街道）",
-                    "the schools can only go to another town of the same county",
-                )
+                raise OrgsError("bad_town", gettext_lazy("学校只能改属本县另一个乡镇（街道）"))
             if schools_to.closed_from is not None:
-                raise OrgsError("closed", f"“{schools_to.name}”已撤销", f"{schools_to.code} is closed")
+                raise OrgsError(
+                    "closed",
+                    gettext_lazy("“%(schools_to_name)s”已撤销"),
+                    schools_to_name=Both(schools_to.name, schools_to.code),
+                )
             moved = move_schools_to_town(actor, schools, schools_to, year, why=why, closing=region)
     elif region.level == Region.Level.COUNTY:
         schools = open_schools_of_county(region, year)
         if schools:
             raise OrgsError(
                 "has_open_schools",
-                f"“{region.name}”还有 {len(schools)} 所在办学校，请先撤销、合并或移走",
-                f"{region.code} still has {len(schools)} open school(s); close, merge or move them first",
+                gettext_lazy("“%(region_name)s”还有 %(len_schools)s 所在办学校，请先撤销、合并或移走"),
                 _school_details(schools, year),
+                region_name=Both(region.name, region.code),
+                len_schools=len(schools),
             )
     region.closed_from = year
     region.save(update_fields=["closed_from"])

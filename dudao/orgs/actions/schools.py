@@ -21,22 +21,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
 from dudao.audit.record import record_event
 from dudao.census.models import CensusChange, CensusRecord, CensusYear
 from dudao.engine.fields import LOCATIONS, OWNERSHIP, SCHOOL_TYPES
+from dudao.errors import Both
 from dudao.evaluation.refresh import after_change
 from dudao.orgs.actions.common import OrgsError, reason, require, school_year, text
 from dudao.orgs.models import Region, School, SchoolYear
 
 ATTRIBUTES = ("name", "school_type", "location", "ownership", "town")  # effective by school year
 CONTACT = ("address", "head", "phone")  # the school's current details
-NAME_MAX = SchoolYear._meta.get_field("name").max_length or 100
-CODE_MAX = School._meta.get_field("code").max_length or 20
-_LIMITS = {f: School._meta.get_field(f).max_length or 200 for f in CONTACT}
+
+
+def _max_length(model: type[models.Model], name: str) -> int | None:
+    field = model._meta.get_field(name)
+    return field.max_length if isinstance(field, models.Field) else None
+
+
+NAME_MAX = _max_length(SchoolYear, "name") or 100
+CODE_MAX = _max_length(School, "code") or 20
+_LIMITS = {f: _max_length(School, f) or 200 for f in CONTACT}
 _LABELS = {
     "name": ("学校名称", "School name"),
     "school_type": ("学校类型", "School type"),
@@ -61,7 +70,7 @@ def choice(field: str, value: object, *, required: bool = True) -> str:
     if not raw:
         if required:
             zh, en = _LABELS[field]
-            raise OrgsError("required", f"请填写{zh}", f"{en} is required", [{"field": field}])
+            raise OrgsError("required", gettext_lazy("请填写%(zh)s"), [{"field": field}], zh=Both(zh, en))
         return ""
     table = _ENUMS[field]
     for code, names in table.items():
@@ -71,9 +80,11 @@ def choice(field: str, value: object, *, required: bool = True) -> str:
     allowed = "、".join(names[0] for names in table.values())
     raise OrgsError(
         "unknown_value",
-        f"{zh}“{raw}”无效，应为：{allowed}",
-        f"{en} {raw!r} is not one of: {', '.join(table)}",
+        gettext_lazy("%(zh)s“%(raw)s”无效，应为：%(allowed)s"),
         [{"field": field, "value": raw}],
+        zh=Both(zh, en),
+        raw=raw,
+        allowed=Both(allowed, ", ".join(table)),
     )
 
 
@@ -83,16 +94,18 @@ def check_town(town: Region | None, county: Region, year: int) -> Region | None:
     if town.level != Region.Level.TOWN or town.parent_id != county.pk:
         raise OrgsError(
             "bad_town",
-            f"“{town.name}”不是{county.name}的乡镇（街道）",
-            f"{town.code} is not a town of {county.code}",
+            gettext_lazy("“%(town_name)s”不是%(county_name)s的乡镇（街道）"),
             [{"field": "town", "value": town.code}],
+            town_name=Both(town.name, town.code),
+            county_name=Both(county.name, county.code),
         )
     if town.closed_from is not None and town.closed_from <= year:
         raise OrgsError(
             "closed",
-            f"“{town.name}”自{town.closed_from}学年起已撤销",
-            f"{town.code} is closed from {town.closed_from}",
+            gettext_lazy("“%(town_name)s”自%(town_closed_from)s学年起已撤销"),
             [{"field": "town", "value": town.code}],
+            town_name=Both(town.name, town.code),
+            town_closed_from=town.closed_from,
         )
     return town
 
@@ -109,9 +122,10 @@ def find_town(county: Region, value: object) -> Region | None:
     if town is None:
         raise OrgsError(
             "bad_town",
-            f"{county.name}没有乡镇（街道）“{raw}”，请先在机构设置中添加",
-            f"{county.code} has no town {raw!r}; add it under organisation first",
+            gettext_lazy("%(county_name)s没有乡镇（街道）“%(raw)s”，请先在机构设置中添加"),
             [{"field": "town", "value": raw}],
+            county_name=Both(county.name, county.code),
+            raw=raw,
         )
     return town
 
@@ -142,23 +156,26 @@ def _check_locked(school: School, years: set[int]) -> None:
         shown = "、".join(str(y) for y in locked)
         raise OrgsError(
             "year_locked",
-            f"{shown}学年的统计数据已锁定，不能更改该年的学校信息；请先解锁",
-            f"the census of {', '.join(map(str, locked))} is locked; unlock it before changing the school's state",
+            gettext_lazy("%(shown)s学年的统计数据已锁定，不能更改该年的学校信息；请先解锁"),
             [{"year": y} for y in locked],
+            shown=Both(shown, ", ".join(map(str, locked))),
         )
 
 
-def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any], why: str) -> dict[str, list[Any]]:
-    """Write ``changes`` (SchoolYear attnames → values) from ``year`` on (see the module doc).
-    Returns {attname: [old, new]} as of ``year``; {} when nothing changes."""
+Touched = dict[int, tuple[SchoolYear, list[tuple[str, Any, Any]]]]  # row year -> (row, [(field, old, new)])
+
+
+def _spread(school: School, year: int, changes: dict[str, Any]) -> tuple[dict[str, list[Any]], Touched]:
+    """({attname: [old, new]} as of ``year``, the school's rows from ``year`` on that change, unsaved): a change
+    runs on into later years until a later change of the same attribute."""
     rows = list(SchoolYear.objects.select_for_update().filter(school=school).order_by("year"))
     before = [r for r in rows if r.year <= year]
     if not before:
         raise OrgsError(
             "not_open_yet",
-            f"该校在{year}学年尚未开办",
-            f"the school does not exist yet in {year}",
+            gettext_lazy("该校在%(year)s学年尚未开办"),
             [{"school": school.code, "year": year}],
+            year=year,
         )
     base = before[-1]
     current = base if base.year == year else None
@@ -173,7 +190,7 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
         )
     later = [r for r in rows if r.year > year]
     changed: dict[str, list[Any]] = {}
-    touched: dict[int, tuple[SchoolYear, list[tuple[str, Any, Any]]]] = {}  # row year -> (row, [(field, old, new)])
+    touched: Touched = {}
     for field, new in changes.items():
         old = getattr(current, field)
         if old == new:
@@ -186,10 +203,11 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
                 break  # a later change of this attribute stands
             setattr(row, field, new)
             touched.setdefault(row.year, (row, []))[1].append((field, old, new))
-    if not changed:
-        return {}
-    _check_locked(school, set(touched))
-    now = timezone.now()
+    return changed, touched
+
+
+def _codes(touched: Touched) -> tuple[dict[int, str], dict[int, str]]:
+    """The codes of the towns and the schools (merged into) the changes name, by id."""
     towns = {
         pk: code
         for pk, code in Region.objects.filter(
@@ -202,21 +220,33 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
             pk__in={v for f, o, n in _all(touched) if f == "merged_into_id" for v in (o, n) if v}
         ).values_list("pk", "code")
     }
-    history = []
-    for row, fields in touched.values():
+    return towns, schools
+
+
+def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any], why: str) -> dict[str, list[Any]]:
+    """Write ``changes`` (SchoolYear attnames → values) from ``year`` on (see the module doc).
+    Returns {attname: [old, new]} as of ``year``; {} when nothing changes."""
+    now = timezone.now()
+    changed, touched = _spread(school, year, changes)
+    if not changed:
+        return {}
+    _check_locked(school, set(touched))
+    towns, schools = _codes(touched)
+    for row, _fields in touched.values():
         row.save()
-        for field, old, new in fields:
-            history.append(
-                CensusChange(
-                    school_year=row,
-                    field=field.removesuffix("_id"),
-                    old=_stored(field, old, towns, schools),
-                    new=_stored(field, new, towns, schools),
-                    user=user_of(actor),
-                    at=now,
-                    reason=why,
-                )
-            )
+    history = [
+        CensusChange(
+            school_year=row,
+            field=field.removesuffix("_id"),
+            old=_stored(field, old, towns, schools),
+            new=_stored(field, new, towns, schools),
+            user=user_of(actor),
+            at=now,
+            reason=why,
+        )
+        for row, fields in touched.values()
+        for field, old, new in fields
+    ]
     CensusChange.objects.bulk_create(history)
     for touched_year in touched:  # what an evaluation of those years reads has changed (ADR 0020)
         after_change([school.county_id], touched_year)
@@ -257,9 +287,10 @@ def check_code(code: object) -> str:
     if not cleaned or len(cleaned) > CODE_MAX or not cleaned.isascii() or not cleaned.isalnum():
         raise OrgsError(
             "bad_code",
-            f"学校标识码“{cleaned}”无效：应为不超过 {CODE_MAX} 位的数字或字母",
-            f"school code {cleaned!r} is invalid: up to {CODE_MAX} digits or letters",
+            gettext_lazy("学校标识码“%(cleaned)s”无效：应为不超过 %(code_max)s 位的数字或字母"),
             [{"field": "code", "value": cleaned}],
+            cleaned=cleaned,
+            code_max=CODE_MAX,
         )
     return cleaned
 
@@ -269,7 +300,7 @@ def open_school(
     actor: Actor,
     county: Region,
     code: str,
-    year: int,
+    year: int | str,
     *,
     name: str,
     school_type: str,
@@ -284,17 +315,17 @@ def open_school(
     """A new school of ``county`` from school ``year`` on."""
     require(actor, county, "org")
     if county.level != Region.Level.COUNTY:
-        raise OrgsError("not_a_county", "学校只能登记在县级区域", "schools are registered in a county")
+        raise OrgsError("not_a_county", gettext_lazy("学校只能登记在县级区域"))
     year = school_year(year)
     if county.closed_from is not None and county.closed_from <= year:
-        raise OrgsError("closed", f"“{county.name}”已撤销", f"{county.code} is closed")
+        raise OrgsError("closed", gettext_lazy("“%(county_name)s”已撤销"), county_name=Both(county.name, county.code))
     code = check_code(code)
     if School.objects.filter(code=code).exists():
         raise OrgsError(
             "code_taken",
-            f"学校标识码 {code} 已登记",
-            f"school code {code} is already registered",
+            gettext_lazy("学校标识码 %(code_value)s 已登记"),
             [{"field": "code", "value": code}],
+            code_value=code,
         )
     probe = School(code=code, county=county)
     attributes = _clean_attributes(
@@ -330,7 +361,9 @@ def open_school(
 
 
 @transaction.atomic
-def change_school(actor: Actor, school: School, year: int | None, *, why: str = "", **changes: Any) -> dict[str, Any]:
+def change_school(
+    actor: Actor, school: School, year: int | str | None, *, why: str = "", **changes: Any
+) -> dict[str, Any]:
     """Change the school's attributes from school ``year`` on (name, school_type, location,
     ownership, town — a town as a :class:`Region`) and its contact details (address, head, phone;
     ``year`` may be None when only these change). Returns what changed ({} for nothing: no event)."""
@@ -345,14 +378,15 @@ def change_school(actor: Actor, school: School, year: int | None, *, why: str = 
     changed: dict[str, Any] = {}
     if attributes:
         if year is None:
-            raise OrgsError("bad_year", "请填写生效学年", "give the school year the change takes effect from")
+            raise OrgsError("bad_year", gettext_lazy("请填写生效学年"))
         year = school_year(year)
         now = state(school, year)
         if now is not None and now.status != SchoolYear.Status.OPEN:
             raise OrgsError(
                 "not_open",
-                f"该校在{year}学年已{_STATUS_ZH[now.status]}，不能更改",
-                f"the school is {now.status} in {year}; it cannot be changed",
+                gettext_lazy("该校在%(year)s学年已%(status_zh_now_status)s，不能更改"),
+                year=year,
+                status_zh_now_status=Both(_STATUS_ZH[now.status], now.status),
             )
         changed = _apply_from(actor, school, year, _clean_attributes(school, year, attributes), why)
     contact_changed = {k: [getattr(school, k), v] for k, v in contact.items() if getattr(school, k) != v}
@@ -380,9 +414,10 @@ def _check_no_records(school: School, year: int) -> None:
         shown = "、".join(map(str, years))
         raise OrgsError(
             "has_records",
-            f"该校在{shown}学年已有统计数据，不能自{year}学年起撤销或合并",
-            f"the school has census records in {', '.join(map(str, years))}; it cannot close or merge from {year}",
+            gettext_lazy("该校在%(shown)s学年已有统计数据，不能自%(year)s学年起撤销或合并"),
             [{"year": y} for y in years],
+            shown=Both(shown, ", ".join(map(str, years))),
+            year=year,
         )
 
 
@@ -393,10 +428,13 @@ def _end(actor: Actor, school: School, year: int, why: str, status: str, into: S
     why = reason(why)
     now = state(school, year)
     if now is None:
-        raise OrgsError("not_open_yet", f"该校在{year}学年尚未开办", f"the school does not exist yet in {year}")
+        raise OrgsError("not_open_yet", gettext_lazy("该校在%(year)s学年尚未开办"), year=year)
     if now.status != SchoolYear.Status.OPEN:
         raise OrgsError(
-            "not_open", f"该校在{year}学年已{_STATUS_ZH[now.status]}", f"the school is already {now.status} in {year}"
+            "not_open",
+            gettext_lazy("该校在%(year)s学年已%(status_zh_now_status)s"),
+            year=year,
+            status_zh_now_status=Both(_STATUS_ZH[now.status], now.status),
         )
     _check_no_records(school, year)
     return _apply_from(actor, school, year, {"status": status, "merged_into_id": into.pk if into else None}, why)
@@ -407,14 +445,10 @@ def merge_school(actor: Actor, school: School, into: School, year: int, *, why: 
     """``school`` merges into ``into`` (another school of the county, open that year) from ``year``
     on: its rows from then are ``merged`` with ``merged_into``; its earlier years stay as they were."""
     if into.pk == school.pk or into.county_id != school.county_id:
-        raise OrgsError(
-            "bad_target", "只能并入本县另一所学校", "a school can only merge into another school of its county"
-        )
+        raise OrgsError("bad_target", gettext_lazy("只能并入本县另一所学校"))
     target = state(into, school_year(year))
     if target is None or target.status != SchoolYear.Status.OPEN:
-        raise OrgsError(
-            "bad_target", f"并入的学校在{year}学年须为在办学校", f"the school merged into must be open in {year}"
-        )
+        raise OrgsError("bad_target", gettext_lazy("并入的学校在%(year)s学年须为在办学校"), year=year)
     changed = _end(actor, school, year, why, SchoolYear.Status.MERGED, into)
     record_event(
         actor,

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.audit.models import AuditEvent
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs import actions
 from dudao.orgs.access import (
     access_account,
-    access_admin_region,
+    access_region,
     access_unit,
     account_permissions,
     grant_scopes,
@@ -33,6 +34,7 @@ from dudao.orgs.lists import accounts_in, school_names, states, unit_name
 from dudao.orgs.models import Account, Department, Membership, Region, Role, School, SchoolYear
 from dudao.orgs.views.audit import events_table
 from dudao.orgs.views.common import nav, refused
+from dudao.parsing import id_or_404
 from dudao.tables import Table, columns, download
 
 Unit = Region | Department | School
@@ -102,8 +104,8 @@ def grantable_roles(user: Any) -> list[tuple[str, str]]:
 
 
 @login_required
-def accounts(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_admin_region(request.user, code, "accounts")
+def accounts(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code, "accounts")
     state = request.GET.get("state", "active")
     found = accounts_in(request.user, region)
     if state == "active":
@@ -125,8 +127,8 @@ def accounts(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_account(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_admin_region(request.user, code, "accounts")
+def create_account(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code, "accounts")
     post = request.POST
     try:
         unit = access_unit(request.user, post.get("unit", ""))
@@ -165,11 +167,14 @@ def _home(request: HttpRequest, user: User) -> Region:
         if home is not None and home.path.startswith(scope.anchor.path):
             return scope.anchor
     scopes = grant_scopes(request.user)
-    return scopes[0].anchor if scopes else home  # type: ignore[return-value]
+    shown = scopes[0].anchor if scopes else home
+    if shown is None:  # no scope and no home: nothing to show it under
+        raise Http404
+    return shown
 
 
 @login_required
-def account(request: HttpRequest, pk: int) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = access_account(request.user, pk=pk)
     region = _home(request, found)
     held = list(
@@ -203,7 +208,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+def account_action(request: AuthenticatedHttpRequest, pk: int, what: str) -> HttpResponse:
     found = access_account(request.user, pk=pk, perm="manage")
     post = request.POST
     why = post.get("why", "")
@@ -241,7 +246,4 @@ def account_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 
 
 def _int(raw: object) -> int:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    return id_or_404(raw)

@@ -10,14 +10,15 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.audit.models import AuditEvent
-from dudao.orgs.access import access_admin_region
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import access_region
 from dudao.orgs.lists import trail
 from dudao.orgs.models import LOCATION_CHOICES, OWNERSHIP_CHOICES, SCHOOL_TYPE_CHOICES, Department, Role, SchoolYear
 from dudao.orgs.views.common import nav
@@ -144,8 +145,8 @@ def _date(raw: str | None) -> dt.date | None:
 
 
 @login_required
-def audit(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_admin_region(request.user, code, "audit")
+def audit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code, "audit")
     events = trail(region)
     verb = request.GET.get("verb", "")
     if verb:

@@ -19,11 +19,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from dudao.orgs.actions import set_first_password
 from dudao.orgs.models import Account
+from dudao.parsing import local_path
 
 PENDING = "dudao_first_password"
 PENDING_SECONDS = 15 * 60
@@ -57,7 +57,7 @@ class LoginView(auth_views.LoginView):
 
 def first_password(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING) or {}
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first() if pending else None
+    user = User.objects.filter(pk=pending.get("user") or 0, is_active=True).first() if pending else None
     fresh = bool(pending) and time.time() - pending.get("at", 0) < PENDING_SECONDS
     if user is None or not fresh or not constant_time_compare(pending.get("fingerprint", ""), _fingerprint(user)):
         request.session.pop(PENDING, None)
@@ -73,8 +73,8 @@ def first_password(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING, None)
             auth_login(request, user, backend=pending.get("backend") or "django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("密码已设置，欢迎使用。"))
-            target = pending.get("next") or ""
-            if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = local_path(request, pending.get("next"))
+            if target:
                 return redirect(target)
             return redirect("home")
     return render(request, "orgs/first_password.html", {"form": form, "pending_user": user})

@@ -10,17 +10,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dudao.orgs.access import admin_permissions
+from dudao.converters import MAX_YEAR, MIN_YEAR
+from dudao.orgs.access import region_permissions
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.models import Region, SchoolYear
+from dudao.parsing import read_int
 
 
 def refused(request: HttpRequest, error: OrgsError) -> None:
     """A refused action as a message on the next page (its details, e.g. the schools still in a
     town, listed after it)."""
     text = error.text()
-    names = [d.get("name") or d.get("code") or d.get("value") for d in error.details if isinstance(d, dict)]
-    names = [str(n) for n in names if n]
+    given = [d.get("name") or d.get("code") or d.get("value") for d in error.details if isinstance(d, dict)]
+    names = [str(n) for n in given if n]
     if names and error.code in ("has_open_schools", "has_open_children"):
         english = (get_language() or "").startswith("en")
         shown = (", " if english else "、").join(names[:20]) + ("…" if len(names) > 20 else "")
@@ -42,11 +44,8 @@ def register_year(county: Region | None = None) -> int:
 
 
 def parse_year(raw: object, default: int) -> int:
-    try:
-        year = int(str(raw))
-    except (TypeError, ValueError):
-        return default
-    return year if 1990 <= year <= 2100 else default
+    year = read_int(raw, MIN_YEAR, MAX_YEAR)
+    return default if year is None else year
 
 
 def county_of(region: Region) -> Region | None:
@@ -61,10 +60,10 @@ def county_of(region: Region) -> Region | None:
 def nav(request: HttpRequest, region: Region, page: str) -> dict[str, Any]:
     """The administration subnav's context: 机构设置 · 学校名录 · 账号管理 · 操作记录, each shown when
     the user may open it."""
-    perms = admin_permissions(request.user, region)
+    perms = region_permissions(request.user, region)
     county = county_of(region)
     shown = county or region
-    parent = shown.parent if shown.parent_id and "view" in admin_permissions(request.user, shown.parent) else None
+    parent = shown.parent if shown.parent and "view" in region_permissions(request.user, shown.parent) else None
     return {
         "region": region,
         "county": county,

@@ -18,7 +18,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dudao.engine.problems import InputError
-from dudao.orgs.access import access_admin_region
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import access_region
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.importing import (
     accounts_template as accounts_template_bytes,
@@ -43,14 +44,14 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def register_template(request: HttpRequest, code: str) -> HttpResponse:
+def register_template(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     county_for(request, code)
     return _xlsx(register_template_bytes(), "school-register-template.xlsx")
 
 
 @login_required
-def accounts_template(request: HttpRequest, code: str) -> HttpResponse:
-    access_admin_region(request.user, code, "accounts")
+def accounts_template(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    access_region(request.user, code, "accounts")
     return _xlsx(accounts_template_bytes(), "accounts-template.xlsx")
 
 
@@ -77,7 +78,7 @@ def _uploaded(request: HttpRequest) -> Iterator[Path | None]:
 
 
 @login_required
-def register_import(request: HttpRequest, code: str) -> HttpResponse:
+def register_import(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     county = county_for(request, code, "org")
     year = parse_year(request.POST.get("year") or request.GET.get("year"), register_year(county))
     context: dict[str, object] = {**nav(request, county, "schools"), "year": year}
@@ -104,8 +105,8 @@ def passwords_table(passwords: dict[str, str]) -> Table:
 
 
 @login_required
-def accounts_import(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_admin_region(request.user, code, "accounts")
+def accounts_import(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code, "accounts")
     context: dict[str, object] = {**nav(request, region, "accounts")}
     if request.method == "POST":
         with _uploaded(request) as path:

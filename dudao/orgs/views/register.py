@@ -12,11 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dudao.audit.models import AuditEvent
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs import actions
-from dudao.orgs.access import access_admin_region, access_register_school
+from dudao.orgs.access import access_region, access_register_school
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.actions.schools import ATTRIBUTES, CONTACT
 from dudao.orgs.lists import states
@@ -35,7 +37,7 @@ STATUSES = ("open", "all")
 
 
 def county_for(request: HttpRequest, code: str, perm: str = "view") -> Region:
-    county = access_admin_region(request.user, code, perm)  # type: ignore[arg-type]
+    county = access_region(request.user, code, perm)  # type: ignore[arg-type]
     if county.level != Region.Level.COUNTY:
         raise Http404
     return county
@@ -94,10 +96,12 @@ def _towns(county: Region) -> list[Region]:
 
 
 @login_required
-def schools(request: HttpRequest, code: str) -> HttpResponse:
+def schools(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     county = county_for(request, code)
     year = parse_year(request.GET.get("year"), register_year(county))
-    status = request.GET.get("status") if request.GET.get("status") in STATUSES else "open"
+    status = request.GET.get("status", "")
+    if status not in STATUSES:
+        status = "open"
     table = register_table(county, year, status)
     if (response := download(request, [table])) is not None:
         return response
@@ -123,7 +127,7 @@ def _town(request: HttpRequest, county: Region, raw: str) -> Region | None:
 
 @login_required
 @require_POST
-def open_school(request: HttpRequest, code: str) -> HttpResponse:
+def open_school(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     county = county_for(request, code, "org")
     post = request.POST
     try:
@@ -180,7 +184,7 @@ def history_table(school: School) -> Table:
 
 
 @login_required
-def school(request: HttpRequest, code: str) -> HttpResponse:
+def school(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     found = access_register_school(request.user, code)
     county = found.county
     year = parse_year(request.GET.get("year"), register_year(county))
@@ -210,7 +214,7 @@ def school(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_school(request: HttpRequest, code: str) -> HttpResponse:
+def change_school(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     found = access_register_school(request.user, code, "org")
     post = request.POST
     given: dict[str, Any] = {k: post[k] for k in (*ATTRIBUTES, *CONTACT) if k in post and k != "town"}
@@ -226,7 +230,7 @@ def change_school(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def end_school(request: HttpRequest, code: str, how: str) -> HttpResponse:
+def end_school(request: AuthenticatedHttpRequest, code: str, how: str) -> HttpResponse:
     """Merge or close: the GET (from the school page's form) states the effect; the POST does it."""
     if how not in ("merge", "close"):
         raise Http404
@@ -241,7 +245,7 @@ def end_school(request: HttpRequest, code: str, how: str) -> HttpResponse:
         try:
             if how == "merge":
                 if into is None:
-                    raise OrgsError("bad_target", "请选择并入的学校", "choose the school it merges into")
+                    raise OrgsError("bad_target", gettext_lazy("请选择并入的学校"))
                 actions.merge_school(request.user, found, into, year, why=why)
             else:
                 actions.close_school(request.user, found, year, why=why)

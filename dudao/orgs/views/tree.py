@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs import actions
-from dudao.orgs.access import CHILD_LEVEL, access_admin_region, access_department, admin_permissions, admin_regions
+from dudao.orgs.access import CHILD_LEVEL, access_department, access_region, admin_regions, region_permissions
 from dudao.orgs.actions import OrgsError
 from dudao.orgs.models import Department, Membership, Region, Role, SchoolYear
 from dudao.orgs.views.common import county_of, nav, parse_year, refused, register_year
+from dudao.parsing import id_or_404
 from dudao.tables import Table, columns, download
 
 
@@ -30,7 +32,7 @@ def child_title(region: Region) -> str:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """机构设置 opens on the highest region the user administers (404 for anyone else)."""
     regions = admin_regions(request.user)
     if not regions:
@@ -38,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("orgs:region", code=regions[0].code)
 
 
-def _school_counts(region: Region, year: int) -> Counter[int]:
+def _school_counts(region: Region, year: int) -> Counter[int | None]:
     """Open schools in ``year`` by town (for a county) or by county (above)."""
     rows = SchoolYear.objects.filter(school__county__path__startswith=region.path, year__lte=year).order_by("year")
     latest: dict[int, tuple[int | None, int, str]] = {}
@@ -67,7 +69,7 @@ def children_table(region: Region, year: int) -> Table:
                 "_row_class": "muted" if child.closed_from else "",
             }
         )
-    cols = [("code", _("区划代码")), ("name", _("名称"))]
+    cols: list[tuple[str, ...]] = [("code", _("区划代码")), ("name", _("名称"))]
     if region.level in ("county", "city"):
         cols.append(("schools", _("%(year)s学年在办学校") % {"year": year}, "int"))
     cols.append(("status", _("状态")))
@@ -104,9 +106,9 @@ def departments_table(county: Region) -> Table:
 
 
 @login_required
-def region(request: HttpRequest, code: str) -> HttpResponse:
+def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """机构设置 of a region: what lies below it, and (for those who manage its parent) its own changes."""
-    found = access_admin_region(request.user, code)
+    found = access_region(request.user, code)
     year = parse_year(request.GET.get("year"), register_year(county_of(found)))
     tables: list[Table] = []
     if found.level != Region.Level.TOWN:
@@ -115,7 +117,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         tables.append(departments_table(found))
     if (response := download(request, tables)) is not None:
         return response
-    parent_perms = admin_permissions(request.user, found.parent) if found.parent else frozenset()
+    parent_perms = region_permissions(request.user, found.parent) if found.parent else frozenset()
     context = {
         **nav(request, found, "tree"),
         "year": year,
@@ -161,8 +163,8 @@ def _move_targets(request: HttpRequest, region: Region) -> list[Region]:
     """The regions ``region`` may move under: open regions of its parent's level the user manages."""
     if region.parent is None:
         return []
-    candidates = Region.objects.filter(level=region.parent.level, closed_from__isnull=True).exclude(pk=region.parent_id)
-    return [r for r in candidates.order_by("path") if "org" in admin_permissions(request.user, r)][:500]
+    candidates = Region.objects.filter(level=region.parent.level, closed_from__isnull=True).exclude(pk=region.parent.pk)
+    return [r for r in candidates.order_by("path") if "org" in region_permissions(request.user, r)][:500]
 
 
 def _back(region: Region) -> HttpResponse:
@@ -171,8 +173,8 @@ def _back(region: Region) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_child(request: HttpRequest, code: str) -> HttpResponse:
-    parent = access_admin_region(request.user, code, "org")
+def create_child(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    parent = access_region(request.user, code, "org")
     try:
         child = actions.create_region(
             request.user,
@@ -190,8 +192,8 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rename(request: HttpRequest, code: str) -> HttpResponse:
-    found = access_admin_region(request.user, code)
+def rename(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    found = access_region(request.user, code)
     try:
         actions.rename_region(request.user, found, request.POST.get("name", ""), why=request.POST.get("why", ""))
     except OrgsError as error:
@@ -203,9 +205,9 @@ def rename(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def move(request: HttpRequest, code: str) -> HttpResponse:
-    found = access_admin_region(request.user, code)
-    target = access_admin_region(request.user, request.POST.get("parent", ""), "org")
+def move(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    found = access_region(request.user, code)
+    target = access_region(request.user, request.POST.get("parent", ""), "org")
     try:
         actions.move_region(request.user, found, target, why=request.POST.get("why", ""))
     except OrgsError as error:
@@ -216,16 +218,16 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def close(request: HttpRequest, code: str) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Closing a region: the GET states the effect and asks for confirmation; the POST closes."""
-    found = access_admin_region(request.user, code)
-    if found.parent is None or "org" not in admin_permissions(request.user, found.parent):
+    found = access_region(request.user, code)
+    if found.parent is None or "org" not in region_permissions(request.user, found.parent):
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     year = parse_year(source.get("year"), register_year(county_of(found)))
     schools_to = None
     if source.get("schools_to"):
-        schools_to = access_admin_region(request.user, source["schools_to"], "org")
+        schools_to = access_region(request.user, source["schools_to"], "org")
     why = source.get("why", "")
     if request.method == "POST":
         try:
@@ -250,8 +252,8 @@ def close(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_department(request: HttpRequest, code: str) -> HttpResponse:
-    county = access_admin_region(request.user, code, "org")
+def create_department(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    county = access_region(request.user, code, "org")
     parent = None
     if request.POST.get("parent"):
         parent = access_department(request.user, _int(request.POST["parent"]), "org")
@@ -272,14 +274,11 @@ def create_department(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _int(raw: str) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    return id_or_404(raw)
 
 
 @login_required
-def department(request: HttpRequest, pk: int) -> HttpResponse:
+def department(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = access_department(request.user, pk)
     if request.method == "POST":
         access_department(request.user, pk, "org")

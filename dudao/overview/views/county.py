@@ -24,6 +24,7 @@ from dudao.evaluation.render import LOCATIONS, level_label
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import Region
 from dudao.overview import cockpit as data
+from dudao.parsing import read_int
 from dudao.standards import Standard
 from dudao.tables import download
 
@@ -153,9 +154,8 @@ def switch(request: HttpRequest, code: str) -> HttpResponse:
     county = access_region(request.user, code)
     if county.level != Region.Level.COUNTY:
         raise Http404
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
+    year = read_int(request.GET.get("year"))
+    if year is None:
         return HttpResponseBadRequest(gettext("学年应为四位数字，如 2025"))
     standard_id = request.GET.get("standard", data.default_standard())
     if not valid_year(year) or data.evaluable_standard(standard_id) is None:

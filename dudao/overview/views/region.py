@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +30,7 @@ from dudao.overview import regions
 from dudao.overview.cockpit import evaluable_standard, evaluable_standards
 from dudao.overview.regions import CountyRow, Links
 from dudao.overview.views.county import valid_year
+from dudao.parsing import local_path
 from dudao.standards import Standard
 from dudao.tables import Table, download
 
@@ -246,8 +246,8 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _back(request: HttpRequest, county: Region, year: int, standard_id: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    target = local_path(request, request.POST.get("next"))
+    if target:
         return redirect(target)
     if county.parent is not None:
         return redirect("overview:region", code=county.parent.code, year=year, standard_id=standard_id)

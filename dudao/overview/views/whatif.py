@@ -15,9 +15,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dudao.evaluation.actions import EvaluationError, stored_run
@@ -71,11 +73,10 @@ def compute(request: HttpRequest, code: str, year: int, standard_id: str) -> Jso
     county, _standard = county_page(request, code, year, standard_id)
     try:
         body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RawPostDataException):  # not JSON; a form already read as one
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("values", {}), dict):
-        return _error(WhatIfError("bad_request", "请求应为 JSON 对象：{\"school\": …, \"values\": {…}}",
-                                  'the request must be a JSON object: {"school": ..., "values": {...}}'))  # fmt: skip
+        return _error(WhatIfError("bad_request", gettext_lazy('请求应为 JSON 对象：{"school": …, "values": {…}}')))
     try:
         run = stored_run(county, year, standard_id)
         result = outcome(run, str(body.get("school") or ""), body.get("values", {}))

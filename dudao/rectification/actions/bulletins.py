@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
 from dudao.orgs.models import Region
@@ -30,11 +31,11 @@ def issue_bulletin(actor: Actor, county: Region, start: dt.date | None, end: dt.
     _require(actor, county, "review")
     check_county(county)
     if start is None or end is None:
-        raise RectificationError("required", "请填写通报的起止日期", "the period's first and last day are required")
+        raise RectificationError("required", gettext_lazy("请填写通报的起止日期"))
     if start > end:
-        raise RectificationError("bad_period", "起始日期晚于截止日期", "the period starts after it ends")
+        raise RectificationError("bad_period", gettext_lazy("起始日期晚于截止日期"))
     if end > today():
-        raise RectificationError("bad_period", "截止日期不能晚于今天", "the period cannot end after today")
+        raise RectificationError("bad_period", gettext_lazy("截止日期不能晚于今天"))
     with transaction.atomic():
         number = (Bulletin.objects.filter(county=county, year=end.year).aggregate(n=Max("number"))["n"] or 0) + 1
         report = bulletin_report(county, start, end, number)

@@ -10,10 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
-from dudao.orgs.access import rectification_permissions, task_permissions
+from dudao.errors import ActionError, Both
+from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Department, Region
+from dudao.parsing import read_id
+from dudao.rectification.access import task_permissions
 from dudao.rectification.models import (
     RectificationItem,
     Task,
@@ -27,20 +32,12 @@ MAX_TITLE = 2000
 MAX_FILES = 10
 
 
-class RectificationError(Exception):
-    """A refused action, with a stable code and messages in both languages."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str, details: list[dict] | None = None) -> None:
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-        self.details = details or []
-        super().__init__(f"{code}: {message_en}")
-
-    def text(self, lang: str = "zh") -> str:
-        return self.message_en if lang.startswith("en") else self.message_zh
+class RectificationError(ActionError):
+    """A refused rectification action (docs/adr/0026)."""
 
 
 def _require(actor: Actor, county: Region, perm: str) -> None:
-    if not is_system(actor) and perm not in rectification_permissions(actor, county):
+    if not is_system(actor) and perm not in region_permissions(actor, county):
         raise PermissionDenied
 
 
@@ -60,30 +57,35 @@ def _event(task: Task, action: str, actor: Actor, note: str = "", **data: Any) -
 def check_county(county: Region) -> None:
     if county.level != Region.Level.COUNTY:
         raise RectificationError(
-            "not_a_county", f"“{county.name}”不是县级区域", f"{county.code} is not a county; tasks belong to counties"
+            "not_a_county", gettext_lazy("“%(county_name)s”不是县级区域"), county_name=Both(county.name, county.code)
         )
 
 
 def check_text(value: str, label_zh: str, label_en: str, limit: int = MAX_TITLE) -> str:
     text = (value or "").strip()
     if not text:
-        raise RectificationError("required", f"请填写{label_zh}", f"{label_en} is required")
+        raise RectificationError("required", gettext_lazy("请填写%(label_zh)s"), label_zh=Both(label_zh, label_en))
     if len(text) > limit:
         raise RectificationError(
-            "too_long", f"{label_zh}超过 {limit} 字", f"{label_en} is longer than {limit} characters"
+            "too_long", gettext_lazy("%(label_zh)s超过 %(limit)s 字"), label_zh=Both(label_zh, label_en), limit=limit
         )
     return text
 
 
-def check_deadline(deadline: dt.date | None, on: dt.date | None = None, label: str = "完成时限") -> dt.date:
+DEADLINE = gettext_lazy("完成时限")
+
+
+def check_deadline(deadline: dt.date | None, on: dt.date | None = None, label: str | Promise = DEADLINE) -> dt.date:
     if deadline is None:
-        raise RectificationError("required", f"请填写{label}", "a deadline is required")
+        raise RectificationError("required", gettext_lazy("请填写%(label)s"), label=label)
     on = on or today()
     if deadline < on:
         raise RectificationError(
             "deadline_past",
-            f"{label} {deadline:%Y-%m-%d} 已经过去，请填写今天（{on:%Y-%m-%d}）或以后的日期",
-            f"the deadline {deadline:%Y-%m-%d} is in the past; give today ({on:%Y-%m-%d}) or a later date",
+            gettext_lazy("%(label)s %(f_deadline_y_m_d)s 已经过去，请填写今天（%(f_on_y_m_d)s）或以后的日期"),
+            label=label,
+            f_deadline_y_m_d=f"{deadline:%Y-%m-%d}",
+            f_on_y_m_d=f"{on:%Y-%m-%d}",
         )
     return deadline
 
@@ -91,20 +93,21 @@ def check_deadline(deadline: dt.date | None, on: dt.date | None = None, label: s
 def check_department(county: Region, department: Department | int | str | None) -> Department:
     """A department of ``county``, given as a unit, its id or its name."""
     if department is None or (isinstance(department, str) and not department.strip()):
-        raise RectificationError("required", "请填写责任单位", "a responsible unit is required")
+        raise RectificationError("required", gettext_lazy("请填写责任单位"))
     found: Department | None = None
     if isinstance(department, Department):
         found = department if department.county_id == county.pk else None
-    elif isinstance(department, int) or (isinstance(department, str) and department.isdigit()):
-        found = Department.objects.filter(county=county, pk=int(department)).first()
+    elif (pk := read_id(department)) is not None:
+        found = Department.objects.filter(county=county, pk=pk).first()
     elif isinstance(department, str) and department.strip():
         found = find_department(county, department)
     if found is None:
         raise RectificationError(
             "unknown_department",
-            f"{county.name}没有“{department}”这个部门（单位），请从本县部门中选择",
-            f"{county.name} has no department {str(department)!r}; choose one of the county's departments",
+            gettext_lazy("%(county_name)s没有“%(department)s”这个部门（单位），请从本县部门中选择"),
             [{"value": str(department)}],
+            county_name=county.name,
+            department=Both(department, f"{str(department)!r}"),
         )
     return found
 
@@ -153,8 +156,9 @@ def check_indicators(codes: Iterable[str]) -> list[str]:
     if bad:
         raise RectificationError(
             "unknown_indicator",
-            f"未知的指标代码：{'、'.join(bad)}（可选：{'、'.join(sorted(known))}）",
-            f"unknown indicator code(s): {', '.join(bad)} (known: {', '.join(sorted(known))})",
+            gettext_lazy("未知的指标代码：%(join_bad)s（可选：%(join_sorted_known)s）"),
+            join_bad=Both("、".join(bad), ", ".join(bad)),
+            join_sorted_known=Both("、".join(sorted(known)), ", ".join(sorted(known))),
         )
     return list(dict.fromkeys(wanted))
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
 from dudao.engine.fields import LEVEL_ZH
@@ -157,8 +158,8 @@ def _lead_and_partners(county: Region, indicator: str, departments: list[Departm
     if not picked:
         raise RectificationError(
             "no_departments",
-            f"{county.name}尚未建立部门（单位），无法分配整改事项；请先在系统中登记各部门",
-            f"{county.name} has no departments yet; items cannot be assigned",
+            gettext_lazy("%(county_name)s尚未建立部门（单位），无法分配整改事项；请先在系统中登记各部门"),
+            county_name=county.name,
         )
     return picked[0], picked[1:]
 
@@ -325,7 +326,7 @@ def add_item(
     """An item entered by the county (``manual``, needs ``review``) or an inspector's finding
     (``inspection``, needs ``inspect``), with its task in the county's rectification list."""
     if source not in (Item.Source.MANUAL, Item.Source.INSPECTION):
-        raise RectificationError("bad_source", "来源无效", f"unknown source {source!r}")
+        raise RectificationError("bad_source", gettext_lazy("来源无效：%(source)s"), source=source)
     _require(actor, county, "review" if source == Item.Source.MANUAL else "inspect")
     check_county(county)
     if source == Item.Source.INSPECTION:
@@ -336,7 +337,10 @@ def add_item(
         unit = school if isinstance(school, School) else School.objects.filter(code=str(school).strip()).first()
         if unit is None or unit.county_id != county.pk:
             raise RectificationError(
-                "unknown_school", f"{county.name}没有学校“{school}”", f"{county.name} has no school {school!r}"
+                "unknown_school",
+                gettext_lazy("%(county_name)s没有学校“%(school)s”"),
+                county_name=county.name,
+                school=school,
             )
     year = int(year or today().year)
     with transaction.atomic():
@@ -374,7 +378,7 @@ def close_item(actor: Actor, item: RectificationItem, reason: str) -> Rectificat
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status != Item.Status.OPEN:
-            raise RectificationError("bad_state", "该整改事项已关闭", f"the item is already {locked.status}")
+            raise RectificationError("bad_state", gettext_lazy("该整改事项已关闭"))
         locked.status, locked.closed_at, locked.close_reason = Item.Status.CLOSED, timezone.now(), reason
         locked.save()
         _event(task, TaskEvent.Action.ITEM_CLOSED, actor, reason)

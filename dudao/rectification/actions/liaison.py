@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
 from dudao.orgs.models import Region, School
@@ -31,16 +32,17 @@ def add_leader(actor: Actor, county: Region, name: str, post: str) -> Leader:
         with transaction.atomic():
             return Leader.objects.create(county=county, name=name, post=post)
     except IntegrityError:
-        raise RectificationError(
-            "duplicate", f"已有县领导“{name}”", f"there is already a leader named {name!r}"
-        ) from None
+        raise RectificationError("duplicate", gettext_lazy("已有县领导“%(name)s”"), name=name) from None
 
 
 def _leader_school(county: Region, school: School | str) -> School:
     unit = school if isinstance(school, School) else School.objects.filter(code=str(school).strip()).first()
     if unit is None or unit.county_id != county.pk:
         raise RectificationError(
-            "unknown_school", f"{county.name}没有学校“{school}”", f"{county.name} has no school {school!r}"
+            "unknown_school",
+            gettext_lazy("%(county_name)s没有学校“%(school)s”"),
+            county_name=county.name,
+            school=school,
         )
     return unit
 
@@ -58,9 +60,7 @@ def _linked(leader: Leader, school: School | str) -> School:
     unit = _leader_school(county, school)
     if not LiaisonSchool.objects.filter(leader=leader, school=unit).exists():
         raise RectificationError(
-            "not_linked",
-            f"{leader.name}未挂钩联系该学校，请先建立挂钩关系",
-            f"{leader.name} is not linked with this school; link it first",
+            "not_linked", gettext_lazy("%(leader_name)s未挂钩联系该学校，请先建立挂钩关系"), leader_name=leader.name
         )
     return unit
 
@@ -70,9 +70,7 @@ def record_visit(actor: Actor, leader: Leader, school: School | str, on: dt.date
     _require(actor, county, "review")
     unit = _linked(leader, school)
     if on is None or on > today():
-        raise RectificationError(
-            "bad_date", "走访日期须为今天或以前的日期", "the visit's date must be today or earlier"
-        )
+        raise RectificationError("bad_date", gettext_lazy("走访日期须为今天或以前的日期"))
     note = check_text(note, "走访情况", "what the visit found", 2000)
     return Visit.objects.create(leader=leader, school=unit, on=on, note=note, created_by=user_of(actor))
 
@@ -90,7 +88,7 @@ def complete_matter(actor: Actor, matter: PracticalMatter, done_on: dt.date | No
     _require(actor, county, "review")
     done_on = done_on or today()
     if done_on > today():
-        raise RectificationError("bad_date", "办结日期不能晚于今天", "the completion date cannot be after today")
+        raise RectificationError("bad_date", gettext_lazy("办结日期不能晚于今天"))
     matter.status, matter.done_on = PracticalMatter.Status.DONE, done_on
     matter.save(update_fields=["status", "done_on"])
     return matter

@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
+from dudao.errors import Both
 from dudao.orgs.models import Department, Region
 from dudao.rectification.actions.common import (
     RectificationError,
@@ -34,7 +36,9 @@ from dudao.rectification.models import (
 def _lines(text: str, label_zh: str, label_en: str) -> str:
     rows = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if not rows:
-        raise RectificationError("required", f"请填写{label_zh}（每行一项）", f"{label_en} is required (one per line)")
+        raise RectificationError(
+            "required", gettext_lazy("请填写%(label_zh)s（每行一项）"), label_zh=Both(label_zh, label_en)
+        )
     return "\n".join(rows)
 
 
@@ -45,11 +49,9 @@ def record_meeting(
     check_county(county)
     title = check_text(title, "会议名称", "the meeting's title", 200)
     if held_on is None:
-        raise RectificationError("required", "请填写会议日期", "the meeting's date is required")
+        raise RectificationError("required", gettext_lazy("请填写会议日期"))
     if held_on > today():
-        raise RectificationError(
-            "date_in_future", "会议日期不能晚于今天（先开会，后记录）", "the meeting's date cannot be after today"
-        )
+        raise RectificationError("date_in_future", gettext_lazy("会议日期不能晚于今天（先开会，后记录）"))
     return Meeting.objects.create(
         county=county, title=title, held_on=held_on, place=(place or "").strip()[:100],
         attendees=_lines(attendees, "参会人员", "attendees"), topics=_lines(topics, "会商议题", "topics"),
@@ -91,7 +93,7 @@ def decision_to_task(
     with transaction.atomic():
         locked = Decision.objects.select_for_update().get(pk=decision.pk)
         if locked.task_id is not None:
-            raise RectificationError("already_task", "该议定事项已转为任务", "the decision is already a task")
+            raise RectificationError("already_task", gettext_lazy("该议定事项已转为任务"))
         return _decision_task(actor, locked, checked)
 
 

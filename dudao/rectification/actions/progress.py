@@ -9,8 +9,10 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
+from dudao.errors import Both
 from dudao.evidence import UploadRefused, check_upload, save_with_file
 from dudao.notifications import notify
 from dudao.notifications.models import Kind
@@ -39,12 +41,10 @@ def _check_percent(percent: Any) -> int:
         value = int(str(percent).strip().rstrip("%"))
     except (TypeError, ValueError):
         raise RectificationError(
-            "bad_percent", f"完成进度“{percent}”不是 0–100 的整数", f"percent {percent!r} is not a whole number 0–100"
+            "bad_percent", gettext_lazy("完成进度“%(percent)s”不是 0–100 的整数"), percent=percent
         ) from None
     if not 0 <= value <= 100:
-        raise RectificationError(
-            "bad_percent", f"完成进度 {value} 应在 0–100 之间", f"percent {value} must lie between 0 and 100"
-        )
+        raise RectificationError("bad_percent", gettext_lazy("完成进度 %(value)s 应在 0–100 之间"), value=value)
     return value
 
 
@@ -59,28 +59,24 @@ def report_progress(
     value = 100 if done else _check_percent(percent)
     if len(files) > MAX_FILES:
         raise RectificationError(
-            "too_many_files", f"一次最多上传 {MAX_FILES} 个文件", f"at most {MAX_FILES} files per report"
+            "too_many_files", gettext_lazy("一次最多上传 %(max_files)s 个文件"), max_files=MAX_FILES
         )
     checked = []
     for f in files:
         try:
             checked.append((f, check_upload(f)))
         except UploadRefused as refused:
-            raise RectificationError(refused.code, refused.message_zh, refused.message_en) from None
+            raise RectificationError(refused.code, refused.message, **refused.params) from None
     if done and not checked and not task.reports.filter(evidence__isnull=False).exists():
-        raise RectificationError(
-            "evidence_required",
-            "报告完成须上传佐证材料（如验收报告、照片、文件）",
-            "reporting a task done needs evidence files (an acceptance report, photos, documents)",
-        )
+        raise RectificationError("evidence_required", gettext_lazy("报告完成须上传佐证材料（如验收报告、照片、文件）"))
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.status in (Status.SUBMITTED, Status.ACCEPTED):
             label = locked.get_status_display()
             raise RectificationError(
                 "bad_state",
-                f"任务当前为“{label}”，不能再报送进展；如需补充，请联系督导室退回",
-                f"the task is {locked.status}; no more reports until the supervision office returns it",
+                gettext_lazy("任务当前为“%(label)s”，不能再报送进展；如需补充，请联系督导室退回"),
+                label=Both(label, locked.status),
             )
         now = timezone.now()
         report = ProgressReport.objects.create(task=locked, text=text, percent=value, done=done, user=user_of(actor))
@@ -112,8 +108,8 @@ def accept_task(actor: Actor, task: Task, note: str = "") -> Task:
         if locked.status != Status.SUBMITTED:
             raise RectificationError(
                 "bad_state",
-                f"任务当前为“{locked.get_status_display()}”，只有“待验收”的任务可以验收",
-                f"only a task reported done can be accepted; this one is {locked.status}",
+                gettext_lazy("任务当前为“%(locked_get_status_display)s”，只有“待验收”的任务可以验收"),
+                locked_get_status_display=Both(locked.get_status_display(), locked.status),
             )
         locked.status, locked.accepted_at, locked.return_reason = Status.ACCEPTED, timezone.now(), ""
         locked.save()
@@ -135,8 +131,8 @@ def return_task(actor: Actor, task: Task, reason: str) -> Task:
         if locked.status not in (Status.SUBMITTED, Status.ACCEPTED):
             raise RectificationError(
                 "bad_state",
-                f"任务当前为“{locked.get_status_display()}”，只有“待验收”或“已完成”的任务可以退回",
-                f"only a task reported done or accepted can be returned; this one is {locked.status}",
+                gettext_lazy("任务当前为“%(locked_get_status_display)s”，只有“待验收”或“已完成”的任务可以退回"),
+                locked_get_status_display=Both(locked.get_status_display(), locked.status),
             )
         locked.status, locked.return_reason = Status.RETURNED, reason
         locked.accepted_at = locked.submitted_at = None

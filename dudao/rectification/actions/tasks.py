@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.notifications import notify
 from dudao.notifications.models import Kind
 from dudao.notifications.recipients import clerks
-from dudao.orgs.access import task_permissions
 from dudao.orgs.models import Department, Region
+from dudao.rectification.access import task_permissions
 from dudao.rectification.actions.common import (
     RectificationError,
     _event,
@@ -46,7 +47,7 @@ def create_plan(actor: Actor, county: Region, title: str, year: int, doc_no: str
     check_county(county)
     title = check_text(title, "方案名称", "the title", 200)
     if not 1990 <= int(year) <= 2100:
-        raise RectificationError("bad_year", f"年度 {year} 无效", f"year {year} is not valid")
+        raise RectificationError("bad_year", gettext_lazy("年度 %(year)s 无效"), year=year)
     return WorkPlan.objects.create(
         county=county, title=title, year=year, doc_no=(doc_no or "").strip()[:64], goal=(goal or "").strip(),
         created_by=user_of(actor),
@@ -75,7 +76,7 @@ class TaskSpec:
     deadline: dt.date | None
     cooperating: Sequence[Department | int | str] = ()
     indicators: Sequence[str] = ()
-    milestones: Sequence[tuple[str, dt.date]] = ()
+    milestones: Sequence[tuple[str, dt.date | None]] = ()  # a date missing is refused as the deadline is
     progress: str = ""
 
 
@@ -97,12 +98,14 @@ def check_task(county: Region, spec: TaskSpec, on: dt.date | None = None) -> Che
     deadline = check_deadline(spec.deadline, on)
     milestones = []
     for name, due in spec.milestones:
-        due = check_deadline(due, on, "节点时限")
+        due = check_deadline(due, on, gettext_lazy("节点时限"))
         if due > deadline:
             raise RectificationError(
                 "milestone_after_deadline",
-                f"节点“{name}”的时限 {due:%Y-%m-%d} 晚于任务完成时限 {deadline:%Y-%m-%d}",
-                f"milestone {name!r} is due {due:%Y-%m-%d}, after the task's deadline {deadline:%Y-%m-%d}",
+                gettext_lazy("节点“%(name)s”的时限 %(f_due_y_m_d)s 晚于任务完成时限 %(f_deadline_y_m_d)s"),
+                name=name,
+                f_due_y_m_d=f"{due:%Y-%m-%d}",
+                f_deadline_y_m_d=f"{deadline:%Y-%m-%d}",
             )
         milestones.append((check_text(name, "节点名称", "the milestone", 200), due))
     return CheckedTask(
@@ -231,12 +234,13 @@ def _changes(
 def add_milestone(actor: Actor, task: Task, title: str, due: dt.date | None) -> Milestone:
     _require_task(actor, task, "review")
     name = check_text(title, "节点名称", "the milestone", 200)
-    due = check_deadline(due, label="节点时限")
+    due = check_deadline(due, label=gettext_lazy("节点时限"))
     if due > task.deadline:
         raise RectificationError(
             "milestone_after_deadline",
-            f"节点时限 {due:%Y-%m-%d} 晚于任务完成时限 {task.deadline:%Y-%m-%d}",
-            f"the milestone is due {due:%Y-%m-%d}, after the task's deadline {task.deadline:%Y-%m-%d}",
+            gettext_lazy("节点时限 %(f_due_y_m_d)s 晚于任务完成时限 %(f_task_deadline_y_m_d)s"),
+            f_due_y_m_d=f"{due:%Y-%m-%d}",
+            f_task_deadline_y_m_d=f"{task.deadline:%Y-%m-%d}",
         )
     return Milestone.objects.create(task=task, title=name, due=due)
 

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
+from dudao.errors import Both
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import access_county
 from dudao.orgs.models import Department, Region, SchoolYear
+from dudao.parsing import read_int
 from dudao.rectification.actions import RectificationError
 from dudao.standards import available_standards, load
 
@@ -34,21 +36,25 @@ def parse_date(raw: str | None, label_zh: str = "日期", label_en: str = "date"
         return dt.date.fromisoformat(text)
     except ValueError:
         raise RectificationError(
-            "bad_date", f"{label_zh}“{text}”的格式应为 YYYY-MM-DD", f"{label_en} {text!r} is not a YYYY-MM-DD date"
+            "bad_date",
+            gettext_lazy("%(label_zh)s“%(text)s”的格式应为 YYYY-MM-DD"),
+            label_zh=Both(label_zh, label_en),
+            text=text,
         ) from None
 
 
 def parse_int(raw: str | None, label_zh: str, label_en: str, low: int = 1990, high: int = 2100) -> int:
-    text = (raw or "").strip()
-    try:
-        value = int(text)
-    except ValueError:
+    """A whole number from a form (``dudao.parsing``), refused as the page's own error (shown, 400)."""
+    value = read_int(raw, low, high)
+    if value is None:
+        text = (raw or "").strip()[:40]
         raise RectificationError(
-            "bad_number", f"{label_zh}“{text}”不是整数", f"{label_en} {text!r} is not a whole number"
-        ) from None
-    if not low <= value <= high:
-        raise RectificationError(
-            "bad_number", f"{label_zh} {value} 超出范围（{low}–{high}）", f"{label_en} {value} is outside {low}–{high}"
+            "bad_number",
+            gettext_lazy("%(label_zh)s“%(text)s”应为 %(low)s–%(high)s 之间的整数"),
+            label_zh=Both(label_zh, label_en),
+            text=text,
+            low=low,
+            high=high,
         )
     return value
 

@@ -6,15 +6,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.evaluation.actions import EvaluationError
-from dudao.orgs.access import access_county, access_region, rectification_permissions
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import Permission, access_county, region_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
+from dudao.rectification.access import access_bulletin
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import Bulletin, RectificationItem
 from dudao.rectification.reports import county_progress
@@ -34,7 +36,7 @@ from dudao.views import current_year
 
 
 @login_required
-def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Tasks by department and by town (done / on time / at risk / overdue), the overdue and
     at-risk tasks, and the items' progress."""
     county = access_county(request.user, code)
@@ -53,7 +55,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
     return render(request, "rectification/dashboard.html", {
         "county": county, "on": on, "progress": progress, "tables": tables, "items": items,
-        "perms": rectification_permissions(request.user, county),
+        "perms": region_permissions(request.user, county),
     })  # fmt: skip
 
 
@@ -64,7 +66,7 @@ def _items_page(request: HttpRequest, county: Region, status: int = 200) -> Http
     table = items_table(rows, states, on)
     if (response := download(request, [table])) is not None:
         return response
-    perms = rectification_permissions(request.user, county)
+    perms = region_permissions(request.user, county)
     year = current_year()
     return render(request, "rectification/items.html", {
         "county": county, "table": table, "perms": perms, "shown": shown, "statuses": RectificationItem.Status.choices,
@@ -76,13 +78,13 @@ def _items_page(request: HttpRequest, county: Region, status: int = 200) -> Http
 
 
 @login_required
-def items(request: HttpRequest, code: str) -> HttpResponse:
+def items(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return _items_page(request, access_county(request.user, code))
 
 
 @login_required
 @require_POST
-def generate(request: HttpRequest, code: str) -> HttpResponse:
+def generate(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """One click: the current evaluation's shortfalls become items (and tasks)."""
     county = access_county(request.user, code, "review")
     try:
@@ -102,11 +104,11 @@ def generate(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_item(request: HttpRequest, code: str) -> HttpResponse:
+def add_item(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """An item entered by the county office, or an inspector's finding."""
     county = access_county(request.user, code)
     source = request.POST.get("source", "")
-    needed = "review" if source == RectificationItem.Source.MANUAL else "inspect"
+    needed: Permission = "review" if source == RectificationItem.Source.MANUAL else "inspect"
     access_county(request.user, code, needed)
     try:
         item = actions.add_item(
@@ -128,13 +130,13 @@ def _bulletins_page(request: HttpRequest, county: Region, status: int = 200) -> 
     if (response := download(request, [table])) is not None:
         return response
     return render(request, "rectification/bulletins.html", {
-        "county": county, "table": table, "perms": rectification_permissions(request.user, county),
+        "county": county, "table": table, "perms": region_permissions(request.user, county),
         "post": request.POST if request.method == "POST" else {}, "today": actions.today(),
     }, status=status)  # fmt: skip
 
 
 @login_required
-def bulletins(request: HttpRequest, code: str) -> HttpResponse:
+def bulletins(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     def issue(county: Region) -> tuple[str, HttpResponse]:
         start = parse_date(request.POST.get("start"), "起始日期", "first day")
         bulletin = actions.issue_bulletin(
@@ -146,11 +148,7 @@ def bulletins(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def bulletin(request: HttpRequest, pk: int) -> FileResponse:
-    found = Bulletin.objects.select_related("county").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    access_region(request.user, found.county.code)
-    access_county(request.user, found.county.code)
+def bulletin(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    found = access_bulletin(request.user, pk)
     name = f"{found.county.name}督导通报{found.year}年第{found.number}期.docx"
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=name)

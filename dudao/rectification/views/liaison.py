@@ -6,12 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.converters import MAX_YEAR, MIN_YEAR
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import access_county, region_permissions
 from dudao.orgs.models import Region, SchoolYear
+from dudao.parsing import id_or_404, read_id, read_int
 from dudao.rectification import actions
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import Leader, PracticalMatter, Visit
@@ -33,8 +37,7 @@ def _names(county: Region) -> dict[int, str]:
 
 
 def _page(request: HttpRequest, county: Region, status: int = 200) -> HttpResponse:
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else current_year()
+    year = read_int(request.GET.get("year"), MIN_YEAR, MAX_YEAR) or current_year()
     leaders = list(Leader.objects.filter(county=county).prefetch_related("links", "visits", "matters"))
     names = _names(county)
     visits = Visit.objects.filter(leader__county=county).select_related("leader")
@@ -50,26 +53,27 @@ def _page(request: HttpRequest, county: Region, status: int = 200) -> HttpRespon
         "county": county, "year": year, "tables": tables, "leaders": leaders,
         "open_matters": [m for m in matters if m.status == PracticalMatter.Status.PLANNED],
         "names": names, "schools": schools(county, current_year()), "today": actions.today(),
-        "perms": rectification_permissions(request.user, county), "target": rules_for(county.code).practical_matters,
+        "perms": region_permissions(request.user, county), "target": rules_for(county.code).practical_matters,
         "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
 
 
 @login_required
-def liaison(request: HttpRequest, code: str) -> HttpResponse:
+def liaison(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return _page(request, access_county(request.user, code))
 
 
 def _leader(county: Region, raw: str | None) -> Leader:
-    leader = Leader.objects.filter(county=county, pk=int(raw)).first() if (raw or "").isdigit() else None
+    pk = read_id(raw)
+    leader = Leader.objects.filter(county=county, pk=pk).first() if pk is not None else None
     if leader is None:
-        raise RectificationError("unknown_leader", "请选择县领导", "choose a leader of this county")
+        raise RectificationError("unknown_leader", gettext_lazy("请选择县领导"))
     return leader
 
 
 @login_required
 @require_POST
-def change(request: HttpRequest, code: str, what: str) -> HttpResponse:
+def change(request: AuthenticatedHttpRequest, code: str, what: str) -> HttpResponse:
     county = access_county(request.user, code, "review")
     post = request.POST
     try:
@@ -85,9 +89,7 @@ def change(request: HttpRequest, code: str, what: str) -> HttpResponse:
             actions.add_matter(request.user, _leader(county, post.get("leader")), post.get("school", ""),
                                parse_int(post.get("year"), "年度", "year"), post.get("title", ""))  # fmt: skip
         elif what == "matter-done":
-            matter = PracticalMatter.objects.filter(leader__county=county, pk=post.get("matter") or 0).first()
-            if matter is None:
-                raise Http404
+            matter = get_object_or_404(PracticalMatter, leader__county=county, pk=id_or_404(post.get("matter")))
             actions.complete_matter(request.user, matter, parse_date(post.get("on"), "办结日期", "completion date"))
         else:
             raise Http404

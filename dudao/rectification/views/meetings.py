@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
+from dudao.rectification.access import access_decision, access_meeting
 from dudao.rectification.actions import RectificationError
 from dudao.rectification.models import Decision, Meeting
 from dudao.rectification.rules import rules_for
@@ -35,13 +37,13 @@ def _meetings_page(request: HttpRequest, county: Region, status: int = 200) -> H
     if (response := download(request, [table])) is not None:
         return response
     return render(request, "rectification/meetings.html", {
-        "county": county, "table": table, "perms": rectification_permissions(request.user, county),
+        "county": county, "table": table, "perms": region_permissions(request.user, county),
         "post": request.POST if request.method == "POST" else {}, "today": actions.today(),
     }, status=status)  # fmt: skip
 
 
 @login_required
-def meetings(request: HttpRequest, code: str) -> HttpResponse:
+def meetings(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     post = request.POST
 
     def record(county: Region) -> tuple[str, HttpResponse]:
@@ -53,12 +55,8 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
     return page_or_create(request, code, _meetings_page, record)
 
 
-def _meeting(request: HttpRequest, pk: int, perm: str = "view") -> Meeting:
-    found = Meeting.objects.select_related("county").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    access_county(request.user, found.county.code, perm)  # type: ignore[arg-type]
-    return found
+def _meeting(request: HttpRequest, pk: int, perm: Permission = "view") -> Meeting:
+    return access_meeting(request.user, pk, perm)
 
 
 def _decisions(meeting: Meeting) -> list[Decision]:
@@ -86,20 +84,20 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200) -> 
     return render(request, "rectification/meeting.html", {
         "meeting": meeting, "county": meeting.county, "tables": tables, "previous": previous,
         "pending": [d for d in decisions if d.task is None], "departments": departments(meeting.county),
-        "perms": rectification_permissions(request.user, meeting.county),
+        "perms": region_permissions(request.user, meeting.county),
         "attendees": meeting.attendees.splitlines(), "topics": meeting.topics.splitlines(),
         "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
 
 
 @login_required
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, _meeting(request, pk))
 
 
 @login_required
 @require_POST
-def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _meeting(request, pk, "review")
     post = request.POST
     try:
@@ -113,11 +111,9 @@ def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_task(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = Decision.objects.select_related("meeting__county").filter(pk=pk).first()
-    if decision is None:
-        raise Http404
-    found = _meeting(request, decision.meeting_id, "review")
+def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    decision = access_decision(request.user, pk, "review")
+    found = decision.meeting
     try:
         actions.decision_to_task(request.user, decision, request.POST.get("department") or None,
                                  parse_date(request.POST.get("deadline"), "完成时限", "deadline"))  # fmt: skip

@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.engine.problems import InputError
-from dudao.orgs.access import access_county, rectification_permissions
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
+from dudao.rectification.access import access_plan
 from dudao.rectification.actions import RectificationError, TaskSpec
 from dudao.rectification.importing import read_task_list, write_task_list
 from dudao.rectification.models import Task, WorkPlan
@@ -40,13 +42,13 @@ def _plans_page(request: HttpRequest, county: Region, status: int = 200) -> Http
     if (response := download(request, [table])) is not None:
         return response
     return render(request, "rectification/plans.html", {
-        "county": county, "table": table, "perms": rectification_permissions(request.user, county),
+        "county": county, "table": table, "perms": region_permissions(request.user, county),
         "year": current_year(), "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
 
 
 @login_required
-def plans(request: HttpRequest, code: str) -> HttpResponse:
+def plans(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     post = request.POST
 
     def create(county: Region) -> tuple[str, HttpResponse]:
@@ -58,12 +60,8 @@ def plans(request: HttpRequest, code: str) -> HttpResponse:
     return page_or_create(request, code, _plans_page, create)
 
 
-def _plan(request: HttpRequest, pk: int, perm: str = "view") -> WorkPlan:
-    found = WorkPlan.objects.select_related("county").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    access_county(request.user, found.county.code, perm)  # type: ignore[arg-type]
-    return found
+def _plan(request: HttpRequest, pk: int, perm: Permission = "view") -> WorkPlan:
+    return access_plan(request.user, pk, perm)
 
 
 def _tasks(plan: WorkPlan) -> list[Task]:
@@ -85,20 +83,20 @@ def _plan_page(request: HttpRequest, plan: WorkPlan, status: int = 200, problems
         return response
     return render(request, "rectification/plan.html", {
         "plan": plan, "county": plan.county, "table": table,
-        "perms": rectification_permissions(request.user, plan.county), "departments": departments(plan.county),
+        "perms": region_permissions(request.user, plan.county), "departments": departments(plan.county),
         "indicators": indicators(), "problems": [p.text(lang()) for p in problems or []],
         "post": request.POST if request.method == "POST" else {},
     }, status=status)  # fmt: skip
 
 
 @login_required
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _plan(request, pk))
 
 
 @login_required
 @require_POST
-def add_task(request: HttpRequest, pk: int) -> HttpResponse:
+def add_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _plan(request, pk, "review")
     post = request.POST
     try:
@@ -122,7 +120,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def import_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The whole file is checked first; any problem is listed and nothing is imported."""
     found = _plan(request, pk, "review")
     file = request.FILES.get("file")
@@ -141,7 +139,7 @@ def import_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def export_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _plan(request, pk)
     response = HttpResponse(write_task_list(found, _tasks(found)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="tasks-{found.county.code}-{found.pk}.xlsx"'

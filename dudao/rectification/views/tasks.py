@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,19 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.evidence import ACCEPT_ATTRIBUTE, ACCEPTED, max_bytes
-from dudao.orgs.access import (
-    access_task,
-    clerk_departments,
-    home_unit,
-    rectification_permissions,
-    task_permissions,
-    visible_regions,
-    visible_tasks,
-)
+from dudao.http import AuthenticatedHttpRequest
+from dudao.orgs.access import Permission, clerk_departments, home_unit, region_permissions, visible_regions
 from dudao.orgs.models import Region
 from dudao.rectification import actions
+from dudao.rectification.access import (
+    access_milestone,
+    access_task,
+    access_task_evidence,
+    task_permissions,
+    visible_tasks,
+)
 from dudao.rectification.actions import RectificationError
-from dudao.rectification.models import Milestone, RectificationItem, Task, TaskEvidence
+from dudao.rectification.models import RectificationItem, Task, TaskEvidence
 from dudao.rectification.rules import rules_for
 from dudao.rectification.status import STATE_LABELS, task_state
 from dudao.rectification.tables import evidence_table, milestones_table, tasks_table, timeline_table, why_text
@@ -36,7 +35,7 @@ from dudao.tables import Column, Table, download
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A clerk's tasks; a county supervisor goes to the county's dashboard; others choose a county."""
     own = clerk_departments(request.user)
     unit = home_unit(request.user)
@@ -86,7 +85,7 @@ def _task_page(request: HttpRequest, task: Task, status: int = 200) -> HttpRespo
     return render(request, "rectification/task.html", {
         "task": task, "item": item, "perms": perms, "tables": tables, "state": state,
         "closed_why": why_text({"why": item.status, **item.close_data.get("new", {})}) if item else "",
-        "county_nav": "view" in rectification_permissions(request.user, task.county),
+        "county_nav": "view" in region_permissions(request.user, task.county),
         "state_label": STATE_LABELS[state], "cooperating": list(task.cooperating.all()),
         "can_report": "report" in perms and task.status not in (Task.Status.SUBMITTED, Task.Status.ACCEPTED),
         "departments": departments(task.county) if "review" in perms else [],
@@ -96,14 +95,16 @@ def _task_page(request: HttpRequest, task: Task, status: int = 200) -> HttpRespo
 
 
 @login_required
-def task(request: HttpRequest, pk: int) -> HttpResponse:
+def task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _task_page(request, access_task(request.user, pk))
 
 
-def _act(request: HttpRequest, pk: int, perm: str, act: Callable[[Task], object], done: str = "") -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, perm: Permission, act: Callable[[Task], object], done: str = ""
+) -> HttpResponse:
     """Fetch the task through access (404/403), call the action; a refusal re-renders the task page
     with the message (400), else back to the task (PRG)."""
-    found = access_task(request.user, pk, perm)  # type: ignore[arg-type]
+    found = access_task(request.user, pk, perm)
     try:
         act(found)
     except RectificationError as error:
@@ -116,7 +117,7 @@ def _act(request: HttpRequest, pk: int, perm: str, act: Callable[[Task], object]
 
 @login_required
 @require_POST
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post, done = request.POST, request.POST.get("done") in ("1", "on", "true")
     files = request.FILES.getlist("files")
     return _act(request, pk, "report", lambda t: actions.report_progress(
@@ -126,14 +127,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     return _act(request, pk, "review", lambda t: actions.accept_task(request.user, t, note), _("已验收通过。"))
 
 
 @login_required
 @require_POST
-def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def send_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     return _act(request, pk, "review", lambda t: actions.return_task(request.user, t, reason),
                 _("已退回，并通知责任单位。"))  # fmt: skip
@@ -141,7 +142,7 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = request.POST
 
     def change(task: Task) -> object:
@@ -157,7 +158,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+def add_milestone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     post = request.POST
     return _act(request, pk, "review", lambda t: actions.add_milestone(
         request.user, t, post.get("title", ""), parse_date(post.get("due"), "节点时限", "milestone date")
@@ -166,21 +167,15 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = Milestone.objects.filter(pk=pk).first()
-    if milestone is None:
-        raise Http404
-    found = access_task(request.user, milestone.task_id)
-    if not {"report", "review"} & task_permissions(request.user, found):
-        raise PermissionDenied
-    milestone.task = found
+def milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    milestone = access_milestone(request.user, pk, "report")
     actions.complete_milestone(request.user, milestone)
-    return redirect("rectification:task", pk=found.pk)
+    return redirect("rectification:task", pk=milestone.task.pk)
 
 
 @login_required
 @require_POST
-def close_item(request: HttpRequest, pk: int) -> HttpResponse:
+def close_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = RectificationItem.objects.filter(task_id=pk).first()
     if item is None:
         access_task(request.user, pk)  # a task without an item: 404 as for any page that is not there
@@ -190,9 +185,6 @@ def close_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
-    doc = TaskEvidence.objects.select_related("report").filter(pk=pk).first()
-    if doc is None:
-        raise Http404
-    access_task(request.user, doc.report.task_id)  # only those who may see the task get its files
+def evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    doc = access_task_evidence(request.user, pk)  # only those who may see the task get its files
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name)

@@ -50,10 +50,11 @@ class Command(BaseCommand):
                 raise CommandError(f"没有县级行政区划代码 {code}" if zh else f"No county with code {code}")
         user: Actor = system("command import_census")
         if opts["user"]:
-            user = User.objects.filter(username=opts["user"], is_active=True).first()
-            if user is None:
+            person = User.objects.filter(username=opts["user"], is_active=True).first()
+            if person is None:
                 name = opts["user"]
                 raise CommandError(f"没有（启用的）用户 {name}" if zh else f"No active user {name!r}")
+            user = person
         try:
             result = import_census(
                 opts["file"], opts["year"], county=county, user=user, dry_run=opts["dry_run"], sheet=opts["sheet"]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -27,9 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--template", type=Path, help="报告模板 .docx（默认：本县上传的模板，否则默认模板）")
         parser.add_argument("--write-template", type=Path, help="写出默认模板供修改，然后退出")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         if options["write_template"]:
-            Path(options["write_template"]).write_bytes(build_template())  # type: ignore[arg-type]
+            Path(options["write_template"]).write_bytes(build_template())
             self.stdout.write(str(options["write_template"]))
             return
         if not options["county"] or not options["year"]:
@@ -39,16 +40,16 @@ class Command(BaseCommand):
             raise CommandError(f"没有县级单位 {options['county']} / no county {options['county']}")
         try:
             load(str(options["standard"]))
-            run = current_run(county, int(options["year"]), str(options["standard"]))  # type: ignore[call-overload]
+            run = current_run(county, int(options["year"]), str(options["standard"]))
         except StandardError as exc:
             raise CommandError(str(exc)) from None
         except EvaluationError as exc:
             raise CommandError(f"{exc.message_zh} / {exc.message_en}") from None
         template = options["template"]
-        if template is not None and not Path(template).is_file():  # type: ignore[arg-type]
+        if template is not None and not Path(template).is_file():
             raise CommandError(f"找不到模板 {template} / no template {template}")
         data = report_data(run)
-        out = Path(options["out"])  # type: ignore[arg-type]
+        out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         docx_name, xlsx_name = file_names(data)
         own = county_template(county) if template is None else None
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                 with own.file.open("rb") as f:
                     (out / docx_name).write_bytes(report_docx(data, f))
             else:
-                (out / docx_name).write_bytes(report_docx(data, template))  # type: ignore[arg-type]
+                (out / docx_name).write_bytes(report_docx(data, template))
         except TemplateRefused as exc:
             raise CommandError(f"{exc.message_zh} / {exc.message_en}") from None
         (out / xlsx_name).write_bytes(annex_xlsx(data))

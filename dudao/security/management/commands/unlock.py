@@ -24,5 +24,5 @@ class Command(BaseCommand):
                 system("command unlock"), username=options["username"], address=options["address"], why=options["why"]
             )
         except UnlockError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(f"{exc.message_zh} / {exc.message_en}") from None
         self.stdout.write(f"已解除 / lifted: {removed}")
