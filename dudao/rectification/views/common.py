@@ -45,14 +45,18 @@ def parse_date(raw: str | None, label_zh: str = "日期", label_en: str = "date"
 
 def parse_int(raw: str | None, label_zh: str, label_en: str, low: int = 1990, high: int = 2100) -> int:
     """A whole number from a form (``dudao.parsing``), refused as the page's own error (shown, 400)."""
-    value = read_int(raw, low, high)
+    text = (raw or "").strip()[:40]
+    value = read_int(raw)
     if value is None:
-        text = (raw or "").strip()[:40]
+        raise RectificationError(
+            "bad_number", gettext_lazy("%(label_zh)s“%(text)s”不是整数"), label_zh=Both(label_zh, label_en), text=text
+        )
+    if not low <= value <= high:
         raise RectificationError(
             "bad_number",
-            gettext_lazy("%(label_zh)s“%(text)s”应为 %(low)s–%(high)s 之间的整数"),
+            gettext_lazy("%(label_zh)s %(value)s 超出范围（%(low)s–%(high)s）"),
             label_zh=Both(label_zh, label_en),
-            text=text,
+            value=value,
             low=low,
             high=high,
         )
