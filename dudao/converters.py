@@ -14,10 +14,13 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 class YearConverter:
-    regex = "(?:199[0-9]|20[0-9][0-9]|2100)"
+    regex = "[0-9]{4}"  # any four digits reverse (a link to 1900 can be written); only 1990–2100 resolve
 
     def to_python(self, value: str) -> int:
-        return int(value)
+        year = int(value)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(f"year {year} outside {MIN_YEAR}-{MAX_YEAR}")  # no match: 404
+        return year
 
     def to_url(self, value: int) -> str:
         return str(value)
