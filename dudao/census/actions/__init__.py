@@ -105,7 +105,6 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-@transaction.atomic
 def _school_year(school: School, year: int, level: str) -> SchoolYear | None:
     """The school's register entry for ``year``; refused when the school has no such level."""
     school_year = SchoolYear.objects.filter(school=school, year__lte=year).order_by("-year").first()
@@ -170,6 +169,7 @@ def _check_figures(
     return warnings
 
 
+@transaction.atomic
 def save_record(
     actor: Actor,
     school: School,
