@@ -33,13 +33,13 @@ from dudao.census.access import access_census_record
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.importing import import_census
 from dudao.census.models import CensusRecord, CensusYear
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.orgs.access import access_school, visible_schools
 from dudao.uploads import FORM_ALLOWANCE, declared_length
 from dudao.uploads import too_large as too_large_response
 
 router = Router()
 
-MIN_YEAR, MAX_YEAR = 1990, 2100
 Level = Literal["primary", "junior", "all"]
 RecordStatus = Literal["draft", "submitted", "approved", "returned"]
 

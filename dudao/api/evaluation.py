@@ -14,13 +14,12 @@ from ninja import Field, Query, Router, Schema
 
 from dudao.api.common import LocalDateTime, Status, county_for, request_user
 from dudao.api.errors import CHANGE, READ, ApiError
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.evaluation import actions
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.models import Region
 
 router = Router()
-
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 def _default_standard() -> str:

@@ -76,6 +76,7 @@ from dudao.census.actions import CensusError
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import IMPOSSIBLE, evaluate, figures, rule_table, shown
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
 from dudao.errors import Both
@@ -100,7 +101,6 @@ from dudao.sheets.reader import SchoolTable
 __all__ = ["IMPORTED_FIELDS", "AbsentSchool", "ImportResult", "RecordPlan", "import_census"]
 
 BATCH_SIZE = 2000
-MIN_YEAR, MAX_YEAR = 1990, 2100
 _Q = Decimal("0.0001")
 
 # The census figures a school data sheet can carry (the reader's numeric columns), in census order.

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from dudao.census.reports import expected_schools
 from dudao.census.template import write_census_template
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import access_region, memberships, region_permissions, school_permissions
 from dudao.orgs.models import Region, Role, School, SchoolYear
 from dudao.sheets.template import write_template
-
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 def _year(year: int) -> int:

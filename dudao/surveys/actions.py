@@ -391,9 +391,13 @@ def _first(data: dict[str, list[str]], name: str, limit: int = 200) -> str:
     return (data.get(name) or [""])[0][:limit]
 
 
+def _stale() -> SurveyError:
+    """A form that is incomplete, forged or too old: the respondent opens the survey again."""
+    return SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
+
+
 def _form(sub: Submission) -> tuple[Survey, Any, int | None]:
     """(the survey, the questionnaire the form was made from, the one-use code's id or None), or refused."""
-    stale = SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
     version, code = _first(sub.data, "v", 9), _first(sub.data, "t", 40)
     found = (
         intake.form(sub.survey_key, sub.group, int(version), code)
@@ -414,20 +418,19 @@ def _form(sub: Submission) -> tuple[Survey, Any, int | None]:
             raise SurveyError(409, _("这个问卷码已经使用过，感谢您的参与。"))
         token_id = token[0]
     if found is None:
-        raise stale
+        raise _stale()
     return survey, found[1], token_id
 
 
 def _seconds(sub: Submission, survey: Survey) -> int:
     """Seconds since the form was opened, from its signed start (a forged or old form is refused)."""
-    stale = SurveyError(400, _("提交的表单不完整或已过期，请重新打开问卷。"))
     try:
         key, group, started = _signer.unsign(_first(sub.data, "s")).split(":")
         seconds = int(sub.now) - int(started)
     except (ValueError, signing.BadSignature):
-        raise stale from None
+        raise _stale() from None
     if (key, group) != (survey.key, sub.group) or not 0 <= seconds <= FORM_MAX_AGE:
-        raise stale
+        raise _stale()
     return seconds
 
 

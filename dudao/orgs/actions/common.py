@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.errors import ActionError, Both
 from dudao.orgs.access import Permission, region_permissions
 from dudao.orgs.models import Region
 
-MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_REASON = 2000
 
 

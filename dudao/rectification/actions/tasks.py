@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.notifications import notify
 from dudao.notifications.models import Kind
 from dudao.notifications.recipients import clerks
@@ -46,7 +47,7 @@ def create_plan(actor: Actor, county: Region, title: str, year: int, doc_no: str
     _require(actor, county, "review")
     check_county(county)
     title = check_text(title, "方案名称", "the title", 200)
-    if not 1990 <= int(year) <= 2100:
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
         raise RectificationError("bad_year", gettext_lazy("年度 %(year)s 无效"), year=year)
     return WorkPlan.objects.create(
         county=county, title=title, year=year, doc_no=(doc_no or "").strip()[:64], goal=(goal or "").strip(),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language, gettext_lazy
 
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.errors import Both
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import access_county
@@ -43,7 +44,7 @@ def parse_date(raw: str | None, label_zh: str = "日期", label_en: str = "date"
         ) from None
 
 
-def parse_int(raw: str | None, label_zh: str, label_en: str, low: int = 1990, high: int = 2100) -> int:
+def parse_int(raw: str | None, label_zh: str, label_en: str, low: int = MIN_YEAR, high: int = MAX_YEAR) -> int:
     """A whole number from a form (``dudao.parsing``), refused as the page's own error (shown, 400)."""
     text = (raw or "").strip()[:40]
     value = read_int(raw)
