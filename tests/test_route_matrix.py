@@ -57,6 +57,7 @@ SIGNED_IN = "login ok ok ok ok ok ok ok ok"
 COUNTY_VIEW = "login ok ok ok ok 404 404 404 404"  # view on 示范县
 COUNTY_REVIEW = "login 403 403 ok 403 404 404 404 404"  # review (or edit) on 示范县: its supervision office
 COUNTY_INSPECT = "login ok ok ok 404 404 404 404 404"  # reports: inspect on 示范县, anyone else 404
+REPORT_WRITE = "login 403 403 ok 404 404 404 404 404"  # the report's texts: the county's office writes, inspectors read
 SCHOOL_VIEW = "login ok ok ok ok ok 404 404 404"  # view on 示范县第一小学
 SCHOOL_EDIT = "login 403 403 ok 403 ok 404 404 404"  # edit on 示范县第一小学
 AUDIT = "login ok ok ok 403 404 404 404 404"  # audit on 示范县
@@ -217,6 +218,10 @@ ROUTES: dict[str, Route] = {
     "reports:county": get("reports:county", evaluation, COUNTY_INSPECT),
     "reports:report": get("reports:report", evaluation, COUNTY_INSPECT),
     "reports:annex": get("reports:annex", evaluation, COUNTY_INSPECT),
+    "reports:note": get("reports:note", evaluation, COUNTY_INSPECT),  # county items missing: a note to read
+    "reports:practice": get("reports:practice", evaluation, COUNTY_INSPECT),
+    "reports:heading": post("reports:heading", evaluation, REPORT_WRITE),
+    "reports:practice_text": post("reports:practice_text", lambda o: [*evaluation(o), o.practice.pk], REPORT_WRITE),
     "reports:template": get("reports:template", evaluation, COUNTY_INSPECT),
     "reports:pack": get("reports:pack", evaluation, COUNTY_INSPECT),
     "reports:draws": get("reports:draws", evaluation, COUNTY_INSPECT),
@@ -330,7 +335,7 @@ def _build() -> Any:
     from dudao.census.actions.uploads import stage_upload
     from dudao.evaluation.actions import attach_evidence, evaluate_county, set_county_item
     from dudao.rectification import actions as rect
-    from dudao.reports.actions import create_draw
+    from dudao.reports.actions import create_draw, save_practice
     from dudao.surveys import actions as surveys
     from dudao.surveys.models import Response
     from tests.api.conftest import census_csv
@@ -366,6 +371,7 @@ def _build() -> Any:
     surveys.set_status(w.county_supervisor, survey, "open")
     answer(Client(), survey, answers(survey))
     draw = create_draw(SYSTEM, w.county, YEAR, STANDARD, 1, seed=7)
+    practice = save_practice(SYSTEM, w.county, YEAR, "高位推动，强化保障", "成立领导小组。")
     sessions = {}
     for persona in PERSONAS[1:]:
         client = Client()
@@ -375,7 +381,7 @@ def _build() -> Any:
         w=w, sessions=sessions, record=record, run=run, item_evidence=item_evidence, pending=pending, plan=plan,
         task=task, milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
         decision=decision, bulletin=bulletin, survey=survey, response=Response.objects.get(survey=survey),
-        draw=draw, sampled=draw.schools.first(),
+        draw=draw, sampled=draw.schools.first(), practice=practice,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from dudao.orgs.access import Permission, access_county, region_permissions, require_region
 from dudao.orgs.models import Region
-from dudao.reports.models import SampledSchool, SamplingDraw
+from dudao.reports.models import PracticeText, SampledSchool, SamplingDraw
 from dudao.standards import StandardError, load
 
 # The permission that opens a county's reports and sampling (the shared vocabulary's "an inspector's work").
@@ -52,3 +52,15 @@ def access_sampled_school(user: User | AnonymousUser, pk: int, school: int) -> S
         raise Http404
     sampled.draw = draw
     return sampled
+
+
+def access_practice_text(
+    user: User | AnonymousUser, code: str, year: int, standard_id: str, pk: int
+) -> tuple[Region, PracticeText]:
+    """A part of the county's 主要做法与成效 for ``year`` (one of another county or year is a 404)."""
+    county = access_report_county(user, code, year, standard_id)
+    text = PracticeText.objects.filter(county=county, year=year, pk=pk).first()
+    if text is None:
+        raise Http404
+    text.county = county
+    return county, text

@@ -4,6 +4,12 @@ results, and the county items (government, quality, recognition) with values and
 
 Numbers are written as numbers with formats (0.00 for values, 0.000 for CVs, 0 for counts, 0.0%
 for ratios); every figure comes from :class:`dudao.reports.content.ReportData`.
+
+Every sheet prints as a county hands it in: A4 landscape, fitted to the page's width (as many pages
+down as it needs), the title and the column headings repeated on every page, margins, and a footer
+"第 1 页，共 3 页". Columns are narrow and their headings wrap, so that fitting to the width keeps the
+text at a readable size (``tests/reports/test_reports.py`` converts the workbook to PDF in LibreOffice
+and measures it).
 """
 
 from __future__ import annotations
@@ -24,10 +30,40 @@ from dudao.sheets.writer import workbook_bytes
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = Font(name="黑体", bold=True)
+UNMET = Font(bold=True, color="C00000")
 VALUE, CV, COUNT, PERCENT = "0.00", "0.000", "0", "0.0%"
 
 
-def _sheet(ws: Worksheet, title: str, header: list[str], rows: list[list[Any]], formats: list[str | None]) -> None:
+def _width(text: str) -> float:
+    """Columns wide enough for a heading wrapped on up to three lines, or for the values under it."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in str(text))
+
+
+def _print_setup(ws: Worksheet, header_rows: str) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    fit = ws.sheet_properties.pageSetUpPr or PageSetupProperties()
+    fit.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = fit
+    ws.print_title_rows = header_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 12
+
+
+def _sheet(
+    ws: Worksheet,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    formats: list[str | None],
+    header_rows: str = "1:2",
+) -> None:
     """A form-like sheet: the title over the columns, bordered cells, numbers with their formats."""
     ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
@@ -37,44 +73,53 @@ def _sheet(ws: Worksheet, title: str, header: list[str], rows: list[list[Any]], 
     for cell in ws[2]:
         cell.font, cell.border = HEAD, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widths = [min(max(_width(h) / 4 + 2, 6), 9) for h in header]
     for values in rows:
         ws.append(values)
-        for cell, number_format in zip(ws[ws.max_row], formats, strict=True):
+        for i, (cell, number_format) in enumerate(zip(ws[ws.max_row], formats, strict=True)):
             cell.border = BORDER
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
             if number_format and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                 cell.number_format = number_format
-    for i, text in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(8, min(40, len(str(text)) * 2 + 2))
+            elif isinstance(cell.value, str):
+                widths[i] = max(widths[i], min(_width(cell.value) + 2, 20))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    lines = max(_width(h) // max(int(widths[i]) - 1, 1) + 1 for i, h in enumerate(header))
+    ws.row_dimensions[2].height = 14 * max(1, min(7, lines))
     ws.freeze_panes = "A3"
-    ws.print_title_rows = "2:2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    fit = ws.sheet_properties.pageSetUpPr or PageSetupProperties()
-    fit.fitToPage = True
-    ws.sheet_properties.pageSetUpPr = fit
-    ws.page_setup.fitToHeight = 0
+    _print_setup(ws, header_rows)
 
 
 def _schools_sheet(wb: Workbook, data: ReportData, level: str, result: Level, number: int) -> None:
+    """Each school's indicator values under the standard's thresholds; a value below its threshold in bold
+    red, and the school's unmet indicators named in the last column (which a black-and-white print keeps)."""
     ws = wb.create_sheet(f"附表{number} {LEVEL_ZH[level]}指标")
     codes = list(result.indicators)
     header = ["序号", "学校代码", "学校名称", "类型", "城乡", "学生数"]
     formats: list[str | None] = [COUNT, None, None, None, None, COUNT]
     for code in codes:
         ind = result.indicators[code]
-        header += [f"{code} {ind.name_zh}（{ind.unit_zh}）", f"{code}达标"]
-        formats += [VALUE, None]
-    thresholds = [x for c in codes for x in (result.indicators[c].threshold, "")]
-    rows: list[list[Any]] = [["", "", "标准值", "", "", None, *thresholds]]
+        header.append(f"{code} {ind.name_zh}（{ind.unit_zh}）")
+        formats.append(VALUE)
+    header += ["达标指标数", "未达标指标"]
+    formats += [None, None]
+    thresholds = [result.indicators[c].threshold for c in codes]
+    rows: list[list[Any]] = [["", "", "标准值", "", "", None, *thresholds, "", ""]]
+    unmet: list[list[int]] = []
     for i, s in enumerate(data.schools(level), start=1):
         row: list[Any] = [i, s.school_code, s.school_name, school_type_zh(s.school_type),
                           location_zh(s.location), s.students]  # fmt: skip
-        for code in codes:
-            part = s.indicators.get(code)
-            met = part.met if part else None
-            row += [part.value if part else None, "达标" if met else "未达标" if met is False else "—"]
+        parts = [s.indicators.get(code) for code in codes]
+        row += [part.value if part else None for part in parts]
+        met = "—" if s.met_count is None else f"{s.met_count}/{s.indicator_count}"
+        row += [met, "、".join(unmet_codes(s)) or "—"]
+        unmet.append([7 + j for j, part in enumerate(parts) if part is not None and part.met is False])
         rows.append(row)
-    _sheet(ws, f"{data.county.name}{data.year}年度{LEVEL_ZH[level]}学校指标值", header, rows, formats)
+    _sheet(ws, f"{data.county.name}{data.year}年度{LEVEL_ZH[level]}学校指标值", header, rows, formats, "1:3")
+    for row_number, columns in enumerate(unmet, start=4):
+        for column in columns:
+            ws.cell(row_number, column).font = UNMET
 
 
 def _cv_sheet(wb: Workbook, data: ReportData, number: int) -> None:
@@ -137,6 +182,13 @@ def _items_sheet(wb: Workbook, data: ReportData, number: int) -> None:
                 cell.number_format = PERCENT
             elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                 cell.number_format = VALUE
+
+
+def annex_sheet_titles(data: ReportData) -> list[str]:
+    """The annex's sheets as the report lists them: 附表1 小学指标 …"""
+    titles = [f"附表{i} {LEVEL_ZH[level]}指标" for i, (level, _) in enumerate(data.levels, start=1)]
+    n = len(titles)
+    return [*titles, f"附表{n + 1} 差异系数", f"附表{n + 2} 学校达标", f"附表{n + 3} 县级指标"]
 
 
 def annex_xlsx(data: ReportData) -> bytes:

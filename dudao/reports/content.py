@@ -9,14 +9,28 @@ formats them (the CV with 3 decimals, as ``cv_3dp``).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+
+from django.db.models import Min
+from django.utils import timezone
 
 from dudao.engine.fields import LOCATION_ZH, SCHOOL_TYPE_ZH
 from dudao.engine.result import Area, AreaItem, CountyResult, Level, LevelIndicator, School, StandardInfo
 from dudao.evaluation.models import CountyItemValue, EvaluationRun
 from dudao.orgs.models import Region
-from dudao.rectification.models import RectificationItem
+from dudao.rectification.models import (
+    Decision,
+    Leader,
+    LiaisonSchool,
+    Meeting,
+    PracticalMatter,
+    RectificationItem,
+    Task,
+    Visit,
+    WorkPlan,
+)
+from dudao.reports.models import PracticeText, ReportHeading
 
 LEVELS = ("primary", "junior")
 LOCATIONS = ("urban", "town", "rural")
@@ -70,13 +84,54 @@ class LevelBasics:
 
 
 @dataclass
-class Problem:
+class Measure:
+    """A rectification item as the report's 整改措施 table lists it."""
+
     number: int
     finding: str
     target: str
     department: str
-    deadline: Any  # datetime.date
+    deadline: dt.date
     status: str
+    done: bool
+
+
+@dataclass
+class Heading:
+    """The report's 文号 and 落款 (unit and date) as the county entered them, with the defaults filled in."""
+
+    doc_no: str
+    issuer: str
+    issued_on: dt.date
+
+
+@dataclass
+class Practice:
+    title: str
+    body: str
+
+
+@dataclass
+class WorkFacts:
+    """What the platform holds of the county's work: rectification items, work-plan tasks, consultation
+    meetings and the county leaders' liaison schools (走访, 实事) up to the report's date."""
+
+    items: int = 0
+    items_done: int = 0
+    tasks: int = 0
+    tasks_done: int = 0
+    meetings: int = 0
+    first_meeting: dt.date | None = None
+    decisions: int = 0
+    decisions_done: int = 0
+    leaders: int = 0
+    liaison_schools: int = 0
+    visits: int = 0
+    matters: int = 0
+    matters_done: int = 0
+
+    def any(self) -> bool:
+        return bool(self.items or self.tasks or self.meetings or self.leaders)
 
 
 @dataclass
@@ -85,9 +140,13 @@ class ReportData:
     county: Region
     result: CountyResult
     basics: list[LevelBasics]
-    problems: list[Problem]
+    measures: list[Measure]
     evidence: dict[str, list[str]] = field(default_factory=dict)  # item code → file names
     notes: dict[str, str] = field(default_factory=dict)  # item code → the county's note (e.g. the survey's)
+    heading: Heading | None = None
+    practice: list[Practice] = field(default_factory=list)
+    facts: WorkFacts = field(default_factory=WorkFacts)
+    heading_entered: bool = False  # the county saved a 文号
 
     @property
     def levels(self) -> list[tuple[str, Level]]:
@@ -149,18 +208,39 @@ def basics(run: EvaluationRun) -> list[LevelBasics]:
     return out
 
 
-def problems(county: Region, run: EvaluationRun) -> list[Problem]:
+def measures(county: Region, year: int, standard_id: str) -> list[Measure]:
     items = (
-        RectificationItem.objects.filter(county=county, year=run.year, standard_id__in=[run.standard_id, ""])
+        RectificationItem.objects.filter(county=county, year=year, standard_id__in=[standard_id, ""])
         .exclude(status=RectificationItem.Status.VOID)
         .select_related("task__department")
         .order_by("pk")
     )
+    done = {RectificationItem.Status.MET, RectificationItem.Status.CLOSED}
     return [
-        Problem(i, item.finding or item.task.title, item.target, item.task.department.name, item.task.deadline,
-                item.get_status_display())
+        Measure(i, item.finding or item.task.title, item.target, item.task.department.name, item.task.deadline,
+                item.get_status_display(), item.status in done)
         for i, item in enumerate(items, start=1)
     ]  # fmt: skip
+
+
+def work_facts(county: Region, year: int, until: dt.date, measures: list[Measure]) -> WorkFacts:
+    """The county's work as the platform holds it, up to ``until``: rectification items of the year,
+    the tasks of its work plans of the year, consultation meetings and their decisions, liaison schools,
+    visits and practical matters (实事) of the county's leaders."""
+    tasks = Task.objects.filter(county=county, plan__year=year, plan__kind=WorkPlan.Kind.PLAN)
+    meetings = Meeting.objects.filter(county=county, held_on__lte=until)
+    decisions = Decision.objects.filter(meeting__in=meetings)
+    leaders = Leader.objects.filter(county=county)
+    matters = PracticalMatter.objects.filter(leader__in=leaders)
+    return WorkFacts(
+        items=len(measures), items_done=sum(1 for m in measures if m.done),
+        tasks=tasks.count(), tasks_done=tasks.filter(status=Task.Status.ACCEPTED).count(),
+        meetings=meetings.count(), first_meeting=meetings.aggregate(first=Min("held_on"))["first"],
+        decisions=decisions.count(), decisions_done=decisions.filter(task__status=Task.Status.ACCEPTED).count(),
+        leaders=leaders.count(), liaison_schools=LiaisonSchool.objects.filter(leader__in=leaders).count(),
+        visits=Visit.objects.filter(leader__in=leaders, on__lte=until).count(),
+        matters=matters.count(), matters_done=matters.filter(status=PracticalMatter.Status.DONE).count(),
+    )  # fmt: skip
 
 
 def county_items(county: Region, run: EvaluationRun) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -175,10 +255,20 @@ def county_items(county: Region, run: EvaluationRun) -> tuple[dict[str, list[str
     return evidence, notes
 
 
-def report_data(run: EvaluationRun) -> ReportData:
+def report_data(run: EvaluationRun, today: dt.date | None = None) -> ReportData:
+    """Everything the report and its annex say: the run, the county's rectification items, county items'
+    evidence and notes, the 文号 and 落款 it entered, its 主要做法与成效 texts, and its work's facts."""
     county = run.county
     evidence, notes = county_items(county, run)
-    return ReportData(run, county, run.result_obj, basics(run), problems(county, run), evidence, notes)
+    saved = ReportHeading.objects.filter(county=county, year=run.year, standard_id=run.standard_id).first()
+    day = (saved.issued_on if saved and saved.issued_on else None) or today or timezone.localdate()
+    heading = Heading(saved.doc_no if saved else "", (saved.issuer if saved else "") or f"{county.name}人民政府", day)
+    practice = [Practice(p.title, p.body) for p in PracticeText.objects.filter(county=county, year=run.year)]
+    found = measures(county, run.year, run.standard_id)
+    return ReportData(
+        run, county, run.result_obj, basics(run), found, evidence, notes, heading, practice,
+        work_facts(county, run.year, day, found), bool(saved and saved.doc_no),
+    )  # fmt: skip
 
 
 def location_zh(code: str | None) -> str:

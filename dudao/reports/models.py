@@ -81,3 +81,47 @@ class ReportTemplate(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = _("报告模板")
         verbose_name_plural = _("报告模板")
+
+
+class ReportHeading(models.Model):
+    """What the county writes on its self-evaluation report for one year and standard: the document number
+    (文号, e.g. 示政报〔2025〕12号) and the signature (落款: the issuing unit and the date). Empty fields
+    take the defaults: no 文号 line, 「县名」人民政府, the day the report is generated."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    standard_id = models.CharField(_("评估标准"), max_length=32)
+    doc_no = models.CharField(_("文号"), max_length=64, blank=True)
+    issuer = models.CharField(_("落款单位"), max_length=100, blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("报告文号与落款")
+        verbose_name_plural = _("报告文号与落款")
+        constraints = [models.UniqueConstraint(fields=["county", "year", "standard_id"], name="report_heading_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} {self.doc_no}"
+
+
+class PracticeText(models.Model):
+    """One part of 主要做法与成效 the county writes for a year: a heading (（一）高位推动，强化保障) and
+    its text; the report prints the parts in ``order``."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    title = models.CharField(_("小标题"), max_length=100)
+    body = models.TextField(_("正文"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("主要做法与成效")
+        verbose_name_plural = _("主要做法与成效")
+        ordering = ["county", "year", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

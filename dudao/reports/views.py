@@ -1,5 +1,6 @@
 """A county's inspection-readiness page (自查自评与迎检): the self-evaluation report (.docx) and its
-annex tables (.xlsx), generated on request from the current evaluation run.
+annex tables (.xlsx), generated on request from the current evaluation run; what is still missing for the
+report, its 文号 and 落款, and the county's 主要做法与成效 texts.
 
 Who: the county's supervisor and the city and province inspectors above it; any other user (an
 observer, a school or department clerk, another county) gets a 404.
@@ -17,17 +18,28 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dudao.actors import person
+from dudao.errors import ActionError
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.access import region_permissions, visible_regions
 from dudao.orgs.models import Region
-from dudao.reports.access import READ, access_report_county
-from dudao.reports.actions import county_template, upload_template
+from dudao.reports.access import READ, access_practice_text, access_report_county
+from dudao.reports.actions import (
+    ReportError,
+    county_template,
+    delete_practice,
+    save_heading,
+    save_practice,
+    upload_template,
+)
 from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
-from dudao.reports.document import TemplateRefused, report_docx, template_path
+from dudao.reports.document import TemplateRefused, note_docx, report_docx, template_path
+from dudao.reports.findings import gaps
+from dudao.reports.models import PracticeText, ReportHeading
 from dudao.reports.pack import pack_entries, stream_pack
 from dudao.tables import Column, Table, download
 from dudao.views import current_year
@@ -67,16 +79,27 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", {"table": table, "year": year})
 
 
+def _text(error: ActionError) -> str:
+    return error.message_en if get_language().startswith("en") else error.message_zh
+
+
 @login_required
 def county(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """The report page: what is still missing (listed before the county generates the report), the 文号 and
+    落款, the 主要做法与成效 texts, the downloads, the template, the evidence pack and sampling."""
     region = access_report_county(request.user, code, year, standard_id)
-    run, error = None, ""
+    run, error, data, missing = None, "", None, []
     try:
         run = stored_run(region, year, standard_id)
     except EvaluationError as exc:
-        error = exc.message_en if get_language().startswith("en") else exc.message_zh
+        error = _text(exc)
+    else:
+        data = report_data(run)
+        missing = gaps(data)
+    saved = ReportHeading.objects.filter(county=region, year=year, standard_id=standard_id).first()
     return render(request, "reports/county.html", {
-        "county": region, "year": year, "standard_id": standard_id, "run": run, "error": error,
+        "county": region, "year": year, "standard_id": standard_id, "run": run, "error": error, "data": data,
+        "gaps": missing, "saved": saved, "practice": PracticeText.objects.filter(county=region, year=year),
         "documents": len(pack_entries(region, year, standard_id)), "template": county_template(region),
         "may_upload": "review" in region_permissions(request.user, region),
     })  # fmt: skip
@@ -99,8 +122,79 @@ def report(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         with own.file.open("rb") as template:
             return _attachment(report_docx(data, template), file_names(data)[0], DOCX)
     except TemplateRefused as exc:  # a template stored before templates were checked as they are now
-        messages.error(request, exc.message_en if get_language().startswith("en") else exc.message_zh)
+        messages.error(request, _text(exc))
         return redirect("reports:county", region.code, year, standard_id)
+
+
+@login_required
+def note(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """The note (说明) on what was missing when the report is generated; 404 when nothing is missing."""
+    region = access_report_county(request.user, code, year, standard_id)
+    data = report_data(_run(region, year, standard_id))
+    missing = gaps(data)
+    if not missing:
+        raise Http404
+    return _attachment(note_docx(data, missing), file_names(data)[0].replace("报告.docx", "报告说明.docx"), DOCX)
+
+
+def _back(region: Region, year: int, standard_id: str, page: str = "county") -> HttpResponse:
+    return redirect(f"reports:{page}", region.code, year, standard_id)
+
+
+@login_required
+@require_POST
+def heading(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """POST the report's 文号 and 落款 (unit, date)."""
+    region = access_report_county(request.user, code, year, standard_id)
+    try:
+        save_heading(person(request.user), region, year, standard_id, request.POST.get("doc_no"),
+                     request.POST.get("issuer"), request.POST.get("issued_on"))  # fmt: skip
+    except ReportError as exc:
+        messages.error(request, _text(exc))
+    else:
+        messages.success(request, _("已保存文号与落款。"))
+    return _back(region, year, standard_id)
+
+
+@login_required
+def practice(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    """The county's 主要做法与成效 texts for the year: each part editable, and a form to add one (POST)."""
+    region = access_report_county(request.user, code, year, standard_id)
+    may_write = "review" in region_permissions(request.user, region)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        try:
+            save_practice(person(request.user), region, year, request.POST.get("title"), request.POST.get("body"),
+                          request.POST.get("order"))  # fmt: skip
+        except ReportError as exc:
+            messages.error(request, _text(exc))
+        else:
+            messages.success(request, _("已保存。"))
+        return _back(region, year, standard_id, "practice")
+    return render(request, "reports/practice.html", {
+        "county": region, "year": year, "standard_id": standard_id, "may_write": may_write,
+        "texts": PracticeText.objects.filter(county=region, year=year),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def practice_text(request: HttpRequest, code: str, year: int, standard_id: str, pk: int) -> HttpResponse:
+    """POST a change to one part (or ``delete``)."""
+    region, text = access_practice_text(request.user, code, year, standard_id, pk)
+    actor = person(request.user)
+    try:
+        if request.POST.get("delete"):
+            delete_practice(actor, text)
+        else:
+            save_practice(actor, region, year, request.POST.get("title"), request.POST.get("body"),
+                          request.POST.get("order"), text)  # fmt: skip
+    except ReportError as exc:
+        messages.error(request, _text(exc))
+    else:
+        messages.success(request, _("已删除。") if request.POST.get("delete") else _("已保存。"))
+    return _back(region, year, standard_id, "practice")
 
 
 @login_required
@@ -116,7 +210,7 @@ def template(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
                 raise TemplateRefused("required", gettext_lazy("请选择模板文件（.docx）"))
             upload_template(person(request.user), region, upload)
         except TemplateRefused as exc:
-            messages.error(request, exc.message_en if get_language().startswith("en") else exc.message_zh)
+            messages.error(request, _text(exc))
         else:
             messages.success(request, _("已使用新的报告模板。"))
         return redirect("reports:county", region.code, year, standard_id)
