@@ -52,8 +52,10 @@ def _print_setup(ws: Worksheet, header_rows: str) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
     ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 12
+    footer = ws.oddFooter
+    if footer is not None:  # openpyxl always has one; the stubs allow None
+        footer.center.text = "第 &P 页，共 &N 页"
+        footer.center.size = 12
 
 
 def _sheet(

@@ -283,3 +283,8 @@ def file_names(data: ReportData) -> tuple[str, str]:
     """The report's and the annex's file names: 示范县2025年度自查自评报告.docx, …附表.xlsx."""
     stem = f"{data.county.name}{data.year}年度"
     return f"{stem}自查自评报告.docx", f"{stem}自查自评报告附表.xlsx"
+
+
+def note_name(data: ReportData) -> str:
+    """The note on what was missing: 示范县2025年度自查自评报告说明.docx."""
+    return file_names(data)[0].replace("报告.docx", "报告说明.docx")

@@ -247,8 +247,9 @@ def _fill(doc: DocumentObject, values: dict[str, str]) -> None:
     for paragraph in doc.paragraphs:
         if "{" not in paragraph.text:
             continue
-        if paragraph.text.strip() in values and not values[paragraph.text.strip()]:
-            paragraph._p.getparent().remove(paragraph._p)
+        parent = paragraph._p.getparent()
+        if paragraph.text.strip() in values and not values[paragraph.text.strip()] and parent is not None:
+            parent.remove(paragraph._p)
             continue
         for run in paragraph.runs:
             for key, value in values.items():

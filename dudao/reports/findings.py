@@ -115,6 +115,7 @@ class Gap:
     message: str | Promise
     params: dict[str, Any] = field(default_factory=dict)
     link: str = ""
+    action: str | Promise = ""  # what the link does: 录入县级指标 …
 
     def text(self) -> str:
         """The message in the active language."""
@@ -124,6 +125,11 @@ class Gap:
     def text_zh(self) -> str:
         with override("zh-hans"):
             return self.text()
+
+
+def _codes(codes: list[str], most: int = 6) -> str:
+    """GG-01、GG-02 … at most ``most`` codes, then 等."""
+    return "、".join(codes[:most]) + ("等" if len(codes) > most else "")
 
 
 def _item_gaps(data: ReportData) -> list[Gap]:
@@ -137,12 +143,13 @@ def _item_gaps(data: ReportData) -> list[Gap]:
         if others:
             found.append(Gap(
                 "items", _("%(area)s有%(n)s项县级指标尚未录入（%(codes)s），报告中不写该部分的结论"),
-                {"area": area.name_zh, "n": len(others), "codes": "、".join(i.code for i in others)}, items_page,
+                {"area": area.name_zh, "n": len(others), "codes": _codes([i.code for i in others])}, items_page,
+                _("录入县级指标"),
             ))  # fmt: skip
         if survey:
             found.append(Gap(
                 "survey", _("社会认可度调查结果（SR-01）尚未录入：调查尚未完成，或结果尚未写入县级指标"), {},
-                reverse("surveys:county", args=[county]),
+                reverse("surveys:county", args=[county]), _("查看社会认可度调查"),
             ))  # fmt: skip
     return found
 
@@ -153,18 +160,18 @@ def _data_gaps(data: ReportData) -> list[Gap]:
     waiting = sum(n for status, n in data.run.records_by_status.items() if status != "approved")
     if waiting:
         found.append(Gap("records", _("有%(n)s条学校填报记录尚未审核通过"), {"n": waiting},
-                         reverse("census:review", args=[county, year])))  # fmt: skip
+                         reverse("census:review", args=[county, year]), _("去审核")))  # fmt: skip
     elif not data.run.census_locked:
         found.append(Gap("unlocked", _("本学年统计数据尚未锁定，报告中的数字可能随数据修改而变化"), {},
-                         reverse("census:completeness", args=[county, year])))  # fmt: skip
+                         reverse("census:completeness", args=[county, year]), _("查看填报进度")))  # fmt: skip
     undetermined = sum(result.schools_undetermined or 0 for _level, result in data.levels)
     if undetermined:
         found.append(Gap("undetermined", _("有%(n)s所学校因缺少数据无法判定是否达到每校要求"), {"n": undetermined},
-                         reverse("census:completeness", args=[county, year])))  # fmt: skip
+                         reverse("census:completeness", args=[county, year]), _("查看填报进度")))  # fmt: skip
     no_data = [f"{LEVEL_ZH[lv]}{code}" for lv, code, ind in data.cvs() if ind.cv_status == "no_data"]
     if no_data:
         found.append(Gap("cv_no_data", _("%(codes)s无数据，差异系数无法计算"), {"codes": "、".join(no_data)},
-                         reverse("census:completeness", args=[county, year])))  # fmt: skip
+                         reverse("census:completeness", args=[county, year]), _("查看填报进度")))  # fmt: skip
     if data.run.stale:
         found.append(Gap("stale", _("统计数据或县级指标在评估后有修改，评估结果正在更新"), {}, ""))
     return found
@@ -175,12 +182,14 @@ def gaps(data: ReportData) -> list[Gap]:
     county, year, standard = data.county.code, data.year, data.run.standard_id
     found = _item_gaps(data) + _data_gaps(data)
     if not data.practice:
-        found.append(Gap("practice", _("尚未填写“主要做法与成效”，报告中该部分只写平台记录的工作情况"), {},
-                         reverse("reports:practice", args=[county, year, standard])))  # fmt: skip
+        found.append(Gap(
+            "practice", _("尚未填写“主要做法与成效”，报告中该部分只写平台记录的工作情况"), {},
+            reverse("reports:practice", args=[county, year, standard]), _("编写主要做法与成效"),
+        ))  # fmt: skip
     if not data.heading_entered:
         found.append(Gap("doc_no", _("尚未填写报告文号"), {}, reverse("reports:county", args=[county, year, standard])
-                         + "#heading"))  # fmt: skip
+                         + "#heading", _("填写文号")))  # fmt: skip
     if problems(data) and not data.measures:
         found.append(Gap("measures", _("评估发现的问题尚未生成整改事项，报告中“整改措施”部分为空"), {},
-                         reverse("rectification:items", args=[county])))  # fmt: skip
+                         reverse("rectification:items", args=[county]), _("生成整改事项")))  # fmt: skip
     return found

@@ -36,7 +36,7 @@ from dudao.reports.actions import (
     upload_template,
 )
 from dudao.reports.annex import annex_xlsx
-from dudao.reports.content import file_names, report_data
+from dudao.reports.content import file_names, note_name, report_data
 from dudao.reports.document import TemplateRefused, note_docx, report_docx, template_path
 from dudao.reports.findings import gaps
 from dudao.reports.models import PracticeText, ReportHeading
@@ -134,7 +134,7 @@ def note(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpRe
     missing = gaps(data)
     if not missing:
         raise Http404
-    return _attachment(note_docx(data, missing), file_names(data)[0].replace("报告.docx", "报告说明.docx"), DOCX)
+    return _attachment(note_docx(data, missing), note_name(data), DOCX)
 
 
 def _back(region: Region, year: int, standard_id: str, page: str = "county") -> HttpResponse:

@@ -7,10 +7,7 @@ readable size. Everything through the pages and the downloads; LibreOffice conve
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +23,12 @@ from dudao.audit.models import AuditEvent
 from dudao.reports.models import PracticeText
 from tests.personas import YEAR, client_for
 from tests.rectification.conftest import STANDARD, Rect
+from tests.reports.pdf import to_pdf
 
 # What a report must never say in its body: system to-dos and missing inputs dressed as findings.
-TODO_WORDING = ("需由县级录入", "录入指标后", "尚未录入", "未录入", "尚未填报", "未评估", "待定", "无法判定", "数据不全")
+TODO_WORDING = (
+    "需由县级录入", "录入指标后", "尚未录入", "未录入", "尚未填报", "未评估", "待定", "无法判定", "数据不全",
+)  # fmt: skip
 PRACTICE = [
     ("高位推动，强化组织保障", "县政府成立义务教育优质均衡发展创建工作领导小组。\n每季度召开一次会商会。"),
     ("加大投入，改善办学条件", "三年累计投入1.2亿元，新建、改扩建学校6所。"),
@@ -105,19 +105,6 @@ def test_missing_inputs_are_listed_before_generation_and_only_in_the_note(stored
     assert "尚未填写“主要做法与成效”" not in page and "尚未填写报告文号" not in page and "政府保障程度有" in page
 
 
-def _pdf(tmp_path: Path, name: str, content: bytes) -> PdfReader:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by `make test` (make system-deps)"
-    source = tmp_path / name
-    source.write_bytes(content)
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-        env={**os.environ, "HOME": str(tmp_path), "LANG": "C.UTF-8"},
-    )  # fmt: skip
-    return PdfReader(tmp_path / (source.stem + ".pdf"))
-
-
 def _drawn(reader: PdfReader) -> list[tuple[str, str, float]]:
     """Every piece of text on every page: (text, the font it is drawn in, its size on the page in points)."""
     pieces: list[tuple[str, str, float]] = []
@@ -139,7 +126,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def test_libreoffice_draws_the_reports_chinese_in_a_cjk_font(stored: Rect, tmp_path: Path) -> None:
     _write_the_report(stored)
     content = client_for(stored.world.city_inspector).get(url("report")).content
-    reader = _pdf(tmp_path, "report.docx", content)
+    reader = to_pdf(tmp_path, "report.docx", content)
     drawn = _drawn(reader)
     chinese = [(text, font) for text, font, _ in drawn if CJK.search(text)]
     assert chinese and all("CJK" in font for _, font in chinese), {f for _, f in chinese if "CJK" not in f}
@@ -160,7 +147,7 @@ def test_the_annex_prints_a4_landscape_fitted_to_the_width_at_a_readable_size(st
         assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows.startswith("$1:$")
         assert "&P" in ws.oddFooter.center.text and ws.page_margins.left >= 0.4
-    reader = _pdf(tmp_path, "annex.xlsx", content)
+    reader = to_pdf(tmp_path, "annex.xlsx", content)
     rows = sum(ws.max_row for ws in wb)
     assert len(wb.sheetnames) <= len(reader.pages) <= len(wb.sheetnames) + rows // 15  # never a page a column
     first_headings = {ws.cell(2, 1).value for ws in wb}  # 序号, 学段, 领域
@@ -194,10 +181,14 @@ def test_the_practice_texts_are_saved_changed_and_deleted_with_audit_events(stor
     assert not PracticeText.objects.exists()
     events = list(AuditEvent.objects.filter(verb__startswith="reports.").order_by("pk"))
     assert [e.verb for e in events] == [
-        "reports.practice.add", "reports.practice.change", "reports.heading.save", "reports.practice.delete"
-    ]  # fmt: skip  (the refused date wrote nothing)
+        "reports.practice.add",
+        "reports.practice.change",
+        "reports.heading.save",
+        "reports.practice.delete",
+    ]  # the refused date wrote nothing
     assert {(e.actor, e.region) for e in events} == {(world.county_supervisor, world.county)}
-    assert events[1].data["old"] == {"title": "高位推动", "order": 1} and events[3].data["title"] == "高位推动，强化保障"
+    assert events[1].data["old"] == {"title": "高位推动", "order": 1}
+    assert events[3].data["title"] == "高位推动，强化保障"
     assert events[2].data["changed"] == {"doc_no": ["", "示政报〔2025〕12号"]}
 
 

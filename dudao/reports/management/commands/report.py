@@ -1,5 +1,6 @@
 """``dudao report --county CODE --year Y --standard S --out DIR``: write the self-evaluation report
-(.docx) and its annex tables (.xlsx) from the county's current evaluation run."""
+(.docx) and its annex tables (.xlsx) from the county's current evaluation run, and, when inputs are
+missing, the note (…说明.docx) listing them."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from dudao.evaluation.actions import EvaluationError, current_run
 from dudao.orgs.models import Region
 from dudao.reports.actions import county_template
 from dudao.reports.annex import annex_xlsx
-from dudao.reports.content import file_names, report_data
-from dudao.reports.document import TemplateRefused, build_template, report_docx
+from dudao.reports.content import file_names, note_name, report_data
+from dudao.reports.document import TemplateRefused, build_template, note_docx, report_docx
+from dudao.reports.findings import gaps
 from dudao.standards import StandardError, load
 
 
@@ -64,3 +66,10 @@ class Command(BaseCommand):
         (out / xlsx_name).write_bytes(annex_xlsx(data))
         self.stdout.write(str(out / docx_name))
         self.stdout.write(str(out / xlsx_name))
+        missing = gaps(data)
+        if missing:  # what was missing goes in a note beside the report, never in it
+            note = out / note_name(data)
+            note.write_bytes(note_docx(data, missing))
+            self.stdout.write(str(note))
+            for gap in missing:
+                self.stderr.write(f"未齐备 / missing: {gap.text_zh()}")
