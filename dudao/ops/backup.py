@@ -353,7 +353,9 @@ def restore_backup(folder: Path, passphrase: str | None) -> Summary:
     crypt = None
     if manifest["encrypted"]:
         if not passphrase:
-            raise BackupError("passphrase_needed", _("这份备份已加密：请提供口令（--passphrase-file）"))
+            raise BackupError(
+                "passphrase_needed", _("这份备份已加密：请提供口令（--passphrase-file 或 DUDAO_BACKUP_PASSPHRASE）")
+            )
         crypt = Crypt.open(folder, passphrase)
     entries = {_plain_name(e, crypt is not None): e for e in manifest["files"] if e["path"] != KEY_FILE}
     with tempfile.TemporaryDirectory(prefix="dudao-restore-") as scratch:
