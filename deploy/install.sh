@@ -25,14 +25,16 @@ step() { printf '\n== %s\n' "$*"; }
 step "Debian packages"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-  python3 python3-venv python3-dev build-essential rsync openssl curl \
+  python3 python3-venv python3-dev build-essential git rsync openssl curl \
   postgresql postgresql-client redis-server nginx certbot \
   libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk gettext >/dev/null
 systemctl enable --now postgresql redis-server
 
 step "user dudao, folders"
 id dudao >/dev/null 2>&1 || adduser --system --group --home "$DATA_DIR" --shell /usr/sbin/nologin dudao
-install -d -o dudao -g dudao -m 0750 "$DATA_DIR" "$DATA_DIR/media" "$DATA_DIR/static" /var/backups/dudao
+# nginx (www-data) reads the static files; the uploads and backups are dudao's alone
+install -d -o dudao -g dudao -m 0755 "$DATA_DIR" "$DATA_DIR/static"
+install -d -o dudao -g dudao -m 0750 "$DATA_DIR/media" /var/backups/dudao
 install -d -o root -g dudao -m 0750 "$ETC_DIR" "$ETC_DIR/tls"
 
 step "code in $APP_DIR"

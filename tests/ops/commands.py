@@ -33,7 +33,10 @@ def dudao(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Com
 
 
 def fresh_postgres(name: str) -> str:
-    """An empty PostgreSQL database ``name`` (dropped first if it exists); its URL."""
+    """An empty PostgreSQL database ``name`` (dropped first if it exists); its URL. Under pytest-xdist the
+    worker's name is added (``ops_src_gw1``): a module's tests may run on two workers at once."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = f"{name}_{worker}" if worker else name
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
