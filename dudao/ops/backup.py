@@ -70,6 +70,11 @@ class Summary:
     def media_files(self) -> int:
         return sum(1 for f in self.manifest["files"] if f["path"].startswith(MEDIA + "/"))
 
+    def describe(self) -> str:
+        """Tables, rows and media files, for the commands' last line."""
+        rows = sum(self.tables.values())
+        return f"{len(self.tables)} 个表 tables, {rows} 行 rows, {self.media_files} 个上传文件 media files"
+
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()

@@ -31,9 +31,5 @@ class Command(BaseCommand):
             summary = backup(system("command backup"), opts["out_dir"], passphrase if opts["encrypt"] else None)
         except BackupError as error:
             raise CommandError(f"{error.message_zh} / {error.message_en}") from None
-        rows = sum(summary.tables.values())
-        self.stdout.write(
-            f"备份完成 / backup written: {summary.folder}\n"
-            f"  {len(summary.tables)} 个表 tables, {rows} 行 rows, {summary.media_files} 个上传文件 media files"
-            + ("，已加密 / encrypted" if summary.manifest["encrypted"] else "")
-        )
+        encrypted = "，已加密 / encrypted" if summary.manifest["encrypted"] else ""
+        self.stdout.write(f"备份完成 / backup written: {summary.folder}\n  {summary.describe()}{encrypted}")

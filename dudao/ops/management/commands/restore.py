@@ -27,10 +27,8 @@ class Command(BaseCommand):
             summary = restore(system("command restore"), opts["backup_dir"], passphrase)
         except BackupError as error:
             raise CommandError(f"{error.message_zh} / {error.message_en}") from None
-        rows = sum(summary.tables.values())
         self.stdout.write(
             f"恢复完成 / restored: {summary.folder} ({summary.manifest['created_at']})\n"
-            f"  {len(summary.tables)} 个表 tables, {rows} 行 rows, {summary.media_files} 个上传文件 media files；"
-            "校验全部相符 / every checksum and row count matches\n"
+            f"  {summary.describe()}；校验全部相符 / every checksum and row count matches\n"
             "  下一步 / next: dudao migrate（升级时 / after an upgrade）, dudao status"
         )
