@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= var/demo
 PORT ?= 8000
 
-.PHONY: demo test install system-deps lint messages bench vendor
+.PHONY: demo test install system-deps lint messages bench vendor production
 
 $(BIN)/dudao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ lint: install
 messages: install
 	cd dudao && ../$(BIN)/dudao makemessages -l en --no-obsolete --no-location
 	cd dudao && ../$(BIN)/dudao compilemessages -l en
+
+# Production form on a fresh Debian machine, as root (docs/deploy.md): packages, the dudao user, PostgreSQL,
+# Redis, deploy/setup.sh, the systemd units and nginx. `sudo make production DOMAIN=dudao.example.gov.cn`
+production:
+	@test -n "$(DOMAIN)" || { echo "usage: sudo make production DOMAIN=dudao.example.gov.cn (docs/deploy.md)"; exit 2; }
+	deploy/install.sh $(DOMAIN)
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from dudao.env import env_bool, env_int, env_list, env_str, env_url
+from dudao.ops.logs import logging_config
 from dudao.sheets.limits import SETTINGS as FILE_LIMITS
 from dudao.sheets.limits import Limits
 
@@ -40,6 +42,8 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if DUDAO_
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DUDAO_PROXY_COUNT else None
+# The health check answers over plain http too: a monitor on the server asks gunicorn directly (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -84,9 +88,11 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.reports",
     "dudao.api",
+    "dudao.ops",
 ]
 
 MIDDLEWARE = [
+    "dudao.ops.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,7 +170,7 @@ LOGOUT_REDIRECT_URL = "login"
 MEDIA_ROOT = Path(env_str("DUDAO_MEDIA_ROOT", str(DATA_DIR / "media")))
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("DUDAO_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves the static files from the application itself (collected or, in DEBUG, found on demand).
 WHITENOISE_USE_FINDERS = DEBUG
@@ -177,6 +183,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Running a deployment (dudao.ops, docs/deploy.md): /healthz and `dudao status` report the disk as failing
+# below this free space on the media root; DUDAO_LOG_FORMAT=json writes the log as JSON lines, each with
+# the request's id; DUDAO_COMMIT (or DUDAO_COMMIT_FILE, which install.sh writes) names the code's commit
+# where the code is not a git checkout; DUDAO_BACKUP_PASSPHRASE (or _FILE) encrypts `dudao backup --encrypt`.
+DUDAO_HEALTH_MIN_FREE_BYTES = env_int("DUDAO_HEALTH_MIN_FREE_BYTES", 1024 * 1024 * 1024, minimum=0)
+DUDAO_LOG_FORMAT = env_str("DUDAO_LOG_FORMAT", "text")
+if DUDAO_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"DUDAO_LOG_FORMAT={DUDAO_LOG_FORMAT!r} is not text or json")
+DUDAO_LOG_LEVEL = env_str("DUDAO_LOG_LEVEL", "INFO").upper()
+LOGGING = logging_config(DUDAO_LOG_FORMAT, DUDAO_LOG_LEVEL)
+DUDAO_COMMIT = env_str("DUDAO_COMMIT", "")
+DUDAO_BACKUP_PASSPHRASE = env_str("DUDAO_BACKUP_PASSPHRASE", "")
 
 # Which standards profile is evaluated when none is named.
 DUDAO_DEFAULT_STANDARD = env_str("DUDAO_DEFAULT_STANDARD", "national-2017")
@@ -209,6 +228,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log like the web application (LOGGING, DUDAO_LOG_FORMAT)
 # The sweep that brings every out-of-date result up to date (a job missed, data changed by hand).
 CELERY_BEAT_SCHEDULE = {
     "evaluate-stale": {"task": "dudao.evaluation.jobs.refresh_stale", "schedule": 300.0},

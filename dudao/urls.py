@@ -6,12 +6,14 @@ from dudao import (
     views,
 )
 from dudao.api.api import api
+from dudao.ops.views import healthz
 from dudao.orgs.urls import auth_urlpatterns
 from dudao.security import accounts
 from dudao.surveys.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("go/region/<str:code>/", views.region_latest, name="region_latest"),
     path("go/school/<str:code>/", views.school_latest, name="school_latest"),
     path("accounts/", include(auth_urlpatterns)),  # first: the login knows temporary passwords (orgs)

@@ -118,6 +118,8 @@ ROUTES: dict[str, Route] = {
     "password_reset_confirm": get("password_reset_confirm", lambda o: ["MQ", "no-token"]),
     "password_reset_complete": get("password_reset_complete"),
     "set_language": post("set_language", language="en"),
+    # the deployment's health (dudao.ops): public, the same answer for everyone
+    "healthz": get("healthz"),
     # census
     "census:completeness": get("census:completeness", county, COUNTY_VIEW),
     # the county's office, and a school clerk for their own schools' rows
