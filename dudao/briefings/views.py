@@ -24,7 +24,7 @@ from dudao.briefings.content import BriefingError, briefing_data, parse_period
 from dudao.briefings.document import briefing_docx, file_name, sections
 from dudao.briefings.models import Briefing, BriefingCall
 from dudao.http import AuthenticatedHttpRequest
-from dudao.orgs.access import access_county, region_permissions
+from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
 from dudao.tables import Column, Table
 from dudao.tables import download as table_download
@@ -43,7 +43,7 @@ def _attachment(content: bytes, name: str, kind: str = DOCX) -> FileResponse:
 @login_required
 def county_latest(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A county's briefings: the month asked for (``?period=YYYY-MM``, the page's month switch), else this one."""
-    county = access_county(request.user, code, "inspect")
+    county = access_briefing_county(request.user, code, this_month())
     period = request.GET.get("period", "").strip()
     try:
         parse_period(period)

@@ -4,20 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_channels'),
+        ("notifications", "0003_channels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('census_returned', '填报被退回'), ('census_approved', '填报已审核'), ('census_reminder', '填报催报'), ('task_assigned', '新任务'), ('task_due', '任务即将到期'), ('task_overdue', '任务已逾期'), ('task_returned', '任务被退回'), ('task_accepted', '任务已验收'), ('task_submitted', '任务待验收'), ('finding', '督导发现问题'), ('briefing_call', '简报报送通知')], max_length=24, verbose_name='类别'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("census_returned", "填报被退回"),
+                    ("census_approved", "填报已审核"),
+                    ("census_reminder", "填报催报"),
+                    ("task_assigned", "新任务"),
+                    ("task_due", "任务即将到期"),
+                    ("task_overdue", "任务已逾期"),
+                    ("task_returned", "任务被退回"),
+                    ("task_accepted", "任务已验收"),
+                    ("task_submitted", "任务待验收"),
+                    ("finding", "督导发现问题"),
+                    ("briefing_call", "简报报送通知"),
+                ],
+                max_length=24,
+                verbose_name="类别",
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='kind',
-            field=models.CharField(choices=[('census_returned', '填报被退回'), ('census_approved', '填报已审核'), ('census_reminder', '填报催报'), ('task_assigned', '新任务'), ('task_due', '任务即将到期'), ('task_overdue', '任务已逾期'), ('task_returned', '任务被退回'), ('task_accepted', '任务已验收'), ('task_submitted', '任务待验收'), ('finding', '督导发现问题'), ('briefing_call', '简报报送通知')], max_length=24),
+            model_name="preference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("census_returned", "填报被退回"),
+                    ("census_approved", "填报已审核"),
+                    ("census_reminder", "填报催报"),
+                    ("task_assigned", "新任务"),
+                    ("task_due", "任务即将到期"),
+                    ("task_overdue", "任务已逾期"),
+                    ("task_returned", "任务被退回"),
+                    ("task_accepted", "任务已验收"),
+                    ("task_submitted", "任务待验收"),
+                    ("finding", "督导发现问题"),
+                    ("briefing_call", "简报报送通知"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
