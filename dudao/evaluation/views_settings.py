@@ -22,6 +22,17 @@ def _sources(standard: Standard, keys: tuple[str, ...]) -> str:
     return "；".join(titles)
 
 
+def _unwritten() -> str:
+    return _("国家文件的可查来源未写明此项的具体做法，待省级文件确认")
+
+
+def _shown(path: str, value: Any) -> str:
+    """A value as read: an item whose existence, not a figure, awaits confirmation is simply judged."""
+    if value is None and not path.endswith("_below"):
+        return _("计入评估")
+    return setting_value(value)
+
+
 def settings_table(standard_id: str, profile: str) -> tuple[Standard, Table]:
     province = None if profile == NATIONAL else profile
     if province is not None and province not in available_provinces():
@@ -37,13 +48,12 @@ def settings_table(standard_id: str, profile: str) -> tuple[Standard, Table]:
         Column("note", _("说明")), Column("source", _("依据")),
     ], key="name")  # fmt: skip
     for u in unconfirmed_values(standard):
-        row: dict[str, Any] = {
-            "name": u.name_zh or u.path,
-            "value": setting_value(u.value) if u.value is not None or u.path.endswith("_below") else _("见说明"),
-            "default": setting_value(defaults[u.path]) if u.path in defaults else _("（本省增设）"),
-            "note": u.note or "", "source": _sources(standard, u.source),
-        }  # fmt: skip
-        table.rows.append(row)
+        table.rows.append({
+            "name": u.name_zh or u.path, "value": _shown(u.path, u.value),
+            "default": _shown(u.path, defaults[u.path]) if u.path in defaults else _("（本省增设）"),
+            "note": u.note if u.note and u.note != u.name_zh else _unwritten(),
+            "source": _sources(standard, u.source) or _("国家文件"),
+        })  # fmt: skip
     return standard, table
 
 
