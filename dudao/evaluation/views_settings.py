@@ -23,7 +23,7 @@ def _sources(standard: Standard, keys: tuple[str, ...]) -> str:
 
 
 def _unwritten() -> str:
-    return _("国家文件的可查来源未写明此项的具体做法，待省级文件确认")
+    return _("国家文件未写明，采用默认值，待省级文件确认")
 
 
 def _shown(path: str, value: Any) -> str:
@@ -57,11 +57,15 @@ def settings_table(standard_id: str, profile: str) -> tuple[Standard, Table]:
     return standard, table
 
 
-def _province_name(standard_id: str, profile: str) -> str:
-    try:
-        return load(standard_id, province=profile).province or profile
-    except StandardError:
-        return profile
+def _profiles(standard_id: str) -> list[tuple[str, str]]:
+    """(profile, province name) of every provincial profile that has rules for the standard."""
+    out = []
+    for profile in available_provinces():
+        try:
+            out.append((profile, load(standard_id, province=profile).province or profile))
+        except StandardError:
+            continue
+    return out
 
 
 @login_required
@@ -71,6 +75,6 @@ def settings_page(request: AuthenticatedHttpRequest, standard_id: str, profile: 
         return response
     return render(request, "evaluation/settings.html", {
         "standard": standard, "table": table, "profile": profile, "national": profile == NATIONAL,
-        "profiles": [(NATIONAL, _("国家默认")), *((p, _province_name(standard_id, p)) for p in available_provinces())],
+        "profiles": [(NATIONAL, _("国家默认")), *_profiles(standard_id)],
         "standard_id": standard_id,
     })  # fmt: skip
