@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from django.db import DatabaseError
 from django.db.models import QuerySet
 
 from dudao.actors import system
@@ -53,9 +54,13 @@ def seed_items() -> int:
 
 
 def stored_items() -> dict[str, Any]:
-    """The demo county's items as stored (what ``dudao demo_county`` writes beside its school table)."""
-    county = Region.objects.filter(code=COUNTY, level=Region.Level.COUNTY).first()
-    return current_items(county, YEAR, STANDARD) if county is not None else {}
+    """The demo county's items as stored (what ``dudao demo_county`` writes beside its school table); none
+    when the database is not set up yet (the command also serves before ``migrate``)."""
+    try:
+        county = Region.objects.filter(code=COUNTY, level=Region.Level.COUNTY).first()
+        return current_items(county, YEAR, STANDARD) if county is not None else {}
+    except DatabaseError:
+        return {}
 
 
 def reset(counties: QuerySet[Region]) -> int:
