@@ -24,18 +24,25 @@ system-deps:
 	    libreoffice-calc-nogui libreoffice-writer-nogui chromium fonts-noto-cjk gettext >/dev/null; }
 
 # seed_demo writes the demo county, its city and users into the database (docs/demo.md); a second
-# run changes nothing. evaluate_county stores the counties' results; seed_rectification_demo adds 示范县's
-# rectification items, work plan and tasks; seed_survey_demo its public-recognition survey. The spreadsheet steps evaluate the same county's 2025 schools from a file.
+# run changes nothing. seed_survey_demo adds 示范县's public-recognition survey and writes its rate into
+# the county item SR-01; seed_evaluation_demo the county's other county items; evaluate_county stores
+# every county's result under the Hebei profile (what the website shows); seed_rectification_demo adds
+# 示范县's rectification items, work plan and tasks. The spreadsheet steps write the same county's 2025
+# schools and its county items (as stored) to files and evaluate them with the same profile, so the
+# terminal's report and the website give the same numbers (tests/evaluation/test_demo_one_truth.py).
+DEMO_PROFILE := --province hebei
 demo: install
 	$(BIN)/dudao migrate --noinput -v 0
 	$(BIN)/dudao seed_demo
-	$(BIN)/dudao evaluate_county --all --province hebei
-	$(BIN)/dudao seed_rectification_demo
 	$(BIN)/dudao seed_survey_demo
+	$(BIN)/dudao seed_evaluation_demo
+	$(BIN)/dudao evaluate_county --all $(DEMO_PROFILE)
+	$(BIN)/dudao seed_rectification_demo
 	$(BIN)/dudao demo_county $(DEMO_DIR)/demo-county.xlsx
-	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml \
+	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml $(DEMO_PROFILE) \
 	  --format xlsx --out $(DEMO_DIR)/demo-county-result.xlsx
-	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml
+	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml $(DEMO_PROFILE)
+	$(BIN)/dudao briefing --county 130135 --period $$(date +%Y-%m) --out $(DEMO_DIR)
 	@echo ""
 	@echo "dudao: http://127.0.0.1:$(PORT)/  — 登录 / log in: county / dudao-demo (README: 演示账号 / demo users). Ctrl-C 停止 / to stop."
 	DJANGO_DEBUG=true $(BIN)/dudao runserver 127.0.0.1:$(PORT) --noreload

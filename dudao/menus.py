@@ -54,9 +54,22 @@ def items(user: Any) -> list[Item]:
         out.append(Item(label, reverse("rectification:mine"), "rectification"))
     if supervises:
         out.append(Item(_("自查自评与迎检"), reverse("reports:home"), "reports"))
+    if (briefings := _briefings(roles)) is not None:
+        out.append(briefings)
     if admin_regions(user):  # administrators, and inspectors who read the audit trail
         out.append(Item(_("机构与账号"), reverse("orgs:index"), "orgs"))
     return out
+
+
+def _briefings(roles: list[Any]) -> Item | None:
+    """Work briefings: a county's supervision office writes its own, a city's inspectors call for them."""
+    for m in roles:
+        if m.role == Role.COUNTY_SUPERVISOR and m.region_id:
+            return Item(_("工作简报"), reverse("briefings:county_latest", args=[m.region.code]), "briefings")
+    for m in roles:
+        if m.role == Role.CITY_INSPECTOR and m.region_id:
+            return Item(_("工作简报"), reverse("briefings:city", args=[m.region.code]), "briefings")
+    return None
 
 
 def current(request: HttpRequest) -> str:

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dudao.rectification",
     "dudao.surveys",
     "dudao.reports",
+    "dudao.briefings",
     "dudao.api",
     "dudao.ops",
 ]

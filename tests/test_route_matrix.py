@@ -40,6 +40,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from dudao.api.api import api
 from tests.personas import SYSTEM, YEAR, build_world
@@ -49,6 +50,7 @@ PERSONAS = (
     "department_clerk", "neighbour_supervisor", "neighbour_clerk",
 )  # fmt: skip
 STANDARD = "national-2017"
+PERIOD = timezone.localdate().strftime("%Y-%m")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # The usual rows. A route's row may also be written out.
@@ -66,6 +68,7 @@ TASK_REPORT = "login 403 403 403 403 404 ok 404 404"
 TASK_REVIEW = "login 403 403 ok 403 404 403 404 404"
 TASK_REPORT_OR_REVIEW = "login 403 403 ok 403 404 ok 404 404"
 CITY_VIEW = "login ok ok 404 404 404 404 404 404"  # view on 示范市
+BRIEFING_WRITE = "login 403 403 ok 404 404 404 404 404"  # review on 示范县; those who may not read it: 404
 NOBODY = "404 404 404 404 404 404 404 404 404"
 STAFF = "login login login login login login login login login"  # the Django admin: staff only
 
@@ -253,6 +256,19 @@ ROUTES: dict[str, Route] = {
     "orgs:account_action": post("orgs:account_action", lambda o: [o.w.school_clerk.pk, "deactivate"],
                                 "login 404 404 ok 404 404 404 404 404"),
     "orgs:audit": get("orgs:audit", code, AUDIT),
+    # briefings: a county's (inspect to read, its office to write) and its city's calls (the city's inspectors)
+    "briefings:county_latest": get("briefings:county_latest", code, COUNTY_INSPECT),
+    "briefings:county": get("briefings:county", lambda o: [*code(o), PERIOD], COUNTY_INSPECT),
+    "briefings:download": get("briefings:download", lambda o: [*code(o), PERIOD], COUNTY_INSPECT),
+    "briefings:save": post("briefings:save", lambda o: [*code(o), PERIOD], BRIEFING_WRITE),
+    "briefings:submit": post("briefings:submit", lambda o: [*code(o), PERIOD], BRIEFING_WRITE),
+    "briefings:city": get("briefings:city", lambda o: [o.w.city.code], CITY_VIEW),
+    "briefings:make_call": post("briefings:make_call", lambda o: [o.w.city.code], CITY_VIEW),
+    "briefings:call": get("briefings:call", lambda o: [o.call.pk], CITY_VIEW),
+    "briefings:call_zip": get("briefings:call_zip", lambda o: [o.call.pk], CITY_VIEW),
+    "briefings:call_document": get("briefings:call_document", lambda o: [o.call.pk, o.w.county.code], CITY_VIEW),
+    # the settings a result rests on, explained (any signed-in person)
+    "evaluation:settings": get("evaluation:settings", lambda o: [STANDARD, "hebei"], SIGNED_IN),
     # the Django admin (every one of its routes; its index stands for them) and the API's own pages
     "admin:*": Route("get", lambda o: "/admin/", STAFF),
     "api:docs-asset": Route("get", lambda o: "/api/v1/docs/assets/swagger-ui.css", PUBLIC),
@@ -333,6 +349,7 @@ def _media_in_tmp() -> None:
 
 
 def _build() -> Any:
+    from dudao.briefings.actions import call_briefings, submit_briefing
     from dudao.census.actions import save_record, submit
     from dudao.census.actions.uploads import stage_upload
     from dudao.evaluation.actions import attach_evidence, evaluate_county, set_county_item
@@ -374,6 +391,8 @@ def _build() -> Any:
     answer(Client(), survey, answers(survey))
     draw = create_draw(SYSTEM, w.county, YEAR, STANDARD, 1, seed=7)
     practice = save_practice(SYSTEM, w.county, YEAR, "高位推动，强化保障", "成立领导小组。")
+    call = call_briefings(SYSTEM, w.city, PERIOD, timezone.localdate() + dt.timedelta(days=7))
+    submit_briefing(SYSTEM, w.county, PERIOD)
     sessions = {}
     for persona in PERSONAS[1:]:
         client = Client()
@@ -383,7 +402,7 @@ def _build() -> Any:
         w=w, sessions=sessions, record=record, run=run, item_evidence=item_evidence, pending=pending, plan=plan,
         task=task, milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
         decision=decision, bulletin=bulletin, survey=survey, response=Response.objects.get(survey=survey),
-        draw=draw, sampled=draw.schools.first(), practice=practice,
+        draw=draw, sampled=draw.schools.first(), practice=practice, call=call,
     )  # fmt: skip
 
 
@@ -441,6 +460,9 @@ MISSING: dict[str, Callable[[Any], list[Any]]] = {
     "surveys:survey": lambda o: [NO],
     "surveys:review": lambda o: [o.survey.pk, NO],
     "reports:draw": lambda o: [NO],
+    "briefings:call": lambda o: [NO],
+    "briefings:call_zip": lambda o: [NO],
+    "briefings:call_document": lambda o: [NO, o.w.county.code],
     "reports:checklist": lambda o: [o.draw.pk, NO],
     "orgs:department": lambda o: [NO],
     "orgs:account": lambda o: [NO],

@@ -7,9 +7,11 @@ carry both languages and the renderer picks one. Numbers are never recomputed he
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from openpyxl import Workbook
@@ -21,6 +23,7 @@ from dudao.engine.messages import UNITS, fmt_cv, fmt_number
 from dudao.engine.problems import Problem
 from dudao.engine.result import Area, CountyResult, Level, LevelIndicator, Reason
 from dudao.sheets.writer import save_workbook
+from dudao.standards import StandardError, available_provinces, load
 
 SCHOOL_TYPES = {
     "primary": gettext_lazy("小学"),
@@ -224,16 +227,40 @@ def _warning_lines(result: CountyResult, lang: str) -> list[str]:
 
 
 def _setting_lines(result: CountyResult, lang: str) -> list[str]:
+    """One plain line: the settings are explained, each with its default and source, on the website's
+    settings page of the profile (``evaluation:settings``; the JSON result lists them one by one)."""
     if not result.settings:
         return []
-    out = [_("【本结果所依据的未经核实的默认设置（可由省级配置修改）】")]
-    for s in result.settings:
-        name = (s.name_en if lang.startswith("en") else s.name_zh) or s.path
-        if s.value is None and not s.path.endswith("_below"):
-            out.append("  " + _("%(name)s（本条未经核实）") % {"name": name} + f"    [{s.path}]")
-        else:
-            out.append(f"  {name} = {_setting_value(s.value)}    [{s.path}]")
-    return out
+    where = settings_path(result.standard.id, profile_named(result.standard.id, result.standard.province))
+    return [
+        _("【说明】本结果用到 %(n)d 项可由省级确定的取值（国家文件未写明的，用默认值），逐项说明见 %(where)s")
+        % {"n": len(result.settings), "where": where}
+    ]
+
+
+def settings_path(standard_id: str, province: str | None) -> str:
+    """The path of the settings page of ``standard_id`` under the province's profile (national without)."""
+    return reverse("evaluation:settings", args=[standard_id, province or NATIONAL])
+
+
+NATIONAL = "national"
+
+
+@functools.cache
+def profile_named(standard_id: str, province: str | None) -> str | None:
+    """The profile (``hebei``) whose province a result names (河北省), None for the national standard."""
+    for profile in available_provinces() if province else []:
+        try:
+            if load(standard_id, province=profile).province == province:
+                return profile
+        except StandardError:
+            continue
+    return None
+
+
+def setting_value(value: Any) -> str:
+    """A setting's value as people read it (是/否, 不启用, a list, a figure)."""
+    return _setting_value(value)
 
 
 def _setting_value(value: Any) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.evaluation import views
+from dudao.evaluation import views, views_settings
 
 app_name = "evaluation"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("county/<str:code>/<year:year>/<str:standard_id>/evaluate/", views.evaluate, name="evaluate"),
     path("run/<id:pk>/", views.run, name="run"),
     path("evidence/<id:pk>/", views.evidence, name="evidence"),
+    path("settings/<str:standard_id>/<str:profile>/", views_settings.settings_page, name="settings"),
 ]

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     TASK_ACCEPTED = "task_accepted", _("任务已验收")
     TASK_SUBMITTED = "task_submitted", _("任务待验收")
     FINDING = "finding", _("督导发现问题")
+    BRIEFING_CALL = "briefing_call", _("简报报送通知")
 
 
 class Notification(models.Model):

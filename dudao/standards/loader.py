@@ -137,6 +137,7 @@ class Unconfirmed:
     name_en: str
     value: Any  # None for an item whose existence, not a figure, is unconfirmed
     note: str | None
+    source: tuple[str, ...] = ()  # keys of ``Standard.sources``: where the value was read
 
 
 def unconfirmed_values(standard: Standard) -> list[Unconfirmed]:
@@ -154,7 +155,8 @@ def _walk_unconfirmed(node: Any, path: str, names: tuple[str, str]) -> Iterator[
     if isinstance(node, BaseModel) and getattr(node, "confirmation", None) == "memory":
         threshold = getattr(node, "threshold", None)
         value = threshold.value if threshold is not None else None
-        yield Unconfirmed(path, names[0], names[1], value, getattr(node, "note", None))
+        source = tuple(getattr(node, "source", None) or ())
+        yield Unconfirmed(path, names[0], names[1], value, getattr(node, "note", None), source)
         return
     yield from _walk_children(node, path, names)
 
@@ -165,7 +167,7 @@ def _sourced(node: Sourced, path: str, names: tuple[str, str]) -> Unconfirmed:
         names = (f"{names[0]}：所有条目均须达标", f"{names[1]}: every item must be met")
     elif not names[0] and node.note:
         names = (node.note, path.rsplit(".", 1)[-1].replace("_", " "))
-    return Unconfirmed(path, names[0], names[1], node.value, node.note)
+    return Unconfirmed(path, names[0], names[1], node.value, node.note, tuple(node.source))
 
 
 def _walk_children(node: Any, path: str, names: tuple[str, str]) -> Iterator[Unconfirmed]:

@@ -9,9 +9,10 @@ import random
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from dudao.evaluation.actions import set_county_item
 from dudao.orgs.models import Region
-from dudao.surveys import actions
-from dudao.surveys.models import Response, Survey
+from dudao.surveys import actions, results
+from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey
 from dudao.surveys.questionnaire import LIKERT
 
 COUNTY = "130135"
@@ -37,6 +38,25 @@ ADVICE = [
 
 class DemoMissing(Exception):
     pass
+
+
+def to_evaluation() -> float | None:
+    """Writes the demo survey's recognition rate into 示范县's SR-01 as its supervisor does from the results
+    page (weighted when the sample is unbalanced), so the website's 社会认可度 is judged; the rate, or None
+    when there is no demo survey or no valid answer yet. Unchanged, nothing is written."""
+    survey = Survey.objects.filter(county__code=COUNTY, title=TITLE).first()
+    supervisor = User.objects.filter(username="county").first()
+    if survey is None or supervisor is None:
+        return None
+    res = results.compute(survey)
+    rate = (res.weighted or res.overall).rate
+    if rate is None:
+        return None
+    note = f"来自社会认可度调查“{survey.title}”：{res.overall.n}份有效回答，认可度{rate * 100:.1f}%"
+    set_county_item(
+        supervisor, survey.county, survey.year, RECOGNITION_STANDARD, RECOGNITION_ITEM, round(rate, 4), note
+    )
+    return rate
 
 
 def reset() -> int:

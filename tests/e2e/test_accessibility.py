@@ -6,14 +6,18 @@ On the phone every page also fits (no sideways scrolling, no table cell cut)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
+from dudao.briefings.actions import call_briefings, submit_briefing
+from dudao.briefings.models import BriefingCall
 from dudao.census.models import CensusRecord
 from dudao.rectification import actions
 from dudao.surveys import actions as surveys
@@ -62,7 +66,12 @@ def own_pages(person: str, world: World, survey_pk: int) -> dict[str, str]:
         "work home": "/",
         "notification settings": reverse("notifications:preferences"),
         "password": reverse("password_change"),
+        "evaluation settings": reverse("evaluation:settings", args=[STANDARD, "hebei"]),
     }
+    if person in ("province_inspector", "city_inspector"):
+        call = BriefingCall.objects.get(city=world.city)
+        out |= {"briefing calls": reverse("briefings:city", args=[world.city.code]),
+                "briefing call": reverse("briefings:call", args=[call.pk])}  # fmt: skip
     if person in ("province_inspector", "city_inspector", "county_supervisor"):
         code = world.county.code
         out |= {
@@ -74,6 +83,7 @@ def own_pages(person: str, world: World, survey_pk: int) -> dict[str, str]:
             "reports": reverse("reports:home"),
             "reports of 示范县": reverse("reports:county", args=[code, YEAR, STANDARD]),
             "report texts of 示范县": reverse("reports:practice", args=[code, YEAR, STANDARD]),
+            "briefing of 示范县": reverse("briefings:county", args=[code, timezone.localdate().strftime("%Y-%m")]),
         }
     return out
 
@@ -93,6 +103,9 @@ def everything(census: World, settings, tmp_path) -> tuple[World, rectification_
     census.county.save()
     survey = surveys.create_survey(census.county_supervisor, census.county, YEAR, "2025年社会认可度调查")
     surveys.set_status(census.county_supervisor, survey, "open")
+    period = timezone.localdate().strftime("%Y-%m")
+    call_briefings(SYSTEM, census.city, period, timezone.localdate() + dt.timedelta(days=7))
+    submit_briefing(SYSTEM, census.county, period)
     return census, rectification_matrix.Setup(rect, finance, section, report.evidence.get()), survey.pk
 
 

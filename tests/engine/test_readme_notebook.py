@@ -21,7 +21,7 @@ def notebook_snippet() -> str:
     return match.group(1)
 
 
-def test_the_readme_notebook_example_runs(tmp_path: Path) -> None:
+def test_the_readme_notebook_example_runs(tmp_path: Path, db: None) -> None:  # demo_county reads stored items
     call_command("demo_county", str(tmp_path / "schools.xlsx"), stdout=StringIO())
     code = notebook_snippet()
     assert 'read_school_table("schools.xlsx")' in code

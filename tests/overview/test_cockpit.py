@@ -126,7 +126,8 @@ def test_the_cockpit_shows_verdicts_counts_and_what_failing_schools_lack(world: 
     assert reverse("evaluation:items", args=[world.county.code, YEAR, STANDARD]) in page.text
     assert reverse("evaluation:run", args=[run.pk]) in page.text
     assert "本学年数据尚未锁定" in page.text
-    assert run.result["settings"] and "未经核实的默认设置" in page.text
+    assert run.result["settings"] and "项由省级确定的取值" in page.text and "未经核实" not in page.text
+    assert reverse("evaluation:settings", args=[STANDARD, "national"]) in page.text
 
 
 def test_a_census_change_shows_at_once(world: World, stored: dict, django_capture_on_commit_callbacks) -> None:

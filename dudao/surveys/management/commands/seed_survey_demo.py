@@ -23,9 +23,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if survey is None:
             self.stdout.write("调查示范数据已存在，未作改动（--reset 可重建） / already there; nothing changed")
-            return
-        n = survey.responses.count()
-        self.stdout.write(
-            f"已创建调查“{survey.title}”，{n} 份答卷 / created the demo survey with {n} responses: "
-            f"/surveys/{survey.pk}/ (public link /s/{survey.key}/parent/)"
-        )
+        else:
+            n = survey.responses.count()
+            self.stdout.write(
+                f"已创建调查“{survey.title}”，{n} 份答卷 / created the demo survey with {n} responses: "
+                f"/surveys/{survey.pk}/ (public link /s/{survey.key}/parent/)"
+            )
+        rate = demo.to_evaluation()
+        if rate is not None:
+            self.stdout.write(f"认可度 {rate * 100:.1f}% 已写入评估指标 SR-01 / recognition rate written to SR-01")
