@@ -154,6 +154,8 @@ def main() -> None:
     parser.add_argument("--duplicates", type=float, default=0.1)
     parser.add_argument("--in-flight", type=int, default=256, help="the client's open connections at most")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--db", default=DB, help="PostgreSQL database to create, use and drop")
+    parser.add_argument("--port", type=int, default=PORT, help="the server's port on 127.0.0.1")
     parser.add_argument("--child-setup", type=int)
     parser.add_argument("--child-check")  # given as --child-check=KEY: a survey key may begin with "-"
     args = parser.parse_args()
@@ -161,6 +163,10 @@ def main() -> None:
         return child_setup(args.child_setup)
     if args.child_check is not None:
         return child_check(args.child_check)
+    global DB, PORT
+    DB, PORT = args.db, args.port
+    if not DB.isidentifier():
+        parser.error(f"--db: not a plain database name: {DB!r}")
     env = {**os.environ, "DATABASE_URL": f"{args.pg}/{DB}", "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": "bench-secret-key", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
     _pg(args.pg, f"DROP DATABASE IF EXISTS {DB}")
