@@ -29,9 +29,10 @@ the job is queued on Redis and nobody runs it, so the view shows the stored run 
 run; the throughput is counties per second.
 
 **load**: gunicorn (``--gunicorn-workers``) on 127.0.0.1, ``--users`` simulated users (one thread each,
-closed loop, 0.5–1.5 s think time) who log in and then browse their cockpit, school list, a school page,
-the city view and a download of the city table for ``--seconds``; latency of every request, p50, p95,
-p99 and errors (status other than 200/302 or a connection error).
+closed loop, 0.5–1.5 s think time) arriving over ``--ramp`` seconds, who log in and then browse for
+``--seconds``: one in ten as the city's inspector (city view, its county table as .xlsx), the others as
+county supervisors (their cockpit, school list, a school page, the school list as .xlsx). Latency of
+every request, p50, p95, p99 and errors (a status other than 200/302, or no answer within 60 s).
 """
 
 from __future__ import annotations
@@ -387,7 +388,7 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(0.2)
     results: list[tuple[str, int, float]] = []
     lock = threading.Lock()
-    stop = time.perf_counter() + args.seconds + 0.0
+    stop = time.perf_counter() + args.ramp + args.seconds
     city = places["city"].code
 
     def hit(session: Any, kind: str, method: str, path: str, **kw: Any) -> Any:
@@ -404,36 +405,28 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     def user(i: int) -> None:
         rng = random.Random(i)
         county = counties[i % len(counties)]
+        inspector = i % 10 == 0  # one user in ten is the city's inspector, the others county supervisors
         session = requests.Session()
-        time.sleep(rng.uniform(0, 5))  # arrivals spread over the first 5 s
+        time.sleep(rng.uniform(0, args.ramp))  # arrivals spread over the ramp
         page = hit(session, "login page", "GET", "/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1) if page else ""
-        hit(
-            session,
-            "login",
-            "POST",
-            "/accounts/login/",
-            headers={"Referer": base + "/accounts/login/"},
-            data={"csrfmiddlewaretoken": token, "username": f"county-{i % len(counties):03d}", "password": PASSWORD},
-        )
-        pages = [
-            ("cockpit", f"/overview/county/{county.code}/{YEAR}/{STANDARD}/"),
-            ("school list", f"/overview/county/{county.code}/{YEAR}/{STANDARD}/schools/"),
-            ("city view", f"/overview/region/{city}/{YEAR}/{STANDARD}/"),
-            ("download", f"/overview/region/{city}/{YEAR}/{STANDARD}/?download=counties-{city}-{YEAR}&format=xlsx"),
-        ]
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text) if page is not None else None
+        username = "city" if inspector else f"county-{i % len(counties):03d}"
+        hit(session, "login", "POST", "/accounts/login/", headers={"Referer": base + "/accounts/login/"},
+            data={"csrfmiddlewaretoken": match.group(1) if match else "", "username": username,
+                  "password": PASSWORD})  # fmt: skip
+        mine = f"/overview/county/{county.code}/{YEAR}/{STANDARD}/"
+        region = f"/overview/region/{city}/{YEAR}/{STANDARD}/"
+        pages = (
+            [("city view", region, 0.6), ("download", f"{region}?download=counties-{city}-{YEAR}&format=xlsx", 1)]
+            if inspector
+            else [("cockpit", mine, 0.35), ("school list", f"{mine}schools/", 0.55), ("school page", "", 0.9),
+                  ("download", f"{mine}schools/?download=schools&format=xlsx", 1)]
+        )  # fmt: skip
         while time.perf_counter() < stop:
             roll = rng.random()
-            if roll < 0.3:
-                kind, path = pages[0]
-            elif roll < 0.5:
-                kind, path = pages[1]
-            elif roll < 0.75:
-                kind, path = "school page", f"/overview/school/{rng.choice(school_of[county.code])}/{YEAR}/{STANDARD}/"
-            elif roll < 0.9:
-                kind, path = pages[2]
-            else:
-                kind, path = pages[3]
+            kind, path = next((k, p) for k, p, upto in pages if roll < upto)
+            if kind == "school page":
+                path = f"/overview/school/{rng.choice(school_of[county.code])}/{YEAR}/{STANDARD}/"
             hit(session, kind, "GET", path)
             time.sleep(rng.uniform(0.5, 1.5))
 
@@ -444,7 +437,7 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=args.seconds + 120)
+            thread.join(timeout=args.ramp + args.seconds + 120)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -502,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ramp", type=float, default=30, help="load: users arrive over this many seconds")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     args = parser.parse_args(argv)
     if not args.db.startswith("scale_") or not args.db.isidentifier():

@@ -146,6 +146,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
+    global DB, PORT
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=20)
@@ -163,7 +164,6 @@ def main() -> None:
         return child_setup(args.child_setup)
     if args.child_check is not None:
         return child_check(args.child_check)
-    global DB, PORT
     DB, PORT = args.db, args.port
     if not DB.isidentifier():
         parser.error(f"--db: not a plain database name: {DB!r}")
