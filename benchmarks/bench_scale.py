@@ -63,7 +63,7 @@ STANDARD = "national-2017"
 PASSWORD = "bench-scale"
 PG = "postgres://postgres@127.0.0.1:5432"
 PORT = 8771
-SETS = {"province": (200, 300, "13"), "nation": (2895, (40, 91), None)}
+SETS = {"province": (200, 300, "13"), "nation": (2895, (40, 91), None), "small": (5, 50, "13")}  # small: a smoke test
 
 
 def _django(db: str, broker: str = "") -> None:
@@ -195,7 +195,7 @@ def pages(args: argparse.Namespace) -> dict[str, Any]:
         who, link = url[args.profile]
         print(_profile(clients[who], link, args.runs, None))
         return {}
-    out: dict[str, Any] = {"counties_in_province": len(places["province"].children.all()), "pages": {}}
+    out: dict[str, Any] = {"cities_in_province": len(places["province"].children.all()), "pages": {}}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_database_size(current_database())")
         out["database_mib"] = round(cursor.fetchone()[0] / 2**20)
@@ -236,9 +236,8 @@ def _stale(client: Any, url: str, code: str, args: argparse.Namespace) -> dict[s
         for i in range(args.changes):
             _change(code, 200 + i)
             start = time.perf_counter()
-            response = _ok(client.get(url), url)
+            _ok(client.get(url), url)
             times.append(time.perf_counter() - start)
-        assert "stale" in response.content.decode() or True
     finally:
         app.control.purge()
     return _stats(times)
