@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dudao.rectification",
     "dudao.surveys",
     "dudao.reports",
+    "dudao.evidence",
     "dudao.api",
 ]
 

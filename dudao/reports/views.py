@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from dudao.actors import person
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
+from dudao.evidence.catalogue import county_files
 from dudao.orgs.access import region_permissions, visible_regions
 from dudao.orgs.models import Region
 from dudao.reports.access import READ, access_report_county
@@ -75,9 +76,10 @@ def county(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         run = stored_run(region, year, standard_id)
     except EvaluationError as exc:
         error = exc.message_en if get_language().startswith("en") else exc.message_zh
+    files = county_files(region, year, standard_id)
     return render(request, "reports/county.html", {
         "county": region, "year": year, "standard_id": standard_id, "run": run, "error": error,
-        "documents": len(pack_entries(region, year, standard_id)), "template": county_template(region),
+        "documents": len(files), "unlinked": sum(1 for f in files if not f.codes), "template": county_template(region),
         "may_upload": "review" in region_permissions(request.user, region),
     })  # fmt: skip
 
@@ -135,7 +137,7 @@ def annex(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
 
 @login_required
 def pack(request: HttpRequest, code: str, year: int, standard_id: str) -> StreamingHttpResponse:
-    """The evidence pack (.zip, streamed): the manifest and a folder per indicator."""
+    """The evidence pack (.zip, streamed): the index (目录) and a folder per indicator, 待关联 for the rest."""
     region = access_report_county(request.user, code, year, standard_id)
     entries = pack_entries(region, year, standard_id)
     response = StreamingHttpResponse(stream_pack(region, year, entries), content_type="application/zip")
