@@ -30,7 +30,7 @@ from dudao.surveys.access import MANAGE, access_response, access_survey
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
-from dudao.tables import Column, download
+from dudao.tables import download
 
 MAX_BODY = 64 * 1024
 DEVICE_COOKIE = "dudao_survey_device"
@@ -165,11 +165,18 @@ def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return response
     return render(request, "surveys/results.html", {
         "survey": s, "res": res, "tables": tables, "perms": region_permissions(request.user, s.county),
-        "answers": "、".join(s.setting("recognition_answers")), "items": "、".join(s.setting("recognition_items")),
-        "shown_rate": Column("rate", "", "percent", 1).text((res.weighted or res.overall).rate),
+        "answers": "、".join(s.setting("recognition_answers")), "items": _recognition_items(s),
+        "shown_rate": results.rate_phrase(res.weighted or res.overall), "threshold": results.percent(res.threshold),
         "chart": results.chart_data(s, res, questions),
-        "pending": list(s.responses.filter(review=Response.Review.PENDING).order_by("pk")[:100]),
+        "pending": [(r, results.flag_texts(s, r))
+                    for r in s.responses.filter(review=Response.Review.PENDING).order_by("pk")[:100]],
     })  # fmt: skip
+
+
+def _recognition_items(s: Survey) -> str:
+    """The questions the rate counts, by their text (a code no questionnaire has stays as it is)."""
+    texts = results.question_texts(s)
+    return "、".join(f"“{texts[c]}”" if c in texts else c for c in s.setting("recognition_items"))
 
 
 @login_required
@@ -211,7 +218,7 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     res = results.compute(s)
     return render(request, "surveys/close_confirm.html", {
         "survey": s, "res": res, "answers": len(res.responses) + res.excluded,
-        "shown_rate": Column("rate", "", "percent", 1).text((res.weighted or res.overall).rate),
+        "shown_rate": results.rate_phrase(res.weighted or res.overall),
     })  # fmt: skip
 
 
@@ -232,11 +239,10 @@ def review(request: AuthenticatedHttpRequest, pk: int, response_pk: int) -> Http
     decision, why = request.POST.get("decision", ""), request.POST.get("why", "")
     if decision == Response.Review.EXCLUDED and not request.POST.get("confirm"):
         res = results.compute(s)
-        percent = Column("rate", "", "percent", 1)
         return render(request, "surveys/exclude_confirm.html", {
-            "survey": s, "response": found, "why": why,
-            "rate_now": percent.text((res.weighted or res.overall).rate),
-            "rate_after": percent.text(_rate_without(s, res, found)),
+            "survey": s, "response": found, "why": why, "flags": results.flag_texts(s, found),
+            "rate_now": results.percent((res.weighted or res.overall).rate),
+            "rate_after": results.percent(_rate_without(s, res, found)),
         })  # fmt: skip
     try:
         actions.review(request.user, found, decision, why)

@@ -8,14 +8,18 @@
   var data = JSON.parse(source.textContent);
   var charts = [];
   function pct(v) { return v === null ? null : Math.round(v * 1000) / 10; }
+  function esc(t) {  // a county writes its questions: text, never markup, in a tooltip
+    return String(t).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  }
 
   var rates = document.getElementById("chart-rates");
   if (rates) {
     rates.hidden = false;
     var c1 = window.echarts.init(rates);
     c1.setOption({
-      grid: { left: 80, right: 20, top: 30, bottom: 30 },
-      tooltip: { trigger: "axis" },
+      grid: { left: 10, right: 40, top: 30, bottom: 30, containLabel: true },
+      tooltip: { trigger: "axis", formatter: function (p) {  // "家长：86.4%（95%置信区间 83.1%–89.2%）"
+        return p.length ? esc(data.groups[p[0].dataIndex] + "：" + data.intervals[p[0].dataIndex]) : ""; } },
       xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: data.groups, inverse: true },
       series: [
@@ -36,11 +40,15 @@
     items.hidden = false;
     var c2 = window.echarts.init(items);
     c2.setOption({
-      grid: { left: 60, right: 20, top: 40, bottom: 30 },
-      tooltip: { trigger: "axis" },
+      grid: { left: 10, right: 20, top: 40, bottom: 30, containLabel: true },
+      tooltip: { trigger: "axis", formatter: function (p) {  // the question's full text, then each answer's share
+        if (!p.length) return "";
+        var lines = [esc(data.item_texts[p[0].dataIndex])];
+        p.forEach(function (s) { lines.push(s.marker + esc(s.seriesName) + "：" + (s.value === null ? "—" : s.value + "%")); });
+        return lines.join("<br>"); } },
       legend: { top: 0 },
       xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", data: data.items, inverse: true },
+      yAxis: { type: "category", data: data.items, inverse: true, axisLabel: { width: 120, overflow: "break" } },
       series: data.options.map(function (name, k) {
         return { type: "bar", stack: "all", name: name, data: data.shares.map(function (row) { return pct(row[k]); }) };
       })
