@@ -149,7 +149,7 @@ def question_texts(survey: Survey) -> dict[str, str]:
     return texts
 
 
-def short_text(text: str, limit: int = 16) -> str:
+def short_text(text: str, limit: int = 12) -> str:
     """A question as a chart's axis names it: without "您对本县…的情况是否满意？" and the examples in
     brackets, at most ``limit`` characters."""
     core = re.sub(r"（[^）]*）|\([^)]*\)", "", text)  # the examples in brackets: the full text is in the tooltip

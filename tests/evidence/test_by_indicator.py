@@ -29,7 +29,7 @@ def test_the_page_lists_the_files_to_link_first_then_each_indicator_with_its_fil
     to_link, _, by_code = text.partition("<h2>按指标</h2>")
     assert "共 5 份，其中 2 份尚未关联指标" in text
     assert "会商纪要.pdf" in to_link and "拨付.pdf" in to_link and "招聘公告.png" not in to_link
-    assert to_link.count('name="codes"') == 2  # a choice of indicators for each file to link
+    assert to_link.count('/links/"') == 2  # a choice of indicators for each file to link
     assert "第一次会商（2026-03-10）第1项：研究扩容用地" in to_link
     assert "L3 每百名学生拥有体育" in by_code and "招聘公告.png" in by_code and "SR-01 社会认可度" in by_code
     assert "尚无佐证材料的指标" in by_code and "VETO-08 弄虚作假" in by_code
@@ -45,7 +45,7 @@ def test_linking_files_a_document_under_several_indicators_with_an_audit_event(d
     event = AuditEvent.objects.get(verb="evidence.link")
     assert event.actor == documents.world.county_supervisor and event.region == documents.world.county
     assert event.data["before"] == [] and event.data["after"] == ["GG-01", "VETO-06"]
-    assert client.get(page(documents)).text.count('name="codes"') == 1 + 2  # one to link; two links to edit
+    assert client.get(page(documents)).text.count('/links/"') == 1 + 2  # one to link; two links to edit
     client.post(link_url(documents, doc), {"codes": ["GG-01"]})  # changed: one link gone
     assert list(EvidenceLink.objects.values_list("code", flat=True)) == ["GG-01"]
     assert AuditEvent.objects.filter(verb="evidence.link").count() == 2
@@ -66,7 +66,7 @@ def test_a_code_the_standard_does_not_have_is_refused_and_nothing_linked(documen
 def test_inspectors_read_the_page_without_the_forms_and_cannot_link(documents: Rect) -> None:
     inspector = client_for(documents.world.city_inspector)
     text = inspector.get(page(documents)).text
-    assert "会商纪要.pdf" in text and 'name="codes"' not in text
+    assert "会商纪要.pdf" in text and "/links/" not in text
     doc = TaskEvidence.objects.get(original_name="拨付.pdf")
     assert inspector.post(link_url(documents, doc), {"codes": ["GG-01"]}).status_code == 403
     neighbour = client_for(documents.world.neighbour_supervisor)
