@@ -5,10 +5,7 @@ files not yet linked in 待关联, and the index (目录) as .xlsx and .docx; fo
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -16,12 +13,12 @@ import pytest
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from dudao.evaluation.models import Evidence
 from dudao.evidence.access import access_evidence_file
 from dudao.evidence.actions import set_links
 from dudao.rectification.models import TaskEvidence
+from tests.office import pdf_pages_and_text
 from tests.personas import YEAR, client_for
 from tests.rectification.conftest import PNG, STANDARD, Rect
 
@@ -113,23 +110,10 @@ def test_the_reports_page_counts_the_files_and_those_to_link(documents: Rect) ->
     assert reverse("evidence:by_indicator", args=["139901", YEAR, STANDARD]) in page.text
 
 
-def _pdf_text(tmp_path: Path, name: str, content: bytes) -> tuple[int, str]:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by `make test` (make system-deps)"
-    source = tmp_path / name
-    source.write_bytes(content)
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path), "LANG": "C.UTF-8"},
-    )  # fmt: skip
-    reader = PdfReader(tmp_path / (source.stem + ".pdf"))
-    return len(reader.pages), re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
-
-
 @pytest.mark.libreoffice
 def test_both_index_files_open_in_libreoffice(documents: Rect, tmp_path: Path) -> None:
     pack = fetch(documents)
     for name in ("目录.xlsx", "目录.docx"):
-        pages, text = _pdf_text(tmp_path, f"index{Path(name).suffix}", pack.read(name))
+        pages, text = pdf_pages_and_text(tmp_path, f"index{Path(name).suffix}", pack.read(name))
         assert pages == 1, name  # five rows: one landscape page
         assert "示范县2025学年佐证材料目录" in text and "会商纪要.pdf" in text and "待关联" in text, name

@@ -5,10 +5,6 @@ for the county's supervisor and the inspectors above only, and ``dudao report`` 
 from __future__ import annotations
 
 import io
-import os
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from dudao.evaluation.actions import current_run
 from dudao.rectification.models import RectificationItem
+from tests.office import pdf_pages_and_text
 from tests.personas import YEAR, client_for, evaluate
 from tests.rectification.conftest import STANDARD, Rect
 
@@ -95,17 +91,7 @@ def test_the_annex_holds_the_runs_numbers_as_numbers(stored: Rect) -> None:
 
 
 def _pdf(tmp_path: Path, name: str, content: bytes) -> tuple[int, str]:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by `make test` (make system-deps)"
-    source = tmp_path / name
-    source.write_bytes(content)
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-        env={**os.environ, "HOME": str(tmp_path), "LANG": "C.UTF-8"},
-    )  # fmt: skip
-    reader = PdfReader(tmp_path / (source.stem + ".pdf"))
-    return len(reader.pages), re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    return pdf_pages_and_text(tmp_path, name, content)
 
 
 @pytest.mark.libreoffice
