@@ -83,8 +83,23 @@ def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/survey.html", {
         "survey": s, "tables": tables, "links": group_links, "perms": region_permissions(request.user, s.county),
         "likert": LIKERT, "config": {**s.config},
+        "percents": {k: f"{float(s.setting(k)) * 100:g}" for k in PERCENT_SETTINGS},
         "sample_rule": s.setting("sample_rule"), "split_by": s.setting("split_by"),
     })  # fmt: skip
+
+
+# The settings that are shares, entered and shown as percentages (stored as 0–1).
+PERCENT_SETTINGS = ("threshold", "parent_share")
+
+
+def _from_percent(value: str | None) -> str | None:
+    """ "85" or "85%" → "0.85"; a value that is no number is passed on as it is, for the action to refuse."""
+    if value is None or not value.strip():
+        return value
+    try:
+        return str(float(value.strip().rstrip("%").strip()) / 100)
+    except ValueError:
+        return value
 
 
 @login_required
@@ -102,6 +117,7 @@ def settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("surveys:survey", pk=s.pk)
         else:
             values: dict[str, Any] = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
+            values.update({k: _from_percent(post.get(k)) for k in PERCENT_SETTINGS})
             values["full_policy"] = post.get("full_policy", "stop")
             values["sample_rule"] = post.get("sample_rule", "rate")
             values["split_by"] = post.getlist("split_by")

@@ -83,3 +83,18 @@ def test_the_exclusion_and_close_confirmations_speak_plainly(world: World, surve
     assert "作答过快（少于" in confirm and "too_fast" not in confirm
     close = client.get(f"/surveys/{survey.pk}/close/").text
     assert re.search(r"认可度 \d+\.\d%（95%置信区间 \d+\.\d%–\d+\.\d%）", close)
+
+
+def test_the_threshold_and_the_parents_share_are_set_as_percentages(world: World, survey: Survey) -> None:
+    client = client_for(world.county_supervisor)
+    page = client.get(f"/surveys/{survey.pk}/").text
+    assert "达标线（%）" in page and 'name="threshold" inputmode="decimal" value="85"' in page
+    assert 'name="parent_share" inputmode="decimal" value="50"' in page
+    form = {"recognition_answers": ["满意", "比较满意"], "recognition_items": "overall", "why": "市里要求"}
+    response = client.post(f"/surveys/{survey.pk}/settings/", {**form, "threshold": "90%", "parent_share": "40"})
+    survey.refresh_from_db()
+    assert response.status_code == 302 and survey.setting("threshold") == 0.9 and survey.setting("parent_share") == 0.4
+    assert "达标线 90.0%" in client.get(f"/surveys/{survey.pk}/results/").text
+    client.post(f"/surveys/{survey.pk}/settings/", {**form, "threshold": "150"})
+    survey.refresh_from_db()
+    assert survey.setting("threshold") == 0.9  # out of range: refused, nothing changed
