@@ -15,6 +15,7 @@ starts downloading immediately and never sits whole in memory.
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -118,6 +119,18 @@ def _summary(entries: list[PackEntry]) -> str:
     )
 
 
+XLSX_WIDTHS = (5, 22, 20, 11, 30, 11, 11, 34)  # characters; A4 landscape at about 90 %
+
+
+def _row_height(values: list[str]) -> float:
+    """Points for a row whose cells wrap: the tallest cell's lines (a Chinese character is two widths
+    wide), 15 points a line. Set, because a reader need not measure wrapped rows (LibreOffice's
+    conversion does not)."""
+    lines = max(math.ceil(sum(2 if ord(ch) > 0x2E80 else 1 for ch in v) / max(1, w - 2)) or 1
+                for v, w in zip(values, XLSX_WIDTHS, strict=True))  # fmt: skip
+    return 15.0 * lines
+
+
 def index_xlsx(county: Region, year: int, entries: list[PackEntry]) -> bytes:
     """The index as a workbook that prints: A4 landscape, fit to width, the header row on every page."""
     wb = Workbook()
@@ -131,7 +144,8 @@ def index_xlsx(county: Region, year: int, entries: list[PackEntry]) -> bytes:
         cell.font = Font(bold=True)
     for values in index_rows(entries):
         ws.append([int(values[0]), *values[1:]])
-    for col, width in zip("ABCDEFGH", (6, 30, 28, 12, 36, 10, 12, 48), strict=True):
+        ws.row_dimensions[ws.max_row].height = _row_height(values)
+    for col, width in zip("ABCDEFGH", XLSX_WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     for cells in ws.iter_rows(min_row=4):
         for cell in cells:
@@ -167,10 +181,13 @@ def index_docx(county: Region, year: int, entries: list[PackEntry]) -> bytes:
     _font(title.add_run(_title(county, year)), 18, bold=True)
     _font(doc.add_paragraph().add_run(_summary(entries)), 12)
     columns = [0, 1, 2, 3, 4, 5, 6]  # the path is in the .xlsx; the folder names the indicator here
-    widths = [1.2, 5.5, 5.5, 2.6, 6.2, 2.2, 2.5]
+    widths = [1.4, 4.7, 4.6, 2.8, 6.6, 2.6, 3.0]  # cm, 25.7 in all: A4 landscape less 2 cm each side
     table = doc.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid: what LibreOffice lays out by
     header = table.rows[0]
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, i in zip(header.cells, columns, strict=True):
