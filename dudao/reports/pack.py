@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.utils import translation
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -83,11 +84,9 @@ def pack_entries(county: Region, year: int, standard_id: str) -> list[PackEntry]
     none in 待关联), in the standard's order of indicators, each with a unique path inside the zip."""
     names = indicator_names(standard_id)
     order = {code: i for i, code in enumerate(names)}
-    entries = [
-        PackEntry(code, _folder(code, names), f)
-        for f in county_files(county, year, standard_id)
-        for code in (f.codes or [UNLINKED])
-    ]
+    with translation.override("zh-hans"):  # the pack is a Chinese document whatever the page's language
+        files = county_files(county, year, standard_id)
+    entries = [PackEntry(code, _folder(code, names), f) for f in files for code in (f.codes or [UNLINKED])]
     entries.sort(key=lambda e: (e.indicator == UNLINKED, order.get(e.indicator, len(order)),
                                 code_order(e.indicator), e.file.uploaded_at, e.file.key))  # fmt: skip
     taken: set[str] = set()
@@ -97,7 +96,12 @@ def pack_entries(county: Region, year: int, standard_id: str) -> list[PackEntry]
 
 
 def index_rows(entries: list[PackEntry]) -> list[list[str]]:
-    """The index's rows (HEADER's columns), one per entry."""
+    """The index's rows (HEADER's columns), one per entry, in Chinese."""
+    with translation.override("zh-hans"):
+        return _index_rows(entries)
+
+
+def _index_rows(entries: list[PackEntry]) -> list[list[str]]:
     return [
         [str(i), e.folder, e.file.doc.original_name, e.source, e.about, e.file.uploader,
          f"{e.file.uploaded_at:%Y-%m-%d}", e.path]

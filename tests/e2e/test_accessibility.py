@@ -73,6 +73,7 @@ def own_pages(person: str, world: World, survey_pk: int) -> dict[str, str]:
             "the survey": reverse("surveys:survey", args=[survey_pk]),
             "reports": reverse("reports:home"),
             "reports of 示范县": reverse("reports:county", args=[code, YEAR, STANDARD]),
+            "evidence of 示范县 by indicator": reverse("evidence:by_indicator", args=[code, YEAR, STANDARD]),
         }
     return out
 

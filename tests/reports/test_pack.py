@@ -117,3 +117,12 @@ def test_both_index_files_open_in_libreoffice(documents: Rect, tmp_path: Path) -
         pages, text = pdf_pages_and_text(tmp_path, f"index{Path(name).suffix}", pack.read(name))
         assert pages == 1, name  # five rows: one landscape page
         assert "示范县2025学年佐证材料目录" in text and "会商纪要.pdf" in text and "待关联" in text, name
+
+
+def test_the_pack_is_chinese_whatever_the_language_of_the_page(documents: Rect) -> None:
+    client = client_for(documents.world.county_supervisor, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(url(documents.world.county.code))
+    pack = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(load_workbook(io.BytesIO(pack.read("目录.xlsx"))).active.iter_rows(min_row=4, values_only=True))
+    assert {r[3] for r in rows} == {"县级指标", "整改事项", "会商议定事项", "工作方案任务"}
+    assert {r[5] for r in rows} == {"系统"}
