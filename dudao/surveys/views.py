@@ -84,6 +84,7 @@ def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "survey": s, "tables": tables, "links": group_links, "perms": region_permissions(request.user, s.county),
         "likert": LIKERT, "config": {**s.config},
         "percents": {k: f"{float(s.setting(k)) * 100:g}" for k in PERCENT_SETTINGS},
+        "questions": results.question_texts(s),
         "sample_rule": s.setting("sample_rule"), "split_by": s.setting("split_by"),
     })  # fmt: skip
 
