@@ -80,11 +80,12 @@ def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         (g, label, links.public_url(request, s, g), ntokens.get(g, 0), versions.get(g))
         for g, label in GROUPS.items()
     ]  # fmt: skip
+    perms = region_permissions(request.user, s.county)
     return render(request, "surveys/survey.html", {
-        "survey": s, "tables": tables, "links": group_links, "perms": region_permissions(request.user, s.county),
+        "survey": s, "tables": tables, "links": group_links, "perms": perms,
         "likert": LIKERT, "config": {**s.config},
         "percents": {k: f"{float(s.setting(k)) * 100:g}" for k in PERCENT_SETTINGS},
-        "questions": results.question_texts(s),
+        "questions": results.question_texts(s) if "edit" in perms else {},  # for the settings form only
         "sample_rule": s.setting("sample_rule"), "split_by": s.setting("split_by"),
     })  # fmt: skip
 

@@ -4,6 +4,9 @@ first, and links each to one or more indicators (an audit event each time); insp
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dudao.audit.models import AuditEvent
@@ -11,9 +14,10 @@ from dudao.evidence.access import access_evidence_file
 from dudao.evidence.actions import EvidenceError, set_links
 from dudao.evidence.catalogue import county_files
 from dudao.evidence.models import EvidenceLink
+from dudao.rectification import actions
 from dudao.rectification.models import TaskEvidence
-from tests.personas import YEAR, client_for
-from tests.rectification.conftest import STANDARD, Rect
+from tests.personas import SYSTEM, YEAR, client_for
+from tests.rectification.conftest import PDF, STANDARD, Rect
 
 
 def page(rect: Rect) -> str:
@@ -86,3 +90,16 @@ def test_the_list_downloads_as_shown(documents: Rect) -> None:
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "文件名,指标,来源,关联事项,上传人,上传时间" and len(lines) == 6
     assert any(line.startswith("会商纪要.pdf,待关联,会商议定事项") for line in lines)
+
+
+def test_the_page_reads_in_as_many_queries_whatever_the_number_of_files(documents: Rect) -> None:
+    client = client_for(documents.world.county_supervisor)
+    client.get(page(documents))  # sessions, caches
+    with CaptureQueriesContext(connection) as before:
+        client.get(page(documents))
+    task = TaskEvidence.objects.get(original_name="会商纪要.pdf").report.task
+    files = [SimpleUploadedFile(f"补充{n}.pdf", PDF) for n in range(3)]
+    actions.report_progress(SYSTEM, task, "补充材料", 60, files=files)
+    with CaptureQueriesContext(connection) as after:
+        text = client.get(page(documents)).text
+    assert "补充2.pdf" in text and len(after) == len(before)
