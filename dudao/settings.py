@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.reports",
     "dudao.briefings",
+    "dudao.evidence",
     "dudao.api",
     "dudao.ops",
 ]

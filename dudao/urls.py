@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include((public_urlpatterns, "surveys_public"))),
     path("reports/", include("dudao.reports.urls")),
     path("briefings/", include("dudao.briefings.urls")),
+    path("evidence/", include("dudao.evidence.urls")),
     path("orgs/", include("dudao.orgs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -232,6 +232,10 @@ ROUTES: dict[str, Route] = {
     "reports:draws": get("reports:draws", evaluation, COUNTY_INSPECT),
     "reports:draw": get("reports:draw", lambda o: [o.draw.pk], COUNTY_INSPECT),
     "reports:checklist": get("reports:checklist", lambda o: [o.draw.pk, o.sampled.pk], COUNTY_INSPECT),
+    # evidence by indicator: seen by those who inspect 示范县, linked by its supervision office only
+    "evidence:by_indicator": get("evidence:by_indicator", evaluation, COUNTY_INSPECT),
+    "evidence:link": post("evidence:link", lambda o: [*evaluation(o), f"task-{o.task_evidence.pk}"],
+                          "login 403 403 ok 404 404 404 404 404", codes="GG-01"),
     # administration
     "orgs:index": get("orgs:index", row="login ok ok ok ok 404 404 ok 404"),  # who administers a region
     "orgs:region": get("orgs:region", code, COUNTY_VIEW),
@@ -464,6 +468,7 @@ MISSING: dict[str, Callable[[Any], list[Any]]] = {
     "briefings:call_zip": lambda o: [NO],
     "briefings:call_document": lambda o: [NO, o.w.county.code],
     "reports:checklist": lambda o: [o.draw.pk, NO],
+    "evidence:link": lambda o: [*evaluation(o), f"task-{NO}"],
     "orgs:department": lambda o: [NO],
     "orgs:account": lambda o: [NO],
 }

@@ -24,6 +24,7 @@ from dudao.actors import person
 from dudao.errors import ActionError
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
+from dudao.evidence.catalogue import county_files
 from dudao.orgs.access import region_permissions, visible_regions
 from dudao.orgs.models import Region
 from dudao.reports.access import READ, access_practice_text, access_report_county
@@ -97,10 +98,11 @@ def county(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         data = report_data(run)
         missing = gaps(data)
     saved = ReportHeading.objects.filter(county=region, year=year, standard_id=standard_id).first()
+    files = county_files(region, year, standard_id)
     return render(request, "reports/county.html", {
         "county": region, "year": year, "standard_id": standard_id, "run": run, "error": error, "data": data,
         "gaps": missing, "saved": saved, "practice": PracticeText.objects.filter(county=region, year=year),
-        "documents": len(pack_entries(region, year, standard_id)), "template": county_template(region),
+        "documents": len(files), "unlinked": sum(1 for f in files if not f.codes), "template": county_template(region),
         "may_upload": "review" in region_permissions(request.user, region),
     })  # fmt: skip
 
@@ -229,7 +231,7 @@ def annex(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
 
 @login_required
 def pack(request: HttpRequest, code: str, year: int, standard_id: str) -> StreamingHttpResponse:
-    """The evidence pack (.zip, streamed): the manifest and a folder per indicator."""
+    """The evidence pack (.zip, streamed): the index (目录) and a folder per indicator, 待关联 for the rest."""
     region = access_report_county(request.user, code, year, standard_id)
     entries = pack_entries(region, year, standard_id)
     response = StreamingHttpResponse(stream_pack(region, year, entries), content_type="application/zip")

@@ -3,6 +3,8 @@ shares) with Wilson intervals, the per-question breakdown and free-text answers,
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,23 +63,44 @@ def compute(survey: Survey) -> Results:
     )  # fmt: skip
 
 
+PERCENT = Column("rate", "", "percent", 1)
+
+
+def percent(value: float | None) -> str:
+    """A share as people write it: 0.8642 → "86.4%"; None → "—"."""
+    return PERCENT.text(value)
+
+
+def interval(rate: stats.Rate) -> str:
+    """The 95 % interval alone: "83.1%–89.2%" ("—" without answers)."""
+    if rate.low is None or rate.high is None:
+        return "—"
+    return f"{percent(rate.low)}–{percent(rate.high)}"
+
+
+def rate_phrase(rate: stats.Rate | None) -> str:
+    """A rate with its interval as a report writes it: "86.4%（95%置信区间 83.1%–89.2%）"."""
+    if rate is None or rate.rate is None:
+        return "—"
+    return _("%(rate)s（95%%置信区间 %(interval)s）") % {"rate": percent(rate.rate), "interval": interval(rate)}
+
+
+def _rate_row(group: str, r: stats.Rate, share: float, **extra: Any) -> dict[str, Any]:
+    return {"group": group, "n": r.n, "k": r.k, "rate": r.rate, "interval": interval(r), "share": share, **extra}
+
+
 def rate_table(res: Results) -> Table:
     columns = [
         Column("group", _("调查对象")), Column("n", _("有效回答"), "int"), Column("k", _("认可"), "int"),
-        Column("rate", _("认可度"), "percent", 1), Column("low", _("95%置信下限"), "percent", 1),
-        Column("high", _("95%置信上限"), "percent", 1), Column("share", _("计划占比"), "percent", 1),
+        Column("rate", _("认可度"), "percent", 1), Column("interval", _("95%置信区间")),
+        Column("share", _("计划占比"), "percent", 1),
     ]  # fmt: skip
-    rows: list[dict[str, Any]] = [
-        {"group": GROUPS[g], "n": r.n, "k": r.k, "rate": r.rate, "low": r.low, "high": r.high, "share": res.shares[g]}
-        for g, r in res.groups.items()
-    ]
-    o = res.overall
-    rows.append({"group": _("合计（未加权）"), "n": o.n, "k": o.k, "rate": o.rate, "low": o.low, "high": o.high,
-                 "share": 1.0, "_row_class": "total"})  # fmt: skip
+    rows = [_rate_row(GROUPS[g], r, res.shares[g]) for g, r in res.groups.items()]
+    rows.append(_rate_row(_("合计（未加权）"), res.overall, 1.0, _row_class="total"))
     if (w := res.weighted) is not None:
-        rows.append({"group": _("合计（按计划占比加权）"), "n": w.n, "k": w.k, "rate": w.rate, "low": w.low,
-                     "high": w.high, "share": 1.0, "_row_class": "total"})  # fmt: skip
-    return Table("recognition", _("认可度（95%置信区间，Wilson法）"), columns, rows)
+        rows.append(_rate_row(_("合计（按计划占比加权）"), w, 1.0, _row_class="total"))
+    note = _("认可度为认可的回答占有效回答的比例；95%置信区间按 Wilson 法计算，加权合计按各类对象的计划占比加权。")
+    return Table("recognition", _("认可度（95%置信区间，Wilson法）"), columns, rows, note=note)
 
 
 def progress_tables(survey: Survey) -> list[Table]:
@@ -117,8 +140,27 @@ def _progress_row(quota: int | None, done: int, **names: str) -> dict[str, Any]:
             "state": _("已满") if full else _("未满"), "_class": {"state": "ok" if full else ""}}  # fmt: skip
 
 
+def question_texts(survey: Survey) -> dict[str, str]:
+    """Each question's text by its code, over every group's questionnaire (the latest wording)."""
+    texts: dict[str, str] = {}
+    for q in survey.questionnaires.order_by("group", "version"):
+        for item in q.items:
+            texts[item["code"]] = item["text"]
+    return texts
+
+
+def short_text(text: str, limit: int = 12) -> str:
+    """A question as a chart's axis names it: without "您对本县…的情况是否满意？" and the examples in
+    brackets, at most ``limit`` characters."""
+    core = re.sub(r"（[^）]*）|\([^)]*\)", "", text)  # the examples in brackets: the full text is in the tooltip
+    core = re.sub(r"^(总体而言，)?(您|你)对(本县|学校)?", "", core)
+    core = re.sub(r"(的情况)?是否满意[？?]?$", "", core).strip("，。？? ") or text
+    return core if len(core) <= limit else core[: limit - 1] + "…"
+
+
 def question_tables(survey: Survey, res: Results) -> list[Table]:
-    """One table per choice question (by code, over every group that asked it): answers per option."""
+    """One table per choice question (by code, over every group that asked it): answers per option,
+    titled with the question's text (groups number their questions differently: no number)."""
     seen: dict[str, dict[str, Any]] = {}
     for q in survey.questionnaires.order_by("group", "version"):
         for item in q.items:
@@ -139,7 +181,7 @@ def question_tables(survey: Survey, res: Results) -> list[Table]:
         rows = [{"option": o, "n": counter.get(o, 0), "share": counter.get(o, 0) / answered if answered else None}
                 for o in opts]  # fmt: skip
         columns = [Column("option", _("选项")), Column("n", _("人数"), "int"), Column("share", _("占比"), "percent", 1)]
-        tables.append(Table(f"q-{code}", f"{code}. {item['text']}", columns, rows))
+        tables.append(Table(f"q-{code}", item["text"], columns, rows))
     return tables
 
 
@@ -153,11 +195,26 @@ def text_table(res: Results) -> Table:
     return Table("free-text", _("意见和建议（原文）"), columns, rows)
 
 
+def flag_texts(survey: Survey, response: Response) -> str:
+    """Why an answer was flagged, in plain words: "作答过快（少于18秒）、所有题目选同一项"."""
+    texts = []
+    for flag in response.flags:
+        if flag == "too_fast":
+            limit = math.ceil(float(survey.setting("min_seconds_per_item")) * len(response.answers))
+            texts.append(_("作答过快（少于%(n)s秒）") % {"n": limit})
+        elif flag == "straight":
+            texts.append(_("所有题目选同一项"))
+        elif flag == "burst":
+            texts.append(_("同一网络地址短时间内集中提交"))
+        else:
+            texts.append(flag)
+    return "、".join(texts)
+
+
 def flagged_table(survey: Survey) -> Table:
-    labels = {"too_fast": _("作答过快"), "straight": _("答案全部相同"), "burst": _("同一地址短时集中提交")}
     rows = [
         {"id": r.pk, "group": GROUPS[r.group], "at": r.submitted_at.strftime("%Y-%m-%d %H:%M"), "seconds": r.seconds,
-         "flags": "、".join(labels.get(f, f) for f in r.flags), "review": r.get_review_display()}
+         "flags": flag_texts(survey, r), "review": r.get_review_display()}
         for r in survey.responses.exclude(review="").order_by("pk")[:500]
     ]  # fmt: skip
     columns = [
@@ -171,11 +228,14 @@ def chart_data(survey: Survey, res: Results, questions: list[Table]) -> dict[str
     """What the charts draw (the same figures as the tables): rates per group with intervals, and
     the shares of each Likert answer per Likert question."""
     likert = [t for t in questions if [r["option"] for r in t.rows] == LIKERT]
+    texts = question_texts(survey)
     return {
         "groups": [GROUPS[g] for g in res.groups], "rates": [r.rate for r in res.groups.values()],
         "low": [r.low for r in res.groups.values()], "high": [r.high for r in res.groups.values()],
         "threshold": res.threshold, "rate_label": _("认可度"), "threshold_label": _("达标线"),
-        "items": [t.name.removeprefix("q-") for t in likert], "options": LIKERT,
+        "intervals": [rate_phrase(r) for r in res.groups.values()],
+        "items": [short_text(texts.get(t.name.removeprefix("q-"), t.name)) for t in likert],
+        "item_texts": [texts.get(t.name.removeprefix("q-"), t.name) for t in likert], "options": LIKERT,
         "shares": [[r["share"] for r in t.rows] for t in likert],
     }  # fmt: skip
 

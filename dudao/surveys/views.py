@@ -30,7 +30,7 @@ from dudao.surveys.access import MANAGE, access_response, access_survey
 from dudao.surveys.actions import Submission, SurveyError
 from dudao.surveys.models import RECOGNITION_ITEM, RECOGNITION_STANDARD, Response, Survey, Token
 from dudao.surveys.questionnaire import GROUPS, LIKERT, options
-from dudao.tables import Column, download
+from dudao.tables import download
 
 MAX_BODY = 64 * 1024
 DEVICE_COOKIE = "dudao_survey_device"
@@ -80,11 +80,28 @@ def survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         (g, label, links.public_url(request, s, g), ntokens.get(g, 0), versions.get(g))
         for g, label in GROUPS.items()
     ]  # fmt: skip
+    perms = region_permissions(request.user, s.county)
     return render(request, "surveys/survey.html", {
-        "survey": s, "tables": tables, "links": group_links, "perms": region_permissions(request.user, s.county),
+        "survey": s, "tables": tables, "links": group_links, "perms": perms,
         "likert": LIKERT, "config": {**s.config},
+        "percents": {k: f"{float(s.setting(k)) * 100:g}" for k in PERCENT_SETTINGS},
+        "questions": results.question_texts(s) if "edit" in perms else {},  # for the settings form only
         "sample_rule": s.setting("sample_rule"), "split_by": s.setting("split_by"),
     })  # fmt: skip
+
+
+# The settings that are shares, entered and shown as percentages (stored as 0–1).
+PERCENT_SETTINGS = ("threshold", "parent_share")
+
+
+def _from_percent(value: str | None) -> str | None:
+    """ "85" or "85%" → "0.85"; a value that is no number is passed on as it is, for the action to refuse."""
+    if value is None or not value.strip():
+        return value
+    try:
+        return str(float(value.strip().rstrip("%").strip()) / 100)
+    except ValueError:
+        return value
 
 
 @login_required
@@ -102,6 +119,7 @@ def settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("surveys:survey", pk=s.pk)
         else:
             values: dict[str, Any] = {k: post.get(k) for k in actions.CONFIG_NUMBERS}
+            values.update({k: _from_percent(post.get(k)) for k in PERCENT_SETTINGS})
             values["full_policy"] = post.get("full_policy", "stop")
             values["sample_rule"] = post.get("sample_rule", "rate")
             values["split_by"] = post.getlist("split_by")
@@ -165,11 +183,18 @@ def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return response
     return render(request, "surveys/results.html", {
         "survey": s, "res": res, "tables": tables, "perms": region_permissions(request.user, s.county),
-        "answers": "、".join(s.setting("recognition_answers")), "items": "、".join(s.setting("recognition_items")),
-        "shown_rate": Column("rate", "", "percent", 1).text((res.weighted or res.overall).rate),
+        "answers": "、".join(s.setting("recognition_answers")), "items": _recognition_items(s),
+        "shown_rate": results.rate_phrase(res.weighted or res.overall), "threshold": results.percent(res.threshold),
         "chart": results.chart_data(s, res, questions),
-        "pending": list(s.responses.filter(review=Response.Review.PENDING).order_by("pk")[:100]),
+        "pending": [(r, results.flag_texts(s, r))
+                    for r in s.responses.filter(review=Response.Review.PENDING).order_by("pk")[:100]],
     })  # fmt: skip
+
+
+def _recognition_items(s: Survey) -> str:
+    """The questions the rate counts, by their text (a code no questionnaire has stays as it is)."""
+    texts = results.question_texts(s)
+    return "、".join(f"“{texts[c]}”" if c in texts else c for c in s.setting("recognition_items"))
 
 
 @login_required
@@ -211,7 +236,7 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     res = results.compute(s)
     return render(request, "surveys/close_confirm.html", {
         "survey": s, "res": res, "answers": len(res.responses) + res.excluded,
-        "shown_rate": Column("rate", "", "percent", 1).text((res.weighted or res.overall).rate),
+        "shown_rate": results.rate_phrase(res.weighted or res.overall),
     })  # fmt: skip
 
 
@@ -232,11 +257,10 @@ def review(request: AuthenticatedHttpRequest, pk: int, response_pk: int) -> Http
     decision, why = request.POST.get("decision", ""), request.POST.get("why", "")
     if decision == Response.Review.EXCLUDED and not request.POST.get("confirm"):
         res = results.compute(s)
-        percent = Column("rate", "", "percent", 1)
         return render(request, "surveys/exclude_confirm.html", {
-            "survey": s, "response": found, "why": why,
-            "rate_now": percent.text((res.weighted or res.overall).rate),
-            "rate_after": percent.text(_rate_without(s, res, found)),
+            "survey": s, "response": found, "why": why, "flags": results.flag_texts(s, found),
+            "rate_now": results.percent((res.weighted or res.overall).rate),
+            "rate_after": results.percent(_rate_without(s, res, found)),
         })  # fmt: skip
     try:
         actions.review(request.user, found, decision, why)

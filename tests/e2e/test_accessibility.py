@@ -84,6 +84,7 @@ def own_pages(person: str, world: World, survey_pk: int) -> dict[str, str]:
             "reports of 示范县": reverse("reports:county", args=[code, YEAR, STANDARD]),
             "report texts of 示范县": reverse("reports:practice", args=[code, YEAR, STANDARD]),
             "briefing of 示范县": reverse("briefings:county", args=[code, timezone.localdate().strftime("%Y-%m")]),
+            "evidence of 示范县 by indicator": reverse("evidence:by_indicator", args=[code, YEAR, STANDARD]),
         }
     return out
 

@@ -5,7 +5,6 @@ for the county's supervisor and the inspectors above only, and ``dudao report`` 
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,9 @@ from openpyxl import load_workbook
 
 from dudao.evaluation.actions import current_run
 from dudao.rectification.models import RectificationItem
+from tests.office import pdf_pages_and_text
 from tests.personas import YEAR, client_for, evaluate
 from tests.rectification.conftest import STANDARD, Rect
-from tests.reports.pdf import to_pdf
 
 
 def url(name: str, code: str = "139901", year: int = YEAR, standard: str = STANDARD) -> str:
@@ -87,8 +86,7 @@ def test_the_annex_holds_the_runs_numbers_as_numbers(stored: Rect) -> None:
 
 
 def _pdf(tmp_path: Path, name: str, content: bytes) -> tuple[int, str]:
-    reader = to_pdf(tmp_path, name, content)
-    return len(reader.pages), re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    return pdf_pages_and_text(tmp_path, name, content)
 
 
 @pytest.mark.libreoffice

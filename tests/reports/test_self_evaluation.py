@@ -21,9 +21,9 @@ from pypdf import PdfReader
 
 from dudao.audit.models import AuditEvent
 from dudao.reports.models import PracticeText
+from tests.office import to_pdf
 from tests.personas import YEAR, client_for
 from tests.rectification.conftest import STANDARD, Rect
-from tests.reports.pdf import to_pdf
 
 # What a report must never say in its body: system to-dos and missing inputs dressed as findings.
 TODO_WORDING = (

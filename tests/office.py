@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +12,8 @@ from pypdf import PdfReader
 
 
 def to_pdf(tmp_path: Path, name: str, content: bytes) -> PdfReader:
-    """``content`` saved as ``name`` in ``tmp_path``, converted by LibreOffice (its own profile there)."""
+    """``content`` saved as ``tmp_path/name``, converted by ``soffice`` (a profile of its own in
+    ``tmp_path``), read back."""
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is installed by `make test` (make system-deps)"
     source = tmp_path / name
@@ -22,3 +24,9 @@ def to_pdf(tmp_path: Path, name: str, content: bytes) -> PdfReader:
         env={**os.environ, "HOME": str(tmp_path), "LANG": "C.UTF-8"},
     )  # fmt: skip
     return PdfReader(tmp_path / (source.stem + ".pdf"))
+
+
+def pdf_pages_and_text(tmp_path: Path, name: str, content: bytes) -> tuple[int, str]:
+    """The page count and the text without whitespace of ``content`` converted to PDF."""
+    reader = to_pdf(tmp_path, name, content)
+    return len(reader.pages), re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))

@@ -1,6 +1,6 @@
 """Checks every uploaded supporting document (佐证材料) passes before it is stored, wherever it is
 attached: a county item's evidence (``dudao.evaluation``) or a task's progress report
-(``dudao.rectification``).
+(``dudao.rectification``, the tasks of meeting decisions included).
 
 A file is refused when its extension is not accepted, it is empty or over the size limit
 (``settings.DUDAO_EVIDENCE_MAX_BYTES``, 20 MB by default), or its first bytes are not those of
