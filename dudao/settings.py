@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "dudao.rectification",
     "dudao.surveys",
     "dudao.reports",
+    "dudao.jobs",
     "dudao.api",
 ]
 
@@ -212,7 +214,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # The sweep that brings every out-of-date result up to date (a job missed, data changed by hand).
 CELERY_BEAT_SCHEDULE = {
     "evaluate-stale": {"task": "dudao.evaluation.jobs.refresh_stale", "schedule": 300.0},
+    # What cron ran before (`dudao send_reminders` daily, `dudao deliver_notifications` every minute).
+    "task-reminders": {
+        "task": "dudao.rectification.tasks.send_task_reminders",
+        "schedule": crontab(hour=env_int("DUDAO_REMINDER_HOUR", 8, minimum=0), minute=0),
+    },
+    "deliver-notifications": {"task": "dudao.notifications.tasks.deliver_due_notifications", "schedule": 60.0},
 }
+# Background jobs (后台任务, dudao.jobs): retried on database and connection errors this many times, the
+# first after this many seconds, then doubling.
+DUDAO_JOB_RETRIES = env_int("DUDAO_JOB_RETRIES", 5, minimum=0)
+DUDAO_JOB_RETRY_SECONDS = env_int("DUDAO_JOB_RETRY_SECONDS", 10, minimum=1)
 
 # Untrusted files (uploads, imports, a county's report template) are read within these bounds:
 # DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).

@@ -25,6 +25,7 @@ urlpatterns = [
     path("surveys/", include("dudao.surveys.urls")),
     path("", include((public_urlpatterns, "surveys_public"))),
     path("reports/", include("dudao.reports.urls")),
+    path("jobs/", include("dudao.jobs.urls")),
     path("orgs/", include("dudao.orgs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -161,6 +161,13 @@ ROUTES: dict[str, Route] = {
     "overview:school": get("overview:school", lambda o: [o.w.primary.code, YEAR, STANDARD], SCHOOL_VIEW),
     "overview:region": get("overview:region", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
     "overview:evaluate_county": post("overview:evaluate_county", evaluation, COUNTY_REVIEW),
+    # background jobs: one's own and those of the places one supervises (inspect)
+    "jobs:list": get("jobs:list", row=SIGNED_IN),
+    "jobs:detail": get("jobs:detail", lambda o: [o.job.pk], COUNTY_INSPECT),
+    "jobs:status": get("jobs:status", lambda o: [o.job.pk], COUNTY_INSPECT),
+    "jobs:result": get("jobs:result", lambda o: [o.job.pk], COUNTY_INSPECT),
+    "jobs:evaluate": post("jobs:evaluate", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
+    "jobs:reports": post("jobs:reports", evaluation, "login ok ok ok 403 404 404 404 404"),
     # notifications: one's own
     "notifications:centre": get("notifications:centre", row=SIGNED_IN),
     "notifications:unread": get("notifications:unread", row=SIGNED_IN),
@@ -329,6 +336,8 @@ def _build() -> Any:
     from dudao.census.actions import save_record, submit
     from dudao.census.actions.uploads import stage_upload
     from dudao.evaluation.actions import attach_evidence, evaluate_county, set_county_item
+    from dudao.jobs.actions import queue_reports
+    from dudao.jobs.tasks import run_job
     from dudao.rectification import actions as rect
     from dudao.reports.actions import create_draw
     from dudao.surveys import actions as surveys
@@ -366,6 +375,8 @@ def _build() -> Any:
     surveys.set_status(w.county_supervisor, survey, "open")
     answer(Client(), survey, answers(survey))
     draw = create_draw(SYSTEM, w.county, YEAR, STANDARD, 1, seed=7)
+    job = queue_reports(w.county_supervisor, w.county, YEAR, STANDARD, with_pack=False)
+    run_job.apply(args=[job.pk])  # done, with its .zip (the module's transaction never commits)
     sessions = {}
     for persona in PERSONAS[1:]:
         client = Client()
@@ -375,7 +386,7 @@ def _build() -> Any:
         w=w, sessions=sessions, record=record, run=run, item_evidence=item_evidence, pending=pending, plan=plan,
         task=task, milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
         decision=decision, bulletin=bulletin, survey=survey, response=Response.objects.get(survey=survey),
-        draw=draw, sampled=draw.schools.first(),
+        draw=draw, sampled=draw.schools.first(), job=job,
     )  # fmt: skip
 
 
@@ -434,6 +445,9 @@ MISSING: dict[str, Callable[[Any], list[Any]]] = {
     "surveys:review": lambda o: [o.survey.pk, NO],
     "reports:draw": lambda o: [NO],
     "reports:checklist": lambda o: [o.draw.pk, NO],
+    "jobs:detail": lambda o: [NO],
+    "jobs:status": lambda o: [NO],
+    "jobs:result": lambda o: [NO],
     "orgs:department": lambda o: [NO],
     "orgs:account": lambda o: [NO],
 }
