@@ -27,7 +27,8 @@ RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
 def _claim(job_id: int, attempt: int) -> Job | None:
     """Mark the job running (None when it is finished or gone: nothing to do)."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("region", "requested_by").filter(pk=job_id).first()
+        found = Job.objects.select_for_update(of=("self",)).select_related("region", "requested_by")
+        job = found.filter(pk=job_id).first()
         if job is None or job.state == Job.State.DONE:
             return None
         job.state, job.attempts, job.error = Job.State.RUNNING, attempt, ""
