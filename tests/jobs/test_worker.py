@@ -17,12 +17,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
@@ -164,21 +166,28 @@ def test_bulk_evaluation_runs_on_the_worker_with_progress(worker: Path, world: W
     assert f'id="job-{job.pk}"' in page and "已完成" in page and "2 / 2" in page
 
 
-def test_a_database_error_is_retried_then_the_job_is_done(worker: Path, world: World) -> None:
+@contextmanager
+def evaluating_with_neighbour_locked(world: World) -> Iterator[tuple[User, Job]]:
+    """Both counties to evaluate, the city's supervisor queues the job while 邻县's row is locked; the lock
+    is released when the block ends."""
     fill(world.primary)
     fill(world.neighbour_school)
     user = city_supervisor(world)
     lock = Lock(world.neighbour)
     try:
         client_for(user).post(evaluate_url(world))
-        job = Job.objects.get()
+        yield user, Job.objects.get()
+    finally:
+        lock.end()
+
+
+def test_a_database_error_is_retried_then_the_job_is_done(worker: Path, world: World) -> None:
+    with evaluating_with_neighbour_locked(world) as (user, job):
         # 示范县 is done; 邻县 is locked: the attempt fails and waits for its retry, its error visible
         waiting = until(lambda: (j := _state(job.pk)).error and j, "the first attempt's error", worker)
         assert "could not obtain lock" in waiting.error and waiting.done == 1
         page = client_for(user).get(reverse("jobs:detail", args=[job.pk])).content.decode()
         assert "could not obtain lock" in page
-    finally:
-        lock.end()
     job = until(lambda: (j := _state(job.pk)).state == "done" and j, "the retried job to finish", worker)
     assert job.attempts >= 2 and job.error == "" and (job.done, job.total) == (2, 2)
     assert EvaluationRun.objects.filter(county=world.neighbour).count() == 1
@@ -195,16 +204,8 @@ def test_the_worker_knows_every_task_of_the_beat_schedule(worker: Path) -> None:
 
 
 def test_a_job_that_keeps_failing_is_failed_with_its_error(worker: Path, world: World) -> None:
-    fill(world.primary)
-    fill(world.neighbour_school)
-    user = city_supervisor(world)
-    lock = Lock(world.neighbour)
-    try:
-        client_for(user).post(evaluate_url(world))
-        job = Job.objects.get()
+    with evaluating_with_neighbour_locked(world) as (user, job):
         job = until(lambda: (j := _state(job.pk)).state == "failed" and j, "the job to fail", worker)
-    finally:
-        lock.end()
     # three attempts (DUDAO_JOB_RETRIES=2), then failed for good with the database's error
     assert job.attempts == 3 and "could not obtain lock" in job.error and job.finished_at is not None
     assert (job.done, job.total) == (1, 2) and not EvaluationRun.objects.filter(county=world.neighbour).exists()
