@@ -225,6 +225,9 @@ CELERY_BEAT_SCHEDULE = {
 # first after this many seconds, then doubling.
 DUDAO_JOB_RETRIES = env_int("DUDAO_JOB_RETRIES", 5, minimum=0)
 DUDAO_JOB_RETRY_SECONDS = env_int("DUDAO_JOB_RETRY_SECONDS", 10, minimum=1)
+# A confirmed census import of a file this large or larger runs as a background job (the preview and its
+# checks stay in the request).
+DUDAO_IMPORT_BACKGROUND_BYTES = env_int("DUDAO_IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024, minimum=0)
 
 # Untrusted files (uploads, imports, a county's report template) are read within these bounds:
 # DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).

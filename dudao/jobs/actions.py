@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, actor_label, is_system, user_of
 from dudao.audit.record import record_event
+from dudao.census.models import PendingImport
 from dudao.errors import ActionError
 from dudao.jobs.models import Job
 from dudao.orgs.access import region_permissions
@@ -42,7 +46,8 @@ def _queue(actor: Actor, kind: str, place: Region, year: int, standard_id: str, 
             kind=kind, requested_by=user_of(actor), requested_label=actor_label(actor), region=place, year=year,
             standard_id=standard_id, params=params, total=len(params["counties"]),
         )  # fmt: skip
-        record_event(actor, "job.queue", target=job, region=place, data={"kind": kind, "counties": job.total})
+        data = {"kind": kind, "counties": job.total, **({"file": params["file"]} if "file" in params else {})}
+        record_event(actor, "job.queue", target=job, region=place, data=data)
 
         def send() -> None:
             from dudao.jobs.tasks import run_job
@@ -76,3 +81,19 @@ def queue_reports(actor: Actor, place: Region, year: int, standard_id: str, with
     if not counties:
         raise JobError("nothing_to_report", gettext_lazy("没有您可以下载报告的县（市、区）"))
     return _queue(actor, Job.Kind.REPORTS, place, year, standard_id, {"counties": counties, "pack": with_pack})
+
+
+def background_import(pending: PendingImport) -> bool:
+    """Whether confirming this staged census file imports it in the background (at least
+    ``DUDAO_IMPORT_BACKGROUND_BYTES``): the preview and its checks are the same either way."""
+    return pending.size >= settings.DUDAO_IMPORT_BACKGROUND_BYTES
+
+
+def queue_import(actor: User, pending: PendingImport, digest: str) -> Job:
+    """One job that imports the staged file exactly as previewed (``digest``), as the person who uploaded it
+    (only they see the staged file: ``census.access.access_pending_import``); the import checks everything
+    again when it runs (``census.actions.uploads.confirm_upload``)."""
+    if pending.user_id != actor.pk:
+        raise PermissionDenied
+    params = {"counties": [pending.county_id], "pending": pending.pk, "digest": digest, "file": pending.filename}
+    return _queue(actor, Job.Kind.IMPORT, pending.county, pending.year, "", params)

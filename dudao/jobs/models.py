@@ -20,6 +20,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         EVALUATE = "evaluate", _("批量评估")
         REPORTS = "reports", _("报告与佐证材料打包")
+        IMPORT = "import", _("统计数据导入")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")

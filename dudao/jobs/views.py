@@ -22,6 +22,7 @@ from dudao.jobs.access import access_job, visible_jobs
 from dudao.jobs.actions import JobError
 from dudao.jobs.models import Job
 from dudao.orgs.access import Permission, access_region
+from dudao.orgs.models import Region
 from dudao.overview.cockpit import evaluable_standard
 from dudao.overview.views.county import valid_year
 from dudao.parsing import local_path
@@ -52,7 +53,14 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = access_job(request.user, pk)
     language = "en" if _english() else "zh"
-    outcomes = [{**o, "message": o.get(f"message_{language}", "")} for o in job.outcomes]
+    done = {o["county"]: {**o, "message": o.get(f"message_{language}", "")} for o in job.outcomes}
+    counties = Region.objects.in_bulk(job.counties())
+    pending = _("等待中") if job.active else _("未完成")
+    outcomes = [
+        done.get(pk) or {"code": counties[pk].code, "name": counties[pk].name, "ok": None, "message": pending}
+        for pk in job.counties()
+        if pk in done or pk in counties
+    ]
     return render(request, "jobs/detail.html", {"job": job, "outcomes": outcomes})
 
 

@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from dudao.actors import Actor, system
+from dudao.census.actions.uploads import confirm_upload
+from dudao.census.models import PendingImport
+from dudao.census.views_import import imported_message
+from dudao.engine import InputError
 from dudao.errors import ActionError
 from dudao.evaluation.actions import evaluate_county, latest_run, stored_run
 from dudao.jobs.models import Job
@@ -129,4 +133,30 @@ def reports(job: Job, progress: Progress) -> None:
         Job.objects.filter(pk=job.pk).update(result=job.result.name, result_name=name)
 
 
-WORK: dict[str, Callable[[Job, Progress], None]] = {Job.Kind.EVALUATE: evaluate, Job.Kind.REPORTS: reports}
+def census_import(job: Job, progress: Progress) -> None:
+    """Import the staged census file as previewed. Done once: the staged file is dropped by the import, and a
+    second import of the same plan would be refused (its digest no longer matches the data)."""
+    if job.outcomes:
+        return
+    county = job.region
+    pending = PendingImport.objects.filter(pk=job.params["pending"]).select_related("county").first()
+    if pending is None or job.requested_by is None:  # an upload is always someone's
+        progress(outcome(county, False, lambda: _("待导入的文件已不存在（已导入、已放弃或已过期）")))
+        return
+    try:
+        result = confirm_upload(job.requested_by, pending, job.params["digest"])
+    except (ActionError, PermissionDenied) as error:
+        progress(refused(county, error))
+        return
+    except InputError as error:
+        progress({**outcome(county, False, lambda: _("预览之后数据已有变化，文件不再能导入，未写入任何数据")),
+                  "problems": len(error.problems)})  # fmt: skip
+        return
+    progress(outcome(county, True, lambda: imported_message(result)))
+
+
+WORK: dict[str, Callable[[Job, Progress], None]] = {
+    Job.Kind.EVALUATE: evaluate,
+    Job.Kind.REPORTS: reports,
+    Job.Kind.IMPORT: census_import,
+}

@@ -14,11 +14,15 @@ from django.conf import settings
 from django.urls import reverse
 
 from dudao.audit.models import AuditEvent
+from dudao.census.models import CensusRecord, ImportBatch, PendingImport
 from dudao.evaluation.actions import evaluate_county, set_county_item
 from dudao.evaluation.models import EvaluationRun
 from dudao.jobs.actions import JobError, queue_evaluation, queue_reports
 from dudao.jobs.models import Job
+from dudao.jobs.tasks import run_job
 from dudao.rectification.tasks import send_task_reminders
+from tests.api.conftest import census_csv
+from tests.census.web import confirm, upload
 from tests.jobs.helpers import STANDARD, city_supervisor, evaluate_url, fill, region_url
 from tests.personas import SYSTEM, YEAR, World, client_for
 
@@ -136,3 +140,37 @@ def test_the_beat_schedule_runs_the_reminders_and_the_due_deliveries() -> None:
 
 def test_the_reminders_task_runs_as_the_command_did(world: World) -> None:
     assert send_task_reminders.delay().get() == {"due_soon": 0, "overdue": 0, "digests": 0}
+
+
+def test_a_large_census_file_is_imported_in_the_background(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Above DUDAO_IMPORT_BACKGROUND_BYTES the confirmation queues a job; the preview is the same page."""
+    settings.DUDAO_IMPORT_BACKGROUND_BYTES = 1  # every file is "large" here
+    client = client_for(world.county_supervisor)
+    content = census_csv(world.primary, "示范县第一小学", students=1010).read()
+    preview = upload(client, world.county.code, YEAR, content, "示范县.csv")
+    assert preview.status_code == 200 and "digest" in preview.context
+    with django_capture_on_commit_callbacks(execute=True):
+        page = confirm(client, preview)
+    job = Job.objects.get()
+    assert page.redirect_chain[-1][0] == reverse("jobs:detail", args=[job.pk])
+    assert "文件较大，已在后台导入" in page.content.decode()
+    job.refresh_from_db()
+    assert (job.kind, job.state, job.done, job.total, job.region) == ("import", "done", 1, 1, world.county)
+    (result,) = job.outcomes
+    assert result["ok"] and result["message_zh"].startswith("已导入 示范县.csv：新建 1 条")
+    batch = ImportBatch.objects.get()  # imported as the person who uploaded it
+    assert (batch.filename, batch.user, batch.created) == ("示范县.csv", world.county_supervisor, 1)
+    assert not PendingImport.objects.exists()  # the staged file is dropped, as after a confirmation in the request
+    assert AuditEvent.objects.filter(verb="job.queue", data__file="示范县.csv").exists()
+    # run again (a redelivery): nothing imported twice
+    run_job.apply(args=[job.pk])
+    assert CensusRecord.objects.filter(school=world.primary, year=YEAR).count() == 1
+
+
+def test_a_small_census_file_is_still_imported_in_the_request(world: World) -> None:
+    client = client_for(world.county_supervisor)
+    preview = upload(client, world.county.code, YEAR, census_csv(world.primary, "示范县第一小学").read(), "示范县.csv")
+    page = confirm(client, preview)
+    assert "已导入 示范县.csv" in page.content.decode() and not Job.objects.exists()

@@ -184,7 +184,7 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
-    offer = _offer(request, rows, counties, year, standard_id)
+    offer = _offer(request, rows, [counties, cvs], year, standard_id)
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
         "counts": regions.summary_counts(rows),
@@ -211,12 +211,15 @@ def _option_groups(
     return list(groups.items())
 
 
-def _offer(request: HttpRequest, rows: list[CountyRow], counties: Table, year: int, standard_id: str) -> dict[str, Any]:
+def _offer(
+    request: HttpRequest, rows: list[CountyRow], tables: list[Table], year: int, standard_id: str
+) -> dict[str, Any]:
     """Results follow the data by themselves (ADR 0020); a county's supervision office may evaluate its own
     counties from here too (one background job for all of them), inspectors see how many are waiting.
     Counties a job is updating keep their stored result, marked 更新中, and are not offered again."""
     busy = updating([r.county.pk for r in rows], year, standard_id)
-    _mark_updating(counties, {r.county.code for r in rows if r.county.pk in busy})
+    for table in tables:
+        _mark_updating(table, {r.county.code for r in rows if r.county.pk in busy})
     waiting = [r for r in rows if r.needs_evaluation()]
     to_evaluate = [
         (r, regions.status_text(r.status))
