@@ -214,7 +214,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # The sweep that brings every out-of-date result up to date (a job missed, data changed by hand).
 CELERY_BEAT_SCHEDULE = {
     "evaluate-stale": {"task": "dudao.evaluation.jobs.refresh_stale", "schedule": 300.0},
-    # What cron ran before (`dudao send_reminders` daily, `dudao deliver_notifications` every minute).
+    # What cron ran before (`dudao send_reminders` daily at DUDAO_REMINDER_HOUR local time, 8 by default;
+    # `dudao deliver_notifications` every minute); the commands remain for a server without a broker.
     "task-reminders": {
         "task": "dudao.rectification.tasks.send_task_reminders",
         "schedule": crontab(hour=env_int("DUDAO_REMINDER_HOUR", 8, minimum=0), minute=0),
@@ -244,8 +245,8 @@ DUDAO_REPORT_TEMPLATE = env_str("DUDAO_REPORT_TEMPLATE", "")
 # channel is offered once its address is set: an SMS gateway (JSON POST {"mobile", "text"}, optional
 # bearer token), an enterprise-WeChat (企业微信) group robot, a DingTalk (钉钉) group robot (optional
 # signing secret). The addresses carry access keys: they are secrets (use NAME_FILE) and never logged.
-# Failed deliveries are retried by `dudao deliver_notifications` (cron or a systemd timer, every
-# minute) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times. DEFAULT_CHANNELS: the channels a
+# Failed deliveries are retried by Celery beat every minute (CELERY_BEAT_SCHEDULE; without a broker by
+# `dudao deliver_notifications` from cron) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times. DEFAULT_CHANNELS: the channels a
 # person receives every kind on until they choose otherwise.
 DUDAO_SMS_WEBHOOK_URL = env_url("DUDAO_SMS_WEBHOOK_URL")
 DUDAO_SMS_WEBHOOK_TOKEN = env_str("DUDAO_SMS_WEBHOOK_TOKEN", "")

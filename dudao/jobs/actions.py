@@ -1,6 +1,6 @@
 """Queueing background jobs (后台任务): each action checks the actor's permission, writes the job's record
 and its audit event in one transaction, and hands the job to the queue once that commits (a worker, or
-in-process without a broker: ADR 0035). The work itself is in :mod:`dudao.jobs.work`."""
+in-process without a broker: ADR 0028). The work itself is in :mod:`dudao.jobs.work`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The visible record of a background job (后台任务): who asked for what, over which place and year, how far
-it has come, and how it ended (docs/adr/0035-background-jobs.md).
+it has come, and how it ended (docs/adr/0028-background-jobs.md).
 
 A job is queued by an action (``dudao.jobs.actions``) and run by the Celery task
 ``dudao.jobs.tasks.run_job``, which keeps this record up to date; pages only read it.

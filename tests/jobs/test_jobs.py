@@ -1,5 +1,5 @@
 """Background jobs in the queue's eager mode (no broker: a job runs in-process once its transaction
-commits, ADR 0020/0035): the city view's "evaluate all" as one job, the reports of many counties as a
+commits, ADR 0020/0028): the city view's "evaluate all" as one job, the reports of many counties as a
 .zip, who sees which job, and the beat schedule's tasks. The same jobs on a real worker against Redis:
 tests/jobs/test_worker.py."""
 
