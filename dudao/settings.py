@@ -246,8 +246,8 @@ DUDAO_REPORT_TEMPLATE = env_str("DUDAO_REPORT_TEMPLATE", "")
 # bearer token), an enterprise-WeChat (企业微信) group robot, a DingTalk (钉钉) group robot (optional
 # signing secret). The addresses carry access keys: they are secrets (use NAME_FILE) and never logged.
 # Failed deliveries are retried by Celery beat every minute (CELERY_BEAT_SCHEDULE; without a broker by
-# `dudao deliver_notifications` from cron) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times. DEFAULT_CHANNELS: the channels a
-# person receives every kind on until they choose otherwise.
+# `dudao deliver_notifications` from cron) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times.
+# DEFAULT_CHANNELS: the channels a person receives every kind on until they choose otherwise.
 DUDAO_SMS_WEBHOOK_URL = env_url("DUDAO_SMS_WEBHOOK_URL")
 DUDAO_SMS_WEBHOOK_TOKEN = env_str("DUDAO_SMS_WEBHOOK_TOKEN", "")
 DUDAO_WECOM_WEBHOOK_URL = env_url("DUDAO_WECOM_WEBHOOK_URL")

@@ -168,6 +168,7 @@ ROUTES: dict[str, Route] = {
     "jobs:result": get("jobs:result", lambda o: [o.job.pk], COUNTY_INSPECT),
     "jobs:evaluate": post("jobs:evaluate", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
     "jobs:reports": post("jobs:reports", evaluation, "login ok ok ok 403 404 404 404 404"),
+    "jobs:survey_export": post("jobs:survey_export", lambda o: [o.survey.pk], COUNTY_VIEW),
     # notifications: one's own
     "notifications:centre": get("notifications:centre", row=SIGNED_IN),
     "notifications:unread": get("notifications:unread", row=SIGNED_IN),
@@ -448,6 +449,7 @@ MISSING: dict[str, Callable[[Any], list[Any]]] = {
     "jobs:detail": lambda o: [NO],
     "jobs:status": lambda o: [NO],
     "jobs:result": lambda o: [NO],
+    "jobs:survey_export": lambda o: [NO],
     "orgs:department": lambda o: [NO],
     "orgs:account": lambda o: [NO],
 }

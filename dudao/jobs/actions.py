@@ -20,6 +20,7 @@ from dudao.jobs.models import Job
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Region
 from dudao.overview import regions
+from dudao.surveys.models import Survey
 
 
 class JobError(ActionError):
@@ -97,3 +98,12 @@ def queue_import(actor: User, pending: PendingImport, digest: str) -> Job:
         raise PermissionDenied
     params = {"counties": [pending.county_id], "pending": pending.pk, "digest": digest, "file": pending.filename}
     return _queue(actor, Job.Kind.IMPORT, pending.county, pending.year, "", params)
+
+
+def queue_survey_export(actor: Actor, survey: Survey) -> Job:
+    """One job that writes every table of the survey's results (rate, progress, each question, the texts,
+    the answers to review) into one .zip of .xlsx files, for those who may see its results (``view``)."""
+    if not _may(actor, survey.county, "view"):
+        raise PermissionDenied
+    params = {"counties": [survey.county_id], "survey": survey.pk, "file": survey.title}
+    return _queue(actor, Job.Kind.SURVEY_EXPORT, survey.county, survey.year, "", params)

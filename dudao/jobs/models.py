@@ -21,6 +21,7 @@ class Job(models.Model):
         EVALUATE = "evaluate", _("批量评估")
         REPORTS = "reports", _("报告与佐证材料打包")
         IMPORT = "import", _("统计数据导入")
+        SURVEY_EXPORT = "survey_export", _("调查结果导出")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")

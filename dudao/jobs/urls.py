@@ -1,5 +1,5 @@
 """Background jobs: jobs:list, jobs:detail, jobs:status (JSON), jobs:result (the file), and the POSTs that
-queue a job for a place: jobs:evaluate, jobs:reports."""
+queue a job for a place: jobs:evaluate, jobs:reports; and the export of a survey's results, jobs:survey_export."""
 
 from django.urls import path
 
@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("<int:pk>/result/", views.result, name="result"),
     path("evaluate/<str:code>/<year:year>/<str:standard_id>/", views.evaluate, name="evaluate"),
     path("reports/<str:code>/<year:year>/<str:standard_id>/", views.reports, name="reports"),
+    path("survey/<int:pk>/export/", views.survey_export, name="survey_export"),
 ]

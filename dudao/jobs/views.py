@@ -26,6 +26,7 @@ from dudao.orgs.models import Region
 from dudao.overview.cockpit import evaluable_standard
 from dudao.overview.views.county import valid_year
 from dudao.parsing import local_path
+from dudao.surveys.access import access_survey
 
 SHOWN = 100  # jobs on the page, newest first
 
@@ -111,3 +112,12 @@ def reports(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
         return actions.queue_reports(actor, place, year, standard_id, with_pack=with_pack)
 
     return _queued(request, code, year, standard_id, queue, "inspect")
+
+
+@login_required
+@require_POST
+def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue one job writing the survey's result tables into a .zip."""
+    job = actions.queue_survey_export(person(request.user), access_survey(request.user, pk))
+    messages.success(request, _("已提交后台任务：%(job)s。") % {"job": job})
+    return redirect("jobs:detail", pk=job.pk)

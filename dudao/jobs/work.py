@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -29,6 +29,8 @@ from dudao.reports.annex import annex_xlsx
 from dudao.reports.content import file_names, report_data
 from dudao.reports.document import report_docx
 from dudao.reports.pack import pack_entries, stream_pack
+from dudao.surveys import results
+from dudao.surveys.models import Survey
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -126,11 +128,7 @@ def reports(job: Job, progress: Progress) -> None:
             for pk in job.counties():
                 if pk in counties:
                     progress(_write_county(zf, counties[pk], job))
-        tmp.seek(0)
-        name = f"{job.region.name}-{job.year}-自查自评报告.zip"
-        job.result.save(name, File(tmp, name=name), save=False)
-        job.result_name = name
-        Job.objects.filter(pk=job.pk).update(result=job.result.name, result_name=name)
+        _keep(job, tmp, f"{job.region.name}-{job.year}-自查自评报告.zip")
 
 
 def census_import(job: Job, progress: Progress) -> None:
@@ -155,8 +153,32 @@ def census_import(job: Job, progress: Progress) -> None:
     progress(outcome(county, True, lambda: imported_message(result)))
 
 
+def _keep(job: Job, tmp: IO[bytes], name: str) -> None:
+    """The finished file as the job's result (``tmp`` written to its end)."""
+    tmp.seek(0)
+    job.result.save(name, File(tmp, name=name), save=False)
+    job.result_name = name
+    Job.objects.filter(pk=job.pk).update(result=job.result.name, result_name=name)
+
+
+def survey_export(job: Job, progress: Progress) -> None:
+    """Every table of the survey's results page, one .xlsx each, in one .zip (written anew if run again)."""
+    job.outcomes = []
+    survey = Survey.objects.select_related("county").get(pk=job.params["survey"])
+    res = results.compute(survey)
+    tables = [results.rate_table(res), *results.progress_tables(survey), *results.question_tables(survey, res),
+              results.text_table(res), results.flagged_table(survey)]  # fmt: skip
+    with tempfile.TemporaryFile() as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for number, table in enumerate(tables, 1):
+                zf.writestr(f"{number:02d} {table.title}.xlsx".replace("/", "／"), table.to_xlsx())
+        _keep(job, tmp, f"{survey.title}-调查结果.zip")
+    progress(outcome(job.region, True, lambda: _("已导出 %(n)s 张表") % {"n": len(tables)}))
+
+
 WORK: dict[str, Callable[[Job, Progress], None]] = {
     Job.Kind.EVALUATE: evaluate,
     Job.Kind.REPORTS: reports,
     Job.Kind.IMPORT: census_import,
+    Job.Kind.SURVEY_EXPORT: survey_export,
 }

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from dudao.audit.models import AuditEvent
@@ -21,10 +22,13 @@ from dudao.jobs.actions import JobError, queue_evaluation, queue_reports
 from dudao.jobs.models import Job
 from dudao.jobs.tasks import run_job
 from dudao.rectification.tasks import send_task_reminders
+from dudao.surveys import actions as surveys
 from tests.api.conftest import census_csv
 from tests.census.web import confirm, upload
 from tests.jobs.helpers import STANDARD, city_supervisor, evaluate_url, fill, region_url
 from tests.personas import SYSTEM, YEAR, World, client_for
+from tests.surveys.helpers import answers
+from tests.surveys.helpers import post as answer
 
 
 def test_evaluate_all_is_one_post_that_queues_one_job(world: World, django_capture_on_commit_callbacks: Any) -> None:
@@ -174,3 +178,25 @@ def test_a_small_census_file_is_still_imported_in_the_request(world: World) -> N
     preview = upload(client, world.county.code, YEAR, census_csv(world.primary, "示范县第一小学").read(), "示范县.csv")
     page = confirm(client, preview)
     assert "已导入 示范县.csv" in page.content.decode() and not Job.objects.exists()
+
+
+def test_a_survey_s_results_exported_as_a_job(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    survey = surveys.create_survey(world.county_supervisor, world.county, YEAR, "示范县社会认可度调查")
+    surveys.set_status(world.county_supervisor, survey, "open")
+    answer(Client(), survey, answers(survey))
+    page = client_for(world.observer).get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    assert reverse("jobs:survey_export", args=[survey.pk]) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.observer).post(reverse("jobs:survey_export", args=[survey.pk]))
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.state, job.done, job.requested_by) == ("survey_export", "done", 1, world.observer)
+    download = client_for(world.observer).get(reverse("jobs:result", args=[job.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = archive.namelist()
+    assert names[0].startswith("01 ") and all(n.endswith(".xlsx") for n in names) and len(names) >= 4
+    assert archive.read(names[0])[:2] == b"PK"  # each table a workbook
+    # another county's supervisor does not see the survey: no job for them
+    assert (
+        client_for(world.neighbour_supervisor).post(reverse("jobs:survey_export", args=[survey.pk])).status_code == 404
+    )
