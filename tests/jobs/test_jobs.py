@@ -68,6 +68,9 @@ def test_a_running_job_shows_the_stored_result_marked_updating(world: World) -> 
     assert f'id="updating-{job.pk}"' in page and reverse("jobs:status", args=[job.pk]) in page
     assert "已过期（数据有变化） · 更新中" in page and "dudao/jobs.js" in page
     assert "0 / 1" in page
+    cockpit = reverse("overview:county", args=[world.county.code, YEAR, STANDARD])
+    page = client_for(world.county_supervisor).get(cockpit).content.decode()
+    assert 'id="updating"' in page and "后台任务正在重新评估本县" in page and 'id="cockpit-title"' in page
     # the county is not offered again, and a second job for it is refused
     assert 'id="evaluate-all"' not in client_for(user).get(region_url(world)).content.decode()
     with pytest.raises(JobError) as refused:
