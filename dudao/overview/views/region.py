@@ -36,7 +36,7 @@ from dudao.parsing import local_path
 from dudao.standards import Standard
 from dudao.tables import Table, download
 
-# The tables' element ids (stable: the browser tests and progress.js use them).
+# The tables' element ids (stable: the browser tests and the JSON endpoint use them).
 IDS = {"counties": "county-table", "cvs": "cv-table", "ranking": "ranking-table", "cities": "city-table"}
 
 
@@ -282,7 +282,7 @@ def _row_html(request: HttpRequest, row: CountyRow, standard: Standard, year: in
 @require_POST
 def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     """Evaluate one county's data as it is now, as the user (its supervision office: ``review``; an
-    inspector or observer may not). JSON for progress.js (the new summary and the county's table rows,
+    inspector or observer may not). JSON when asked for (the new summary and the county's table rows,
     or the error in both languages); a redirect back with a message for a plain form post."""
     county = access_region(request.user, code, "review")
     standard = evaluable_standard(standard_id)
