@@ -56,6 +56,8 @@ def items(user: Any) -> list[Item]:
         out.append(Item(_("自查自评与迎检"), reverse("reports:home"), "reports"))
     if (briefings := _briefings(roles)) is not None:
         out.append(briefings)
+    if supervises:
+        out.append(Item(_("后台任务"), reverse("jobs:list"), "jobs"))
     if admin_regions(user):  # administrators, and inspectors who read the audit trail
         out.append(Item(_("机构与账号"), reverse("orgs:index"), "orgs"))
     return out

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "dudao.reports",
     "dudao.briefings",
     "dudao.evidence",
+    "dudao.jobs",
     "dudao.api",
     "dudao.ops",
 ]
@@ -234,7 +236,21 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log like the web applica
 # The sweep that brings every out-of-date result up to date (a job missed, data changed by hand).
 CELERY_BEAT_SCHEDULE = {
     "evaluate-stale": {"task": "dudao.evaluation.jobs.refresh_stale", "schedule": 300.0},
+    # What cron ran before (`dudao send_reminders` daily at DUDAO_REMINDER_HOUR local time, 8 by default;
+    # `dudao deliver_notifications` every minute); the commands remain for a server without a broker.
+    "task-reminders": {
+        "task": "dudao.rectification.tasks.send_task_reminders",
+        "schedule": crontab(hour=env_int("DUDAO_REMINDER_HOUR", 8, minimum=0), minute=0),
+    },
+    "deliver-notifications": {"task": "dudao.notifications.tasks.deliver_due_notifications", "schedule": 60.0},
 }
+# Background jobs (后台任务, dudao.jobs): retried on database and connection errors this many times, the
+# first after this many seconds, then doubling.
+DUDAO_JOB_RETRIES = env_int("DUDAO_JOB_RETRIES", 5, minimum=0)
+DUDAO_JOB_RETRY_SECONDS = env_int("DUDAO_JOB_RETRY_SECONDS", 10, minimum=1)
+# A confirmed census import of a file this large or larger runs as a background job (the preview and its
+# checks stay in the request).
+DUDAO_IMPORT_BACKGROUND_BYTES = env_int("DUDAO_IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024, minimum=0)
 
 # Untrusted files (uploads, imports, a county's report template) are read within these bounds:
 # DUDAO_UPLOAD_MAX_BYTES, DUDAO_UPLOAD_MAX_UNCOMPRESSED_BYTES, ... (dudao.sheets.limits; docs/adr/0010).
@@ -251,9 +267,9 @@ DUDAO_REPORT_TEMPLATE = env_str("DUDAO_REPORT_TEMPLATE", "")
 # channel is offered once its address is set: an SMS gateway (JSON POST {"mobile", "text"}, optional
 # bearer token), an enterprise-WeChat (企业微信) group robot, a DingTalk (钉钉) group robot (optional
 # signing secret). The addresses carry access keys: they are secrets (use NAME_FILE) and never logged.
-# Failed deliveries are retried by `dudao deliver_notifications` (cron or a systemd timer, every
-# minute) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times. DEFAULT_CHANNELS: the channels a
-# person receives every kind on until they choose otherwise.
+# Failed deliveries are retried by Celery beat every minute (CELERY_BEAT_SCHEDULE; without a broker by
+# `dudao deliver_notifications` from cron) after RETRY_SECONDS × 2^(n-1), at most MAX_ATTEMPTS times.
+# DEFAULT_CHANNELS: the channels a person receives every kind on until they choose otherwise.
 DUDAO_SMS_WEBHOOK_URL = env_url("DUDAO_SMS_WEBHOOK_URL")
 DUDAO_SMS_WEBHOOK_TOKEN = env_str("DUDAO_SMS_WEBHOOK_TOKEN", "")
 DUDAO_WECOM_WEBHOOK_URL = env_url("DUDAO_WECOM_WEBHOOK_URL")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("reports/", include("dudao.reports.urls")),
     path("briefings/", include("dudao.briefings.urls")),
     path("evidence/", include("dudao.evidence.urls")),
+    path("jobs/", include("dudao.jobs.urls")),
     path("orgs/", include("dudao.orgs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -167,6 +167,14 @@ ROUTES: dict[str, Route] = {
     "overview:school": get("overview:school", lambda o: [o.w.primary.code, YEAR, STANDARD], SCHOOL_VIEW),
     "overview:region": get("overview:region", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
     "overview:evaluate_county": post("overview:evaluate_county", evaluation, COUNTY_REVIEW),
+    # background jobs: one's own and those of the places one supervises (inspect)
+    "jobs:list": get("jobs:list", row=SIGNED_IN),
+    "jobs:detail": get("jobs:detail", lambda o: [o.job.pk], COUNTY_INSPECT),
+    "jobs:status": get("jobs:status", lambda o: [o.job.pk], COUNTY_INSPECT),
+    "jobs:result": get("jobs:result", lambda o: [o.job.pk], COUNTY_INSPECT),
+    "jobs:evaluate": post("jobs:evaluate", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
+    "jobs:reports": post("jobs:reports", evaluation, "login ok ok ok 403 404 404 404 404"),
+    "jobs:survey_export": post("jobs:survey_export", lambda o: [o.survey.pk], COUNTY_VIEW),
     # notifications: one's own
     "notifications:centre": get("notifications:centre", row=SIGNED_IN),
     "notifications:unread": get("notifications:unread", row=SIGNED_IN),
@@ -357,6 +365,8 @@ def _build() -> Any:
     from dudao.census.actions import save_record, submit
     from dudao.census.actions.uploads import stage_upload
     from dudao.evaluation.actions import attach_evidence, evaluate_county, set_county_item
+    from dudao.jobs.actions import queue_reports
+    from dudao.jobs.tasks import run_job
     from dudao.rectification import actions as rect
     from dudao.reports.actions import create_draw, save_practice
     from dudao.surveys import actions as surveys
@@ -397,6 +407,8 @@ def _build() -> Any:
     practice = save_practice(SYSTEM, w.county, YEAR, "高位推动，强化保障", "成立领导小组。")
     call = call_briefings(SYSTEM, w.city, PERIOD, timezone.localdate() + dt.timedelta(days=7))
     submit_briefing(SYSTEM, w.county, PERIOD)
+    job = queue_reports(w.county_supervisor, w.county, YEAR, STANDARD, with_pack=False)
+    run_job.apply(args=[job.pk])  # done, with its .zip (the module's transaction never commits)
     sessions = {}
     for persona in PERSONAS[1:]:
         client = Client()
@@ -406,7 +418,7 @@ def _build() -> Any:
         w=w, sessions=sessions, record=record, run=run, item_evidence=item_evidence, pending=pending, plan=plan,
         task=task, milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
         decision=decision, bulletin=bulletin, survey=survey, response=Response.objects.get(survey=survey),
-        draw=draw, sampled=draw.schools.first(), practice=practice, call=call,
+        draw=draw, sampled=draw.schools.first(), practice=practice, call=call, job=job,
     )  # fmt: skip
 
 
@@ -469,6 +481,10 @@ MISSING: dict[str, Callable[[Any], list[Any]]] = {
     "briefings:call_document": lambda o: [NO, o.w.county.code],
     "reports:checklist": lambda o: [o.draw.pk, NO],
     "evidence:link": lambda o: [*evaluation(o), f"task-{NO}"],
+    "jobs:detail": lambda o: [NO],
+    "jobs:status": lambda o: [NO],
+    "jobs:result": lambda o: [NO],
+    "jobs:survey_export": lambda o: [NO],
     "orgs:department": lambda o: [NO],
     "orgs:account": lambda o: [NO],
 }

@@ -28,6 +28,7 @@ from dudao.census.preview import level_label, preview_tables, problems_table
 from dudao.census.views import _message
 from dudao.engine import InputError
 from dudao.http import AuthenticatedHttpRequest
+from dudao.jobs.actions import background_import, queue_import
 from dudao.tables import download
 
 
@@ -78,6 +79,10 @@ def imported_message(result: ImportResult) -> str:
 def confirm(request: AuthenticatedHttpRequest, code: str, year: int, token: str) -> HttpResponse:
     county, own = access_import_county(request.user, code)
     pending = access_pending_import(request.user, county, year, token)
+    if background_import(pending):  # a large file: imported by a background job (dudao.jobs)
+        job = queue_import(request.user, pending, request.POST.get("digest", ""))
+        messages.success(request, _("文件较大，已在后台导入：完成后可在“后台任务”中查看结果。"))
+        return redirect("jobs:detail", pk=job.pk)
     try:
         result = actions.confirm_upload(request.user, pending, request.POST.get("digest", ""))
     except CensusError as error:

@@ -58,8 +58,15 @@ def notify(
     if made:
         ids = _plan_deliveries(made, kind)
         if ids:
-            transaction.on_commit(lambda: deliver_all(ids), robust=True)
+            transaction.on_commit(lambda: _queue_delivery(ids), robust=True)
     return made
+
+
+def _queue_delivery(ids: list[int]) -> None:
+    """Hand the deliveries to the queue (a worker; in-process without a broker: ADR 0020)."""
+    from dudao.notifications.tasks import deliver_notifications
+
+    deliver_notifications.delay(ids)
 
 
 def chosen(users: list[User], kinds: Iterable[str]) -> dict[tuple[int, str, str], bool]:

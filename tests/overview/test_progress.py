@@ -1,6 +1,6 @@
-"""Long operations show progress: the city view's "evaluate all" (one JSON POST per county, offered only
-for the counties the person may evaluate) and the census upload sent with XMLHttpRequest, where the
-server must behave exactly as for a plain form post."""
+"""Long operations show progress: the city view's one-county evaluation (a form post or JSON, offered only
+for the counties the person may evaluate; "evaluate all" is a background job, tests/jobs) and the census
+upload sent with XMLHttpRequest, where the server must behave exactly as for a plain form post."""
 
 from __future__ import annotations
 
@@ -119,10 +119,10 @@ def test_evaluate_all_offers_the_counties_whose_result_is_out_of_date(world: Wor
     html = client_for(two_hats).get(region_url(world.city.code)).text
     section = html.split('id="evaluate"', 1)[1].split("</section>", 1)[0]
     assert re.findall(r'<li data-county="(\d+)"', section) == [world.county.code]  # 邻县 is not theirs
-    assert f'data-url="{evaluate_url(world.county.code)}"' in section
-    assert '<progress id="evaluate-progress" max="1" value="0"' in section
-    assert 'id="evaluate-status" role="status" aria-live="polite"' in section
-    assert 'id="evaluate-text"' in section and "dudao/progress.js" in html
+    assert f'action="{evaluate_url(world.county.code)}"' in section
+    # "evaluate all" is one form post that queues one background job (tests/jobs)
+    all_url = reverse("jobs:evaluate", args=[world.city.code, YEAR, STANDARD])
+    assert f'action="{all_url}"' in section and "全部评估（1 个，后台进行）" in section
     # the city inspector only reads: how many results are waiting, and no way to store one (F13)
     city = client_for(world.city_inspector)
     waiting = city.get(region_url(world.city.code)).text

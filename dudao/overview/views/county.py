@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.render import LOCATIONS, level_label
+from dudao.jobs.actions import updating
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import Region
 from dudao.overview import cockpit as data
@@ -85,6 +86,7 @@ def cockpit(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
         "perms": region_permissions(request.user, county),
         "report": report,
         "overdue": overdue,
+        "job": updating([county.pk], year, standard_id).get(county.pk),  # a background job updating it
     }
     try:
         view = data.cockpit(county, year, standard_id, school_url(year, standard_id), context["nav_years"])

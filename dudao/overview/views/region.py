@@ -1,5 +1,6 @@
 """City view (市级) and province view: every county side by side, sortable, ranked, with drill-down;
-and the small JSON endpoint that evaluates one county for the page's "evaluate all" progress.
+and the endpoint that evaluates one county (a form post, or JSON). "Evaluate all" queues one background
+job (``dudao.jobs``), whose progress the page shows.
 
 The page reads each county's latest stored run (``summary`` only) and never evaluates on GET.
 Rows, ranking and tables come from :mod:`dudao.overview.regions`.
@@ -26,6 +27,7 @@ from dudao.actors import person
 from dudao.evaluation import actions
 from dudao.evaluation.actions import EvaluationError
 from dudao.evaluation.render import level_label
+from dudao.jobs.actions import updating
 from dudao.orgs.access import access_region, region_permissions
 from dudao.orgs.models import Region
 from dudao.overview import regions
@@ -36,7 +38,7 @@ from dudao.parsing import local_path
 from dudao.standards import Standard
 from dudao.tables import Table, download
 
-# The tables' element ids (stable: the browser tests and progress.js use them).
+# The tables' element ids (stable: the browser tests and the JSON endpoint use them).
 IDS = {"counties": "county-table", "cvs": "cv-table", "ranking": "ranking-table", "cities": "city-table"}
 
 
@@ -210,12 +212,7 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
-    # Results follow the data by themselves (ADR 0020); a county's supervision office may evaluate its
-    # own counties from here too, inspectors see how many are waiting.
-    waiting = [r for r in rows if r.needs_evaluation()]
-    to_evaluate = [
-        (r, regions.status_text(r.status)) for r in waiting if "review" in region_permissions(request.user, r.county)
-    ]
+    offer = _offer(request, rows, [counties, cvs], year, standard_id)
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
         "counts": regions.summary_counts(rows),
@@ -225,7 +222,8 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "city_table": shown(cities, IDS["cities"]) if cities else None,
         "option_groups": _option_groups(options, chosen), "sort": request.GET.get("sort", ""),
         "tier": rule.describe(sum(1 for e in ranked if e.rank is not None)),
-        "to_evaluate": to_evaluate, "js_text": _js_text() if to_evaluate else None, "waiting": len(waiting),
+        **offer,
+        "may_report": "inspect" in region_permissions(request.user, place),
         "standards": evaluable_standards(), "years": regions.years_of(place, year),
         "parents": _parents(request, place, year, standard_id),
     })  # fmt: skip
@@ -241,18 +239,31 @@ def _option_groups(
     return list(groups.items())
 
 
-def _js_text() -> dict[str, str]:
-    """progress.js's words, in the page's language."""
-    return {
-        "running": _("正在评估：%(name)s"),
-        "passed": _("已评估：达标"),
-        "failed": _("已评估：未达标"),
-        "undetermined": _("已评估：未判定"),
-        "error": _("评估失败："),
-        "network": _("网络或服务器错误，请稍后重试"),
-        "done": _("评估完成：成功 %(ok)s 个，失败 %(failed)s 个。汇总和排名在刷新页面后更新。"),
-        "reload": _("刷新页面"),
-    }
+def _offer(
+    request: HttpRequest, rows: list[CountyRow], tables: list[Table], year: int, standard_id: str
+) -> dict[str, Any]:
+    """Results follow the data by themselves (ADR 0020); a county's supervision office may evaluate its own
+    counties from here too (one background job for all of them), inspectors see how many are waiting.
+    Counties a job is updating keep their stored result, marked 更新中, and are not offered again."""
+    busy = updating([r.county.pk for r in rows], year, standard_id)
+    for table in tables:
+        _mark_updating(table, {r.county.code for r in rows if r.county.pk in busy})
+    waiting = [r for r in rows if r.needs_evaluation()]
+    to_evaluate = [
+        (r, regions.status_text(r.status))
+        for r in waiting
+        if r.county.pk not in busy and "review" in region_permissions(request.user, r.county)
+    ]
+    jobs = list({job.pk: job for job in busy.values()}.values())
+    return {"to_evaluate": to_evaluate, "waiting": len(waiting), "jobs": jobs, "updating": len(busy)}
+
+
+def _mark_updating(table: Table, codes: set[str]) -> None:
+    """The stored result stays on the page; its status says a job is updating it (更新中)."""
+    for row in table.rows:
+        if row.get("_id") in codes:
+            row["status"] = _("%(status)s · 更新中") % {"status": row["status"]}
+            row["_class"]["status"] = "warn"
 
 
 def _parents(request: HttpRequest, place: Region, year: int, standard_id: str) -> list[tuple[Region, str]]:
@@ -299,7 +310,7 @@ def _row_html(request: HttpRequest, row: CountyRow, standard: Standard, year: in
 @require_POST
 def evaluate(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     """Evaluate one county's data as it is now, as the user (its supervision office: ``review``; an
-    inspector or observer may not). JSON for progress.js (the new summary and the county's table rows,
+    inspector or observer may not). JSON when asked for (the new summary and the county's table rows,
     or the error in both languages); a redirect back with a message for a plain form post."""
     county = access_region(request.user, code, "review")
     standard = evaluable_standard(standard_id)

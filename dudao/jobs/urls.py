@@ -1,0 +1,17 @@
+"""Background jobs: jobs:list, jobs:detail, jobs:status (JSON), jobs:result (the file), and the POSTs that
+queue a job for a place: jobs:evaluate, jobs:reports; and the export of a survey's results, jobs:survey_export."""
+
+from django.urls import path
+
+from dudao.jobs import views
+
+app_name = "jobs"
+urlpatterns: list = [
+    path("", views.job_list, name="list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/status/", views.job_status, name="status"),
+    path("<int:pk>/result/", views.result, name="result"),
+    path("evaluate/<str:code>/<year:year>/<str:standard_id>/", views.evaluate, name="evaluate"),
+    path("reports/<str:code>/<year:year>/<str:standard_id>/", views.reports, name="reports"),
+    path("survey/<int:pk>/export/", views.survey_export, name="survey_export"),
+]
