@@ -27,10 +27,10 @@ def menu(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "expected"),
     [
-        ("county_supervisor", ["工作台", "县域总览", "整改督办", "自查自评与迎检", "工作简报", "机构与账号"]),
-        ("observer", ["工作台", "县域总览", "整改督办", "自查自评与迎检", "机构与账号"]),
-        ("city_inspector", ["工作台", "各县对比", "整改督办", "自查自评与迎检", "工作简报", "机构与账号"]),
-        ("province_inspector", ["工作台", "各县对比", "整改督办", "自查自评与迎检", "机构与账号"]),
+        ("county_supervisor", ["工作台", "县域总览", "整改督办", "自查自评与迎检", "工作简报", "后台任务", "机构与账号"]),
+        ("observer", ["工作台", "县域总览", "整改督办", "自查自评与迎检", "后台任务", "机构与账号"]),
+        ("city_inspector", ["工作台", "各县对比", "整改督办", "自查自评与迎检", "工作简报", "后台任务", "机构与账号"]),
+        ("province_inspector", ["工作台", "各县对比", "整改督办", "自查自评与迎检", "后台任务", "机构与账号"]),
         ("department_clerk", ["工作台", "我的任务"]),
         ("school_clerk", ["工作台", "本校填报"]),  # nothing that would be empty for them
     ],

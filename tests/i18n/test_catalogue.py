@@ -20,13 +20,13 @@ MO = PO.with_suffix(".mo")
 
 def test_every_english_entry_is_translated() -> None:
     po = polib.pofile(str(PO))
-    untranslated = [e.msgid for e in po if not e.msgstr or "fuzzy" in e.flags]
+    untranslated = [e.msgid for e in po if not e.translated() or "fuzzy" in e.flags]
     assert untranslated == []
 
 
 def test_compiled_catalogue_matches_the_po_file() -> None:
-    po = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if e.msgid}
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(MO)) if e.msgid}
+    po = {e.msgid: (e.msgstr, e.msgstr_plural) for e in polib.pofile(str(PO)) if e.msgid}
+    mo = {e.msgid: (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(MO)) if e.msgid}
     assert mo == po, "run `make messages` to recompile dudao/locale/en/LC_MESSAGES/django.mo"
 
 

@@ -329,8 +329,9 @@ def _city_with(n: int) -> tuple[Region, User]:
     return city, user
 
 
-# session, user, memberships, the city, its counties, runs, stale (2), readiness (3), years with data
-CITY_QUERIES = 12
+# session, user, memberships, the city, its counties, runs, stale (2), readiness (3), years with data, the
+# background jobs updating any of them (更新中)
+CITY_QUERIES = 13
 
 
 @pytest.mark.parametrize("counties", [3, 8])
