@@ -28,10 +28,15 @@ from typing import Any
 import psycopg
 import pytest
 import redis
+from django.db import connection  # noqa: F401 (read by the skipif below)
 
 from tests.ops.commands import BIN, ROOT, dudao, environment, fresh_postgres
 
-pytestmark = pytest.mark.production
+pytestmark = [
+    pytest.mark.production,
+    # the production form is PostgreSQL: run in the suite's PostgreSQL pass (DATABASE_URL, as CI runs it)
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="runs in the PostgreSQL pass (DATABASE_URL)"),
+]
 
 REDIS = "redis://127.0.0.1:6379/6"
 COUNTY, YEAR, STANDARD = "139901", 2025, "national-2017"
