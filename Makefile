@@ -49,10 +49,12 @@ demo: install
 
 # The suite on every core (pytest-xdist). worksteal hands each worker a contiguous run of the tests (a
 # module's shared world is built once per worker that runs it) and moves the rest of a slow worker's run
-# to an idle one (docs/testing.md); TEST_WORKERS=0 runs it in one process.
+# to an idle one (docs/testing.md); TEST_WORKERS=0 runs it in one process. Python keeps its compiled
+# modules (__pycache__, git-ignored) even where PYTHONDONTWRITEBYTECODE is set: every worker imports all ~150
+# test modules, and compiling them with pytest's assertion rewriting anew each time cost 13 CPU-s a worker.
 TEST_WORKERS ?= auto
 test: install system-deps
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Ruff; mypy on all of dudao ([tool.mypy] in pyproject.toml: engine, standards and sheets strict); no
 # function above complexity 20 (radon rank D) anywhere in dudao/, except the two demo-data generators,

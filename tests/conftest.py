@@ -1,15 +1,22 @@
 """Shared fixtures: ``world`` (tests/personas.py) gives every role a named person on a real hierarchy,
-built once per test module and copied for each test (tests/worlds.py)."""
+built once per test module and copied for each test (tests/worlds.py); the SQLite test database is a
+copy of the run's one migrated file (tests/migrated.py)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connections
+from django.db.backends.sqlite3.creation import DatabaseCreation
 from django.utils import translation
 
+from tests.migrated import Migrated, migrate_once
 from tests.personas import World, build_world
 from tests.sheets._hostile import build_corpus
 from tests.worlds import build_shared, copy_for_test, module_transaction, world_copies  # noqa: F401
@@ -24,6 +31,54 @@ def shared_world(request: pytest.FixtureRequest) -> World | None:
 @pytest.fixture
 def world(db: None, shared_world: World | None, world_copies: dict[int, Any]) -> World:  # noqa: F811
     return copy_for_test(shared_world, world_copies) if shared_world else build_world()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Migrated:
+    """The run's ``dudao migrate`` on a fresh SQLite file (tests/migrated.py), shared by all xdist workers:
+    their temporary folders sit side by side in the run's one."""
+    base = tmp_path_factory.getbasetemp()
+    return migrate_once(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_test_database_from_the_migrated_file(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On SQLite, each worker's in-memory test database is filled with the run's migrated file instead of
+    migrating it again; PostgreSQL (and an SQLite test database on disk) are created by Django as before."""
+    database = connections["default"].settings_dict
+    if database["ENGINE"] != "django.db.backends.sqlite3" or database["TEST"]["NAME"] not in (None, ":memory:"):
+        yield
+        return
+    migrated: Migrated = request.getfixturevalue("migrated_sqlite")
+    create_test_db = DatabaseCreation.create_test_db
+
+    def from_migrated_file(self: DatabaseCreation, verbosity: int = 1, autoclobber: bool = False,
+                           serialize: bool = True, keepdb: bool = False) -> str:  # fmt: skip
+        """Django's ``create_test_db`` with the migrated file copied in where it runs ``migrate``."""
+        name = self._get_test_db_name()
+        if not self.is_in_memory_db(name):
+            return create_test_db(self, verbosity, autoclobber, serialize, keepdb)
+        self.connection.close()
+        self.connection.settings_dict["NAME"] = name
+        django_settings.DATABASES[self.connection.alias]["NAME"] = name
+        self.connection.ensure_connection()
+        migrated.load_into(self.connection.connection)
+        if serialize:
+            self.connection._test_serialized_contents = self.serialize_db_to_string()
+        call_command("createcachetable", database=self.connection.alias)
+        return name
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(DatabaseCreation, "create_test_db", from_migrated_file)
+    try:
+        yield
+    finally:
+        patch.undo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_sqlite_test_database_from_the_migrated_file: None, django_db_setup: None) -> None:
+    """pytest-django's test databases, the SQLite one from the migrated file."""
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from dudao.orgs.models import School
 from dudao.sheets.template import write_rows
 from tests.census._db import on_insert
 from tests.census.web import confirm, upload
+from tests.migrated import Migrated
 from tests.personas import YEAR, World, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,12 +62,11 @@ def test_a_database_refusing_the_write_is_said_on_every_path(world: World, tmp_p
 
 
 @pytest.fixture(scope="module")
-def sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def sqlite_file(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Migrated) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("sqlite")
-    db = folder / "dudao.sqlite3"
+    db = migrated_sqlite.copy_to(folder / "dudao.sqlite3")  # as after `dudao migrate` (tests/migrated.py)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "dudao.settings"}
     run = [sys.executable, "-m", "dudao.cli"]
-    subprocess.run([*run, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
     create = (
         "from dudao.orgs.models import Region; p = Region.objects.create(code='13', name='河北省', level='province'); "
         "c = Region.objects.create(code='1399', name='示范市', level='city', parent=p); "

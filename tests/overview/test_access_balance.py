@@ -12,6 +12,7 @@ from django.urls import reverse
 from dudao.census.actions import save_record
 from tests.engine.schools import PRIMARY
 from tests.personas import SYSTEM, YEAR, World, client_for, evaluate
+from tests.worlds import build_shared
 
 STANDARD = "national-2017"
 PEOPLE = [
@@ -63,12 +64,24 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def census(world: World) -> None:
+def enter_census(world: World) -> bool:
     values = {k: v for k, v in PRIMARY.items() if k != "school_type"}
     for school in (world.primary, world.neighbour_school, world.other_school):
         save_record(SYSTEM, school, YEAR, "primary", values)
     evaluate(world.county, world.neighbour, world.other_county)
+    return True
+
+
+@pytest.fixture(scope="module")
+def shared_census(request: pytest.FixtureRequest, shared_world: World | None) -> bool:
+    """The three counties' census and stored results, entered once for the module (tests/worlds.py)."""
+    return bool(shared_world and build_shared(request, "census", enter_census, shared_world))
+
+
+@pytest.fixture
+def census(world: World, shared_census: bool) -> None:
+    if not shared_census:
+        enter_census(world)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
