@@ -8,10 +8,10 @@ from dudao.jobs import views
 app_name = "jobs"
 urlpatterns: list = [
     path("", views.job_list, name="list"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/status/", views.job_status, name="status"),
-    path("<int:pk>/result/", views.result, name="result"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/status/", views.job_status, name="status"),
+    path("<id:pk>/result/", views.result, name="result"),
     path("evaluate/<str:code>/<year:year>/<str:standard_id>/", views.evaluate, name="evaluate"),
     path("reports/<str:code>/<year:year>/<str:standard_id>/", views.reports, name="reports"),
-    path("survey/<int:pk>/export/", views.survey_export, name="survey_export"),
+    path("survey/<id:pk>/export/", views.survey_export, name="survey_export"),
 ]
