@@ -1,5 +1,6 @@
 """The doors to the rectification app's objects (tasks, work plans, meetings and their decisions,
-milestones, progress evidence, bulletins), in the vocabulary of ``dudao.orgs.access``.
+milestones, progress evidence, bulletins, leaders' visits and practical matters with their evidence),
+in the vocabulary of ``dudao.orgs.access``.
 
 On a county's objects (a plan, a meeting, a decision, a bulletin) the county's roles decide. On a task
 (and what hangs on it: milestones, evidence) the clerk of the responsible department (or of its parent,
@@ -14,7 +15,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from dudao.orgs.access import Permission, clerk_departments, memberships, region_permissions, require, require_region
-from dudao.rectification.models import Bulletin, Decision, Meeting, Milestone, Task, TaskEvidence, WorkPlan
+from dudao.rectification.models import (
+    Bulletin,
+    Decision,
+    LiaisonEvidence,
+    Meeting,
+    Milestone,
+    PracticalMatter,
+    Task,
+    TaskEvidence,
+    Visit,
+    WorkPlan,
+)
 
 
 def task_permissions(user: User | AnonymousUser, task: Task) -> frozenset[str]:
@@ -111,3 +123,34 @@ def access_bulletin(user: User | AnonymousUser, pk: int, perm: Permission = "vie
         raise Http404
     require_region(user, bulletin.county, perm)
     return bulletin
+
+
+def access_visit(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> Visit:
+    """A leader's visit to a liaison school, by its county's roles."""
+    visit = Visit.objects.select_related("leader__county").filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    require_region(user, visit.leader.county, perm)
+    return visit
+
+
+def access_matter(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> PracticalMatter:
+    """A practical matter done for a liaison school (实事), by its county's roles."""
+    matter = PracticalMatter.objects.select_related("leader__county").filter(pk=pk).first()
+    if matter is None:
+        raise Http404
+    require_region(user, matter.leader.county, perm)
+    return matter
+
+
+def access_liaison_evidence(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> LiaisonEvidence:
+    """A file of a visit or a practical matter: whoever may see its county gets it."""
+    doc = (
+        LiaisonEvidence.objects.select_related("visit__leader__county", "matter__leader__county").filter(pk=pk).first()
+    )
+    if doc is None:
+        raise Http404
+    owner = doc.visit or doc.matter
+    assert owner is not None  # the model's constraint: exactly one
+    require_region(user, owner.leader.county, perm)
+    return doc
