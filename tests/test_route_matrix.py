@@ -206,6 +206,9 @@ ROUTES: dict[str, Route] = {
     "rectification:liaison": get("rectification:liaison", code, COUNTY_VIEW),
     "rectification:liaison_change": post("rectification:liaison_change", lambda o: [o.w.county.code, "leader"],
                                          COUNTY_REVIEW),
+    "rectification:liaison_files": post("rectification:liaison_files", code, COUNTY_REVIEW),
+    "rectification:liaison_evidence": get("rectification:liaison_evidence", lambda o: [o.liaison_evidence.pk],
+                                          COUNTY_VIEW),
     "rectification:meetings": get("rectification:meetings", code, COUNTY_VIEW),
     "rectification:meeting": get("rectification:meeting", lambda o: [o.meeting.pk], COUNTY_VIEW),
     "rectification:add_decision": post("rectification:add_decision", lambda o: [o.meeting.pk], COUNTY_REVIEW),
@@ -397,6 +400,10 @@ def _build() -> Any:
     item_task = RectificationItem.objects.filter(county=w.county, task__department=w.finance).first().task
     meeting = rect.record_meeting(SYSTEM, w.county, "第一次会商", rect.today(), "县长", "扩容")
     decision = rect.add_decision(SYSTEM, meeting, "研究扩容用地")
+    leader = rect.add_leader(SYSTEM, w.county, "李明", "副县长")
+    rect.link_school(SYSTEM, leader, w.primary)
+    visit = rect.record_visit(SYSTEM, leader, w.primary, rect.today(), "调研大班额问题")
+    (liaison_evidence,) = rect.attach_liaison_files(SYSTEM, visit, [SimpleUploadedFile("走访.pdf", PDF)])
     bulletin = rect.issue_bulletin(SYSTEM, w.county, rect.today() - dt.timedelta(days=30), rect.today())
     w.county.resident_population = 300_000
     w.county.save()
@@ -419,6 +426,7 @@ def _build() -> Any:
         task=task, milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
         decision=decision, bulletin=bulletin, survey=survey, response=Response.objects.get(survey=survey),
         draw=draw, sampled=draw.schools.first(), practice=practice, call=call, job=job,
+        liaison_evidence=liaison_evidence,
     )  # fmt: skip
 
 
@@ -472,6 +480,7 @@ MISSING: dict[str, Callable[[Any], list[Any]]] = {
     "rectification:close_item": lambda o: [NO],
     "rectification:evidence": lambda o: [NO],
     "rectification:meeting": lambda o: [NO],
+    "rectification:liaison_evidence": lambda o: [NO],
     "rectification:decision_task": lambda o: [NO],
     "surveys:survey": lambda o: [NO],
     "surveys:review": lambda o: [o.survey.pk, NO],

@@ -14,10 +14,10 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 
 from dudao.evaluation.models import Evidence
-from dudao.evidence.catalogue import ITEM, TASK
+from dudao.evidence.catalogue import ITEM, LIAISON, TASK
 from dudao.orgs.access import Permission, access_county, region_permissions, require
 from dudao.orgs.models import Region
-from dudao.rectification.models import TaskEvidence
+from dudao.rectification.models import LiaisonEvidence, TaskEvidence
 from dudao.standards import StandardError, load
 
 READ: Permission = "inspect"
@@ -40,16 +40,17 @@ def access_evidence_county(
 
 @dataclass(frozen=True)
 class FileRef:
-    """A stored evidence file named by its key (``item-<pk>`` or ``task-<pk>``), with its county."""
+    """A stored evidence file named by its key (``item-<pk>``, ``task-<pk>`` or ``liaison-<pk>``), with
+    its county."""
 
     kind: str
-    doc: Evidence | TaskEvidence
+    doc: Evidence | TaskEvidence | LiaisonEvidence
     county: Region
 
 
 def access_evidence_file(user: User | AnonymousUser, key: str, perm: Permission = READ) -> FileRef:
-    """A county item's or a task's evidence file, for those who may see (or link, ``review``) its
-    county's evidence."""
+    """A county item's, a task's or a liaison visit's or practical matter's evidence file, for those who
+    may see (or link, ``review``) its county's evidence."""
     kind, _, number = key.partition("-")
     ref: FileRef | None = None
     if number.isdigit() and kind == ITEM:
@@ -58,6 +59,11 @@ def access_evidence_file(user: User | AnonymousUser, key: str, perm: Permission 
     elif number.isdigit() and kind == TASK:
         task_doc = TaskEvidence.objects.select_related("report__task__county").filter(pk=int(number)).first()
         ref = FileRef(kind, task_doc, task_doc.report.task.county) if task_doc is not None else None
+    elif number.isdigit() and kind == LIAISON:
+        related = ("visit__leader__county", "matter__leader__county")
+        liaison_doc = LiaisonEvidence.objects.select_related(*related).filter(pk=int(number)).first()
+        owner = (liaison_doc.visit or liaison_doc.matter) if liaison_doc is not None else None
+        ref = FileRef(kind, liaison_doc, owner.leader.county) if liaison_doc and owner else None
     if ref is None:
         raise Http404
     _require(user, ref.county, perm)

@@ -11,7 +11,7 @@ from dudao.actors import Actor, is_system, user_of
 from dudao.audit.record import record_event
 from dudao.errors import ActionError
 from dudao.evidence.access import LINK, FileRef
-from dudao.evidence.catalogue import ITEM, code_order, indicator_names
+from dudao.evidence.catalogue import LINK_FIELDS, code_order, indicator_names
 from dudao.evidence.models import EvidenceLink
 from dudao.orgs.access import region_permissions
 
@@ -34,7 +34,7 @@ def set_links(actor: Actor, ref: FileRef, standard_id: str, codes: Iterable[str]
             gettext_lazy("“%(codes)s”不是本评估标准的指标"),
             codes="、".join(unknown),
         )
-    field = "item_evidence" if ref.kind == ITEM else "task_evidence"
+    field = LINK_FIELDS[ref.kind]
     with transaction.atomic():
         current = EvidenceLink.objects.select_for_update().filter(**{field: ref.doc}, standard_id=standard_id)
         before = sorted({link.code for link in current}, key=code_order)

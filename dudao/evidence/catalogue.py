@@ -10,7 +10,8 @@ Which files belong to a county × year × standard:
   inspection of a school year is prepared in the next); any other task by its work plan's year.
 
 The indicators a file is filed under are those its source gives (a county item's code; a rectification
-item's indicator, else the task's served indicators) and those a supervisor linked it to
+item's indicator, else the task's served indicators; none for a liaison file) and those a supervisor
+linked it to
 (``EvidenceLink``). A file with none is "to link" (待关联); nothing is left out.
 """
 
@@ -27,20 +28,23 @@ from django.utils.translation import gettext as _
 
 from dudao.evaluation.models import Evidence
 from dudao.evidence.models import EvidenceLink
+from dudao.orgs.lists import school_names
 from dudao.orgs.models import Region
-from dudao.rectification.models import TaskEvidence, WorkPlan
+from dudao.rectification.models import LiaisonEvidence, TaskEvidence, WorkPlan
 from dudao.standards import load
 
-ITEM, TASK = "item", "task"
+ITEM, TASK, LIAISON = "item", "task", "liaison"
+# The EvidenceLink field that names a file of each kind.
+LINK_FIELDS = {ITEM: "item_evidence", TASK: "task_evidence", LIAISON: "liaison_evidence"}
 
 
 @dataclass
 class EvidenceFile:
     """One stored file with its source and indicators (``given`` by its source, ``linked`` by hand)."""
 
-    kind: str  # ITEM or TASK
-    doc: Evidence | TaskEvidence
-    source: str  # 县级指标 / 整改事项 / 会商议定事项 / 工作方案任务
+    kind: str  # ITEM, TASK or LIAISON
+    doc: Evidence | TaskEvidence | LiaisonEvidence
+    source: str  # 县级指标 / 整改事项 / 会商议定事项 / 工作方案任务 / 联系学校走访 / 实事
     about: str  # which item, task or meeting
     given: list[str] = field(default_factory=list)
     linked: list[str] = field(default_factory=list)
@@ -48,7 +52,7 @@ class EvidenceFile:
 
     @property
     def key(self) -> str:
-        """``item-<pk>`` or ``task-<pk>``: how a page names the file."""
+        """``item-<pk>``, ``task-<pk>`` or ``liaison-<pk>``: how a page names the file."""
         return f"{self.kind}-{self.doc.pk}"
 
     @property
@@ -122,6 +126,33 @@ def _task_files(county: Region, year: int) -> list[EvidenceFile]:
     return files
 
 
+def _liaison_files(county: Region, year: int) -> list[EvidenceFile]:
+    visits = Q(visit__leader__county=county, visit__on__year__in=[year, year + 1])
+    matters = Q(matter__leader__county=county, matter__year=year)
+    docs = list(
+        LiaisonEvidence.objects.filter(visits | matters)
+        .select_related("visit__leader", "matter__leader", "uploaded_by")
+        .order_by("pk")
+    )
+    names = school_names({owner.school_id for d in docs if (owner := d.visit or d.matter) is not None})
+    files = []
+    for doc in docs:
+        if doc.visit is not None:
+            visit = doc.visit
+            about = _("%(school)s（%(date)s，%(leader)s走访）") % {
+                "school": names.get(visit.school_id, ""), "date": f"{visit.on:%Y-%m-%d}", "leader": visit.leader.name,
+            }  # fmt: skip
+            files.append(EvidenceFile(LIAISON, doc, _("联系学校走访"), about))
+        elif doc.matter is not None:
+            matter = doc.matter
+            when = f"{matter.done_on:%Y-%m-%d}" if matter.done_on else matter.get_status_display()
+            about = _("%(school)s（%(date)s）：%(title)s") % {
+                "school": names.get(matter.school_id, ""), "date": when, "title": matter.title,
+            }  # fmt: skip
+            files.append(EvidenceFile(LIAISON, doc, _("实事"), about))
+    return files
+
+
 def county_files(county: Region, year: int, standard_id: str) -> list[EvidenceFile]:
     """Every evidence file of the county, year and standard (module docstring), in upload order."""
     files = [
@@ -130,13 +161,12 @@ def county_files(county: Region, year: int, standard_id: str) -> list[EvidenceFi
         .select_related("item", "uploaded_by")
         .order_by("pk")
     ]
-    files += _task_files(county, year)
+    files += _task_files(county, year) + _liaison_files(county, year)
     links: dict[tuple[str, int], list[str]] = defaultdict(list)
     for link in EvidenceLink.objects.filter(county=county, standard_id=standard_id):
-        if link.item_evidence_id is not None:
-            links[(ITEM, link.item_evidence_id)].append(link.code)
-        elif link.task_evidence_id is not None:
-            links[(TASK, link.task_evidence_id)].append(link.code)
+        for kind, name in LINK_FIELDS.items():
+            if (pk := getattr(link, f"{name}_id")) is not None:
+                links[(kind, pk)].append(link.code)
     for f in files:
         f.linked = links.get((f.kind, f.doc.pk), [])
     files.sort(key=lambda f: f.uploaded_at)

@@ -14,8 +14,9 @@ from dudao.orgs.models import Region
 
 
 class EvidenceLink(models.Model):
-    """File → indicator: exactly one of ``item_evidence`` (a county item's file) and ``task_evidence``
-    (a task progress report's file, a meeting decision's task included)."""
+    """File → indicator: exactly one of ``item_evidence`` (a county item's file), ``task_evidence``
+    (a task progress report's file, a meeting decision's task included) and ``liaison_evidence`` (a
+    leader's visit or a practical matter's file)."""
 
     county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     standard_id = models.CharField(_("评估标准"), max_length=32)
@@ -26,6 +27,9 @@ class EvidenceLink(models.Model):
     task_evidence = models.ForeignKey(
         "rectification.TaskEvidence", on_delete=models.CASCADE, null=True, blank=True, related_name="links"
     )
+    liaison_evidence = models.ForeignKey(
+        "rectification.LiaisonEvidence", on_delete=models.CASCADE, null=True, blank=True, related_name="links"
+    )
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     linked_at = models.DateTimeField(_("关联时间"), auto_now_add=True)
 
@@ -35,8 +39,9 @@ class EvidenceLink(models.Model):
         ordering = ["standard_id", "code", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(item_evidence__isnull=True, task_evidence__isnull=False)
-                | Q(item_evidence__isnull=False, task_evidence__isnull=True),
+                condition=Q(item_evidence__isnull=True, task_evidence__isnull=False, liaison_evidence__isnull=True)
+                | Q(item_evidence__isnull=False, task_evidence__isnull=True, liaison_evidence__isnull=True)
+                | Q(item_evidence__isnull=True, task_evidence__isnull=True, liaison_evidence__isnull=False),
                 name="evidence_link_one_file",
             ),
             models.UniqueConstraint(
@@ -49,7 +54,13 @@ class EvidenceLink(models.Model):
                 condition=Q(task_evidence__isnull=False),
                 name="evidence_link_task_once",
             ),
+            models.UniqueConstraint(
+                fields=["liaison_evidence", "standard_id", "code"],
+                condition=Q(liaison_evidence__isnull=False),
+                name="evidence_link_liaison_once",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.item_evidence_id or self.task_evidence_id} → {self.standard_id} {self.code}"
+        doc = self.item_evidence_id or self.task_evidence_id or self.liaison_evidence_id
+        return f"{doc} → {self.standard_id} {self.code}"

@@ -17,14 +17,25 @@ from django.views.decorators.http import require_POST
 from dudao.actors import person
 from dudao.evidence.access import LINK, access_evidence_county, access_evidence_file
 from dudao.evidence.actions import EvidenceError, set_links
-from dudao.evidence.catalogue import ITEM, EvidenceFile, code_order, county_files, indicator_groups, indicator_names
+from dudao.evidence.catalogue import (
+    ITEM,
+    LIAISON,
+    TASK,
+    EvidenceFile,
+    code_order,
+    county_files,
+    indicator_groups,
+    indicator_names,
+)
 from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import region_permissions
 from dudao.tables import Column, Table, download
 
+FILE_ROUTES = {ITEM: "evaluation:evidence", TASK: "rectification:evidence", LIAISON: "rectification:liaison_evidence"}
+
 
 def file_url(f: EvidenceFile) -> str:
-    return reverse("evaluation:evidence" if f.kind == ITEM else "rectification:evidence", args=[f.doc.pk])
+    return reverse(FILE_ROUTES[f.kind], args=[f.doc.pk])
 
 
 def files_table(files: list[EvidenceFile], names: dict[str, str]) -> Table:

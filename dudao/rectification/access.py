@@ -1,5 +1,6 @@
 """The doors to the rectification app's objects (tasks, work plans, meetings and their decisions,
-milestones, progress evidence, bulletins), in the vocabulary of ``dudao.orgs.access``.
+milestones, progress evidence, bulletins, leaders' visits and practical matters with their evidence),
+in the vocabulary of ``dudao.orgs.access``.
 
 On a county's objects (a plan, a meeting, a decision, a bulletin) the county's roles decide. On a task
 (and what hangs on it: milestones, evidence) the clerk of the responsible department (or of its parent,
@@ -9,12 +10,27 @@ cooperating department ``view``; every other task is a 404 for them.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from dudao.orgs.access import Permission, clerk_departments, memberships, region_permissions, require, require_region
-from dudao.rectification.models import Bulletin, Decision, Meeting, Milestone, Task, TaskEvidence, WorkPlan
+from dudao.rectification.models import (
+    Bulletin,
+    Decision,
+    LiaisonEvidence,
+    Meeting,
+    Milestone,
+    PracticalMatter,
+    Task,
+    TaskEvidence,
+    Visit,
+    WorkPlan,
+)
+
+M = TypeVar("M", bound=Model)
 
 
 def task_permissions(user: User | AnonymousUser, task: Task) -> frozenset[str]:
@@ -77,37 +93,60 @@ def access_task_evidence(user: User | AnonymousUser, pk: int, perm: Permission =
     return doc
 
 
+def _one(rows: QuerySet[M], pk: int) -> M:
+    """The row ``pk`` of ``rows``, or a 404."""
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
 def access_plan(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> WorkPlan:
     """A work plan (工作方案) of a county."""
-    plan = WorkPlan.objects.select_related("county").filter(pk=pk).first()
-    if plan is None:
-        raise Http404
+    plan = _one(WorkPlan.objects.select_related("county"), pk)
     require_region(user, plan.county, perm)
     return plan
 
 
 def access_meeting(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> Meeting:
     """A consultation meeting (会商) of a county."""
-    meeting = Meeting.objects.select_related("county").filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
+    meeting = _one(Meeting.objects.select_related("county"), pk)
     require_region(user, meeting.county, perm)
     return meeting
 
 
 def access_decision(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> Decision:
     """A meeting's decision (议定事项), with its meeting and county."""
-    decision = Decision.objects.select_related("meeting__county").filter(pk=pk).first()
-    if decision is None:
-        raise Http404
+    decision = _one(Decision.objects.select_related("meeting__county"), pk)
     require_region(user, decision.meeting.county, perm)
     return decision
 
 
 def access_bulletin(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> Bulletin:
     """An issued bulletin (督导通报) of a county."""
-    bulletin = Bulletin.objects.select_related("county").filter(pk=pk).first()
-    if bulletin is None:
-        raise Http404
+    bulletin = _one(Bulletin.objects.select_related("county"), pk)
     require_region(user, bulletin.county, perm)
     return bulletin
+
+
+def access_visit(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> Visit:
+    """A leader's visit to a liaison school, by its county's roles."""
+    visit = _one(Visit.objects.select_related("leader__county"), pk)
+    require_region(user, visit.leader.county, perm)
+    return visit
+
+
+def access_matter(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> PracticalMatter:
+    """A practical matter done for a liaison school (实事), by its county's roles."""
+    matter = _one(PracticalMatter.objects.select_related("leader__county"), pk)
+    require_region(user, matter.leader.county, perm)
+    return matter
+
+
+def access_liaison_evidence(user: User | AnonymousUser, pk: int, perm: Permission = "view") -> LiaisonEvidence:
+    """A file of a visit or a practical matter: whoever may see its county gets it."""
+    doc = _one(LiaisonEvidence.objects.select_related("visit__leader__county", "matter__leader__county"), pk)
+    owner = doc.visit or doc.matter
+    assert owner is not None  # the model's constraint: exactly one
+    require_region(user, owner.leader.county, perm)
+    return doc

@@ -12,7 +12,8 @@
   with its own task; from the evaluation it is closed by a later run that shows the target met.
 - :class:`TaskEvent` — the timeline of a task (and its item); never edited, never deleted.
 - Leaders' liaison schools (:class:`Leader`, :class:`LiaisonSchool`, :class:`Visit`,
-  :class:`PracticalMatter`), consultation meetings (:class:`Meeting`, :class:`Decision`),
+  :class:`PracticalMatter`, their evidence files :class:`LiaisonEvidence`), consultation meetings
+  (:class:`Meeting`, :class:`Decision`),
   and :class:`Bulletin` (notifications: :mod:`dudao.notifications`).
 
 Every change goes through :mod:`dudao.rectification.actions`.
@@ -305,6 +306,25 @@ class PracticalMatter(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LiaisonEvidence(StoredFile):
+    """A supporting document (佐证材料: photos, minutes) of a leader's visit or of a practical matter,
+    exactly one of the two."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    matter = models.ForeignKey(
+        PracticalMatter, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to="liaison/%Y/", max_length=255)
+
+    class Meta(StoredFile.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visit__isnull=True, matter__isnull=False) | Q(visit__isnull=False, matter__isnull=True),
+                name="liaison_evidence_one_owner",
+            )
+        ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dudao.rectification.models import (
     Bulletin,
     Decision,
     Leader,
+    LiaisonEvidence,
     Meeting,
     PracticalMatter,
     RectificationItem,
@@ -315,22 +316,39 @@ def leaders_table(leaders: Iterable[Leader], year: int, target: tuple[int, int],
 
 def visits_table(visits: Iterable[Visit], names: dict[int, str]) -> Table:
     columns = [Column("on", _("走访日期")), Column("leader", _("县领导")), Column("school", _("学校")),
-               Column("note", _("走访情况"))]  # fmt: skip
-    rows = [{"on": f"{v.on:%Y-%m-%d}", "leader": v.leader.name, "school": names.get(v.school_id, ""), "note": v.note}
-            for v in visits]  # fmt: skip
+               Column("note", _("走访情况")), Column("files", _("佐证材料"), "int")]  # fmt: skip
+    rows = [{"on": f"{v.on:%Y-%m-%d}", "leader": v.leader.name, "school": names.get(v.school_id, ""), "note": v.note,
+             "files": len(v.evidence.all())} for v in visits]  # fmt: skip
     return Table("visits", _("走访记录"), columns, rows)
 
 
 def matters_table(matters: Iterable[PracticalMatter], names: dict[int, str]) -> Table:
     columns = [Column("year", _("年度"), "int"), Column("leader", _("县领导")), Column("school", _("学校")),
-               Column("title", _("实事")), Column("status", _("状态")), Column("done_on", _("办结日期"))]  # fmt: skip
+               Column("title", _("实事")), Column("status", _("状态")), Column("done_on", _("办结日期")),
+               Column("files", _("佐证材料"), "int")]  # fmt: skip
     rows = [
         {"year": m.year, "leader": m.leader.name, "school": names.get(m.school_id, ""), "title": m.title,
          "status": m.get_status_display(), "done_on": f"{m.done_on:%Y-%m-%d}" if m.done_on else "",
-         "_class": {"status": "ok" if m.status == "done" else ""}, "pk": m.pk}
+         "_class": {"status": "ok" if m.status == "done" else ""}, "pk": m.pk, "files": len(m.evidence.all())}
         for m in matters
     ]  # fmt: skip
     return Table("matters", _("为学校办实事"), columns, rows)
+
+
+def liaison_evidence_table(docs: Iterable[LiaisonEvidence], names: dict[int, str]) -> Table:
+    """The files of leaders' visits and practical matters, each with what it documents."""
+    columns = [Column("name", _("文件")), Column("source", _("来源")), Column("school", _("学校")),
+               Column("about", _("事项")), Column("at", _("上传时间"))]  # fmt: skip
+    rows = []
+    for f in docs:
+        owner = f.visit or f.matter
+        about = f"{f.visit.on:%Y-%m-%d} {f.visit.leader.name}" if f.visit else f"{f.matter.title}" if f.matter else ""
+        rows.append({
+            "name": f.original_name, "source": _("联系学校走访") if f.visit else _("实事"),
+            "school": names.get(owner.school_id, "") if owner else "", "about": about, "at": _local(f.uploaded_at),
+            "_href": {"name": reverse("rectification:liaison_evidence", args=[f.pk])},
+        })  # fmt: skip
+    return Table("liaison_evidence", _("走访与实事佐证材料"), columns, rows)
 
 
 def bulletins_table(bulletins: Iterable[Bulletin]) -> Table:

@@ -1,7 +1,9 @@
 """One truth in the demo: the steps of ``make demo`` (read from the Makefile, run as it runs them, without
 the server) leave 示范县's items and survey rate in the database, so the website judges every area; the
 terminal's report evaluates the same profile and figures as the website; the demo county's briefing
-written by ``dudao briefing`` opens in LibreOffice and says what the web page says."""
+written by ``dudao briefing`` opens in LibreOffice and says what the web page says; the documents the
+county hands in (the self-evaluation report, its annex, the evidence pack and its index) open in
+LibreOffice, carry a 落款, no system to-do wording, and the pack holds every stored evidence file."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ import re
 import shlex
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -23,6 +27,7 @@ from pypdf import PdfReader
 from dudao.evaluation.actions import stored_run
 from dudao.evaluation.render import to_text
 from dudao.orgs.models import Region
+from tests.office import pdf_pages_and_text
 from tests.personas import client_for
 
 MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
@@ -47,11 +52,16 @@ def demo_steps(out: Path) -> list[list[str]]:
     return steps
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp() -> None:
+    """The demo's files live in the module's MEDIA_ROOT (``demo``), not a folder per test."""
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     out = tmp_path_factory.mktemp("demo")
     printed: dict[str, str] = {}
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=out / "media"):
         from django.db import transaction
 
         with transaction.atomic():
@@ -118,3 +128,56 @@ def test_the_demo_countys_briefing_opens_in_libreoffice_with_the_pages_figures(
         plain = re.sub(quotes, "", text.replace("&#x27;", "'").replace("&quot;", '"'))
         assert plain in pdf, plain
     assert "已审核通过" in pdf and "整改任务共" in pdf and "有效答卷568份" in pdf and "排名第" in pdf
+
+
+def _supervisor() -> Any:
+    from dudao.orgs.models import Membership
+
+    return Membership.objects.filter(region__code=COUNTY, role="county_supervisor").first().user
+
+
+@pytest.mark.libreoffice
+def test_the_demo_countys_report_annex_and_evidence_pack_open_in_libreoffice_ready_to_hand_in(
+    demo: Any, db: None, tmp_path: Path
+) -> None:
+    from dudao.evaluation.models import Evidence
+    from dudao.rectification.models import LiaisonEvidence, TaskEvidence
+    from tests.reports.test_self_evaluation import TODO_WORDING
+
+    county = Region.objects.get(code=COUNTY)
+    client = client_for(_supervisor())
+    got = {}
+    for name in ("report", "annex", "pack"):
+        response = client.get(reverse(f"reports:{name}", args=[COUNTY, YEAR, STANDARD]))
+        assert response.status_code == 200, name
+        got[name] = b"".join(response.streaming_content) if response.streaming else response.content
+    # the report: every section in PDF, ending with the 落款 (the unit over the date), no to-do wording
+    pages, report = pdf_pages_and_text(tmp_path, "report.docx", got["report"])
+    assert pages >= 3 and "自查自评报告" in report and "四、存在的问题" in report
+    signature = re.search(rf"{county.name}人民政府(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日", report)
+    assert signature is not None and signature.end() > len(report) - 40, report[-200:]  # at the end
+    for wording in TODO_WORDING:
+        assert wording not in report, wording
+    # the annex prints as pages with its figures
+    pages, annex = pdf_pages_and_text(tmp_path, "annex.xlsx", got["annex"])
+    assert pages >= 1 and "学校名称" in annex and "第1页" in annex  # the header row and the page numbers
+    # the pack: each stored evidence file of the county and year once, listed in both indexes
+    pack = zipfile.ZipFile(io.BytesIO(got["pack"]))
+    assert pack.testzip() is None and pack.namelist()[:2] == ["目录.xlsx", "目录.docx"]
+    stored = (
+        list(Evidence.objects.filter(item__county=county, item__year=YEAR, item__standard_id=STANDARD))
+        + list(TaskEvidence.objects.filter(report__task__county=county))
+        + list(LiaisonEvidence.objects.filter(visit__leader__county=county))
+        + list(LiaisonEvidence.objects.filter(matter__leader__county=county, matter__year=YEAR))
+    )
+    assert stored and len(pack.namelist()) - 2 >= len(stored)
+    contents = [pack.read(n) for n in pack.namelist()[2:]]
+    for doc in stored:
+        assert doc.file.open("rb").read() in contents, doc.original_name
+    _pages, index_xlsx = pdf_pages_and_text(tmp_path, "index.xlsx", pack.read("目录.xlsx"))
+    _pages, index_docx = pdf_pages_and_text(tmp_path, "index-docx.docx", pack.read("目录.docx"))
+    for doc in stored:
+        name = re.sub(r"\s+", "", doc.original_name)
+        assert name in index_xlsx and name in index_docx, doc.original_name
+    for text in (index_xlsx, index_docx):
+        assert "佐证材料目录" in text and not any(w in text for w in TODO_WORDING)

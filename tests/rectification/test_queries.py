@@ -23,7 +23,8 @@ def grow(rect: Rect, n: int) -> None:
         actions.report_progress(SYSTEM, task, "进展", 20, files=[SimpleUploadedFile("a.pdf", PDF)])
         leader = actions.add_leader(SYSTEM, county, f"领导{n}-{i}", "副县长")
         actions.link_school(SYSTEM, leader, rect.world.primary)
-        actions.record_visit(SYSTEM, leader, rect.world.primary, actions.today(), "走访")
+        visit = actions.record_visit(SYSTEM, leader, rect.world.primary, actions.today(), "走访")
+        actions.attach_liaison_files(SYSTEM, visit, [SimpleUploadedFile("走访.pdf", PDF)])
         matter = actions.add_matter(SYSTEM, leader, rect.world.primary, actions.today().year, "办实事")
         actions.complete_matter(SYSTEM, matter)
         meeting = actions.record_meeting(SYSTEM, county, f"会商{n}-{i}", actions.today(), "王刚", "议题")
@@ -37,7 +38,7 @@ PAGES: dict[str, tuple[str, Callable[[Rect], str], int]] = {
     "notifications": ("finance_clerk", lambda r: reverse("notifications:centre"), 5),
     "plans": ("county_supervisor", lambda r: reverse("rectification:plans", args=[r.world.county.code]), 8),
     "meetings": ("county_supervisor", lambda r: reverse("rectification:meetings", args=[r.world.county.code]), 7),
-    "liaison": ("county_supervisor", lambda r: reverse("rectification:liaison", args=[r.world.county.code]), 15),
+    "liaison": ("county_supervisor", lambda r: reverse("rectification:liaison", args=[r.world.county.code]), 17),
     "bulletins": ("county_supervisor", lambda r: reverse("rectification:bulletins", args=[r.world.county.code]), 6),
 }
 

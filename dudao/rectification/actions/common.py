@@ -4,17 +4,19 @@ forms, the spreadsheet import and the API (county, text, deadline, department, i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.errors import ActionError, Both
+from dudao.evidence import CheckedUpload, UploadRefused, check_upload
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Department, Region
 from dudao.parsing import read_id
@@ -70,6 +72,22 @@ def check_text(value: str, label_zh: str, label_en: str, limit: int = MAX_TITLE)
             "too_long", gettext_lazy("%(label_zh)s超过 %(limit)s 字"), label_zh=Both(label_zh, label_en), limit=limit
         )
     return text
+
+
+def check_files(files: Sequence[File]) -> list[tuple[File, CheckedUpload]]:
+    """Every evidence file checked (``dudao.evidence.files``: type, size, content) before anything is
+    stored, at most :data:`MAX_FILES` at once; the first bad file refuses them all."""
+    if len(files) > MAX_FILES:
+        raise RectificationError(
+            "too_many_files", gettext_lazy("一次最多上传 %(max_files)s 个文件"), max_files=MAX_FILES
+        )
+    checked = []
+    for f in files:
+        try:
+            checked.append((f, check_upload(f)))
+        except UploadRefused as refused:
+            raise RectificationError(refused.code, refused.message, **refused.params) from None
+    return checked
 
 
 DEADLINE = gettext_lazy("完成时限")

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
+from dudao.audit.record import record_event
+from dudao.evidence import save_with_file
 from dudao.orgs.models import Region, School
 from dudao.rectification.actions.common import (
     RectificationError,
     _require,
     check_county,
+    check_files,
     check_text,
     today,
 )
 from dudao.rectification.models import (
     Leader,
+    LiaisonEvidence,
     LiaisonSchool,
     PracticalMatter,
     Visit,
@@ -92,3 +98,27 @@ def complete_matter(actor: Actor, matter: PracticalMatter, done_on: dt.date | No
     matter.status, matter.done_on = PracticalMatter.Status.DONE, done_on
     matter.save(update_fields=["status", "done_on"])
     return matter
+
+
+def attach_liaison_files(actor: Actor, owner: Visit | PracticalMatter, files: Sequence[File]) -> list[LiaisonEvidence]:
+    """Store evidence files (photos, minutes, acceptance papers) on a leader's visit or a practical
+    matter, for the county's supervision office. Every file passes the evidence checks
+    (``dudao.evidence.files``) before anything is stored: one bad file refuses them all."""
+    county = Region.objects.get(pk=owner.leader.county_id)
+    _require(actor, county, "review")
+    if not files:
+        raise RectificationError("no_files", gettext_lazy("请选择要上传的文件"))
+    checked = check_files(files)
+    field = "visit" if isinstance(owner, Visit) else "matter"
+    stored = []
+    with transaction.atomic():
+        for f, c in checked:
+            doc = LiaisonEvidence(**{field: owner})
+            doc.describe(c, user_of(actor))
+            save_with_file(doc, f, c)
+            stored.append(doc)
+        record_event(
+            actor, f"liaison.{field}_evidence", target=owner, region=county,
+            data={"school": owner.school_id, "files": [c.name for _, c in checked]},
+        )  # fmt: skip
+    return stored

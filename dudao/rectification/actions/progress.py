@@ -13,16 +13,16 @@ from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
 from dudao.errors import Both
-from dudao.evidence import UploadRefused, check_upload, save_with_file
+from dudao.evidence import save_with_file
 from dudao.notifications import notify
 from dudao.notifications.models import Kind
 from dudao.notifications.recipients import clerks, supervisors
 from dudao.rectification.actions.common import (
-    MAX_FILES,
     RectificationError,
     Status,
     _event,
     _require_task,
+    check_files,
     check_text,
 )
 from dudao.rectification.actions.tasks import (
@@ -57,16 +57,7 @@ def report_progress(
     _require_task(actor, task, "report")
     text = check_text(text, "进展情况", "the progress text", 5000)
     value = 100 if done else _check_percent(percent)
-    if len(files) > MAX_FILES:
-        raise RectificationError(
-            "too_many_files", gettext_lazy("一次最多上传 %(max_files)s 个文件"), max_files=MAX_FILES
-        )
-    checked = []
-    for f in files:
-        try:
-            checked.append((f, check_upload(f)))
-        except UploadRefused as refused:
-            raise RectificationError(refused.code, refused.message, **refused.params) from None
+    checked = check_files(files)
     if done and not checked and not task.reports.filter(evidence__isnull=False).exists():
         raise RectificationError("evidence_required", gettext_lazy("报告完成须上传佐证材料（如验收报告、照片、文件）"))
     with transaction.atomic():
