@@ -1,6 +1,9 @@
 """The doors' modules import in one direction (docs/adr/0025-one-door-per-object.md): the core,
 ``dudao/orgs/access.py``, imports no other app; each app's ``access.py`` imports the core and its own app
-only (with the pure standards for reports). An import the other way round is how the old cycle began."""
+only (with the pure standards for reports). The evidence app is a catalogue of the files other apps store
+(a county item's, a task's, a visit's or a practical matter's): its door reads those files' models to find
+their county; those apps import from it only the file checks and storage (``dudao.evidence.files``). An
+import the other way round is how the old cycle began."""
 
 from __future__ import annotations
 
@@ -10,7 +13,10 @@ from pathlib import Path
 import dudao
 
 ROOT = Path(dudao.__file__).parent
-ALLOWED = {"reports": {"dudao.standards"}}
+ALLOWED = {
+    "reports": {"dudao.standards"},
+    "evidence": {"dudao.standards", "dudao.evaluation.models", "dudao.rectification.models"},
+}
 
 
 def _dudao_imports(path: Path) -> set[str]:
