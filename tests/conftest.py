@@ -105,3 +105,29 @@ def _language_back_to_chinese() -> Iterator[None]:
     request's language and nothing deactivates it); the next test starts in the default language."""
     yield
     translation.deactivate()
+
+
+# CI's second pass runs the suite again on PostgreSQL (`.ci/run`). A test that never opens the test database
+# answers the same on either engine and has run in the SQLite pass, so that pass may leave it out
+# (DUDAO_TEST_DATABASE_TESTS_ONLY=1; docs/testing.md). The operator tests (tests/ops) start their own
+# databases and stay.
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def _opens_the_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    case = getattr(item, "cls", None)
+    from django.test import TransactionTestCase
+
+    return (isinstance(case, type) and issubclass(case, TransactionTestCase)) or "tests/ops/" in item.nodeid
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("DUDAO_TEST_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, leave = [], []
+    for item in items:
+        (keep if _opens_the_database(item) else leave).append(item)
+    config.hook.pytest_deselected(items=leave)
+    items[:] = keep
