@@ -107,10 +107,12 @@ def _language_back_to_chinese() -> Iterator[None]:
     translation.deactivate()
 
 
-# CI's second pass runs the suite again on PostgreSQL (`.ci/run`). A test that never opens the test database
-# answers the same on either engine and has run in the SQLite pass, so that pass may leave it out
-# (DUDAO_TEST_DATABASE_TESTS_ONLY=1; docs/testing.md). The operator tests (tests/ops) start their own
-# databases and stay.
+# CI's second pass runs the suite again on PostgreSQL (`.ci/run`), for what the engine can change: the
+# queries. A test that never opens the test database answers the same on either engine and has run in the
+# SQLite pass, so that pass may leave it out (DUDAO_TEST_DATABASE_TESTS_ONLY=1; docs/testing.md). So may the
+# browser tests (marker e2e): what they check is what Chromium does with pages whose every route, answer and
+# query count the test client checks on PostgreSQL (the route and access matrices, the page tests); they
+# ran in the SQLite pass. The operator tests (tests/ops) start their own databases and stay.
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
@@ -123,11 +125,15 @@ def _opens_the_database(item: pytest.Item) -> bool:
     return (isinstance(case, type) and issubclass(case, TransactionTestCase)) or "tests/ops/" in item.nodeid
 
 
+def _in_the_database_pass(item: pytest.Item) -> bool:
+    return _opens_the_database(item) and item.get_closest_marker("e2e") is None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("DUDAO_TEST_DATABASE_TESTS_ONLY") != "1":
         return
     keep, leave = [], []
     for item in items:
-        (keep if _opens_the_database(item) else leave).append(item)
+        (keep if _in_the_database_pass(item) else leave).append(item)
     config.hook.pytest_deselected(items=leave)
     items[:] = keep

@@ -30,6 +30,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("DUDAO_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "e2e"
+# The screenshots left in ARTIFACTS are for a person to look at; CI, where no one does, turns them off
+# (DUDAO_E2E_SCREENSHOTS=0 in .ci/run), which saves about a quarter of the browser tests' time.
+KEEP_SCREENSHOTS = os.environ.get("DUDAO_E2E_SCREENSHOTS", "1") != "0"
 LAPTOP = {"width": 1280, "height": 800}
 STANDARD = "national-2017"
 
@@ -57,7 +60,7 @@ def page(browser: Browser, live_server: object, request: pytest.FixtureRequest) 
     finally:
         name = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
         try:
-            tab.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+            screenshot(tab, name)
         finally:
             context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
@@ -88,10 +91,13 @@ def log_in(page: Page, user: User | str, password: str = PASSWORD) -> None:
     assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """An extra named screenshot (the fixture takes one at the end of every test)."""
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+def screenshot(page: Page, name: str | Path, *, full_page: bool = True, always: bool = False) -> Path:
+    """A screenshot of the page for a person to look at: ``name`` under ARTIFACTS (``.png`` added) or a
+    path; the fixture takes one at the end of every test. Taken only where screenshots are kept
+    (``KEEP_SCREENSHOTS``), unless the test reads the picture itself (``always``)."""
+    path = name if isinstance(name, Path) else ARTIFACTS / f"{name}.png"
+    if KEEP_SCREENSHOTS or always:
+        page.screenshot(path=path, full_page=full_page)
     return path
 
 

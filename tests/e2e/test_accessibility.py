@@ -22,7 +22,7 @@ from dudao.census.models import CensusRecord
 from dudao.rectification import actions
 from dudao.surveys import actions as surveys
 from tests.census import test_page_access_matrix as census_matrix
-from tests.e2e.conftest import ARTIFACTS, STANDARD, log_in
+from tests.e2e.conftest import ARTIFACTS, STANDARD, log_in, screenshot
 from tests.e2e.visual import PHONE, fits_phone
 from tests.overview import test_access_county_pages as county_matrix
 from tests.overview import test_access_region as region_matrix
@@ -144,7 +144,7 @@ def test_every_page_is_accessible_and_fits_a_phone(
             response = page.goto(url)
             assert response is not None and response.status == 200, (person, name, url)
             page.wait_for_load_state("load")
-            page.screenshot(path=folder / f"{slug(name)}-{label}.png", full_page=True)
+            screenshot(page, folder / f"{slug(name)}-{label}.png")
             problems = axe_problems(page)
             if check is not None:
                 try:

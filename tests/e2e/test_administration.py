@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dudao.orgs.actions import create_account
-from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.e2e.conftest import ARTIFACTS, log_in, screenshot
 from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +37,7 @@ def screen(request: pytest.FixtureRequest, browser: Browser, live_server: object
 
 def shot(page: Page, size: str, name: str) -> None:
     """A full-page screenshot, and at phone width no sideways scrolling (wide tables scroll inside their box)."""
-    page.screenshot(path=ARTIFACTS / f"admin-{name}-{size}.png", full_page=True)
+    screenshot(page, ARTIFACTS / f"admin-{name}-{size}.png")
     if size == "phone":
         width = page.evaluate("window.innerWidth")
         scroll = page.evaluate("document.documentElement.scrollWidth")

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from dudao.census import actions
 from dudao.census.models import CensusRecord
 from dudao.sheets.template import write_rows
-from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, log_in
+from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, log_in, screenshot
 from tests.engine.schools import JUNIOR
 from tests.personas import SYSTEM, YEAR, World
 
@@ -45,7 +45,7 @@ def phone(browser: Browser, live_server: object) -> Iterator[Page]:
 
 
 def shot(page: Page, name: str) -> None:
-    page.screenshot(path=ARTIFACTS / f"census-{name}.png", full_page=True)
+    screenshot(page, ARTIFACTS / f"census-{name}.png")
 
 
 def fits(page: Page, name: str) -> None:

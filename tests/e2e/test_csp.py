@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page
 from dudao.census.actions import save_record
 from dudao.evaluation.actions import evaluate_county
 from dudao.surveys import actions as surveys
-from tests.e2e.conftest import ARTIFACTS, STANDARD, census, log_in  # noqa: F401
+from tests.e2e.conftest import ARTIFACTS, STANDARD, census, log_in, screenshot  # noqa: F401
 from tests.engine.schools import PRIMARY
 from tests.personas import SYSTEM, YEAR, World
 from tests.surveys.helpers import answers, post
@@ -91,7 +91,7 @@ def test_chart_pages_draw_under_the_policy(charted: World, browse, size: str) ->
             for step in range(1, 12):
                 page.mouse.move(box["x"] + box["width"] * step / 12, box["y"] + box["height"] / 2)
                 page.wait_for_timeout(20)
-        page.screenshot(path=ARTIFACTS / f"csp-{name}-{size}.png", full_page=True)
+        screenshot(page, ARTIFACTS / f"csp-{name}-{size}.png")
         assert violations == [], (name, violations)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= SIZES[size]["width"] + 1, (name, width)  # no sideways scrolling

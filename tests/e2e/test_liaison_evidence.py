@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 
 from dudao.rectification import actions
 from dudao.rectification.models import LiaisonEvidence
-from tests.e2e.conftest import ARTIFACTS, log_in, phone_page
+from tests.e2e.conftest import ARTIFACTS, log_in, phone_page, screenshot
 from tests.personas import SYSTEM, YEAR, World
 from tests.rectification.conftest import PNG
 
@@ -26,12 +26,12 @@ def _upload(page: Page, world: World, tmp_path: Path, name: str, label: str) -> 
     photo.write_bytes(PNG)
     form = page.locator("form", has=page.get_by_role("heading", name="上传走访或实事的佐证材料"))
     form.get_by_label("走访或实事").select_option(label=label)
-    page.screenshot(path=ARTIFACTS / f"liaison-upload-{name}.png", full_page=True)
+    screenshot(page, ARTIFACTS / f"liaison-upload-{name}.png")
     form.get_by_label("佐证材料", exact=False).set_input_files(str(photo))
     with page.expect_navigation():
         form.get_by_role("button", name="上传").click()
     assert "已上传 1 个佐证材料" in page.locator("main").inner_text()
-    page.screenshot(path=ARTIFACTS / f"liaison-uploaded-{name}.png", full_page=True)
+    screenshot(page, ARTIFACTS / f"liaison-uploaded-{name}.png")
     width, scroll = page.evaluate("window.innerWidth"), page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, (name, width, scroll)
 

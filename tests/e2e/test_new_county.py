@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from dudao.census.models import CensusRecord
 from dudao.standards import load
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -97,7 +97,7 @@ RETURN_REASON = "体育运动场馆面积 400 平方米明显偏小，请核对�
 def shot(page: Page, name: str) -> None:
     """The page at 1366 × 768, and the same address at 390 × 844 in a phone with the same session (no
     sideways scrolling)."""
-    page.screenshot(path=ARTIFACTS / f"new-county-{name}-desktop.png", full_page=True)
+    screenshot(page, ARTIFACTS / f"new-county-{name}-desktop.png")
     browser = page.context.browser
     assert browser is not None
     phone = browser.new_context(
@@ -106,7 +106,7 @@ def shot(page: Page, name: str) -> None:
     try:
         tab = phone.new_page()
         tab.goto(page.url)
-        tab.screenshot(path=ARTIFACTS / f"new-county-{name}-phone.png", full_page=True)
+        screenshot(tab, ARTIFACTS / f"new-county-{name}-phone.png")
         width, scroll = tab.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
         assert scroll <= width == PHONE["width"], (name, width, scroll)
     finally:
@@ -131,7 +131,7 @@ def people(browser: Browser, live_server: Any) -> Iterator[Callable[[str], Page]
     yield open_for
     for name, (page, _errors) in opened.items():
         try:
-            page.screenshot(path=ARTIFACTS / f"new-county-last-{name}.png", full_page=True)
+            screenshot(page, ARTIFACTS / f"new-county-last-{name}.png")
         finally:
             page.context.close()
     assert {name: errors for name, (_page, errors) in opened.items() if errors} == {}
@@ -243,7 +243,7 @@ def test_a_new_county_runs_its_year_in_the_browser(people: Callable[[str], Page]
         for row in admin.locator("main .alert tbody tr").all()
     }
     assert set(passwords) == {"dudaoshi", "chengguan", "liuhe"}
-    admin.screenshot(path=ARTIFACTS / "new-county-accounts-import-desktop.png", full_page=True)
+    screenshot(admin, ARTIFACTS / "new-county-accounts-import-desktop.png")
     admin.get_by_role("button", name="退出").click()
 
     # Guide step 4. The 城关镇 clerk: their own password, the prefilled template of their two schools, the upload.
@@ -266,7 +266,7 @@ def test_a_new_county_runs_its_year_in_the_browser(people: Callable[[str], Page]
     expect(clerk.locator("#preview-summary")).to_contain_text("检查通过，尚未写入")
     expect(clerk.locator("#preview-summary li").nth(4)).to_have_text("0条提示")
     expect(clerk.locator("#clerk-submits")).to_contain_text("确认导入即提交县督导室审核")
-    clerk.screenshot(path=ARTIFACTS / "new-county-clerk-preview-desktop.png", full_page=True)
+    screenshot(clerk, ARTIFACTS / "new-county-clerk-preview-desktop.png")
     shot(clerk, "clerk-preview")
     clerk.locator("#confirm-import").click()
     expect(clerk.locator(".messages")).to_contain_text("新建 2 条")
@@ -314,7 +314,7 @@ def test_a_new_county_runs_its_year_in_the_browser(people: Callable[[str], Page]
     clerk.locator("#notices summary").click()
     notice = clerk.locator("#notices .notice-panel a").first
     expect(notice).to_contain_text("退回")
-    clerk.screenshot(path=ARTIFACTS / "new-county-clerk-notice-desktop.png")
+    screenshot(clerk, ARTIFACTS / "new-county-clerk-notice-desktop.png", full_page=False)
     clerk.locator("#notices .notice-panel").get_by_role("link", name="全部通知").click()
     expect(clerk.locator("main")).to_contain_text("未读 1 条")
     shot(clerk, "clerk-notifications")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in, phone_page
+from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in, phone_page, screenshot
 from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ def url(name: str, *args: object) -> str | None:
 def fits(page: Page, name: str) -> None:
     """No horizontal page overflow: the layout viewport stays the screen's width and nothing is wider
     (wide tables scroll inside their own box). Leaves a screenshot of the first screen."""
-    page.screenshot(path=ARTIFACTS / f"phone-{name}.png")  # the first screen: what a person sees
+    screenshot(page, ARTIFACTS / f"phone-{name}.png", full_page=False)  # the first screen: what a person sees
     width = page.evaluate("window.innerWidth")
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert width == PHONE["width"] and scroll <= width, (name, width, scroll)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in, phone_page
+from tests.e2e.conftest import ARTIFACTS, FAILING_SCHOOL, STANDARD, log_in, phone_page, screenshot
 from tests.e2e.visual import PHONE, fits_phone
 from tests.personas import YEAR, World
 from tests.rectification.conftest import make_rect, plan_of, task_for
@@ -26,7 +26,7 @@ def phone(browser: Browser, live_server: object) -> Iterator[Page]:
 
 def look(page: Page, url: str, name: str) -> list[dict]:
     page.goto(url)
-    page.screenshot(path=ARTIFACTS / f"phone-390-{name}.png", full_page=True)
+    screenshot(page, ARTIFACTS / f"phone-390-{name}.png")
     return fits_phone(page)
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 
 from dudao.surveys import actions
 from dudao.surveys.models import Response, Survey
-from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.e2e.conftest import ARTIFACTS, log_in, screenshot
 from tests.personas import World
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +48,7 @@ def test_parent_fills_the_form_on_a_phone_without_javascript(phone: Page, survey
     phone.get_by_role("button", name="提交答卷").click()  # nothing chosen: the server says what is missing
     assert phone.get_by_role("alert").inner_text() == "请检查标出的题目。"
     fill(phone)
-    phone.screenshot(path=ARTIFACTS / "survey-phone-form.png", full_page=True)
+    screenshot(phone, ARTIFACTS / "survey-phone-form.png")
     phone.get_by_role("button", name="提交答卷").click()
     assert "提交成功" in phone.locator("main").inner_text()
     stored = Response.objects.get()
