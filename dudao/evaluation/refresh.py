@@ -1,24 +1,45 @@
 """What actions call when they change what an evaluation reads (census figures or status, a school's
 attributes, a county item): the stored results of those counties and that year are brought up to date
-by a background job once the transaction commits (in-process without a broker; ADR 0020)."""
+by a background job once the transaction commits (in-process without a broker; ADR 0020).
+
+One job per county and year per transaction, however many changes it holds: an import or a seed that
+saves and approves hundreds of records of a county queues one re-evaluation, not one per record. Every
+change adds its counties to the connection's pending set and asks for a callback at commit; the first
+callback of the commit queues the whole set and empties it, the others find nothing left. A change in
+a savepoint that was rolled back leaves its counties in the set, to be queued once for nothing with
+the next commit, which the job (idempotent) answers by doing nothing; no change is ever left unqueued.
+A county the broker refused stays in the set for the next commit; the periodic sweep catches it too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+def _pending(connection: BaseDatabaseWrapper) -> set[tuple[int, int]]:
+    if not hasattr(connection, "dudao_refresh_pending"):
+        connection.dudao_refresh_pending = set()  # type: ignore[attr-defined]
+    return connection.dudao_refresh_pending  # type: ignore[attr-defined]
 
 
 def after_change(county_ids: Iterable[int], year: int) -> None:
     """Queue the re-evaluation of these counties' stored results for ``year`` after the commit."""
-    ids = sorted(set(county_ids))
-    if not ids:
+    keys = {(pk, year) for pk in county_ids}
+    if not keys:
         return
+    connection = transaction.get_connection()
+    _pending(connection).update(keys)
 
     def queue() -> None:
         from dudao.evaluation.jobs import refresh_county
 
-        for pk in ids:
-            refresh_county.delay(pk, year)
+        pending = _pending(connection)
+        while pending:
+            county_id, county_year = min(pending)
+            refresh_county.delay(county_id, county_year)
+            pending.discard((county_id, county_year))
 
     transaction.on_commit(queue, robust=True)

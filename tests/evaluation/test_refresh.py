@@ -4,8 +4,12 @@ no page a person opens (a GET) ever writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
-from django.db import connection
+from celery.signals import task_prerun
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -40,6 +44,44 @@ def test_a_committed_change_brings_the_stored_result_up_to_date(
     # the job again, or the sweep: nothing to do, nothing written
     assert refresh_county(world.county.pk, YEAR) == [] and refresh_stale() == []
     assert EvaluationRun.objects.count() == 2
+
+
+@pytest.fixture
+def jobs_run() -> Iterator[list[tuple[str, tuple]]]:
+    """The jobs that ran (in-process without a broker), by name and arguments, as Celery signals them."""
+    ran: list[tuple[str, tuple]] = []
+
+    def record(sender: Any = None, args: tuple = (), **kwargs: Any) -> None:
+        ran.append((sender.name, tuple(args)))
+
+    task_prerun.connect(record, weak=False)
+    yield ran
+    task_prerun.disconnect(record)
+
+
+def test_many_changes_in_one_transaction_run_one_job_for_the_county(
+    world: World, stored: dict, django_capture_on_commit_callbacks, jobs_run: list
+) -> None:
+    """An import or a seed saves and approves many records in one transaction: one re-evaluation."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        census.save_record(SYSTEM, stored["weak"], YEAR, "primary", {"backbone_teachers": 5})
+        census.save_record(SYSTEM, world.junior, YEAR, "junior", {"backbone_teachers": 9})
+        set_county_item(SYSTEM, world.county, YEAR, STANDARD, "SR-01", "0.9")
+    assert jobs_run == [("dudao.evaluation.jobs.refresh_county", (world.county.pk, YEAR))]
+    assert EvaluationRun.objects.count() == 2 and stale_runs() == []
+    latest = EvaluationRun.objects.latest("pk")
+    assert next(s for s in latest.result["schools"] if s["school_code"] == stored["weak"].code)["passed"] is True
+
+
+def test_a_change_after_a_rolled_back_one_is_still_queued(
+    world: World, stored: dict, django_capture_on_commit_callbacks, jobs_run: list
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            census.save_record(SYSTEM, world.junior, YEAR, "junior", {"backbone_teachers": 9})
+            raise RuntimeError("the savepoint is rolled back, and the callback it asked for with it")
+        census.save_record(SYSTEM, stored["weak"], YEAR, "primary", {"backbone_teachers": 5})
+    assert len(jobs_run) == 1 and EvaluationRun.objects.count() == 2 and stale_runs() == []
 
 
 def test_a_refused_change_queues_nothing(world: World, stored: dict, django_capture_on_commit_callbacks) -> None:
