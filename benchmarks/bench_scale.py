@@ -497,8 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, default=30, help="load: users arrive over this many seconds")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     args = parser.parse_args(argv)
-    if not args.db.startswith("scale_") or not args.db.isidentifier():
-        parser.error("--db: a plain name beginning with scale_")
+    if not args.db.startswith(("scale_", "scale2_")) or not args.db.isidentifier():
+        parser.error("--db: a plain name beginning with scale_ (or scale2_)")
     if args.command == "queue" and not args.redis:
         parser.error("queue needs --redis")
     print(f"machine: {_machine(PG)}; {_head()}", file=sys.stderr)

@@ -28,7 +28,7 @@ from dudao.evaluation import actions
 from dudao.evaluation.actions import EvaluationError
 from dudao.evaluation.render import level_label
 from dudao.jobs.actions import updating
-from dudao.orgs.access import access_region, region_permissions
+from dudao.orgs.access import access_nation, access_region, region_permissions
 from dudao.orgs.models import Region
 from dudao.overview import regions
 from dudao.overview.cockpit import evaluable_standard, evaluable_standards
@@ -38,8 +38,15 @@ from dudao.parsing import local_path
 from dudao.standards import Standard
 from dudao.tables import Table, download
 
+# A province with more counties than this shows its two county tables one city at a time (a phone
+# cannot use 200 rows × 40 columns); the city table, the ranking and the downloads keep every county.
+REGION_ROWS = 40
+
 # The tables' element ids (stable: the browser tests and the JSON endpoint use them).
-IDS = {"counties": "county-table", "cvs": "cv-table", "ranking": "ranking-table", "cities": "city-table"}
+IDS = {
+    "counties": "county-table", "cvs": "cv-table", "ranking": "ranking-table", "cities": "city-table",
+    "provinces": "province-table",
+}  # fmt: skip
 
 
 @dataclass
@@ -128,7 +135,7 @@ def shown(
             query["sort"] = f"-{col.key}" if descending else col.key
             href = f"?{query.urlencode()}"
         headers.append(Header(str(col.label), css, col.key, aria, href))
-    row_header = next((c.key for c in table.columns if c.key in ("county", "city")), None)
+    row_header = next((c.key for c in table.columns if c.key in ("county", "city", "province")), None)
     rows = []
     for (css, cells), raw in zip(table.body(), table.rows, strict=True):
         sorts, flags = raw.get("_sort", {}), raw.get("_flag", {})
@@ -212,6 +219,10 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
+    try:
+        by_city = _by_city(request, rows, [counties, cvs]) if province else []
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
     offer = _offer(request, rows, [counties, cvs], year, standard_id)
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
@@ -219,7 +230,7 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "county_table": shown(counties, IDS["counties"], request, sort),
         "cv_table": shown(cvs, IDS["cvs"], request, sort),
         "ranking_table": shown(ranking, IDS["ranking"]),
-        "city_table": shown(cities, IDS["cities"]) if cities else None,
+        "city_table": shown(cities, IDS["cities"]) if cities else None, "by_city": by_city,
         "option_groups": _option_groups(options, chosen), "sort": request.GET.get("sort", ""),
         "tier": rule.describe(sum(1 for e in ranked if e.rank is not None)),
         **offer,
@@ -227,6 +238,66 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "standards": evaluable_standards(), "years": regions.years_of(place, year),
         "parents": _parents(request, place, year, standard_id),
     })  # fmt: skip
+
+
+@login_required
+def nation(request: HttpRequest, year: int, standard_id: str) -> HttpResponse:
+    """The national view: one row per province the user may see (``access_nation``), added up in the
+    database from the stored per-county rows (runs with their out-of-date flag, census readiness);
+    a few queries whatever the number of counties, nothing evaluated or counted per school."""
+    provinces = access_nation(request.user)
+    standard = evaluable_standard(standard_id)
+    if not valid_year(year) or standard is None:
+        raise Http404
+    totals = regions.province_totals(provinces, year, standard_id)
+    every = _links(year, standard_id)
+    viewable = {p.pk for p in provinces if "view" in region_permissions(request.user, p)}
+    links = Links(every.county, lambda p: every.city(p) if p.pk in viewable else "")
+    table = regions.nation_table(totals, links, f"provinces-{year}")
+    if (response := download(request, [table])) is not None:
+        return response
+    counts = {
+        "provinces": len(totals), "counties": sum(t.counties for t in totals),
+        "evaluated": sum(t.evaluated for t in totals), "passed": sum(t.passed for t in totals),
+        "stale": sum(t.outdated for t in totals), "not_evaluated": sum(t.not_evaluated for t in totals),
+    }  # fmt: skip
+    return render(request, "overview/nation.html", {
+        "year": year, "standard": standard, "standard_id": standard_id, "counts": counts,
+        "table": shown(table, IDS["provinces"]), "standards": evaluable_standards(),
+        "years": sorted({year, year - 1, year - 2}, reverse=True),
+    })  # fmt: skip
+
+
+@dataclass
+class CityChoice:
+    city: Region
+    counties: int
+    href: str
+    current: bool
+
+
+def _by_city(request: HttpRequest, rows: list[CountyRow], tables: list[Table]) -> list[CityChoice]:
+    """More than ``REGION_ROWS`` counties: keep in ``tables`` the counties of one city (``?city=<code>``,
+    the first city by default) and return the choice of cities; [] when every county is shown."""
+    if len(rows) <= REGION_ROWS:
+        return []
+    cities: dict[str, tuple[Region, set[str]]] = {}
+    for row in rows:
+        city = row.county.parent
+        if city is not None:
+            cities.setdefault(city.code, (city, set()))[1].add(row.county.code)
+    code = request.GET.get("city") or next(iter(cities), "")
+    if code not in cities:
+        raise ValueError(code)
+    keep = cities[code][1]
+    for table in tables:
+        table.rows = [r for r in table.rows if r["_id"] in keep]
+    choices = []
+    for city_code, (city, counties) in cities.items():
+        query = request.GET.copy()
+        query["city"] = city_code
+        choices.append(CityChoice(city, len(counties), f"?{query.urlencode()}#counties", city_code == code))
+    return choices
 
 
 def _option_groups(
