@@ -5,6 +5,7 @@ time on them, the evaluation of every county through the task queue, and mixed t
     .venv/bin/python benchmarks/bench_scale.py build --set province --db scale_province
     .venv/bin/python benchmarks/bench_scale.py build --set nation --db scale_nation
     .venv/bin/python benchmarks/bench_scale.py pages --db scale_province [--runs 30] [--profile province]
+        [--only province,city,cockpit,nation]
     .venv/bin/python benchmarks/bench_scale.py queue --db scale_nation --workers 2 [--redis redis://127.0.0.1:6379/7]
     .venv/bin/python benchmarks/bench_scale.py load --db scale_province --users 200 --seconds 60
     .venv/bin/python benchmarks/bench_scale.py drop --db scale_province
@@ -180,9 +181,14 @@ def pages(args: argparse.Namespace) -> dict[str, Any]:
     from dudao.census.models import CensusRecord
     from dudao.evaluation.models import EvaluationRun
 
+    from django.contrib.auth.models import User
+    from django.urls import NoReverseMatch, reverse
+
     places = _places()
+    if not User.objects.filter(username="nation").exists():  # the national view: a superuser sees every province
+        User.objects.create_superuser("nation", password=PASSWORD)
     clients = {}
-    for who in ("county-000", "city", "province"):
+    for who in ("county-000", "city", "province", "nation"):
         clients[who] = Client()
         assert clients[who].login(username=who, password=PASSWORD)
     url = {
@@ -191,6 +197,10 @@ def pages(args: argparse.Namespace) -> dict[str, Any]:
         "cockpit": ("county-000", _url("overview:county", places["county"].code)),
         "schools": ("county-000", _url("overview:schools", places["county"].code)),
     }
+    try:
+        url["nation"] = ("nation", reverse("overview:nation", args=[YEAR, STANDARD]))
+    except NoReverseMatch:  # before the national view existed
+        pass
     if args.profile:
         who, link = url[args.profile]
         print(_profile(clients[who], link, args.runs, None))
@@ -485,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--only", default="", help="pages: these cases only (province,city,cockpit,schools,...)")
-    parser.add_argument("--profile", choices=["province", "city", "cockpit", "schools"])
+    parser.add_argument("--profile", choices=["province", "city", "cockpit", "schools", "nation"])
     parser.add_argument("--redis", default="", help="broker, e.g. redis://127.0.0.1:6379/7")
     parser.add_argument("--workers", type=int, default=1, help="queue: Celery worker processes")
     parser.add_argument("--counties", type=int, default=0, help="queue: only the first N counties")

@@ -231,7 +231,7 @@ class CensusReminder(models.Model):
 class CensusReadiness(models.Model):
     """A county's census readiness for a school year as :func:`dudao.census.readiness.readiness`
     counts it, stored by the actions that change it so that region views read one row per county
-    (docs/adr/0032-stored-county-summaries.md). Derived data: never edited by hand."""
+    (docs/adr/0033-stored-county-summaries.md). Derived data: never edited by hand."""
 
     county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("学年"))

@@ -2,7 +2,7 @@
 not submitted; records stored; whether the year is locked — computed by one function
 (:func:`readiness`) and stored per county × year (:class:`~dudao.census.models.CensusReadiness`), so
 that the city, province and national views read one row per county instead of counting 60,000
-schools on every view (docs/adr/0032-stored-county-summaries.md).
+schools on every view (docs/adr/0033-stored-county-summaries.md).
 
 The stored rows are written by :func:`store` from :func:`readiness` itself, by every action that
 changes what it counts: census records saved, submitted, approved, returned or imported (through

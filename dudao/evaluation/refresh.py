@@ -1,7 +1,7 @@
 """What actions call when they change what an evaluation reads (census figures or status, a school's
 attributes, a county item): in the changing transaction, the stored results of those counties and
 that year are marked out of date and the counties' census readiness is stored again
-(docs/adr/0032); once the transaction commits, a background job brings the results up to date
+(docs/adr/0033); once the transaction commits, a background job brings the results up to date
 (in-process without a broker; ADR 0020)."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ county, sorting, and the ranking of counties with its first tier (第一方阵).
 
 Queries do not grow with the number of counties: :func:`county_rows` reads the latest runs with their
 stored out-of-date flag (one query) and the stored census readiness (one), whatever the number of
-counties; nothing is recomputed per view (docs/adr/0032-stored-county-summaries.md).
+counties; nothing is recomputed per view (docs/adr/0033-stored-county-summaries.md).
 
 Ranking (:func:`rank_counties`): each chosen criterion (a CV of one level and indicator, a level's
 composite CV, or the number of failing schools; lower is better for all) ranks the counties that

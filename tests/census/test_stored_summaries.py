@@ -1,4 +1,4 @@
-"""The stored county summaries (docs/adr/0032): each county's census readiness per school year, stored
+"""The stored county summaries (docs/adr/0033): each county's census readiness per school year, stored
 by the actions that change it, always equals what ``readiness`` computes from the data; and the stored
 out-of-date flag of each latest evaluation run equals what the data versions say — set in the
 changing transaction, cleared when the refresh job stores or finds an up-to-date run."""

@@ -201,8 +201,12 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     province = place.level == Region.Level.PROVINCE
     rows = regions.county_rows(regions.counties_of(place), year, standard_id)
     links, names = _links(year, standard_id), _names(place, year)
-    counties = regions.county_table(rows, standard, links, names["counties"], province)
-    cvs = regions.cv_table(rows, standard, links, names["cvs"], province)
+    try:  # a download holds every county
+        by_city, listed = _by_city(request, rows) if province and "download" not in request.GET else ([], rows)
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
+    counties = regions.county_table(listed, standard, links, names["counties"], province)
+    cvs = regions.cv_table(listed, standard, links, names["cvs"], province)
     options = regions.criteria(standard)
     try:
         sort = regions.parse_sort(request.GET.get("sort", ""), [counties, cvs])
@@ -219,10 +223,6 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
-    try:
-        by_city = _by_city(request, rows, [counties, cvs]) if province else []
-    except ValueError as exc:
-        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
     offer = _offer(request, rows, [counties, cvs], year, standard_id)
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
@@ -276,28 +276,25 @@ class CityChoice:
     current: bool
 
 
-def _by_city(request: HttpRequest, rows: list[CountyRow], tables: list[Table]) -> list[CityChoice]:
-    """More than ``REGION_ROWS`` counties: keep in ``tables`` the counties of one city (``?city=<code>``,
-    the first city by default) and return the choice of cities; [] when every county is shown."""
+def _by_city(request: HttpRequest, rows: list[CountyRow]) -> tuple[list[CityChoice], list[CountyRow]]:
+    """More than ``REGION_ROWS`` counties: the choice of cities and the rows of one city (``?city=<code>``,
+    the first city by default) for the two county tables; ([], rows) when every county is shown."""
     if len(rows) <= REGION_ROWS:
-        return []
-    cities: dict[str, tuple[Region, set[str]]] = {}
+        return [], rows
+    cities: dict[str, tuple[Region, list[CountyRow]]] = {}
     for row in rows:
         city = row.county.parent
         if city is not None:
-            cities.setdefault(city.code, (city, set()))[1].add(row.county.code)
+            cities.setdefault(city.code, (city, []))[1].append(row)
     code = request.GET.get("city") or next(iter(cities), "")
     if code not in cities:
         raise ValueError(code)
-    keep = cities[code][1]
-    for table in tables:
-        table.rows = [r for r in table.rows if r["_id"] in keep]
     choices = []
-    for city_code, (city, counties) in cities.items():
+    for city_code, (city, members) in cities.items():
         query = request.GET.copy()
         query["city"] = city_code
-        choices.append(CityChoice(city, len(counties), f"?{query.urlencode()}#counties", city_code == code))
-    return choices
+        choices.append(CityChoice(city, len(members), f"?{query.urlencode()}#counties", city_code == code))
+    return choices, cities[code][1]
 
 
 def _option_groups(

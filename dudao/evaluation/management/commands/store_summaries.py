@@ -1,5 +1,5 @@
 """``dudao store_summaries``: store every county's census readiness per school year and make the
-out-of-date flags of the stored results say what the data versions say (docs/adr/0032). Run once
+out-of-date flags of the stored results say what the data versions say (docs/adr/0033). Run once
 after upgrading to the release that added them (the actions keep them up to date from then on); safe
 to run again at any time: it only writes what the data say."""
 
