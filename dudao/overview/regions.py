@@ -35,7 +35,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dudao.census import readiness as census_readiness
-from dudao.census.models import CensusReadiness, CensusRecord
+from dudao.census.models import CensusReadiness
 from dudao.census.readiness import Readiness, readiness  # noqa: F401 (readiness: used by briefings)
 from dudao.engine.result import LevelSummary, ResultSummary
 from dudao.evaluation.actions import latest_runs
@@ -94,15 +94,13 @@ def county_rows(counties: Sequence[Region], year: int, standard_id: str) -> list
     return rows
 
 
-def years_of(region: Region, year: int) -> list[int]:
-    """School years with census records below ``region`` (and ``year``), latest first; one query."""
-    found = (
-        CensusRecord.objects.filter(school__county__path__startswith=region.path)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by()
-    )
-    return sorted({*found, year}, reverse=True)
+def years_of(region: Region | None, year: int) -> list[int]:
+    """School years with census records below ``region`` (the nation for None) and ``year``, latest
+    first; one query, on the stored readiness rows (their ``records``), not on the records."""
+    found = CensusReadiness.objects.filter(records__gt=0)
+    if region is not None:
+        found = found.filter(county__path__startswith=region.path)
+    return sorted({*found.values_list("year", flat=True).distinct().order_by(), year}, reverse=True)
 
 
 def counties_of(region: Region) -> list[Region]:

@@ -411,8 +411,8 @@ def test_the_national_view_for_a_superuser_lists_every_province(world: World, dj
     admin = User.objects.create_superuser("nation-admin", password=PASSWORD)
     client = client_for(admin)
     client.get(nation_url())  # warm the standards
-    # session, user, memberships, provinces, counties, runs, readiness
-    with django_assert_num_queries(7):
+    # session, user, memberships, provinces, counties, runs, readiness, years with data
+    with django_assert_num_queries(8):
         html = client.get(nation_url()).text
     assert rows_of(html, "province-table") == ["13", "14"]
     assert "href=" not in row_html(html, "province-table", "13").split("</th>")[0]  # no role below: no link
@@ -425,6 +425,6 @@ def test_the_national_view_query_count_does_not_grow(world: World, django_assert
     _city_with(8)
     client = client_for(world.province_inspector)
     client.get(nation_url())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(nation_url())
     assert re.findall(r'data-sort="([^"]*)"', row_html(page.text, "province-table", "13"))[2] == "10"

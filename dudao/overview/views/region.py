@@ -264,7 +264,7 @@ def nation(request: HttpRequest, year: int, standard_id: str) -> HttpResponse:
     return render(request, "overview/nation.html", {
         "year": year, "standard": standard, "standard_id": standard_id, "counts": counts,
         "table": shown(table, IDS["provinces"]), "standards": evaluable_standards(),
-        "years": sorted({year, year - 1, year - 2}, reverse=True),
+        "years": regions.years_of(None, year),
     })  # fmt: skip
 
 
