@@ -369,7 +369,7 @@ def test_a_large_province_shows_its_counties_one_city_at_a_time(world: World, mo
     html = client.get(region_url(world.province)).text
     # city table and ranking come first, every county ranked
     assert html.index('id="city-table"') < html.index('id="ranking-table"') < html.index('id="county-table"')
-    assert len(rows_of(html, "ranking-table")) == 7
+    assert len(rows_of(html, "ranking-table")) == 4  # one page of the ranking
     # the first city by default, the other one chosen; sorting keeps the choice
     assert rows_of(html, "county-table") == [f"1397{i:02d}" for i in range(5)]  # 大市 (1397) sorts before 1399
     html = client.get(region_url(world.province, city="1397", sort="-code")).text
@@ -380,6 +380,12 @@ def test_a_large_province_shows_its_counties_one_city_at_a_time(world: World, mo
     download = client.get(region_url(world.province, city="1397", download="counties-13-2025", format="csv"))
     assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 1 + 7
     assert client.get(region_url(world.province, city="9999")).status_code == 400
+    # the ranking of 7, 4 to a page: the second page holds the last 3 places
+    page_two = client.get(region_url(world.province, ranking_page="2")).text
+    assert len(rows_of(page_two, "ranking-table")) == 3 and 'aria-current="page">5–7' in page_two
+    ranked = rows_of(html, "ranking-table") + rows_of(page_two, "ranking-table")
+    assert sorted(ranked) == sorted([world.county.code, world.neighbour.code, *(f"1397{i:02d}" for i in range(5))])
+    assert client.get(region_url(world.province, ranking_page="3")).status_code == 400
 
 
 def nation_url(year: int = YEAR, standard: str = STANDARD, **query: str) -> str:

@@ -8,6 +8,7 @@ Rows, ranking and tables come from :mod:`dudao.overview.regions`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,6 +224,10 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
+    try:
+        ranking_pages = _paged(request, ranking)
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
     offer = _offer(request, rows, [counties, cvs], year, standard_id)
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
@@ -231,6 +236,7 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "cv_table": shown(cvs, IDS["cvs"], request, sort),
         "ranking_table": shown(ranking, IDS["ranking"]),
         "city_table": shown(cities, IDS["cities"]) if cities else None, "by_city": by_city,
+        "ranking_pages": ranking_pages,
         "option_groups": _option_groups(options, chosen), "sort": request.GET.get("sort", ""),
         "tier": rule.describe(sum(1 for e in ranked if e.rank is not None)),
         **offer,
@@ -295,6 +301,26 @@ def _by_city(request: HttpRequest, rows: list[CountyRow]) -> tuple[list[CityChoi
         query["city"] = city_code
         choices.append(CityChoice(city, len(members), f"?{query.urlencode()}#counties", city_code == code))
     return choices, cities[code][1]
+
+
+def _paged(request: HttpRequest, table: Table) -> list[tuple[str, str, bool]]:
+    """More than ``REGION_ROWS`` rows: keep one page of them in ``table`` (``?ranking_page=<n>``, the
+    first by default) and return the pages as (label, href, current); [] when every row is shown."""
+    if len(table.rows) <= REGION_ROWS:
+        return []
+    count = math.ceil(len(table.rows) / REGION_ROWS)
+    text = request.GET.get("ranking_page") or "1"
+    if not text.isdigit() or not 1 <= int(text) <= count:
+        raise ValueError(text)
+    page = int(text)
+    pages = []
+    for n in range(1, count + 1):
+        query = request.GET.copy()
+        query["ranking_page"] = str(n)
+        first, last = (n - 1) * REGION_ROWS + 1, min(n * REGION_ROWS, len(table.rows))
+        pages.append((f"{first}–{last}", f"?{query.urlencode()}#ranking", n == page))
+    table.rows = table.rows[(page - 1) * REGION_ROWS : page * REGION_ROWS]
+    return pages
 
 
 def _option_groups(
