@@ -174,15 +174,14 @@ def _places() -> dict[str, Any]:
 
 def pages(args: argparse.Namespace) -> dict[str, Any]:
     _django(args.db)
+    from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
+    from django.urls import NoReverseMatch, reverse
 
     from benchmarks.bench_pages import _after_change, _change, _profile, _time
     from dudao.census.models import CensusRecord
     from dudao.evaluation.models import EvaluationRun
-
-    from django.contrib.auth.models import User
-    from django.urls import NoReverseMatch, reverse
 
     places = _places()
     if not User.objects.filter(username="nation").exists():  # the national view: a superuser sees every province

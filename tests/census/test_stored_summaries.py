@@ -24,13 +24,6 @@ from tests.overview.test_cockpit import STANDARD, county_census
 from tests.personas import SYSTEM, YEAR, World, evaluate
 
 
-@pytest.fixture(autouse=True)
-def filled(world: World) -> None:
-    """The personas' schools are written past the actions, as data that existed before: filled as
-    ``dudao store_summaries`` fills them."""
-    readiness.store_all()
-
-
 def counties() -> list[int]:
     return list(Region.objects.filter(level="county").values_list("pk", flat=True))
 
