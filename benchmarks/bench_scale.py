@@ -5,6 +5,7 @@ time on them, the evaluation of every county through the task queue, and mixed t
     .venv/bin/python benchmarks/bench_scale.py build --set province --db scale_province
     .venv/bin/python benchmarks/bench_scale.py build --set nation --db scale_nation
     .venv/bin/python benchmarks/bench_scale.py pages --db scale_province [--runs 30] [--profile province]
+        [--only province,city,cockpit,nation]
     .venv/bin/python benchmarks/bench_scale.py queue --db scale_nation --workers 2 [--redis redis://127.0.0.1:6379/7]
     .venv/bin/python benchmarks/bench_scale.py load --db scale_province --users 200 --seconds 60
     .venv/bin/python benchmarks/bench_scale.py drop --db scale_province
@@ -173,16 +174,20 @@ def _places() -> dict[str, Any]:
 
 def pages(args: argparse.Namespace) -> dict[str, Any]:
     _django(args.db)
+    from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
+    from django.urls import NoReverseMatch, reverse
 
     from benchmarks.bench_pages import _after_change, _change, _profile, _time
     from dudao.census.models import CensusRecord
     from dudao.evaluation.models import EvaluationRun
 
     places = _places()
+    if not User.objects.filter(username="nation").exists():  # the national view: a superuser sees every province
+        User.objects.create_superuser("nation", password=PASSWORD)
     clients = {}
-    for who in ("county-000", "city", "province"):
+    for who in ("county-000", "city", "province", "nation"):
         clients[who] = Client()
         assert clients[who].login(username=who, password=PASSWORD)
     url = {
@@ -191,6 +196,10 @@ def pages(args: argparse.Namespace) -> dict[str, Any]:
         "cockpit": ("county-000", _url("overview:county", places["county"].code)),
         "schools": ("county-000", _url("overview:schools", places["county"].code)),
     }
+    try:
+        url["nation"] = ("nation", reverse("overview:nation", args=[YEAR, STANDARD]))
+    except NoReverseMatch:  # before the national view existed
+        pass
     if args.profile:
         who, link = url[args.profile]
         print(_profile(clients[who], link, args.runs, None))
@@ -485,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--only", default="", help="pages: these cases only (province,city,cockpit,schools,...)")
-    parser.add_argument("--profile", choices=["province", "city", "cockpit", "schools"])
+    parser.add_argument("--profile", choices=["province", "city", "cockpit", "schools", "nation"])
     parser.add_argument("--redis", default="", help="broker, e.g. redis://127.0.0.1:6379/7")
     parser.add_argument("--workers", type=int, default=1, help="queue: Celery worker processes")
     parser.add_argument("--counties", type=int, default=0, help="queue: only the first N counties")
@@ -497,8 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, default=30, help="load: users arrive over this many seconds")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     args = parser.parse_args(argv)
-    if not args.db.startswith("scale_") or not args.db.isidentifier():
-        parser.error("--db: a plain name beginning with scale_")
+    if not args.db.startswith(("scale_", "scale2_")) or not args.db.isidentifier():
+        parser.error("--db: a plain name beginning with scale_ (or scale2_)")
     if args.command == "queue" and not args.redis:
         parser.error("queue needs --redis")
     print(f"machine: {_machine(PG)}; {_head()}", file=sys.stderr)

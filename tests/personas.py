@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from dudao.actors import system
+from dudao.census import readiness
 from dudao.orgs.models import Department, Membership, Region, Role, School, SchoolYear
 
 PASSWORD = "dudao-test"
@@ -103,6 +104,7 @@ def build_world() -> World:
     nine_year = _school("1399010003", county, "示范县城关九年一贯制学校", "nine_year", "town")
     neighbour_school = _school("1399020001", neighbour, "邻县第一小学", "primary")
     other_school = _school("1499010001", other_county, "其他县第一小学", "primary")
+    readiness.store_all()  # the schools above are written past the actions: stored as `dudao store_summaries` does
     return World(
         province=province, city=city, county=county, town=town, neighbour=neighbour,
         other_province=other_province, other_county=other_county, finance=finance,

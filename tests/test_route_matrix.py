@@ -166,6 +166,8 @@ ROUTES: dict[str, Route] = {
     "overview:whatif_compute": post("overview:whatif_compute", evaluation, COUNTY_VIEW),
     "overview:school": get("overview:school", lambda o: [o.w.primary.code, YEAR, STANDARD], SCHOOL_VIEW),
     "overview:region": get("overview:region", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
+    # the nation: the provinces one may view (a superuser: all), else none
+    "overview:nation": get("overview:nation", lambda o: [YEAR, STANDARD], "login ok 404 404 404 404 404 404 404"),
     "overview:evaluate_county": post("overview:evaluate_county", evaluation, COUNTY_REVIEW),
     # background jobs: one's own and those of the places one supervises (inspect)
     "jobs:list": get("jobs:list", row=SIGNED_IN),

@@ -72,6 +72,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
+from dudao.census import readiness
 from dudao.census.actions import CensusError
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
@@ -966,6 +967,7 @@ class _Import:
             ),
         )
         after_change([c.pk for c in counties], self.year)
+        readiness.store([c.pk for c in counties], [self.year + 1])  # the school years written count there too
         return batch
 
     def _write_schools(self, plan: _Plan) -> dict[str, int]:

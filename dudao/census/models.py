@@ -226,3 +226,27 @@ class CensusReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.year} {self.day}"
+
+
+class CensusReadiness(models.Model):
+    """A county's census readiness for a school year as :func:`dudao.census.readiness.readiness`
+    counts it, stored by the actions that change it so that region views read one row per county
+    (docs/adr/0033-stored-county-summaries.md). Derived data: never edited by hand."""
+
+    county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    expected = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    not_submitted = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    locked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("填报进度汇总")
+        verbose_name_plural = _("填报进度汇总")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="census_readiness_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year}"

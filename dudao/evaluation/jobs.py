@@ -21,9 +21,12 @@ log = logging.getLogger(__name__)
 ACTOR = system("re-evaluation after a data change")
 
 
-def stale_runs(county_ids: list[int] | None = None, year: int | None = None) -> list[EvaluationRun]:
-    """The latest run of every county × year × standard × provincial profile whose data changed since
-    (all counties and years when not given). Two queries per year and standard, whatever the counties."""
+def latest_and_stale(
+    county_ids: list[int] | None = None, year: int | None = None
+) -> tuple[list[EvaluationRun], list[EvaluationRun]]:
+    """The latest run of every county × year × standard × provincial profile (all counties and years
+    when not given), and those of them whose data changed since. Two queries per year and standard,
+    whatever the counties."""
     runs = EvaluationRun.objects.order_by("county_id", "year", "standard_id", "province", "-created_at", "-pk")
     if county_ids is not None:
         runs = runs.filter(county_id__in=county_ids)
@@ -39,7 +42,23 @@ def stale_runs(county_ids: list[int] | None = None, year: int | None = None) -> 
     for (run_year, standard_id), members in sorted(groups.items()):
         versions = data_versions({r.county_id for r in members}, run_year, standard_id)
         stale += [r for r in members if r.data_version != versions[r.county_id]]
-    return stale
+    return list(latest.values()), stale
+
+
+def stale_runs(county_ids: list[int] | None = None, year: int | None = None) -> list[EvaluationRun]:
+    """The latest runs whose data changed since (see :func:`latest_and_stale`)."""
+    return latest_and_stale(county_ids, year)[1]
+
+
+def settle(latest: list[EvaluationRun], stale: list[EvaluationRun]) -> None:
+    """Make the stored out-of-date flags (``EvaluationRun.outdated``) of these latest runs say what the
+    data versions say: a run whose data did not change is up to date (the change was to another
+    standard's county item, or undone), a stale one that could not be re-evaluated stays out of date."""
+    stale_pks = {r.pk for r in stale}
+    EvaluationRun.objects.filter(pk__in=[r.pk for r in latest if r.pk not in stale_pks], outdated=True).update(
+        outdated=False
+    )
+    EvaluationRun.objects.filter(pk__in=stale_pks, outdated=False).update(outdated=True)
 
 
 def _refresh(runs: list[EvaluationRun]) -> list[int]:
@@ -64,10 +83,14 @@ def _refresh(runs: list[EvaluationRun]) -> list[int]:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def refresh_county(county_id: int, year: int) -> list[int]:
     """Re-evaluate the county's stored results of ``year`` whose data changed; the new runs' ids."""
-    return _refresh(stale_runs([county_id], year))
+    latest, stale = latest_and_stale([county_id], year)
+    settle(latest, stale)
+    return _refresh(stale)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def refresh_stale() -> list[int]:
     """The periodic sweep (``CELERY_BEAT_SCHEDULE``, or ``dudao evaluate_stale``): every stale result."""
-    return _refresh(stale_runs())
+    latest, stale = latest_and_stale()
+    settle(latest, stale)
+    return _refresh(stale)

@@ -142,6 +142,10 @@ class EvaluationRun(models.Model):
     passed = models.BooleanField(_("总体结论"), null=True)
     records_by_status = models.JSONField(default=dict)  # {"approved": 12, "draft": 1}
     census_locked = models.BooleanField(_("数据已锁定"), default=False)
+    # The county's data changed since this run (set by ``refresh.after_change`` in the changing
+    # transaction, cleared by the refresh job when it finds or stores an up-to-date run): what lists
+    # of many counties show instead of comparing data versions (docs/adr/0033).
+    outdated = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("评估时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -1,6 +1,8 @@
 """What actions call when they change what an evaluation reads (census figures or status, a school's
-attributes, a county item): the stored results of those counties and that year are brought up to date
-by a background job once the transaction commits (in-process without a broker; ADR 0020).
+attributes, a county item): in the changing transaction, the stored results of those counties and
+that year are marked out of date and the counties' census readiness is stored again
+(docs/adr/0033); once the transaction commits, a background job brings the results up to date
+(in-process without a broker; ADR 0020).
 
 One job per county and year per transaction, however many changes it holds: an import or a seed that
 saves and approves hundreds of records of a county queues one re-evaluation, not one per record. Every
@@ -26,12 +28,18 @@ def _pending(connection: BaseDatabaseWrapper) -> set[tuple[int, int]]:
 
 
 def after_change(county_ids: Iterable[int], year: int) -> None:
-    """Queue the re-evaluation of these counties' stored results for ``year`` after the commit."""
-    keys = {(pk, year) for pk in county_ids}
-    if not keys:
+    """Mark these counties' stored results of ``year`` out of date, store their readiness, and queue
+    their re-evaluation after the commit."""
+    from dudao.census import readiness
+    from dudao.evaluation.models import EvaluationRun
+
+    ids = sorted(set(county_ids))
+    if not ids:
         return
+    EvaluationRun.objects.filter(county_id__in=ids, year=year, outdated=False).update(outdated=True)
+    readiness.store(ids, [year])
     connection = transaction.get_connection()
-    _pending(connection).update(keys)
+    _pending(connection).update((pk, year) for pk in ids)
 
     def queue() -> None:
         from dudao.evaluation.jobs import refresh_county

@@ -153,6 +153,19 @@ def access_region(user: User | AnonymousUser, code: str, perm: Permission = "vie
     return require_region(user, region, perm)
 
 
+def access_nation(user: User | AnonymousUser) -> list[Region]:
+    """The provinces of the national view, by code: every province for a superuser (the system's
+    administrator, nationwide; figures only — what lies below is reached through roles as everywhere
+    else), otherwise each province the user may view (a national inspector holds the province
+    inspector's role on every province). None: the page does not exist for the user (404)."""
+    provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"))
+    if not (user.is_authenticated and user.is_superuser):
+        provinces = [p for p in provinces if "view" in region_permissions(user, p)]
+    if not provinces:
+        raise Http404
+    return provinces
+
+
 def access_school(user: User | AnonymousUser, code: str, perm: Permission = "view") -> School:
     """A school by code, through its county's roles or a school role (its census, its overview page)."""
     school = School.objects.select_related("county").filter(code=code).first()

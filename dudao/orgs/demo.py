@@ -43,9 +43,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from dudao.census import actions
+from dudao.census import actions, readiness
 from dudao.census.fields import CENSUS_FIELDS
-from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
+from dudao.census.models import CensusChange, CensusEvent, CensusReadiness, CensusRecord, CensusYear, ImportBatch
 from dudao.demo.synthetic import demo_county, synthetic_schools
 from dudao.engine.fields import ONE_THROUGH_TYPES
 from dudao.orgs.models import Department, Membership, Region, Role, School, SchoolYear
@@ -625,6 +625,9 @@ def seed(password: str = PASSWORD) -> Summary:
         for code, nplans in neighbours.items():
             supervisor = users[f"county-{NEIGHBOURS[code][1]}"]
             _census_neighbour(clock, regions[code], nplans, others[code], supervisor, NEIGHBOURS[code][2])
+        # the schools were written past the register's actions: their readiness is stored as
+        # ``dudao store_summaries`` stores it (docs/adr/0033)
+        readiness.register_changed([county.pk, *(regions[code].pk for code in neighbours)], YEARS)
     return Summary(seeded=True, counts=counts(), users=demo_users())
 
 
@@ -846,6 +849,7 @@ def reset() -> int:
             CensusEvent.objects.filter(census_year__in=census_years),
             records,
             census_years,
+            CensusReadiness.objects.filter(county__in=counties),
             ImportBatch.objects.filter(county__in=counties),
             SchoolYear.objects.filter(school__county__in=counties),
             School.objects.filter(county__in=counties),

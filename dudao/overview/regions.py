@@ -2,8 +2,9 @@
 (``EvaluationRun.summary``, never the full result, never re-evaluated), the census readiness of every
 county, sorting, and the ranking of counties with its first tier (第一方阵).
 
-Queries do not grow with the number of counties: :func:`county_rows` reads the runs (one query),
-whether they are stale (two) and the census readiness (three), whatever the number of counties.
+Queries do not grow with the number of counties: :func:`county_rows` reads the latest runs with their
+stored out-of-date flag (one query) and the stored census readiness (one), whatever the number of
+counties; nothing is recomputed per view (docs/adr/0033-stored-county-summaries.md).
 
 Ranking (:func:`rank_counties`): each chosen criterion (a CV of one level and indicator, a level's
 composite CV, or the number of failing schools; lower is better for all) ranks the counties that
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -29,17 +29,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dudao.census.models import CensusRecord, CensusYear
-from dudao.census.reports import ORDER
+from dudao.census import readiness as census_readiness
+from dudao.census.models import CensusReadiness
+from dudao.census.readiness import Readiness, readiness  # noqa: F401 (readiness: used by briefings)
 from dudao.engine.result import LevelSummary, ResultSummary
-from dudao.evaluation.actions import latest_runs, stale_counties
+from dudao.evaluation.actions import latest_runs
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import level_label, status_label
-from dudao.orgs.models import Region, SchoolYear
+from dudao.orgs.models import Region
 from dudao.standards import Standard
 from dudao.tables import Column, Table
 
@@ -49,65 +51,6 @@ FIRST_TIER_DEFAULT = "1/3"
 EVALUATED, STALE, NOT_EVALUATED = "evaluated", "stale", "not_evaluated"
 # Verdicts sort worst first: failed, then undecided, then passed.
 _VERDICT_ORDER = {"failed": 0, "incomplete": 1, "undetermined": 1, "not_assessed": 1, "passed": 2}
-
-
-# ---------------------------------------------------------------------------------------------
-# Census readiness
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Readiness:
-    """A county's census for the year, counted per school as on the completeness page (a school is
-    as far as its least advanced record): schools expected, approved, submitted (awaiting review),
-    returned, not submitted (draft or missing); records stored; whether the year is locked."""
-
-    expected: int = 0
-    approved: int = 0
-    submitted: int = 0
-    returned: int = 0
-    not_submitted: int = 0
-    records: int = 0
-    locked: bool = False
-
-
-def readiness(counties: Sequence[Region], year: int) -> dict[int, Readiness]:
-    """Readiness of each county (by pk) in three queries, whatever the number of counties.
-
-    Expected schools follow ``census.reports.expected_schools``: open in ``year``, or last described
-    in ``year - 1`` and open then."""
-    ids = [c.pk for c in counties]
-    latest: dict[int, tuple[int, int, str]] = {}  # school -> (year, county, status)
-    for school_id, county_id, sy_year, status in SchoolYear.objects.filter(
-        school__county_id__in=ids, year__in=(year - 1, year)
-    ).values_list("school_id", "school__county_id", "year", "status"):
-        if school_id not in latest or sy_year > latest[school_id][0]:
-            latest[school_id] = (sy_year, county_id, status)
-    expected = {pk: county for pk, (_y, county, status) in latest.items() if status == SchoolYear.Status.OPEN}
-    states: dict[int, str] = {}
-    records: dict[int, int] = defaultdict(int)
-    for county_id, school_id, status in CensusRecord.objects.filter(school__county_id__in=ids, year=year).values_list(
-        "school__county_id", "school_id", "status"
-    ):
-        records[county_id] += 1
-        if school_id in expected and (school_id not in states or ORDER[status] < ORDER[states[school_id]]):
-            states[school_id] = status
-    counts: dict[int, dict[str, int]] = {pk: defaultdict(int) for pk in ids}
-    for school_id, county_id in expected.items():
-        state = states.get(school_id, "missing")
-        counts[county_id]["expected"] += 1
-        counts[county_id][{"draft": "not_submitted", "missing": "not_submitted"}.get(state, state)] += 1
-    locked = set(
-        CensusYear.objects.filter(county_id__in=ids, year=year, locked=True).values_list("county_id", flat=True)
-    )
-    return {
-        pk: Readiness(
-            expected=counts[pk]["expected"], approved=counts[pk]["approved"], submitted=counts[pk]["submitted"],
-            returned=counts[pk]["returned"], not_submitted=counts[pk]["not_submitted"], records=records[pk],
-            locked=pk in locked,
-        )
-        for pk in ids
-    }  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,22 +83,24 @@ class CountyRow:
 
 
 def county_rows(counties: Sequence[Region], year: int, standard_id: str) -> list[CountyRow]:
-    """Every county's row, in the order given; six queries in all."""
+    """Every county's row, in the order given, from what is stored: the latest runs with their
+    out-of-date flag and the stored census readiness; two queries in all."""
     runs = latest_runs(list(counties), year, standard_id)
-    stale = stale_counties(runs, year, standard_id) if runs else set()
-    ready = readiness(counties, year)
-    return [CountyRow(c, runs.get(c.pk), c.pk in stale, ready[c.pk]) for c in counties]
+    ready = census_readiness.stored([c.pk for c in counties], year)
+    rows = []
+    for county in counties:
+        run = runs.get(county.pk)
+        rows.append(CountyRow(county, run, run is not None and run.outdated, ready[county.pk]))
+    return rows
 
 
-def years_of(region: Region, year: int) -> list[int]:
-    """School years with census records below ``region`` (and ``year``), latest first; one query."""
-    found = (
-        CensusRecord.objects.filter(school__county__path__startswith=region.path)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by()
-    )
-    return sorted({*found, year}, reverse=True)
+def years_of(region: Region | None, year: int) -> list[int]:
+    """School years with census records below ``region`` (the nation for None) and ``year``, latest
+    first; one query, on the stored readiness rows (their ``records``), not on the records."""
+    found = CensusReadiness.objects.filter(records__gt=0)
+    if region is not None:
+        found = found.filter(county__path__startswith=region.path)
+    return sorted({*found.values_list("year", flat=True).distinct().order_by(), year}, reverse=True)
 
 
 def counties_of(region: Region) -> list[Region]:
@@ -624,3 +569,108 @@ def summary_counts(rows: Sequence[CountyRow]) -> dict[str, int]:
         "stale": sum(1 for r in rows if r.stale),
         "not_evaluated": sum(1 for r in rows if r.run is None),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The nation: one row per province, added up in the database from the stored per-county rows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProvinceTotals:
+    """A province's counties: evaluated (a stored run), passed, out of date; and the census readiness
+    of its counties added up (schools), with the number of counties whose year is locked."""
+
+    province: Region
+    counties: int = 0
+    evaluated: int = 0
+    passed: int = 0
+    outdated: int = 0
+    expected: int = 0
+    approved: int = 0
+    submitted: int = 0
+    returned: int = 0
+    not_submitted: int = 0
+    records: int = 0
+    locked: int = 0
+
+    @property
+    def not_evaluated(self) -> int:
+        return self.counties - self.evaluated
+
+
+def province_totals(provinces: Sequence[Region], year: int, standard_id: str) -> list[ProvinceTotals]:
+    """Each province's totals, in the order given; three queries whatever the number of counties
+    (a county's province is its city's parent)."""
+    totals = {p.pk: ProvinceTotals(p) for p in provinces}
+    province = F("county__parent__parent_id")
+    counties = (
+        Region.objects.filter(level=Region.Level.COUNTY, parent__parent__in=list(totals))
+        .values(pk_=F("parent__parent_id"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for county_row in counties:
+        totals[county_row["pk_"]].counties = county_row["n"]
+    latest = (
+        EvaluationRun.objects.filter(county=OuterRef("county"), year=year, standard_id=standard_id)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    runs = (
+        EvaluationRun.objects.filter(
+            county__parent__parent__in=list(totals), year=year, standard_id=standard_id, pk=Subquery(latest)
+        )
+        .values(pk_=province)
+        .annotate(
+            evaluated=Count("pk"),
+            passed=Count("pk", filter=Q(passed=True)),
+            outdated=Count("pk", filter=Q(outdated=True)),
+        )
+        .order_by()
+    )
+    for run_row in runs:
+        t = totals[run_row["pk_"]]
+        t.evaluated, t.passed, t.outdated = run_row["evaluated"], run_row["passed"], run_row["outdated"]
+    sums = {f: Sum(f) for f in ("expected", "approved", "submitted", "returned", "not_submitted", "records")}
+    ready = (
+        CensusReadiness.objects.filter(county__parent__parent__in=list(totals), year=year)
+        .values(pk_=province)
+        .annotate(**sums, locked_=Count("pk", filter=Q(locked=True)))
+        .order_by()
+    )
+    for ready_row in ready:
+        t = totals[ready_row["pk_"]]
+        for f in sums:
+            setattr(t, f, ready_row[f] or 0)  # type: ignore[literal-required]
+        t.locked = ready_row["locked_"]
+    return list(totals.values())
+
+
+def nation_table(totals: Sequence[ProvinceTotals], links: Links, name: str) -> Table:
+    columns = [
+        Column("province", _("省")), Column("code", _("区划代码")), Column("counties", _("县（市、区）数"), "int"),
+        Column("evaluated", _("已评估"), "int"), Column("passed", _("达标"), "int"),
+        Column("not_passed", _("未达标或未判定"), "int"), Column("stale", _("结果已过期"), "int"),
+        Column("not_evaluated", _("未评估"), "int"),
+        Column("expected", _("应报学校"), "int"), Column("approved", _("已审核学校"), "int"),
+        Column("submitted", _("待审核学校"), "int"), Column("returned", _("已退回学校"), "int"),
+        Column("not_submitted", _("未提交学校"), "int"), Column("locked", _("已锁定的县"), "int"),
+    ]  # fmt: skip
+    rows = []
+    for t in totals:
+        figures = {
+            "counties": t.counties, "evaluated": t.evaluated, "passed": t.passed, "not_passed": t.evaluated - t.passed,
+            "stale": t.outdated, "not_evaluated": t.not_evaluated, "expected": t.expected, "approved": t.approved,
+            "submitted": t.submitted, "returned": t.returned, "not_submitted": t.not_submitted, "locked": t.locked,
+        }  # fmt: skip
+        out: dict[str, Any] = {
+            "province": t.province.name, "code": t.province.code, **figures, "_href": {}, "_class": {},
+            "_id": t.province.code, "_sort": {"code": t.province.code, "province": t.province.code, **figures},
+        }  # fmt: skip
+        if href := links.city(t.province):
+            out["_href"]["province"] = href
+        if t.outdated:
+            out["_class"]["stale"] = "warn"
+        rows.append(out)
+    return Table(name, _("各省汇总"), columns, rows)

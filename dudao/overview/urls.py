@@ -1,7 +1,7 @@
 """Every overview page is addressed by unit code, school year and standard id.
 
 Names: overview:county (cockpit), overview:schools, overview:school, overview:region (city or
-province), overview:balance, overview:whatif.
+province), overview:nation (the provinces), overview:balance, overview:whatif.
 """
 
 from django.urls import path
@@ -22,5 +22,7 @@ urlpatterns: list = [
     path("school/<str:code>/<year:year>/<str:standard_id>/", school.school, name="school"),
     # city and province: region/<code>/<year>/<standard_id>/
     path("region/<str:code>/<year:year>/<str:standard_id>/", region.region, name="region"),
+    # the nation: nation/<year>/<standard_id>/
+    path("nation/<year:year>/<str:standard_id>/", region.nation, name="nation"),
     path("region/evaluate/<str:code>/<year:year>/<str:standard_id>/", region.evaluate, name="evaluate_county"),
 ]

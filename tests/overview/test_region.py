@@ -329,9 +329,9 @@ def _city_with(n: int) -> tuple[Region, User]:
     return city, user
 
 
-# session, user, memberships, the city, its counties, runs, stale (2), readiness (3), years with data, the
-# background jobs updating any of them (更新中)
-CITY_QUERIES = 13
+# session, user, memberships, the city, its counties, runs (with their stored out-of-date flag), the stored
+# readiness, years with data, the background jobs updating any of them (更新中)
+CITY_QUERIES = 9
 
 
 @pytest.mark.parametrize("counties", [3, 8])
@@ -358,3 +358,79 @@ def test_a_wrong_first_tier_setting_stops_the_system_check(settings: object) -> 
     settings.DUDAO_FIRST_TIER = "half"  # type: ignore[attr-defined]
     with pytest.raises(SystemCheckError, match="DUDAO_FIRST_TIER='half'"):
         call_command("check")
+
+
+def test_a_large_province_shows_its_counties_one_city_at_a_time(world: World, monkeypatch) -> None:
+    from dudao.overview.views import region as view
+
+    _city_with(5)  # the province: 示范市 (2 counties) and 大市 (5)
+    monkeypatch.setattr(view, "REGION_ROWS", 4)
+    client = client_for(world.province_inspector)
+    html = client.get(region_url(world.province)).text
+    # city table and ranking come first, every county ranked
+    assert html.index('id="city-table"') < html.index('id="ranking-table"') < html.index('id="county-table"')
+    assert len(rows_of(html, "ranking-table")) == 4  # one page of the ranking
+    # the first city by default, the other one chosen; sorting keeps the choice
+    assert rows_of(html, "county-table") == [f"1397{i:02d}" for i in range(5)]  # 大市 (1397) sorts before 1399
+    html = client.get(region_url(world.province, city="1397", sort="-code")).text
+    assert rows_of(html, "county-table") == [f"1397{i:02d}" for i in reversed(range(5))]
+    assert rows_of(html, "cv-table") == rows_of(html, "county-table")
+    assert 'aria-current="page">大市（5）' in html
+    # the download keeps every county
+    download = client.get(region_url(world.province, city="1397", download="counties-13-2025", format="csv"))
+    assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 1 + 7
+    assert client.get(region_url(world.province, city="9999")).status_code == 400
+    # the ranking of 7, 4 to a page: the second page holds the last 3 places
+    page_two = client.get(region_url(world.province, ranking_page="2")).text
+    assert len(rows_of(page_two, "ranking-table")) == 3 and 'aria-current="page">5–7' in page_two
+    ranked = rows_of(html, "ranking-table") + rows_of(page_two, "ranking-table")
+    assert sorted(ranked) == sorted([world.county.code, world.neighbour.code, *(f"1397{i:02d}" for i in range(5))])
+    assert client.get(region_url(world.province, ranking_page="3")).status_code == 400
+
+
+def nation_url(year: int = YEAR, standard: str = STANDARD, **query: str) -> str:
+    url = reverse("overview:nation", args=[year, standard])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_the_national_view_adds_up_the_stored_county_rows(evaluated: World) -> None:
+    world = evaluated
+    html = client_for(world.province_inspector).get(nation_url()).text
+    # a province inspector sees their province only, linked to the province view
+    assert rows_of(html, "province-table") == ["13"]
+    row = row_html(html, "province-table", "13")
+    assert f'href="{region_url(world.province)}"' in row
+    cells = re.findall(r'data-sort="([^"]*)"', row)
+    # counties 2, evaluated 1, passed 0, not passed 1, out of date 0, not evaluated 1; schools expected: the
+    # 3 personas' + 5 stocked of 示范县, 邻县's 1; 示范县's 5 stocked records and 邻县's 1 not submitted
+    assert cells[2:8] == ["2", "1", "0", "1", "0", "1"]
+    assert cells[8] == "9" and cells[12] == "9"
+    assert "1 个省，共 2 个县（市、区）：已评估 1 个" in html
+    # a change marks the county out of date (the job has not run: on_commit is not executed here)
+    record = CensusRecord.objects.filter(school__county=world.county).first()
+    census.save_record(SYSTEM, record.school, YEAR, record.level, {"students": 480}, expected_version=record.version)
+    row = row_html(client_for(world.province_inspector).get(nation_url()).text, "province-table", "13")
+    assert re.findall(r'data-sort="([^"]*)"', row)[6] == "1"
+
+
+def test_the_national_view_for_a_superuser_lists_every_province(world: World, django_assert_num_queries) -> None:
+    admin = User.objects.create_superuser("nation-admin", password=PASSWORD)
+    client = client_for(admin)
+    client.get(nation_url())  # warm the standards
+    # session, user, memberships, provinces, counties, runs, readiness, years with data
+    with django_assert_num_queries(8):
+        html = client.get(nation_url()).text
+    assert rows_of(html, "province-table") == ["13", "14"]
+    assert "href=" not in row_html(html, "province-table", "13").split("</th>")[0]  # no role below: no link
+    assert client_for(world.city_inspector).get(nation_url()).status_code == 404
+    english = client_for(admin, HTTP_ACCEPT_LANGUAGE="en").get(nation_url()).text
+    assert "National overview" in english and "全国" not in english
+
+
+def test_the_national_view_query_count_does_not_grow(world: World, django_assert_num_queries) -> None:
+    _city_with(8)
+    client = client_for(world.province_inspector)
+    client.get(nation_url())
+    with django_assert_num_queries(8):
+        page = client.get(nation_url())
+    assert re.findall(r'data-sort="([^"]*)"', row_html(page.text, "province-table", "13"))[2] == "10"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
-from dudao.census import notices
+from dudao.census import notices, readiness
 from dudao.census.fields import CENSUS_FIELD_BY_KEY
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import Warning, plausibility, refusals, warnings_only
@@ -299,6 +299,7 @@ def lock_year(actor: Actor, county: Region, year: int, confirmed_unapproved: int
     cy.save()
     reason = f"锁定时 {open_records} 条记录未审核" if open_records else ""
     CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.LOCK, user=user_of(actor), reason=reason)
+    readiness.store([county.pk], [year])
     return cy
 
 
@@ -313,6 +314,7 @@ def unlock_year(actor: Actor, county: Region, year: int, reason: str) -> CensusY
     cy.locked, cy.locked_at, cy.locked_by = False, None, None
     cy.save()
     CensusEvent.objects.create(census_year=cy, action=CensusEvent.Action.UNLOCK, user=user_of(actor), reason=reason)
+    readiness.store([county.pk], [year])
     return cy
 
 

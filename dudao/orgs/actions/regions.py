@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system
 from dudao.audit.record import record_event
+from dudao.census import readiness
 from dudao.census.models import CensusRecord
 from dudao.errors import Both
 from dudao.evaluation.refresh import after_change
@@ -211,6 +212,8 @@ def move_region(actor: Actor, region: Region, new_parent: Region, *, why: str) -
         # both counties' stored results read these schools' records (ADR 0020)
         for year in set(CensusRecord.objects.filter(school_id__in=schools).values_list("year", flat=True)):
             after_change([old_parent.pk, new_parent.pk], year)
+        described = SchoolYear.objects.filter(school_id__in=schools).values_list("year", flat=True).distinct()
+        readiness.register_changed([old_parent.pk, new_parent.pk], set(described))
     region.refresh_from_db()
     codes = sorted(SchoolYear.objects.filter(school_id__in=schools).values_list("school__code", flat=True).distinct())
     record_event(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, user_of
 from dudao.audit.record import record_event
+from dudao.census import readiness
 from dudao.census.models import CensusChange, CensusRecord, CensusYear
 from dudao.engine.fields import LOCATIONS, OWNERSHIP, SCHOOL_TYPES
 from dudao.errors import Both
@@ -250,6 +251,7 @@ def _apply_from(actor: Actor, school: School, year: int, changes: dict[str, Any]
     CensusChange.objects.bulk_create(history)
     for touched_year in touched:  # what an evaluation of those years reads has changed (ADR 0020)
         after_change([school.county_id], touched_year)
+    readiness.register_changed([school.county_id], touched)  # and the next year's expected schools
     return {
         field.removesuffix("_id"): [_stored(field, old, towns, schools), _stored(field, new, towns, schools)]
         for field, (old, new) in changed.items()
@@ -344,6 +346,7 @@ def open_school(
     _check_locked(probe, {year})
     school = School.objects.create(code=code, county=county, **contact)
     SchoolYear.objects.create(school=school, year=year, **attributes)
+    readiness.register_changed([county.pk], [year])
     record_event(
         actor,
         "orgs.school.open",

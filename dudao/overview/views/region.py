@@ -8,6 +8,7 @@ Rows, ranking and tables come from :mod:`dudao.overview.regions`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from dudao.evaluation import actions
 from dudao.evaluation.actions import EvaluationError
 from dudao.evaluation.render import level_label
 from dudao.jobs.actions import updating
-from dudao.orgs.access import access_region, region_permissions
+from dudao.orgs.access import access_nation, access_region, region_permissions
 from dudao.orgs.models import Region
 from dudao.overview import regions
 from dudao.overview.cockpit import evaluable_standard, evaluable_standards
@@ -38,8 +39,15 @@ from dudao.parsing import local_path
 from dudao.standards import Standard
 from dudao.tables import Table, download
 
+# A province with more counties than this shows its two county tables one city at a time (a phone
+# cannot use 200 rows × 40 columns); the city table, the ranking and the downloads keep every county.
+REGION_ROWS = 40
+
 # The tables' element ids (stable: the browser tests and the JSON endpoint use them).
-IDS = {"counties": "county-table", "cvs": "cv-table", "ranking": "ranking-table", "cities": "city-table"}
+IDS = {
+    "counties": "county-table", "cvs": "cv-table", "ranking": "ranking-table", "cities": "city-table",
+    "provinces": "province-table",
+}  # fmt: skip
 
 
 @dataclass
@@ -128,7 +136,7 @@ def shown(
             query["sort"] = f"-{col.key}" if descending else col.key
             href = f"?{query.urlencode()}"
         headers.append(Header(str(col.label), css, col.key, aria, href))
-    row_header = next((c.key for c in table.columns if c.key in ("county", "city")), None)
+    row_header = next((c.key for c in table.columns if c.key in ("county", "city", "province")), None)
     rows = []
     for (css, cells), raw in zip(table.body(), table.rows, strict=True):
         sorts, flags = raw.get("_sort", {}), raw.get("_flag", {})
@@ -194,8 +202,12 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     province = place.level == Region.Level.PROVINCE
     rows = regions.county_rows(regions.counties_of(place), year, standard_id)
     links, names = _links(year, standard_id), _names(place, year)
-    counties = regions.county_table(rows, standard, links, names["counties"], province)
-    cvs = regions.cv_table(rows, standard, links, names["cvs"], province)
+    try:  # a download holds every county
+        by_city, listed = _by_city(request, rows) if province and "download" not in request.GET else ([], rows)
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
+    counties = regions.county_table(listed, standard, links, names["counties"], province)
+    cvs = regions.cv_table(listed, standard, links, names["cvs"], province)
     options = regions.criteria(standard)
     try:
         sort = regions.parse_sort(request.GET.get("sort", ""), [counties, cvs])
@@ -212,6 +224,10 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
     cities = regions.city_table(regions.city_totals(rows), links, names["cities"]) if province else None
     if (response := download(request, [counties, cvs, ranking, cities])) is not None:
         return response
+    try:
+        ranking_pages = _paged(request, ranking)
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("无法识别的参数：%(value)s") % {"value": exc.args[0]})
     offer = _offer(request, rows, [counties, cvs], year, standard_id)
     return render(request, "overview/region.html", {
         "place": place, "year": year, "standard": standard, "standard_id": standard_id, "province": province,
@@ -219,7 +235,8 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "county_table": shown(counties, IDS["counties"], request, sort),
         "cv_table": shown(cvs, IDS["cvs"], request, sort),
         "ranking_table": shown(ranking, IDS["ranking"]),
-        "city_table": shown(cities, IDS["cities"]) if cities else None,
+        "city_table": shown(cities, IDS["cities"]) if cities else None, "by_city": by_city,
+        "ranking_pages": ranking_pages,
         "option_groups": _option_groups(options, chosen), "sort": request.GET.get("sort", ""),
         "tier": rule.describe(sum(1 for e in ranked if e.rank is not None)),
         **offer,
@@ -227,6 +244,83 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         "standards": evaluable_standards(), "years": regions.years_of(place, year),
         "parents": _parents(request, place, year, standard_id),
     })  # fmt: skip
+
+
+@login_required
+def nation(request: HttpRequest, year: int, standard_id: str) -> HttpResponse:
+    """The national view: one row per province the user may see (``access_nation``), added up in the
+    database from the stored per-county rows (runs with their out-of-date flag, census readiness);
+    a few queries whatever the number of counties, nothing evaluated or counted per school."""
+    provinces = access_nation(request.user)
+    standard = evaluable_standard(standard_id)
+    if not valid_year(year) or standard is None:
+        raise Http404
+    totals = regions.province_totals(provinces, year, standard_id)
+    every = _links(year, standard_id)
+    viewable = {p.pk for p in provinces if "view" in region_permissions(request.user, p)}
+    links = Links(every.county, lambda p: every.city(p) if p.pk in viewable else "")
+    table = regions.nation_table(totals, links, f"provinces-{year}")
+    if (response := download(request, [table])) is not None:
+        return response
+    counts = {
+        "provinces": len(totals), "counties": sum(t.counties for t in totals),
+        "evaluated": sum(t.evaluated for t in totals), "passed": sum(t.passed for t in totals),
+        "stale": sum(t.outdated for t in totals), "not_evaluated": sum(t.not_evaluated for t in totals),
+    }  # fmt: skip
+    return render(request, "overview/nation.html", {
+        "year": year, "standard": standard, "standard_id": standard_id, "counts": counts,
+        "table": shown(table, IDS["provinces"]), "standards": evaluable_standards(),
+        "years": regions.years_of(None, year),
+    })  # fmt: skip
+
+
+@dataclass
+class CityChoice:
+    city: Region
+    counties: int
+    href: str
+    current: bool
+
+
+def _by_city(request: HttpRequest, rows: list[CountyRow]) -> tuple[list[CityChoice], list[CountyRow]]:
+    """More than ``REGION_ROWS`` counties: the choice of cities and the rows of one city (``?city=<code>``,
+    the first city by default) for the two county tables; ([], rows) when every county is shown."""
+    if len(rows) <= REGION_ROWS:
+        return [], rows
+    cities: dict[str, tuple[Region, list[CountyRow]]] = {}
+    for row in rows:
+        city = row.county.parent
+        if city is not None:
+            cities.setdefault(city.code, (city, []))[1].append(row)
+    code = request.GET.get("city") or next(iter(cities), "")
+    if code not in cities:
+        raise ValueError(code)
+    choices = []
+    for city_code, (city, members) in cities.items():
+        query = request.GET.copy()
+        query["city"] = city_code
+        choices.append(CityChoice(city, len(members), f"?{query.urlencode()}#counties", city_code == code))
+    return choices, cities[code][1]
+
+
+def _paged(request: HttpRequest, table: Table) -> list[tuple[str, str, bool]]:
+    """More than ``REGION_ROWS`` rows: keep one page of them in ``table`` (``?ranking_page=<n>``, the
+    first by default) and return the pages as (label, href, current); [] when every row is shown."""
+    if len(table.rows) <= REGION_ROWS:
+        return []
+    count = math.ceil(len(table.rows) / REGION_ROWS)
+    text = request.GET.get("ranking_page") or "1"
+    if not text.isdigit() or not 1 <= int(text) <= count:
+        raise ValueError(text)
+    page = int(text)
+    pages = []
+    for n in range(1, count + 1):
+        query = request.GET.copy()
+        query["ranking_page"] = str(n)
+        first, last = (n - 1) * REGION_ROWS + 1, min(n * REGION_ROWS, len(table.rows))
+        pages.append((f"{first}–{last}", f"?{query.urlencode()}#ranking", n == page))
+    table.rows = table.rows[(page - 1) * REGION_ROWS : page * REGION_ROWS]
+    return pages
 
 
 def _option_groups(
