@@ -35,7 +35,7 @@ from typing import Any
 
 import pyrage
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext_lazy as _
 
@@ -318,7 +318,14 @@ def _check_target(manifest: dict[str, Any]) -> None:
             "newer_backup", _("这份备份来自更新的版本（本程序不认识迁移 %(names)s）：请先升级程序再恢复"),
             names=", ".join(unknown[:5]),
         )  # fmt: skip
-    tables = table_names()
+    try:
+        tables = table_names()
+    except DatabaseError as error:  # e.g. the database named in DATABASE_URL was never created
+        raise BackupError(
+            "database_unreachable",
+            _("无法打开配置的数据库（%(error)s）：请先新建这个空数据库（如 createdb），并检查 DATABASE_URL"),
+            error=str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+        ) from None
     if tables:
         raise BackupError(
             "database_not_empty",

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
 from tests.ops.commands import (
     BIN,
+    PG,
     ROOT,
     dudao,
     environment,
@@ -117,6 +119,20 @@ def test_a_database_that_is_not_empty_is_refused(source: Source) -> None:
     assert done.returncode != 0
     assert "配置的数据库不是空的" in done.stderr and "createdb" in done.stderr
     assert table_digests(source.url) == before
+
+
+def test_a_database_that_does_not_exist_is_named_with_what_to_do(source: Source, tmp_path: Path) -> None:
+    if source.url.startswith("postgres"):
+        url = fresh_postgres("ops_gone")
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{url.rsplit("/", 1)[1]}"')
+    else:
+        url = f"sqlite:///{tmp_path / 'no such folder' / 'dst.sqlite3'}"
+    env = environment(url, tmp_path / "dst", DUDAO_BACKUP_PASSPHRASE=PASSPHRASE)
+    done = dudao(env, "restore", str(source.backup), check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "无法打开配置的数据库" in done.stderr and "createdb" in done.stderr and "DATABASE_URL" in done.stderr
+    assert not Path(env["DUDAO_MEDIA_ROOT"]).exists()
 
 
 def test_a_changed_file_or_a_wrong_passphrase_is_refused_before_anything_is_written(
