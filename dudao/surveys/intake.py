@@ -98,8 +98,9 @@ def counting() -> Iterator[Any]:
     log is written in order its flush also makes these counts durable: after a crash a counter can
     hold more than the stored answers (never fewer), so a cell never takes more than its quota;
     ``actions.recount`` corrects it (ADR 0032)."""
+    alone = not connection.in_atomic_block  # inside a caller's transaction the setting would reach its writes
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if alone and connection.vendor == "postgresql":
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield cursor
 
