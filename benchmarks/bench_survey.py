@@ -19,6 +19,10 @@ still has its clock running from the moment it was due.
 **Checked afterwards** (in the database): the number of stored responses equals the number of
 answers the server accepted (HTTP 200), each stored response has its own token, every duplicate got
 409 (or was the one accepted), nothing else failed. The database is dropped at the end.
+
+**CPU per request**: the CPU time (user + system, from /proc) the gunicorn workers, the PostgreSQL
+backends connected to the benchmark's database and the client used during the run, over the requests
+sent. On a shared machine it depends less on the other load than the latencies do.
 """
 
 from __future__ import annotations
@@ -145,6 +149,32 @@ async def drive(key: str, codes: list[str], rate: float, seconds: float, duplica
     return {"results": results, "wall": wall, "total": total, "errors": errors, "refusals": dict(refusals)}
 
 
+def cpu_times(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each of these processes has used so far (from /proc)."""
+    tick, seconds = os.sysconf("SC_CLK_TCK"), {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def server_pids(server: int, pg: str) -> tuple[list[int], list[int]]:
+    """The gunicorn workers of ``server`` and the PostgreSQL backends connected to the benchmark's database."""
+    import psycopg
+
+    children = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB]).fetchall()
+    return [int(pid) for pid in children], [row[0] for row in rows]
+
+
+def used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -196,10 +226,16 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         machine = _machine(args.pg)
+        before_load = os.getloadavg()[0]
+        workers, backends = server_pids(server.pid, args.pg)
+        cpu_before = cpu_times(workers), cpu_times(backends), time.process_time()
         run = asyncio.run(
             drive(setup["key"], setup["tokens"], args.rate, args.seconds, args.duplicates, args.in_flight)
         )
         after_load = os.getloadavg()[0]
+        workers, backends = server_pids(server.pid, args.pg)
+        cpu = (used(cpu_before[0], cpu_times(workers)), used(cpu_before[1], cpu_times(backends)),
+               time.process_time() - cpu_before[2])  # fmt: skip
         checked = subprocess.run([sys.executable, __file__, f"--child-check={setup['key']}"], env=env, check=True,
                                  capture_output=True, text=True, cwd=ROOT)  # fmt: skip
         check = json.loads(checked.stdout.strip().splitlines()[-1])
@@ -215,7 +251,7 @@ def main() -> None:
         statuses[s] = statuses.get(s, 0) + 1
     accepted = statuses.get(200, 0)
     firsts = [s for s, _l, d, _t in results if not d]
-    print(f"machine: {machine}; load average after the run {after_load:.1f}")
+    print(f"machine: {machine}; load average (1 min) before the run {before_load:.1f}, after {after_load:.1f}")
     dups = len(results) - run["total"]
     kind = f"gthread workers ({args.threads} threads each)" if args.threads else "sync workers"
     print(f"gunicorn {kind}: {args.workers}; offered {args.rate:.0f} submissions/s for {args.seconds:.0f} s "
@@ -223,6 +259,9 @@ def main() -> None:
     print(f"statuses: {dict(sorted(statuses.items()))}; connection errors: {run['errors']}")
     print(f"409 messages: {run['refusals']}")
     print(f"accepted per second (wall): {accepted / run['wall']:.1f}")
+    per = [f"{seconds / len(results) * 1000:.2f}" for seconds in cpu]
+    print(f"CPU ms per request ({len(results)} requests): gunicorn workers {per[0]}, PostgreSQL backends {per[1]}, "
+          f"client {per[2]}")  # fmt: skip
     print(f"latency ms (from due time): p50 {statistics.median(latencies):.1f}, p90 {pct(latencies, 0.9):.1f}, "
           f"p99 {pct(latencies, 0.99):.1f}, max {max(latencies):.1f}")  # fmt: skip
     buckets: dict[int, list[float]] = {}

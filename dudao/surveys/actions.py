@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from dudao.actors import Actor, is_system, user_of
@@ -28,7 +28,6 @@ from dudao.surveys.models import (
     SPLITS,
     Questionnaire,
     QuotaCount,
-    RateCounter,
     Response,
     Survey,
     Token,
@@ -354,18 +353,6 @@ def _hash(kind: str, value: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{kind}|{value}".encode()).hexdigest()
 
 
-def _bump(key: str, window: int) -> int:
-    """Adds one to the counter of ``key`` in ``window`` and returns the new count."""
-    if not RateCounter.objects.filter(key=key, window=window).update(count=F("count") + 1):
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(key=key, window=window, count=1)
-                return 1
-        except IntegrityError:
-            RateCounter.objects.filter(key=key, window=window).update(count=F("count") + 1)
-    return RateCounter.objects.filter(key=key, window=window).values_list("count", flat=True).get()
-
-
 @dataclass
 class Submission:
     survey_key: str
@@ -434,33 +421,34 @@ def _seconds(sub: Submission, survey: Survey) -> int:
     return seconds
 
 
-def _rate_limited(survey: Survey, sub: Submission, token_id: int | None) -> bool:
-    """Counts the answer against its device and address; refuses it over the limits (429). True when
-    an open link's address is past the burst threshold (the answer is flagged, not refused)."""
+def _rate_limited(cursor: Any, survey: Survey, sub: Submission, token_id: int | None) -> bool:
+    """Counts the answer against its device and address (in ``intake.counting``); refuses it over the
+    limits (429). True when an open link's address is past the burst threshold (the answer is
+    flagged, not refused)."""
     window = int(sub.now) // RATE_WINDOW
+    oldest = window - RATE_KEEP // RATE_WINDOW
     if (
         token_id is None
         and sub.device
-        and _bump(_hash("device", sub.device), window) > int(survey.setting("device_limit"))
+        and intake.bump(cursor, _hash("device", sub.device), window, oldest) > int(survey.setting("device_limit"))
     ):
         raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
     # one counter per address for open links and codes alike; codes (handed out in person, maybe to a
     # roomful of parents on one network) have a limit of their own
-    per_address = _bump(_hash("address", sub.address), window)
+    per_address = intake.bump(cursor, _hash("address", sub.address), window, oldest)
     limit = "address_limit" if token_id is None else "token_address_limit"
     if per_address > int(survey.setting(limit)):
         raise SurveyError(429, _("提交过于频繁，请稍后再试。"))
-    RateCounter.objects.filter(window__lt=window - RATE_KEEP // RATE_WINDOW).delete()
     return token_id is None and per_address > int(survey.setting("burst_per_window"))
 
 
 def submit(sub: Submission) -> Survey:
     """Checks and stores one anonymous response and returns its survey; raises SurveyError (nothing
-    written) otherwise. The usual path with a one-use code is two reads (the questionnaire with its
-    survey; the code with its response) and one transaction (dudao.surveys.intake): the insert, whose
-    unique code lets exactly one of two concurrent submits in, and the cell's counter, a conditional
-    UPDATE that refuses exactly at the quota. An open link adds the rate-limit counters; a school
-    link, the school's town."""
+    stored) otherwise. With a one-use code: one read (the questionnaire with its survey, the code with
+    its response); one transaction for the counters (dudao.surveys.intake.counting): the address's
+    rate counter and the cell's place, a conditional UPDATE that refuses exactly at the quota; then
+    the INSERT, whose unique code lets exactly one of two concurrent submits in (the other gives its
+    place back). An open link adds the device's rate counter; a school link, the school's town."""
     survey, questionnaire, token_id = _form(sub)
     seconds = _seconds(sub, survey)
     answers, errors = check_answers(questionnaire.items, sub.data)
@@ -474,17 +462,19 @@ def submit(sub: Submission) -> Survey:
     if stop and quotas(survey)[sub.group] == 0:
         raise SurveyError(409, _("本次调查的样本计划不含这一类调查对象，感谢您的关注！"))
     flags = _flags(survey, questionnaire, answers, seconds)
-    if _rate_limited(survey, sub, token_id):
-        flags.append("burst")
+    with intake.counting() as cursor:  # a refusal (429, full) rolls the counts back
+        if _rate_limited(cursor, survey, sub, token_id):
+            flags.append("burst")
+        if not intake.take_place(cursor, survey, cell, quota if stop else None):
+            raise SurveyError(409, _("本组样本已满，感谢您的参与！"))
     values = {
         "group": sub.group, "token_id": token_id, "answers": answers, "school_id": school, "town": town,
         "stage": stage[:20], "seconds": seconds, "flags": flags, "review": Response.Review.PENDING if flags else "",
     }  # fmt: skip
     try:
-        intake.store(survey, questionnaire, values, cell, quota if stop else None)
-    except intake.Full:
-        raise SurveyError(409, _("本组样本已满，感谢您的参与！")) from None
+        intake.store(survey, questionnaire, values)
     except IntegrityError:
+        intake.give_back(survey, cell)
         raise SurveyError(409, _("这个问卷码已经使用过，感谢您的参与。")) from None
     return survey
 

@@ -10,6 +10,8 @@ the ORM; the test suite runs this module on both databases.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -36,9 +38,15 @@ _INSERT = (
     'INSERT INTO surveys_response (survey_id, questionnaire_id, "group", token_id, answers, school_id, town, stage,'
     " seconds, flags, review, submitted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
-_TAKE = (
-    'UPDATE surveys_quotacount SET count = count + 1 WHERE survey_id = %s AND "group" = %s AND town = %s AND stage = %s'
+_CELL = 'WHERE survey_id = %s AND "group" = %s AND town = %s AND stage = %s'
+_TAKE = f"UPDATE surveys_quotacount SET count = count + 1 {_CELL}"
+_GIVE_BACK = f"UPDATE surveys_quotacount SET count = count - 1 {_CELL} AND count > 0"
+# one rate counter (an address's or a device's, in one time window) counted and read in one statement
+_BUMP = (
+    'INSERT INTO surveys_ratecounter (key, "window", count) VALUES (%s, %s, 1) ON CONFLICT (key, "window")'
+    " DO UPDATE SET count = surveys_ratecounter.count + 1 RETURNING count"
 )
+_FORGET = 'DELETE FROM surveys_ratecounter WHERE "window" < %s'
 
 
 def _from_db(model: type[Any], name: str, value: Any) -> Any:
@@ -79,43 +87,69 @@ def token(survey: Survey, code: str) -> Code | None:
     return None if row is None else (row[0], row[1], row[2] is not None)
 
 
-class Full(Exception):
-    """The answer's cell of the sample plan is full and the survey stops accepting."""
+@contextmanager
+def counting() -> Iterator[Any]:
+    """A transaction for the counters of one answer (its address's and device's rate counters, its
+    cell's place), before the answer itself is stored. On PostgreSQL its commit does not wait for the
+    disk (``synchronous_commit`` off for this transaction only): a counter row every answer of a cell
+    (or of one address) updates is locked until its transaction ends, and a commit that waits for
+    fsync (about 5 ms on the benchmark machine) would let no more than ~200 answers a second through
+    one cell. The answer's own INSERT, committed after, waits for the disk as always, and since the
+    log is written in order its flush also makes these counts durable: after a crash a counter can
+    hold more than the stored answers (never fewer), so a cell never takes more than its quota;
+    ``actions.recount`` corrects it (ADR 0032)."""
+    alone = not connection.in_atomic_block  # inside a caller's transaction the setting would reach its writes
+    with transaction.atomic(), connection.cursor() as cursor:
+        if alone and connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield cursor
 
 
-def store(
-    survey: Survey, questionnaire: Questionnaire, values: dict[str, Any], cell: tuple[str, str, str], limit: int | None
-) -> None:
-    """Inserts the response and counts it in its cell, in one transaction: raises Full (nothing
-    written) when the cell already holds ``limit`` answers, IntegrityError when its one-use code was
-    used meanwhile (the unique constraint decides between concurrent submits)."""
+def bump(cursor: Any, key: str, window: int, oldest: int) -> int:
+    """Adds one to the rate counter of ``key`` in ``window`` and returns its new count, in one
+    statement; the counter's first answer also deletes the counters of windows before ``oldest``."""
+    cursor.execute(_BUMP, [key, window])
+    count = int(cursor.fetchone()[0])
+    if count == 1:
+        cursor.execute(_FORGET, [oldest])
+    return count
+
+
+def store(survey: Survey, questionnaire: Questionnaire, values: dict[str, Any]) -> None:
+    """Inserts the response (its place in its cell already taken): raises IntegrityError, nothing
+    written, when its one-use code was used meanwhile (the unique constraint decides between
+    concurrent submits). Outside a transaction the INSERT is one statement, its own transaction."""
     row = [
         survey.pk, questionnaire.pk, values["group"], values.get("token_id"), _to_db("answers", values["answers"]),
         values.get("school_id"), values.get("town", ""), values.get("stage", ""), values.get("seconds"),
         _to_db("flags", values.get("flags", [])), values.get("review", ""), _to_db("submitted_at", timezone.now()),
     ]  # fmt: skip
-    with transaction.atomic(), connection.cursor() as cursor:
+    with nullcontext() if connection.get_autocommit() else transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_INSERT, row)
-        if not take_place(cursor, survey, cell, limit):
-            raise Full
+
+
+def give_back(survey: Survey, cell: tuple[str, str, str]) -> None:
+    """Returns a place taken in ``cell`` for an answer that was not stored after all."""
+    with counting() as cursor:
+        cursor.execute(_GIVE_BACK, [survey.pk, *cell])
 
 
 def take_place(cursor: Any, survey: Survey, cell: tuple[str, str, str], limit: int | None) -> bool:
     """Counts one answer in ``cell`` unless it already holds ``limit`` (None: no limit). One
     conditional UPDATE; the cell's first answer creates its counter. When the UPDATE finds nothing,
     the counter is read: full only if it holds ``limit`` or more; created meanwhile, the UPDATE is
-    tried again (the counter never goes down while answers arrive: only a recount lowers it)."""
+    tried again (a counter goes down only by a recount, or by one when an answer gives its place back)."""
     if limit is not None and limit <= 0:
         return False
     sql, args = _TAKE, [survey.pk, *cell]
     if limit is not None:
         sql, args = f"{sql} AND count < %s", [*args, limit]
     group, town, stage = cell
-    counter = QuotaCount.objects.filter(survey=survey, group=group, town=town, stage=stage)
     for _attempt in range(5):
         cursor.execute(sql, args)
         if cursor.rowcount:
             return True
+        counter = QuotaCount.objects.filter(survey=survey, group=group, town=town, stage=stage)
         held = counter.values_list("count", flat=True).first()
         if held is not None:
             if limit is not None and held >= limit:

@@ -4,6 +4,7 @@ public, account-free form."""
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -12,8 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -335,7 +338,15 @@ def _form(request: HttpRequest, s: Survey, group: str, status: int = 200, given:
 
 
 def _message(request: HttpRequest, title: str | Promise, message: str | Promise, status: int) -> HttpResponse:
-    return render(request, "surveys/message.html", {"title": title, "message": message}, status=status)
+    return HttpResponse(_message_page(str(title), str(message), get_language()), status=status)
+
+
+@lru_cache(maxsize=256)
+def _message_page(title: str, message: str, language: str) -> str:
+    """A message page of the public form (above all the intake's most frequent answer, "submitted"): the
+    same HTML for every request with these texts in this language, with nothing of the request or of
+    the context processors in it, so rendered once per process."""
+    return render_to_string("surveys/message.html", {"title": title, "message": message})
 
 
 @csrf_exempt  # anonymous and account-free: no session to protect; integrity comes from tokens and limits

@@ -12,7 +12,7 @@ from django.test import Client
 from dudao.audit.models import AuditEvent
 from dudao.surveys import actions
 from dudao.surveys.actions import SurveyError
-from dudao.surveys.models import Response, Survey
+from dudao.surveys.models import RATE_KEEP, RATE_WINDOW, RateCounter, Response, Survey
 from tests.personas import World, client_for
 from tests.surveys.helpers import answers, post
 
@@ -49,6 +49,18 @@ def test_one_address_cannot_fill_the_open_link(world: World, survey: Survey) -> 
     assert statuses.count(200) == 20 and statuses[20:] == [429] * 5  # the default limit of a new survey
     burst = [("burst" in r.flags) for r in Response.objects.order_by("pk")]
     assert burst == [False] * 10 + [True] * 10  # beyond 10 in ten minutes: flagged for review
+
+
+def test_a_refused_answer_counts_nothing_and_old_counters_go(world: World, survey: Survey) -> None:
+    actions.update_config(world.county_supervisor, survey, {"address_limit": 1}, None, why="测试")
+    window = int(time.time()) // RATE_WINDOW
+    RateCounter.objects.create(key="0" * 64, window=window - RATE_KEEP // RATE_WINDOW - 1, count=7)
+    assert [post(Client(), survey, answers(survey, started=OLD)).status_code for _ in range(3)] == [200, 429, 429]
+    # the first answer of the window made its counter and took the windows past RATE_KEEP with it;
+    # the refused answers were not counted, nor did they take a place in the sample
+    assert not RateCounter.objects.filter(key="0" * 64).exists()
+    assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
+    assert Response.objects.count() == 1 and sum(c.count for c in survey.quota_counts.all()) == 1
 
 
 def test_behind_a_proxy_the_survey_limit_keys_on_the_client(world: World, survey: Survey, settings) -> None:
