@@ -79,14 +79,15 @@ class NewRows:
         ours = {table: multirange(ids) for table, ids in self.ids.items()}
         with connection.cursor() as cursor:
             for table, ids in self.ids.items():
-                for name, column, parent, parent_column in _foreign_keys(cursor, table):
-                    mine = ours.get(parent, "{}") if self.pk_column.get(parent) == parent_column else "{}"
-                    missing = _missing(cursor, table, self.pk_column[table], column, parent, parent_column,
-                                       (min(ids), max(ids), ours[table], mine))  # fmt: skip
-                    if missing:
+                keys = _foreign_keys(cursor, table)
+                mine = [(ours.get(p, "{}") if self.pk_column.get(p) == pc else "{}", self.ids.get(p, []))
+                        for _, _, p, pc in keys]  # fmt: skip
+                missing = _missing(cursor, table, self.pk_column[table], (min(ids), max(ids), ours[table]), keys, mine)
+                for (name, column, parent, _), n in zip(keys, missing, strict=True):
+                    if n:
                         raise IntegrityError(
                             f'insert or update on table "{table}" violates foreign key constraint "{name}": '
-                            f"{missing} value(s) of {column} name no row of {parent}"
+                            f"{n} value(s) of {column} name no row of {parent}"
                         )
 
 
@@ -103,7 +104,7 @@ def _allowed(tables: list[str]) -> bool:
     granted = "has_parameter_privilege('session_replication_role', 'SET')" if pg15 else "false"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT current_setting('session_replication_role') = 'origin' "  # noqa: S608 (no value in the text)
+            f"SELECT current_setting('session_replication_role') = 'origin' "
             f"AND ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR {granted}) "
             "AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = ANY(%s::regclass[]) AND NOT tgisinternal) "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f' "
@@ -127,32 +128,43 @@ def _foreign_keys(cursor: Any, table: str) -> list[tuple[str, str, str, str]]:
     return list(cursor.fetchall())
 
 
-def _missing(cursor: Any, table: str, pk: str, column: str, parent: str, parent_column: str,
-             params: tuple[int, int, str, str]) -> int:  # fmt: skip
-    """How many distinct non-null values of ``column`` among the new rows (pk between the bounds and in
-    the multirange) name no row of ``parent``; the rows they name that are not ours (the second
-    multirange) are locked ``FOR KEY SHARE``."""
+def _missing(
+    cursor: Any,
+    table: str,
+    pk: str,
+    rows: tuple[int, int, str],
+    keys: list[tuple[str, str, str, str]],
+    mine: list[tuple[str, list[int]]],
+) -> list[int]:
+    """For each foreign key of ``table`` (``keys``), how many distinct non-null values among the new rows
+    (``rows``: pk bounds and multirange) name no row of the referenced table; one scan of the new rows for
+    all keys. The referenced rows not inserted by this transaction (``mine``: the multirange of those it
+    inserted, and their ids) are locked ``FOR KEY SHARE``."""
+    if not keys:
+        return []
     qn = connection.ops.quote_name
-    t, c, p, pc = qn(table), qn(column), qn(parent), qn(parent_column)
-    lo, hi, rows, mine = params
-    refs = (
-        f"WITH refs AS MATERIALIZED (SELECT DISTINCT n.{c} AS ref FROM {t} n "  # noqa: S608 (names from the catalog, quoted)
-        f"WHERE n.{qn(pk)} BETWEEN %s AND %s AND n.{qn(pk)}::bigint <@ %s::int8multirange AND n.{c} IS NOT NULL), "
+    columns = ", ".join(dict.fromkeys(qn(column) for _, column, _, _ in keys))
+    params: list[Any] = list(rows)
+    counts = []
+    for (_, column, parent, parent_column), (ranges, ids) in zip(keys, mine, strict=True):
+        c, p, pc = qn(column), qn(parent), qn(parent_column)
+        named = f"(SELECT count(*) FROM (SELECT DISTINCT n.{c} FROM n WHERE n.{c} IS NOT NULL) d)"
+        if not ids:  # none of the referenced table's rows is ours: every one named is locked
+            counts.append(
+                f"{named} - (SELECT count(*) FROM (SELECT 1 FROM {p} x WHERE x.{pc} IN "
+                f"(SELECT n.{c} FROM n) FOR KEY SHARE OF x) l)"
+            )
+            continue
+        counts.append(
+            f"{named} - (SELECT count(*) FROM (SELECT 1 FROM {p} x WHERE x.{pc} IN (SELECT n.{c} FROM n "
+            f"WHERE NOT n.{c}::bigint <@ %s::int8multirange) FOR KEY SHARE OF x) l) "
+            f"- (SELECT count(*) FROM {p} x WHERE x.{pc} BETWEEN %s AND %s "
+            f"AND x.{pc} IN (SELECT n.{c} FROM n WHERE n.{c}::bigint <@ %s::int8multirange))"
+        )
+        params += [ranges, min(ids), max(ids), ranges]
+    cursor.execute(
+        f"WITH n AS MATERIALIZED (SELECT {columns} FROM {qn(table)} "
+        f"WHERE {qn(pk)} BETWEEN %s AND %s AND {qn(pk)}::bigint <@ %s::int8multirange) SELECT {', '.join(counts)}",
+        params,
     )
-    if mine == "{}":  # no row of the parent is ours: every one named is locked
-        cursor.execute(
-            f"{refs}theirs AS (SELECT x.{pc} FROM {p} x JOIN refs ON x.{pc} = refs.ref FOR KEY SHARE OF x) "
-            "SELECT (SELECT count(*) FROM refs) - (SELECT count(*) FROM theirs)",
-            [lo, hi, rows],
-        )
-    else:
-        cursor.execute(
-            f"{refs}theirs AS (SELECT x.{pc} FROM {p} x JOIN refs ON x.{pc} = refs.ref "
-            f"WHERE NOT x.{pc}::bigint <@ %s::int8multirange FOR KEY SHARE OF x), "
-            f"mine AS (SELECT x.{pc} FROM {p} x JOIN refs ON x.{pc} = refs.ref "
-            f"WHERE x.{pc}::bigint <@ %s::int8multirange) "
-            "SELECT (SELECT count(*) FROM refs) - (SELECT count(*) FROM theirs) - (SELECT count(*) FROM mine)",
-            [lo, hi, rows, mine, mine],
-        )
-    (missing,) = cursor.fetchone()
-    return int(missing)
+    return [int(n) for n in cursor.fetchone()]
