@@ -10,7 +10,9 @@ third of the import's time. :class:`NewRows` inserts rows *with their ids* while
 lists on those tables over exactly those rows, as the triggers would have:
 
 - every non-null reference names a row that exists (else ``IntegrityError``, the whole import is rolled
-  back, as a failed deferred check at commit would);
+  back, as a failed deferred check at commit would) — a row this transaction inserted set-wise exists by
+  construction (its ``COPY`` succeeded; the import deletes nothing; nobody else can see it), the others
+  are looked up;
 - every referenced row this transaction did not insert is locked ``FOR KEY SHARE`` until commit, as the
   trigger locks it, so that nobody deletes it or changes its key meanwhile (rows inserted by this
   transaction cannot be seen by anyone else, so they need no lock).
@@ -80,8 +82,7 @@ class NewRows:
         with connection.cursor() as cursor:
             for table, ids in self.ids.items():
                 keys = _foreign_keys(cursor, table)
-                mine = [(ours.get(p, "{}") if self.pk_column.get(p) == pc else "{}", self.ids.get(p, []))
-                        for _, _, p, pc in keys]  # fmt: skip
+                mine = [ours.get(p, "{}") if self.pk_column.get(p) == pc else "{}" for _, _, p, pc in keys]
                 missing = _missing(cursor, table, self.pk_column[table], (min(ids), max(ids), ours[table]), keys, mine)
                 for (name, column, parent, _), n in zip(keys, missing, strict=True):
                     if n:
@@ -134,34 +135,29 @@ def _missing(
     pk: str,
     rows: tuple[int, int, str],
     keys: list[tuple[str, str, str, str]],
-    mine: list[tuple[str, list[int]]],
+    mine: list[str],
 ) -> list[int]:
     """For each foreign key of ``table`` (``keys``), how many distinct non-null values among the new rows
-    (``rows``: pk bounds and multirange) name no row of the referenced table; one scan of the new rows for
-    all keys. The referenced rows not inserted by this transaction (``mine``: the multirange of those it
-    inserted, and their ids) are locked ``FOR KEY SHARE``."""
+    (``rows``: pk bounds and multirange) name no row of the referenced table, in one scan of the new rows
+    for all keys; those rows are locked ``FOR KEY SHARE``. A value in ``mine`` (a multirange of the rows of
+    the referenced table this transaction inserted set-wise) is not looked up: the ``COPY`` that wrote that
+    row succeeded in this transaction, which deletes nothing, and nobody else can see it."""
     if not keys:
         return []
     qn = connection.ops.quote_name
     columns = ", ".join(dict.fromkeys(qn(column) for _, column, _, _ in keys))
     params: list[Any] = list(rows)
     counts = []
-    for (_, column, parent, parent_column), (ranges, ids) in zip(keys, mine, strict=True):
+    for (_, column, parent, parent_column), ranges in zip(keys, mine, strict=True):
         c, p, pc = qn(column), qn(parent), qn(parent_column)
-        named = f"(SELECT count(*) FROM (SELECT DISTINCT n.{c} FROM n WHERE n.{c} IS NOT NULL) d)"
-        if not ids:  # none of the referenced table's rows is ours: every one named is locked
-            counts.append(
-                f"{named} - (SELECT count(*) FROM (SELECT 1 FROM {p} x WHERE x.{pc} IN "
-                f"(SELECT n.{c} FROM n) FOR KEY SHARE OF x) l)"
-            )
-            continue
+        named = f"SELECT n.{c} FROM n WHERE n.{c} IS NOT NULL"
+        if ranges != "{}":
+            named += f" AND NOT n.{c}::bigint <@ %s::int8multirange"
         counts.append(
-            f"{named} - (SELECT count(*) FROM (SELECT 1 FROM {p} x WHERE x.{pc} IN (SELECT n.{c} FROM n "
-            f"WHERE NOT n.{c}::bigint <@ %s::int8multirange) FOR KEY SHARE OF x) l) "
-            f"- (SELECT count(*) FROM {p} x WHERE x.{pc} BETWEEN %s AND %s "
-            f"AND x.{pc} IN (SELECT n.{c} FROM n WHERE n.{c}::bigint <@ %s::int8multirange))"
+            f"(SELECT count(*) FROM (SELECT DISTINCT d.{c} FROM ({named}) d) r) - (SELECT count(*) FROM "
+            f"(SELECT 1 FROM {p} x WHERE x.{pc} IN ({named}) FOR KEY SHARE OF x) l)"
         )
-        params += [ranges, min(ids), max(ids), ranges]
+        params += [ranges, ranges] if ranges != "{}" else []
     cursor.execute(
         f"WITH n AS MATERIALIZED (SELECT {columns} FROM {qn(table)} "
         f"WHERE {qn(pk)} BETWEEN %s AND %s AND {qn(pk)}::bigint <@ %s::int8multirange) SELECT {', '.join(counts)}",
