@@ -17,7 +17,9 @@ migrated and given the regions (province > city > county) the synthetic county c
 clock starts; the run is a child process of this script, so each starts cold. Timed, each a call of
 ``import_census`` as the system (``system("benchmark")``): the **first** import (every school, school year and record
 created), the same file **again** (nothing changes), and an **update** (the same file with ``books``
-+ 1 on a random 10 % of the rows). Times include reading the file, validation, planning, writing and the commit; the
++ 1 on a random 10 % of the rows). Times include reading the file, validation, planning, writing and the commit, and
+the re-evaluation jobs queued after the commit, which run in this process without a broker (timed apart as
+"queued jobs": on a deployment a worker runs them, and the import's own rate is given without them); the
 reader's share (``read_school_table``) and the write phase are measured inside the same calls.
 
 Two adjustments to the synthetic data, both stated in the output: special schools get the level
@@ -150,6 +152,17 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
     importing._Import.run = timed("run", importing._Import.run)  # type: ignore[method-assign]
     # the census rule table on the planned records (last year's figures included): part of "check"
     importing._Import._check_plausibility = timed("rules", importing._Import._check_plausibility)  # type: ignore[method-assign]
+    # the re-evaluation of the import's counties, queued after the commit (ADR 0031): without a broker each
+    # job runs at once, in this process — on a deployment a worker does it; timed apart ("queue")
+    from dudao.evaluation import jobs
+
+    jobs.refresh_county.delay = timed("queue", jobs.refresh_county.delay)  # type: ignore[method-assign]
+    try:  # the set-wise check of the new rows' foreign keys (ADR 0034), part of "write"
+        from dudao.census import setwise
+
+        setwise.NewRows.check = timed("keys", setwise.NewRows.check)  # type: ignore[method-assign]
+    except ImportError:  # a tree before it
+        pass
 
     if os.environ.get("DUDAO_BENCH_PREVIOUS_YEAR"):  # last year's records: the year-on-year rule reads them all
         t = time.perf_counter()
@@ -171,7 +184,10 @@ def child(case: str, files: dict[str, str]) -> dict[str, Any]:
             "plan_s": stages["plan"],
             "rules_s": stages.get("rules", 0.0),
             "write_s": stages.get("write", 0.0),
-            "commit_s": total - stages["read"] - run,  # and the rest of import_census (a few ms)
+            # and the rest of import_census (a few ms); not the jobs queued after the commit
+            "commit_s": total - stages["read"] - run - stages.get("queue", 0.0),
+            "queue_s": stages.get("queue", 0.0),
+            "keys_s": stages.get("keys", 0.0),
             "peak_rss_mib": _peak_rss_mib(),
             "rows": result.rows,
             "created": result.created,
@@ -298,11 +314,12 @@ def _row(label: str, runs: list[dict[str, Any]], which: str) -> str:
     totals = [r["imports"][which]["total_s"] for r in runs]
     total = statistics.median(totals)
     rest = statistics.median(r["imports"][which]["total_s"] - r["imports"][which]["read_s"] for r in runs)
+    own = statistics.median(r["imports"][which]["total_s"] - r["imports"][which].get("queue_s", 0.0) for r in runs)
     counts = f"{first['created']:,} / {first['updated']:,} / {first['unchanged']:,}"
-    stages = " | ".join(f"{median(k):.2f}" for k in ("read_s", "check_s", "plan_s", "write_s", "commit_s"))
+    stages = " | ".join(f"{median(k):.2f}" for k in ("read_s", "check_s", "plan_s", "write_s", "commit_s", "queue_s"))
     return (
         f"| {label} | {which} | {first['rows']:,} | {counts} | {min(totals):.2f} s | **{total:.2f} s** | {stages} | "
-        f"{first['rows'] / total:,.0f} | {first['rows'] / rest:,.0f} |"
+        f"{first['rows'] / total:,.0f} | {first['rows'] / rest:,.0f} | {first['rows'] / own:,.0f} |"
     )
 
 
@@ -350,14 +367,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {case} {backend} run {i + 1}: first {first['total_s']:.2f} s (read {first['read_s']:.2f} s, "
                       f"check {first['check_s']:.2f} s of which rules {first['rules_s']:.2f} s, "
                       f"plan {first['plan_s']:.2f} s, write {first['write_s']:.2f} s, "
-                      f"commit {first['commit_s']:.2f} s), again {run['imports']['again']['total_s']:.2f} s, "
+                      f"commit {first['commit_s']:.2f} s, queued jobs {first['queue_s']:.2f} s), "
+                      f"again {run['imports']['again']['total_s']:.2f} s, "
                       f"update {run['imports']['update']['total_s']:.2f} s; max RSS {run['max_rss_mib']:.0f} MiB",
                       flush=True)  # fmt: skip
 
     print()
     print("| data, database | import | rows | created / updated / unchanged | best | median | read | check | plan | "
-          "write | commit | rows/s | rows/s without the read |")  # fmt: skip
-    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "write | commit | queued jobs | rows/s | rows/s without the read | rows/s without the queued jobs |"
+          )  # fmt: skip
+    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, runs in results.items():
         for which in ("first", "again", "update"):
             print(_row(label, runs, which))

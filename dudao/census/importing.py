@@ -77,6 +77,7 @@ from dudao.census.actions import CensusError
 from dudao.census.fields import CENSUS_FIELDS
 from dudao.census.models import CensusChange, CensusEvent, CensusRecord, CensusYear, ImportBatch
 from dudao.census.plausibility import IMPOSSIBLE, evaluate, figures, rule_table, shown
+from dudao.census.setwise import NewRows
 from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.engine.fields import LEVEL_ZH, ONE_THROUGH_PARTS, SCHOOL_TYPE_ZH
 from dudao.engine.problems import InputError, Problem
@@ -951,35 +952,40 @@ class _Import:
             schools_created=result.schools_created,
             not_submitted=[a.code for a in result.not_submitted],
         )
-        school_ids = self._write_schools(plan)
-        self._write_school_years(plan, school_ids, (user_id, now, batch.pk))
+        # PostgreSQL: the new rows' foreign keys checked set-wise, not by a trigger per row (ADR 0034)
+        new = NewRows([School, SchoolYear, CensusRecord, CensusEvent]) if _on_postgres() else None
+        school_ids = self._write_schools(plan, new)
+        self._write_school_years(plan, school_ids, (user_id, now, batch.pk), new)
         self._check_versions(plan)
-        created_ids = self._write_new_records(plan, school_ids, [c.pk for c in counties], (user_id, now))
+        created_ids = self._write_new_records(plan, school_ids, [c.pk for c in counties], (user_id, now), new)
         self._write_changed_records(plan, (user_id, now, batch.pk))
         # Every created or changed record: its import event, naming the batch.
         reason = self.path.name
-        _insert(
-            CensusEvent,
-            ["record_id", "action", "user_id", "at", "reason", "batch_id"],
-            (
-                (pk, CensusEvent.Action.IMPORT, user_id, now, reason, batch.pk)
-                for pk in [*created_ids, *(pk for pk, *_ in plan.changed_records)]
-            ),
-        )
+        events = [*created_ids, *(pk for pk, *_ in plan.changed_records)]
+        names = ["record_id", "action", "user_id", "at", "reason", "batch_id"]
+        rows = ((pk, CensusEvent.Action.IMPORT, user_id, now, reason, batch.pk) for pk in events)
+        if new is not None:
+            ids = _new_ids(CensusEvent, len(events))
+            with new.inserting(CensusEvent, ids):
+                _insert(CensusEvent, ["id", *names], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
+            new.check()
+        else:
+            _insert(CensusEvent, names, rows)
         after_change([c.pk for c in counties], self.year)
         readiness.store([c.pk for c in counties], [self.year + 1])  # the school years written count there too
         return batch
 
-    def _write_schools(self, plan: _Plan) -> dict[str, int]:
+    def _write_schools(self, plan: _Plan, new: NewRows | None) -> dict[str, int]:
         """The new schools; returns every school code of the file -> its id."""
         school_ids = {code: pk for code, (pk, _) in self.schools.items()}
-        if plan.new_schools and _on_postgres():
+        if plan.new_schools and new is not None:
             ids = _new_ids(School, len(plan.new_schools))  # no reading back what was inserted
-            _insert(
-                School,
-                ["id", "code", "county_id"],
-                ((pk, code, county) for pk, (code, county) in zip(ids, plan.new_schools, strict=True)),
-            )
+            with new.inserting(School, ids):
+                _insert(
+                    School,
+                    ["id", "code", "county_id"],
+                    ((pk, code, county) for pk, (code, county) in zip(ids, plan.new_schools, strict=True)),
+                )
             school_ids.update(zip((code for code, _ in plan.new_schools), ids, strict=True))
         elif plan.new_schools:
             _insert(School, ["code", "county_id"], plan.new_schools)
@@ -988,19 +994,24 @@ class _Import:
             )
         return school_ids
 
-    def _write_school_years(self, plan: _Plan, school_ids: dict[str, int], stamp: tuple[Any, Any, int]) -> None:
+    def _write_school_years(
+        self, plan: _Plan, school_ids: dict[str, int], stamp: tuple[Any, Any, int], new: NewRows | None
+    ) -> None:
         """New school years, and the changed attributes of stored ones with their history (``stamp``: user
         id, time, batch id)."""
         ownership = _DEFAULT_OWNERSHIP  # an empty location or ownership takes the model's default
-        _insert(
-            SchoolYear,
-            ["school_id", "year", "name", "school_type", "location", "ownership", "town_id"],
-            (
-                (school_ids[code], self.year, self.names[i], self.types[i], self.locations[i],
-                 self.ownerships[i] or ownership, town)
-                for code, i, town in plan.new_years
-            ),
+        names = ["school_id", "year", "name", "school_type", "location", "ownership", "town_id"]
+        rows = (
+            (school_ids[code], self.year, self.names[i], self.types[i], self.locations[i],
+             self.ownerships[i] or ownership, town)
+            for code, i, town in plan.new_years
         )  # fmt: skip
+        if new is not None:
+            ids = _new_ids(SchoolYear, len(plan.new_years))
+            with new.inserting(SchoolYear, ids):
+                _insert(SchoolYear, ["id", *names], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
+        else:
+            _insert(SchoolYear, names, rows)
         if plan.changed_years:
             names = sorted(plan.changed_year_fields)
             _update(SchoolYear, names, [(sy.pk, *(getattr(sy, k) for k in names)) for sy in plan.changed_years])
@@ -1011,7 +1022,12 @@ class _Import:
             )
 
     def _write_new_records(
-        self, plan: _Plan, school_ids: dict[str, int], county_ids: list[int], stamp: tuple[Any, Any]
+        self,
+        plan: _Plan,
+        school_ids: dict[str, int],
+        county_ids: list[int],
+        stamp: tuple[Any, Any],
+        new: NewRows | None,
     ) -> list[int]:
         """The new records (submitted), in the order of the file; returns their ids."""
         if not plan.new_records:
@@ -1022,9 +1038,10 @@ class _Import:
             (school_ids[self.codes[i]], self.year, self.levels[i], submitted, *stamp, *self.row_values[i])
             for i in plan.new_records
         )
-        if _on_postgres():
+        if new is not None:
             created_ids = _new_ids(CensusRecord, len(plan.new_records))
-            _insert(CensusRecord, ["id", *names], ((pk, *row) for pk, row in zip(created_ids, rows, strict=True)))
+            with new.inserting(CensusRecord, created_ids):
+                _insert(CensusRecord, ["id", *names], ((pk, *row) for pk, row in zip(created_ids, rows, strict=True)))
             return created_ids
         _insert(CensusRecord, names, rows)
         return self._created_record_ids(county_ids, school_ids, plan)
@@ -1110,6 +1127,8 @@ def _on_postgres() -> bool:
 def _new_ids(model: type[Model], n: int) -> list[int]:
     """``n`` new primary keys of ``model`` from its sequence (PostgreSQL), for rows about to be
     inserted with them: their ids are known without reading the rows back."""
+    if n == 0:
+        return []
     pk = model._meta.pk
     assert pk is not None
     with connection.cursor() as cursor:

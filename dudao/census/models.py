@@ -54,7 +54,8 @@ class CensusRecord(models.Model):
         APPROVED = "approved", _("已审核")
         RETURNED = "returned", _("已退回")
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="census_records")
+    # no index of its own: ``census_record_unique`` (school, year, level) serves the look-ups by school
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="census_records", db_index=False)
     year = models.PositiveSmallIntegerField(_("学年"))
     level = models.CharField(_("学段"), max_length=8, choices=Level.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -138,7 +138,8 @@ class SchoolYear(models.Model):
         CLOSED = "closed", _("已撤销")
         MERGED = "merged", _("已合并")
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="years")
+    # no index of its own: ``school_year_unique`` (school, year) serves the look-ups by school
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="years", db_index=False)
     year = models.PositiveSmallIntegerField(_("学年"))
     name = models.CharField(_("学校名称"), max_length=100)
     school_type = models.CharField(_("学校类型"), max_length=20, choices=SCHOOL_TYPE_CHOICES)
