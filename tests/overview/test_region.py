@@ -434,3 +434,13 @@ def test_the_national_view_query_count_does_not_grow(world: World, django_assert
     with django_assert_num_queries(8):
         page = client.get(nation_url())
     assert re.findall(r'data-sort="([^"]*)"', row_html(page.text, "province-table", "13"))[2] == "10"
+
+
+def test_the_national_view_is_reached_from_the_province_and_the_cities_below_it(world: World) -> None:
+    link = f'<a href="{nation_url()}">全国</a>'
+    inspector = client_for(world.province_inspector)
+    assert link in inspector.get(region_url(world.province)).text
+    assert link in inspector.get(region_url(world.city)).text
+    assert inspector.get(nation_url()).status_code == 200
+    # a city inspector may not view the province, so has no national view and no link to one
+    assert nation_url() not in client_for(world.city_inspector).get(region_url(world.city)).text

@@ -242,7 +242,10 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         **offer,
         "may_report": "inspect" in region_permissions(request.user, place),
         "standards": evaluable_standards(), "years": regions.years_of(place, year),
-        "parents": _parents(request, place, year, standard_id),
+        "parents": (parents := _parents(request, place, year, standard_id)),
+        # the national view holds every province the user may view: offered from the province or below it
+        "nation_url": reverse("overview:nation", args=[year, standard_id])
+        if province or (parents and parents[0][1]) else "",
     })  # fmt: skip
 
 
