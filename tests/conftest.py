@@ -110,9 +110,10 @@ def _language_back_to_chinese() -> Iterator[None]:
 # CI's second pass runs the suite again on PostgreSQL (`.ci/run`), for what the engine can change: the
 # queries. A test that never opens the test database answers the same on either engine and has run in the
 # SQLite pass, so that pass may leave it out (DUDAO_TEST_DATABASE_TESTS_ONLY=1; docs/testing.md). So may the
-# browser tests (marker e2e): what they check is what Chromium does with pages whose every route, answer and
-# query count the test client checks on PostgreSQL (the route and access matrices, the page tests); they
-# ran in the SQLite pass. The operator tests (tests/ops) start their own databases and stay.
+# browser tests (marker e2e) and the LibreOffice tests (marker libreoffice): what they check is what Chromium
+# draws of the pages and LibreOffice of the documents, whose every route, answer, query count and content
+# the test client and the document tests check on PostgreSQL too; they ran in the SQLite pass. The operator
+# tests (tests/ops) start their own databases and stay.
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
@@ -126,7 +127,8 @@ def _opens_the_database(item: pytest.Item) -> bool:
 
 
 def _in_the_database_pass(item: pytest.Item) -> bool:
-    return _opens_the_database(item) and item.get_closest_marker("e2e") is None
+    clients = ("e2e", "libreoffice")
+    return _opens_the_database(item) and not any(item.get_closest_marker(m) for m in clients)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
