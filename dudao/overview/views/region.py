@@ -242,10 +242,7 @@ def region(request: HttpRequest, code: str, year: int, standard_id: str) -> Http
         **offer,
         "may_report": "inspect" in region_permissions(request.user, place),
         "standards": evaluable_standards(), "years": regions.years_of(place, year),
-        "parents": (parents := _parents(request, place, year, standard_id)),
-        # the national view holds every province the user may view: offered from the province or below it
-        "nation_url": reverse("overview:nation", args=[year, standard_id])
-        if province or (parents and parents[0][1]) else "",
+        **_trail(request, place, year, standard_id),
     })  # fmt: skip
 
 
@@ -361,6 +358,15 @@ def _mark_updating(table: Table, codes: set[str]) -> None:
         if row.get("_id") in codes:
             row["status"] = _("%(status)s · 更新中") % {"status": row["status"]}
             row["_class"]["status"] = "warn"
+
+
+def _trail(request: HttpRequest, place: Region, year: int, standard_id: str) -> dict[str, Any]:
+    """The place's ancestors (``parents``) and, from a province the user may view or below it, the
+    national view (``nation_url``), which holds every province the user may view."""
+    parents = _parents(request, place, year, standard_id)
+    viewed_province = place.level == Region.Level.PROVINCE or bool(parents and parents[0][1])
+    nation_url = reverse("overview:nation", args=[year, standard_id]) if viewed_province else ""
+    return {"parents": parents, "nation_url": nation_url}
 
 
 def _parents(request: HttpRequest, place: Region, year: int, standard_id: str) -> list[tuple[Region, str]]:
