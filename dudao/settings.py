@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dudao.reports",
     "dudao.briefings",
     "dudao.evidence",
+    "dudao.planning",
     "dudao.jobs",
     "dudao.api",
     "dudao.ops",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("reports/", include("dudao.reports.urls")),
     path("briefings/", include("dudao.briefings.urls")),
     path("evidence/", include("dudao.evidence.urls")),
+    path("planning/", include("dudao.planning.urls")),
     path("jobs/", include("dudao.jobs.urls")),
     path("orgs/", include("dudao.orgs.urls")),
     path("admin/", admin.site.urls),
