@@ -10,7 +10,8 @@ A key of the JSON is written when the engine set it. Most keys always are; a few
 where they apply and are never written as ``null`` instead: a level without schools has only
 ``schools_total``, ``passed`` and ``reasons``; the ``composite_cv*`` keys belong to the 2012 rule;
 ``decomposition`` to results computed since issue #14; ``top_contributors`` to a failing (2017) or
-any (2012) CV; an area's ``items`` to the areas judged from county items; a school indicator's ``threshold`` … ``gap_unit`` to indicators with a threshold;
+any (2012) CV; an area's ``items`` to the areas judged from county items; a school indicator's
+``threshold`` … ``gap_unit`` to indicators with a threshold;
 a reason carries the figures of its rule only. The objects keep which keys were set
 (pydantic's ``model_fields_set``), so reading a stored result and writing it again gives the same
 JSON, byte for byte; the properties below (``Level.has_schools``, ``Level.is_composite``,
