@@ -405,6 +405,7 @@ def _school(evaluation: Evaluation, row: Row) -> School:
         level=row["level"],
         location=_label(row.get("location")),
         ownership=_label(row.get("ownership")),
+        **({"town": town} if (town := _label(row.get("town"))) else {}),
         students=int(row["students"]),
         part_of_whole=bool(row.get("part_of_whole", False)),
         source_row=int(row["source_row"]),

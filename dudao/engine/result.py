@@ -237,6 +237,7 @@ class School(Part):
     level: str
     location: str | None
     ownership: str | None
+    town: str | None = None  # set when the input names the school's town (乡镇)
     students: int
     part_of_whole: bool
     source_row: int

@@ -201,7 +201,7 @@ class EvaluationRun(models.Model):
                     raise KeyError(f"{key!r} is not a stored figure")
                 frame.loc[at, key] = float("nan") if value is None else float(value)
         evaluation = evaluate_table(frame, standard, frozenset(self.inputs["present"]))
-        return county_result(evaluation, self.county_code(), self.inputs["items"])
+        return county_result(evaluation, self.county_code(), self.inputs["items"], self.inputs.get("town_groups"))
 
     def county_code(self) -> str:
         """The county's code as the engine's input named it ("" when it named none)."""

@@ -85,7 +85,7 @@
         trigger: "axis",
         formatter: function (items) {
           var i = items[0].dataIndex;
-          return encode(group.codes[i]) + " " + encode(labels.share_met) + "<br>" + items.map(function (item) {
+          return encode(group.codes[i]) + " " + encode(group.label || labels.share_met) + "<br>" + items.map(function (item) {
             return item.marker + encode(item.seriesName) + " " + encode(group.series[item.seriesIndex].texts[i]);
           }).join("<br>");
         },
