@@ -76,11 +76,13 @@
   }
 
   function bars(el, group) {
+    // On a phone a legend of more than two groups takes two lines: leave it room above the bars.
+    var top = group.series.length > 2 && el.parentElement.clientWidth < 560 ? 64 : 36;
     show(el, {
       animation: false,
       aria: { enabled: true, label: { enabled: false }, decal: { show: true } },
       legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: top, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "axis",
         formatter: function (items) {
