@@ -29,7 +29,6 @@ from dudao.engine.result import (
     Level,
     LevelIndicator,
     LevelSummary,
-    MeasureSplit,
     Part,
     Reason,
     ResultSummary,
@@ -203,14 +202,7 @@ def _decomposition(
     """The indicator's Theil index and CV² split by each grouping."""
     values = schools[f"{code}_value"].to_numpy(dtype=float)
     students = schools["students"].to_numpy(dtype=float)
-    out = {}
-    for key, groups in groupings.items():
-        d = decompose(values, students, groups)
-        out[key] = GroupingSplit(
-            theil=MeasureSplit(total=d.theil.total, between=d.theil.between, within=d.theil.within),
-            cv2=MeasureSplit(total=d.cv2.total, between=d.cv2.between, within=d.cv2.within),
-        )
-    return out
+    return {key: decompose(values, students, groups) for key, groups in groupings.items()}
 
 
 def _groupings(schools: pd.DataFrame, group_of: Mapping[str, str]) -> dict[str, list[str | None]]:

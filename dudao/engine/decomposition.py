@@ -28,11 +28,10 @@ Conventions (stated once, the same for both measures):
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from dudao.engine.fields import LOCATIONS, OWNERSHIP
+from dudao.engine.result import GroupingSplit, MeasureSplit
 
 # The groupings in display order: key → (zh, en) name.
 GROUPINGS: dict[str, tuple[str, str]] = {
@@ -41,27 +40,13 @@ GROUPINGS: dict[str, tuple[str, str]] = {
     "town": ("乡镇", "towns"),
     "town_groups": ("乡镇分组", "groups of towns"),
 }
-MEASURES: dict[str, tuple[str, str]] = {"theil": ("泰尔指数", "Theil index"), "cv2": ("差异系数平方", "CV²")}
-GROUP_ORDER: dict[str, tuple[str, ...]] = {"location": tuple(LOCATIONS), "ownership": tuple(OWNERSHIP)}
 
 
-@dataclass(frozen=True)
-class Split:
-    """A measure and its two parts (between + within = total); all None where it is undefined."""
-
-    total: float | None
-    between: float | None
-    within: float | None
-
-    @property
-    def between_share(self) -> float | None:
-        """The share of the total that lies between the groups (None for an undefined or zero total)."""
-        if self.total is None or self.between is None or not self.total > 0:
-            return None
-        return self.between / self.total
+# A measure and its two parts (between + within = total, all None where undefined), as the result holds it.
+Split = MeasureSplit
 
 
-UNDEFINED = Split(None, None, None)
+UNDEFINED = Split(total=None, between=None, within=None)
 
 
 def _clean(
@@ -113,7 +98,7 @@ def theil(
         within_terms = np.where(rel > 0, w * r * np.log(np.where(rel > 0, rel, 1.0)), 0.0)
     between = float(between_terms.sum())
     within = float(within_terms.sum())
-    return Split(total, between, within)
+    return Split(total=total, between=between, within=within)
 
 
 def cv2(
@@ -130,22 +115,18 @@ def cv2(
     weight, g_mean = _group_means(x, w, ids)
     between = float((weight * (g_mean - mean) ** 2).sum()) / mean**2
     within = float((w * (x - g_mean[ids]) ** 2).sum()) / mean**2
-    return Split(total, between, within)
+    return Split(total=total, between=between, within=within)
 
 
-@dataclass(frozen=True)
-class Decomposition:
-    """Both measures for one grouping."""
-
-    theil: Split
-    cv2: Split
+# Both measures for one grouping.
+Decomposition = GroupingSplit
 
 
 def decompose(
     values: Sequence[float | None] | np.ndarray, students: Sequence[float] | np.ndarray, groups: Sequence[Hashable]
 ) -> Decomposition:
     """The Theil index and CV² of ``values`` split by ``groups``."""
-    return Decomposition(theil(values, students, groups), cv2(values, students, groups))
+    return Decomposition(theil=theil(values, students, groups), cv2=cv2(values, students, groups))
 
 
 def town_group_of(town_groups: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -191,8 +172,6 @@ def groupings_for(
 
 __all__ = [
     "GROUPINGS",
-    "GROUP_ORDER",
-    "MEASURES",
     "UNDEFINED",
     "Decomposition",
     "Split",
