@@ -130,3 +130,10 @@ def test_who_may_see_and_change_the_groups(world: World, towns: Region) -> None:
     client = client_for(world.county_supervisor)
     client.post(groups_url(world), {"group-139902100": "X", "group-139901100": "长" * 40})
     assert TownGroup.objects.get(town=world.town).name == "北部"
+
+
+def test_a_schools_town_is_part_of_the_data_version(world: World, towns: Region) -> None:
+    run = current_run(world.county, YEAR, STANDARD)
+    assert not run.is_stale()
+    SchoolYear.objects.filter(school=world.primary, year=YEAR).update(town=towns)  # 第一小学 moves to 河西乡
+    assert run.is_stale()
