@@ -259,6 +259,7 @@ ROUTES: dict[str, Route] = {
     "orgs:create_department": post("orgs:create_department", code, COUNTY_REVIEW),
     "orgs:department": get("orgs:department", lambda o: [o.w.finance.pk], COUNTY_VIEW),
     "orgs:schools": get("orgs:schools", code, COUNTY_VIEW),
+    "orgs:town_groups": get("orgs:town_groups", code, COUNTY_VIEW),
     "orgs:open_school": post("orgs:open_school", code, COUNTY_REVIEW),
     "orgs:register_import": get("orgs:register_import", code, COUNTY_REVIEW),
     "orgs:register_template": get("orgs:register_template", code, COUNTY_VIEW),

@@ -24,7 +24,8 @@ def census_table(counties: Iterable[Region], year: int) -> tuple[pd.DataFrame, f
     )
     # A school's attributes are those of the latest school year up to this one (they carry over until changed).
     attributes: dict[int, SchoolYear] = {}
-    for row in SchoolYear.objects.filter(school__county_id__in=county_ids, year__lte=year).order_by("year"):
+    school_years = SchoolYear.objects.filter(school__county_id__in=county_ids, year__lte=year).select_related("town")
+    for row in school_years.order_by("year"):
         attributes[row.school_id] = row
     keys = [f.key for f in CENSUS_FIELDS]
     rows = []
@@ -39,13 +40,14 @@ def census_table(counties: Iterable[Region], year: int) -> tuple[pd.DataFrame, f
                 "school_type": sy.school_type if sy else None,
                 "location": (sy.location or None) if sy else None,
                 "ownership": sy.ownership if sy else None,
+                "town": sy.town.name if sy and sy.town else None,  # the register's town (乡镇), by name
                 "level": r.level,
                 "source_row": r.pk,
                 **{k: getattr(r, k) for k in keys},
             }
         )
     frame = pd.DataFrame(rows, columns=["county_code", "county_name", "school_code", "school_name", "school_type",
-                                        "location", "ownership", "level", "source_row", *keys])  # fmt: skip
+                                        "location", "ownership", "town", "level", "source_row", *keys])  # fmt: skip
     for k in keys:
         frame[k] = pd.to_numeric(frame[k].map(lambda v: np.nan if v is None else float(v)), errors="coerce")
     present = frozenset(k for k in keys if frame[k].notna().any())

@@ -18,11 +18,12 @@ levelling-up (or down) would lower the CV most.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dudao.engine.decomposition import GROUPINGS, decompose, groupings_for, town_group_of
 from dudao.engine.fields import LOCATIONS, OWNERSHIP
 from dudao.engine.result import Contributor, CountyResult, LevelIndicator, School
 from dudao.engine.weighted import weighted_cv, weighted_mean
@@ -101,16 +102,47 @@ def groups(schools: Sequence[School], code: str, dimension: str) -> list[dict[st
     return [{"group": key, **group_figures(by_key[key], code)} for key in keys]
 
 
+def decomposition(
+    schools: Sequence[School], code: str, group_of: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Where the inequality of indicator ``code`` comes from (:mod:`dudao.engine.decomposition`),
+    computed from the result's school parts: for every grouping that applies, in display order
+    (``location`` always; ``town`` and ``town_groups`` where the parts carry their town),
+    ``{"theil": {"total", "between", "within", "between_share"}, "cv2": {...}}``."""
+    groupings = groupings_for(
+        [s.location for s in schools],
+        [s.ownership for s in schools],
+        [s.town for s in schools],
+        group_of,
+    )
+    values = [s.indicators[code].value for s in schools]
+    students = [s.students for s in schools]
+    out: dict[str, dict[str, Any]] = {}
+    for key in GROUPINGS:
+        if key not in groupings:
+            continue
+        d = decompose(values, students, groupings[key])
+        out[key] = {
+            name: {"total": m.total, "between": m.between, "within": m.within, "between_share": m.between_share}
+            for name, m in (("theil", d.theil), ("cv2", d.cv2))
+        }
+    return out
+
+
 _POINT = ("value", "threshold", "met", "ratio", "gap", "gap_unit")
 _ENTRY = ("name_zh", "name_en", "unit_zh", "unit_en", "threshold", "threshold_op")
 _CV = ("mean", "cv", "cv_3dp", "cv_status", "cv_limit", "cv_passed")
 
 
-def indicator_balance(schools: Sequence[School], code: str, entry: LevelIndicator) -> dict[str, Any]:
-    """Distribution, contributors and group comparisons of one indicator in one level.
+def indicator_balance(
+    schools: Sequence[School], code: str, entry: LevelIndicator, group_of: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Distribution, contributors, group comparisons and the inequality decomposition of one indicator
+    in one level.
 
     ``schools``: the level's school parts from the result; ``entry``: the level's indicator entry
-    (its county ``mean`` is the one the CV was computed around)."""
+    (its county ``mean`` is the one the CV was computed around); ``group_of``: town → the user's
+    group of towns (:func:`~dudao.engine.decomposition.town_group_of`)."""
     mean = entry.mean if entry.cv_status == "ok" else None
     ranked = contributors(
         [s.school_code for s in schools],
@@ -143,13 +175,16 @@ def indicator_balance(schools: Sequence[School], code: str, entry: LevelIndicato
         "points": points,
         "contributors": [c.to_dict() for c in ranked],
         "groups": {dim: groups(schools, code, dim) for dim in DIMENSIONS},
+        "decomposition": decomposition(schools, code, group_of),
     }
 
 
-def balance(result: CountyResult) -> dict[str, Any]:
+def balance(result: CountyResult, town_groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """The balance analysis of a county result: ``{"levels": {level: {"schools": n, "students": n,
     "indicators": {code: indicator_balance(...)}}}}`` for every level that has schools, in the
-    result's order (the standard's)."""
+    result's order (the standard's). ``town_groups``: group name → towns, the user's groups of towns
+    (raises ``ValueError`` for a town in two groups)."""
+    group_of = town_group_of(town_groups or {})
     levels: dict[str, Any] = {}
     for lvl, level in result.levels.items():
         if not level.has_schools:
@@ -158,9 +193,20 @@ def balance(result: CountyResult) -> dict[str, Any]:
         levels[lvl] = {
             "schools": len(schools),
             "students": level.students,
-            "indicators": {code: indicator_balance(schools, code, entry) for code, entry in level.indicators.items()},
+            "indicators": {
+                code: indicator_balance(schools, code, entry, group_of) for code, entry in level.indicators.items()
+            },
         }
     return {"levels": levels}
 
 
-__all__ = ["DIMENSIONS", "TOP", "balance", "contributors", "group_figures", "groups", "indicator_balance"]
+__all__ = [
+    "DIMENSIONS",
+    "TOP",
+    "balance",
+    "contributors",
+    "decomposition",
+    "group_figures",
+    "groups",
+    "indicator_balance",
+]

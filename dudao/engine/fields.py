@@ -127,6 +127,15 @@ FIELDS: tuple[Field, ...] = (
     Field("location", "城乡类型", "enum", "identity", "城区/镇区/乡村", "urban/town/rural", ("城乡分类", "所在地")),
     Field("ownership", "办学性质", "enum", "identity", "公办/民办", "public/private", ("举办者",)),
     Field(
+        "town",
+        "乡镇",
+        "text",
+        "identity",
+        "可选；学校所在乡镇（街道）名称，用于分析差异来自乡镇之间还是乡镇之内",
+        "optional; the school's town (township or subdistrict), to tell inequality between towns from within them",
+        ("所在乡镇", "乡镇（街道）", "乡镇街道"),
+    ),
+    Field(
         "students",
         "在校生数",
         "int",

@@ -36,7 +36,9 @@ from dudao.engine.problems import InputError, Problem
 from dudao.standards import Standard
 from dudao.standards.schema import Split
 
-IDENTITY = ["county_code", "county_name", "school_code", "school_name", "school_type", "location", "ownership"]
+IDENTITY = [
+    "county_code", "county_name", "school_code", "school_name", "school_type", "location", "ownership", "town"
+]  # fmt: skip
 EVALUATED_LEVELS = ("primary", "junior")
 CATEGORIES = {
     "school_type": list(SCHOOL_TYPES),

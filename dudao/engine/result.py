@@ -9,8 +9,9 @@ CLI read its attributes. ``to_dict()`` / ``to_json()`` give the documented JSON 
 A key of the JSON is written when the engine set it. Most keys always are; a few are present only
 where they apply and are never written as ``null`` instead: a level without schools has only
 ``schools_total``, ``passed`` and ``reasons``; the ``composite_cv*`` keys belong to the 2012 rule;
-``top_contributors`` to a failing (2017) or any (2012) CV; an area's ``items`` to the areas judged
-from county items; a school indicator's ``threshold`` … ``gap_unit`` to indicators with a threshold;
+``decomposition`` to results computed since issue #14; ``top_contributors`` to a failing (2017) or
+any (2012) CV; an area's ``items`` to the areas judged from county items; a school indicator's
+``threshold`` … ``gap_unit`` to indicators with a threshold;
 a reason carries the figures of its rule only. The objects keep which keys were set
 (pydantic's ``model_fields_set``), so reading a stored result and writing it again gives the same
 JSON, byte for byte; the properties below (``Level.has_schools``, ``Level.is_composite``,
@@ -109,6 +110,29 @@ class Contributor(Part):
     direction: Direction
 
 
+class MeasureSplit(Part):
+    """A measure of inequality (Theil index or CV²) and its between-group and within-group parts
+    (between + within = total); all null where the measure is undefined (:mod:`dudao.engine.decomposition`)."""
+
+    total: float | None
+    between: float | None
+    within: float | None
+
+    @property
+    def between_share(self) -> float | None:
+        """The share of the total between the groups (None for an undefined or zero total)."""
+        if self.total is None or self.between is None or not self.total > 0:
+            return None
+        return self.between / self.total
+
+
+class GroupingSplit(Part):
+    """Both measures of one indicator split by one grouping (location, ownership, town, town_groups)."""
+
+    theil: MeasureSplit
+    cv2: MeasureSplit
+
+
 class LevelIndicator(Part):
     """One indicator in one level: the county's enrolment-weighted mean and CV against the limit."""
 
@@ -129,6 +153,8 @@ class LevelIndicator(Part):
     schools: int
     students: int
     top_contributors: list[Contributor] | None = None  # set for a failing (2017) or any (2012) CV
+    # grouping → split; "location" always (not in results stored before issue #14)
+    decomposition: dict[str, GroupingSplit] | None = None
 
 
 class Level(Part):
@@ -211,6 +237,7 @@ class School(Part):
     level: str
     location: str | None
     ownership: str | None
+    town: str | None = None  # set when the input names the school's town (乡镇)
     students: int
     part_of_whole: bool
     source_row: int
@@ -314,10 +341,12 @@ __all__ = [
     "CountyInfo",
     "CountyResult",
     "Excluded",
+    "GroupingSplit",
     "IndicatorSummary",
     "Level",
     "LevelIndicator",
     "LevelSummary",
+    "MeasureSplit",
     "Part",
     "Reason",
     "ResultSummary",

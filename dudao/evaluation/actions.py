@@ -39,6 +39,7 @@ from dudao.evaluation.models import (
 from dudao.evaluation.refresh import after_change
 from dudao.evidence import UploadRefused, check_upload, save_with_file
 from dudao.orgs.access import region_permissions
+from dudao.orgs.actions.town_groups import town_groups
 from dudao.orgs.models import Region
 from dudao.standards import Standard, StandardError, load
 
@@ -158,8 +159,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _inputs(frame: pd.DataFrame, present: frozenset[str], items: dict[str, Any]) -> dict[str, Any]:
-    """The engine's input as JSON: enough for :meth:`EvaluationRun.reproduce`."""
+def _inputs(
+    frame: pd.DataFrame, present: frozenset[str], items: dict[str, Any], town_groups: dict[str, list[str]]
+) -> dict[str, Any]:
+    """The engine's input as JSON: enough for :meth:`EvaluationRun.reproduce` (the county's groups of
+    towns only when it has some: runs stored before have none)."""
     numeric = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     return {
         "columns": list(frame.columns),
@@ -167,6 +171,7 @@ def _inputs(frame: pd.DataFrame, present: frozenset[str], items: dict[str, Any])
         "schools": [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)],
         "present": sorted(present),
         "items": items,
+        **({"town_groups": town_groups} if town_groups else {}),
     }
 
 
@@ -206,6 +211,7 @@ def evaluate_county(
             before = data_version(county.pk, year, standard_id)
             frame, present = census_table([county], year)
             stored_items = current_items(county, year, standard_id)
+            groups = town_groups(county)
             statuses = dict(
                 CensusRecord.objects.filter(school__county=county, year=year)
                 .values_list("status")
@@ -228,7 +234,7 @@ def evaluate_county(
             evaluation = evaluate_table(frame, standard, present)
         except InputError as exc:
             raise _problems(exc, frame) from exc
-        result = county_result(evaluation, county.code, items)
+        result = county_result(evaluation, county.code, items, groups)
         run = EvaluationRun.objects.create(
             county=county,
             year=year,
@@ -238,7 +244,7 @@ def evaluate_county(
             data_version=before,
             result=result.to_dict(),
             summary=result_summary(result).to_dict(),
-            inputs=_inputs(frame, present, items),
+            inputs=_inputs(frame, present, items, groups),
             passed=result.passed,
             records_by_status=statuses,
             census_locked=CensusYear.objects.filter(county=county, year=year, locked=True).exists(),

@@ -40,7 +40,7 @@ def data_version(county_id: int, year: int, standard_id: str) -> str:
 # field boundaries apart.
 _RECORDS_DIGEST = (
     "SELECT s.county_id, encode(sha256(convert_to(string_agg(ROW(r.id, r.version, r.status, r.updated_at, sy.name,"
-    " sy.school_type, sy.location, sy.ownership)::text, ',' ORDER BY r.id), 'UTF8')), 'hex')"
+    " sy.school_type, sy.location, sy.ownership, sy.town_id)::text, ',' ORDER BY r.id), 'UTF8')), 'hex')"
     " FROM {record} r JOIN {school} s ON s.id = r.school_id"
     " LEFT JOIN {school_year} sy ON sy.school_id = r.school_id AND sy.year = r.year"
     " WHERE s.county_id = ANY(%s) AND r.year = %s GROUP BY s.county_id"
@@ -64,7 +64,7 @@ def _records_part(ids: list[int], year: int) -> dict[int, Any]:
         .annotate(sy=FilteredRelation("school__years", condition=Q(school__years__year=year)))
         .order_by("pk")
         .values_list("school__county_id", "pk", "version", "status", "updated_at", "sy__name",
-                     "sy__school_type", "sy__location", "sy__ownership")
+                     "sy__school_type", "sy__location", "sy__ownership", "sy__town_id")
     )  # fmt: skip
     for county_id, *row in rows:
         records[county_id].append(row)
@@ -75,9 +75,11 @@ def data_versions(county_ids: Iterable[int], year: int, standard_id: str) -> dic
     """The data version of each county, in two queries whatever the number of counties.
 
     Census records: id, version (bumped on every value change), status and ``updated_at`` (which
-    moves on any save), with the school's attributes that year (name, type, location, ownership).
+    moves on any save), with the school's attributes that year (name, type, location, ownership, town).
     County items of the standard: code, value and ``updated_at``. Any change, added or deleted row
-    gives a different hash. (The hash differs between databases, never within one.)
+    gives a different hash. (The hash differs between databases, never within one.) The county's groups of
+    towns (乡镇分组) are not in it: a run keeps the groups it was evaluated with (``inputs``) until the
+    next evaluation, and the balance page reads the groups as they are now.
     """
     ids = list(county_ids)
     records = _records_part(ids, year)
@@ -201,7 +203,7 @@ class EvaluationRun(models.Model):
                     raise KeyError(f"{key!r} is not a stored figure")
                 frame.loc[at, key] = float("nan") if value is None else float(value)
         evaluation = evaluate_table(frame, standard, frozenset(self.inputs["present"]))
-        return county_result(evaluation, self.county_code(), self.inputs["items"])
+        return county_result(evaluation, self.county_code(), self.inputs["items"], self.inputs.get("town_groups"))
 
     def county_code(self) -> str:
         """The county's code as the engine's input named it ("" when it named none)."""

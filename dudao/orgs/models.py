@@ -239,3 +239,20 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class TownGroup(models.Model):
+    """The group a county puts one of its towns in (南部, 北部 …): a grouping of its own for the analysis of
+    where inequality comes from (``dudao.engine.decomposition``, the balance page). A town is in at
+    most one group; a town in none has no row. Changed by ``dudao.orgs.actions.town_groups``."""
+
+    county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("县（市、区）"))
+    town = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="town_group", verbose_name=_("乡镇"))
+    name = models.CharField(_("分组"), max_length=32)
+
+    class Meta:
+        verbose_name = _("乡镇分组")
+        verbose_name_plural = _("乡镇分组")
+
+    def __str__(self) -> str:
+        return f"{self.town_id} → {self.name}"

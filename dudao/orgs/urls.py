@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.orgs.views import accounts, audit, auth, imports, register, tree
+from dudao.orgs.views import accounts, audit, auth, imports, register, town_groups, tree
 
 app_name = "orgs"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("county/<str:code>/schools/new/", register.open_school, name="open_school"),
     path("county/<str:code>/schools/import/", imports.register_import, name="register_import"),
     path("county/<str:code>/schools/template.xlsx", imports.register_template, name="register_template"),
+    path("county/<str:code>/town-groups/", town_groups.town_groups, name="town_groups"),
     path("school/<str:code>/", register.school, name="school"),
     path("school/<str:code>/change/", register.change_school, name="change_school"),
     path("school/<str:code>/<str:how>/", register.end_school, name="end_school"),

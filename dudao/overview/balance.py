@@ -7,6 +7,7 @@ chart's tooltip shows a figure as its table prints it (``Column.text``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,14 @@ from dudao.overview.cockpit import gap_text, location_label, ownership_label, pi
 from dudao.tables import Column, Table
 
 DIMENSION_LABELS = {"location": gettext_lazy("城乡"), "ownership": gettext_lazy("办学性质")}
+# The groupings of the inequality decomposition (dudao.engine.decomposition.GROUPINGS), as the page names them.
+GROUPING_LABELS = {
+    "location": gettext_lazy("城乡（城区/镇区/乡村）"),
+    "ownership": gettext_lazy("办学性质（公办/民办）"),
+    "town": gettext_lazy("乡镇"),
+    "town_groups": gettext_lazy("乡镇分组（自定义）"),
+}
+SPLIT = Column("split", "", "number", 4)
 # How a figure prints in the tables, reused for the charts' labels and the summaries.
 VALUE = Column("value", "", "number", 2)
 CV = Column("cv", "", "number", 3)
@@ -45,6 +54,7 @@ class IndicatorView:
     summary: str
     contributors: Table
     distribution: Table
+    decomposition: Table
 
 
 @dataclass
@@ -178,6 +188,66 @@ def distribution_table(
     )
 
 
+def decomposition_table(level: str, code: str, ind: dict[str, Any]) -> Table:
+    """Where the indicator's inequality comes from: for each grouping, the Theil index and CV² with
+    their between-group and within-group parts and the between-group share."""
+    cols = [Column("grouping", _("分组方式"))]
+    for measure, label in (("theil", _("泰尔指数")), ("cv2", _("差异系数平方"))):
+        cols += [
+            Column(f"{measure}_total", label, "number", 4),
+            Column(f"{measure}_between", _("%(measure)s·组间") % {"measure": label}, "number", 4),
+            Column(f"{measure}_within", _("%(measure)s·组内") % {"measure": label}, "number", 4),
+            Column(f"{measure}_share", _("%(measure)s·组间占比") % {"measure": label}, "percent", 1),
+        ]
+    rows = []
+    for key, split in ind["decomposition"].items():
+        row: dict[str, Any] = {"grouping": str(GROUPING_LABELS[key])}
+        for measure in ("theil", "cv2"):
+            m = split[measure]
+            row |= {
+                f"{measure}_total": m["total"],
+                f"{measure}_between": m["between"],
+                f"{measure}_within": m["within"],
+                f"{measure}_share": m["between_share"],
+            }
+        rows.append(row)
+    return Table(
+        f"decomposition-{level}-{code}",
+        _("%(code)s 差异来源：组间与组内") % {"code": code},
+        cols,
+        rows,
+        note=_(
+            "泰尔指数与差异系数平方均按在校生数加权，组间 + 组内 = 合计；"
+            "组间占比 = 组间 ÷ 合计。差异系数平方即差异系数的平方。"
+        ),
+    )
+
+
+def decomposition_chart(indicators: dict[str, Any]) -> dict[str, Any]:
+    """The chart of the decomposition: for each indicator, the share of its Theil index that lies
+    between the groups, one bar per grouping."""
+    keys = [k for k in GROUPING_LABELS if any(k in ind["decomposition"] for ind in indicators.values())]
+    series = []
+    for key in keys:
+        shares = [
+            ind["decomposition"].get(key, {}).get("theil", {}).get("between_share") for ind in indicators.values()
+        ]
+        series.append(
+            {
+                "label": str(GROUPING_LABELS[key]),
+                "values": [None if v is None else PERCENT.value(v) * 100 for v in shares],
+                "texts": [PERCENT.text(v) for v in shares],
+            }
+        )
+    return {
+        "id": "chart-decomposition",
+        "title": _("泰尔指数中组间差异所占比例"),
+        "label": _("组间占比（泰尔指数）"),
+        "codes": list(indicators),
+        "series": series,
+    }
+
+
 def _gap(code: str, entry: LevelIndicator, school: School) -> str:
     """The school's gap on the indicator; "L7 无数据" for any school without a value (with or without a threshold)."""
     part = school.indicators[code]
@@ -248,7 +318,7 @@ def chart_data(level: str, indicators: dict[str, Any]) -> dict[str, Any]:
         "level": level,
         "rows": [group_label("location", k) for k in rows],
         "indicators": out_indicators,
-        "groups": groups,
+        "groups": [*groups, decomposition_chart(indicators)],
         "labels": {
             "threshold": _("标准"),
             "mean": _("县均值"),
@@ -261,9 +331,12 @@ def chart_data(level: str, indicators: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def balance_view(result: CountyResult, level: str) -> BalanceView:
-    """The page for one level of a county result (``level`` must be one of :func:`levels_of`)."""
-    analysis = balance(result)["levels"][level]
+def balance_view(
+    result: CountyResult, level: str, town_groups: Mapping[str, Sequence[str]] | None = None
+) -> BalanceView:
+    """The page for one level of a county result (``level`` must be one of :func:`levels_of`);
+    ``town_groups``: the county's groups of towns (group name → towns by name or code)."""
+    analysis = balance(result, town_groups)["levels"][level]
     indicators = analysis["indicators"]
     by_code = {s.school_code: s for s in result.school_parts(level)}
     groups = [
@@ -289,9 +362,10 @@ def balance_view(result: CountyResult, level: str) -> BalanceView:
                 summary=summary,
                 contributors=contributors_table(level, code, ind, by_code),
                 distribution=distribution_table(level, code, ind, result.levels[level].indicators[code], by_code),
+                decomposition=decomposition_table(level, code, ind),
             )
         )
-    tables = [t for _d, _t, t in groups] + [t for v in views for t in (v.contributors, v.distribution)]
+    tables = [t for _d, _t, t in groups] + [t for v in views for t in (v.decomposition, v.contributors, v.distribution)]
     return BalanceView(
         level=level,
         levels=[(lvl, level_label(lvl)) for lvl in levels_of(result)],

@@ -1,6 +1,7 @@
 """The annex tables (附表) as .xlsx, laid out like the application forms a county fills in: one sheet
 per level with each school's indicator values and the thresholds, the CV table, the per-school rule
-results, and the county items (government, quality, recognition) with values and evidence.
+results, the county items (government, quality, recognition) with values and evidence, and where the
+inequality comes from (each indicator's Theil index and CV² split between and within groups).
 
 Numbers are written as numbers with formats (0.00 for values, 0.000 for CVs, 0 for counts, 0.0%
 for ratios); every figure comes from :class:`dudao.reports.content.ReportData`.
@@ -22,6 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dudao.engine.balance import decomposition
+from dudao.engine.decomposition import GROUPINGS
 from dudao.engine.fields import LEVEL_ZH
 from dudao.engine.result import Level
 from dudao.reports.content import AREA_STATUS_ZH, ReportData, location_zh, school_type_zh, unmet_codes, verdict_zh
@@ -31,7 +34,7 @@ THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = Font(name="黑体", bold=True)
 UNMET = Font(bold=True, color="C00000")
-VALUE, CV, COUNT, PERCENT = "0.00", "0.000", "0", "0.0%"
+VALUE, CV, COUNT, PERCENT, SPLIT = "0.00", "0.000", "0", "0.0%", "0.0000"
 
 
 def _width(text: str) -> float:
@@ -186,11 +189,52 @@ def _items_sheet(wb: Workbook, data: ReportData, number: int) -> None:
                 cell.number_format = VALUE
 
 
+def _decomposition_sheet(wb: Workbook, data: ReportData, number: int) -> None:
+    """Each indicator's Theil index and CV² with the parts between and within the groups of each grouping
+    (as the run stored them; for a run stored before, computed from its school parts by location and
+    ownership)."""
+    ws = wb.create_sheet(f"附表{number} 差异来源")
+    header = ["学段", "指标", "指标名称", "分组方式", "泰尔指数", "组间", "组内", "组间占比",
+              "差异系数平方", "组间", "组内", "组间占比"]  # fmt: skip
+    formats = [None, None, None, None, SPLIT, SPLIT, SPLIT, PERCENT, SPLIT, SPLIT, SPLIT, PERCENT]
+    rows: list[list[Any]] = []
+    for lv, code, ind in data.cvs():
+        if ind.decomposition is not None:
+            splits = {
+                key: {
+                    m: (s.total, s.between, s.within, s.between_share) for m, s in (("theil", g.theil), ("cv2", g.cv2))
+                }
+                for key, g in ind.decomposition.items()
+            }
+        else:
+            splits = {
+                key: {m: (f["total"], f["between"], f["within"], f["between_share"]) for m, f in g.items()}
+                for key, g in decomposition(data.schools(lv), code).items()
+            }
+        for key, split in splits.items():
+            rows.append([LEVEL_ZH[lv], code, ind.name_zh, GROUPINGS[key][0], *split["theil"], *split["cv2"]])
+    _sheet(ws, f"{data.county.name}{data.year}年度差异来源（组间与组内）", header, rows, formats)
+    note = ws.max_row + 2
+    ws.cell(note, 1).value = (
+        "说明：组间是各组平均水平之间的差距，组内是同一组内各校之间的差距，组间 + 组内 = 合计；"
+        "泰尔指数与差异系数平方均按在校生数加权。"
+    )
+    ws.merge_cells(start_row=note, start_column=1, end_row=note, end_column=len(header))
+    ws.cell(note, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[note].height = 32
+
+
 def annex_sheet_titles(data: ReportData) -> list[str]:
     """The annex's sheets as the report lists them: 附表1 小学指标 …"""
     titles = [f"附表{i} {LEVEL_ZH[level]}指标" for i, (level, _) in enumerate(data.levels, start=1)]
     n = len(titles)
-    return [*titles, f"附表{n + 1} 差异系数", f"附表{n + 2} 学校达标", f"附表{n + 3} 县级指标"]
+    return [
+        *titles,
+        f"附表{n + 1} 差异系数",
+        f"附表{n + 2} 学校达标",
+        f"附表{n + 3} 县级指标",
+        f"附表{n + 4} 差异来源",
+    ]
 
 
 def annex_xlsx(data: ReportData) -> bytes:
@@ -203,4 +247,5 @@ def annex_xlsx(data: ReportData) -> bytes:
     _cv_sheet(wb, data, number)
     _rules_sheet(wb, data, number + 1)
     _items_sheet(wb, data, number + 2)
+    _decomposition_sheet(wb, data, number + 3)
     return workbook_bytes(wb)

@@ -92,6 +92,7 @@ PAGES = {
     "orgs:close (county)": ("/orgs/region/{county}/close/?year=2026", CLOSE_COUNTY),
     "orgs:department": ("/orgs/department/{department}/", VIEW),
     "orgs:schools": ("/orgs/county/{county}/schools/?year=2025", VIEW),
+    "orgs:town_groups": ("/orgs/county/{county}/town-groups/", VIEW),
     "orgs:register_import": ("/orgs/county/{county}/schools/import/", ORG),
     "orgs:register_template": ("/orgs/county/{county}/schools/template.xlsx", VIEW),
     "orgs:school": ("/orgs/school/{school}/", VIEW),

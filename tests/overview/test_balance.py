@@ -153,7 +153,7 @@ def test_english(world: World, stored) -> None:
     assert head[:2] == ["Indicator", "Location"]
 
 
-BALANCE_QUERIES = 8  # session, user, roles, county, years with data, latest run, data version (2)
+BALANCE_QUERIES = 9  # session, user, roles, county, years with data, latest run, data version (2), town groups
 
 
 def test_query_count_is_pinned(world: World, stored, django_assert_num_queries) -> None:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
+from dudao.orgs.access import region_permissions
+from dudao.orgs.actions.town_groups import town_groups
 from dudao.overview.balance import balance_view, levels_of
 from dudao.overview.views.county import county_page, lang, nav_context
 from dudao.tables import download
@@ -44,8 +46,9 @@ def balance(request: HttpRequest, code: str, year: int, standard_id: str) -> Htt
     level = request.GET.get("level") or levels[0]
     if level not in levels:
         raise Http404
-    view = balance_view(run.result_obj, level)
+    county = context["county"]
+    view = balance_view(run.result_obj, level, town_groups(county))
     if (response := download(request, view.tables)) is not None:
         return response
-    context.update({"run": run, "b": view})
+    context.update({"run": run, "b": view, "can_group": "review" in region_permissions(request.user, county)})
     return render(request, "overview/balance.html", context)

@@ -76,16 +76,18 @@
   }
 
   function bars(el, group) {
+    // On a phone a legend of more than two groups takes two lines: leave it room above the bars.
+    var top = group.series.length > 2 && el.parentElement.clientWidth < 560 ? 64 : 36;
     show(el, {
       animation: false,
       aria: { enabled: true, label: { enabled: false }, decal: { show: true } },
       legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: top, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "axis",
         formatter: function (items) {
           var i = items[0].dataIndex;
-          return encode(group.codes[i]) + " " + encode(labels.share_met) + "<br>" + items.map(function (item) {
+          return encode(group.codes[i]) + " " + encode(group.label || labels.share_met) + "<br>" + items.map(function (item) {
             return item.marker + encode(item.seriesName) + " " + encode(group.series[item.seriesIndex].texts[i]);
           }).join("<br>");
         },

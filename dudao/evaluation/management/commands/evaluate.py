@@ -31,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--items", type=Path, help="县级指标取值（政府保障、教育质量、社会认可度、一票否决）的 YAML/JSON 文件"
         )
+        parser.add_argument(
+            "--groups",
+            type=Path,
+            help="乡镇分组 YAML（组名: [乡镇名称或代码, ...]，如 南部、北部），用于分析差异来自组间还是组内",
+        )
         parser.add_argument("--format", default="text", choices=["text", "json", "xlsx"])
         parser.add_argument("--lang", default="zh", choices=["zh", "en"])
         parser.add_argument("--out", type=Path, help="输出文件（xlsx 必填；text/json 默认输出到终端）")
@@ -49,6 +54,7 @@ class Command(BaseCommand):
             check.raise_problems()
             evaluation = evaluate_table(table.frame, standard, table.present)
             items = parse_item_values(standard, _read_items(opts["items"])) if opts["items"] else None
+            town_groups = _read_groups(opts["groups"]) if opts["groups"] else None
         except StandardError as exc:
             raise CommandError(str(exc)) from exc
         except InputError as exc:
@@ -60,7 +66,10 @@ class Command(BaseCommand):
             ) from exc
         evaluation.warnings[:0] = [*table.warnings, *unusual]
         county = self._pick_county(evaluation.counties(), opts["county"], lang)
-        result = county_result(evaluation, county, items)
+        try:
+            result = county_result(evaluation, county, items, town_groups)
+        except ValueError as exc:  # a town in two groups
+            raise CommandError(f"{opts['groups']}: {exc}") from exc
 
         if opts["format"] == "xlsx":
             write_xlsx(result, opts["out"], lang)
@@ -105,6 +114,19 @@ def _read_items(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CommandError(f"{path}: 应为“指标代码: 取值”的映射 / expected a mapping of item code to value")
     return {str(k): v for k, v in data.items()}
+
+
+def _read_groups(path: Path) -> dict[str, list[str]]:
+    """The user's groups of towns: group name → list of towns (names or codes, as the file's 乡镇 column)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise CommandError(f"{path}: 无法读取乡镇分组文件 / cannot read the groups file: {exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise CommandError(
+            f"{path}: 应为“组名: [乡镇, ...]”的映射 / expected a mapping of group name to a list of towns"
+        )
+    return {str(k): [str(t) for t in v] for k, v in data.items()}
 
 
 def _write_atomic(path: Path, text: str) -> None:
