@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.census.models import CensusRecord
 from dudao.engine import CountyResult, ResultSummary, county_result, evaluate_table
 from dudao.evidence import StoredFile
-from dudao.orgs.models import Region, School, SchoolYear
+from dudao.orgs.models import Region, School, SchoolYear, TownGroup
 from dudao.standards import load
 
 
@@ -40,9 +40,10 @@ def data_version(county_id: int, year: int, standard_id: str) -> str:
 # field boundaries apart.
 _RECORDS_DIGEST = (
     "SELECT s.county_id, encode(sha256(convert_to(string_agg(ROW(r.id, r.version, r.status, r.updated_at, sy.name,"
-    " sy.school_type, sy.location, sy.ownership, sy.town_id)::text, ',' ORDER BY r.id), 'UTF8')), 'hex')"
+    " sy.school_type, sy.location, sy.ownership, sy.town_id, tg.name)::text, ',' ORDER BY r.id), 'UTF8')), 'hex')"
     " FROM {record} r JOIN {school} s ON s.id = r.school_id"
     " LEFT JOIN {school_year} sy ON sy.school_id = r.school_id AND sy.year = r.year"
+    " LEFT JOIN {town_group} tg ON tg.town_id = sy.town_id"
     " WHERE s.county_id = ANY(%s) AND r.year = %s GROUP BY s.county_id"
 )
 
@@ -52,7 +53,10 @@ def _records_part(ids: list[int], year: int) -> dict[int, Any]:
     reads them: on PostgreSQL one digest per county computed by the database, elsewhere the rows."""
     if connection.vendor == "postgresql":
         sql = _RECORDS_DIGEST.format(
-            record=CensusRecord._meta.db_table, school=School._meta.db_table, school_year=SchoolYear._meta.db_table
+            record=CensusRecord._meta.db_table,
+            school=School._meta.db_table,
+            school_year=SchoolYear._meta.db_table,
+            town_group=TownGroup._meta.db_table,
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [ids, year])
@@ -64,7 +68,7 @@ def _records_part(ids: list[int], year: int) -> dict[int, Any]:
         .annotate(sy=FilteredRelation("school__years", condition=Q(school__years__year=year)))
         .order_by("pk")
         .values_list("school__county_id", "pk", "version", "status", "updated_at", "sy__name",
-                     "sy__school_type", "sy__location", "sy__ownership", "sy__town_id")
+                     "sy__school_type", "sy__location", "sy__ownership", "sy__town_id", "sy__town__town_group__name")
     )  # fmt: skip
     for county_id, *row in rows:
         records[county_id].append(row)
@@ -75,11 +79,11 @@ def data_versions(county_ids: Iterable[int], year: int, standard_id: str) -> dic
     """The data version of each county, in two queries whatever the number of counties.
 
     Census records: id, version (bumped on every value change), status and ``updated_at`` (which
-    moves on any save), with the school's attributes that year (name, type, location, ownership, town).
+    moves on any save), with the school's attributes that year (name, type, location, ownership, town and
+    the town's group, 乡镇分组).
     County items of the standard: code, value and ``updated_at``. Any change, added or deleted row
-    gives a different hash. (The hash differs between databases, never within one.) The county's groups of
-    towns (乡镇分组) are not in it: a run keeps the groups it was evaluated with (``inputs``) until the
-    next evaluation, and the balance page reads the groups as they are now.
+    gives a different hash. (The hash differs between databases, never within one.) A town's group
+    is read in the same query, so putting a town with schools into another group makes the runs stale.
     """
     ids = list(county_ids)
     records = _records_part(ids, year)

@@ -137,3 +137,16 @@ def test_a_schools_town_is_part_of_the_data_version(world: World, towns: Region)
     assert not run.is_stale()
     SchoolYear.objects.filter(school=world.primary, year=YEAR).update(town=towns)  # 第一小学 moves to 河西乡
     assert run.is_stale()
+
+
+def test_changing_the_groups_re_evaluates_the_stored_run(
+    world: World, towns: Region, django_capture_on_commit_callbacks
+) -> None:
+    run = current_run(world.county, YEAR, STANDARD)
+    assert run.inputs["town_groups"] == {"北部": ["城关镇", "139901100"], "南部": ["河西乡", "139901200"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        set_town_groups(world.county_supervisor, world.county, {"139901200": "北部"})
+    assert run.is_stale()  # the groups are part of the data version
+    fresh = current_run(world.county, YEAR, STANDARD)
+    assert fresh.pk != run.pk and not fresh.is_stale()
+    assert fresh.inputs["town_groups"] == {"北部": ["城关镇", "139901100", "河西乡", "139901200"]}

@@ -11,8 +11,9 @@ from django.db import transaction
 
 from dudao.actors import Actor
 from dudao.audit.record import record_event
+from dudao.evaluation.refresh import after_change
 from dudao.orgs.actions.common import require, text
-from dudao.orgs.models import Region, TownGroup
+from dudao.orgs.models import Region, SchoolYear, TownGroup
 
 NAME_MAX = TownGroup._meta.get_field("name").max_length or 32
 
@@ -42,8 +43,10 @@ def group_names(county: Region) -> dict[str, str]:
 @transaction.atomic
 def set_town_groups(actor: Actor, county: Region, groups: Mapping[str, object], *, why: str = "") -> dict[str, str]:
     """Put the county's towns into groups: ``groups`` maps a town's code to its group's name (blank: no
-    group); towns not named keep theirs. Returns town code → group name after the change. Nothing is
-    written (and no event recorded) when nothing changes; codes of towns outside the county are ignored."""
+    group); towns not named keep theirs. The county's stored runs of the years the changed towns had
+    schools are re-evaluated after the commit (the groups are part of their data version). Returns town
+    code → group name after the change. Nothing is written (and no event recorded) when nothing changes;
+    codes of towns outside the county are ignored."""
     require(actor, county, "review")
     towns = {t.code: t for t in county_towns(county)}
     wanted = {
@@ -71,4 +74,8 @@ def set_town_groups(actor: Actor, county: Region, groups: Mapping[str, object], 
             row.save(update_fields=["name"])
     if changed:
         record_event(actor, "orgs.town_groups.set", target=county, region=county, why=why, data={"changed": changed})
+        # The runs of the years these towns had schools read the groups: they are re-evaluated after the commit.
+        years = SchoolYear.objects.filter(town__code__in=changed, town__parent=county).values_list("year", flat=True)
+        for year in sorted(set(years)):
+            after_change([county.pk], year)
     return group_names(county)
