@@ -110,12 +110,14 @@ def _rules(entry: CheckRule) -> list[Rule]:
     )  # fmt: skip
     levels = frozenset(entry.levels) if entry.levels is not None else None
     if entry.sum is not None:
+        parts = [_side(part)[1] for part in entry.sum.parts]
+        if entry.sum.total is None:  # each part must be 0 (or not given): one rule per part, naming it
+            return [rule(field=p, left=("now", ""), right=("now", ""), factor=1.0, min_difference=0.0, parts=(p,),
+                         levels=levels) for p in parts]  # fmt: skip
         assert entry.field is not None
-        total: tuple[Source, str] = _side(entry.sum.total) if entry.sum.total else ("now", "")
-        for part in entry.sum.parts:
-            _side(part)
+        total = _side(entry.sum.total)
         return [rule(field=_side(entry.field)[1], left=total, right=total, factor=1.0, min_difference=0.0,
-                     parts=tuple(entry.sum.parts), levels=levels)]  # fmt: skip
+                     parts=tuple(parts), levels=levels)]  # fmt: skip
     if entry.change is not None:
         ratio, least = float(entry.change.ratio.value), float(entry.change.min_difference.value)
         out = []

@@ -97,6 +97,18 @@ class FilePlan:
     def count(self, action: str) -> int:
         return sum(r.action == action for r in self.rows)
 
+    @property
+    def count_create(self) -> int:
+        return self.count("create")
+
+    @property
+    def count_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def count_unchanged(self) -> int:
+        return self.count("unchanged")
+
     def changes(self) -> list[PlannedRow]:
         return [r for r in self.rows if r.action != "unchanged"]
 

@@ -45,7 +45,7 @@ class Change(_Strict):
 
 class SumOf(_Strict):
     """The figures ``parts`` must add up to ``total`` where any of them is given (a part not given counts 0);
-    without ``total`` they must add up to 0 (grades a record's level does not have)."""
+    without ``total`` each of them must be 0 or not given (grades a record's level does not have)."""
 
     parts: list[str]
     total: str | None = None
@@ -71,8 +71,8 @@ class CheckRule(_Strict):
     def _one_shape(self) -> CheckRule:
         if sum(shape is not None for shape in (self.compare, self.change, self.sum)) != 1:
             raise ValueError(f"rule {self.code}: give one of compare (with factor), change or sum")
-        if self.sum is not None and self.field is None:
-            raise ValueError(f"rule {self.code}: a sum rule needs field")
+        if self.sum is not None and self.sum.total is not None and self.field is None:
+            raise ValueError(f"rule {self.code}: a sum rule with a total needs field")
         if self.compare is not None and (self.factor is None or self.field is None):
             raise ValueError(f"rule {self.code}: a compare rule needs field and factor")
         return self
