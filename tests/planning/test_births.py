@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from dudao.audit.models import AuditEvent
 from dudao.census import actions as census_actions
+from dudao.orgs.models import Region
 from dudao.planning.inputs import forecast_inputs
 from dudao.planning.models import Births, GradeHistory, KnownChange
 from tests.personas import SYSTEM, World, client_for
@@ -235,3 +238,26 @@ def test_who_may_see_and_change_the_inputs(world: World) -> None:
     assert neighbour.get(reverse("planning:change_edit", args=[world.neighbour.code, change.pk])).status_code == 404
     assert client_for(None).get(page).status_code == 302  # to the login
     assert not Births.objects.exists() and KnownChange.objects.count() == 1
+
+
+def test_the_page_reads_a_fixed_number_of_queries(world: World, django_assert_num_queries: Any) -> None:
+    county = client_for(world.county_supervisor)
+    url = reverse("planning:births", args=[world.county.code])
+    Births.objects.create(county=world.county, town=world.town, year=2018, births=300)
+    county.get(url)
+    with CaptureQueriesContext(connection) as few:
+        county.get(url)
+    for i in range(5):
+        town = Region.objects.create(code=f"13990120{i}", name=f"新镇{i}", level="town", parent=world.county)
+        Births.objects.bulk_create(
+            Births(county=world.county, town=town, year=y, births=100 + y % 7) for y in range(2012, 2026)
+        )
+        KnownChange.objects.create(county=world.county, name=f"小区{i}", town=town, school=world.primary,
+                                   level="primary", from_year=2027, pupils=30)  # fmt: skip
+    GradeHistory.objects.bulk_create(
+        GradeHistory(county=world.county, school=s, year=y, grade=g, students=50)
+        for s in (world.primary, world.nine_year) for y in range(2018, 2023) for g in range(1, 7)
+    )  # fmt: skip
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert "新镇4" in county.get(url).text
+    assert len(few.captured_queries) == 9  # session, user, county, roles, years, births, changes, names, history
