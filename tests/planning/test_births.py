@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -261,3 +262,20 @@ def test_the_page_reads_a_fixed_number_of_queries(world: World, django_assert_nu
     with django_assert_num_queries(len(few.captured_queries)):
         assert "新镇4" in county.get(url).text
     assert len(few.captured_queries) == 9  # session, user, county, roles, years, births, changes, names, history
+
+
+def test_the_command_imports_a_file_or_lists_every_problem(world: World, tmp_path: Any) -> None:
+    good, bad = tmp_path / "births.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(xlsx(BIRTHS_HEADER, [["城关镇", 2018, 310], ["城关镇", 2019, 295]]).read())
+    bad.write_bytes(xlsx(BIRTHS_HEADER, [["城关镇", 2018, 310], ["柳河镇", 2019, 200]]).read())
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 problem\\(s\\); nothing was imported"):
+        call_command("import_planning", "births", str(bad), "--county", world.county.code, "--lang", "en",
+                     stdout=out, stderr=err)  # fmt: skip
+    assert "row 3" in err.getvalue() and "示范县 has no town called '柳河镇'" in err.getvalue()
+    call_command("import_planning", "births", str(good), "--county", world.county.code, "--dry-run", stdout=out)
+    assert "births.xlsx：检查完成（未写入），新增 2 项，修改 0 项，未变 0 项" in out.getvalue()
+    assert not Births.objects.exists()
+    call_command("import_planning", "births", str(good), "--county", world.county.code, stdout=out)
+    assert Births.objects.count() == 2
+    assert AuditEvent.objects.get(verb="planning.import_births").actor_label == "system (command import_planning)"
