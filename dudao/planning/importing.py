@@ -114,8 +114,12 @@ class FilePlan:
         return [r for r in self.rows if r.action != "unchanged"]
 
     def payload(self) -> str:
-        """The checked figures as JSON (a preview's confirmation sends them back; they are checked again)."""
-        return json.dumps([[*r.key, r.year, r.grade, r.value, r.source] for r in self.rows], ensure_ascii=False)
+        """The checked figures as compact JSON (a preview's confirmation sends them back; they are checked again):
+        ``{"sources": [...], "rows": [[key, year, grade, value, source index], ...]}``."""
+        sources = list(dict.fromkeys(r.source for r in self.rows))
+        index = {source: i for i, source in enumerate(sources)}
+        rows = [[*r.key, r.year, r.grade, r.value, index[r.source]] for r in self.rows]
+        return json.dumps({"sources": sources, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
 
     def digest(self) -> str:
         """The figures and what each does to the stored ones (a figure stored meanwhile changes it)."""
@@ -289,13 +293,13 @@ def school_names(county: Region) -> dict[str, str]:
 def plan_from_payload(county: Region, kind: str, payload: str) -> FilePlan:
     """A preview's figures sent back with its confirmation, checked again against the county."""
     try:
-        items = json.loads(payload)
+        data = json.loads(payload)
+        sources = [str(s)[:SOURCE_LENGTH] for s in data["sources"]]
+        items = [(str(c), int(y), int(g), int(n), sources[int(i)]) for c, y, g, n, i in data["rows"]]
         if kind == "births":
-            return plan_births(county, [(str(c), int(y), int(n), str(s)[:SOURCE_LENGTH]) for c, y, _g, n, s in items])
-        return plan_history(
-            county, [(str(c), int(y), int(g), int(n), str(s)[:SOURCE_LENGTH]) for c, y, g, n, s in items]
-        )
-    except (ValueError, TypeError) as exc:
+            return plan_births(county, [(c, y, n, s) for c, y, _g, n, s in items])
+        return plan_history(county, items)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise InputError(
             [Problem("bad_payload", "预览数据无效，请重新上传", "the preview's data is invalid; upload again")]
         ) from exc

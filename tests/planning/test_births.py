@@ -91,6 +91,14 @@ def test_a_confirmation_of_figures_changed_since_the_preview_is_refused(world: W
     )
     assert "预览之后数据已有变化，未写入" in refused.content.decode()
     assert Births.objects.get().births == 280
+    for payload in ("x", "[1, 2]", '{"sources": [], "rows": [["139901100", 2018, 0, 5, 3]]}'):
+        forged = county.post(
+            reverse("planning:births_confirm", args=[world.county.code]),
+            {"kind": "births", "payload": payload, "digest": "0"},
+            follow=True,
+        )
+        assert "预览数据无效，请重新上传" in forged.content.decode()
+    assert Births.objects.get().births == 280
 
 
 def test_a_bad_births_file_lists_every_problem_and_writes_nothing(world: World) -> None:
