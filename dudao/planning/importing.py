@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.engine.fields import FIELD_BY_KEY, GRADE_FIELDS
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs.models import Region, School, SchoolYear
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 COUNTY_WIDE = "全县"
-FIRST_YEAR = 1990  # no county keeps births or school statistics of earlier years for planning
+FIRST_YEAR, LAST_YEAR = MIN_YEAR, MAX_YEAR  # the years the platform keeps (dudao.converters)
 SOURCE_LENGTH = 200
 
 BIRTHS_COLUMNS: tuple[ColumnSpec, ...] = (
@@ -210,7 +211,7 @@ def plan_births(
     }
     plan = FilePlan("births", filename, sheet, warnings=list(warnings))
     for code, year, births, source in figures:
-        if (code and code not in towns) or int(births) < 0:
+        if (code and code not in towns) or int(births) < 0 or not FIRST_YEAR <= int(year) <= LAST_YEAR:
             raise InputError(
                 [Problem("unknown_town", "乡镇（街道）不属于本县", "the town is not the county's", value=code)]
             )
@@ -271,7 +272,12 @@ def plan_history(
     stored = {(code, year, grade): n for code, year, grade, n in query}
     plan = FilePlan("history", filename, sheet, warnings=list(warnings))
     for code, year, grade, students, source in figures:
-        if code not in schools or not 1 <= int(grade) <= 9 or int(students) < 0:
+        if (
+            code not in schools
+            or not 1 <= int(grade) <= 9
+            or int(students) < 0
+            or not FIRST_YEAR <= int(year) <= LAST_YEAR
+        ):
             raise InputError(
                 [Problem("unknown_school", "学校不属于本县", "the school is not the county's", value=code)]
             )
