@@ -112,10 +112,8 @@ def test_problems_name_sheet_row_column_value_and_rule(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="problem"):
         call_command("forecast", str(tmp_path / "bad.xlsx"), "--year", "2025", "--lang", "en",
                      stdout=StringIO(), stderr=(en := StringIO()))  # fmt: skip
-    assert (
-        "sheet 'bad.xlsx 在校生', row 2, column '一年级在校生数': the level is junior but grade 1 is given (value '100')"
-        in (en.getvalue())
-    )
+    where = "sheet 'bad.xlsx 在校生', row 2, column '一年级在校生数'"
+    assert f"{where}: the level is junior but grade 1 is given (value '100')" in en.getvalue()
 
 
 def test_no_base_year_and_xlsx_without_out(files: tuple[Path, Path]) -> None:

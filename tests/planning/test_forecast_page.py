@@ -27,6 +27,7 @@ PRIMARY = {  # grades 1–6 per year: YEAR-3 … YEAR
     YEAR - 1: [99, 103, 98, 96, 95, 93],
     YEAR: [95, 98, 102, 97, 95, 94],
 }
+BIRTHS = (900, 950, 1000, 1040, 990, 950, 1010, 980, 930, 960, 900, 870)  # YEAR-12 … YEAR-1
 JUNIOR = {YEAR - 3: [150, 148, 145], YEAR - 2: [152, 149, 146], YEAR - 1: [149, 151, 147], YEAR: [147, 148, 150]}
 
 
@@ -48,7 +49,7 @@ def history(world: World) -> None:
                     GradeHistory.objects.create(county=world.county, school=school, year=year, grade=g, students=n)
     for year, students in ((YEAR - 1, 410), (YEAR, 420)):
         save_record(SYSTEM, world.nine_year, year, "primary", {"students": students})
-    for year, births in zip(range(YEAR - 12, YEAR), (900, 950, 1000, 1040, 990, 950, 1010, 980, 930, 960, 900, 870)):
+    for year, births in zip(range(YEAR - 12, YEAR), BIRTHS, strict=True):
         Births.objects.create(county=world.county, town=None, year=year, births=births)
 
 

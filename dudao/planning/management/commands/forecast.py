@@ -27,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="基准学年：用此前（含）的数据预测其后各年")
         parser.add_argument("--horizon", type=int, default=6, help="预测年数（默认 6）")
         parser.add_argument("--scenario", default="medium", choices=SCENARIOS, help="表格和 projected 用的方案")
-        parser.add_argument("--method-settings", dest="method_settings", type=Path, help="方法参数 YAML（默认 standards/data/planning/forecast.yaml）")
+        parser.add_argument(
+            "--method-settings", dest="method_settings", type=Path, help="方法参数 YAML（默认随附的 forecast.yaml）"
+        )
         parser.add_argument("--format", default="json", choices=["json", "xlsx"])
         parser.add_argument("--lang", default="zh", choices=["zh", "en"])
         parser.add_argument("--out", type=Path, help="输出文件（xlsx 必填；json 默认输出到终端）")
