@@ -38,7 +38,7 @@ def town_label(town: str) -> str:
     return str(COUNTY_LABEL) if town == "*" else town or str(NO_TOWN)
 
 
-def _width(band: Band, year: int, base: int) -> float | None:
+def _width(band: Band, year: int) -> float | None:
     """The interval's half-width at ``year`` as a share of the medium forecast (None where it is 0)."""
     medium = band.medium.get(year)
     if not medium:
@@ -61,8 +61,8 @@ def _year_cells(result: CountyForecast, band: Band, scenario: Scenario) -> dict[
     values = band.scenario(scenario)
     cells: dict[str, Any] = {"actual": band.history.get(result.base_year), "mape": band.mape}
     cells |= {f"y{y}": values.get(y) for y in result.years}
-    cells["width_first"] = _width(band, result.years[0], result.base_year)
-    cells["width_last"] = _width(band, result.years[-1], result.base_year)
+    cells["width_first"] = _width(band, result.years[0])
+    cells["width_last"] = _width(band, result.years[-1])
     return cells
 
 
@@ -86,7 +86,8 @@ def areas_table(result: CountyForecast, scenario: Scenario) -> Table:
         *_year_columns(result),
     ]
     rows = []
-    for area in [*result.county, *result.towns]:
+    towns = sorted(result.towns, key=lambda a: (a.town, a.level != "primary"))  # a town's levels together
+    for area in [*result.county, *towns]:
         row = {"area": town_label(area.town), "level": level_label(area.level), "schools": area.schools}
         row |= _year_cells(result, area, scenario)
         if area.town == "*":

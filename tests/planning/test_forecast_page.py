@@ -10,6 +10,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dudao.census.actions import save_record
@@ -103,6 +105,16 @@ def test_page_figures_equal_the_forecast(world: World, history: None) -> None:
     forecast_line = dict(zip(data["years"], county["levels"][0]["forecast"], strict=True))
     assert forecast_line[YEAR + 1] == round(primary.medium[YEAR + 1], 1)
     assert forecast_line[YEAR] == primary.history[YEAR]  # the line starts at the last actual year
+
+
+def test_a_get_never_writes(world: World, history: None) -> None:
+    client = client_for(world.county_supervisor)
+    client.get(url(world))  # the session's first request may touch the session table
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(world)).status_code == 200
+        assert client.get(f"/api/v1/planning/forecast/{world.county.code}/{YEAR}").status_code == 200
+    written = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not [sql for sql in written if "django_session" not in sql]
 
 
 def test_scenario_switch_shows_the_interval_bounds(world: World, history: None) -> None:
