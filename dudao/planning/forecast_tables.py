@@ -71,9 +71,9 @@ def _note(result: CountyForecast) -> str:
         return _("历史数据不足 3 年，无法回测：误差一栏为空，区间取默认误差（较宽）。")
     years = "、".join(str(y) for y in result.backtest_years)
     return _(
-        "回测误差（MAPE）：用 %(years)s 年以前的数据预测 %(years)s 年，与实际相比的平均绝对百分比误差；"
-        "区间按回测误差的 80%% 分位数计算，随预测年数的平方根扩大。"
-    ) % {"years": years}
+        "回测误差（MAPE）：用 %(first)s 年以前的数据预测 %(years)s 年，与实际相比的平均绝对百分比误差；"
+        "区间按回测误差的 80%% 分位数（波动大的学校按其自身误差）计算，随预测年数的平方根扩大。"
+    ) % {"first": result.backtest_years[0], "years": years}
 
 
 def areas_table(result: CountyForecast, scenario: Scenario) -> Table:
