@@ -260,7 +260,10 @@ def _text(value: object) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    columns = [str(c) for c in frame.columns]
+    return [
+        dict(zip(columns, values, strict=True)) for values in zip(*(frame[c].tolist() for c in columns), strict=True)
+    ]
 
 
 def _problem(rule: str, zh: str, en: str, column: str | None = None, value: object = None) -> Problem:
@@ -346,10 +349,10 @@ def _trend(series: Mapping[int, float], end: int, window: int) -> Callable[[int]
     if len(points) == 1:
         value = points[0][1]
         return lambda year: max(value, 0.0)
-    xs = np.array([p[0] for p in points], dtype=float)
-    ys = np.array([p[1] for p in points], dtype=float)
-    slope, intercept = (float(c) for c in np.polyfit(xs - xs.mean(), ys, 1))
-    mid = float(xs.mean())
+    # least squares in closed form (a handful of points: faster than numpy's polyfit here)
+    mid = sum(p[0] for p in points) / len(points)
+    intercept = sum(p[1] for p in points) / len(points)
+    slope = sum((x - mid) * (y - intercept) for x, y in points) / sum((x - mid) ** 2 for x, _ in points)
     return lambda year: max(intercept + slope * (year - mid), 0.0)
 
 
