@@ -18,7 +18,8 @@ Methods (each a function of the history up to a year ``end``, projecting ``end +
   earlier times an entry ratio ``Σ G_1(y) / Σ B(y − entry_age)`` (the town's births, or the county's
   where the town has none). A year whose births are missing takes the trend.
 * ``cohort_transition`` — junior units: the same ratios; grade 7 from the town's grade 6 (all its
-  primary units with grades) the year before times a transition ratio; that grade 6 is itself forecast.
+  primary units with grades) the year before times a transition ratio; that grade 6 is itself forecast
+  (by each primary unit's chosen method, or its first cohort method where a total method was chosen).
 * ``cohort_trend`` — the same ratios; the entry grade from a linear trend on its last
   ``trend_years`` values, floored at 0.
 * ``total_trend`` — a linear trend on the unit's totals (floored at 0); ``total_ratio`` — the totals
@@ -507,8 +508,12 @@ def _run(
             done = {m: p for m in METHODS if (p := _project(unit, m, end, years, ctx)) is not None}
             out[unit.code, level] = done
             if level == "primary":
-                chosen = (methods or {}).get((unit.code, level)) or _default(done)
-                for year, grades in done.get(chosen, ({}, {}))[1].items():
+                # the town's grade 6 counts every primary unit with grades: by its chosen method where that
+                # keeps the grades, else by its first cohort method (a total method has no grade 6)
+                chosen = (methods or {}).get((unit.code, level))
+                if chosen not in COHORT_METHODS:
+                    chosen = next((m for m in METHODS if m in COHORT_METHODS and m in done), None)
+                for year, grades in done.get(chosen or "", ({}, {}))[1].items():
                     town = ctx.grade6.setdefault(unit.town, {})
                     town[year] = town.get(year, 0.0) + grades.get(6, 0.0)
     return out
