@@ -146,7 +146,7 @@ class ForecastSettings:
 class Note(Part):
     """Something the reader of the forecast should know (bilingual, like a Problem)."""
 
-    rule: str
+    rule: str  # history_too_short, no_base_year_school, change_applied, change_in_history, change_without_school
     school_code: str | None = None
     level: str | None = None
     message_zh: str
@@ -467,7 +467,21 @@ def _spread_changes(
             for year in years:
                 if year >= start:
                     series[year] = series.get(year, 0.0) + pupils * weight / sum(weights)
+        notes.append(_applied_note(name, pupils, level, start, [u.code for u in targets]))
     return extra, notes
+
+
+def _applied_note(name: str, pupils: float, level: str, start: int, codes: list[str]) -> Note:
+    entry = GRADES[level][0]
+    return Note(
+        rule="change_applied",
+        school_code=codes[0] if len(codes) == 1 else None,
+        level=level,
+        message_zh=f"已知变化“{name}”：自 {start} 年起每年 {pupils:g} 人进入{'一' if entry == 1 else '七'}年级，"
+        f"分到 {len(codes)} 所学校",
+        message_en=f"known change {name!r}: {pupils:g} pupils a year enter grade {entry} from {start}, "
+        f"spread over {len(codes)} school(s)",
+    )
 
 
 def _entry_weight(unit: _Unit, base_year: int) -> float:

@@ -168,7 +168,8 @@ def test_known_change_spread_over_the_towns_schools_by_entry_share() -> None:
     assert p1.medium[2026] == pytest.approx(b1.medium[2026])
     assert p2.medium[2027] - b2.medium[2027] == pytest.approx(11)
     assert p2.medium[2028] - b2.medium[2028] == pytest.approx(22)
-    assert [n.rule for n in changed.notes] == ["change_in_history"]  # 2020 is in the history already
+    assert [n.rule for n in changed.notes] == ["change_applied", "change_in_history"]  # 2020: in the history
+    assert changed.notes[0].message_zh == "已知变化“新城小区”：自 2027 年起每年 30 人进入一年级，分到 2 所学校"
 
 
 def test_selection_picks_the_better_method_on_a_constructed_case() -> None:
