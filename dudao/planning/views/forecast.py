@@ -64,6 +64,7 @@ def forecast(request: AuthenticatedHttpRequest, code: str, year: int, standard_i
         "chart": chart,
         "charts": list(chart["charts"].items()),
         "notes": [n.message_en if english else n.message_zh for n in result.notes],
+        "backtest_years": (", " if english else "、").join(str(y) for y in result.backtest_years),
     }
     return render(request, "planning/forecast.html", context)
 
