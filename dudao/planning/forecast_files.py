@@ -123,6 +123,11 @@ def read_changes(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CHANGES_COLUMNS))
 
 
+def _where(path: Path, sheet: str | None) -> str:
+    """A problem's sheet named with its file (a .csv's one sheet is the file)."""
+    return f"{path.name} {sheet}" if sheet and sheet != path.name else path.name
+
+
 def read_inputs(enrolment: Path, births: Path | None = None, changes: Path | None = None) -> ForecastInputs:
     """The three files as the forecast's inputs; the problems of every file given, all at once."""
     problems: list[Problem] = []
@@ -138,7 +143,7 @@ def read_inputs(enrolment: Path, births: Path | None = None, changes: Path | Non
         try:
             frames[name] = reader(path)
         except InputError as error:  # each problem names its file with its sheet
-            problems += [replace(p, sheet=f"{path.name} {p.sheet}" if p.sheet else path.name) for p in error.problems]
+            problems += [replace(p, sheet=_where(path, p.sheet)) for p in error.problems]
     if problems:
         raise InputError(problems)
     return ForecastInputs(**frames)
