@@ -132,6 +132,7 @@ def test_a_csv_file_and_its_problems(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="2 处错误"):
         call_command("forecast", str(bad), "--year", "2025", stdout=StringIO(), stderr=err)
     assert err.getvalue().splitlines() == [
-        "工作表“bad.csv”，第3行，列“在校生数”：不是数字（只填数字，不要带单位或文字；没有的请填 0）（值：abc） [not_a_number]",
+        "工作表“bad.csv”，第3行，列“在校生数”：不是数字（只填数字，不要带单位或文字；没有的请填 0）（值：abc）"
+        " [not_a_number]",
         "工作表“bad.csv”，第4行，列“学段”：只填在校生数时须填写学段（小学/初中） [level_required]",
     ]
