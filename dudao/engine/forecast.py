@@ -59,6 +59,7 @@ totals only are forecast, and every figure carries an interval from the measured
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -138,6 +139,12 @@ class ForecastSettings:
         if not (1 <= settings.holdout_years <= 2 and 0 < settings.interval_quantile < 1 and settings.ratio_years >= 1):
             raise ValueError(f"{path or SETTINGS_FILE}: holdout_years 1–2, ratio_years ≥ 1, 0 < interval_quantile < 1")
         return settings
+
+
+@functools.cache
+def _shipped_settings() -> ForecastSettings:
+    """The shipped file's settings, read once per process."""
+    return ForecastSettings.load()
 
 
 # -- the result ------------------------------------------------------------------------------------
@@ -573,7 +580,7 @@ def forecast(
     settings: ForecastSettings | None = None,
 ) -> CountyForecast:
     """Forecast every school's enrolment for ``base_year + 1 … base_year + horizon`` (see the module)."""
-    s = settings or ForecastSettings.load()
+    s = settings or _shipped_settings()
     units, notes = _checked_units(inputs.enrolment, base_year, horizon, scenario)
     years = list(range(base_year + 1, base_year + horizon + 1))
     extra, change_notes = _spread_changes(inputs.changes, units, base_year, years)
