@@ -6,10 +6,10 @@ change forms), planning:forecast (enrolment forecast), planning:seats (学位预
 
 from django.urls import path
 
-from dudao.planning.views import births
+from dudao.planning.views import births, forecast
 
 app_name = "planning"
-urlpatterns = [
+urlpatterns: list = [
     path("county/<str:code>/births/", births.births, name="births"),
     path("county/<str:code>/births/upload/", births.upload, name="births_upload"),
     path("county/<str:code>/births/confirm/", births.confirm, name="births_confirm"),
@@ -17,4 +17,6 @@ urlpatterns = [
     path("county/<str:code>/births/changes/new/", births.change_new, name="change_new"),
     path("county/<str:code>/births/changes/<id:pk>/", births.change_edit, name="change_edit"),
     path("county/<str:code>/births/changes/<id:pk>/delete/", births.change_delete, name="change_delete"),
+    path("county/<str:code>/forecast/", forecast.forecast_latest, name="forecast_latest"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/forecast/", forecast.forecast, name="forecast"),
 ]
