@@ -14,7 +14,6 @@ is named in ``problems``. A projection equal to today's pupils gives today's res
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,9 +76,7 @@ class ProjectedCompliance:
         return {y: {lvl: r.levels[lvl].passed for lvl in r.levels} for y, r in results.items()}
 
 
-def projected_frame(
-    frame: pd.DataFrame, projected: Projected, year: int
-) -> tuple[pd.DataFrame, list[str]]:
+def projected_frame(frame: pd.DataFrame, projected: Projected, year: int) -> tuple[pd.DataFrame, list[str]]:
     """``frame`` with each school's pupils per level replaced by the projection for ``year``, rounded to
     whole pupils (half up); the codes of the schools without one (their pupils are kept)."""
     out = frame.copy()

@@ -114,7 +114,7 @@ def _parts(
     for f in TEACHER_FIELDS:
         if f in prepared:
             parts[f] = prepared[f].to_numpy(dtype=float)
-        elif f == planning.staffing.compared_with and (f in frame or any(f"{f}_{lvl}" in frame for lvl in EVALUATED_LEVELS)):
+        elif f == planning.staffing.compared_with and ({f, f"{f}_primary", f"{f}_junior"} & set(frame.columns)):
             # A figure the standard does not read (专任教师 for the 2017 standard): from the rows, a whole
             # school's from its per-level column.
             by_level = {lvl: _column(frame, f"{f}_{lvl}")[at] for lvl in EVALUATED_LEVELS}
@@ -132,7 +132,8 @@ def _parts(
 def _frame_towns(frame: pd.DataFrame) -> dict[str, str]:
     if "town" not in frame:
         return {}
-    return {code_text(c): ("" if pd.isna(t) else str(t)) for c, t in zip(frame["school_code"], frame["town"], strict=True)}
+    pairs = zip(frame["school_code"], frame["town"], strict=True)
+    return {code_text(c): ("" if pd.isna(t) else str(t)) for c, t in pairs}
 
 
 def _rooms(frame: pd.DataFrame, parts: pd.DataFrame, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,12 +169,11 @@ def _school_years(
         zip(parts["school_code"], parts["school_name"], parts["level"], parts["students"], strict=True)
     ):
         rows.append((i, base_year, float(students), False))
-        by_year = projected.get(code)
-        found = [(y, by_year[y].get(level)) for y in sorted(by_year) if y > base_year] if by_year else []
-        found = [(y, p) for y, p in found if p is not None]
+        by_year = projected.get(code) or {}
+        found = [(y, float(by_year[y][level])) for y in sorted(by_year) if y > base_year and level in by_year[y]]
         if not found:
             problems.append(_no_projection(code, name, level))
-        rows += [(i, y, float(p), True) for y, p in found]
+        rows += [(i, y, p, True) for y, p in found]
     index, year, pupils, is_projected = (np.array(c) for c in zip(*rows, strict=True)) if rows else ([],) * 4
     out = parts.loc[np.asarray(index, dtype=np.int64), [*PART_COLUMNS, "rooms", "basis", "estimated", "capacity"]]
     out = out.reset_index(drop=True)
@@ -228,11 +228,9 @@ def _town_years(school_years: pd.DataFrame) -> pd.DataFrame:
 
 def _warnings(school_years: pd.DataFrame, town_years: pd.DataFrame, base_year: int, n_years: int) -> pd.DataFrame:
     """Schools and towns over capacity in some year from the base year to base year + N."""
-    school = _first_over(
-        school_years, ["school_code", "school_name", "town", "level"], base_year, n_years
-    ).assign(scope="school")
-    town = _first_over(town_years.assign(school_code="", school_name=""), ["school_code", "school_name", "town", "level"],
-                       base_year, n_years).assign(scope="town")  # fmt: skip
+    keys = ["school_code", "school_name", "town", "level"]
+    school = _first_over(school_years, keys, base_year, n_years).assign(scope="school")
+    town = _first_over(town_years.assign(school_code="", school_name=""), keys, base_year, n_years).assign(scope="town")
     out = pd.concat([school, town], ignore_index=True)
     out = out.sort_values(["first_year", "gap", "scope"], ascending=[True, False, True], kind="stable")
     return out.reset_index(drop=True)
@@ -302,7 +300,8 @@ def _teachers(
 
 def _whole(needed: np.ndarray) -> np.ndarray:
     """The smallest whole number of teachers ≥ ``needed``, float noise aside (as the engine's gaps)."""
-    return np.ceil(np.maximum(needed - TOLERANCE * np.maximum(np.abs(needed), 1.0), 0.0))
+    whole: np.ndarray = np.ceil(np.maximum(needed - TOLERANCE * np.maximum(np.abs(needed), 1.0), 0.0))
+    return whole
 
 
 __all__ = ["BANDS", "BAND_ZH", "BASIS_EN", "BASIS_ZH", "Projected", "Seats", "seats"]
