@@ -1,4 +1,4 @@
-"""The planning figures as data (``data/planning/national.yaml``), validated on load (pure: no Django).
+"""The planning figures as data (``data/planning/seats.yaml``), validated on load (pure: no Django).
 
 Standard class sizes (seats per classroom), the class-size risk bands (大班额, 超大班额) and the staffing
 ratios (students per staff post) that :mod:`dudao.engine.seats` turns into capacity, seat gaps and teacher
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from dudao.standards.loader import DATA_DIR, PROVINCE_DIR, StandardError, Unconfirmed, _named, _read_yaml, merge
 from dudao.standards.schema import LEVELS, Level, Source, Sourced, Threshold
 
-PLANNING_FILE = DATA_DIR / "planning" / "national.yaml"
+PLANNING_FILE = DATA_DIR / "planning" / "seats.yaml"
 
 
 class _Strict(BaseModel):

@@ -1,4 +1,4 @@
-"""The planning figures (data/planning/national.yaml): values, provenance, province and override merges,
+"""The planning figures (data/planning/seats.yaml): values, provenance, province and override merges,
 and the loader's refusals."""
 
 from __future__ import annotations
