@@ -91,4 +91,4 @@ def test_unknown_province_is_refused():
 def test_the_planning_file_is_not_an_evaluation_standard():
     from dudao.standards import available_standards
 
-    assert "national" not in available_standards()
+    assert "seats" not in available_standards()
