@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dudao.census.fields import CENSUS_FIELDS, CensusField
-from dudao.engine.fields import FACILITY_FIELDS, TEACHER_FIELDS
+from dudao.engine.fields import FACILITY_FIELDS, GRADE_FIELDS, LEVEL_GRADES, TEACHER_FIELDS
 
 GROUPS = [
     ("students", _("学生")),
@@ -21,7 +21,7 @@ GROUPS = [
 
 def group_of(field: CensusField) -> str:
     base = field.key.rsplit("_", 1)[0] if field.key.endswith(("_primary", "_junior")) else field.key
-    if field.key.startswith("students"):
+    if field.key.startswith("students") or field.key in GRADE_FIELDS:
         return "students"
     if base in TEACHER_FIELDS:
         return "teachers"
@@ -31,11 +31,17 @@ def group_of(field: CensusField) -> str:
 
 
 def fields_for(level: str) -> list[CensusField]:
-    """A whole-school one-through record carries per-level students and teachers; a level record does not."""
+    """A whole-school one-through record carries per-level students and teachers and every grade; a level
+    record does not, and only its level's grades (一年级…六年级 primary, 七年级…九年级 junior)."""
     per_level = ("_primary", "_junior", "_senior")
     if level == "all":
-        return [f for f in CENSUS_FIELDS if f.key.endswith(per_level) or group_of(f) in ("facilities", "items")]
-    return [f for f in CENSUS_FIELDS if not f.key.endswith(per_level)]
+        return [
+            f
+            for f in CENSUS_FIELDS
+            if f.key.endswith(per_level) or f.key in GRADE_FIELDS or group_of(f) in ("facilities", "items")
+        ]
+    other_grades = {f"grade_{g}" for lvl, grades in LEVEL_GRADES.items() if lvl != level for g in grades}
+    return [f for f in CENSUS_FIELDS if not f.key.endswith(per_level) and f.key not in other_grades]
 
 
 class CensusRecordForm(forms.Form):

@@ -373,7 +373,10 @@ class _Import:
         self.levels: list[str | None] = check.levels  # the stored level ("senior": skipped)
         self.fields = [k for k in IMPORTED_FIELDS if k in table.present]
         # the figures that describe a count (an area where the room count is 0 is not given), by position
-        self.described = [j for j, k in enumerate(self.fields) if COLUMN_BY_KEY[k].requires]
+        # and the optional ones (a grade left empty is not given), by position
+        self.described = [
+            j for j, k in enumerate(self.fields) if COLUMN_BY_KEY[k].requires or COLUMN_BY_KEY[k].may_be_empty
+        ]
         self.row_county: list[Region | None] = [None] * self.n
         self.schools: dict[str, tuple[int, int]] = {}
         self.records: dict[tuple[int, str], tuple[Any, ...]] = {}
@@ -572,6 +575,11 @@ class _Import:
                 spread = np.full(self.n, np.nan)
                 spread[rows] = floats
                 floats = spread
+            if COLUMN_BY_KEY[key].may_be_empty:  # an optional figure left empty: not given
+                blank = np.flatnonzero(np.isnan(frame[key].to_numpy(dtype=float)))
+                floats[blank] = np.nan
+                for i in blank.tolist():
+                    converted[i] = None
             counted = COLUMN_BY_KEY[key].requires
             if counted in self.table.present:  # a figure describing a count: not given where the count is 0
                 zero = np.flatnonzero(frame[counted].to_numpy(dtype=float) == 0.0)

@@ -31,6 +31,9 @@ class Field:
     # A count field this one describes (the smallest music room's area: music_rooms). Where that count
     # is 0 this field does not apply: it may be left empty and is stored as not given.
     requires: str | None = None
+    # A cell may be left empty: the figure is then not given for that school (grade enrolment, classrooms:
+    # optional per school, a school giving only its total stays valid).
+    may_be_empty: bool = False
 
 
 # Canonical codes of school types, levels, locations and ownership with their accepted spellings.
@@ -159,6 +162,96 @@ FIELDS: tuple[Field, ...] = (
         "十二年一贯制、完全中学整校一行时填写",
         "twelve-year and complete middle schools, whole-school rows only",
     ),
+    Field(
+        "grade_1",
+        "一年级在校生数",
+        "int",
+        "students",
+        "可选；人；小学学段",
+        "optional; persons; primary level",
+        ("一年级学生数", "一年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_2",
+        "二年级在校生数",
+        "int",
+        "students",
+        "可选；人；小学学段",
+        "optional; persons; primary level",
+        ("二年级学生数", "二年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_3",
+        "三年级在校生数",
+        "int",
+        "students",
+        "可选；人；小学学段",
+        "optional; persons; primary level",
+        ("三年级学生数", "三年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_4",
+        "四年级在校生数",
+        "int",
+        "students",
+        "可选；人；小学学段",
+        "optional; persons; primary level",
+        ("四年级学生数", "四年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_5",
+        "五年级在校生数",
+        "int",
+        "students",
+        "可选；人；小学学段",
+        "optional; persons; primary level",
+        ("五年级学生数", "五年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_6",
+        "六年级在校生数",
+        "int",
+        "students",
+        "可选；人；小学学段",
+        "optional; persons; primary level",
+        ("六年级学生数", "六年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_7",
+        "七年级在校生数",
+        "int",
+        "students",
+        "可选；人；初中学段",
+        "optional; persons; junior level",
+        ("七年级学生数", "七年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_8",
+        "八年级在校生数",
+        "int",
+        "students",
+        "可选；人；初中学段",
+        "optional; persons; junior level",
+        ("八年级学生数", "八年级"),
+        may_be_empty=True,
+    ),
+    Field(
+        "grade_9",
+        "九年级在校生数",
+        "int",
+        "students",
+        "可选；人；初中学段",
+        "optional; persons; junior level",
+        ("九年级学生数", "九年级"),
+        may_be_empty=True,
+    ),
     Field("teachers", "专任教师数", "int", "teacher", "人", "persons", ("专任教师",)),
     Field(
         "teachers_above_qualification",
@@ -242,6 +335,16 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("multimedia_classrooms", "网络多媒体教室数(间)", "int", "facility", "间", "rooms", ("网络多媒体教室数",)),
     Field(
+        "classrooms",
+        "普通教室数(间)",
+        "int",
+        "facility",
+        "可选；间；测算学位容量用",
+        "optional; rooms; for the seat capacity",
+        ("普通教室数", "普通教室间数"),
+        may_be_empty=True,
+    ),
+    Field(
         "computers",
         "计算机数(台)",
         "int",
@@ -255,6 +358,9 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
+# Enrolment by grade (grade_1 … grade_9): optional; grades 1–6 belong to primary, 7–9 to junior.
+GRADE_FIELDS = tuple(f"grade_{g}" for g in range(1, 10))
+LEVEL_GRADES: dict[str, tuple[int, ...]] = {"primary": (1, 2, 3, 4, 5, 6), "junior": (7, 8, 9)}
 TEACHER_FIELDS = tuple(f.key for f in FIELDS if f.group == "teacher")
 FACILITY_FIELDS = tuple(f.key for f in FIELDS if f.group == "facility" and f.key != "equipment_value_wan")
 NUMERIC_FIELDS = tuple(f.key for f in FIELDS if f.kind in ("int", "number"))

@@ -41,6 +41,8 @@ class Column:
     # The count column this one describes (``Field.requires``): where that count is 0 this column does
     # not apply (empty or 0 is fine there).
     requires: str | None = None
+    # A cell may be left empty (``Field.may_be_empty``): the figure is not given for that row (NaN).
+    may_be_empty: bool = False
 
 
 def _level_teacher_column(key: str) -> Column:
@@ -63,7 +65,7 @@ def _level_teacher_column(key: str) -> Column:
 
 def _field_column(f: Field) -> Column:
     level = f.key.removeprefix("students_") if f.key.startswith("students_") else None
-    return Column(f.key, f.zh, f.kind, f.aliases, f.note_zh, f.note_en, f.required, level, f.requires)
+    return Column(f.key, f.zh, f.kind, f.aliases, f.note_zh, f.note_en, f.required, level, f.requires, f.may_be_empty)
 
 
 COLUMNS: tuple[Column, ...] = (

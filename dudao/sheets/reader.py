@@ -83,7 +83,8 @@ class SchoolTable:
     (``students_primary``, ``teachers_junior``, ...) that does not apply to a row holds 0.0, as does a
     column describing a count that is 0 on the row (``music_room_min_area_m2`` where ``music_rooms``
     is 0), and an empty ``students`` on a whole-school one-through row holds the sum of its level
-    parts. Enums are canonical codes (an empty ``level`` is ``"all"``; an empty optional enum or text is ``""``).
+    parts. The optional figures (``Column.may_be_empty``: grades, classrooms) are NaN where not given.
+    Enums are canonical codes (an empty ``level`` is ``"all"``; an empty optional enum or text is ``""``).
     A numeric column empty on every row counts as absent (not in ``frame`` nor ``present``).
     """
 
@@ -311,7 +312,7 @@ class _Parser(TableReader):
         partner = {_YUAN: _WAN, _WAN: _YUAN}
         for key in [k for k in self.columns if k in empty]:
             other = partner.get(key)
-            silent = COLUMN_BY_KEY[key].level or (
+            silent = COLUMN_BY_KEY[key].level or COLUMN_BY_KEY[key].may_be_empty or (
                 other in self.columns and (other not in empty or key == _WAN)  # the pair warns once
             )
             if not silent:
@@ -440,7 +441,7 @@ class _Parser(TableReader):
             elif key == "students":
                 students_empty = empty
                 dirty |= empty & ~whole  # empty is allowed on a whole-school row: the sum of its parts
-            else:
+            elif not col.may_be_empty:  # an optional figure's empty cell is simply not given (NaN)
                 dirty |= empty
             out[key] = values
         for key, empty in described.items():  # it applies where the count is not 0
@@ -550,6 +551,8 @@ class _Parser(TableReader):
         if state == "empty":
             if key == "students" and (whole or school_type is None):
                 return True
+            if col.may_be_empty:
+                return False
             self.empty_value(row_no, key)
             return False
         number = self.number(row_no, key, v)
