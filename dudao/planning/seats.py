@@ -111,7 +111,7 @@ def warning_table(result: Seats, sort: str) -> Table:
             {
                 "scope": _("乡镇") if r["scope"] == "town" else _("学校"),
                 "name": _name(r["school_name"], r["town"], r["scope"]),
-                "town": r["town"] or "—",
+                "town": r["town"] or None,
                 "level": _level(r["level"]),
                 **{k: r[k] for k in ("first_year", "gap", "pupils", "capacity", "max_gap", "max_gap_year")},
                 "_class": {"first_year": "bad" if r["already_over"] else ""},
@@ -179,7 +179,7 @@ def school_table(result: Seats) -> Table:
         gaps = by_part.loc[key].to_dict() if key in by_part.index else {}
         row: dict[str, Any] = {
             "school": part["school_name"],
-            "town": part["town"] or "—",
+            "town": part["town"] or None,
             "level": _level(part["level"]),
             "rooms": part["rooms"],
             "basis": _basis(part["basis"]),
@@ -223,7 +223,7 @@ def class_table(result: Seats) -> Table:
         rows.append(
             {
                 "school": worst["school_name"],
-                "town": worst["town"] or "—",
+                "town": worst["town"] or None,
                 "level": _level(str(level)),
                 "rooms": worst["rooms"],
                 "first_large": int(group["year"].min()),
@@ -461,8 +461,8 @@ def newly_failing_table(result: ProjectedCompliance) -> Table:
                 "first_year": s.first_year,
                 "students_today": s.students_today,
                 "students_then": s.students_then,
-                "indicators": "、".join(s.indicators) if s.indicators else "—",
-                "why": "；".join(r.message_en if english() else r.message_zh for r in s.reasons) if fails else "—",
+                "indicators": "、".join(s.indicators) if s.indicators else None,
+                "why": "；".join(r.message_en if english() else r.message_zh for r in s.reasons) if fails else None,
                 "_class": {"change": "bad" if fails else "ok"},
             }
         )

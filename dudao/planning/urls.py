@@ -1,7 +1,15 @@
 """Planning pages, addressed like the overview's: county/<code>/<year>/<standard_id>/...
 
-Names: planning:forecast (enrolment forecast), planning:seats (学位预警), planning:plan (the cheapest plan).
+Names: planning:forecast (enrolment forecast), planning:seats (学位预警), planning:projected (达标预测),
+planning:plan (the cheapest plan).
 """
 
+from django.urls import path
+
+from dudao.planning.views import seats
+
 app_name = "planning"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("county/<str:code>/<year:year>/<str:standard_id>/seats/", seats.seats, name="seats"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/projected/", seats.projected, name="projected"),
+]

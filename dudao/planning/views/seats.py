@@ -1,0 +1,136 @@
+"""学位预警 (seats) and 达标预测 (projected compliance): the county's enrolment forecast
+(:func:`dudao.planning.forecasting.county_forecast`) turned into seats, class sizes and teachers, and into
+each future year's evaluation with today's resources. Pages for whoever may view the county (the
+cockpit's door, ``county_page``); GETs, nothing is written.
+
+Query: ``scenario`` (low / medium / high; medium by default), on the seats page ``years`` (the 学位预警
+window, 1 … the forecast's horizon) and ``sort`` (first_year / gap / max_gap / name); a value that is
+none of these is a 404, as an unknown level is on the balance page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from dudao.census.tables import census_table
+from dudao.engine.problems import InputError
+from dudao.engine.projected import projected_compliance
+from dudao.engine.seats import seats as seat_figures
+from dudao.evaluation.actions import EvaluationError, latest_run, stored_run
+from dudao.orgs.models import Region
+from dudao.overview.cockpit import standard as load_standard
+from dudao.overview.views.county import county_page, lang, nav_context
+from dudao.parsing import read_int
+from dudao.planning.forecasting import HORIZON, county_forecast
+from dudao.planning.seats import SCENARIOS, SORTS, projected_page, run_frame, seats_page
+from dudao.standards import StandardError
+from dudao.standards.planning import PlanningStandard, load_planning
+from dudao.tables import download
+
+
+def _scenario(request: HttpRequest) -> str:
+    scenario = request.GET.get("scenario") or "medium"
+    if scenario not in SCENARIOS:
+        raise Http404
+    return scenario
+
+
+def _context(county: Region, year: int, standard_id: str, tab: str, scenario: str) -> dict[str, Any]:
+    return {
+        **nav_context(county, year, standard_id, "planning"),
+        "tab": tab,
+        "scenario": scenario,
+        "scenarios": list(SCENARIOS.items()),
+    }
+
+
+def _planning(province: str | None) -> PlanningStandard:
+    try:
+        return load_planning(province or None)
+    except StandardError:  # a run's province without a profile any more: the national figures
+        return load_planning()
+
+
+def _problems_text(error: InputError) -> str:
+    english = lang().startswith("en")
+    return "；".join(p.text("en" if english else "zh") for p in error.problems[:5])
+
+
+@login_required
+def seats(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    county, _standard = county_page(request, code, year, standard_id)
+    scenario = _scenario(request)
+    sort = request.GET.get("sort") or "first_year"
+    years = read_int(request.GET.get("years")) if request.GET.get("years") else None
+    if sort not in SORTS or (years is not None and not 1 <= years <= HORIZON):
+        raise Http404
+    context = _context(county, year, standard_id, "seats", scenario)
+    run = latest_run(county, year, standard_id)
+    province = run.province if run is not None else None
+    planning = _planning(province)
+    try:
+        standard = load_standard(standard_id, province)
+        forecast = county_forecast(county, year, scenario)  # type: ignore[arg-type]
+        frame, _present = census_table([county], year)
+        result = seat_figures(
+            frame,
+            standard,
+            planning,
+            forecast.projected_students(),
+            year,
+            towns={u.school_code: u.town for u in forecast.schools},
+            warning_years=years,
+        )
+    except InputError as error:
+        download(request, [])
+        context["error"] = _("无法测算学位：%(problems)s") % {"problems": _problems_text(error)}
+        return render(request, "planning/seats.html", context)
+    page = seats_page(result, planning, sort)
+    if (response := download(request, page.tables)) is not None:
+        return response
+    context.update(
+        {
+            "p": page,
+            "forecast": forecast,
+            "sort": sort,
+            "sorts": list(SORTS.items()),
+            "window": result.warning_years,
+            "windows": list(range(1, HORIZON + 1)),
+        }
+    )
+    return render(request, "planning/seats.html", context)
+
+
+@login_required
+def projected(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    county, _standard = county_page(request, code, year, standard_id)
+    scenario = _scenario(request)
+    context = _context(county, year, standard_id, "projected", scenario)
+    try:
+        run = stored_run(county, year, standard_id)
+    except EvaluationError as error:
+        download(request, [])
+        context["error"] = error.text(lang())
+        return render(request, "planning/projected.html", context)
+    try:
+        standard = load_standard(standard_id, run.province or None)
+        forecast = county_forecast(county, year, scenario)  # type: ignore[arg-type]
+        frame, present, items = run_frame(run)
+        result = projected_compliance(
+            frame, standard, forecast.projected_students(), year, county_code=run.county_code(), items=items,
+            present=present,
+        )  # fmt: skip
+    except InputError as error:
+        download(request, [])
+        context["error"] = _("无法预测达标情况：%(problems)s") % {"problems": _problems_text(error)}
+        return render(request, "planning/projected.html", context)
+    page = projected_page(result)
+    if (response := download(request, page.tables)) is not None:
+        return response
+    context.update({"p": page, "run": run, "forecast": forecast})
+    return render(request, "planning/projected.html", context)
