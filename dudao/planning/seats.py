@@ -61,6 +61,7 @@ def _level(level: str) -> str:
 class SeatsPage:
     result: Seats
     warning_table: Table
+    town_summary: Table
     town_table: Table
     school_table: Table
     class_table: Table
@@ -75,6 +76,7 @@ class SeatsPage:
 def seats_page(result: Seats, planning: PlanningStandard, sort: str) -> SeatsPage:
     tables = [
         warning_table(result, sort),
+        town_summary(result),
         town_table(result),
         school_table(result),
         class_table(result),
@@ -282,22 +284,59 @@ def teacher_table(result: Seats) -> Table:
 
 
 def teacher_totals(result: Seats) -> Table:
+    """Level × basis: the county's teachers today and needed each year, and the schools' shortfalls summed."""
+    years = list(result.years)
+    last = max(years)
     cols = [
-        Column("year", _("年份"), "int"),
         Column("level", _("学段")),
         Column("basis", _("测算口径")),
-        Column("pupils", _("在校生"), "int"),
-        Column("needed", _("需要（人）"), "int"),
         Column("now", _("现有（人）"), "int"),
-        Column("shortfall", _("各校缺口合计"), "int"),
+        *[Column(f"needed_{y}", _("%(year)s年需要") % {"year": y}, "int") for y in years],
+        Column("shortfall", _("%(year)s年各校缺口合计") % {"year": last}, "int"),
     ]
-    rows = [
-        {**r, "level": _level(r["level"]), "basis": _basis_label(r["basis"], result),
-         "_class": {"shortfall": "bad" if (r["shortfall"] or 0) > 0 else ""}}
-        for r in result.county_teachers().to_dict("records")
-    ]  # fmt: skip
-    note = _("各校缺口合计不以一校富余抵另一校不足；交流轮岗可调剂的部分见“达标方案”。")
-    return Table("teacher-totals", _("全县教师需求"), cols, rows, note=note, key="year")
+    totals = result.county_teachers()
+    rows = []
+    for (level, basis), group in totals.groupby(["level", "basis"], sort=False):
+        by_year = group.set_index("year")
+        row: dict[str, Any] = {
+            "level": _level(str(level)),
+            "basis": _basis_label(str(basis), result),
+            "now": by_year["now"].get(result.base_year),
+            **{f"needed_{y}": by_year["needed"].get(y) for y in years},
+            "shortfall": by_year["shortfall"].get(last),
+        }
+        row["_class"] = {"shortfall": "bad" if (row["shortfall"] or 0) > 0 else ""}
+        rows.append(row)
+    note = _("各校缺口合计不以一校富余抵另一校不足。")
+    return Table("teacher-totals", _("全县教师需求"), cols, rows, note=note, key="basis")
+
+
+def town_summary(result: Seats) -> Table:
+    """Town × level: capacity, pupils each year and the first year over (the charts' figures; by year in
+    the towns table)."""
+    years = list(result.years)
+    cols = [
+        Column("town", _("乡镇")),
+        Column("level", _("学段")),
+        Column("capacity", _("容量（学位）"), "int"),
+        *[Column(f"pupils_{y}", _("%(year)s年在校生") % {"year": y}, "int") for y in years],
+        Column("first_over", _("首次超容年份"), "int"),
+    ]
+    rows = []
+    for (town, level), group in result.town_years.groupby(["town", "level"], sort=True):
+        by_year = group.set_index("year")
+        over = group[group["gap"] > 0]
+        row: dict[str, Any] = {
+            "town": town or _("（未注明乡镇）"),
+            "level": _level(str(level)),
+            "capacity": by_year["capacity"].get(result.base_year),
+            **{f"pupils_{y}": by_year["pupils"].get(y) for y in years},
+            "first_over": int(over["year"].min()) if len(over) else None,
+            "_class": {f"pupils_{y}": "bad" for y in over["year"]},
+        }
+        rows.append(row)
+    note = _("超出容量的年份标红；乡镇只计有容量数据的学校。逐年的容量和缺口见下方“各乡镇学位供需”。")
+    return Table("town-summary", _("各乡镇在校生与容量"), cols, rows, note=note, key="town")
 
 
 def town_chart(result: Seats) -> dict[str, Any]:

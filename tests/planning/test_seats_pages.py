@@ -115,18 +115,22 @@ def test_each_towns_chart_has_the_numbers_of_the_towns_table(world: World, store
     towns = rows(client.get(url(world), {"download": "towns", "format": "csv"}))
     in_table = [(r[2], r[3], r[4]) for r in towns[1:] if r[0] == "城关镇" and r[1] == "小学"]
     assert in_table == [(str(y), "1500", "1440") for y in range(2025, 2032)]
+    summary = rows(client.get(url(world), {"download": "town-summary", "format": "csv"}))
+    assert ["城关镇", "小学", "1440", *["1500"] * 7, "2025"] in summary
     assert "vendor/echarts/echarts.min.js" in html and "dudao/seats.js" in html
 
 
 def test_teacher_demand_by_the_staffing_ratio(world: World, stored) -> None:
     client = client_for(world.county_supervisor)
     totals = rows(client.get(url(world), {"download": "teacher-totals", "format": "csv"}))
-    staffing = {(r[0], r[1]): r[3:] for r in totals[1:] if r[2] == "教职工编制（按师生比）"}
-    # Primary 2025: 1000/19 → 53, 200/19 → 11, 500/19 → 27, 500/19 → 27 (nine-year part): 118 posts;
-    # full-time teachers 60 + 14 + 30 + 30 = 134.
-    assert staffing[("2025", "小学")] == ["2200", "118", "134", "0"]
+    staffing = {r[0]: r[2:] for r in totals[1:] if r[1] == "教职工编制（按师生比）"}
+    # Primary: 1000/19 → 53, 200/19 → 11, 500/19 → 27, 500/19 → 27 (nine-year part): 118 posts every year
+    # (the pupils stay); full-time teachers 60 + 14 + 30 + 30 = 134, so no shortfall.
+    assert staffing["小学"] == ["134", *["118"] * 7, "0"]
     # Junior: 900/13.5 → 67, 300/13.5 → 23, 300/13.5 → 23: 113; teachers 70 + 25 + 25 = 120.
-    assert staffing[("2025", "初中")] == ["1500", "113", "120", "0"]
+    assert staffing["初中"] == ["120", *["113"] * 7, "0"]
+    wide = rows(client.get(url(world), {"download": "teacher-totals", "format": "csv"}))
+    assert wide[0][:3] == ["学段", "测算口径", "现有（人）"] and wide[0][3] == "2025年需要"
     per_school = rows(client.get(url(world), {"download": "teachers", "format": "csv"}))
     l5_free = {r[2] for r in per_school[1:]}
     assert l5_free == {"教职工编制（按师生比）", "L1 所需教师", "L2 所需教师", "L3 所需教师"}
