@@ -357,6 +357,8 @@ def town_chart(result: Seats) -> dict[str, Any]:
                 {
                     "level": lvl,
                     "label": data["label"],
+                    "pupils_name": _("%(level)s在校生") % {"level": data["label"]},
+                    "capacity_name": _("%(level)s容量") % {"level": data["label"]},
                     "pupils": [data["pupils"].get(y) for y in years],
                     "capacity": [data["capacity"].get(y) for y in years],
                 }
@@ -366,7 +368,6 @@ def town_chart(result: Seats) -> dict[str, Any]:
         "years": years,
         "base_year": result.base_year,
         "towns": out,
-        "labels": {"pupils": _("在校生"), "capacity": _("容量"), "projected": _("预测")},
     }
 
 

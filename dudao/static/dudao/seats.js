@@ -6,7 +6,6 @@
   var source = document.getElementById("seats-data");
   if (!source || typeof window.echarts === "undefined") return;
   var data = JSON.parse(source.textContent);
-  var labels = data.labels;
   var COLORS = { primary: "#1d4e89", junior: "#b06d00" };
   var charts = [];
 
@@ -16,9 +15,9 @@
     var series = [];
     town.series.forEach(function (s) {
       var color = COLORS[s.level] || "#444";
-      series.push({ name: s.label + labels.pupils, type: "line", data: s.pupils, connectNulls: false,
+      series.push({ name: s.pupils_name, type: "line", data: s.pupils, connectNulls: false,
                     symbolSize: 6, lineStyle: { color: color, width: 2 }, itemStyle: { color: color } });
-      series.push({ name: s.label + labels.capacity, type: "line", data: s.capacity, symbol: "none",
+      series.push({ name: s.capacity_name, type: "line", data: s.capacity, symbol: "none",
                     lineStyle: { color: color, type: "dashed", width: 1.5 }, itemStyle: { color: color } });
     });
     el.hidden = false;
