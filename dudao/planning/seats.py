@@ -44,6 +44,10 @@ def run_frame(run: EvaluationRun) -> tuple[pd.DataFrame, frozenset[str], dict[st
     return frame, frozenset(run.inputs["present"]), run.inputs["items"]
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
 def _name(school_name: str, town: str, scope: str) -> str:
     if scope == "town":
         return town or _("（未注明乡镇）")
@@ -91,7 +95,25 @@ def seats_page(result: Seats, planning: PlanningStandard, sort: str) -> SeatsPag
         "estimated": int(result.schools["estimated"].sum()),
         "unknown": int((result.schools["basis"] == "none").sum()),
     }
-    return SeatsPage(result, *tables, town_chart(result), planning_settings(planning), counts, tables)
+    _no_wrap(tables)
+    warning, summary, towns, schools, classes, teachers, totals = tables
+    return SeatsPage(
+        result, warning, summary, towns, schools, classes, teachers, totals, town_chart(result),
+        planning_settings(planning), counts, tables,
+    )  # fmt: skip
+
+
+SHORT = ("scope", "level", "year", "kind", "change")
+
+
+def _no_wrap(tables: list[Table]) -> None:
+    """Short cells (a level, a year) stay on one line in the wide tables."""
+    for table in tables:
+        keys = [c.key for c in table.columns if c.key in SHORT]
+        for row in table.rows:
+            classes = row.setdefault("_class", {})
+            for key in keys:
+                classes[key] = " ".join(c for c in (classes.get(key, ""), "nowrap") if c)
 
 
 def warning_table(result: Seats, sort: str) -> Table:
@@ -108,7 +130,7 @@ def warning_table(result: Seats, sort: str) -> Table:
         Column("max_gap_year", _("最大缺口年份"), "int"),
     ]
     rows = []
-    for r in result.warnings.to_dict("records"):
+    for r in _records(result.warnings):
         rows.append(
             {
                 "scope": _("乡镇") if r["scope"] == "town" else _("学校"),
@@ -117,15 +139,21 @@ def warning_table(result: Seats, sort: str) -> Table:
                 "level": _level(r["level"]),
                 **{k: r[k] for k in ("first_year", "gap", "pupils", "capacity", "max_gap", "max_gap_year")},
                 "_class": {"first_year": "bad" if r["already_over"] else ""},
-                "_sort": (r["first_year"], -r["gap"], -r["max_gap"], r["scope"] != "town", r["school_name"] or r["town"]),
+                "_sort": (
+                    r["first_year"],
+                    -r["gap"],
+                    -r["max_gap"],
+                    r["scope"] != "town",
+                    r["school_name"] or r["town"],
+                ),
             }
         )
     rows.sort(key=_sort_key(sort))
     for row in rows:
         del row["_sort"]
-    note = _("在校生数超过容量（普通教室数×标准班额）的学校和乡镇，自当年起%(n)s年内；首次超容年份为当年者现已超容。") % {
-        "n": result.warning_years
-    }
+    note = _(
+        "在校生数超过容量（普通教室数×标准班额）的学校和乡镇，自当年起%(n)s年内；首次超容年份为当年者现已超容。"
+    ) % {"n": result.warning_years}
     return Table("warnings", _("学位预警"), cols, rows, note=note, key="name")
 
 
@@ -157,7 +185,7 @@ def town_table(result: Seats) -> Table:
     rows = [
         {**r, "town": r["town"] or _("（未注明乡镇）"), "level": _level(r["level"]),
          "_class": {"gap": "bad" if r["gap"] > 0 else ""}}
-        for r in result.town_years.to_dict("records")
+        for r in _records(result.town_years)
     ]  # fmt: skip
     note = _("乡镇合计只计有容量数据的学校；同一乡镇同一学段内，一校富余可抵另一校缺口。")
     return Table("towns", _("各乡镇学位供需"), cols, rows, note=note, key="town")
@@ -174,9 +202,11 @@ def school_table(result: Seats) -> Table:
         Column("capacity", _("容量（学位）"), "int"),
         *[Column(f"gap_{y}", _("%(year)s年缺口") % {"year": y}, "int") for y in years],
     ]
-    by_part = result.school_years.pivot_table(index=["school_code", "level"], columns="year", values="gap", aggfunc="first")
+    by_part = result.school_years.pivot_table(
+        index=["school_code", "level"], columns="year", values="gap", aggfunc="first"
+    )
     rows = []
-    for part in result.schools.to_dict("records"):
+    for part in _records(result.schools):
         key = (part["school_code"], part["level"])
         gaps = by_part.loc[key].to_dict() if key in by_part.index else {}
         row: dict[str, Any] = {
@@ -189,14 +219,16 @@ def school_table(result: Seats) -> Table:
             "_class": {},
         }
         for y in years:
-            gap = gaps.get(y)
-            row[f"gap_{y}"] = None if gap is None or pd.isna(gap) else gap
-            if row[f"gap_{y}"] is not None and gap > 0:
+            raw = gaps.get(y)
+            gap = None if raw is None or pd.isna(raw) else float(raw)
+            row[f"gap_{y}"] = gap
+            if gap is not None and gap > 0:
                 row["_class"][f"gap_{y}"] = "bad"
         rows.append(row)
-    note = _("缺口 = 在校生数 − 容量：正数为缺少的学位，负数为富余。%(base)s年为当年实际在校生，其后为预测。一贯制学校整校填报的教室按各学段在校生比例分摊。") % {
-        "base": result.base_year
-    }
+    note = _(
+        "缺口 = 在校生数 − 容量：正数为缺少的学位，负数为富余。%(base)s年为当年实际在校生，其后为预测。"
+        "一贯制学校整校填报的教室按各学段在校生比例分摊。"
+    ) % {"base": result.base_year}
     return Table("schools", _("各校学位测算"), cols, rows, note=note, key="school")
 
 
@@ -219,8 +251,8 @@ def class_table(result: Seats) -> Table:
     risky = sy[sy["band"] != ""]
     rows = []
     for (code, level), group in risky.groupby(["school_code", "level"], sort=False):
-        everything = sy[(sy["school_code"] == code) & (sy["level"] == level)]
-        worst = everything.loc[everything["class_size"].idxmax()]
+        everything = sy[(sy["school_code"] == code) & (sy["level"] == level)].reset_index(drop=True)
+        worst = everything.iloc[int(everything["class_size"].to_numpy().argmax())]
         very = group[group["band"] == "very_large"]
         rows.append(
             {
@@ -246,6 +278,11 @@ def _basis_label(code: str, result: Seats) -> str:
     return _("%(code)s 所需教师") % {"code": code}
 
 
+def _part_order(level: Any, basis: Any) -> tuple[int, int, str]:
+    """Primary before junior; the staffing ratio before the indicators."""
+    return (0 if level == "primary" else 1, 0 if basis == "staffing" else 1, str(basis))
+
+
 def teacher_table(result: Seats) -> Table:
     """Per school, level and basis: today's teachers, the need in the last year, and the first year short."""
     last = max(result.years)
@@ -261,7 +298,10 @@ def teacher_table(result: Seats) -> Table:
     ]
     t = result.teachers
     rows = []
-    for (code, level, basis), group in t.groupby(["school_code", "level", "basis"], sort=False):
+    groups = sorted(
+        t.groupby(["school_code", "level", "basis"], sort=False), key=lambda g: (g[0][0], *_part_order(*g[0][1:]))
+    )
+    for (_code, level, basis), group in groups:
         by_year = group.set_index("year")
         short = group[group["shortfall"] > 0]
         rows.append(
@@ -278,7 +318,8 @@ def teacher_table(result: Seats) -> Table:
             }
         )
     note = _(
-        "编制按教职工与学生比测算，与专任教师数比较；L1–L3 为保持每百名学生教师数达标所需的教师数。缺口为所需减现有（不为负）。"
+        "编制按教职工与学生比测算，与专任教师数比较；L1–L3 为保持每百名学生教师数达标所需的教师数。"
+        "缺口为所需减现有（不为负）。"
     )
     return Table("teachers", _("教师需求"), cols, rows, note=note, key="school")
 
@@ -296,7 +337,8 @@ def teacher_totals(result: Seats) -> Table:
     ]
     totals = result.county_teachers()
     rows = []
-    for (level, basis), group in totals.groupby(["level", "basis"], sort=False):
+    groups = sorted(totals.groupby(["level", "basis"], sort=False), key=lambda g: _part_order(*g[0]))
+    for (level, basis), group in groups:
         by_year = group.set_index("year")
         row: dict[str, Any] = {
             "level": _level(str(level)),
@@ -342,7 +384,7 @@ def town_summary(result: Seats) -> Table:
 def town_chart(result: Seats) -> dict[str, Any]:
     """Per town and level: pupils and capacity by year (the chart's data; the towns table has the same)."""
     towns: dict[str, dict[str, Any]] = {}
-    for r in result.town_years.to_dict("records"):
+    for r in _records(result.town_years):
         town = r["town"] or _("（未注明乡镇）")
         entry = towns.setdefault(town, {"name": town, "levels": {}})
         level = entry["levels"].setdefault(r["level"], {"label": _level(r["level"]), "pupils": {}, "capacity": {}})
@@ -379,8 +421,8 @@ def planning_settings(planning: PlanningStandard) -> list[dict[str, Any]]:
         "class_size.standard.junior": _("初中标准班额（人）"),
         "class_size.large": _("大班额下限（人，含本数）"),
         "class_size.very_large": _("超大班额下限（人，含本数）"),
-        "staffing.students_per_post.primary": _("小学教职工与学生比 1:"),
-        "staffing.students_per_post.junior": _("初中教职工与学生比 1:"),
+        "staffing.students_per_post.primary": _("小学教职工与学生比"),
+        "staffing.students_per_post.junior": _("初中教职工与学生比"),
     }
     out = []
     for path, node in planning.sourced().items():
@@ -388,7 +430,7 @@ def planning_settings(planning: PlanningStandard) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": names.get(path, path),
-                "value": _plain_number(node.value),
+                "value": ("1:" if path.startswith("staffing.") else "") + _plain_number(node.value),
                 "unconfirmed": path in unconfirmed,
                 "sources": [{"title": s.title, "url": s.url} for s in sources],
             }
@@ -416,9 +458,11 @@ class ProjectedPage:
 
 def projected_page(result: ProjectedCompliance) -> ProjectedPage:
     tables = [verdict_table(result), projected_cv_table(result), newly_failing_table(result)]
+    _no_wrap(tables)
     failing = [y for y, by_level in result.level_verdicts().items() if False in by_level.values()]
     first = min((y for y in failing if y > result.base_year), default=None)
-    return ProjectedPage(result, *tables, tables=tables, first_failure=first)
+    verdicts, cvs, schools = tables
+    return ProjectedPage(result, verdicts, cvs, schools, tables=tables, first_failure=first)
 
 
 def _results(result: ProjectedCompliance) -> dict[int, CountyResult]:
@@ -442,7 +486,11 @@ def verdict_table(result: ProjectedCompliance) -> Table:
         ]
     rows = []
     for year, res in _results(result).items():
-        row: dict[str, Any] = {"year": year, "kind": _("当年实际") if year == result.base_year else _("预测"), "_class": {}}
+        row: dict[str, Any] = {
+            "year": year,
+            "kind": _("当年实际") if year == result.base_year else _("预测"),
+            "_class": {},
+        }
         for lvl in levels:
             lv = res.levels[lvl]
             row[f"{lvl}_students"] = lv.students
@@ -506,5 +554,7 @@ def newly_failing_table(result: ProjectedCompliance) -> Table:
                 "_class": {"change": "bad" if fails else "ok"},
             }
         )
-    note = _("与当年相比，因在校生数变化而每校要求由达标转为未达标（或恢复达标）的学校，列出首次变化的年份和当年的原因。")
+    note = _(
+        "与当年相比，因在校生数变化而每校要求由达标转为未达标（或恢复达标）的学校，列出首次变化的年份和当年的原因。"
+    )
     return Table("schools", _("学校达标变化"), cols, rows, note=note, key="school")
