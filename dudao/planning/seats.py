@@ -103,7 +103,7 @@ def seats_page(result: Seats, planning: PlanningStandard, sort: str) -> SeatsPag
     )  # fmt: skip
 
 
-SHORT = ("scope", "level", "year", "kind", "change")
+SHORT = ("scope", "level", "year", "kind", "change", "first_year")
 
 
 def _no_wrap(tables: list[Table]) -> None:
@@ -453,16 +453,29 @@ class ProjectedPage:
     cv_table: Table
     school_table: Table
     tables: list[Table] = field(default_factory=list)
-    first_failure: int | None = None
+    first_failure: int | None = None  # the first year a level passing (or undetermined) today fails
+    today_failed: bool = False  # a level fails already today
+    schools_failing: int = 0  # school parts that turn from passing to failing
+    schools_failing_from: int | None = None  # the earliest year one does
 
 
 def projected_page(result: ProjectedCompliance) -> ProjectedPage:
     tables = [verdict_table(result), projected_cv_table(result), newly_failing_table(result)]
     _no_wrap(tables)
-    failing = [y for y, by_level in result.level_verdicts().items() if False in by_level.values()]
-    first = min((y for y in failing if y > result.base_year), default=None)
+    by_year = result.level_verdicts()
+    today = by_year[result.base_year]
+    # The first year a level that does not fail today fails.
+    first = min(
+        (y for y, levels in by_year.items() if y > result.base_year
+         for lvl, passed in levels.items() if passed is False and today.get(lvl) is not False),
+        default=None,
+    )  # fmt: skip
     verdicts, cvs, schools = tables
-    return ProjectedPage(result, verdicts, cvs, schools, tables=tables, first_failure=first)
+    turning = [s.first_year for s in result.schools if s.change == "fails"]
+    return ProjectedPage(
+        result, verdicts, cvs, schools, tables=tables, first_failure=first, today_failed=False in today.values(),
+        schools_failing=len(turning), schools_failing_from=min(turning, default=None),
+    )  # fmt: skip
 
 
 def _results(result: ProjectedCompliance) -> dict[int, CountyResult]:
