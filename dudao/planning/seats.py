@@ -394,7 +394,7 @@ def town_chart(result: Seats) -> dict[str, Any]:
     out = []
     for i, entry in enumerate(towns.values()):
         series = []
-        for lvl, data in entry["levels"].items():
+        for lvl, data in sorted(entry["levels"].items(), key=lambda item: item[0] != "primary"):
             series.append(
                 {
                     "level": lvl,
