@@ -18,7 +18,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from dudao.standards.loader import DATA_DIR, PROVINCE_DIR, StandardError, Unconfirmed, _named, _read_yaml, merge
+from dudao.standards.loader import (
+    DATA_DIR,
+    PROVINCE_DIR,
+    StandardError,
+    Unconfirmed,
+    _named,
+    _read_yaml,
+    merge,
+    validation_text,
+)
 from dudao.standards.schema import LEVELS, Level, Source, Sourced, Threshold
 
 PLANNING_FILE = DATA_DIR / "planning" / "seats.yaml"
@@ -166,8 +175,7 @@ def load_planning(
     try:
         return PlanningStandard.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
-        raise StandardError(f"{where}: invalid planning figures / 规划测算标准无效: {problems}") from exc
+        raise StandardError(f"{where}: invalid planning figures / 规划测算标准无效: {validation_text(exc)}") from exc
 
 
 def unconfirmed_planning(planning: PlanningStandard) -> list[Unconfirmed]:
