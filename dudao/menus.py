@@ -44,6 +44,8 @@ def items(user: Any) -> list[Item]:
     out = [Item(_("工作台"), reverse("home"), "home")]
     if counties:
         out.append(Item(_("县域总览"), reverse("overview:county_latest", args=[counties[0].code]), "overview"))
+    if counties:
+        out.append(Item(_("规划测算"), reverse("planning:forecast_latest", args=[counties[0].code]), "planning"))
     if regions:
         out.append(Item(_("各县对比"), reverse("region_latest", args=[regions[0].code]), "overview"))
     if schools:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dudao.engine.rules import round_half_up
 from dudao.sheets.writer import Figure, csv_bytes, workbook_bytes
@@ -155,6 +156,12 @@ class Table:
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None  # a new workbook has one sheet
+        self.write_sheet(sheet)
+        return workbook_bytes(workbook)
+
+    def write_sheet(self, sheet: Worksheet) -> None:
+        """Fill ``sheet`` (new and empty) with the table, as its .xlsx download has it; a workbook of several
+        tables (``dudao forecast --format xlsx``) is one sheet per table."""
         sheet.title = _sheet_title(self.title)
         sheet.append([c.label for c in self.columns])
         for cell in sheet[1]:
@@ -177,7 +184,6 @@ class Table:
         sheet.freeze_panes = "A2"
         if self.note:
             sheet.cell(row=sheet.max_row + 2, column=1, value=self.note)
-        return workbook_bytes(workbook)
 
 
 def _sheet_title(title: str) -> str:

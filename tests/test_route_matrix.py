@@ -162,6 +162,9 @@ ROUTES: dict[str, Route] = {
     "overview:county": get("overview:county", evaluation, COUNTY_VIEW),
     "overview:schools": get("overview:schools", evaluation, COUNTY_VIEW),
     "overview:balance": get("overview:balance", evaluation, COUNTY_VIEW),
+    # planning (规划测算)
+    "planning:forecast_latest": get("planning:forecast_latest", code, COUNTY_VIEW),
+    "planning:forecast": get("planning:forecast", evaluation, COUNTY_VIEW),
     "overview:whatif": get("overview:whatif", evaluation, COUNTY_VIEW),
     "overview:whatif_compute": post("overview:whatif_compute", evaluation, COUNTY_VIEW),
     "overview:school": get("overview:school", lambda o: [o.w.primary.code, YEAR, STANDARD], SCHOOL_VIEW),

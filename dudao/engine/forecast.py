@@ -36,7 +36,8 @@ cohort method it has, else ``total_trend``, else ``naive``).
 
 Interval and scenarios: the absolute percentage errors of the chosen methods, each divided by
 √(years ahead), are pooled per kind (school, town, county) and level; their ``interval_quantile``
-quantile ``q`` (not below ``min_error``) gives the half-width ``q × √k`` at ``k`` years ahead. Without a
+quantile ``q`` — or the unit's own largest such error where that is larger, so a volatile school gets a
+wider band — not below ``min_error``, gives the half-width ``q × √k`` at ``k`` years ahead. Without a
 back-test the half-width is ``default_error × √k``. The ``low`` and ``high`` scenarios are the bounds
 of that interval (``medium`` is the point forecast); the low bound is floored at 0. The parameters are
 data (``dudao/standards/data/planning/forecast.yaml``, :class:`ForecastSettings`).
@@ -259,7 +260,10 @@ def _text(value: object) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    columns = [str(c) for c in frame.columns]
+    return [
+        dict(zip(columns, values, strict=True)) for values in zip(*(frame[c].tolist() for c in columns), strict=True)
+    ]
 
 
 def _problem(rule: str, zh: str, en: str, column: str | None = None, value: object = None) -> Problem:
@@ -345,10 +349,10 @@ def _trend(series: Mapping[int, float], end: int, window: int) -> Callable[[int]
     if len(points) == 1:
         value = points[0][1]
         return lambda year: max(value, 0.0)
-    xs = np.array([p[0] for p in points], dtype=float)
-    ys = np.array([p[1] for p in points], dtype=float)
-    slope, intercept = (float(c) for c in np.polyfit(xs - xs.mean(), ys, 1))
-    mid = float(xs.mean())
+    # least squares in closed form (a handful of points: faster than numpy's polyfit here)
+    mid = sum(p[0] for p in points) / len(points)
+    intercept = sum(p[1] for p in points) / len(points)
+    slope = sum((x - mid) * (y - intercept) for x, y in points) / sum((x - mid) ** 2 for x, _ in points)
     return lambda year: max(intercept + slope * (year - mid), 0.0)
 
 
@@ -530,10 +534,13 @@ def _choose(tested: Mapping[str, float | None], done: Mapping[str, object]) -> s
     return min(scored)[2] if scored else _default(done)
 
 
-def _half_width(errors: list[float], settings: ForecastSettings, tested: bool) -> float:
-    if not tested or not errors:
+def _half_width(pooled: list[float], own: list[float], settings: ForecastSettings, tested: bool) -> float:
+    """One year ahead: the pooled errors' quantile, or the unit's own largest error where that is larger
+    (a volatile school gets its own wider band), not below ``min_error``; ``default_error`` untested."""
+    if not tested or not pooled:
         return settings.default_error
-    return max(float(np.quantile(np.array(errors), settings.interval_quantile)), settings.min_error)
+    quantile = float(np.quantile(np.array(pooled), settings.interval_quantile))
+    return max(quantile, *own, settings.min_error)
 
 
 # -- the forecast ----------------------------------------------------------------------------------
@@ -677,7 +684,8 @@ def _assemble(
             key = (u.code, level)
             totals, grades = final[key][chosen[key]]
             mape = mapes[key]
-            width = _half_width(pooled, s, mape is not None)
+            own = _errors(backtests[key], u.totals, test_years, fit_end) if mape is not None else []
+            width = _half_width(pooled, own, s, mape is not None)
             schools.append(
                 UnitForecast(
                     school_code=u.code,
@@ -726,7 +734,7 @@ def _areas(
         for key in keys:
             history, medium, test, actual = sums[key]
             mape = _ape(test, actual, test_years) if test else None
-            width = _half_width(pooled, s, mape is not None)
+            width = _half_width(pooled, _errors(test, actual, test_years, fit_end), s, mape is not None)
             out.append(
                 AreaForecast(
                     town=key[0], level=level, schools=len(groups[key]), **_band(history, medium, width, base, mape)

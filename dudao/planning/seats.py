@@ -24,7 +24,6 @@ from dudao.overview.cockpit import english, pick, verdict_class
 from dudao.standards.planning import PlanningStandard, unconfirmed_planning
 from dudao.tables import Column, Table
 
-SCENARIOS = {"low": gettext_lazy("低方案"), "medium": gettext_lazy("中方案"), "high": gettext_lazy("高方案")}
 SORTS = {
     "first_year": gettext_lazy("首次超容年份"),
     "gap": gettext_lazy("缺口"),

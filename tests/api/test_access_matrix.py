@@ -156,6 +156,8 @@ ENDPOINTS = {
     "latest evaluation": Endpoint("GET", "/evaluations", "/evaluations?county={county}&year={year}", READ_COUNTY),
     "evaluate": Endpoint("POST", "/evaluations", "/evaluations", REVIEW_COUNTY.replace(" 200", " 201"),
                          body={"county": "{county}", "year": YEAR}),
+    "enrolment forecast": Endpoint("GET", "/planning/forecast/{code}/{year}", "/planning/forecast/{county}/{year}",
+                                   READ_COUNTY),
 }  # fmt: skip
 
 # Administration (/orgs: dudao/api/orgs.py). Targets add {town}, {department}, {clerk} (a school clerk of

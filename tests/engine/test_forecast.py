@@ -34,7 +34,8 @@ Forecast from 2025 (ratios over the last three pairs 2023–2025):
   J1: transition ratio (80 + 90 + 80) / (100 + 100 + 100) = 5/6; g8, g9 ratios 1;
     2026: g7 = 100 × 5/6 = 83.33 → 83.33 + 80 + 90 = 253.33; 2027: 83.33 + 83.33 + 80 = 246.67.
 Interval: primary errors all 0 → half-width min_error 2 % × √k; junior errors 0.04 (1 year ahead) and
-  0.04/√2 (2 years ahead): their 0.8 quantile (linear) 0.02828 + 0.8 × (0.04 − 0.02828) = 0.03766.
+  0.04/√2 (2 years ahead): their 0.8 quantile (linear) 0.02828 + 0.8 × (0.04 − 0.02828) = 0.03766, below
+  J1's own largest error 0.04 → J1's half-width is 0.04 × √k.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ def test_interval_from_the_back_test_errors(result: CountyForecast) -> None:
     assert p1.high[2026] == pytest.approx(600 * 1.02)
     assert p1.low[2029] == pytest.approx(p1.medium[2029] * (1 - 0.02 * 2))
     q = 0.04 / math.sqrt(2) + 0.8 * (0.04 - 0.04 / math.sqrt(2))
+    assert q == pytest.approx(0.03766, abs=1e-5)  # the pooled quantile; J1's own 0.04 is larger
+    q = 0.04
     assert j1.high[2026] / j1.medium[2026] - 1 == pytest.approx(q)
     assert j1.low[2027] == pytest.approx(j1.medium[2027] * (1 - q * math.sqrt(2)))
     assert result.projected_students("high")["J1"][2026]["junior"] == pytest.approx(j1.high[2026])

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dudao.census.tables import census_table
+from dudao.engine.forecast import SCENARIOS, Scenario
 from dudao.engine.problems import InputError
 from dudao.engine.projected import projected_compliance
 from dudao.engine.seats import seats as seat_figures
@@ -26,26 +27,30 @@ from dudao.orgs.models import Region
 from dudao.overview.cockpit import standard as load_standard
 from dudao.overview.views.county import county_page, lang, nav_context
 from dudao.parsing import read_int
+from dudao.planning.forecast_tables import SCENARIO_LABELS
 from dudao.planning.forecasting import HORIZON, county_forecast
-from dudao.planning.seats import SCENARIOS, SORTS, projected_page, run_frame, seats_page
+from dudao.planning.seats import SORTS, projected_page, run_frame, seats_page
+from dudao.planning.tabs import planning_tabs
 from dudao.standards import StandardError
 from dudao.standards.planning import PlanningStandard, load_planning
 from dudao.tables import download
 
 
-def _scenario(request: HttpRequest) -> str:
+def _scenario(request: HttpRequest) -> Scenario:
     scenario = request.GET.get("scenario") or "medium"
-    if scenario not in SCENARIOS:
-        raise Http404
-    return scenario
+    for known in SCENARIOS:
+        if scenario == known:
+            return known
+    raise Http404
 
 
 def _context(county: Region, year: int, standard_id: str, tab: str, scenario: str) -> dict[str, Any]:
     return {
         **nav_context(county, year, standard_id, "planning"),
         "tab": tab,
+        "planning_tabs": planning_tabs(county, year, standard_id, tab),
         "scenario": scenario,
-        "scenarios": list(SCENARIOS.items()),
+        "scenarios": [(s, SCENARIO_LABELS[s]) for s in SCENARIOS],
     }
 
 
@@ -75,7 +80,7 @@ def seats(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
     planning = _planning(province)
     try:
         standard = load_standard(standard_id, province)
-        forecast = county_forecast(county, year, scenario)  # type: ignore[arg-type]
+        forecast = county_forecast(county, year, scenario)
         frame, _present = census_table([county], year)
         result = seat_figures(
             frame,
@@ -119,7 +124,7 @@ def projected(request: HttpRequest, code: str, year: int, standard_id: str) -> H
         return render(request, "planning/projected.html", context)
     try:
         standard = load_standard(standard_id, run.province or None)
-        forecast = county_forecast(county, year, scenario)  # type: ignore[arg-type]
+        forecast = county_forecast(county, year, scenario)
         frame, present, items = run_frame(run)
         result = projected_compliance(
             frame, standard, forecast.projected_students(), year, county_code=run.county_code(), items=items,
