@@ -828,8 +828,9 @@ class _Import:
         now = self._figures_now(plan, rows, table.fields_now)
         before = self._previous_year(rows, schools, county_ids, table.fields_before)
         types = np.array([self.types[i] for i in rows.tolist()], dtype=object)
+        levels = [self.levels[i] for i in rows.tolist()]
         found = []
-        for rule, hits in evaluate(now, before, types, table):
+        for rule, hits in evaluate(now, before, types, table, levels):
             for k in hits.tolist():
                 zh, en = rule.messages(*figures(rule, now, before, k))
                 found.append((int(rows[k]), rule, zh, en, shown(now[rule.field][k])))

@@ -61,7 +61,7 @@ def entries(records: list[CensusRecord], year: int) -> list[Entry]:
         before = previous.get((r.school_id, r.level))
         school_type = sy.school_type if sy else ""
         out.append(Entry(r, sy.name if sy else r.school.code, school_type, before,
-                         plausibility(r.values(), before, school_type or None)))  # fmt: skip
+                         plausibility(r.values(), before, school_type or None, r.level)))  # fmt: skip
     return out
 
 

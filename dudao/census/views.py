@@ -86,7 +86,9 @@ def school_year(request: AuthenticatedHttpRequest, code: str, year: int) -> Http
         form = CensusRecordForm(initial=initial, level=level, prefix=level)
         timeline = actions.timeline(record) if record else []
         # Unusual figures (however entered: form, API or import) ask for an explanation note (情况说明).
-        warnings = actions.plausibility(record.values(), previous.get(level), attributes.school_type) if record else []
+        warnings = (
+            actions.plausibility(record.values(), previous.get(level), attributes.school_type, level) if record else []
+        )
         sections.append({"level": level, "record": record, "form": form, "timeline": timeline, "warnings": warnings})
     return render(
         request,

@@ -10,6 +10,8 @@ qualifications improve. On top of the drift the history tells a few stories:
 * 王岗乡后楼小学 (2023 only) merged into 王岗乡张洼小学 in 2024: its 2023 record stays, its 2024
   ``SchoolYear`` is ``merged`` with ``merged_into`` set, and 张洼小学 took over its pupils and teachers.
 * 示范县第七小学 opened in 2025 and took about 500 pupils from the crowded 示范县第五小学.
+* Enrolment by grade in every census year (private and special schools give totals only), a grade history
+  back to 2018, births per town 2012–2025, a new housing estate from 2027 (``dudao.planning.demo``).
 * 杨庄镇中心小学 got its new sports ground in 2025 (before that it failed the sports-area indicator);
   马店镇初级中学 got a new teaching building in 2024.
 
@@ -49,6 +51,7 @@ from dudao.census.models import CensusChange, CensusEvent, CensusReadiness, Cens
 from dudao.demo.synthetic import demo_county, synthetic_schools
 from dudao.engine.fields import ONE_THROUGH_TYPES
 from dudao.orgs.models import Department, Membership, Region, Role, School, SchoolYear
+from dudao.planning import demo as planning_demo
 
 PASSWORD = "dudao-demo"  # every demo user's password (docs/demo.md, README)
 YEARS = (2023, 2024, 2025)
@@ -168,6 +171,8 @@ class SchoolPlan:
     values: dict[int, dict[str, Any]] = field(default_factory=dict)  # year -> census values (no None)
     merged_into: str | None = None  # school name
     merged_in: int | None = None  # year
+    # The grade history before the census (学籍): year -> grade -> pupils (public ordinary schools).
+    history: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 def _row_values(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -411,7 +416,95 @@ def demo_plans() -> list[SchoolPlan]:
     for plan in plans:
         for year, values in sorted(plan.values.items()):
             _add_items(plan, values, rng, crowded=plan.name == RELIEVED_SCHOOL and year < 2025)
+    _add_grades(plans, np.random.default_rng(GRADES_SEED))
     return plans
+
+
+# ---------------------------------------------------------------------------------------------
+# Enrolment by grade, its history before the census, classrooms (the forecast's inputs, issue #14)
+# ---------------------------------------------------------------------------------------------
+
+# Births in China by calendar year, millions (国家统计局, 中国统计年鉴): only the *shape* of the demo's
+# intakes and births (the peak of 2016, the fall after 2017); the demo county's figures are its own.
+NATIONAL_BIRTHS: dict[int, float] = {
+    2000: 17.71, 2001: 17.02, 2002: 16.47, 2003: 15.99, 2004: 15.93, 2005: 16.17, 2006: 15.85, 2007: 15.94,
+    2008: 16.08, 2009: 15.91, 2010: 15.92, 2011: 16.04, 2012: 16.35, 2013: 16.40, 2014: 16.87, 2015: 16.55,
+    2016: 17.86, 2017: 17.23, 2018: 15.23, 2019: 14.65, 2020: 12.00, 2021: 10.62, 2022: 9.56, 2023: 9.02,
+    2024: 9.54, 2025: 8.80,
+}  # fmt: skip
+HISTORY_FROM = 2018  # the grade history (学籍) the demo county gives for the years before its census
+GRADES_SEED = 20180901
+ENTRY_AGE = {"primary": 6, "junior": 12}  # the age a cohort enters grade 1 / grade 7
+_GRADES = {"primary": (1, 2, 3, 4, 5, 6), "junior": (7, 8, 9)}
+_TEACHING_POINT_GRADES = (1, 2, 3, 4)  # a teaching point keeps the youngest; grades 5 and 6 go to the centre
+# A cohort from one grade to the next: the county town gains pupils, villages lose them.
+_SURVIVAL = {"urban": 1.012, "town": 0.99, "rural": 0.975}
+
+
+def _level_totals(plan: SchoolPlan, values: dict[str, Any]) -> dict[str, int]:
+    """The pupils of each level a school's record holds (by grade: ordinary public schools only)."""
+    if plan.school_type == "special" or plan.ownership == "private":
+        return {}  # these give their totals only
+    if plan.level == "all":
+        return {lvl: int(values.get(f"students_{lvl}", 0)) for lvl in _GRADES if f"students_{lvl}" in values}
+    return {plan.level: int(values["students"])}
+
+
+def _shape(plan: SchoolPlan, level: str, year: int, intake: dict[int, float]) -> dict[int, float]:
+    """Each grade's share of the level in ``year`` by the cohort model: entrants of the year the cohort
+    entered, times the survival from grade to grade."""
+    grades = _TEACHING_POINT_GRADES if plan.school_type == "teaching_point" else _GRADES[level]
+    first = _GRADES[level][0]
+    survival = _SURVIVAL[plan.location]
+    return {g: (intake[year - (g - first)] * survival ** (g - first) if g in grades else 0.0) for g in _GRADES[level]}
+
+
+def _apportion(total: int, weights: dict[int, float]) -> dict[int, int]:
+    """``total`` split by ``weights`` in whole pupils (largest remainder): the parts sum to ``total``."""
+    weight = sum(weights.values())
+    if weight <= 0:
+        return dict.fromkeys(weights, 0)
+    exact = {g: total * w / weight for g, w in weights.items()}
+    out = {g: math.floor(v) for g, v in exact.items()}
+    for g in sorted(exact, key=lambda g: out[g] - exact[g])[: total - sum(out.values())]:
+        out[g] += 1
+    return out
+
+
+def _add_grades(plans: list[SchoolPlan], rng: np.random.Generator) -> None:
+    """Grades 1–9 of every census year (summing to each level's pupils), the grade history back to
+    ``HISTORY_FROM`` (``SchoolPlan.history``) and the classrooms (the classes and a few spare rooms)."""
+    for plan in plans:
+        first_year = min(plan.values)
+        growth = _GROWTH[plan.location] + (0.03 if plan.ownership == "private" else 0)
+        levels = _level_totals(plan, plan.values[first_year])
+        for level in levels:
+            entered = range(HISTORY_FROM - len(_GRADES[level]), CURRENT_YEAR + 1)
+            intake = {
+                e: NATIONAL_BIRTHS[e - ENTRY_AGE[level]]
+                * (1 + growth) ** (e - CURRENT_YEAR)
+                * math.exp(rng.normal(0, 0.04))
+                for e in entered
+            }
+            for year, values in plan.values.items():
+                values.update(
+                    {
+                        f"grade_{g}": n
+                        for g, n in _apportion(
+                            _level_totals(plan, values)[level], _shape(plan, level, year, intake)
+                        ).items()
+                    }
+                )
+            if first_year == CURRENT_YEAR:
+                continue  # a new school has no history
+            shape = _shape(plan, level, first_year, intake)
+            scale = levels[level] / sum(shape.values()) if sum(shape.values()) else 0.0
+            for year in range(HISTORY_FROM, first_year):
+                grades = {g: round(w * scale) for g, w in _shape(plan, level, year, intake).items()}
+                plan.history.setdefault(year, {}).update(grades)
+        for values in plan.values.values():
+            spare = int(rng.integers(0, 2)) if plan.location == "urban" else int(rng.integers(1, 4))
+            values["classrooms"] = int(values["classes"]) + spare
 
 
 def neighbour_plans() -> dict[str, list[SchoolPlan]]:
@@ -622,6 +715,8 @@ def seed(password: str = PASSWORD) -> Summary:
         }
         users = _users(password, clock.at, regions, departments, clerk_schools)
         _census_demo(clock, county, plans, schools, users)
+        clock.set(datetime(CURRENT_YEAR, 11, 20, 9, 0, tzinfo=_TZ))
+        planning_demo.seed_inputs(county, plans, NATIONAL_BIRTHS, ENTRY_AGE["primary"], HISTORY_FROM)
         for code, nplans in neighbours.items():
             supervisor = users[f"county-{NEIGHBOURS[code][1]}"]
             _census_neighbour(clock, regions[code], nplans, others[code], supervisor, NEIGHBOURS[code][2])
@@ -700,7 +795,7 @@ def _clerk_for(users: dict[str, User], plan: SchoolPlan) -> User:
 def _note(values: dict[str, Any], previous: dict[str, Any] | None, plan: SchoolPlan) -> str | None:
     """The clerk's explanation where the figures would raise a plausibility question."""
     stored = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in values.items()}
-    if not actions.plausibility(stored, previous, plan.school_type):
+    if not actions.plausibility(stored, previous, plan.school_type, plan.level):
         return None
     if plan.school_type == "special":
         return "特殊教育学校：专任教师含康复训练教师，按实际在岗人数填报。"
@@ -842,6 +937,7 @@ def reset() -> int:
         counties = regions.filter(level="county")
         records = CensusRecord.objects.filter(school__county__in=counties)
         census_years = CensusYear.objects.filter(county__in=counties)
+        deleted += planning_demo.reset(counties)
         for queryset in (
             CensusChange.objects.filter(record__in=records),
             CensusChange.objects.filter(school_year__school__county__in=counties),

@@ -43,6 +43,14 @@ class Change(_Strict):
     min_difference: Figure
 
 
+class SumOf(_Strict):
+    """The figures ``parts`` must add up to ``total`` where any of them is given (a part not given counts 0);
+    without ``total`` each of them must be 0 or not given (grades a record's level does not have)."""
+
+    parts: list[str]
+    total: str | None = None
+
+
 class CheckRule(_Strict):
     code: str
     kind: Kind
@@ -53,13 +61,18 @@ class CheckRule(_Strict):
     factor: Figure | None = None
     min_difference: Figure | None = None
     change: Change | None = None
+    sum: SumOf | None = None
     school_types: list[str] | None = None
     except_school_types: list[str] = []
+    # the record levels the rule applies to (primary, junior, all: a whole one-through school); None: every one
+    levels: list[Literal["primary", "junior", "all"]] | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> CheckRule:
-        if (self.compare is None) == (self.change is None):
-            raise ValueError(f"rule {self.code}: give either compare (with factor) or change")
+        if sum(shape is not None for shape in (self.compare, self.change, self.sum)) != 1:
+            raise ValueError(f"rule {self.code}: give one of compare (with factor), change or sum")
+        if self.sum is not None and self.sum.total is not None and self.field is None:
+            raise ValueError(f"rule {self.code}: a sum rule with a total needs field")
         if self.compare is not None and (self.factor is None or self.field is None):
             raise ValueError(f"rule {self.code}: a compare rule needs field and factor")
         return self

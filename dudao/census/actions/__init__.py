@@ -148,7 +148,10 @@ def _check_figures(
     previous_year = CensusRecord.objects.filter(school=record.school, year=record.year - 1, level=record.level).first()
     merged = {**(record.values() if not created else {}), **cleaned}
     findings = plausibility(
-        merged, previous_year.values() if previous_year else None, school_year.school_type if school_year else None
+        merged,
+        previous_year.values() if previous_year else None,
+        school_year.school_type if school_year else None,
+        record.level,
     )
     if (changed or created) and (refused := refusals(findings)):
         raise CensusError(
