@@ -100,7 +100,7 @@ def projected_frame(frame: pd.DataFrame, projected: Projected, year: int) -> tup
             if not np.isnan(students[i]):
                 students[i] = sum(np.nan_to_num(per_level[lvl][i]) for lvl in ("primary", "junior", "senior"))
             continue
-        own = level or TYPE_LEVEL.get(school_type, "")
+        own = level if level in EVALUATED_LEVELS else TYPE_LEVEL.get(school_type, "")  # "全校" of one level: it
         if own in pupils:
             students[i] = _whole(pupils[own])
         else:

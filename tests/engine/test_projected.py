@@ -93,6 +93,13 @@ def test_a_whole_school_row_gets_its_projected_pupils_per_level():
     assert missing == []
 
 
+def test_a_single_level_school_given_as_its_whole_school_takes_its_levels_projection():
+    # A reader gives an empty level as "all" (全校); a primary school's whole school is its primary level.
+    rows = [{**X, "level": "all"}, {**Y, "level": ""}, {**Z, "level": "primary"}]
+    frame, missing = projected_frame(pd.DataFrame(rows), GROWS, 2027)
+    assert frame["students"].tolist() == [560, 500, 500] and missing == []
+
+
 def _today(frame: pd.DataFrame, year: int) -> dict:
     """Each school's pupils per level as they are today, in the projection's shape."""
     out: dict = {}
