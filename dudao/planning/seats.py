@@ -11,17 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dudao.engine.projected import ProjectedCompliance
+from dudao.census.tables import census_table
+from dudao.engine.forecast import CountyForecast, Scenario
+from dudao.engine.projected import ProjectedCompliance, projected_compliance
 from dudao.engine.result import CountyResult
-from dudao.engine.seats import Seats
+from dudao.engine.seats import Seats, seats
+from dudao.evaluation.actions import latest_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import level_label
+from dudao.orgs.models import Region
 from dudao.overview.cockpit import english, pick, verdict_class
-from dudao.standards.planning import PlanningStandard, unconfirmed_planning
+from dudao.overview.cockpit import standard as load_standard
+from dudao.planning.forecasting import county_forecast
+from dudao.standards import StandardError
+from dudao.standards.planning import PlanningStandard, load_planning, unconfirmed_planning
 from dudao.tables import Column, Table
 
 SORTS = {
@@ -32,6 +40,53 @@ SORTS = {
 }
 BASES = {"staffing": gettext_lazy("教职工编制（按师生比）")}
 BANDS = {"large": gettext_lazy("大班额"), "very_large": gettext_lazy("超大班额")}
+
+
+def planning_figures(province: str | None) -> PlanningStandard:
+    """The planning figures with the province's profile (a run's province without one: the national ones)."""
+    try:
+        return load_planning(province or None)
+    except StandardError:
+        return load_planning()
+
+
+def county_seats(
+    county: Region, year: int, standard_id: str, scenario: Scenario, warning_years: int | None = None
+) -> tuple[PlanningStandard, Seats, CountyForecast]:
+    """Seats of the county's census of ``year`` under its enrolment forecast (the province of its latest
+    run, if any, for the standard and the planning figures). Raises ``InputError`` (no enrolment to forecast
+    from, data that cannot be read) and ``StandardError``."""
+    run = latest_run(county, year, standard_id)
+    province = run.province if run is not None else None
+    planning = planning_figures(province)
+    standard = load_standard(standard_id, province or None)
+    forecast = county_forecast(county, year, scenario)
+    frame, _present = census_table([county], year)
+    towns = {u.school_code: u.town for u in forecast.schools}
+    projected = forecast.projected_students()
+    return (
+        planning,
+        seats(frame, standard, planning, projected, year, towns=towns, warning_years=warning_years),
+        forecast,
+    )
+
+
+def county_projected(run: EvaluationRun, scenario: Scenario) -> tuple[ProjectedCompliance, CountyForecast]:
+    """Each forecast year evaluated like ``run`` (its inputs, standard, province and county items) with the
+    forecast's pupils. Raises ``InputError``."""
+    standard = load_standard(run.standard_id, run.province or None)
+    forecast = county_forecast(run.county, run.year, scenario)
+    frame, present, items = run_frame(run)
+    result = projected_compliance(
+        frame, standard, forecast.projected_students(), run.year, county_code=run.county_code(), items=items,
+        present=present,
+    )  # fmt: skip
+    return result, forecast
+
+
+def has_inputs(run: EvaluationRun) -> bool:
+    """Whether the run stored the engine's input (every run dudao stores does; a hand-made one may not)."""
+    return isinstance(run.inputs, dict) and "schools" in run.inputs and "columns" in run.inputs
 
 
 def run_frame(run: EvaluationRun) -> tuple[pd.DataFrame, frozenset[str], dict[str, Any]]:
@@ -570,3 +625,59 @@ def newly_failing_table(result: ProjectedCompliance) -> Table:
         "与当年相比，因在校生数变化而每校要求由达标转为未达标（或恢复达标）的学校，列出首次变化的年份和当年的原因。"
     )
     return Table("schools", _("学校达标变化"), cols, rows, note=note, key="school")
+
+
+# --- the JSON of dudao seats and of the API ---------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def _json_rows(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    return [{k: _json_value(r[k]) for k in columns} for r in frame.to_dict("records")]
+
+
+def as_json(
+    result: Seats, projected: ProjectedCompliance | None, planning: PlanningStandard, scenario: str
+) -> dict[str, Any]:
+    """The command's JSON: the seats engine's tables as lists of records and each projected year's verdicts."""
+    part = ["school_code", "school_name", "town", "level"]
+    return {
+        "base_year": result.base_year,
+        "years": list(result.years),
+        "scenario": scenario,
+        "warning_years": result.warning_years,
+        "planning": {
+            "version": planning.version,
+            "figures": {
+                p: {"value": _json_value(float(n.value)), "confirmation": n.confirmation, "source": n.source}
+                for p, n in planning.sourced().items()
+            },
+        },
+        "warnings": _json_rows(
+            result.warnings,
+            ["scope", *part, "first_year", "gap", "pupils", "capacity", "max_gap", "max_gap_year", "already_over"],
+        ),
+        "schools": _json_rows(result.schools, [*part, "students", "rooms", "basis", "estimated", "capacity"]),
+        "school_years": _json_rows(
+            result.school_years, [*part, "year", "pupils", "capacity", "gap", "class_size", "band"]
+        ),
+        "town_years": _json_rows(result.town_years, list(result.town_years.columns)),
+        "teachers": _json_rows(result.teachers, [*part, "year", "basis", "pupils", "needed", "now", "shortfall"]),
+        "projected": None
+        if projected is None
+        else {
+            "levels": {str(y): v for y, v in projected.level_verdicts().items()},
+            "cvs": [c.__dict__ for c in projected.cvs],
+            "schools": [
+                {**{k: v for k, v in s.__dict__.items() if k != "reasons"}, "reasons": [r.to_dict() for r in s.reasons]}
+                for s in projected.schools
+            ],
+        },
+        "problems": [p.as_dict() for p in [*result.problems, *(projected.problems if projected else [])]],
+    }

@@ -210,3 +210,36 @@ def test_the_records_are_not_changed_by_a_visit(world: World, stored) -> None:
     client_for(world.county_supervisor).get(url(world))
     client_for(world.county_supervisor).get(url(world, "planning:projected"))
     assert list(CensusRecord.objects.values_list("pk", "version")) == before
+
+
+def test_the_api_gives_the_commands_json(world: World, stored) -> None:
+    client = client_for(world.observer)
+    api = f"/api/v1/planning/seats/{world.county.code}/{YEAR}"
+    body = client.get(api).json()
+    warnings = [(w["scope"], w["school_code"] or w["town"], w["first_year"], w["gap"]) for w in body["warnings"]]
+    assert warnings == [
+        ("school", "1399010001", 2025, 100),
+        ("town", "城关镇", 2025, 60),
+        ("school", "1399010003", 2025, 50),
+    ]
+    capacity = {(s["school_code"], s["level"]): s["capacity"] for s in body["schools"]}
+    assert capacity[("1399010003", "primary")] == 450 and capacity[("1399010013", "junior")] is None
+    levels = body["projected"]["levels"]
+    assert sorted(levels) == [str(y) for y in range(2025, 2032)] and body["projected"]["schools"] == []
+    assert client.get(api, {"years": "1"}).json()["warning_years"] == 1
+    assert client.get(api, {"years": "0"}).status_code == 400
+    assert client.get(api, {"standard": "nope"}).status_code == 400
+    assert client_for(world.neighbour_supervisor).get(api).status_code == 404
+    empty = client_for(world.county_supervisor).get(f"/api/v1/planning/seats/{world.county.code}/{YEAR - 5}")
+    assert empty.status_code == 404 and empty.json()["code"] == "no_enrolment"
+
+
+def test_a_run_without_its_inputs_is_told_not_a_500(world: World, stored) -> None:
+    from dudao.evaluation.models import EvaluationRun
+
+    EvaluationRun.objects.create(county=world.county, year=YEAR, standard_id=STANDARD, standard_version="test",
+                                 data_version="-", result={}, passed=None)  # fmt: skip
+    page = client_for(world.county_supervisor).get(url(world, "planning:projected"))
+    assert page.status_code == 200 and "没有保存评估所用的数据" in page.text
+    api = client_for(world.county_supervisor).get(f"/api/v1/planning/seats/{world.county.code}/{YEAR}")
+    assert api.status_code == 200 and api.json()["projected"] is None

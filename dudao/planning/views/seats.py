@@ -17,22 +17,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from dudao.census.tables import census_table
 from dudao.engine.forecast import SCENARIOS, Scenario
 from dudao.engine.problems import InputError
-from dudao.engine.projected import projected_compliance
-from dudao.engine.seats import seats as seat_figures
-from dudao.evaluation.actions import EvaluationError, latest_run, stored_run
+from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.orgs.models import Region
-from dudao.overview.cockpit import standard as load_standard
 from dudao.overview.views.county import county_page, lang, nav_context
 from dudao.parsing import read_int
 from dudao.planning.forecast_tables import SCENARIO_LABELS
-from dudao.planning.forecasting import HORIZON, county_forecast
-from dudao.planning.seats import SORTS, projected_page, run_frame, seats_page
+from dudao.planning.forecasting import HORIZON
+from dudao.planning.seats import SORTS, county_projected, county_seats, has_inputs, projected_page, seats_page
 from dudao.planning.tabs import planning_tabs
-from dudao.standards import StandardError
-from dudao.standards.planning import PlanningStandard, load_planning
 from dudao.tables import download
 
 
@@ -54,13 +48,6 @@ def _context(county: Region, year: int, standard_id: str, tab: str, scenario: st
     }
 
 
-def _planning(province: str | None) -> PlanningStandard:
-    try:
-        return load_planning(province or None)
-    except StandardError:  # a run's province without a profile any more: the national figures
-        return load_planning()
-
-
 def _problems_text(error: InputError) -> str:
     english = lang().startswith("en")
     return "；".join(p.text("en" if english else "zh") for p in error.problems[:5])
@@ -75,22 +62,8 @@ def seats(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
     if sort not in SORTS or (years is not None and not 1 <= years <= HORIZON):
         raise Http404
     context = _context(county, year, standard_id, "seats", scenario)
-    run = latest_run(county, year, standard_id)
-    province = run.province if run is not None else None
-    planning = _planning(province)
     try:
-        standard = load_standard(standard_id, province)
-        forecast = county_forecast(county, year, scenario)
-        frame, _present = census_table([county], year)
-        result = seat_figures(
-            frame,
-            standard,
-            planning,
-            forecast.projected_students(),
-            year,
-            towns={u.school_code: u.town for u in forecast.schools},
-            warning_years=years,
-        )
+        planning, result, forecast = county_seats(county, year, standard_id, scenario, years)
     except InputError as error:
         download(request, [])
         context["error"] = _("无法测算学位：%(problems)s") % {"problems": _problems_text(error)}
@@ -122,14 +95,11 @@ def projected(request: HttpRequest, code: str, year: int, standard_id: str) -> H
         download(request, [])
         context["error"] = error.text(lang())
         return render(request, "planning/projected.html", context)
+    if not has_inputs(run):
+        context["error"] = _("该评估记录没有保存评估所用的数据，请重新评估后再看达标预测")
+        return render(request, "planning/projected.html", context)
     try:
-        standard = load_standard(standard_id, run.province or None)
-        forecast = county_forecast(county, year, scenario)
-        frame, present, items = run_frame(run)
-        result = projected_compliance(
-            frame, standard, forecast.projected_students(), year, county_code=run.county_code(), items=items,
-            present=present,
-        )  # fmt: skip
+        result, forecast = county_projected(run, scenario)
     except InputError as error:
         download(request, [])
         context["error"] = _("无法预测达标情况：%(problems)s") % {"problems": _problems_text(error)}

@@ -9,8 +9,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from openpyxl import Workbook
@@ -21,7 +19,7 @@ from dudao.engine.projected import ProjectedCompliance, projected_compliance
 from dudao.engine.seats import Seats, seats
 from dudao.evaluation.management.commands.evaluate import SCHOOL_TABLE_STANDARDS, _write_atomic
 from dudao.planning.forecast_files import read_inputs
-from dudao.planning.seats import projected_page, seats_page
+from dudao.planning.seats import as_json, projected_page, seats_page
 from dudao.sheets.checks import read_and_check
 from dudao.sheets.writer import save_workbook
 from dudao.standards import StandardError, available_provinces, load
@@ -103,50 +101,3 @@ class Command(BaseCommand):
         )
         compliance = projected_compliance(table.frame, standard, projected, opts["year"], present=table.present)
         return planning, result, compliance
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (np.integer, np.bool_)):
-        return value.item()
-    if isinstance(value, (float, np.floating)):
-        return None if np.isnan(value) else float(value)
-    return value
-
-
-def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    return [{k: _plain(r[k]) for k in columns} for r in frame.to_dict("records")]
-
-
-def as_json(result: Seats, projected: ProjectedCompliance, planning: PlanningStandard, scenario: str) -> dict[str, Any]:
-    """The command's JSON: the seats engine's tables as lists of records and each projected year's verdicts."""
-    part = ["school_code", "school_name", "town", "level"]
-    return {
-        "base_year": result.base_year,
-        "years": list(result.years),
-        "scenario": scenario,
-        "warning_years": result.warning_years,
-        "planning": {
-            "version": planning.version,
-            "figures": {
-                p: {"value": _plain(float(n.value)), "confirmation": n.confirmation, "source": n.source}
-                for p, n in planning.sourced().items()
-            },
-        },
-        "warnings": _rows(
-            result.warnings,
-            ["scope", *part, "first_year", "gap", "pupils", "capacity", "max_gap", "max_gap_year", "already_over"],
-        ),
-        "schools": _rows(result.schools, [*part, "students", "rooms", "basis", "estimated", "capacity"]),
-        "school_years": _rows(result.school_years, [*part, "year", "pupils", "capacity", "gap", "class_size", "band"]),
-        "town_years": _rows(result.town_years, list(result.town_years.columns)),
-        "teachers": _rows(result.teachers, [*part, "year", "basis", "pupils", "needed", "now", "shortfall"]),
-        "projected": {
-            "levels": {str(y): v for y, v in projected.level_verdicts().items()},
-            "cvs": [c.__dict__ for c in projected.cvs],
-            "schools": [
-                {**{k: v for k, v in s.__dict__.items() if k != "reasons"}, "reasons": [r.to_dict() for r in s.reasons]}
-                for s in projected.schools
-            ],
-        },
-        "problems": [p.as_dict() for p in [*result.problems, *projected.problems]],
-    }
