@@ -221,6 +221,16 @@ ROUTES: dict[str, Route] = {
     "rectification:meeting": get("rectification:meeting", lambda o: [o.meeting.pk], COUNTY_VIEW),
     "rectification:add_decision": post("rectification:add_decision", lambda o: [o.meeting.pk], COUNTY_REVIEW),
     "rectification:decision_task": post("rectification:decision_task", lambda o: [o.decision.pk], COUNTY_REVIEW),
+    # planning (规划测算): the forecast's inputs — births, known changes, grade history
+    "planning:births": get("planning:births", code, COUNTY_VIEW),
+    "planning:births_template": get("planning:births_template", lambda o: [o.w.county.code, "births"], COUNTY_VIEW),
+    "planning:births_upload": post("planning:births_upload", code, COUNTY_REVIEW),
+    "planning:births_confirm": post("planning:births_confirm", code, COUNTY_REVIEW),
+    "planning:change_new": get("planning:change_new", code, COUNTY_REVIEW),
+    "planning:change_edit": get("planning:change_edit", lambda o: [o.w.county.code, o.known_change.pk], COUNTY_REVIEW),
+    "planning:change_delete": post(
+        "planning:change_delete", lambda o: [o.w.county.code, o.known_change.pk], COUNTY_REVIEW
+    ),
     # surveys
     "surveys:county": get("surveys:county", code, COUNTY_VIEW),
     "surveys:survey": get("surveys:survey", lambda o: [o.survey.pk], COUNTY_VIEW),
@@ -424,6 +434,10 @@ def _build() -> Any:
     submit_briefing(SYSTEM, w.county, PERIOD)
     job = queue_reports(w.county_supervisor, w.county, YEAR, STANDARD, with_pack=False)
     run_job.apply(args=[job.pk])  # done, with its .zip (the module's transaction never commits)
+    from dudao.planning.models import KnownChange
+
+    known_change = KnownChange.objects.create(county=w.county, name="新区小区", town=w.town, level="primary",
+                                              from_year=YEAR + 2, pupils=60)  # fmt: skip
     sessions = {}
     for persona in PERSONAS[1:]:
         client = Client()
@@ -434,7 +448,7 @@ def _build() -> Any:
         task=task, milestone=milestone, task_evidence=report.evidence.get(), item_task=item_task, meeting=meeting,
         decision=decision, bulletin=bulletin, survey=survey, response=Response.objects.get(survey=survey),
         draw=draw, sampled=draw.schools.first(), practice=practice, call=call, job=job,
-        liaison_evidence=liaison_evidence,
+        liaison_evidence=liaison_evidence, known_change=known_change,
     )  # fmt: skip
 
 
@@ -490,6 +504,9 @@ MISSING: dict[str, Callable[[Any], list[Any]]] = {
     "rectification:meeting": lambda o: [NO],
     "rectification:liaison_evidence": lambda o: [NO],
     "rectification:decision_task": lambda o: [NO],
+    "planning:change_edit": lambda o: [o.w.county.code, NO],
+    "planning:change_delete": lambda o: [o.w.county.code, NO],
+    "planning:births_template": lambda o: [o.w.county.code, "no-such-kind"],
     "surveys:survey": lambda o: [NO],
     "surveys:review": lambda o: [o.survey.pk, NO],
     "reports:draw": lambda o: [NO],

@@ -18,7 +18,8 @@ Methods (each a function of the history up to a year ``end``, projecting ``end +
   earlier times an entry ratio ``Σ G_1(y) / Σ B(y − entry_age)`` (the town's births, or the county's
   where the town has none). A year whose births are missing takes the trend.
 * ``cohort_transition`` — junior units: the same ratios; grade 7 from the town's grade 6 (all its
-  primary units with grades) the year before times a transition ratio; that grade 6 is itself forecast.
+  primary units with grades) the year before times a transition ratio; that grade 6 is itself forecast
+  (by each primary unit's chosen method, or its first cohort method where a total method was chosen).
 * ``cohort_trend`` — the same ratios; the entry grade from a linear trend on its last
   ``trend_years`` values, floored at 0.
 * ``total_trend`` — a linear trend on the unit's totals (floored at 0); ``total_ratio`` — the totals
@@ -58,6 +59,7 @@ totals only are forecast, and every figure carries an interval from the measured
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -139,13 +141,19 @@ class ForecastSettings:
         return settings
 
 
+@functools.cache
+def _shipped_settings() -> ForecastSettings:
+    """The shipped file's settings, read once per process."""
+    return ForecastSettings.load()
+
+
 # -- the result ------------------------------------------------------------------------------------
 
 
 class Note(Part):
     """Something the reader of the forecast should know (bilingual, like a Problem)."""
 
-    rule: str
+    rule: str  # history_too_short, no_base_year_school, change_applied, change_in_history, change_without_school
     school_code: str | None = None
     level: str | None = None
     message_zh: str
@@ -466,7 +474,21 @@ def _spread_changes(
             for year in years:
                 if year >= start:
                     series[year] = series.get(year, 0.0) + pupils * weight / sum(weights)
+        notes.append(_applied_note(name, pupils, level, start, [u.code for u in targets]))
     return extra, notes
+
+
+def _applied_note(name: str, pupils: float, level: str, start: int, codes: list[str]) -> Note:
+    entry = GRADES[level][0]
+    return Note(
+        rule="change_applied",
+        school_code=codes[0] if len(codes) == 1 else None,
+        level=level,
+        message_zh=f"已知变化“{name}”：自 {start} 年起每年 {pupils:g} 人进入{'一' if entry == 1 else '七'}年级，"
+        f"分到 {len(codes)} 所学校",
+        message_en=f"known change {name!r}: {pupils:g} pupils a year enter grade {entry} from {start}, "
+        f"spread over {len(codes)} school(s)",
+    )
 
 
 def _entry_weight(unit: _Unit, base_year: int) -> float:
@@ -507,8 +529,12 @@ def _run(
             done = {m: p for m in METHODS if (p := _project(unit, m, end, years, ctx)) is not None}
             out[unit.code, level] = done
             if level == "primary":
-                chosen = (methods or {}).get((unit.code, level)) or _default(done)
-                for year, grades in done.get(chosen, ({}, {}))[1].items():
+                # the town's grade 6 counts every primary unit with grades: by its chosen method where that
+                # keeps the grades, else by its first cohort method (a total method has no grade 6)
+                chosen = (methods or {}).get((unit.code, level))
+                if chosen not in COHORT_METHODS:
+                    chosen = next((m for m in METHODS if m in COHORT_METHODS and m in done), None)
+                for year, grades in done.get(chosen or "", ({}, {}))[1].items():
                     town = ctx.grade6.setdefault(unit.town, {})
                     town[year] = town.get(year, 0.0) + grades.get(6, 0.0)
     return out
@@ -554,7 +580,7 @@ def forecast(
     settings: ForecastSettings | None = None,
 ) -> CountyForecast:
     """Forecast every school's enrolment for ``base_year + 1 … base_year + horizon`` (see the module)."""
-    s = settings or ForecastSettings.load()
+    s = settings or _shipped_settings()
     units, notes = _checked_units(inputs.enrolment, base_year, horizon, scenario)
     years = list(range(base_year + 1, base_year + horizon + 1))
     extra, change_notes = _spread_changes(inputs.changes, units, base_year, years)

@@ -24,11 +24,13 @@ from typing import Any
 
 import pandas as pd
 
+from dudao.engine.fields import FIELD_BY_KEY, GRADE_FIELDS
 from dudao.engine.forecast import BIRTHS_COLUMNS, CHANGES_COLUMNS, ENROLMENT_COLUMNS, GRADES, ForecastInputs
 from dudao.engine.problems import InputError, Problem
+from dudao.planning.importing import BIRTHS_COLUMNS as BIRTHS_SPECS
+from dudao.planning.importing import COUNTY_WIDE
 from dudao.sheets.table import ColumnSpec, Table, read_table
 
-COUNTY_WIDE = ("全县", "county")
 LEVEL_CHOICES = {"primary": ("小学", "primary"), "junior": ("初中", "junior")}
 GRADE_NAMES = ("一", "二", "三", "四", "五", "六", "七", "八", "九")
 TOWN = ColumnSpec("town", "乡镇（街道）", "text", ("乡镇", "乡镇名称", "街道", "town"))
@@ -39,18 +41,8 @@ ENROLMENT_SPECS: tuple[ColumnSpec, ...] = (
     TOWN,
     ColumnSpec("year", "学年", "int", ("年份", "年度", "year"), required=True),
     ColumnSpec("level", "学段", "enum", ("level",), choices={**LEVEL_CHOICES, "": ("",)}),
-    *(
-        ColumnSpec(
-            f"grade_{g}", f"{GRADE_NAMES[g - 1]}年级在校生数", "int", (f"{GRADE_NAMES[g - 1]}年级", f"grade_{g}")
-        )
-        for g in range(1, 10)
-    ),
+    *(ColumnSpec(key, FIELD_BY_KEY[key].zh, "int", FIELD_BY_KEY[key].aliases) for key in GRADE_FIELDS),
     ColumnSpec("students", "在校生数", "int", ("在校学生数", "students")),
-)
-BIRTHS_SPECS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("town", "乡镇（街道）", "text", ("乡镇", "乡镇名称", "街道", "town"), required=True, nonempty=False),
-    ColumnSpec("year", "出生年份", "int", ("年份", "year"), required=True),
-    ColumnSpec("births", "出生人口数", "int", ("出生人数", "出生人口", "births"), required=True),
 )
 CHANGES_SPECS: tuple[ColumnSpec, ...] = (
     ColumnSpec("name", "名称", "text", ("项目名称", "小区名称", "name"), required=True),
@@ -117,8 +109,8 @@ def read_enrolment(path: Path) -> pd.DataFrame:
 
 
 def read_births(path: Path) -> pd.DataFrame:
-    table = read_table(path, BIRTHS_SPECS)
-    rows = [("" if (r["town"] or "") in COUNTY_WIDE else r["town"], r["year"], r["births"]) for r in table.rows]
+    table = read_table(path, BIRTHS_SPECS)  # the births page's columns (dudao.planning.importing)
+    rows = [("" if (r["town"] or "") == COUNTY_WIDE else r["town"], r["year"], r["births"]) for r in table.rows]
     return pd.DataFrame(rows, columns=list(BIRTHS_COLUMNS))
 
 
@@ -129,6 +121,11 @@ def read_changes(path: Path) -> pd.DataFrame:
         for r in table.rows
     ]
     return pd.DataFrame(rows, columns=list(CHANGES_COLUMNS))
+
+
+def _where(path: Path, sheet: str | None) -> str:
+    """A problem's sheet named with its file (a .csv's one sheet is the file)."""
+    return f"{path.name} {sheet}" if sheet and sheet != path.name else path.name
 
 
 def read_inputs(enrolment: Path, births: Path | None = None, changes: Path | None = None) -> ForecastInputs:
@@ -146,7 +143,7 @@ def read_inputs(enrolment: Path, births: Path | None = None, changes: Path | Non
         try:
             frames[name] = reader(path)
         except InputError as error:  # each problem names its file with its sheet
-            problems += [replace(p, sheet=f"{path.name} {p.sheet}" if p.sheet else path.name) for p in error.problems]
+            problems += [replace(p, sheet=_where(path, p.sheet)) for p in error.problems]
     if problems:
         raise InputError(problems)
     return ForecastInputs(**frames)

@@ -117,7 +117,9 @@ class FilePlan:
         return json.dumps([[*r.key, r.year, r.grade, r.value, r.source] for r in self.rows], ensure_ascii=False)
 
     def digest(self) -> str:
-        return hashlib.sha256(self.payload().encode()).hexdigest()
+        """The figures and what each does to the stored ones (a figure stored meanwhile changes it)."""
+        olds = json.dumps([r.old for r in self.rows])
+        return hashlib.sha256((self.payload() + olds).encode()).hexdigest()
 
 
 def _problem(table: Table, rule: str, zh: str, en: str, row: int | None, key: str | None, value: Any) -> Problem:

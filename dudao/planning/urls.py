@@ -10,7 +10,7 @@ from django.urls import path
 from dudao.planning.views import births, forecast, seats
 
 app_name = "planning"
-urlpatterns = [
+urlpatterns: list = [
     path("county/<str:code>/births/", births.births, name="births"),
     path("county/<str:code>/births/upload/", births.upload, name="births_upload"),
     path("county/<str:code>/births/confirm/", births.confirm, name="births_confirm"),

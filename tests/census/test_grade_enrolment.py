@@ -21,7 +21,8 @@ from dudao.engine import InputError, county_result, evaluate_table
 from dudao.sheets import read_school_table
 from dudao.sheets.template import write_rows
 from dudao.standards import load
-from tests.personas import SYSTEM, YEAR, World
+from tests.api.conftest import FIGURES, call
+from tests.personas import SYSTEM, YEAR, World, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,19 @@ def test_the_template_has_the_grade_and_classroom_columns_and_a_filled_one_reads
     table = read_school_table(workbook(tmp_path, rows(world)))
     assert table.frame["grade_1"].tolist()[0] == 160 and pd.isna(table.frame["grade_1"].tolist()[1])
     assert table.headers["grade_1"] == "一年级在校生数" and table.warnings == []
+
+
+def test_the_api_takes_grades_and_refuses_them_when_they_do_not_add_up(world: World) -> None:
+    clerk = client_for(world.school_clerk)
+    url = f"/census/records/{world.primary.code}/{YEAR}/primary"
+    refused = call(clerk, "PUT", url, {"values": {**FIGURES, **PRIMARY_GRADES, "grade_6": 0}})
+    assert refused.status_code == 422  # as every figure the rule table refuses
+    body = refused.json()
+    assert body["code"] == "impossible_values"
+    assert "一至六年级在校生数之和（833）不等于在校生数（1000）" in body["message_zh"]
+    assert "grades 1–6 add up to 833, not to the students (1000)" in body["message_en"]
+    created = call(clerk, "PUT", url, {"values": {**FIGURES, **PRIMARY_GRADES, "classrooms": 24}})
+    assert created.status_code == 201
+    values = created.json()["record"]["values"]
+    assert [values[f"grade_{g}"] for g in range(1, 10)] == [*PRIMARY_GRADES.values(), None, None, None]
+    assert values["classrooms"] == 24

@@ -168,7 +168,8 @@ def test_known_change_spread_over_the_towns_schools_by_entry_share() -> None:
     assert p1.medium[2026] == pytest.approx(b1.medium[2026])
     assert p2.medium[2027] - b2.medium[2027] == pytest.approx(11)
     assert p2.medium[2028] - b2.medium[2028] == pytest.approx(22)
-    assert [n.rule for n in changed.notes] == ["change_in_history"]  # 2020 is in the history already
+    assert [n.rule for n in changed.notes] == ["change_applied", "change_in_history"]  # 2020: in the history
+    assert changed.notes[0].message_zh == "已知变化“新城小区”：自 2027 年起每年 30 人进入一年级，分到 2 所学校"
 
 
 def test_selection_picks_the_better_method_on_a_constructed_case() -> None:
@@ -183,6 +184,11 @@ def test_selection_picks_the_better_method_on_a_constructed_case() -> None:
     # naive (0.004) back-tests better than the entry trend (0.053) and the total methods (≈ 0.02)
     assert without.method == "naive"
     assert without.mape == pytest.approx(5 / 615 / 2)
+    # P1 keeps feeding the town's grade 6 (by its cohort method: grade 5 of 2025 moves up, ratio 1), so J1's
+    # grade 7 of 2027 is that 100 × 5/6, not a trend
+    j1 = forecast(ForecastInputs(enrolment_frame()), 2025).unit("J1", "junior")
+    assert j1 and j1.method == "cohort_transition"
+    assert j1.grades[2027][7] == pytest.approx(100 * 5 / 6)
 
 
 def test_short_history_has_no_mape_and_a_wider_default_interval() -> None:

@@ -122,3 +122,17 @@ def test_no_base_year_and_xlsx_without_out(files: tuple[Path, Path]) -> None:
         run(str(enrolment), "--year", "2030")
     with pytest.raises(CommandError, match="--out"):
         run(str(enrolment), "--year", "2025", "--format", "xlsx")
+
+
+def test_a_csv_file_and_its_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("学校标识码,学校名称,乡镇（街道）,学年,学段,在校生数\nA1,甲小,城关镇,2024,小学,310\nA1,甲小,城关镇,2025,小学,abc\n"
+                   "A2,乙小,城关镇,2025,,200\n", encoding="utf-8")  # fmt: skip
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 处错误"):
+        call_command("forecast", str(bad), "--year", "2025", stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "工作表“bad.csv”，第3行，列“在校生数”：不是数字（只填数字，不要带单位或文字；没有的请填 0）（值：abc）"
+        " [not_a_number]",
+        "工作表“bad.csv”，第4行，列“学段”：只填在校生数时须填写学段（小学/初中） [level_required]",
+    ]

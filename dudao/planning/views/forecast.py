@@ -15,19 +15,18 @@ from django.utils import timezone
 from dudao.engine.forecast import SCENARIOS, Scenario
 from dudao.engine.problems import InputError
 from dudao.http import AuthenticatedHttpRequest
-from dudao.orgs.access import access_county
 from dudao.overview import cockpit
 from dudao.overview.views.county import lang, nav_context, valid_year
 from dudao.planning import forecast_tables as ft
+from dudao.planning.access import access_planning_county
 from dudao.planning.forecasting import county_forecast
-from dudao.planning.tabs import planning_tabs
 from dudao.tables import download
 
 
 @login_required
 def forecast_latest(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The forecast from the latest school year with data, under the default standard (the menu's link)."""
-    county = access_county(request.user, code)
+    county = access_planning_county(request.user, code)
     years = cockpit.years_with_data(county.pk)
     year = years[0] if years else timezone.localdate().year
     return redirect("planning:forecast", code=county.code, year=year, standard_id=cockpit.default_standard())
@@ -35,7 +34,7 @@ def forecast_latest(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 
 @login_required
 def forecast(request: AuthenticatedHttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    county = access_county(request.user, code)
+    county = access_planning_county(request.user, code)
     if not valid_year(year) or cockpit.evaluable_standard(standard_id) is None:
         raise Http404
     scenario = request.GET.get("scenario", "medium")
@@ -43,7 +42,6 @@ def forecast(request: AuthenticatedHttpRequest, code: str, year: int, standard_i
         raise Http404
     context: dict[str, Any] = {
         **nav_context(county, year, standard_id, "planning"),
-        "planning_tabs": planning_tabs(county, year, standard_id, "forecast"),
         "scenario": scenario,
         "scenarios": [(s, ft.SCENARIO_LABELS[s]) for s in SCENARIOS],
     }
@@ -66,6 +64,7 @@ def forecast(request: AuthenticatedHttpRequest, code: str, year: int, standard_i
         "chart": chart,
         "charts": list(chart["charts"].items()),
         "notes": [n.message_en if english else n.message_zh for n in result.notes],
+        "backtest_years": (", " if english else "、").join(str(y) for y in result.backtest_years),
     }
     return render(request, "planning/forecast.html", context)
 

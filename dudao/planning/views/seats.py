@@ -1,7 +1,7 @@
 """学位预警 (seats) and 达标预测 (projected compliance): the county's enrolment forecast
 (:func:`dudao.planning.forecasting.county_forecast`) turned into seats, class sizes and teachers, and into
-each future year's evaluation with today's resources. Pages for whoever may view the county (the
-cockpit's door, ``county_page``); GETs, nothing is written.
+each future year's evaluation with today's resources. Pages for whoever may view the county
+(``dudao.planning.access.access_planning_county``, as the cockpit); GETs, nothing is written.
 
 Query: ``scenario`` (low / medium / high; medium by default), on the seats page ``years`` (the 学位预警
 window, 1 … the forecast's horizon) and ``sort`` (first_year / gap / max_gap / name); a value that is
@@ -21,13 +21,23 @@ from dudao.engine.forecast import SCENARIOS, Scenario
 from dudao.engine.problems import InputError
 from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.orgs.models import Region
-from dudao.overview.views.county import county_page, lang, nav_context
+from dudao.overview import cockpit
+from dudao.overview.views.county import lang, nav_context, valid_year
 from dudao.parsing import read_int
+from dudao.planning.access import access_planning_county
 from dudao.planning.forecast_tables import SCENARIO_LABELS
 from dudao.planning.forecasting import HORIZON
 from dudao.planning.seats import SORTS, county_projected, county_seats, has_inputs, projected_page, seats_page
-from dudao.planning.tabs import planning_tabs
 from dudao.tables import download
+
+
+def _county(request: HttpRequest, code: str, year: int, standard_id: str) -> Region:
+    """The county through planning's door (404 unless the user may view it), and 404 for a year out of range
+    or a standard not judged from school figures."""
+    county = access_planning_county(request.user, code)
+    if not valid_year(year) or cockpit.evaluable_standard(standard_id) is None:
+        raise Http404
+    return county
 
 
 def _scenario(request: HttpRequest) -> Scenario:
@@ -42,7 +52,6 @@ def _context(county: Region, year: int, standard_id: str, tab: str, scenario: st
     return {
         **nav_context(county, year, standard_id, "planning"),
         "tab": tab,
-        "planning_tabs": planning_tabs(county, year, standard_id, tab),
         "scenario": scenario,
         "scenarios": [(s, SCENARIO_LABELS[s]) for s in SCENARIOS],
     }
@@ -55,7 +64,7 @@ def _problems_text(error: InputError) -> str:
 
 @login_required
 def seats(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    county, _standard = county_page(request, code, year, standard_id)
+    county = _county(request, code, year, standard_id)
     scenario = _scenario(request)
     sort = request.GET.get("sort") or "first_year"
     years = read_int(request.GET.get("years")) if request.GET.get("years") else None
@@ -86,7 +95,7 @@ def seats(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpR
 
 @login_required
 def projected(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
-    county, _standard = county_page(request, code, year, standard_id)
+    county = _county(request, code, year, standard_id)
     scenario = _scenario(request)
     context = _context(county, year, standard_id, "projected", scenario)
     try:
