@@ -12,7 +12,8 @@ From one county's input table (the columns ``dudao evaluate`` reads, plus ``clas
 * the **seat gap** per school, town and year: pupils − capacity (above 0: pupils without a seat; below 0: a
   surplus). A town's figures add up its parts of known capacity, so a surplus in one school offsets a gap
   in another of the same town and level;
-* the **学位预警** list: schools and towns whose pupils exceed their capacity within N years (the planning
+* the **学位预警** list: schools and towns whose pupils exceed their capacity (by half a pupil or more: a
+  forecast's fraction below a half is no pupil) within N years (the planning
   figures' default, or the caller's N), with the first such year, the gap then and the largest gap;
 * the **class-size risk**: pupils per classroom at or above the 大班额 (56) and 超大班额 (66) bounds;
 * **teacher demand** per school, level and year: staff posts by the staffing ratio (students per post,
@@ -46,6 +47,7 @@ BASIS_EN = {"classrooms": "classrooms", "classes": "classes (estimated)", "none"
 BANDS = ("", "large", "very_large")  # class-size risk: none, 大班额, 超大班额
 BAND_ZH = {"": "", "large": "大班额", "very_large": "超大班额"}
 
+OVER = 0.5  # pupils beyond capacity from which a part or town counts as over it (see over_capacity)
 PART_COLUMNS = ["school_code", "school_name", "school_type", "town", "level"]
 
 
@@ -206,6 +208,13 @@ def _bands(class_size: np.ndarray, planning: PlanningStandard) -> np.ndarray:
     return np.where(is_very, "very_large", np.where(is_large, "large", "")).astype(object)
 
 
+def over_capacity(gap: np.ndarray) -> np.ndarray:
+    """Over capacity: at least half a pupil more than the seats (a forecast's pupils are not whole; a
+    fraction under a half is no pupil, as the pages round). NaN (no capacity) is not over."""
+    over: np.ndarray = np.nan_to_num(gap, nan=-np.inf) >= OVER
+    return over
+
+
 def _town_years(school_years: pd.DataFrame) -> pd.DataFrame:
     """Town × level × year over the parts of known capacity; ``schools_unknown`` counts the others."""
     columns = ["town", "level", "year", "pupils", "capacity", "gap", "schools", "schools_over", "schools_unknown"]
@@ -213,7 +222,7 @@ def _town_years(school_years: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     df = school_years.assign(
         known=school_years["capacity"].notna(),
-        over=school_years["gap"].to_numpy(dtype=float) > 0,
+        over=over_capacity(school_years["gap"].to_numpy(dtype=float)),
     )
     keys = ["town", "level", "year"]
     known = df[df["known"]].groupby(keys, sort=True)[["pupils", "capacity"]].sum()
@@ -239,7 +248,7 @@ def _warnings(school_years: pd.DataFrame, town_years: pd.DataFrame, base_year: i
 def _first_over(table: pd.DataFrame, keys: list[str], base_year: int, n_years: int) -> pd.DataFrame:
     columns = [*keys, "first_year", "gap", "pupils", "capacity", "max_gap", "max_gap_year", "already_over"]
     window = table[(table["year"] >= base_year) & (table["year"] <= base_year + n_years)]
-    over = window[window["gap"].to_numpy(dtype=float) > 0]
+    over = window[over_capacity(window["gap"].to_numpy(dtype=float))]
     if over.empty:
         return pd.DataFrame(columns=columns)
     over = over.sort_values([*keys, "year"], kind="stable")
@@ -304,4 +313,4 @@ def _whole(needed: np.ndarray) -> np.ndarray:
     return whole
 
 
-__all__ = ["BANDS", "BAND_ZH", "BASIS_EN", "BASIS_ZH", "Projected", "Seats", "seats"]
+__all__ = ["BANDS", "BAND_ZH", "BASIS_EN", "BASIS_ZH", "OVER", "Projected", "Seats", "over_capacity", "seats"]

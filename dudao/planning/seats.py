@@ -20,7 +20,7 @@ from dudao.census.tables import census_table
 from dudao.engine.forecast import CountyForecast, Scenario
 from dudao.engine.projected import ProjectedCompliance, projected_compliance
 from dudao.engine.result import CountyResult
-from dudao.engine.seats import Seats, seats
+from dudao.engine.seats import OVER, Seats, over_capacity, seats
 from dudao.evaluation.actions import latest_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.evaluation.render import level_label
@@ -238,7 +238,7 @@ def town_table(result: Seats) -> Table:
     ]
     rows = [
         {**r, "town": r["town"] or _("（未注明乡镇）"), "level": _level(r["level"]),
-         "_class": {"gap": "bad" if r["gap"] > 0 else ""}}
+         "_class": {"gap": "bad" if r["gap"] >= OVER else ""}}
         for r in _records(result.town_years)
     ]  # fmt: skip
     note = _("乡镇合计只计有容量数据的学校；同一乡镇同一学段内，一校富余可抵另一校缺口。")
@@ -276,7 +276,7 @@ def school_table(result: Seats) -> Table:
             raw = gaps.get(y)
             gap = None if raw is None or pd.isna(raw) else float(raw)
             row[f"gap_{y}"] = gap
-            if gap is not None and gap > 0:
+            if gap is not None and gap >= OVER:
                 row["_class"][f"gap_{y}"] = "bad"
         rows.append(row)
     note = _(
@@ -421,7 +421,7 @@ def town_summary(result: Seats) -> Table:
     rows = []
     for (town, level), group in result.town_years.groupby(["town", "level"], sort=True):
         by_year = group.set_index("year")
-        over = group[group["gap"] > 0]
+        over = group[over_capacity(group["gap"].to_numpy(dtype=float))]
         row: dict[str, Any] = {
             "town": town or _("（未注明乡镇）"),
             "level": _level(str(level)),

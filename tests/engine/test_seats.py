@@ -202,3 +202,11 @@ def test_a_province_may_change_the_class_size(tmp_path):
     planning = load_planning(override=override)
     s = seats(county(), NATIONAL, planning, PROJECTED, 2024)
     assert row(s.schools, school_code="A")["capacity"] == 480  # 12 × 40
+
+
+def test_a_fraction_of_a_pupil_under_a_half_is_not_over_capacity():
+    # 12 rooms × 45 = 540 seats: 540.4 projected pupils are 540 pupils (not over); 540.5 are 541 (over by 1).
+    frame = pd.DataFrame([{"school_code": "A", "school_name": "一小", **PRIMARY, "teachers": 30, "classrooms": 12}])
+    s = seats(frame, NATIONAL, PLANNING, {"A": {2025: {"primary": 540.4}, 2026: {"primary": 540.5}}}, 2024)
+    assert s.warnings[["scope", "first_year"]].values.tolist() == [["school", 2026], ["town", 2026]]
+    assert s.town_years["schools_over"].tolist() == [0, 0, 1]
