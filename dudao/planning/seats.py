@@ -20,6 +20,7 @@ from dudao.census.tables import census_table
 from dudao.engine.forecast import CountyForecast, Scenario
 from dudao.engine.projected import ProjectedCompliance, projected_compliance
 from dudao.engine.result import CountyResult
+from dudao.engine.rules import round_half_up
 from dudao.engine.seats import OVER, Seats, over_capacity, seats
 from dudao.evaluation.actions import latest_run
 from dudao.evaluation.models import EvaluationRun
@@ -510,6 +511,7 @@ class ProjectedPage:
     first_failure: int | None = None  # the first year a level passing (or undetermined) today fails
     today_failed: bool = False  # a level fails already today
     schools_failing: int = 0  # school parts that turn from passing to failing
+    cvs_failing: list[str] = field(default_factory=list)  # a sentence for each CV that turns to failing
     schools_failing_from: int | None = None  # the earliest year one does
 
 
@@ -526,10 +528,22 @@ def projected_page(result: ProjectedCompliance) -> ProjectedPage:
     )  # fmt: skip
     verdicts, cvs, schools = tables
     turning = [s.first_year for s in result.schools if s.change == "fails"]
+    cvs_failing = [
+        _("%(level)s %(code)s %(name)s的差异系数%(year)s年起超过限值（%(cv)s，限值 %(limit)s）")
+        % {"level": _level(c.level), "code": c.code, "name": c.name_en if english() else c.name_zh,
+           "year": c.first_year, "cv": _three(c.cv_then), "limit": _three(c.limit)}
+        for c in result.cvs
+        if c.change == "fails"
+    ]  # fmt: skip
     return ProjectedPage(
         result, verdicts, cvs, schools, tables=tables, first_failure=first, today_failed=False in today.values(),
-        schools_failing=len(turning), schools_failing_from=min(turning, default=None),
+        schools_failing=len(turning), schools_failing_from=min(turning, default=None), cvs_failing=cvs_failing,
     )  # fmt: skip
+
+
+def _three(value: float | None) -> str:
+    shown = round_half_up(value, 3)
+    return "—" if shown is None else f"{shown:.3f}"
 
 
 def _results(result: ProjectedCompliance) -> dict[int, CountyResult]:

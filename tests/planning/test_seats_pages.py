@@ -167,6 +167,15 @@ def test_a_housing_estate_makes_a_school_fail_in_a_later_year(world: World, stor
     # 河西小学 fails today (L5 at 80 % of the standard), so the primary level fails already.
     assert "当年资源配置已不达标" in summary
     assert f"1 所学校（学段）将由达标转为未达标，最早在{row[3]}年" in summary
+    # Each CV that turns to failing is named with its first year, its CV then and the limit.
+    cvs = rows(client.get(url(world, "planning:projected"), {"download": "cvs", "format": "csv"}))
+    head, named = cvs[0], 0
+    for r in cvs[1:]:
+        over = [y for y, v in zip(head[3:], r[3:], strict=True) if v and float(v) > float(r[2])]
+        if over and float(r[3]) <= float(r[2]):  # passing today, failing later
+            assert f"{r[0]} {r[1]}的差异系数{over[0]}年起超过限值" in summary
+            named += 1
+    assert named >= 1  # the estate's pupils spread 第一小学's figures from the others'
     warnings = rows(client.get(url(world), {"download": "warnings", "format": "csv"}))
     school = next(r for r in warnings[1:] if r[1] == "示范县第一小学")
     assert int(school[8]) > 100  # the largest gap grows with the estate
