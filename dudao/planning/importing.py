@@ -45,6 +45,7 @@ __all__ = [
     "plan_history",
     "read_births",
     "read_history",
+    "school_names",
 ]
 
 COUNTY_WIDE = "全县"
@@ -261,7 +262,7 @@ def plan_history(
 ) -> FilePlan:  # fmt: skip
     """The plan for grade figures ``(school code, year, grade, students, source)`` of ``county``'s schools."""
     schools = dict(School.objects.filter(county=county).values_list("code", "pk"))
-    names = _school_names(county)
+    names = school_names(county)
     query = GradeHistory.objects.filter(county=county).values_list("school__code", "year", "grade", "students")
     stored = {(code, year, grade): n for code, year, grade, n in query}
     plan = FilePlan("history", filename, sheet, warnings=list(warnings))
@@ -275,7 +276,8 @@ def plan_history(
     return plan
 
 
-def _school_names(county: Region) -> dict[str, str]:
+def school_names(county: Region) -> dict[str, str]:
+    """The county's schools' latest names, by code."""
     names: dict[str, str] = {}
     for code, name in (
         SchoolYear.objects.filter(school__county=county).order_by("year").values_list("school__code", "name")

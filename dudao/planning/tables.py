@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from dudao.orgs.models import Region
-from dudao.planning.importing import BIRTHS_COLUMNS, COUNTY_WIDE, HISTORY_COLUMNS, FilePlan
+from dudao.planning.importing import BIRTHS_COLUMNS, COUNTY_WIDE, HISTORY_COLUMNS, FilePlan, school_names
 from dudao.planning.inputs import open_schools
 from dudao.planning.models import Births, GradeHistory, KnownChange
 from dudao.sheets.writer import workbook_bytes
@@ -37,7 +37,8 @@ def births_table(county: Region) -> Table:
         order[name] = code or ""
     years = sorted({y for by_year in figures.values() for y in by_year})
     rows: list[dict[str, object]] = [
-        {"town": name, **{f"y{y}": figures[name].get(y) for y in years}} for name in sorted(figures, key=order.get)
+        {"town": name, **{f"y{y}": figures[name].get(y) for y in years}}
+        for name in sorted(figures, key=lambda n: order[n])
     ]
     if len(rows) > 1 and COUNTY_WIDE not in figures:
         rows.append({"town": _("合计"), **{f"y{y}": sum(f.get(y, 0) for f in figures.values()) for y in years},
@@ -49,19 +50,21 @@ def births_table(county: Region) -> Table:
 def changes_table(county: Region, editable: bool) -> Table:
     """The county's known changes, each linked to its form for whoever may change them."""
     rows = []
+    names = school_names(county)
     for change in (
         KnownChange.objects.filter(county=county).select_related("town", "school").order_by("from_year", "pk")
     ):
+        school = change.school.code if change.school else ""
         row: dict[str, object] = {
             "name": change.name, "town": change.town.name if change.town else "",
-            "school": change.school.code if change.school else "", "level": change.get_level_display(),
+            "school": names.get(school, school), "level": change.get_level_display(),
             "from_year": change.from_year, "pupils": change.pupils, "note": change.note,
         }  # fmt: skip
         if editable:
             row["_href"] = {"name": reverse("planning:change_edit", args=[county.code, change.pk])}
         rows.append(row)
     cols = columns(
-        ("name", _("名称")), ("town", _("乡镇（街道）")), ("school", _("学校标识码")), ("level", _("学段")),
+        ("name", _("名称")), ("town", _("乡镇（街道）")), ("school", _("学校")), ("level", _("学段")),
         ("from_year", _("起始学年"), "int"), ("pupils", _("每年新增入学人数"), "int"), ("note", _("说明")),
     )  # fmt: skip
     return Table("changes", _("已知变化（新建住宅小区等）"), cols, rows, key="name")

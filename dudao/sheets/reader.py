@@ -312,8 +312,12 @@ class _Parser(TableReader):
         partner = {_YUAN: _WAN, _WAN: _YUAN}
         for key in [k for k in self.columns if k in empty]:
             other = partner.get(key)
-            silent = COLUMN_BY_KEY[key].level or COLUMN_BY_KEY[key].may_be_empty or (
-                other in self.columns and (other not in empty or key == _WAN)  # the pair warns once
+            silent = (
+                COLUMN_BY_KEY[key].level
+                or COLUMN_BY_KEY[key].may_be_empty
+                or (
+                    other in self.columns and (other not in empty or key == _WAN)  # the pair warns once
+                )
             )
             if not silent:
                 self.add(

@@ -85,7 +85,11 @@ def own_pages(person: str, world: World, survey_pk: int) -> dict[str, str]:
             "report texts of 示范县": reverse("reports:practice", args=[code, YEAR, STANDARD]),
             "briefing of 示范县": reverse("briefings:county", args=[code, timezone.localdate().strftime("%Y-%m")]),
             "evidence of 示范县 by indicator": reverse("evidence:by_indicator", args=[code, YEAR, STANDARD]),
+            "births of 示范县": reverse("planning:births", args=[code]),
+            "enrolment forecast of 示范县": reverse("planning:forecast", args=[code, YEAR, STANDARD]),
         }
+    if person == "county_supervisor":
+        out["a new known change of 示范县"] = reverse("planning:change_new", args=[world.county.code])
     return out
 
 
