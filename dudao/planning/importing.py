@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dudao.converters import MAX_YEAR, MIN_YEAR
 from dudao.engine.fields import FIELD_BY_KEY, GRADE_FIELDS
 from dudao.engine.problems import InputError, Problem
 from dudao.orgs.models import Region, School, SchoolYear
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 COUNTY_WIDE = "全县"
-FIRST_YEAR = 1990  # no county keeps births or school statistics of earlier years for planning
+FIRST_YEAR, LAST_YEAR = MIN_YEAR, MAX_YEAR  # the years the platform keeps (dudao.converters)
 SOURCE_LENGTH = 200
 
 BIRTHS_COLUMNS: tuple[ColumnSpec, ...] = (
@@ -114,8 +115,12 @@ class FilePlan:
         return [r for r in self.rows if r.action != "unchanged"]
 
     def payload(self) -> str:
-        """The checked figures as JSON (a preview's confirmation sends them back; they are checked again)."""
-        return json.dumps([[*r.key, r.year, r.grade, r.value, r.source] for r in self.rows], ensure_ascii=False)
+        """The checked figures as compact JSON (a preview's confirmation sends them back; they are checked again):
+        ``{"sources": [...], "rows": [[key, year, grade, value, source index], ...]}``."""
+        sources = list(dict.fromkeys(r.source for r in self.rows))
+        index = {source: i for i, source in enumerate(sources)}
+        rows = [[*r.key, r.year, r.grade, r.value, index[r.source]] for r in self.rows]
+        return json.dumps({"sources": sources, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
 
     def digest(self) -> str:
         """The figures and what each does to the stored ones (a figure stored meanwhile changes it)."""
@@ -206,7 +211,7 @@ def plan_births(
     }
     plan = FilePlan("births", filename, sheet, warnings=list(warnings))
     for code, year, births, source in figures:
-        if (code and code not in towns) or int(births) < 0:
+        if (code and code not in towns) or int(births) < 0 or not FIRST_YEAR <= int(year) <= LAST_YEAR:
             raise InputError(
                 [Problem("unknown_town", "乡镇（街道）不属于本县", "the town is not the county's", value=code)]
             )
@@ -267,7 +272,12 @@ def plan_history(
     stored = {(code, year, grade): n for code, year, grade, n in query}
     plan = FilePlan("history", filename, sheet, warnings=list(warnings))
     for code, year, grade, students, source in figures:
-        if code not in schools or not 1 <= int(grade) <= 9 or int(students) < 0:
+        if (
+            code not in schools
+            or not 1 <= int(grade) <= 9
+            or int(students) < 0
+            or not FIRST_YEAR <= int(year) <= LAST_YEAR
+        ):
             raise InputError(
                 [Problem("unknown_school", "学校不属于本县", "the school is not the county's", value=code)]
             )
@@ -289,13 +299,13 @@ def school_names(county: Region) -> dict[str, str]:
 def plan_from_payload(county: Region, kind: str, payload: str) -> FilePlan:
     """A preview's figures sent back with its confirmation, checked again against the county."""
     try:
-        items = json.loads(payload)
+        data = json.loads(payload)
+        sources = [str(s)[:SOURCE_LENGTH] for s in data["sources"]]
+        items = [(str(c), int(y), int(g), int(n), sources[int(i)]) for c, y, g, n, i in data["rows"]]
         if kind == "births":
-            return plan_births(county, [(str(c), int(y), int(n), str(s)[:SOURCE_LENGTH]) for c, y, _g, n, s in items])
-        return plan_history(
-            county, [(str(c), int(y), int(g), int(n), str(s)[:SOURCE_LENGTH]) for c, y, g, n, s in items]
-        )
-    except (ValueError, TypeError) as exc:
+            return plan_births(county, [(c, y, n, s) for c, y, _g, n, s in items])
+        return plan_history(county, items)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise InputError(
             [Problem("bad_payload", "预览数据无效，请重新上传", "the preview's data is invalid; upload again")]
         ) from exc

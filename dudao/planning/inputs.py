@@ -2,7 +2,8 @@
 
 :func:`forecast_inputs` builds the frames of :class:`dudao.engine.forecast.ForecastInputs`:
 
-* **enrolment** — the census records of the county's schools for every census year up to ``year`` and the
+* **enrolment** — the census records of the county's schools for every census year up to ``year`` (whatever
+  their review status: a draft of the current year is the latest figure there is) and the
   grade history (:class:`~dudao.planning.models.GradeHistory`) of the years before; where the census has a
   school's level in a year, the history of that school, year and level is not read. A level given by grade
   is one row per grade (a grade left empty among given ones counts 0); a level given only as its total is

@@ -10,11 +10,15 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from dudao.audit.models import AuditEvent
 from dudao.census import actions as census_actions
+from dudao.orgs.models import Region
 from dudao.planning.inputs import forecast_inputs
 from dudao.planning.models import Births, GradeHistory, KnownChange
 from tests.personas import SYSTEM, World, client_for
@@ -86,6 +90,14 @@ def test_a_confirmation_of_figures_changed_since_the_preview_is_refused(world: W
         follow=True,
     )
     assert "预览之后数据已有变化，未写入" in refused.content.decode()
+    assert Births.objects.get().births == 280
+    for payload in ("x", "[1, 2]", '{"sources": [], "rows": [["139901100", 2018, 0, 5, 3]]}'):
+        forged = county.post(
+            reverse("planning:births_confirm", args=[world.county.code]),
+            {"kind": "births", "payload": payload, "digest": "0"},
+            follow=True,
+        )
+        assert "预览数据无效，请重新上传" in forged.content.decode()
     assert Births.objects.get().births == 280
 
 
@@ -235,3 +247,43 @@ def test_who_may_see_and_change_the_inputs(world: World) -> None:
     assert neighbour.get(reverse("planning:change_edit", args=[world.neighbour.code, change.pk])).status_code == 404
     assert client_for(None).get(page).status_code == 302  # to the login
     assert not Births.objects.exists() and KnownChange.objects.count() == 1
+
+
+def test_the_page_reads_a_fixed_number_of_queries(world: World, django_assert_num_queries: Any) -> None:
+    county = client_for(world.county_supervisor)
+    url = reverse("planning:births", args=[world.county.code])
+    Births.objects.create(county=world.county, town=world.town, year=2018, births=300)
+    county.get(url)
+    with CaptureQueriesContext(connection) as few:
+        county.get(url)
+    for i in range(5):
+        town = Region.objects.create(code=f"13990120{i}", name=f"新镇{i}", level="town", parent=world.county)
+        Births.objects.bulk_create(
+            Births(county=world.county, town=town, year=y, births=100 + y % 7) for y in range(2012, 2026)
+        )
+        KnownChange.objects.create(county=world.county, name=f"小区{i}", town=town, school=world.primary,
+                                   level="primary", from_year=2027, pupils=30)  # fmt: skip
+    GradeHistory.objects.bulk_create(
+        GradeHistory(county=world.county, school=s, year=y, grade=g, students=50)
+        for s in (world.primary, world.nine_year) for y in range(2018, 2023) for g in range(1, 7)
+    )  # fmt: skip
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert "新镇4" in county.get(url).text
+    assert len(few.captured_queries) == 9  # session, user, county, roles, years, births, changes, names, history
+
+
+def test_the_command_imports_a_file_or_lists_every_problem(world: World, tmp_path: Any) -> None:
+    good, bad = tmp_path / "births.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(xlsx(BIRTHS_HEADER, [["城关镇", 2018, 310], ["城关镇", 2019, 295]]).read())
+    bad.write_bytes(xlsx(BIRTHS_HEADER, [["城关镇", 2018, 310], ["柳河镇", 2019, 200]]).read())
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 problem\\(s\\); nothing was imported"):
+        call_command("import_planning", "births", str(bad), "--county", world.county.code, "--lang", "en",
+                     stdout=out, stderr=err)  # fmt: skip
+    assert "row 3" in err.getvalue() and "示范县 has no town called '柳河镇'" in err.getvalue()
+    call_command("import_planning", "births", str(good), "--county", world.county.code, "--dry-run", stdout=out)
+    assert "births.xlsx：检查完成（未写入），新增 2 项，修改 0 项，未变 0 项" in out.getvalue()
+    assert not Births.objects.exists()
+    call_command("import_planning", "births", str(good), "--county", world.county.code, stdout=out)
+    assert Births.objects.count() == 2
+    assert AuditEvent.objects.get(verb="planning.import_births").actor_label == "system (command import_planning)"
