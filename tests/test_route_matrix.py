@@ -172,6 +172,9 @@ ROUTES: dict[str, Route] = {
     # the nation: the provinces one may view (a superuser: all), else none
     "overview:nation": get("overview:nation", lambda o: [YEAR, STANDARD], "login ok 404 404 404 404 404 404 404"),
     "overview:evaluate_county": post("overview:evaluate_county", evaluation, COUNTY_REVIEW),
+    # planning (规划测算): the forecast's seats and projected compliance, for whoever may view the county
+    "planning:seats": get("planning:seats", evaluation, COUNTY_VIEW),
+    "planning:projected": get("planning:projected", evaluation, COUNTY_VIEW),
     # background jobs: one's own and those of the places one supervises (inspect)
     "jobs:list": get("jobs:list", row=SIGNED_IN),
     "jobs:detail": get("jobs:detail", lambda o: [o.job.pk], COUNTY_INSPECT),

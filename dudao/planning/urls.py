@@ -1,12 +1,13 @@
 """Planning pages, addressed like the overview's: county/<code>/<year>/<standard_id>/...
 
 Names: planning:births (births, known changes, grade history; its upload, confirm, templates and the known
-change forms), planning:forecast (enrolment forecast), planning:seats (学位预警), planning:plan (the cheapest plan).
+change forms), planning:forecast (enrolment forecast), planning:seats (学位预警), planning:projected
+(达标预测), planning:plan (the cheapest plan).
 """
 
 from django.urls import path
 
-from dudao.planning.views import births, forecast
+from dudao.planning.views import births, forecast, seats
 
 app_name = "planning"
 urlpatterns: list = [
@@ -19,4 +20,6 @@ urlpatterns: list = [
     path("county/<str:code>/births/changes/<id:pk>/delete/", births.change_delete, name="change_delete"),
     path("county/<str:code>/forecast/", forecast.forecast_latest, name="forecast_latest"),
     path("county/<str:code>/<year:year>/<str:standard_id>/forecast/", forecast.forecast, name="forecast"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/seats/", seats.seats, name="seats"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/projected/", seats.projected, name="projected"),
 ]

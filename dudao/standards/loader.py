@@ -74,12 +74,16 @@ def merge(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
+def validation_text(exc: ValidationError) -> str:
+    """Each of pydantic's errors as ``path: message``, joined by "; "."""
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
+
+
 def _validate(data: dict[str, Any], where: str) -> Standard:
     try:
         return Standard.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
-        raise StandardError(f"{where}: invalid standard / 标准配置无效: {problems}") from exc
+        raise StandardError(f"{where}: invalid standard / 标准配置无效: {validation_text(exc)}") from exc
 
 
 def _named(name: str) -> bool:

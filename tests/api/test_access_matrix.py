@@ -158,6 +158,7 @@ ENDPOINTS = {
                          body={"county": "{county}", "year": YEAR}),
     "enrolment forecast": Endpoint("GET", "/planning/forecast/{code}/{year}", "/planning/forecast/{county}/{year}",
                                    READ_COUNTY),
+    "seats": Endpoint("GET", "/planning/seats/{code}/{year}", "/planning/seats/{county}/{year}", READ_COUNTY),
 }  # fmt: skip
 
 # Administration (/orgs: dudao/api/orgs.py). Targets add {town}, {department}, {clerk} (a school clerk of

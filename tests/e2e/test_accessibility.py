@@ -87,6 +87,8 @@ def own_pages(person: str, world: World, survey_pk: int) -> dict[str, str]:
             "evidence of 示范县 by indicator": reverse("evidence:by_indicator", args=[code, YEAR, STANDARD]),
             "births of 示范县": reverse("planning:births", args=[code]),
             "enrolment forecast of 示范县": reverse("planning:forecast", args=[code, YEAR, STANDARD]),
+            "seats of 示范县": reverse("planning:seats", args=[code, YEAR, STANDARD]),
+            "projected compliance of 示范县": reverse("planning:projected", args=[code, YEAR, STANDARD]),
         }
     if person == "county_supervisor":
         out["a new known change of 示范县"] = reverse("planning:change_new", args=[world.county.code])
