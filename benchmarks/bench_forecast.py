@@ -1,4 +1,4 @@
-"""Benchmark of the enrolment forecast (docs/adr/0035-enrolment-forecast.md): the pure engine on synthetic
+"""Benchmark of the enrolment forecast (docs/adr/0036-enrolment-forecast.md): the pure engine on synthetic
 counties, best and median of ``--runs`` runs.
 
     .venv/bin/python benchmarks/bench_forecast.py [--runs 9] [--schools 60 300 1000] [--years 6]

@@ -54,7 +54,7 @@ method behind ``cohort_trend``): it projects one series without saying how good 
 every unit is back-tested, the method is chosen per unit by its back-test, births drive the entry
 grade where known, junior entry follows the town's primary grade 6, known changes enter, schools with
 totals only are forecast, and every figure carries an interval from the measured errors
-(docs/adr/0035-enrolment-forecast.md).
+(docs/adr/0036-enrolment-forecast.md).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ page, in its downloads and in the command's workbook) and the data of the page's
 
 One scenario at a time: the figures of the year columns are the scenario's (low, medium, high); the
 interval columns give the half-width of the interval one year ahead and at the horizon, as a share of
-the medium forecast (the interval grows with √(years ahead): docs/adr/0035-enrolment-forecast.md).
+the medium forecast (the interval grows with √(years ahead): docs/adr/0036-enrolment-forecast.md).
 """
 
 from __future__ import annotations
