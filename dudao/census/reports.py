@@ -63,7 +63,7 @@ def expected_schools(county: Region | None, year: int, schools: QuerySet[School]
     """Open schools of the county (or among ``schools``) in ``year``; a school last described in ``year - 1``
     and not closed is still expected (its attributes carry over until changed)."""
     latest: dict[int, SchoolYear] = {}
-    query = SchoolYear.objects.filter(year__in=(year - 1, year)).select_related("school", "school__county")
+    query = SchoolYear.objects.filter(year__in=(year - 1, year)).select_related("school", "school__county", "town")
     if county is not None:
         query = query.filter(school__county=county)
     elif schools is not None:

@@ -39,7 +39,7 @@ def template_rows(school_years: Iterable[SchoolYear], year: int) -> TemplateRows
         identity = {
             "county_code": sy.school.county.code, "county_name": sy.school.county.name,
             "school_code": sy.school.code, "school_name": sy.name, "school_type": sy.school_type,
-            "location": sy.location or None, "ownership": sy.ownership,
+            "location": sy.location or None, "ownership": sy.ownership, "town": sy.town.name if sy.town else None,
         }  # fmt: skip
         by_year = records.get(sy.school_id, {})
         own = by_year.get(year) or by_year.get(year - 1)

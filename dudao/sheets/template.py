@@ -286,7 +286,7 @@ def write_rows(path: Path | str, rows: pd.DataFrame | Iterable[Mapping[str, obje
 
 # The columns that say which school and record a row is: locked on the rows a prefilled template fills in.
 KEY_COLUMNS = ("county_code", "county_name", "school_code", "school_name", "school_type", "level", "location",
-               "ownership")  # fmt: skip
+               "ownership", "town")  # fmt: skip
 _UNLOCKED, _LOCKED = Protection(locked=False), Protection(locked=True)
 _FILL_LOCKED = PatternFill("solid", fgColor="F2F2F2")
 
@@ -299,9 +299,9 @@ _PREFILLED_HELP: tuple[tuple[str, str], ...] = (
         "entered so far, or last year's where nothing was entered yet: check each and change it to this year's.",
     ),
     (
-        "学校标识码、名称、类型、学段、城乡类型和办学性质（灰色）受保护，不能修改（工作表保护没有密码：确需修改时，"
+        "学校标识码、名称、类型、学段、城乡类型、办学性质和乡镇（灰色）受保护，不能修改（工作表保护没有密码：确需修改时，"
         "在 Excel 或 WPS 中选择“审阅 → 撤销工作表保护”）。新增学校请填在最后一行之后。",
-        "The school's code, name, type, level, location and ownership (grey) are protected (the sheet protection "
+        "The school's code, name, type, level, location, ownership and town (grey) are protected (the sheet protection "
         "has no password: where one really must change, use Review → Unprotect Sheet in Excel or WPS). Add a new "
         "school below the last row.",
     ),

@@ -169,6 +169,7 @@ def test_libreoffice_opens_it_and_keeps_what_matters(world: World, tmp_path: Pat
     resaved = out / "模板.xlsx"
     sheet = load_workbook(resaved)[DATA_SHEET]
     assert sheet.protection.sheet is True
-    assert sheet["C3"].protection.locked is True and sheet["I3"].protection.locked is False
+    assert sheet["C3"].protection.locked is True and sheet["I3"].protection.locked is True  # 乡镇, from the register
+    assert sheet["J3"].protection.locked is False  # 在校生数
     result = import_census(resaved, YEAR, county=world.county, user=SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
