@@ -62,7 +62,8 @@ __all__ = [
 
 # Safety margins of the model (relative): a plan meets every bound with a little to spare, so that
 # the solver's tolerances and the rounding of continuous amounts never tip a figure over it.
-THRESHOLD_MARGIN = 1e-7
+# The threshold margin applies where a continuous amount enters (an integer count meets a bound exactly).
+THRESHOLD_MARGIN = 1e-5
 CV_MARGIN = 2e-5
 ROUND_PLACES = 2  # continuous amounts (m², 元) are rounded up to hundredths
 
@@ -564,33 +565,36 @@ def _solve(inst: _Instance, opts: _Options) -> _Solved:  # noqa: C901 - one mode
 
     # Indicator values per part as expressions.
     values: list[list[Any]] = [[float(inst.x0[p, k]) for k in range(n_ind)] for p in range(n_parts)]
+    margin = np.ones((n_parts, n_ind))
     for col in inst.columns:
         g = inst.gain[col]
         for p in np.flatnonzero(g.any(axis=1)):
             r = int(inst.part_row[p])
             for k in np.flatnonzero(g[p]):
                 values[p][k] = values[p][k] + float(g[p, k]) * change(r, col)
+                if not inst.integer[col]:
+                    margin[p, k] = 1 + THRESHOLD_MARGIN
 
     # Per-school rule.
     met0 = compare(inst.x0, ">=", inst.thresholds)
     for p in range(n_parts):
         met_terms: list[Any] = []
         for k in range(n_ind):
-            t = float(inst.thresholds[p, k])
+            t = float(inst.thresholds[p, k]) * margin[p, k]
             v = values[p][k]
             constant = isinstance(v, float)
             if met0[p, k]:
                 if not constant and moves:
-                    model.addCons(v >= t * (1 + THRESHOLD_MARGIN))
+                    model.addCons(v >= t)
                 met_terms.append(1)
                 continue
             if constant:
-                if v < inst.min_ratio * t * (1 - TOLERANCE):
+                if v < inst.min_ratio * float(inst.thresholds[p, k]) * (1 - TOLERANCE):
                     model.addCons(quicksum([]) >= 1)  # nothing can raise it: no plan
                 continue
             m = model.addVar(vtype="B")
-            model.addCons(v >= t * (1 + THRESHOLD_MARGIN) * m)
-            model.addCons(v >= inst.min_ratio * t * (1 + THRESHOLD_MARGIN))
+            model.addCons(v >= t * m)
+            model.addCons(v >= inst.min_ratio * t)
             met_terms.append(m)
         model.addCons(quicksum(met_terms) >= inst.min_met)
 
@@ -849,14 +853,16 @@ class _Greedy:
         best: tuple[str, float, float] | None = None
         row = int(self.inst.part_row[p])
         need = target - self.x[p, k]
-        if need <= 0:
+        if need <= TOLERANCE * abs(target):
             return ("", 0.0, 0.0)
         for col in self.inst.columns:
             g = self.inst.gain[col][p, k]
             if g <= 0:
                 continue
-            amount = need / g
-            amount = math.ceil(amount - 1e-9) if self.inst.integer[col] else math.ceil(amount * 100 - 1e-6) / 100
+            if self.inst.integer[col]:
+                amount = float(math.ceil(need / g - 1e-9))
+            else:
+                amount = math.ceil((need + target * THRESHOLD_MARGIN) / g * 100 - 1e-6) / 100
             if amount > self.left(row, col) + 1e-9:
                 continue
             cost = amount * self.inst.unit_cost[col]
@@ -876,7 +882,7 @@ class _Greedy:
     def school_rule(self) -> bool:
         inst = self.inst
         for p in range(len(inst.x0)):
-            t = inst.thresholds[p] * (1 + THRESHOLD_MARGIN)
+            t = inst.thresholds[p]
             for k in np.flatnonzero(self.x[p] < inst.min_ratio * t):
                 if not self.lift(p, int(k), inst.min_ratio * float(t[k])):
                     return False
