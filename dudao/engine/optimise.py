@@ -60,10 +60,11 @@ __all__ = [
     "plan_passes",
 ]
 
-# Safety margins of the model (relative): a plan meets every bound with a little to spare, so that
-# the solver's tolerances and the rounding of continuous amounts never tip a figure over it.
-# The threshold margin applies where a continuous amount enters (an integer count meets a bound exactly).
-THRESHOLD_MARGIN = 1e-5
+# The CV limit is met with a little to spare (relative), so that the solver's tolerances and the
+# rounding of continuous amounts never tip a CV over it. Thresholds are met exactly: continuous
+# amounts are rounded to hundredths and a part the solver's tolerance left a hair short is topped
+# up (``_top_up``) — an integer count meets a bound exactly.
+THRESHOLD_MARGIN = 1e-9
 CV_MARGIN = 2e-5
 ROUND_PLACES = 2  # continuous amounts (m², 元) are rounded up to hundredths
 
@@ -441,7 +442,8 @@ def _round_amount(v: float, integer: bool, ub: float) -> float:
     if integer:
         return float(round(v))
     step = 10**ROUND_PLACES
-    return min(math.ceil(v * step - 1e-6) / step, ub) if math.isfinite(ub) else math.ceil(v * step - 1e-6) / step
+    nearest = round(v * step) / step
+    return nearest if abs(v - nearest) < 1e-6 else math.ceil(v * step) / step
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -565,22 +567,19 @@ def _solve(inst: _Instance, opts: _Options) -> _Solved:  # noqa: C901 - one mode
 
     # Indicator values per part as expressions.
     values: list[list[Any]] = [[float(inst.x0[p, k]) for k in range(n_ind)] for p in range(n_parts)]
-    margin = np.ones((n_parts, n_ind))
     for col in inst.columns:
         g = inst.gain[col]
         for p in np.flatnonzero(g.any(axis=1)):
             r = int(inst.part_row[p])
             for k in np.flatnonzero(g[p]):
                 values[p][k] = values[p][k] + float(g[p, k]) * change(r, col)
-                if not inst.integer[col]:
-                    margin[p, k] = 1 + THRESHOLD_MARGIN
 
     # Per-school rule.
     met0 = compare(inst.x0, ">=", inst.thresholds)
     for p in range(n_parts):
         met_terms: list[Any] = []
         for k in range(n_ind):
-            t = float(inst.thresholds[p, k]) * margin[p, k]
+            t = float(inst.thresholds[p, k])
             v = values[p][k]
             constant = isinstance(v, float)
             if met0[p, k]:
@@ -589,9 +588,7 @@ def _solve(inst: _Instance, opts: _Options) -> _Solved:  # noqa: C901 - one mode
                 met_terms.append(1)
                 continue
             if constant:
-                if v < inst.min_ratio * float(inst.thresholds[p, k]) * (1 - TOLERANCE):
-                    model.addCons(quicksum([]) >= 1)  # nothing can raise it: no plan
-                continue
+                continue  # below 85 % and nothing raises it: _fixed_failures tells before solving
             m = model.addVar(vtype="B")
             model.addCons(v >= t * m)
             model.addCons(v >= inst.min_ratio * t)
@@ -608,7 +605,7 @@ def _solve(inst: _Instance, opts: _Options) -> _Solved:  # noqa: C901 - one mode
             scale = max(float(np.dot(w, inst.x0[parts, k])), float(np.max(inst.thresholds[parts, k])), 1e-9)
             column = [values[p][k] for p in parts]
             if all(isinstance(v, float) for v in column):
-                continue  # unchanged: the check at the end tells (nothing can be done about it)
+                continue  # unchanged: _fixed_failures tells if it is over the limit
             mean = model.addVar(lb=0.0)
             model.addCons(mean == quicksum(float(wi) / scale * v for wi, v in zip(w, column, strict=True)))
             devs = []
@@ -645,8 +642,42 @@ def _solve(inst: _Instance, opts: _Options) -> _Solved:  # noqa: C901 - one mode
     for (r, col), v in inflow.items():
         inn[col][r] = round(model.getSolVal(sol, v))
         out[col][r] = round(model.getSolVal(sol, outflow[(r, col)]))
+    _top_up(inst, add)
     gap = float(model.getGap()) if status != "optimal" else 0.0
     return _Solved(status, add, inn, out, gap if math.isfinite(gap) else None, float(model.getSolObjVal(sol)))
+
+
+def _part_passes(inst: _Instance, x: np.ndarray, p: int) -> bool:
+    t = inst.thresholds[p]
+    met = compare(x, ">=", t)
+    return bool(met.sum() >= inst.min_met and (met | compare(x / t, ">=", inst.min_ratio)).all())
+
+
+def _top_up(inst: _Instance, add: dict[str, np.ndarray]) -> None:
+    """Continuous amounts the solver's tolerance left a hair short of a threshold (a part that would
+    fail the per-school rule by less than 1e-6) get the hundredths they lack."""
+    x = inst.values(add)
+    for p in range(len(x)):
+        if _part_passes(inst, x[p], p):
+            continue
+        t = inst.thresholds[p]
+        for k in range(len(t)):
+            for target in (t[k], inst.min_ratio * t[k]):
+                if x[p, k] < target and x[p, k] >= target * (1 - 1e-6):
+                    _raise_to(inst, add, x, p, k, float(target))
+
+
+def _raise_to(inst: _Instance, add: dict[str, np.ndarray], x: np.ndarray, p: int, k: int, target: float) -> None:
+    row = int(inst.part_row[p])
+    for col in inst.columns:
+        g = inst.gain[col][p, k]
+        if inst.integer[col] or g <= 0 or add[col][row] <= 0:
+            continue
+        step = 10**ROUND_PLACES
+        extra = math.ceil((target - x[p, k]) / g * step + 1e-9) / step
+        add[col][row] += extra
+        x[inst.part_row == row] += inst.gain[col][inst.part_row == row] * extra
+        return
 
 
 def _pair_moves(inst: _Instance, solved: _Solved, move_cost: float) -> list[Move]:
@@ -690,6 +721,9 @@ def optimise(
     if budget is not None and (not math.isfinite(budget) or budget < 0):
         raise InputError([_problem("bad_budget", "预算应为不小于 0 的数", "the budget must be a number ≥ 0")])
     opts = _Options(caps, budget, move_cost, time_limit)
+    fixed = _fixed_failures(inst)
+    if fixed:
+        return Plan(False, None, None, fixed, [], status="infeasible", seconds=time.monotonic() - started)
     solved = _solve(inst, opts)
     if not solved.add:
         binding = _why_infeasible(inst, opts)
@@ -770,6 +804,45 @@ def _why_infeasible(inst: _Instance, opts: _Options) -> list[Binding]:
     if opts.budget is not None and (not has_caps or not out):
         out.append(_budget_binding(opts.budget, _schools(inst, free.add)[1]))
     return out
+
+
+def _fixed_failures(inst: _Instance) -> list[Binding]:
+    """What no costed column can change and fails: a CV over its limit whose values no column
+    raises, a school's indicator below the share of its threshold that nothing raises."""
+    movable = np.zeros(inst.x0.shape, dtype=bool)
+    for col in inst.columns:
+        movable |= inst.gain[col] > 0
+    out = []
+    for lvl in EVALUATED_LEVELS:
+        parts = inst.level == lvl
+        if not parts.any() or lvl not in inst.cv_limit:
+            continue
+        w = inst.students[parts] / inst.students[parts].sum()
+        for k, code in enumerate(inst.codes):
+            x = inst.x0[parts, k]
+            mean = float(w @ x)
+            if movable[parts, k].any() or mean <= 0:
+                continue
+            cv = math.sqrt(float(w @ (x - mean) ** 2)) / mean
+            if not compare(cv, "<=", inst.cv_limit[lvl]):
+                out.append(_uncosted_binding(code, lvl, f"差异系数 {cv:.3f} 超过 {inst.cv_limit[lvl]}",
+                                             f"CV {cv:.3f} over {inst.cv_limit[lvl]}"))  # fmt: skip
+    low = ~movable & ~compare(inst.x0 / inst.thresholds, ">=", inst.min_ratio)
+    for p, k in zip(*np.nonzero(low), strict=True):
+        out.append(
+            replace(
+                _uncosted_binding(inst.codes[k], str(inst.level[p]), "学校低于标准的 85%", "a school below 85 %"),
+                school_code=inst.school_code[int(inst.part_row[p])],
+            )
+        )
+    return out
+
+
+def _uncosted_binding(code: str, lvl: str, why_zh: str, why_en: str) -> Binding:
+    return Binding(
+        "uncosted", f"指标 {code}（{_level_zh(lvl)}）{why_zh}，但没有给出能提高它的列的单价",
+        f"indicator {code} ({lvl}): {why_en}, and no column that raises it has a unit cost", indicator=code, level=lvl,
+    )  # fmt: skip
 
 
 def _uncosted(inst: _Instance) -> list[Binding]:
