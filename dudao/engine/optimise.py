@@ -256,54 +256,28 @@ def _build(
     frame = frame.reset_index(drop=True).copy()
     if "source_row" not in frame:
         frame["source_row"] = np.arange(2, len(frame) + 2)
-    problems = _check_costs(frame, costs)
-    if "county_code" in frame:
-        counties = {code_text(c) for c in frame["county_code"]} - {""}
-        if len(counties) > 1:
-            problems.append(
-                _problem("several_counties", f"一次只能为一个县测算方案，数据中有 {len(counties)} 个县",
-                         f"a plan is for one county; the table holds {len(counties)}")
-            )  # fmt: skip
-    if problems:
-        raise InputError(problems)
+    _refuse_input(frame, standard, costs)
     rule = cv_rule(standard)
-    if rule.mode != "each" or standard.school_rule is None:
-        raise InputError(
-            [_problem("unsupported_standard", f"标准 {standard.id} 不是逐项差异系数加每校规则，无法测算方案",
-                      f"standard {standard.id} has no per-indicator CV limits and per-school rule to plan for")]
-        )  # fmt: skip
     ev = _evaluate(frame, standard, present)
     _refuse_no_data(ev, standard)
     codes = [ind.code for ind in standard.indicators if ind.thresholds]
     x0 = np.column_stack([ev.schools[f"{c}_value"].to_numpy(dtype=float) for c in codes])
     thresholds = np.column_stack([ev.schools[f"{c}_threshold"].to_numpy(dtype=float) for c in codes])
-    for ind in standard.indicators:
-        if ind.thresholds and any(t.op not in (">=", ">") for t in ind.thresholds.values()):
-            raise InputError(
-                [_problem("unsupported_standard", f"指标 {ind.code} 的标准不是“不低于”，无法测算方案",
-                          f"indicator {ind.code} is not a lower bound; it cannot be planned for")]
-            )  # fmt: skip
     row_of = {int(r): i for i, r in enumerate(frame["source_row"].to_numpy())}
     part_row = np.array([row_of[int(r)] for r in ev.schools["source_row"]], dtype=np.int64)
     key0 = _parts_key(ev)
     columns, base, unit_cost, integer, gain = [], {}, {}, {}, {}
     for key, cost in costs.items():
         for col in _file_columns(frame, key):
-            bumped = frame.copy()
-            bumped[col] = pd.to_numeric(bumped[col], errors="coerce") + 1.0
-            ev1 = _evaluate(bumped, standard, present)
-            order = _parts_key(ev1).get_indexer(key0)
-            x1 = np.column_stack([ev1.schools[f"{c}_value"].to_numpy(dtype=float)[order] for c in codes])
-            g = np.nan_to_num(x1 - x0, nan=0.0)
-            g[np.abs(g) < 1e-12 * np.maximum(np.abs(x0), 1.0)] = 0.0
-            if not g.any():
-                continue
-            columns.append(col)
-            base[col] = key
-            unit_cost[col] = float(cost) * (10_000 if col == "equipment_value_wan" and key != col else 1)
-            integer[col] = FIELD_BY_KEY[key].kind == "int"
-            gain[col] = g
+            g = _gain(frame, standard, present, col, codes, x0, key0)
+            if g.any():
+                columns.append(col)
+                base[col] = key
+                unit_cost[col] = float(cost) * (10_000 if col == "equipment_value_wan" and key != col else 1)
+                integer[col] = FIELD_BY_KEY[key].kind == "int"
+                gain[col] = g
     school_rule = standard.school_rule
+    assert school_rule is not None  # _refuse_input
     return _Instance(
         frame=frame,
         standard=standard,
@@ -327,13 +301,58 @@ def _build(
     )
 
 
+def _gain(
+    frame: pd.DataFrame,
+    standard: Standard,
+    present: frozenset[str] | None,
+    col: str,
+    codes: list[str],
+    x0: np.ndarray,
+    key0: pd.MultiIndex,
+) -> np.ndarray:
+    """(parts, indicators): how each part's values change when its row's ``col`` rises by one unit."""
+    bumped = frame.copy()
+    bumped[col] = pd.to_numeric(bumped[col], errors="coerce") + 1.0
+    ev1 = _evaluate(bumped, standard, present)
+    order = _parts_key(ev1).get_indexer(key0)
+    x1 = np.column_stack([ev1.schools[f"{c}_value"].to_numpy(dtype=float)[order] for c in codes])
+    g: np.ndarray = np.nan_to_num(x1 - x0, nan=0.0)
+    g[np.abs(g) < 1e-12 * np.maximum(np.abs(x0), 1.0)] = 0.0
+    return g
+
+
+def _refuse_input(frame: pd.DataFrame, standard: Standard, costs: Mapping[str, float]) -> None:
+    """Costs, counties and a standard that cannot be planned for: every problem at once."""
+    problems = _check_costs(frame, costs)
+    counties = {code_text(c) for c in frame["county_code"]} - {""} if "county_code" in frame else set()
+    if len(counties) > 1:
+        problems.append(
+            _problem("several_counties", f"一次只能为一个县测算方案，数据中有 {len(counties)} 个县",
+                     f"a plan is for one county; the table holds {len(counties)}")
+        )  # fmt: skip
+    rule = cv_rule(standard)
+    if rule.mode != "each" or standard.school_rule is None:
+        problems.append(
+            _problem("unsupported_standard", f"标准 {standard.id} 不是逐项差异系数加每校规则，无法测算方案",
+                     f"standard {standard.id} has no per-indicator CV limits and per-school rule to plan for")
+        )  # fmt: skip
+    problems += [
+        _problem("unsupported_standard", f"指标 {ind.code} 的标准不是“不低于”，无法测算方案",
+                 f"indicator {ind.code} is not a lower bound; it cannot be planned for")
+        for ind in standard.indicators
+        if ind.thresholds and any(t.op not in (">=", ">") for t in ind.thresholds.values())
+    ]  # fmt: skip
+    if problems:
+        raise InputError(problems)
+
+
 def _refuse_no_data(ev: Evaluation, standard: Standard) -> None:
     if ev.no_data:
         raise InputError(
             [
                 _problem(
-                    "no_data", f"指标 {code} 无数据：缺少的列无法测算方案", f"indicator {code} has no data: cannot plan",
-                    column=code,
+                    "no_data", f"指标 {code} 无数据：缺少的列无法测算方案",
+                    f"indicator {code} has no data: cannot plan", column=code,
                 )
                 for code in ev.no_data
             ]
@@ -368,13 +387,13 @@ def _add_to_school(frame: pd.DataFrame, rows_of: dict[str, list[int]], code: str
     col = col.rsplit("@", 1)[0]
     if col not in frame:
         raise PlanError(f"the table has no column {col}")
-    rows = [r for r in rows_of.get(code, []) if not pd.isna(frame.at[r, col])]
+    values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, copy=True)
+    rows = [r for r in rows_of.get(code, []) if not np.isnan(values[r])]
     if level is not None:
         rows = [r for r in rows if str(frame.at[r, "level"]) in (level, _level_zh(level))]
     if not rows:
         raise PlanError(f"school {code} has no row with column {col}")
-    values = pd.to_numeric(frame[col], errors="coerce").astype(float)
-    values.iat[rows[0]] = values.iat[rows[0]] + amount
+    values[rows[0]] += amount
     frame[col] = values
 
 
@@ -433,7 +452,7 @@ def _schools(inst: _Instance, add: Mapping[str, np.ndarray]) -> tuple[list[PlanS
 
 
 def _clean(v: float) -> float:
-    return int(round(v)) if abs(v - round(v)) < 1e-9 else round(v, ROUND_PLACES)  # type: ignore[return-value]
+    return float(round(v)) if abs(v - round(v)) < 1e-9 else round(v, ROUND_PLACES)
 
 
 def _round_amount(v: float, integer: bool, ub: float) -> float:
@@ -441,7 +460,7 @@ def _round_amount(v: float, integer: bool, ub: float) -> float:
         return 0.0
     if integer:
         return float(round(v))
-    step = 10**ROUND_PLACES
+    step = float(10**ROUND_PLACES)
     nearest = round(v * step) / step
     return nearest if abs(v - nearest) < 1e-6 else math.ceil(v * step) / step
 
@@ -526,125 +545,167 @@ def _row_level(inst: _Instance, row: int, col: str) -> str | None:
     return levels.pop() if len(levels) == 1 else None
 
 
-def _solve(inst: _Instance, opts: _Options) -> _Solved:  # noqa: C901 - one model, built in order
-    from pyscipopt import Model, quicksum, sqrt  # the solver is loaded only when a plan is asked for
+class _Model:
+    """The SCIP model of one instance, built step by step (see the module's docstring)."""
 
-    model = Model("dudao-plan")
-    model.hideOutput()
-    model.setParam("limits/time", max(opts.time_limit, 0.1))
-    n_parts, n_ind = inst.x0.shape
-    cap_cells = _caps_by_row(inst, opts.caps) if opts.all_caps else {}
-    touched = [np.unique(inst.part_row[np.flatnonzero(inst.gain[c].any(axis=1))]) for c in inst.columns]
-    add_vars: dict[tuple[int, str], Any] = {}
-    for col, rows in zip(inst.columns, touched, strict=True):
-        vtype = "I" if inst.integer[col] else "C"
-        for r in rows:
-            add_vars[(int(r), col)] = model.addVar(lb=0.0, vtype=vtype)
-    moves = _move_columns(inst, opts)
-    inflow: dict[tuple[int, str], Any] = {}
-    outflow: dict[tuple[int, str], Any] = {}
-    for col in moves:
-        have = pd.to_numeric(inst.frame[col], errors="coerce").to_numpy(dtype=float)
-        for r in {k[0] for k in add_vars if k[1] == col}:
-            inflow[(r, col)] = model.addVar(lb=0.0, vtype="I")
-            outflow[(r, col)] = model.addVar(lb=0.0, ub=max(float(np.nan_to_num(have[r])), 0.0), vtype="I")
+    def __init__(self, inst: _Instance, opts: _Options) -> None:
+        from pyscipopt import Model  # the solver is loaded only when a plan is asked for
+
+        self.inst, self.opts = inst, opts
+        self.model = Model("dudao-plan")
+        self.model.hideOutput()
+        self.model.setParam("limits/time", max(opts.time_limit, 0.1))
+        self.add_vars: dict[tuple[int, str], Any] = {}
+        self.inflow: dict[tuple[int, str], Any] = {}
+        self.outflow: dict[tuple[int, str], Any] = {}
+        self.moves = _move_columns(inst, opts)
+        for col in inst.columns:
+            vtype = "I" if inst.integer[col] else "C"
+            for r in np.unique(inst.part_row[np.flatnonzero(inst.gain[col].any(axis=1))]):
+                self.add_vars[(int(r), col)] = self.model.addVar(lb=0.0, vtype=vtype)
+        for col in self.moves:
+            self._moves(col)
+        self.values = self._values()
+
+    def _moves(self, col: str) -> None:
+        from pyscipopt import quicksum
+
+        have = pd.to_numeric(self.inst.frame[col], errors="coerce").to_numpy(dtype=float)
         by_level: dict[str | None, list[int]] = {}
-        for r in {k[0] for k in inflow if k[1] == col}:
-            by_level.setdefault(_row_level(inst, r, col), []).append(r)
-        for lvl, rows_l in by_level.items():
-            if lvl is None:
-                for r in rows_l:
-                    model.addCons(inflow[(r, col)] == 0)
-                    model.addCons(outflow[(r, col)] == 0)
+        for r in sorted({k[0] for k in self.add_vars if k[1] == col}):
+            self.inflow[(r, col)] = self.model.addVar(lb=0.0, vtype="I")
+            self.outflow[(r, col)] = self.model.addVar(lb=0.0, ub=max(float(np.nan_to_num(have[r])), 0.0), vtype="I")
+            by_level.setdefault(_row_level(self.inst, r, col), []).append(r)
+        for lvl, rows in by_level.items():
+            if lvl is None:  # a row of several levels cannot tell whose teachers move
+                for r in rows:
+                    self.model.addCons(self.inflow[(r, col)] + self.outflow[(r, col)] == 0)
                 continue
-            model.addCons(quicksum(inflow[(r, col)] for r in rows_l) == quicksum(outflow[(r, col)] for r in rows_l))
+            self.model.addCons(
+                quicksum(self.inflow[(r, col)] for r in rows) == quicksum(self.outflow[(r, col)] for r in rows)
+            )
 
-    def change(r: int, col: str) -> Any:
-        expr = add_vars[(r, col)]
-        if (r, col) in inflow:
-            expr = expr + inflow[(r, col)] - outflow[(r, col)]
+    def _change(self, r: int, col: str) -> Any:
+        expr = self.add_vars[(r, col)]
+        if (r, col) in self.inflow:
+            expr = expr + self.inflow[(r, col)] - self.outflow[(r, col)]
         return expr
 
-    # Indicator values per part as expressions.
-    values: list[list[Any]] = [[float(inst.x0[p, k]) for k in range(n_ind)] for p in range(n_parts)]
-    for col in inst.columns:
-        g = inst.gain[col]
-        for p in np.flatnonzero(g.any(axis=1)):
-            r = int(inst.part_row[p])
-            for k in np.flatnonzero(g[p]):
-                values[p][k] = values[p][k] + float(g[p, k]) * change(r, col)
+    def _values(self) -> list[list[Any]]:
+        """Each part's indicator values: floats where nothing changes them, expressions elsewhere."""
+        inst = self.inst
+        n_parts, n_ind = inst.x0.shape
+        values: list[list[Any]] = [[float(inst.x0[p, k]) for k in range(n_ind)] for p in range(n_parts)]
+        for col in inst.columns:
+            g = inst.gain[col]
+            for pi in np.flatnonzero(g.any(axis=1)):
+                r = int(inst.part_row[pi])
+                for ki in np.flatnonzero(g[pi]):
+                    values[pi][ki] = values[pi][ki] + float(g[pi, ki]) * self._change(r, col)
+        return values
 
-    # Per-school rule.
-    met0 = compare(inst.x0, ">=", inst.thresholds)
-    for p in range(n_parts):
-        met_terms: list[Any] = []
-        for k in range(n_ind):
-            t = float(inst.thresholds[p, k])
-            v = values[p][k]
-            constant = isinstance(v, float)
-            if met0[p, k]:
-                if not constant and moves:
-                    model.addCons(v >= t)
-                met_terms.append(1)
+    def school_rule(self) -> None:
+        """Per part: a binary per unmet indicator, ``x ≥ t·m``, ``x ≥ share·t``, enough met."""
+        from pyscipopt import quicksum
+
+        inst = self.inst
+        met0 = compare(inst.x0, ">=", inst.thresholds)
+        for p, row in enumerate(self.values):
+            met_terms: list[Any] = []
+            for k, v in enumerate(row):
+                t = float(inst.thresholds[p, k])
+                if met0[p, k]:
+                    if self.moves and not isinstance(v, float):
+                        self.model.addCons(v >= t)  # a donor keeps what it met
+                    met_terms.append(1)
+                elif not isinstance(v, float):  # a fixed one below 85 %: _fixed_failures tells
+                    m = self.model.addVar(vtype="B")
+                    self.model.addCons(v >= t * m)
+                    self.model.addCons(v >= inst.min_ratio * t)
+                    met_terms.append(m)
+            self.model.addCons(quicksum(met_terms) >= inst.min_met)
+
+    def cones(self) -> None:
+        """Per level and indicator: ‖(√wᵢ (xᵢ − x̄))‖₂ ≤ c·x̄, scaled to figures near 1."""
+        from pyscipopt import quicksum, sqrt
+
+        inst = self.inst
+        for lvl in EVALUATED_LEVELS:
+            parts = np.flatnonzero(inst.level == lvl)
+            if not len(parts) or lvl not in inst.cv_limit:
                 continue
-            if constant:
-                continue  # below 85 % and nothing raises it: _fixed_failures tells before solving
-            m = model.addVar(vtype="B")
-            model.addCons(v >= t * m)
-            model.addCons(v >= inst.min_ratio * t)
-            met_terms.append(m)
-        model.addCons(quicksum(met_terms) >= inst.min_met)
-
-    # CV cones per indicator and level.
-    for lvl in EVALUATED_LEVELS:
-        parts = np.flatnonzero(inst.level == lvl)
-        if not len(parts) or lvl not in inst.cv_limit:
-            continue
-        w = inst.students[parts] / inst.students[parts].sum()
-        for k in range(n_ind):
-            scale = max(float(np.dot(w, inst.x0[parts, k])), float(np.max(inst.thresholds[parts, k])), 1e-9)
-            column = [values[p][k] for p in parts]
-            if all(isinstance(v, float) for v in column):
-                continue  # unchanged: _fixed_failures tells if it is over the limit
-            mean = model.addVar(lb=0.0)
-            model.addCons(mean == quicksum(float(wi) / scale * v for wi, v in zip(w, column, strict=True)))
-            devs = []
-            for wi, v in zip(w, column, strict=True):
-                d = model.addVar(lb=None)
-                model.addCons(d == math.sqrt(wi) * (v / scale - mean))
-                devs.append(d)
+            w = inst.students[parts] / inst.students[parts].sum()
             limit = inst.cv_limit[lvl] * (1 - CV_MARGIN)
-            model.addCons(sqrt(quicksum(d * d for d in devs)) <= limit * mean)
+            for k in range(len(inst.codes)):
+                column = [self.values[int(pi)][k] for pi in parts]
+                if all(isinstance(v, float) for v in column):
+                    continue  # unchanged: _fixed_failures tells if it is over the limit
+                scale = max(float(np.dot(w, inst.x0[parts, k])), float(np.max(inst.thresholds[parts, k])), 1e-9)
+                mean = self.model.addVar(lb=0.0)
+                self.model.addCons(mean == quicksum(float(wi) / scale * v for wi, v in zip(w, column, strict=True)))
+                devs = []
+                for wi, v in zip(w, column, strict=True):
+                    d = self.model.addVar(lb=None)
+                    self.model.addCons(d == math.sqrt(wi) * (v / scale - mean))
+                    devs.append(d)
+                self.model.addCons(sqrt(quicksum(d * d for d in devs)) <= limit * mean)
 
-    # Caps and budget.
-    for (_, key), (cells, cap) in cap_cells.items():
-        if key in opts.skip_caps:
-            continue
-        terms = [add_vars[c] for c in cells if c in add_vars]
-        if terms:
-            model.addCons(quicksum(terms) <= cap)
-    cost = quicksum(inst.unit_cost[col] * v for (_, col), v in add_vars.items())
-    if inflow:
-        cost = cost + quicksum(float(opts.move_cost or 0.0) * v for v in inflow.values())
-    if opts.budget is not None:
-        model.addCons(cost <= opts.budget)
-    model.setObjective(cost, "minimize")
-    model.optimize()
-    status = model.getStatus()
-    if model.getNSols() == 0:
-        return _Solved(status, {}, {}, {}, None, None)
-    sol = model.getBestSol()
-    add = {col: np.zeros(inst.n_rows) for col in inst.columns}
-    for (r, col), v in add_vars.items():
-        add[col][r] = _round_amount(model.getSolVal(sol, v), inst.integer[col], math.inf)
-    inn = {col: np.zeros(inst.n_rows) for col in moves}
-    out = {col: np.zeros(inst.n_rows) for col in moves}
-    for (r, col), v in inflow.items():
-        inn[col][r] = round(model.getSolVal(sol, v))
-        out[col][r] = round(model.getSolVal(sol, outflow[(r, col)]))
-    _top_up(inst, add)
-    gap = float(model.getGap()) if status != "optimal" else 0.0
-    return _Solved(status, add, inn, out, gap if math.isfinite(gap) else None, float(model.getSolObjVal(sol)))
+    def limits(self) -> Any:
+        """Caps and budget; the cost expression."""
+        from pyscipopt import quicksum
+
+        opts = self.opts
+        cap_cells = _caps_by_row(self.inst, opts.caps) if opts.all_caps else {}
+        for (_, key), (cells, cap) in cap_cells.items():
+            terms = [self.add_vars[c] for c in cells if c in self.add_vars]
+            if terms and key not in opts.skip_caps:
+                self.model.addCons(quicksum(terms) <= cap)
+        cost = quicksum(self.inst.unit_cost[col] * v for (_, col), v in self.add_vars.items())
+        if self.inflow:
+            cost = cost + quicksum(float(opts.move_cost or 0.0) * v for v in self.inflow.values())
+        if opts.budget is not None:
+            self.model.addCons(cost <= opts.budget)
+        return cost
+
+    def start(self, add: Mapping[str, np.ndarray]) -> None:
+        """A known plan (the greedy one) as a partial start: SCIP completes and tries it."""
+        sol = self.model.createPartialSol()
+        for (r, col), v in self.add_vars.items():
+            self.model.setSolVal(sol, v, float(add[col][r]) if col in add else 0.0)
+        for v in [*self.inflow.values(), *self.outflow.values()]:
+            self.model.setSolVal(sol, v, 0.0)
+        self.model.addSol(sol)
+
+    def solve(self, start: Mapping[str, np.ndarray] | None) -> _Solved:
+        self.school_rule()
+        self.cones()
+        self.model.setObjective(self.limits(), "minimize")
+        if start is not None:
+            self.start(start)
+        self.model.optimize()
+        status = self.model.getStatus()
+        if self.model.getNSols() == 0:
+            return _Solved(status, {}, {}, {}, None, None)
+        return self._solution(status)
+
+    def _solution(self, status: str) -> _Solved:
+        inst, model = self.inst, self.model
+        sol = model.getBestSol()
+        add = {col: np.zeros(inst.n_rows) for col in inst.columns}
+        for (r, col), v in self.add_vars.items():
+            add[col][r] = _round_amount(model.getSolVal(sol, v), inst.integer[col], math.inf)
+        inn = {col: np.zeros(inst.n_rows) for col in self.moves}
+        out = {col: np.zeros(inst.n_rows) for col in self.moves}
+        for (r, col), v in self.inflow.items():
+            inn[col][r] = round(model.getSolVal(sol, v))
+            out[col][r] = round(model.getSolVal(sol, self.outflow[(r, col)]))
+        _top_up(inst, add)
+        gap = float(model.getGap()) if status != "optimal" else 0.0
+        return _Solved(status, add, inn, out, gap if math.isfinite(gap) else None, float(model.getSolObjVal(sol)))
+
+
+def _solve(inst: _Instance, opts: _Options, start: Mapping[str, np.ndarray] | None = None) -> _Solved:
+    return _Model(inst, opts).solve(start)
 
 
 def _part_passes(inst: _Instance, x: np.ndarray, p: int) -> bool:
@@ -724,9 +785,11 @@ def optimise(
     fixed = _fixed_failures(inst)
     if fixed:
         return Plan(False, None, None, fixed, [], status="infeasible", seconds=time.monotonic() - started)
-    solved = _solve(inst, opts)
+    greedy = _Greedy(inst, caps)
+    start = greedy.add if greedy.school_rule() and greedy.cvs(200_000) else None
+    solved = _solve(inst, opts, start)
     if not solved.add:
-        binding = _why_infeasible(inst, opts)
+        binding = _why_infeasible(inst, opts) if solved.status == "infeasible" else [_out_of_time(opts.time_limit)]
         return Plan(False, None, None, binding, [], status=solved.status, seconds=time.monotonic() - started)
     schools, total = _schools(inst, solved.add)
     moves = _pair_moves(inst, solved, float(move_cost or 0.0))
@@ -761,6 +824,14 @@ def _active(inst: _Instance, opts: _Options, solved: _Solved, total: float) -> l
     return out
 
 
+def _out_of_time(limit: float) -> Binding:
+    return Binding(
+        "time_limit", f"求解时限 {_fmt(limit)} 秒内未找到方案（未证明无解）：请放宽时限再试",
+        f"no plan found within the time limit of {_fmt(limit)} s (not proven infeasible): allow more time",
+        value=limit,
+    )  # fmt: skip
+
+
 def _fmt(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
@@ -768,7 +839,9 @@ def _fmt(v: float) -> str:
 def _budget_binding(budget: float, least: float) -> Binding:
     return Binding(
         "budget",
-        f"预算 {_fmt(budget)} 元不足：达标至少需要 {_fmt(least)} 元" if least > budget else f"预算 {_fmt(budget)} 元已用完",
+        f"预算 {_fmt(budget)} 元不足：达标至少需要 {_fmt(least)} 元"
+        if least > budget
+        else f"预算 {_fmt(budget)} 元已用完",
         f"the budget of {_fmt(budget)} yuan is too small: compliance needs at least {_fmt(least)} yuan"
         if least > budget
         else f"the budget of {_fmt(budget)} yuan is spent",
@@ -860,7 +933,9 @@ def _uncosted(inst: _Instance) -> list[Binding]:
                     )
                 )  # fmt: skip
     if not out:
-        out.append(Binding("uncosted", "现有单价的列无法使全部指标达标", "the costed columns cannot bring every figure up"))
+        out.append(
+            Binding("uncosted", "现有单价的列无法使全部指标达标", "the costed columns cannot bring every figure up")
+        )
     return out
 
 
@@ -956,8 +1031,8 @@ class _Greedy:
         inst = self.inst
         for p in range(len(inst.x0)):
             t = inst.thresholds[p]
-            for k in np.flatnonzero(self.x[p] < inst.min_ratio * t):
-                if not self.lift(p, int(k), inst.min_ratio * float(t[k])):
+            for low in np.flatnonzero(self.x[p] < inst.min_ratio * t):
+                if not self.lift(p, int(low), inst.min_ratio * float(t[low])):
                     return False
             unmet = [int(k) for k in np.flatnonzero(~compare(self.x[p], ">=", inst.thresholds[p]))]
             short = len(inst.codes) - len(unmet)
@@ -965,9 +1040,9 @@ class _Greedy:
                 options = [(s[2], k) for k in unmet if (s := self.cheapest(p, k, float(t[k]))) is not None]
                 if not options:
                     return False
-                _, k = min(options)
-                self.lift(p, k, float(t[k]))
-                unmet.remove(k)
+                _, best = min(options)
+                self.lift(p, best, float(t[best]))
+                unmet.remove(best)
                 short += 1
         return True
 

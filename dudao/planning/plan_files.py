@@ -37,7 +37,13 @@ def parse_costs(text: str, name: str = "costs.yaml") -> dict[str, float]:
         data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise InputError(
-            [Problem("unreadable_costs", f"无法读取单价文件“{name}”：{exc}", f"cannot read the costs file {name!r}: {exc}")]
+            [
+                Problem(
+                    "unreadable_costs",
+                    f"无法读取单价文件“{name}”：{exc}",
+                    f"cannot read the costs file {name!r}: {exc}",
+                )
+            ]
         ) from exc
     if not isinstance(data, dict) or not data:
         raise InputError(
@@ -78,7 +84,13 @@ def read_costs(path: Path) -> dict[str, float]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            [Problem("costs_not_utf8", f"单价文件“{path.name}”应为 UTF-8 文本", f"the costs file {path.name!r} is not UTF-8")]
+            [
+                Problem(
+                    "costs_not_utf8",
+                    f"单价文件“{path.name}”应为 UTF-8 文本",
+                    f"the costs file {path.name!r} is not UTF-8",
+                )
+            ]
         ) from exc
     return parse_costs(text, path.name)
 
@@ -164,7 +176,9 @@ def plan_workbook(plan: Plan, lang: str = "zh", meta: Mapping[str, Any] | None =
     _schools_sheet(wb, plan, zh, lang)
     if plan.moves:
         mv = wb.create_sheet("教师交流" if zh else "Moves")
-        mv.append(["列", "调出学校", "调入学校", "人数", "费用（元）"] if zh else ["Column", "From", "To", "Teachers", "Cost"])
+        mv.append(
+            ["列", "调出学校", "调入学校", "人数", "费用（元）"] if zh else ["Column", "From", "To", "Teachers", "Cost"]
+        )
         for m in plan.moves:
             mv.append([_header(m.column, lang), m.from_school, m.to_school, m.teachers, m.cost])
     for sheet in wb.worksheets:

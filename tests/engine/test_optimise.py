@@ -35,7 +35,9 @@ def test_hand_computed_one_school_short():
     plan = optimise(frame, NATIONAL, {"backbone_teachers": BACKBONE})
     assert plan.feasible and plan.status == "optimal" and plan.optimality_gap == 0.0
     assert plan.total_cost == 300_000
-    assert [s.as_dict() for s in plan.schools] == [{"school_code": "S1", "add": {"backbone_teachers": 2}, "cost": 300_000}]
+    assert [s.as_dict() for s in plan.schools] == [
+        {"school_code": "S1", "add": {"backbone_teachers": 2}, "cost": 300_000}
+    ]
     assert plan.binding == []
     assert plan_passes(apply_plan(frame, plan), NATIONAL)
 

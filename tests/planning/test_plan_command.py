@@ -67,7 +67,18 @@ def test_json_plan_makes_evaluate_pass(tmp_path: Path) -> None:
 def test_budget_too_small_exits_2_naming_the_budget(tmp_path: Path) -> None:
     county, costs = files(tmp_path)
     with pytest.raises(CommandError) as info:
-        run("plan", str(county), "--costs", str(costs), "--budget", "1000", "--out", str(tmp_path / "p.json"), "--lang", "en")
+        run(
+            "plan",
+            str(county),
+            "--costs",
+            str(costs),
+            "--budget",
+            "1000",
+            "--out",
+            str(tmp_path / "p.json"),
+            "--lang",
+            "en",
+        )
     assert info.value.returncode == 2
     plan = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert plan["feasible"] is False and plan["total_cost"] is None

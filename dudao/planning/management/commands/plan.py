@@ -71,7 +71,9 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(problem.text(lang))
             raise CommandError(
-                f"{len(exc.problems)} 处错误，未输出方案" if lang == "zh" else f"{len(exc.problems)} problem(s); nothing written"
+                f"{len(exc.problems)} 处错误，未输出方案"
+                if lang == "zh"
+                else f"{len(exc.problems)} problem(s); nothing written"
             ) from exc
         if opts["format"] == "xlsx":
             meta = {"标准" if lang == "zh" else "Standard": standard.id}
@@ -89,7 +91,9 @@ class Command(BaseCommand):
     def _summary(self, plan: Any, lang: str) -> None:
         gap = "—" if plan.optimality_gap is None else f"{plan.optimality_gap:.4%}"
         if lang == "zh":
-            self.stderr.write(f"状态：{plan.status}；总费用：{plan.total_cost}；最优性差距：{gap}；用时 {plan.seconds:.1f} 秒")
+            self.stderr.write(
+                f"状态：{plan.status}；总费用：{plan.total_cost}；最优性差距：{gap}；用时 {plan.seconds:.1f} 秒"
+            )
         else:
             self.stderr.write(f"status: {plan.status}; total cost: {plan.total_cost}; gap: {gap}; {plan.seconds:.1f} s")
         for b in plan.binding:
