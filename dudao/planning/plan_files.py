@@ -65,34 +65,60 @@ def parse_costs(text: str, name: str = "costs.yaml") -> dict[str, float]:
     return costs
 
 
-def read_costs(path: Path) -> dict[str, float]:
-    """The unit costs of a file, read within :data:`MAX_COSTS_BYTES`."""
+def _read_text(path: Path, most: int, what: tuple[str, str], rule: str) -> str:
+    """A small UTF-8 text file read within ``most`` bytes (``what``: its name in zh and en)."""
+    zh, en = what
     try:
         with path.open("rb") as f:
-            raw = f.read(MAX_COSTS_BYTES + 1)
+            raw = f.read(most + 1)
     except OSError as exc:
         raise InputError(
-            [Problem("unreadable_costs", f"无法打开单价文件“{path.name}”：{exc.strerror}",
-                     f"cannot open the costs file {path.name!r}: {exc.strerror}")]
+            [Problem(f"unreadable_{rule}", f"无法打开{zh}“{path.name}”：{exc.strerror}",
+                     f"cannot open the {en} {path.name!r}: {exc.strerror}")]
         ) from exc  # fmt: skip
-    if len(raw) > MAX_COSTS_BYTES:
+    if len(raw) > most:
         raise InputError(
-            [Problem("costs_too_large", f"单价文件“{path.name}”超过 {MAX_COSTS_BYTES // 1024} KB",
-                     f"the costs file {path.name!r} is over {MAX_COSTS_BYTES // 1024} KB")]
+            [Problem(f"{rule}_too_large", f"{zh}“{path.name}”超过 {most // 1024} KB",
+                     f"the {en} {path.name!r} is over {most // 1024} KB")]
         )  # fmt: skip
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            [
-                Problem(
-                    "costs_not_utf8",
-                    f"单价文件“{path.name}”应为 UTF-8 文本",
-                    f"the costs file {path.name!r} is not UTF-8",
-                )
-            ]
+            [Problem(f"{rule}_not_utf8", f"{zh}“{path.name}”应为 UTF-8 文本", f"the {en} {path.name!r} is not UTF-8")]
         ) from exc
-    return parse_costs(text, path.name)
+
+
+def read_costs(path: Path) -> dict[str, float]:
+    """The unit costs of a file, read within :data:`MAX_COSTS_BYTES`."""
+    return parse_costs(_read_text(path, MAX_COSTS_BYTES, ("单价文件", "costs file"), "costs"), path.name)
+
+
+MAX_PROJECTED_BYTES = 8 * 1024 * 1024
+
+
+def read_projected(path: Path, year: int) -> dict[str, dict[str, float]]:
+    """One year of a projection file, JSON ``{school_code: {year: {level: pupils}}}`` (the shape of the
+    forecast's ``projected_students()``): ``{school_code: {level: pupils}}``."""
+    text = _read_text(path, MAX_PROJECTED_BYTES, ("预测文件", "projection file"), "projected")
+    try:
+        data = json.loads(text)
+        out = {
+            str(code): {str(lvl): float(n) for lvl, n in years[str(year)].items()}
+            for code, years in data.items()
+            if str(year) in years
+        }
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise InputError(
+            [Problem("bad_projected", f"预测文件“{path.name}”应为 {{学校标识码: {{年份: {{学段: 人数}}}}}} 的 JSON",
+                     f"the projection file {path.name!r} must be JSON {{school_code: {{year: {{level: pupils}}}}}}")]
+        ) from exc  # fmt: skip
+    if not out:
+        raise InputError(
+            [Problem("no_projection_for_year", f"预测文件“{path.name}”中没有 {year} 年的数据",
+                     f"the projection file {path.name!r} has nothing for {year}", value=str(year))]
+        )  # fmt: skip
+    return out
 
 
 CAP_COLUMNS = [

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dudao.demo.synthetic import demo_county
 from dudao.engine import InputError, evaluate_table
-from dudao.engine.optimise import apply_plan, greedy_plan, optimise, plan_passes
+from dudao.engine.optimise import apply_plan, greedy_plan, optimise, plan_passes, with_students
 
 from .schools import NATIONAL, PRIMARY
 
@@ -240,3 +240,18 @@ def test_input_problems_are_listed_in_both_languages():
     with pytest.raises(InputError) as info:
         optimise(frame, NATIONAL, {"sports_area_m2": 800}, caps={"NOPE": {"sports_area_m2": 10}})
     assert [p.rule for p in info.value.problems] == ["unknown_school"]
+
+
+def test_a_target_year_plans_for_the_projected_pupils():
+    # S1 grows from 500 to 540 pupils with today's resources: sports 4000 m² = 7.41 m² (< 7.5) and
+    # rooms 12 = 2.22 per 100 (< 2.3) fall short (both ≥ 85 %); the other five still hold (25 teachers
+    # = 4.63, 6 backbone = 1.11, 5 PE/art = 0.926, 2500 m² = 4.63, 1.1 M元 = 2037). One of the two must
+    # be met: 50 m² (7.5 · 540 = 4050) × 800 = 40 000 元 beats a room (13 rooms for 2.3 · 5.4 = 12.42) at 60 000.
+    frame = county({}, {})
+    projected = with_students(frame, {"S1": {"primary": 540}})
+    assert list(projected["students"]) == [500, 540]
+    assert plan_passes(frame, NATIONAL) and not plan_passes(projected, NATIONAL)
+    plan = optimise(projected, NATIONAL, {"multimedia_classrooms": ROOM, "sports_area_m2": 800})
+    assert plan.total_cost == 40_000
+    assert plan.schools[0].add == {"sports_area_m2": 50}
+    assert plan_passes(apply_plan(projected, plan), NATIONAL)

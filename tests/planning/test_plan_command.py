@@ -145,3 +145,26 @@ def test_xlsx_plan_opens_in_libreoffice(tmp_path: Path) -> None:
     run("plan", str(county), "--costs", str(costs), "--format", "xlsx", "--out", str(out))
     pages, text = pdf_pages_and_text(tmp_path, "plan.xlsx", out.read_bytes())
     assert pages >= 1 and "60000" in text and "1002" in text
+
+
+def test_target_year_plans_for_the_projection(tmp_path: Path) -> None:
+    # 河西小学 grows from 200 to 210 pupils by 2030 with today's resources: 2 backbone teachers give
+    # 0.952 per 100 (< 1, ≥ 85 %) and 1200 m² of sports ground 5.71 m² (< 85 % of 7.5 = 6.375 m²).
+    county, costs = files(tmp_path)
+    projected = tmp_path / "projected.json"
+    projected.write_text(json.dumps({"1002": {"2030": {"primary": 210}}, "1001": {"2029": {"primary": 1}}}))
+    out, _ = run("plan", str(county), "--costs", str(costs), "--target-year", "2030", "--projected", str(projected))
+    plan = json.loads(out)
+    # Sports must reach 6.375 · 210 = 1338.75 m² (138.75 m² × 800 = 111 000 元) and one of the two be
+    # met: a backbone teacher (150 000) or sports to 7.5 · 210 = 1575 m² (236.25 m² more, 189 000): the teacher.
+    assert plan["schools"] == [
+        {"school_code": "1002", "add": {"backbone_teachers": 1, "sports_area_m2": 138.75}, "cost": 261000.0}
+    ]
+    assert '"backbone_teachers": 1,' in out
+    with pytest.raises(CommandError):
+        run("plan", str(county), "--costs", str(costs), "--target-year", "2030")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("plan", str(county), "--costs", str(costs), "--target-year", "2031", "--projected",
+                     str(projected), stdout=StringIO(), stderr=err)  # fmt: skip
+    assert "[no_projection_for_year]" in err.getvalue()

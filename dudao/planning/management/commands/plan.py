@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dudao.census.plausibility import table_findings
 from dudao.engine import InputError
-from dudao.engine.optimise import greedy_plan, optimise
+from dudao.engine.optimise import greedy_plan, optimise, with_students
 from dudao.evaluation.management.commands.evaluate import SCHOOL_TABLE_STANDARDS, _write_atomic
-from dudao.planning.plan_files import plan_workbook, read_caps, read_costs
+from dudao.planning.plan_files import plan_workbook, read_caps, read_costs, read_projected
 from dudao.sheets.checks import read_and_check
 from dudao.sheets.writer import save_workbook
 from dudao.standards import StandardError, available_provinces, load
@@ -36,6 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("--override", type=Path, help="覆盖未核实默认值的 YAML 文件")
         parser.add_argument("--sheet", help="工作表名称（默认：第一个可识别的工作表）")
         parser.add_argument("--budget", type=float, help="预算上限（元）")
+        parser.add_argument("--target-year", type=int, help="目标年份：按预测在校生数测算（须给出 --projected）")
+        parser.add_argument(
+            "--projected",
+            type=Path,
+            help="入学预测 JSON：{学校标识码: {年份: {学段: 人数}}}（与 --target-year 一起用）",
+        )
         parser.add_argument("--move-cost", type=float, help="允许教师交流轮岗，每人次费用（元）")
         parser.add_argument("--time-limit", type=float, default=60.0, help="求解时限（秒，默认 60）")
         parser.add_argument("--method", default="optimum", choices=["optimum", "greedy"])
@@ -47,6 +53,8 @@ class Command(BaseCommand):
         lang = opts["lang"]
         if opts["format"] == "xlsx" and not opts["out"]:
             raise CommandError("--format xlsx 需要 --out 文件 / --format xlsx needs --out FILE")
+        if (opts["target_year"] is None) != (opts["projected"] is None):
+            raise CommandError("--target-year 与 --projected 须一起使用 / use --target-year with --projected")
         for key in ("budget", "move_cost", "time_limit"):
             if opts[key] is not None and not opts[key] >= 0:
                 raise CommandError(f"--{key.replace('_', '-')} 应为不小于 0 的数 / must be a number ≥ 0")
@@ -58,11 +66,14 @@ class Command(BaseCommand):
             check.raise_problems()
             costs = read_costs(opts["costs"])
             caps = read_caps(opts["caps"]) if opts["caps"] else None
+            frame = table.frame
+            if opts["projected"]:
+                frame = with_students(frame, read_projected(opts["projected"], opts["target_year"]))
             if opts["method"] == "greedy":
-                plan = greedy_plan(table.frame, standard, costs, caps, opts["budget"], table.present)
+                plan = greedy_plan(frame, standard, costs, caps, opts["budget"], table.present)
             else:
                 plan = optimise(
-                    table.frame, standard, costs, caps, opts["budget"], opts["move_cost"], table.present,
+                    frame, standard, costs, caps, opts["budget"], opts["move_cost"], table.present,
                     time_limit=opts["time_limit"],
                 )  # fmt: skip
         except StandardError as exc:
@@ -76,7 +87,9 @@ class Command(BaseCommand):
                 else f"{len(exc.problems)} problem(s); nothing written"
             ) from exc
         if opts["format"] == "xlsx":
-            meta = {"标准" if lang == "zh" else "Standard": standard.id}
+            meta: dict[str, object] = {"标准" if lang == "zh" else "Standard": standard.id}
+            if opts["target_year"]:
+                meta["目标年份" if lang == "zh" else "Target year"] = opts["target_year"]
             save_workbook(plan_workbook(plan, lang, meta), opts["out"])
             self.stdout.write(str(opts["out"]))
         elif opts["out"]:
