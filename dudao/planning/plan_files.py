@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,26 @@ def _read_text(path: Path, most: int, what: tuple[str, str], rule: str) -> str:
 def read_costs(path: Path) -> dict[str, float]:
     """The unit costs of a file, read within :data:`MAX_COSTS_BYTES`."""
     return parse_costs(_read_text(path, MAX_COSTS_BYTES, ("单价文件", "costs file"), "costs"), path.name)
+
+
+DEFAULTS = Path(__file__).parent / "data" / "unit_costs.yaml"
+
+
+@dataclass(frozen=True)
+class DefaultCost:
+    key: str
+    value: float
+    unit: str
+    owner: str  # finance | staffing | education: the department that owns the resource
+    confirmation: str
+    note: str
+
+
+def default_costs() -> tuple[dict[str, DefaultCost], DefaultCost]:
+    """The documented default unit costs (data/unit_costs.yaml, all unconfirmed) and the cost of a move."""
+    data = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
+    costs = {key: DefaultCost(key=key, **{k: v for k, v in entry.items()}) for key, entry in data["costs"].items()}
+    return costs, DefaultCost(key="moves", **data["moves"])
 
 
 MAX_PROJECTED_BYTES = 8 * 1024 * 1024

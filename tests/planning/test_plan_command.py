@@ -168,3 +168,19 @@ def test_target_year_plans_for_the_projection(tmp_path: Path) -> None:
         call_command("plan", str(county), "--costs", str(costs), "--target-year", "2031", "--projected",
                      str(projected), stdout=StringIO(), stderr=err)  # fmt: skip
     assert "[no_projection_for_year]" in err.getvalue()
+
+
+def test_default_costs_are_documented_data(tmp_path: Path) -> None:
+    from dudao.engine.fields import FIELD_BY_KEY
+    from dudao.planning.plan_files import default_costs, parse_costs
+
+    costs, move = default_costs()
+    assert set(costs) == {
+        "teachers_above_qualification", "backbone_teachers", "pe_art_teachers", "teaching_aux_area_m2",
+        "sports_area_m2", "equipment_value_yuan", "multimedia_classrooms",
+    }  # fmt: skip
+    assert all(c.key in FIELD_BY_KEY and c.value > 0 and c.confirmation == "memory" for c in costs.values())
+    assert {c.owner for c in costs.values()} == {"finance", "staffing", "education"} and move.value > 0
+    # they make a costs file the command reads
+    text = "\n".join(f"{k}: {c.value:g}" for k, c in costs.items())
+    assert parse_costs(text) == {k: c.value for k, c in costs.items()}
