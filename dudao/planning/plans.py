@@ -1,0 +1,97 @@
+"""Plans (达标方案) from a county's stored evaluation run: the action that computes and stores one.
+
+The optimiser (``dudao.engine.optimise``) runs on the stored run's inputs — the very table its result was
+evaluated from (``EvaluationRun.inputs``) — so a plan is reproducible and the what-if of the same run
+shows its effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from dudao.actors import Actor, is_system, user_of
+from dudao.audit.record import record_event
+from dudao.engine.optimise import Plan, optimise
+from dudao.evaluation.actions import stored_run
+from dudao.evaluation.models import EvaluationRun
+from dudao.orgs.access import region_permissions
+from dudao.orgs.models import Region
+from dudao.planning.access import PLAN_PERMISSION
+from dudao.planning.models import CountyPlan
+from dudao.standards import Standard, load
+
+
+def run_inputs(run: EvaluationRun) -> tuple[pd.DataFrame, frozenset[str], Standard]:
+    """The table a stored run was evaluated from, the columns it had, and its standard (as it is now)."""
+    standard = load(run.standard_id, province=run.province or None)
+    frame = pd.DataFrame(run.inputs["schools"], columns=run.inputs["columns"])
+    for key in run.inputs["numeric"]:
+        frame[key] = pd.to_numeric(frame[key], errors="coerce").astype(float)
+    return frame, frozenset(run.inputs["present"]), standard
+
+
+def make_plan(
+    actor: Actor,
+    county: Region,
+    year: int,
+    standard_id: str,
+    costs: Mapping[str, float],
+    caps: Mapping[str, Mapping[str, float]] | None = None,
+    budget: float | None = None,
+    move_cost: float | None = None,
+    time_limit: float = 30.0,
+) -> CountyPlan:
+    """Compute the cheapest plan for the county's latest stored run and store it with its settings.
+
+    People need ``review`` on the county; raises the engine's ``InputError`` for costs or caps that
+    cannot be planned for and the evaluation's ``EvaluationError`` when the county has no stored run."""
+    if not is_system(actor) and PLAN_PERMISSION not in region_permissions(actor, county):
+        raise PermissionDenied
+    run = stored_run(county, year, standard_id)
+    frame, present, standard = run_inputs(run)
+    plan = optimise(frame, standard, costs, caps, budget, move_cost, present, time_limit=time_limit)
+    settings: dict[str, Any] = {
+        "costs": dict(costs), "caps": {k: dict(v) for k, v in (caps or {}).items()},
+        "budget": budget, "move_cost": move_cost, "time_limit": time_limit,
+    }  # fmt: skip
+    with transaction.atomic():
+        stored = CountyPlan.objects.create(
+            county=county, year=year, standard_id=standard_id, run=run, settings=settings,
+            result=plan.as_dict(), status=plan.status, feasible=plan.feasible, total_cost=plan.total_cost,
+            created_by=user_of(actor),
+        )  # fmt: skip
+        record_event(
+            actor, "planning.plan", target=stored, region=county,
+            data={"year": year, "standard_id": standard_id, "run": run.pk, "feasible": plan.feasible,
+                  "total_cost": plan.total_cost, "status": plan.status},
+        )  # fmt: skip
+    return stored
+
+
+def plan_changes(run: EvaluationRun, plan: Plan | Mapping[str, Any]) -> dict[int, dict[str, float | None]]:
+    """The plan as what-if changes of the run's input rows ({source_row: {figure: new value}}), for
+    ``EvaluationRun.reproduce(changes)``: the result the county would have with the plan carried out."""
+    data = plan.as_dict() if isinstance(plan, Plan) else plan
+    frame, _, _ = run_inputs(run)
+    codes = frame["school_code"].astype(str).tolist()
+    changes: dict[int, dict[str, float | None]] = {}
+    additions = [(s["school_code"], k, float(v)) for s in data["schools"] for k, v in s["add"].items()]
+    additions += [(m["from"], m["column"], -float(m["teachers"])) for m in data.get("moves", [])]
+    additions += [(m["to"], m["column"], float(m["teachers"])) for m in data.get("moves", [])]
+    levels = frame["level"].astype(str).tolist() if "level" in frame else [""] * len(frame)
+    source_rows = frame["source_row"].to_numpy(dtype=int)
+    for code, key, amount in additions:
+        column, _, level = key.partition("@")
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        row = next(
+            i for i, c in enumerate(codes)
+            if c == code and values[i] == values[i] and (not level or levels[i] == level)
+        )  # fmt: skip
+        figures = changes.setdefault(int(source_rows[row]), {})
+        figures[column] = (figures.get(column) or float(values[row])) + amount
+    return changes
