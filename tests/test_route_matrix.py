@@ -164,6 +164,8 @@ ROUTES: dict[str, Route] = {
     "overview:balance": get("overview:balance", evaluation, COUNTY_VIEW),
     "overview:whatif": get("overview:whatif", evaluation, COUNTY_VIEW),
     "overview:whatif_compute": post("overview:whatif_compute", evaluation, COUNTY_VIEW),
+    "planning:plan": get("planning:plan", evaluation, COUNTY_VIEW),
+    "planning:plan_run": post("planning:plan_run", evaluation, COUNTY_REVIEW),
     "overview:school": get("overview:school", lambda o: [o.w.primary.code, YEAR, STANDARD], SCHOOL_VIEW),
     "overview:region": get("overview:region", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
     # the nation: the provinces one may view (a superuser: all), else none

@@ -1,0 +1,135 @@
+"""达标方案 (the cheapest plan): the page of a county's plans and the action that computes one.
+
+``plan`` (GET) shows the unit-cost form, prefilled with the documented defaults
+(``planning/data/unit_costs.yaml``, all unconfirmed), the county's stored plans and one plan
+(``?plan=pk``): total, gap, binding constraints and the additions per school (a table that downloads).
+``plan_run`` (POST, ``review`` on the county) computes a plan on the county's stored run with the costs,
+an optional caps sheet and budget, stores it (``dudao.planning.plans.make_plan``) and shows it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dudao.engine import InputError
+from dudao.engine.fields import FIELD_BY_KEY
+from dudao.evaluation.actions import EvaluationError
+from dudao.orgs.access import region_permissions
+from dudao.overview.views.balance import county_run
+from dudao.overview.views.county import county_page, lang
+from dudao.planning.access import PLAN_PERMISSION
+from dudao.planning.models import CountyPlan
+from dudao.planning.plan_files import default_costs, read_caps
+from dudao.planning.plans import make_plan
+from dudao.tables import Column, Table, download
+
+MAX_CAPS_BYTES = 2 * 1024 * 1024
+
+
+def _form(values: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    costs, _move = default_costs()
+    return [
+        {"key": key, "label": FIELD_BY_KEY[key].zh, "unit": c.unit, "default": c.value, "note": c.note,
+         "value": (values or {}).get(f"cost_{key}", f"{c.value:g}")}
+        for key, c in costs.items()
+    ]  # fmt: skip
+
+
+def _schools_table(plan: CountyPlan) -> Table:
+    keys = sorted({k for s in plan.result.get("schools", []) for k in s["add"]})
+    columns = [Column("school_code", _("学校标识码")), *[Column(k, _label(k), "number") for k in keys],
+               Column("cost", _("费用（元）"), "number")]  # fmt: skip
+    rows = [{"school_code": s["school_code"], **s["add"], "cost": s["cost"]} for s in plan.result.get("schools", [])]
+    return Table(f"plan-{plan.pk}", _("各校增配"), columns, rows)
+
+
+def _label(key: str) -> str:
+    base, _sep, level = key.partition("@")
+    stem = base.removesuffix("_primary").removesuffix("_junior")
+    name = FIELD_BY_KEY[stem].zh if stem in FIELD_BY_KEY else base
+    part = "primary" if base.endswith("_primary") or level == "primary" else "junior" if base != stem or level else ""
+    return f"{name}（{_('小学') if part == 'primary' else _('初中')}）" if part else name
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    context, run = county_run(request, code, year, standard_id, "plan")
+    county = context["county"]
+    plans = list(CountyPlan.objects.filter(county=county, year=year, standard_id=standard_id)[:10])
+    selected = next((p for p in plans if str(p.pk) == request.GET.get("plan")), plans[0] if plans else None)
+    table = _schools_table(selected) if selected is not None else None
+    if (response := download(request, [table])) is not None:
+        return response
+    context.update({
+        "run": run, "plans": plans, "selected": selected, "table": table, "form": _form(),
+        "may_plan": PLAN_PERMISSION in region_permissions(request.user, county),
+        "lang": lang(),
+    })  # fmt: skip
+    return render(request, "planning/plan.html", context)
+
+
+def _float(raw: str, name: str) -> float | None:
+    raw = raw.strip().replace(",", "")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise InputError([_problem(name, raw)])
+    return value
+
+
+def _problem(name: str, raw: str) -> Any:
+    from dudao.engine.problems import Problem
+
+    return Problem("bad_number", f"“{name}”应为不小于 0 的数", f"{name} must be a number ≥ 0", value=raw)
+
+
+def _settings(request: HttpRequest) -> tuple[dict[str, float], dict[str, dict[str, float]] | None, float | None]:
+    costs = {}
+    for row in _form():
+        value = _float(request.POST.get(f"cost_{row['key']}", ""), row["label"])
+        if value is not None:
+            costs[row["key"]] = value
+    if not costs:
+        raise InputError([_problem(_("单价"), "")])
+    upload = request.FILES.get("caps")
+    caps = None
+    if upload is not None:
+        if upload.size is None or upload.size > MAX_CAPS_BYTES:
+            raise InputError([_problem(_("上限表"), upload.name or "")])
+        caps = read_caps(upload.read(), upload.name)
+    return costs, caps, _float(request.POST.get("budget", ""), _("预算"))
+
+
+@login_required
+@require_POST
+def plan_run(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+    county, _standard = county_page(request, code, year, standard_id)
+    if PLAN_PERMISSION not in region_permissions(request.user, county):
+        raise PermissionDenied
+    try:
+        costs, caps, budget = _settings(request)
+        stored = make_plan(request.user, county, year, standard_id, costs, caps, budget)  # type: ignore[arg-type]
+    except (InputError, EvaluationError) as error:
+        context, run = county_run(request, code, year, standard_id, "plan")
+        problems = error.problems if isinstance(error, InputError) else []
+        messages = [p.text(lang()) for p in problems] or [error.text(lang())]  # type: ignore[union-attr]
+        posted = {k: str(v) for k, v in request.POST.items()}
+        context.update({"run": run, "plans": [], "form": _form(posted), "may_plan": True,
+                        "input_errors": messages, "lang": lang()})  # fmt: skip
+        return render(request, "planning/plan.html", context, status=400)
+    url = reverse("planning:plan", args=[county.code, year, standard_id])
+    return redirect(f"{url}?plan={stored.pk}")

@@ -1,0 +1,47 @@
+"""The 达标方案 page: the form prefilled with the documented defaults, a plan computed and stored by the
+county office, shown with its total and additions, downloadable; others see it or get 403/404."""
+
+from __future__ import annotations
+
+import pytest
+
+from dudao.planning.models import CountyPlan
+from tests.personas import YEAR, World, client_for
+
+from .test_plans import STANDARD, county_short  # noqa: F401 - the fixture
+
+URL = f"/planning/county/139901/{YEAR}/{STANDARD}/plan/"
+
+
+@pytest.mark.django_db
+def test_form_is_prefilled_with_the_documented_defaults(county_short: World) -> None:  # noqa: F811
+    page = client_for(county_short.county_supervisor).get(URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="cost_backbone_teachers" value="150000"' in html and 'id="plan-form"' in html
+    observer = client_for(county_short.observer).get(URL).content.decode()
+    assert 'id="plan-form"' not in observer  # may view, not compute
+
+
+@pytest.mark.django_db
+def test_the_office_computes_a_plan_and_everyone_who_sees_the_county_sees_it(county_short: World) -> None:  # noqa: F811
+    world = county_short
+    form = {"cost_backbone_teachers": "150000", "cost_sports_area_m2": "800", "budget": ""}
+    response = client_for(world.county_supervisor).post(URL + "run/", form)
+    stored = CountyPlan.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"?plan={stored.pk}")
+    assert stored.total_cost == 300_000 and stored.created_by == world.county_supervisor
+    html = client_for(world.observer).get(URL).content.decode()
+    assert "300,000" in html or "300000" in html
+    assert world.primary.code in html
+    download = client_for(world.observer).get(URL, {"download": f"plan-{stored.pk}", "format": "csv"})
+    assert download.status_code == 200 and world.primary.code in download.content.decode("utf-8-sig")
+    assert client_for(world.neighbour_supervisor).get(URL).status_code == 404
+
+
+@pytest.mark.django_db
+def test_bad_costs_are_refused_with_the_reason(county_short: World) -> None:  # noqa: F811
+    response = client_for(county_short.county_supervisor).post(URL + "run/", {"cost_backbone_teachers": "-5"})
+    assert response.status_code == 400 and "plan-input-errors" in response.content.decode()
+    assert not CountyPlan.objects.exists()
+    assert client_for(county_short.observer).post(URL + "run/", {}).status_code == 403
