@@ -38,10 +38,15 @@ MAX_CAPS_BYTES = 2 * 1024 * 1024
 def _form(values: dict[str, str] | None = None) -> list[dict[str, Any]]:
     costs, _move = default_costs()
     return [
-        {"key": key, "label": FIELD_BY_KEY[key].zh, "unit": c.unit, "default": c.value, "note": c.note,
+        {"key": key, "label": _with_unit(FIELD_BY_KEY[key].zh, c.unit), "unit": c.unit, "default": c.value, "note": c.note,
          "value": (values or {}).get(f"cost_{key}", f"{c.value:g}")}
         for key, c in costs.items()
     ]  # fmt: skip
+
+
+def _with_unit(label: str, unit: str) -> str:
+    """The column's name with the unit a cost is for, unless the name already says it ("面积(平方米)")."""
+    return label if "(" in label else f"{label}（{unit}）"
 
 
 def _schools_table(plan: CountyPlan) -> Table:
