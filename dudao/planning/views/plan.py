@@ -38,8 +38,8 @@ MAX_CAPS_BYTES = 2 * 1024 * 1024
 def _form(values: dict[str, str] | None = None) -> list[dict[str, Any]]:
     costs, _move = default_costs()
     return [
-        {"key": key, "label": _with_unit(FIELD_BY_KEY[key].zh, c.unit), "unit": c.unit, "default": c.value, "note": c.note,
-         "value": (values or {}).get(f"cost_{key}", f"{c.value:g}")}
+        {"key": key, "label": _with_unit(FIELD_BY_KEY[key].zh, c.unit), "unit": c.unit, "default": c.value,
+         "note": c.note, "value": (values or {}).get(f"cost_{key}", f"{c.value:g}")}
         for key, c in costs.items()
     ]  # fmt: skip
 
