@@ -20,6 +20,8 @@ class CountyPlan(models.Model):
     )
     settings = models.JSONField(default=dict)  # {"costs", "caps", "budget", "move_cost", "time_limit"}
     result = models.JSONField(default=dict)  # Plan.as_dict()
+    # The county with the plan carried out (the run's what-if): per level, before → after
+    effect = models.JSONField(default=dict)
     status = models.CharField(max_length=40, blank=True)
     feasible = models.BooleanField(default=False)
     total_cost = models.FloatField(null=True, blank=True)

@@ -59,11 +59,12 @@ def make_plan(
         "costs": dict(costs), "caps": {k: dict(v) for k, v in (caps or {}).items()},
         "budget": budget, "move_cost": move_cost, "time_limit": time_limit,
     }  # fmt: skip
+    effect = plan_effect(run, plan) if plan.feasible else {}
     with transaction.atomic():
         stored = CountyPlan.objects.create(
             county=county, year=year, standard_id=standard_id, run=run, settings=settings,
-            result=plan.as_dict(), status=plan.status, feasible=plan.feasible, total_cost=plan.total_cost,
-            created_by=user_of(actor),
+            result=plan.as_dict(), effect=effect, status=plan.status, feasible=plan.feasible,
+            total_cost=plan.total_cost, created_by=user_of(actor),
         )  # fmt: skip
         record_event(
             actor, "planning.plan", target=stored, region=county,
@@ -71,6 +72,25 @@ def make_plan(
                   "total_cost": plan.total_cost, "status": plan.status},
         )  # fmt: skip
     return stored
+
+
+def plan_effect(run: EvaluationRun, plan: Plan) -> dict[str, Any]:
+    """Per level, before → after the plan (the run's what-if): the level's verdict, the schools passing
+    the per-school rule and each indicator's CV."""
+    before, after = run.result_obj, run.reproduce(plan_changes(run, plan))
+    out: dict[str, Any] = {}
+    for lvl, now in before.levels.items():
+        then = after.levels.get(lvl)
+        if then is None or not now.indicators:
+            continue
+        out[lvl] = {
+            "passed": [now.passed, then.passed],
+            "schools_passed": [now.schools_passed, then.schools_passed],
+            "schools_total": now.schools_total,
+            "cv": {code: [i.cv, then.indicators[code].cv] for code, i in now.indicators.items()},
+            "cv_limit": next(iter(now.indicators.values())).cv_limit,
+        }
+    return out
 
 
 def plan_changes(run: EvaluationRun, plan: Plan | Mapping[str, Any]) -> dict[int, dict[str, float | None]]:

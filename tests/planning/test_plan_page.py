@@ -45,3 +45,19 @@ def test_bad_costs_are_refused_with_the_reason(county_short: World) -> None:  # 
     assert response.status_code == 400 and "plan-input-errors" in response.content.decode()
     assert not CountyPlan.objects.exists()
     assert client_for(county_short.observer).post(URL + "run/", {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_plan_shows_its_effect_and_links_each_school_to_the_whatif(county_short: World) -> None:  # noqa: F811
+    world = county_short
+    client_for(world.county_supervisor).post(URL + "run/", {"cost_backbone_teachers": "150000"})
+    stored = CountyPlan.objects.get()
+    # 第一小学, the county's one primary school, passes with the plan (0 → 1 of 1); the level too
+    assert stored.effect["primary"]["schools_passed"] == [0, 1] and stored.effect["primary"]["passed"] == [False, True]
+    html = client_for(world.observer).get(URL).content.decode()
+    assert "plan-effect" in html
+    whatif = f"/overview/county/139901/{YEAR}/{STANDARD}/whatif/"
+    link = f"{whatif}?school={world.primary.code}%3Aprimary&amp;backbone_teachers=5"
+    assert link in html
+    page = client_for(world.observer).get(link.replace("&amp;", "&"))
+    assert page.status_code == 200 and 'id="whatif-changes"' in page.content.decode()

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from dudao.overview.views.county import county_page, lang
 from dudao.planning.access import PLAN_PERMISSION
 from dudao.planning.models import CountyPlan
 from dudao.planning.plan_files import default_costs, read_caps
-from dudao.planning.plans import make_plan
+from dudao.planning.plans import make_plan, plan_changes
 from dudao.tables import Column, Table, download
 
 MAX_CAPS_BYTES = 2 * 1024 * 1024
@@ -51,10 +51,51 @@ def _with_unit(label: str, unit: str) -> str:
 
 def _schools_table(plan: CountyPlan) -> Table:
     keys = sorted({k for s in plan.result.get("schools", []) for k in s["add"]})
-    columns = [Column("school_code", _("学校标识码")), *[Column(k, _label(k), "number") for k in keys],
-               Column("cost", _("费用（元）"), "number")]  # fmt: skip
-    rows = [{"school_code": s["school_code"], **s["add"], "cost": s["cost"]} for s in plan.result.get("schools", [])]
+    columns = [Column("school_code", _("学校标识码")), Column("school_name", _("学校名称")),
+               *[Column(k, _label(k), "number") for k in keys], Column("cost", _("费用（元）"), "number")]  # fmt: skip
+    links = _whatif_links(plan)
+    names = {p.school_code: p.school_name for p in plan.run.result_obj.schools} if plan.run else {}
+    rows = [
+        {"school_code": s["school_code"], "school_name": names.get(s["school_code"], ""), **s["add"],
+         "cost": s["cost"], "_href": {"school_name": links.get(s["school_code"], "")}}
+        for s in plan.result.get("schools", [])
+    ]  # fmt: skip
     return Table(f"plan-{plan.pk}", _("各校增配"), columns, rows)
+
+
+def _whatif_links(plan: CountyPlan) -> dict[str, str]:
+    """Per school: the what-if page of its part with the plan's additions typed in (nothing is saved)."""
+    run = plan.run
+    if run is None:
+        return {}
+    parts = {p.source_row: p for p in run.result_obj.schools}
+    url = reverse("overview:whatif", args=[plan.county.code, plan.year, plan.standard_id])
+    links = {}
+    for source_row, figures in plan_changes(run, plan.result).items():
+        part = parts.get(source_row)
+        if part is None:
+            continue
+        query = QueryDict(mutable=True)
+        query["school"] = f"{part.school_code}:{part.level}"
+        query.update({k: f"{v:g}" for k, v in figures.items() if v is not None})
+        links[part.school_code] = f"{url}?{query.urlencode()}"
+    return links
+
+
+def _effect_table(plan: CountyPlan) -> Table | None:
+    if not plan.effect:
+        return None
+    columns = [
+        Column("level", _("学段")), Column("code", _("指标")), Column("before", _("差异系数（现状）"), "number", 3),
+        Column("after", _("差异系数（方案实施后）"), "number", 3), Column("limit", _("限值"), "number", 2),
+    ]  # fmt: skip
+    rows = [
+        {"level": _("小学") if lvl == "primary" else _("初中"), "code": code, "before": cv[0], "after": cv[1],
+         "limit": e["cv_limit"], "_class": {"before": "bad" if (cv[0] or 0) > e["cv_limit"] else ""}}
+        for lvl, e in plan.effect.items()
+        for code, cv in e["cv"].items()
+    ]  # fmt: skip
+    return Table(f"plan-{plan.pk}-effect", _("方案实施后的差异系数"), columns, rows)
 
 
 def _label(key: str) -> str:
@@ -73,10 +114,11 @@ def plan(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpRe
     plans = list(CountyPlan.objects.filter(county=county, year=year, standard_id=standard_id)[:10])
     selected = next((p for p in plans if str(p.pk) == request.GET.get("plan")), plans[0] if plans else None)
     table = _schools_table(selected) if selected is not None else None
-    if (response := download(request, [table])) is not None:
+    effect = _effect_table(selected) if selected is not None else None
+    if (response := download(request, [table, effect])) is not None:
         return response
     context.update({
-        "run": run, "plans": plans, "selected": selected, "table": table, "form": _form(),
+        "run": run, "plans": plans, "selected": selected, "table": table, "effect": effect, "form": _form(),
         "may_plan": PLAN_PERMISSION in region_permissions(request.user, county),
         "lang": lang(),
     })  # fmt: skip
