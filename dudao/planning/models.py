@@ -25,6 +25,9 @@ class CountyPlan(models.Model):
     status = models.CharField(max_length=40, blank=True)
     feasible = models.BooleanField(default=False)
     total_cost = models.FloatField(null=True, blank=True)
+    # When the plan was turned into rectification items and department tasks (once), and their ids
+    items_created_at = models.DateTimeField(null=True, blank=True)
+    item_ids = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -7,22 +7,27 @@ shows its effect.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.audit.record import record_event
+from dudao.engine.fields import FIELD_BY_KEY
 from dudao.engine.optimise import Plan, optimise
 from dudao.evaluation.actions import stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.access import region_permissions
-from dudao.orgs.models import Region
+from dudao.orgs.models import Department, Region
 from dudao.planning.access import PLAN_PERMISSION
 from dudao.planning.models import CountyPlan
+from dudao.planning.plan_files import default_costs
 from dudao.standards import Standard, load
 
 
@@ -72,6 +77,72 @@ def make_plan(
                   "total_cost": plan.total_cost, "status": plan.status},
         )  # fmt: skip
     return stored
+
+
+OWNERS = {  # the department kinds that own a resource, in the order tried (the first the county has)
+    "staffing": ["staffing", "hr", "education"],
+    "finance": ["finance", "education"],
+    "education": ["education", "education_section"],
+}
+
+
+def plan_items(actor: Actor, stored: CountyPlan, days: int = 365) -> list[Any]:
+    """Turn a feasible plan into rectification items with their department tasks (``add_item``): one
+    per school and owning department (finance: money, m², equipment; staffing/HR: teacher posts;
+    education bureau: equipment and moves), due in ``days``. Once per plan."""
+    from dudao.rectification.actions.common import RectificationError, today
+    from dudao.rectification.actions.items import add_item
+    from dudao.rectification.models import RectificationItem
+    from dudao.rectification.rules import pick_departments
+
+    if not is_system(actor) and PLAN_PERMISSION not in region_permissions(actor, stored.county):
+        raise PermissionDenied
+    if not stored.feasible or stored.items_created_at is not None:
+        raise RectificationError("plan_not_open", gettext_lazy("该方案不可行或已转为整改事项"))
+    costs, move = default_costs()
+    departments = list(Department.objects.filter(county=stored.county).order_by("pk"))
+    standard = load(stored.standard_id)
+    raises = {name: ind.code for ind in standard.indicators for _sign, name in ind.terms()}
+    lines: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for school in stored.result["schools"]:
+        for key, amount in school["add"].items():
+            base = _base_key(key)
+            owner = costs[base].owner if base in costs else "education"
+            lines.setdefault((school["school_code"], owner), []).append((key, amount))
+    for m in stored.result.get("moves", []):
+        lines.setdefault((m["to"], move.owner), []).append((f"move:{m['column']}:{m['from']}", m["teachers"]))
+    created: list[RectificationItem] = []
+    with transaction.atomic():
+        for (code, owner), adds in sorted(lines.items()):
+            picked = pick_departments(OWNERS.get(owner, [owner]), departments) or departments[:1]
+            target = "按达标方案：" + "；".join(_line_text(k, a) for k, a in adds)
+            indicators = sorted({raises[_base_key(k)] for k, _a in adds if _base_key(k) in raises})
+            created.append(
+                add_item(
+                    actor, stored.county, "manual", target[:200], picked[0] if picked else None,
+                    today() + dt.timedelta(days=days), year=stored.year, school=code, indicators=indicators,
+                )
+            )  # fmt: skip
+        stored.items_created_at = timezone.now()
+        stored.item_ids = [i.pk for i in created]
+        stored.save(update_fields=["items_created_at", "item_ids"])
+        record_event(actor, "planning.plan_items", target=stored, region=stored.county, data={"items": stored.item_ids})
+    return created
+
+
+def _base_key(key: str) -> str:
+    column = key.partition("@")[0]
+    for lvl in ("_primary", "_junior"):
+        if column.endswith(lvl) and column.removesuffix(lvl) in FIELD_BY_KEY:
+            return column.removesuffix(lvl)
+    return column
+
+
+def _line_text(key: str, amount: float) -> str:
+    if key.startswith("move:"):
+        _m, column, donor = key.split(":", 2)
+        return f"从学校 {donor} 交流轮岗{FIELD_BY_KEY[column].zh} {amount:g} 人"
+    return f"增配{FIELD_BY_KEY[_base_key(key)].zh} {amount:g}"
 
 
 def plan_effect(run: EvaluationRun, plan: Plan) -> dict[str, Any]:

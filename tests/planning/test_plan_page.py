@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dudao.orgs.models import Department
 from dudao.planning.models import CountyPlan
 from tests.personas import YEAR, World, client_for
 
@@ -61,3 +62,26 @@ def test_the_plan_shows_its_effect_and_links_each_school_to_the_whatif(county_sh
     assert link in html
     page = client_for(world.observer).get(link.replace("&amp;", "&"))
     assert page.status_code == 200 and 'id="whatif-changes"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_plan_becomes_items_and_tasks_of_the_owning_departments(county_short: World) -> None:  # noqa: F811
+    from dudao.rectification.models import RectificationItem
+
+    world = county_short
+    staffing = Department.objects.create(county=world.county, name="示范县编办", kind="staffing")
+    office = client_for(world.county_supervisor)
+    office.post(URL + "run/", {"cost_backbone_teachers": "150000"})
+    stored = CountyPlan.objects.get()
+    assert client_for(world.observer).post(f"{URL}{stored.pk}/items/").status_code == 403
+    response = office.post(f"{URL}{stored.pk}/items/")
+    assert response.status_code == 302 and response["Location"] == "/rectification/county/139901/items/"
+    item = RectificationItem.objects.get()
+    assert item.task.department == staffing  # teacher posts: 编办
+    assert item.school.code == world.primary.code and item.indicator == "L2"
+    assert "县级及以上骨干教师数 2" in item.target
+    stored.refresh_from_db()
+    assert stored.item_ids == [item.pk] and stored.items_created_at is not None
+    assert office.post(f"{URL}{stored.pk}/items/").status_code == 400  # once
+    assert RectificationItem.objects.count() == 1
+    assert world.finance.kind == "finance"

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,14 +22,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.engine import InputError
 from dudao.engine.fields import FIELD_BY_KEY
+from dudao.errors import ActionError
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import region_permissions
 from dudao.overview.views.balance import county_run
 from dudao.overview.views.county import county_page, lang
-from dudao.planning.access import PLAN_PERMISSION
+from dudao.planning.access import PLAN_PERMISSION, access_plan
 from dudao.planning.models import CountyPlan
 from dudao.planning.plan_files import default_costs, read_caps
-from dudao.planning.plans import make_plan, plan_changes
+from dudao.planning.plans import make_plan, plan_changes, plan_items
 from dudao.tables import Column, Table, download
 
 MAX_CAPS_BYTES = 2 * 1024 * 1024
@@ -180,3 +181,17 @@ def plan_run(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
         return render(request, "planning/plan.html", context, status=400)
     url = reverse("planning:plan", args=[county.code, year, standard_id])
     return redirect(f"{url}?plan={stored.pk}")
+
+
+@login_required
+@require_POST
+def plan_to_items(request: HttpRequest, code: str, year: int, standard_id: str, pk: int) -> HttpResponse:
+    """Turn a stored plan into rectification items and department tasks (once)."""
+    stored = access_plan(request.user, code, pk)
+    if stored.year != year or stored.standard_id != standard_id:
+        raise Http404
+    try:
+        plan_items(request.user, stored)  # type: ignore[arg-type]
+    except ActionError as error:
+        return HttpResponse(error.text(lang()), status=400, content_type="text/plain; charset=utf-8")
+    return redirect(reverse("rectification:items", args=[code]))
