@@ -167,6 +167,12 @@ ROUTES: dict[str, Route] = {
     "planning:forecast": get("planning:forecast", evaluation, COUNTY_VIEW),
     "overview:whatif": get("overview:whatif", evaluation, COUNTY_VIEW),
     "overview:whatif_compute": post("overview:whatif_compute", evaluation, COUNTY_VIEW),
+    "planning:plan": get("planning:plan", evaluation, COUNTY_VIEW),
+    "planning:plan_run": post("planning:plan_run", evaluation, COUNTY_REVIEW),
+    # no stored plan in this world: the door answers 404 to everyone signed in (tests/planning has the rest)
+    "planning:plan_items": post(
+        "planning:plan_items", lambda o: [*evaluation(o), 1], "login 404 404 404 404 404 404 404 404"
+    ),
     "overview:school": get("overview:school", lambda o: [o.w.primary.code, YEAR, STANDARD], SCHOOL_VIEW),
     "overview:region": get("overview:region", lambda o: [o.w.city.code, YEAR, STANDARD], CITY_VIEW),
     # the nation: the provinces one may view (a superuser: all), else none

@@ -2,12 +2,13 @@
 
 Names: planning:births (births, known changes, grade history; its upload, confirm, templates and the known
 change forms), planning:forecast (enrolment forecast), planning:seats (学位预警), planning:projected
-(达标预测), planning:plan (the cheapest plan).
+(达标预测), planning:plan (the cheapest plan), planning:plan_run (compute and store one) and
+planning:plan_items (turn a stored plan into rectification items and department tasks).
 """
 
 from django.urls import path
 
-from dudao.planning.views import births, forecast, seats
+from dudao.planning.views import births, forecast, plan, seats
 
 app_name = "planning"
 urlpatterns: list = [
@@ -22,4 +23,7 @@ urlpatterns: list = [
     path("county/<str:code>/<year:year>/<str:standard_id>/forecast/", forecast.forecast, name="forecast"),
     path("county/<str:code>/<year:year>/<str:standard_id>/seats/", seats.seats, name="seats"),
     path("county/<str:code>/<year:year>/<str:standard_id>/projected/", seats.projected, name="projected"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/plan/", plan.plan, name="plan"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/plan/run/", plan.plan_run, name="plan_run"),
+    path("county/<str:code>/<year:year>/<str:standard_id>/plan/<id:pk>/items/", plan.plan_to_items, name="plan_items"),
 ]
