@@ -58,7 +58,6 @@ __all__ = [
     "greedy_plan",
     "optimise",
     "plan_passes",
-    "with_students",
 ]
 
 # The CV limit is met with a little to spare (relative), so that the solver's tolerances and the
@@ -364,46 +363,6 @@ def _refuse_no_data(ev: Evaluation, standard: Standard) -> None:
 
 # ---------------------------------------------------------------------------------------------------
 # A target year: the projected enrolment with today's resources.
-
-
-def with_students(frame: pd.DataFrame, projected: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
-    """The table with each school's pupils replaced by the projection ``{school_code: {level: pupils}}``
-    (one year of the forecast's ``projected_students()``); resources stay as they are. A single-level
-    row takes its level's figure, a whole-school one-through row its ``students_<level>`` columns (the
-    total follows). Schools the projection does not name keep their pupils."""
-    out = frame.reset_index(drop=True).copy()
-    codes = [code_text(c) for c in out["school_code"]]
-    levels = out["level"].astype(str).tolist() if "level" in out else [""] * len(out)
-    types = out["school_type"].astype(str).tolist() if "school_type" in out else [""] * len(out)
-    students = pd.to_numeric(out["students"], errors="coerce").to_numpy(dtype=float, copy=True)
-    per_level = {
-        lvl: pd.to_numeric(out[f"students_{lvl}"], errors="coerce").to_numpy(dtype=float, copy=True)
-        for lvl in EVALUATED_LEVELS
-        if f"students_{lvl}" in out
-    }
-    for i, code in enumerate(codes):
-        figures = projected.get(code)
-        if not figures:
-            continue
-        level = _row_level_name(levels[i], types[i])
-        if level in figures:
-            students[i] = float(figures[level])
-            continue
-        for lvl, column in per_level.items():
-            if lvl in figures and not np.isnan(column[i]):
-                students[i] += float(figures[lvl]) - column[i]
-                column[i] = float(figures[lvl])
-    out["students"] = students
-    for lvl, column in per_level.items():
-        out[f"students_{lvl}"] = column
-    return out
-
-
-def _row_level_name(level: str, school_type: str) -> str:
-    for lvl in EVALUATED_LEVELS:
-        if level in (lvl, _level_zh(lvl)):
-            return lvl
-    return {"primary": "primary", "teaching_point": "primary", "junior": "junior"}.get(school_type, "")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -118,14 +118,14 @@ def default_costs() -> tuple[dict[str, DefaultCost], DefaultCost]:
 MAX_PROJECTED_BYTES = 8 * 1024 * 1024
 
 
-def read_projected(path: Path, year: int) -> dict[str, dict[str, float]]:
-    """One year of a projection file, JSON ``{school_code: {year: {level: pupils}}}`` (the shape of the
-    forecast's ``projected_students()``): ``{school_code: {level: pupils}}``."""
+def read_projected(path: Path, year: int) -> dict[str, dict[int, dict[str, float]]]:
+    """A projection file, JSON ``{school_code: {year: {level: pupils}}}`` (the shape of the forecast's
+    ``projected_students()``), with the schools that have ``year`` (refused when none has it)."""
     text = _read_text(path, MAX_PROJECTED_BYTES, ("预测文件", "projection file"), "projected")
     try:
         data = json.loads(text)
         out = {
-            str(code): {str(lvl): float(n) for lvl, n in years[str(year)].items()}
+            str(code): {year: {str(lvl): float(n) for lvl, n in years[str(year)].items()}}
             for code, years in data.items()
             if str(year) in years
         }

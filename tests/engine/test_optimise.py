@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from dudao.demo.synthetic import demo_county
 from dudao.engine import InputError, evaluate_table
-from dudao.engine.optimise import apply_plan, greedy_plan, optimise, plan_passes, with_students
+from dudao.engine.optimise import apply_plan, greedy_plan, optimise, plan_passes
+from dudao.engine.projected import projected_frame
 
 from .schools import NATIONAL, PRIMARY
 
@@ -248,7 +249,8 @@ def test_a_target_year_plans_for_the_projected_pupils():
     # = 4.63, 6 backbone = 1.11, 5 PE/art = 0.926, 2500 m² = 4.63, 1.1 M元 = 2037). One of the two must
     # be met: 50 m² (7.5 · 540 = 4050) × 800 = 40 000 元 beats a room (13 rooms for 2.3 · 5.4 = 12.42) at 60 000.
     frame = county({}, {})
-    projected = with_students(frame, {"S1": {"primary": 540}})
+    projected, missing = projected_frame(frame, {"S1": {2027: {"primary": 540}}}, 2027)
+    assert missing == ["S0"]  # keeps its pupils
     assert list(projected["students"]) == [500, 540]
     assert plan_passes(frame, NATIONAL) and not plan_passes(projected, NATIONAL)
     plan = optimise(projected, NATIONAL, {"multimedia_classrooms": ROOM, "sports_area_m2": 800})

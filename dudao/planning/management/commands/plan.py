@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dudao.census.plausibility import table_findings
 from dudao.engine import InputError
-from dudao.engine.optimise import greedy_plan, optimise, with_students
+from dudao.engine.optimise import greedy_plan, optimise
+from dudao.engine.projected import projected_frame
 from dudao.evaluation.management.commands.evaluate import SCHOOL_TABLE_STANDARDS, _write_atomic
 from dudao.planning.plan_files import plan_workbook, read_caps, read_costs, read_projected
 from dudao.sheets.checks import read_and_check
@@ -68,7 +69,9 @@ class Command(BaseCommand):
             caps = read_caps(opts["caps"]) if opts["caps"] else None
             frame = table.frame
             if opts["projected"]:
-                frame = with_students(frame, read_projected(opts["projected"], opts["target_year"]))
+                frame, _missing = projected_frame(
+                    frame, read_projected(opts["projected"], opts["target_year"]), opts["target_year"]
+                )
             if opts["method"] == "greedy":
                 plan = greedy_plan(frame, standard, costs, caps, opts["budget"], table.present)
             else:
