@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from dudao.actors import Actor, is_system, user_of
 from dudao.audit.record import record_event
+from dudao.engine import CountyResult, county_result, evaluate_table
 from dudao.engine.fields import FIELD_BY_KEY
-from dudao.engine.optimise import Plan, optimise
+from dudao.engine.optimise import Plan, apply_plan, optimise
+from dudao.engine.projected import projected_frame
 from dudao.evaluation.actions import stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.access import region_permissions
@@ -50,21 +52,30 @@ def make_plan(
     budget: float | None = None,
     move_cost: float | None = None,
     time_limit: float = 30.0,
+    target_year: int | None = None,
 ) -> CountyPlan:
     """Compute the cheapest plan for the county's latest stored run and store it with its settings.
 
-    People need ``review`` on the county; raises the engine's ``InputError`` for costs or caps that
-    cannot be planned for and the evaluation's ``EvaluationError`` when the county has no stored run."""
+    With a ``target_year`` after ``year`` the plan is for the pupils the county's enrolment forecast
+    (medium scenario, :func:`dudao.planning.forecasting.county_forecast`) expects that year, with today's
+    resources; a school without a forecast keeps today's pupils. People need ``review`` on the county;
+    raises the engine's ``InputError`` for costs or caps that cannot be planned for and the evaluation's
+    ``EvaluationError`` when the county has no stored run."""
     if not is_system(actor) and PLAN_PERMISSION not in region_permissions(actor, county):
         raise PermissionDenied
     run = stored_run(county, year, standard_id)
     frame, present, standard = run_inputs(run)
+    if target_year is not None and target_year != year:
+        from dudao.planning.forecasting import county_forecast
+
+        projected = county_forecast(county, year).projected_students("medium")
+        frame, _missing = projected_frame(frame, projected, target_year)
     plan = optimise(frame, standard, costs, caps, budget, move_cost, present, time_limit=time_limit)
     settings: dict[str, Any] = {
         "costs": dict(costs), "caps": {k: dict(v) for k, v in (caps or {}).items()},
-        "budget": budget, "move_cost": move_cost, "time_limit": time_limit,
+        "budget": budget, "move_cost": move_cost, "time_limit": time_limit, "target_year": target_year or year,
     }  # fmt: skip
-    effect = plan_effect(run, plan) if plan.feasible else {}
+    effect = plan_effect(run, plan, frame) if plan.feasible else {}
     with transaction.atomic():
         stored = CountyPlan.objects.create(
             county=county, year=year, standard_id=standard_id, run=run, settings=settings,
@@ -145,10 +156,14 @@ def _line_text(key: str, amount: float) -> str:
     return f"增配{FIELD_BY_KEY[_base_key(key)].zh} {amount:g}"
 
 
-def plan_effect(run: EvaluationRun, plan: Plan) -> dict[str, Any]:
-    """Per level, before → after the plan (the run's what-if): the level's verdict, the schools passing
-    the per-school rule and each indicator's CV."""
-    before, after = run.result_obj, run.reproduce(plan_changes(run, plan))
+def plan_effect(run: EvaluationRun, plan: Plan, frame: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Per level, before → after the plan: the level's verdict, the schools passing the per-school rule
+    and each indicator's CV. Without ``frame`` on the run as stored (the run's what-if); with it (the
+    run's table with a target year's pupils) on that table."""
+    if frame is None:
+        before, after = run.result_obj, run.reproduce(plan_changes(run, plan))
+    else:
+        before, after = _result(run, frame), _result(run, apply_plan(frame, plan))
     out: dict[str, Any] = {}
     for lvl, now in before.levels.items():
         then = after.levels.get(lvl)
@@ -162,6 +177,13 @@ def plan_effect(run: EvaluationRun, plan: Plan) -> dict[str, Any]:
             "cv_limit": next(iter(now.indicators.values())).cv_limit,
         }
     return out
+
+
+def _result(run: EvaluationRun, frame: pd.DataFrame) -> CountyResult:
+    """The run's county evaluated on ``frame`` (its stored table, changed)."""
+    standard = load(run.standard_id, province=run.province or None)
+    evaluation = evaluate_table(frame, standard, frozenset(run.inputs["present"]))
+    return county_result(evaluation, run.county_code(), run.inputs["items"], run.inputs.get("town_groups"))
 
 
 def plan_changes(run: EvaluationRun, plan: Plan | Mapping[str, Any]) -> dict[int, dict[str, float | None]]:

@@ -28,6 +28,7 @@ from dudao.orgs.access import region_permissions
 from dudao.overview.views.balance import county_run
 from dudao.overview.views.county import county_page, lang
 from dudao.planning.access import PLAN_PERMISSION, access_plan
+from dudao.planning.forecasting import HORIZON
 from dudao.planning.models import CountyPlan
 from dudao.planning.plan_files import default_costs, read_caps
 from dudao.planning.plans import make_plan, plan_changes, plan_items
@@ -121,7 +122,7 @@ def plan(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpRe
     context.update({
         "run": run, "plans": plans, "selected": selected, "table": table, "effect": effect, "form": _form(),
         "may_plan": PLAN_PERMISSION in region_permissions(request.user, county),
-        "lang": lang(),
+        "lang": lang(), "target_years": target_years(year), "tab": "plan",
     })  # fmt: skip
     return render(request, "planning/plan.html", context)
 
@@ -143,6 +144,21 @@ def _problem(name: str, raw: str) -> Any:
     from dudao.engine.problems import Problem
 
     return Problem("bad_number", f"“{name}”应为不小于 0 的数", f"{name} must be a number ≥ 0", value=raw)
+
+
+def _target_year(request: HttpRequest, year: int) -> int | None:
+    """The target year asked for: this year (today's pupils) or one of the forecast's years."""
+    raw = request.POST.get("target_year", "").strip()
+    if not raw or raw == str(year):
+        return None
+    if raw not in {str(y) for y in target_years(year)}:
+        raise InputError([_problem(_("目标学年"), raw)])
+    return int(raw)
+
+
+def target_years(year: int) -> list[int]:
+    """The years a plan may aim at: this school year and the forecast's horizon after it."""
+    return list(range(year, year + HORIZON + 1))
 
 
 def _settings(request: HttpRequest) -> tuple[dict[str, float], dict[str, dict[str, float]] | None, float | None]:
@@ -170,14 +186,25 @@ def plan_run(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
         raise PermissionDenied
     try:
         costs, caps, budget = _settings(request)
-        stored = make_plan(request.user, county, year, standard_id, costs, caps, budget)  # type: ignore[arg-type]
+        target = _target_year(request, year)
+        stored = make_plan(
+            request.user,
+            county,
+            year,
+            standard_id,
+            costs,
+            caps,
+            budget,
+            target_year=target,  # type: ignore[arg-type]
+        )
     except (InputError, EvaluationError) as error:
         context, run = county_run(request, code, year, standard_id, "plan")
         problems = error.problems if isinstance(error, InputError) else []
         messages = [p.text(lang()) for p in problems] or [error.text(lang())]  # type: ignore[union-attr]
         posted = {k: str(v) for k, v in request.POST.items()}
         context.update({"run": run, "plans": [], "form": _form(posted), "may_plan": True,
-                        "input_errors": messages, "lang": lang()})  # fmt: skip
+                        "input_errors": messages, "lang": lang(), "target_years": target_years(year),
+                        "tab": "plan"})  # fmt: skip
         return render(request, "planning/plan.html", context, status=400)
     url = reverse("planning:plan", args=[county.code, year, standard_id])
     return redirect(f"{url}?plan={stored.pk}")
