@@ -1,20 +1,16 @@
 """In the browser: the county office computes the cheapest plan on the 达标方案 page and sees it; the page
-fits a laptop and a phone (screenshots under /tmp/plan-shots/ when PLAN_SHOTS is set)."""
+fits a laptop and a phone (screenshots as every browser test takes them, tests/e2e/conftest.py)."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import FAILING_SCHOOL, STANDARD, log_in, phone_page
+from tests.e2e.conftest import FAILING_SCHOOL, STANDARD, log_in, phone_page, screenshot
 from tests.personas import YEAR, World
 
 pytestmark = pytest.mark.e2e
-SHOTS = Path(os.environ.get("PLAN_SHOTS", "")) if os.environ.get("PLAN_SHOTS") else None
 
 
 def test_the_office_computes_a_plan(page: Page, census: World, browser: Browser, live_server: object) -> None:
@@ -30,14 +26,11 @@ def test_the_office_computes_a_plan(page: Page, census: World, browser: Browser,
     expect(result).to_contain_text("60000")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1366
-    if SHOTS:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.set_viewport_size({"width": 1366, "height": 768})
-        page.screenshot(path=SHOTS / "plan-1366.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    screenshot(page, "plan-1366")
     with phone_page(browser, live_server, {"width": 390, "height": 844}) as phone:
         log_in(phone, census.county_supervisor)
         phone.goto(page.url)
         expect(phone.locator("#plan-result")).to_contain_text("有可行方案")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-        if SHOTS:
-            phone.screenshot(path=SHOTS / "plan-390.png", full_page=True)
+        screenshot(phone, "plan-390")
