@@ -29,7 +29,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from dudao.api import census, docs, errors, evaluation, forecast, orgs, rectification, schools, seats
+from dudao.api import census, docs, errors, evaluation, forecast, orgs, plans, rectification, schools, seats
 from dudao.api.models import ApiToken
 from dudao.security.throttle import token_allowed, token_failed
 
@@ -128,6 +128,7 @@ api.add_router("/evaluations", evaluation.router, tags=["evaluation 评估"])
 api.add_router("/rectification", rectification.router, tags=["rectification 整改任务"])
 api.add_router("/planning", forecast.router, tags=["planning 规划测算"])
 api.add_router("/planning", seats.router, tags=["planning 规划测算"])
+api.add_router("/planning", plans.router, tags=["planning 规划测算"])
 rectification.install(api)
 api.add_router("/orgs", orgs.router, tags=["orgs 机构与账号"])
 orgs.install(api)

@@ -196,18 +196,23 @@ class EvaluationRun(models.Model):
         the what-if (模拟测算) of ``dudao.overview.whatif``; nothing is saved. Raises the engine's
         ``InputError`` when the changed figures cannot be evaluated."""
         standard = load(self.standard_id, province=self.province or None)
-        rows = self.inputs["schools"]
-        frame = pd.DataFrame(rows, columns=self.inputs["columns"])
-        for key in self.inputs["numeric"]:
-            frame[key] = pd.to_numeric(frame[key], errors="coerce").astype(float)
+        frame, present = self.input_frame()
         for source_row, figures in (changes or {}).items():
             at = frame["source_row"] == source_row
             for key, value in figures.items():
                 if key not in self.inputs["numeric"]:
                     raise KeyError(f"{key!r} is not a stored figure")
                 frame.loc[at, key] = float("nan") if value is None else float(value)
-        evaluation = evaluate_table(frame, standard, frozenset(self.inputs["present"]))
+        evaluation = evaluate_table(frame, standard, present)
         return county_result(evaluation, self.county_code(), self.inputs["items"], self.inputs.get("town_groups"))
+
+    def input_frame(self) -> tuple[pd.DataFrame, frozenset[str]]:
+        """The engine's input table this run was evaluated from (its figures as numbers) and the figures
+        it had: what :meth:`reproduce`, the planning pages and the plans start from."""
+        frame = pd.DataFrame(self.inputs["schools"], columns=self.inputs["columns"])
+        for key in self.inputs["numeric"]:
+            frame[key] = pd.to_numeric(frame[key], errors="coerce").astype(float)
+        return frame, frozenset(self.inputs["present"])
 
     def county_code(self) -> str:
         """The county's code as the engine's input named it ("" when it named none)."""

@@ -23,23 +23,25 @@ from dudao.engine import CountyResult, county_result, evaluate_table
 from dudao.engine.fields import FIELD_BY_KEY
 from dudao.engine.optimise import Plan, apply_plan, optimise
 from dudao.engine.projected import projected_frame
-from dudao.evaluation.actions import stored_run
+from dudao.evaluation.actions import EvaluationError, stored_run
 from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Department, Region
 from dudao.planning.access import PLAN_PERMISSION
 from dudao.planning.models import CountyPlan
 from dudao.planning.plan_files import default_costs
+from dudao.planning.seats import has_inputs
 from dudao.standards import Standard, load
 
 
 def run_inputs(run: EvaluationRun) -> tuple[pd.DataFrame, frozenset[str], Standard]:
     """The table a stored run was evaluated from, the columns it had, and its standard (as it is now)."""
-    standard = load(run.standard_id, province=run.province or None)
-    frame = pd.DataFrame(run.inputs["schools"], columns=run.inputs["columns"])
-    for key in run.inputs["numeric"]:
-        frame[key] = pd.to_numeric(frame[key], errors="coerce").astype(float)
-    return frame, frozenset(run.inputs["present"]), standard
+    if not has_inputs(run):
+        raise EvaluationError(
+            "no_inputs", gettext_lazy("本县这次评估没有保存评估所用的学校数据，请重新评估后再测算方案")
+        )
+    frame, present = run.input_frame()
+    return frame, present, load(run.standard_id, province=run.province or None)
 
 
 def make_plan(

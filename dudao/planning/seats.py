@@ -93,10 +93,8 @@ def has_inputs(run: EvaluationRun) -> bool:
 def run_frame(run: EvaluationRun) -> tuple[pd.DataFrame, frozenset[str], dict[str, Any]]:
     """The stored run's input table, the figures present and the county items, as
     :meth:`EvaluationRun.reproduce` reads them (so a projection equal to today gives the run's result)."""
-    frame = pd.DataFrame(run.inputs["schools"], columns=run.inputs["columns"])
-    for key in run.inputs["numeric"]:
-        frame[key] = pd.to_numeric(frame[key], errors="coerce").astype(float)
-    return frame, frozenset(run.inputs["present"]), run.inputs["items"]
+    frame, present = run.input_frame()
+    return frame, present, run.inputs["items"]
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -100,6 +100,18 @@ REVIEW_COUNTY = """
     neighbour_supervisor  404 200 404
     neighbour_clerk       404 404 404
 """
+# a plan that does not exist: the same 404 for everyone who may see the county and for everyone else
+NO_SUCH_PLAN = """
+    anonymous             401 401 401
+    province_inspector    404 404 404
+    city_inspector        404 404 404
+    county_supervisor     404 404 404
+    observer              404 404 404
+    school_clerk          404 404 404
+    department_clerk      404 404 404
+    neighbour_supervisor  404 404 404
+    neighbour_clerk       404 404 404
+"""
 READ_COUNTY = """
     anonymous             401 401 401
     province_inspector    200 200 404
@@ -159,6 +171,12 @@ ENDPOINTS = {
     "enrolment forecast": Endpoint("GET", "/planning/forecast/{code}/{year}", "/planning/forecast/{county}/{year}",
                                    READ_COUNTY),
     "seats": Endpoint("GET", "/planning/seats/{code}/{year}", "/planning/seats/{county}/{year}", READ_COUNTY),
+    "plans": Endpoint("GET", "/planning/plans/{code}/{year}", "/planning/plans/{county}/{year}", READ_COUNTY),
+    "a plan": Endpoint("GET", "/planning/plans/{code}/{year}/{plan_id}", "/planning/plans/{county}/{year}/999999",
+                       NO_SUCH_PLAN),
+    # the matrix world's runs kept no inputs: who may compute gets 409 no_inputs (tests/planning/test_plans_api.py: 201)
+    "compute a plan": Endpoint("POST", "/planning/plans/{code}/{year}", "/planning/plans/{county}/{year}",
+                               REVIEW_COUNTY.replace(" 200", " 409"), body={"costs": {"sports_area_m2": 800}}),
 }  # fmt: skip
 
 # Administration (/orgs: dudao/api/orgs.py). Targets add {town}, {department}, {clerk} (a school clerk of

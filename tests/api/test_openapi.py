@@ -21,6 +21,8 @@ EXPECTED_PATHS = {
     f"{API}/census/records/{{record_id}}/return": {"post"},
     f"{API}/planning/forecast/{{code}}/{{year}}": {"get"},
     f"{API}/planning/seats/{{code}}/{{year}}": {"get"},
+    f"{API}/planning/plans/{{code}}/{{year}}": {"get", "post"},
+    f"{API}/planning/plans/{{code}}/{{year}}/{{plan_id}}": {"get"},
     f"{API}/census/records/{{record_id}}/timeline": {"get"},
     f"{API}/census/years/{{county}}/{{year}}/lock": {"post"},
     f"{API}/census/years/{{county}}/{{year}}/unlock": {"post"},
