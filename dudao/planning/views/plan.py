@@ -24,6 +24,7 @@ from dudao.engine import InputError
 from dudao.engine.fields import FIELD_BY_KEY
 from dudao.errors import ActionError
 from dudao.evaluation.actions import EvaluationError
+from dudao.http import AuthenticatedHttpRequest
 from dudao.orgs.access import region_permissions
 from dudao.overview.views.balance import county_run
 from dudao.overview.views.county import county_page, lang
@@ -180,23 +181,14 @@ def _settings(request: HttpRequest) -> tuple[dict[str, float], dict[str, dict[st
 
 @login_required
 @require_POST
-def plan_run(request: HttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
+def plan_run(request: AuthenticatedHttpRequest, code: str, year: int, standard_id: str) -> HttpResponse:
     county, _standard = county_page(request, code, year, standard_id)
     if PLAN_PERMISSION not in region_permissions(request.user, county):
         raise PermissionDenied
     try:
         costs, caps, budget = _settings(request)
         target = _target_year(request, year)
-        stored = make_plan(
-            request.user,
-            county,
-            year,
-            standard_id,
-            costs,
-            caps,
-            budget,
-            target_year=target,  # type: ignore[arg-type]
-        )
+        stored = make_plan(request.user, county, year, standard_id, costs, caps, budget, target_year=target)
     except (InputError, EvaluationError) as error:
         context, run = county_run(request, code, year, standard_id, "plan")
         problems = error.problems if isinstance(error, InputError) else []
@@ -212,13 +204,13 @@ def plan_run(request: HttpRequest, code: str, year: int, standard_id: str) -> Ht
 
 @login_required
 @require_POST
-def plan_to_items(request: HttpRequest, code: str, year: int, standard_id: str, pk: int) -> HttpResponse:
+def plan_to_items(request: AuthenticatedHttpRequest, code: str, year: int, standard_id: str, pk: int) -> HttpResponse:
     """Turn a stored plan into rectification items and department tasks (once)."""
     stored = access_plan(request.user, code, pk)
     if stored.year != year or stored.standard_id != standard_id:
         raise Http404
     try:
-        plan_items(request.user, stored)  # type: ignore[arg-type]
+        plan_items(request.user, stored)
     except ActionError as error:
         return HttpResponse(error.text(lang()), status=400, content_type="text/plain; charset=utf-8")
     return redirect(reverse("rectification:items", args=[code]))
