@@ -29,7 +29,9 @@ system-deps:
 # every county's result under the Hebei profile (what the website shows); seed_rectification_demo adds
 # 示范县's rectification items, work plan and tasks. The spreadsheet steps write the same county's 2025
 # schools and its county items (as stored) to files and evaluate them with the same profile, so the
-# terminal's report and the website give the same numbers (tests/evaluation/test_demo_one_truth.py).
+# terminal's report and the website give the same numbers (tests/evaluation/test_demo_one_truth.py). The
+# planning steps write the county's forecast inputs to files, forecast from them and plan the cheapest way to
+# pass in 2028 with the pupils forecast then (tests/planning/test_demo_county.py does the same).
 DEMO_PROFILE := --province hebei
 demo: install
 	$(BIN)/dudao migrate --noinput -v 0
@@ -43,6 +45,11 @@ demo: install
 	  --format xlsx --out $(DEMO_DIR)/demo-county-result.xlsx
 	$(BIN)/dudao evaluate $(DEMO_DIR)/demo-county.xlsx --items $(DEMO_DIR)/demo-county-items.yaml $(DEMO_PROFILE)
 	$(BIN)/dudao briefing --county 130135 --period $$(date +%Y-%m) --out $(DEMO_DIR)
+	$(BIN)/dudao planning_files --county 130135 --year 2025 --out $(DEMO_DIR)
+	$(BIN)/dudao forecast $(DEMO_DIR)/130135-enrolment.xlsx --births $(DEMO_DIR)/130135-births.xlsx \
+	  --changes $(DEMO_DIR)/130135-changes.xlsx --year 2025 --format json --out $(DEMO_DIR)/demo-county-forecast.json
+	$(BIN)/dudao plan $(DEMO_DIR)/demo-county.xlsx --costs $(DEMO_DIR)/130135-costs.yaml $(DEMO_PROFILE) \
+	  --target-year 2028 --projected $(DEMO_DIR)/demo-county-forecast.json --format xlsx --out $(DEMO_DIR)/demo-county-plan-2028.xlsx
 	@echo ""
 	@echo "dudao: http://127.0.0.1:$(PORT)/  — 登录 / log in: county / dudao-demo (README: 演示账号 / demo users). Ctrl-C 停止 / to stop."
 	DJANGO_DEBUG=true $(BIN)/dudao runserver 127.0.0.1:$(PORT) --noreload

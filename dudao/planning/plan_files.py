@@ -22,8 +22,10 @@ from typing import Any
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from pydantic import ValidationError
 
 from dudao.engine.fields import FIELD_BY_KEY, FIELDS
+from dudao.engine.forecast import CountyForecast
 from dudao.engine.optimise import Plan
 from dudao.engine.problems import InputError, Problem
 from dudao.sheets.table import ColumnSpec, read_table
@@ -119,17 +121,22 @@ MAX_PROJECTED_BYTES = 8 * 1024 * 1024
 
 
 def read_projected(path: Path, year: int) -> dict[str, dict[int, dict[str, float]]]:
-    """A projection file, JSON ``{school_code: {year: {level: pupils}}}`` (the shape of the forecast's
-    ``projected_students()``), with the schools that have ``year`` (refused when none has it)."""
+    """A projection file — the JSON of ``dudao forecast --format json`` (its scenario's figures), or
+    ``{school_code: {year: {level: pupils}}}`` (the shape of the forecast's ``projected_students()``) — with
+    the schools that have ``year`` (refused when none has it)."""
     text = _read_text(path, MAX_PROJECTED_BYTES, ("预测文件", "projection file"), "projected")
     try:
         data = json.loads(text)
+        if isinstance(data, dict) and isinstance(data.get("schools"), list) and "base_year" in data:
+            forecast = CountyForecast.from_json(text)
+            data = {code: {str(y): figures for y, figures in years.items()}
+                    for code, years in forecast.projected_students().items()}  # fmt: skip
         out = {
             str(code): {year: {str(lvl): float(n) for lvl, n in years[str(year)].items()}}
             for code, years in data.items()
             if str(year) in years
         }
-    except (ValueError, TypeError, AttributeError) as exc:
+    except (ValueError, TypeError, AttributeError, ValidationError) as exc:
         raise InputError(
             [Problem("bad_projected", f"预测文件“{path.name}”应为 {{学校标识码: {{年份: {{学段: 人数}}}}}} 的 JSON",
                      f"the projection file {path.name!r} must be JSON {{school_code: {{year: {{level: pupils}}}}}}")]

@@ -4,8 +4,10 @@ that the engine evaluates as passing — from the browser (the pages, as the cou
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,8 @@ from dudao.orgs.models import Region
 from dudao.planning.forecasting import county_forecast
 from dudao.planning.models import CountyPlan
 from dudao.planning.plans import run_inputs
+from dudao.sheets.checks import read_and_check
+from dudao.standards import load
 from tests.personas import client_for
 
 YEAR, STANDARD, TARGET = 2025, "national-2017", 2028
@@ -80,18 +84,61 @@ def test_a_plan_for_a_later_year_passes_the_engine(office: User) -> None:
     county = Region.objects.get(code=demo.COUNTY_CODE)
     frame, _missing = projected_frame(frame, county_forecast(county, YEAR).projected_students(), TARGET)
     assert not plan_passes(frame, standard, present)  # without the plan it fails in 2028
-    total = 0.0
+    total = sum(a * stored.settings["costs"][k.partition("@")[0].removesuffix("_primary").removesuffix("_junior")]
+                for school in stored.result["schools"] for k, a in school["add"].items())  # fmt: skip
+    frame = add_plan(frame, stored.result["schools"])
+    assert plan_passes(frame, standard, present)
+    assert total == pytest.approx(stored.total_cost)
+    html = client_for(office).get(f"{BASE}/plan/", {"plan": stored.pk}).content.decode()
+    assert 'id="planning-tabs"' in html and str(TARGET) in html.split('id="plan-target-year"')[1][:80]
+
+
+def test_the_same_from_the_command_line(seeded: None, db: None, tmp_path: Path) -> None:
+    """``dudao planning_files`` → ``dudao forecast`` → ``dudao plan --target-year --projected``: the plan's
+    additions on the file's columns, with the pupils the forecast expects, pass the engine."""
+    call_command("planning_files", "--county", demo.COUNTY_CODE, "--year", str(YEAR), "--out", str(tmp_path),
+                 stdout=StringIO())  # fmt: skip
+    files = {kind: tmp_path / f"{demo.COUNTY_CODE}-{kind}.xlsx" for kind in ("enrolment", "births", "changes")}
+    call_command("forecast", str(files["enrolment"]), "--births", str(files["births"]), "--changes",
+                 str(files["changes"]), "--year", str(YEAR), "--format", "json", "--out", str(tmp_path / "f.json"),
+                 stdout=StringIO())  # fmt: skip
+    forecast = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    county = Region.objects.get(code=demo.COUNTY_CODE)
+    stored = county_forecast(county, YEAR).to_dict()
+    assert [c["mape"] for c in forecast["county"]] == [c["mape"] for c in stored["county"]]
+    assert all(c["mape"] is not None for c in forecast["county"])  # back-tested
+    call_command("demo_county", str(tmp_path / "county.xlsx"), stdout=StringIO())
+    call_command("plan", str(tmp_path / "county.xlsx"), "--costs", str(tmp_path / f"{demo.COUNTY_CODE}-costs.yaml"),
+                 "--province", "hebei", "--target-year", str(TARGET), "--projected", str(tmp_path / "f.json"),
+                 "--format", "json", "--out", str(tmp_path / "plan.json"), stdout=StringIO())  # fmt: skip
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert plan["feasible"] is True
+    table, _check = read_and_check(tmp_path / "county.xlsx", None)
+    standard = load(STANDARD, province="hebei")
+    projected = {code: {int(y): v for y, v in years.items()} for code, years in stored_projection(forecast).items()}
+    frame, _missing = projected_frame(table.frame, projected, TARGET)
+    assert not plan_passes(frame, standard, table.present)
+    added = add_plan(frame, plan["schools"])
+    assert plan_passes(added, standard, table.present)
+
+
+def stored_projection(forecast: dict) -> dict:
+    from dudao.engine.forecast import CountyForecast
+
+    return CountyForecast.from_dict(forecast).projected_students()
+
+
+def add_plan(frame: pd.DataFrame, schools: list[dict]) -> pd.DataFrame:
+    """Each school's ``add`` added to its row's columns (a key ``column@level`` to that level's row)."""
+    frame = frame.reset_index(drop=True).copy()
     codes = frame["school_code"].astype(str).to_numpy()
-    for school in stored.result["schools"]:
+    for school in schools:
         for key, amount in school["add"].items():
             column, _sep, level = key.partition("@")
             values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
             rows = [i for i in np.flatnonzero(codes == school["school_code"]) if not np.isnan(values[i])]
             if level:
                 rows = [i for i in rows if str(frame.at[i, "level"]) == level]
+            frame[column] = values
             frame.loc[rows[0], column] = values[rows[0]] + amount
-            total += amount * stored.settings["costs"][column.removesuffix("_primary").removesuffix("_junior")]
-    assert plan_passes(frame, standard, present)
-    assert total == pytest.approx(stored.total_cost)
-    html = client_for(office).get(f"{BASE}/plan/", {"plan": stored.pk}).content.decode()
-    assert 'id="planning-tabs"' in html and str(TARGET) in html.split('id="plan-target-year"')[1][:80]
+    return frame
