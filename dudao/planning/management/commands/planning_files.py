@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from openpyxl import Workbook
@@ -32,15 +33,15 @@ def _write(path: Path, headers: list[str], rows: list[list[Any]]) -> None:
     wb.save(path)
 
 
-def enrolment_rows(enrolment: Any) -> list[list[Any]]:
+def enrolment_rows(enrolment: pd.DataFrame) -> list[list[Any]]:
     """One row per school, year and level: its grades (empty where not given) and its total."""
     rows: dict[tuple[str, int, str], dict[str, Any]] = {}
-    for r in enrolment.itertuples(index=False):
-        key = (r.school_code, int(r.year), r.level)
-        row = rows.setdefault(key, {"name": r.school_name, "town": r.town, "grades": {}, "total": 0})
-        if int(r.grade):
-            row["grades"][int(r.grade)] = int(r.students)
-        row["total"] += int(r.students)
+    for r in enrolment.to_dict("records"):
+        key = (str(r["school_code"]), int(r["year"]), str(r["level"]))
+        row = rows.setdefault(key, {"name": r["school_name"], "town": r["town"], "grades": {}, "total": 0})
+        if int(r["grade"]):
+            row["grades"][int(r["grade"])] = int(r["students"])
+        row["total"] += int(r["students"])
     return [
         [code, row["name"], row["town"], year, LEVEL_ZH[level],
          *[row["grades"].get(g) for g in range(1, 10)], row["total"]]
@@ -67,11 +68,13 @@ class Command(BaseCommand):
         paths = {kind: out / f"{county.code}-{kind}.xlsx" for kind in ("enrolment", "births", "changes")}
         _write(paths["enrolment"], ["学校标识码", "学校名称", "乡镇（街道）", "学年", "学段", *grades, "在校生数"],
                enrolment_rows(inputs.enrolment))  # fmt: skip
-        births = [[r.town or COUNTY_WIDE, int(r.year), int(r.births)] for r in inputs.births.itertuples(index=False)]
+        births = [
+            [r["town"] or COUNTY_WIDE, int(r["year"]), int(r["births"])] for r in inputs.births.to_dict("records")
+        ]
         _write(paths["births"], ["乡镇（街道）", "出生年份", "出生人口数"], births)
         _write(paths["changes"], ["名称", "乡镇（街道）", "学校标识码", "学段", "起始年份", "每年新增入学人数"],
-               [[r.name, r.town, r.school_code, LEVEL_ZH[r.level], int(r.from_year), int(r.pupils)]
-                for r in inputs.changes.itertuples(index=False)])  # fmt: skip
+               [[r["name"], r["town"], r["school_code"], LEVEL_ZH[str(r["level"])], int(r["from_year"]),
+                 int(r["pupils"])] for r in inputs.changes.to_dict("records")])  # fmt: skip
         costs, _move = default_costs()
         costs_path = out / f"{county.code}-costs.yaml"
         costs_path.write_text(
