@@ -19,6 +19,7 @@ from dudao.orgs.models import Region
 from dudao.planning.importing import COUNTY_WIDE
 from dudao.planning.inputs import forecast_inputs
 from dudao.planning.plan_files import default_costs
+from dudao.sheets.writer import save_workbook
 
 LEVEL_ZH = {"primary": "小学", "junior": "初中"}
 
@@ -30,7 +31,7 @@ def _write(path: Path, headers: list[str], rows: list[list[Any]]) -> None:
     ws.append(headers)
     for row in rows:
         ws.append(row)
-    wb.save(path)
+    save_workbook(wb, path)  # inert: a cell that looks like a formula stays text
 
 
 def enrolment_rows(enrolment: pd.DataFrame) -> list[list[Any]]:
