@@ -16,7 +16,7 @@ from ninja import Path, Router
 
 from dudao.api.common import request_user
 from dudao.api.errors import READ, ApiError
-from dudao.converters import MAX_YEAR, MIN_YEAR
+from dudao.api.planning_checks import checked_year
 from dudao.engine.problems import InputError
 from dudao.orgs.access import access_county
 from dudao.planning.forecasting import county_forecast
@@ -38,10 +38,7 @@ def forecast(
     """Every school's, town's and the county's forecast for the six years after ``year``, with the
     method, the back-test error (MAPE) and the interval (docs/forecast-json.md)."""
     county = access_county(request_user(request), code)
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ApiError(
-            400, "bad_year", f"学年应在 {MIN_YEAR}–{MAX_YEAR} 之间", f"the year must be {MIN_YEAR}–{MAX_YEAR}"
-        )
+    checked_year(year)
     try:
         result = county_forecast(county, year, scenario)
     except InputError as error:

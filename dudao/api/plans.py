@@ -12,16 +12,15 @@ no stored evaluation of ``year`` and standard, 409 ``no_inputs`` when that evalu
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from dudao.api.common import Status, request_user
 from dudao.api.errors import CHANGE, READ, ApiError
+from dudao.api.planning_checks import checked_standard, checked_year
 from dudao.engine.problems import InputError
 from dudao.evaluation.actions import EvaluationError
 from dudao.orgs.access import access_county
-from dudao.overview.cockpit import evaluable_standard
 from dudao.planning.access import access_plan
 from dudao.planning.forecasting import HORIZON
 from dudao.planning.models import CountyPlan
@@ -51,18 +50,12 @@ def _detail(plan: CountyPlan) -> dict[str, Any]:
     return {**_summary(plan), "settings": plan.settings, "plan": plan.result, "effect": plan.effect}
 
 
-def _standard(standard: str | None) -> str:
-    standard_id = standard or str(settings.DUDAO_DEFAULT_STANDARD)
-    if evaluable_standard(standard_id) is None:
-        raise ApiError(400, "bad_standard", "没有该评估标准", f"no standard {standard_id!r} judged from school figures")
-    return standard_id
-
-
 @router.get("/plans/{code}/{year}", response={200: list[dict[str, Any]], **READ}, summary="达标方案列表 / plans")
 def plans(request: HttpRequest, code: str, year: int, standard: str | None = None) -> list[dict[str, Any]]:
     """The county's stored plans of ``year`` and the standard, newest first."""
     county = access_county(request_user(request), code)
-    rows = CountyPlan.objects.filter(county=county, year=year, standard_id=_standard(standard))
+    checked_year(year)
+    rows = CountyPlan.objects.filter(county=county, year=year, standard_id=checked_standard(standard))
     return [_summary(p) for p in rows]
 
 
@@ -80,7 +73,8 @@ def compute(request: HttpRequest, code: str, year: int, payload: PlanIn) -> Any:
     """Compute the cheapest plan on the county's latest stored run and store it (201 with the plan)."""
     user = request_user(request)
     county = access_county(user, code)
-    standard_id = _standard(payload.standard)
+    checked_year(year)
+    standard_id = checked_standard(payload.standard)
     target = payload.target_year
     if target is not None and not year <= target <= year + HORIZON:
         raise ApiError(400, "bad_target_year", f"目标学年应在 {year}–{year + HORIZON} 之间",

@@ -12,17 +12,15 @@ problems in ``details``).
 
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Path, Router
 
 from dudao.api.common import request_user
 from dudao.api.errors import READ, ApiError
-from dudao.converters import MAX_YEAR, MIN_YEAR
+from dudao.api.planning_checks import checked_standard, checked_year
 from dudao.engine.problems import InputError
 from dudao.evaluation.actions import latest_run
 from dudao.orgs.access import access_county
-from dudao.overview.cockpit import evaluable_standard
 from dudao.planning.forecasting import HORIZON
 from dudao.planning.seats import as_json, county_projected, county_seats, has_inputs
 
@@ -45,15 +43,10 @@ def seats(
     """Capacity per school (classrooms × standard class size), the seat gap per school, town and year, the
     学位预警 list, class-size risk, teacher demand, and each forecast year's verdicts (docs/seats.md)."""
     county = access_county(request_user(request), code)
-    standard_id = standard or str(settings.DUDAO_DEFAULT_STANDARD)
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ApiError(
-            400, "bad_year", f"学年应在 {MIN_YEAR}–{MAX_YEAR} 之间", f"the year must be {MIN_YEAR}–{MAX_YEAR}"
-        )
+    checked_year(year)
     if years is not None and not 1 <= years <= HORIZON:
         raise ApiError(400, "bad_years", f"预警年限应为 1–{HORIZON}", f"years must be 1–{HORIZON}")
-    if evaluable_standard(standard_id) is None:
-        raise ApiError(400, "bad_standard", "没有该评估标准", f"no standard {standard_id!r} judged from school figures")
+    standard_id = checked_standard(standard)
     try:
         planning, result, _forecast = county_seats(county, year, standard_id, scenario, years)
         run = latest_run(county, year, standard_id)

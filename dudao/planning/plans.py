@@ -28,9 +28,14 @@ from dudao.evaluation.models import EvaluationRun
 from dudao.orgs.access import region_permissions
 from dudao.orgs.models import Department, Region
 from dudao.planning.access import PLAN_PERMISSION
+from dudao.planning.forecasting import county_forecast
 from dudao.planning.models import CountyPlan
 from dudao.planning.plan_files import default_costs
 from dudao.planning.seats import has_inputs
+from dudao.rectification.actions.common import RectificationError, today
+from dudao.rectification.actions.items import add_item
+from dudao.rectification.models import RectificationItem
+from dudao.rectification.rules import pick_departments
 from dudao.standards import Standard, load
 
 
@@ -68,8 +73,6 @@ def make_plan(
     run = stored_run(county, year, standard_id)
     frame, present, standard = run_inputs(run)
     if target_year is not None and target_year != year:
-        from dudao.planning.forecasting import county_forecast
-
         projected = county_forecast(county, year).projected_students("medium")
         frame, _missing = projected_frame(frame, projected, target_year)
     plan = optimise(frame, standard, costs, caps, budget, move_cost, present, time_limit=time_limit)
@@ -99,15 +102,10 @@ OWNERS = {  # the department kinds that own a resource, in the order tried (the 
 }
 
 
-def plan_items(actor: Actor, stored: CountyPlan, days: int = 365) -> list[Any]:
+def plan_items(actor: Actor, stored: CountyPlan, days: int = 365) -> list[RectificationItem]:
     """Turn a feasible plan into rectification items with their department tasks (``add_item``): one
     per school and owning department (finance: money, m², equipment; staffing/HR: teacher posts;
     education bureau: equipment and moves), due in ``days``. Once per plan."""
-    from dudao.rectification.actions.common import RectificationError, today
-    from dudao.rectification.actions.items import add_item
-    from dudao.rectification.models import RectificationItem
-    from dudao.rectification.rules import pick_departments
-
     if not is_system(actor) and PLAN_PERMISSION not in region_permissions(actor, stored.county):
         raise PermissionDenied
     if not stored.feasible or stored.items_created_at is not None:
@@ -158,14 +156,10 @@ def _line_text(key: str, amount: float) -> str:
     return f"增配{FIELD_BY_KEY[_base_key(key)].zh} {amount:g}"
 
 
-def plan_effect(run: EvaluationRun, plan: Plan, frame: pd.DataFrame | None = None) -> dict[str, Any]:
-    """Per level, before → after the plan: the level's verdict, the schools passing the per-school rule
-    and each indicator's CV. Without ``frame`` on the run as stored (the run's what-if); with it (the
-    run's table with a target year's pupils) on that table."""
-    if frame is None:
-        before, after = run.result_obj, run.reproduce(plan_changes(run, plan))
-    else:
-        before, after = _result(run, frame), _result(run, apply_plan(frame, plan))
+def plan_effect(run: EvaluationRun, plan: Plan, frame: pd.DataFrame) -> dict[str, Any]:
+    """Per level, before → after the plan on ``frame`` (the run's table, with a target year's pupils where
+    the plan has one): the level's verdict, the schools passing the per-school rule and each indicator's CV."""
+    before, after = _result(run, frame), _result(run, apply_plan(frame, plan))
     out: dict[str, Any] = {}
     for lvl, now in before.levels.items():
         then = after.levels.get(lvl)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.engine import InputError
 from dudao.engine.fields import FIELD_BY_KEY
+from dudao.engine.problems import Problem
 from dudao.errors import ActionError
 from dudao.evaluation.actions import EvaluationError
 from dudao.http import AuthenticatedHttpRequest
@@ -34,8 +35,6 @@ from dudao.planning.models import CountyPlan
 from dudao.planning.plan_files import default_costs, read_caps
 from dudao.planning.plans import make_plan, plan_changes, plan_items
 from dudao.tables import Column, Table, download
-
-MAX_CAPS_BYTES = 2 * 1024 * 1024
 
 
 def _form(values: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -141,9 +140,7 @@ def _float(raw: str, name: str) -> float | None:
     return value
 
 
-def _problem(name: str, raw: str) -> Any:
-    from dudao.engine.problems import Problem
-
+def _problem(name: str, raw: str) -> Problem:
     return Problem("bad_number", f"“{name}”应为不小于 0 的数", f"{name} must be a number ≥ 0", value=raw)
 
 
@@ -153,7 +150,9 @@ def _target_year(request: HttpRequest, year: int) -> int | None:
     if not raw or raw == str(year):
         return None
     if raw not in {str(y) for y in target_years(year)}:
-        raise InputError([_problem(_("目标学年"), raw)])
+        last = year + HORIZON
+        raise InputError([Problem("bad_target_year", f"目标学年应在 {year}–{last} 之间",
+                                  f"the target year must be {year}–{last}", value=raw)])  # fmt: skip
     return int(raw)
 
 
@@ -172,9 +171,7 @@ def _settings(request: HttpRequest) -> tuple[dict[str, float], dict[str, dict[st
         raise InputError([_problem(_("单价"), "")])
     upload = request.FILES.get("caps")
     caps = None
-    if upload is not None:
-        if upload.size is None or upload.size > MAX_CAPS_BYTES:
-            raise InputError([_problem(_("上限表"), upload.name or "")])
+    if upload is not None:  # bounded by the request's limit and the workbook reader's (dudao.sheets.limits)
         caps = read_caps(upload.read(), upload.name)
     return costs, caps, _float(request.POST.get("budget", ""), _("预算"))
 
